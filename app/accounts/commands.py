@@ -1,0 +1,88 @@
+"""user add / list / disable / enable / reset-password."""
+from __future__ import annotations
+
+import argparse
+
+from app.cli import EXIT_OK, data_dir, open_from_args, out, print_json, read_password
+from app.errors import UsageError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("user", help="账号管理")
+    us = p.add_subparsers(dest="user_command", metavar="操作", required=True)
+    a = us.add_parser("add", help="添加账号（密码取自环境变量 XINQIAO_NEW_PASSWORD 或提示输入）")
+    a.add_argument("name")
+    a.add_argument("--role", required=True, choices=["admin", "counselor", "head_teacher"])
+    a.add_argument("--class", dest="class_name", help="班主任所带班级")
+    a.add_argument("--display-name", default="")
+    a.set_defaults(func=cmd_add)
+    lst = us.add_parser("list", help="列出账号")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(func=cmd_list)
+    for name, disabled in (("disable", True), ("enable", False)):
+        d = us.add_parser(name, help="停用账号" if disabled else "启用账号")
+        d.add_argument("name")
+        d.set_defaults(func=cmd_disable, disabled=disabled)
+    r = us.add_parser("reset-password", help="用恢复码重设某账号的密码（恢复码取自 XINQIAO_RECOVERY_CODE）")
+    r.add_argument("name")
+    r.set_defaults(func=cmd_reset)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from app.accounts.model import Role
+    from app.school.classes import require_class
+    from app.session import add_account
+
+    session = open_from_args(args)
+    try:
+        class_id = None
+        if args.class_name:
+            class_id = require_class(session.db, args.class_name).id
+        elif args.role == "head_teacher":
+            raise UsageError("班主任账号需要 --class 指定班级。")
+        password = read_password("XINQIAO_NEW_PASSWORD", "新账号的密码：")
+        acc = add_account(session, args.name, password, Role(args.role), display_name=args.display_name,
+                          class_id=class_id)
+        out(f"已添加账号“{acc.username}”（{acc.role_label}）。")
+        return EXIT_OK
+    finally:
+        session.close()
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from app.accounts.store import list_accounts
+
+    session = open_from_args(args)
+    try:
+        accounts = list_accounts(session.db)
+        if args.json:
+            print_json([{"username": a.username, "role": a.role.value, "class_id": a.class_id,
+                         "disabled": a.disabled} for a in accounts])
+        else:
+            for a in accounts:
+                out(f"{a.username}\t{a.role_label}\t{'已停用' if a.disabled else '正常'}")
+        return EXIT_OK
+    finally:
+        session.close()
+
+
+def cmd_disable(args: argparse.Namespace) -> int:
+    from app.session import set_account_disabled
+
+    session = open_from_args(args)
+    try:
+        set_account_disabled(session, args.name, args.disabled)
+        out(f"账号“{args.name}”已{'停用' if args.disabled else '启用'}。")
+        return EXIT_OK
+    finally:
+        session.close()
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    from app.session import reset_password_with_recovery
+
+    code = read_password("XINQIAO_RECOVERY_CODE", "恢复码：")
+    password = read_password("XINQIAO_NEW_PASSWORD", "新密码：")
+    reset_password_with_recovery(data_dir(args), code, args.name, password)
+    out(f"账号“{args.name}”的密码已重设。")
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""The student archive: students, guardians, focus tags, support plans (一生一策) and the chronology."""

@@ -1,0 +1,72 @@
+"""The student's timeline: one list, newest first, gathered from every capability's own tables.
+
+A capability adds its records by registering a provider ``fn(session, student_id) -> list[TimelineEvent]`` that
+reads its own tables (no rows are copied here). Providers apply the tier rules themselves: confidential text is
+returned only to an account that ``sees_confidential``. Capabilities register in their package's
+``timeline`` module; ``load_providers()`` imports every ``app.<capability>.timeline`` it finds.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import app
+from app.archive.students import get_student
+from app.session import Session
+
+ORDINARY = "ordinary"
+CONFIDENTIAL = "confidential"
+TIER_LABELS = {ORDINARY: "普通", CONFIDENTIAL: "保密"}
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: str            # ISO date or date-time of the event
+    kind: str          # English id, e.g. roster, tag, plan, screening, session
+    kind_label: str    # Chinese, shown in the list
+    title: str         # one line
+    detail: str        # may be longer; never confidential text for a viewer who may not see it
+    tier: str = ORDINARY
+    source: str = ""   # "table:id", so a view can open the record
+
+    @property
+    def tier_label(self) -> str:
+        return TIER_LABELS[self.tier]
+
+
+Provider = Callable[[Session, int], list[TimelineEvent]]
+_providers: dict[str, Provider] = {}
+_loaded = False
+
+
+def register(name: str, provider: Provider) -> None:
+    _providers[name] = provider
+
+
+def load_providers() -> None:
+    global _loaded
+    if _loaded:
+        return
+    for mod in pkgutil.iter_modules(app.__path__):
+        if mod.ispkg:
+            try:
+                importlib.import_module(f"app.{mod.name}.timeline")
+            except ModuleNotFoundError as e:
+                if e.name != f"app.{mod.name}.timeline":
+                    raise
+    _loaded = True
+
+
+def timeline(session: Session, student_id: int) -> list[TimelineEvent]:
+    load_providers()
+    get_student(session.db, session.account, student_id)  # raises if the account may not see this student
+    events: list[TimelineEvent] = []
+    for provider in _providers.values():
+        events.extend(provider(session, student_id))
+    for e in events:
+        if e.tier == CONFIDENTIAL and not session.account.sees_confidential:
+            raise AssertionError(f"provider leaked a confidential event: {e.kind}")
+    events.sort(key=lambda e: e.at, reverse=True)
+    return events

@@ -1,0 +1,45 @@
+"""students: list and search the roster (the head teacher sees only their class)."""
+from __future__ import annotations
+
+import argparse
+
+from app.cli import EXIT_OK, open_from_args, out, print_json
+from app.errors import InputRejected
+from app.school.classnames import parse_grade
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("students", help="列出或搜索学生")
+    p.add_argument("--grade", help="年级，如 七年级、初一、7")
+    p.add_argument("--class", dest="class_name", help="班级，如 七年级（3）班、初一3班、7.3")
+    p.add_argument("--search", default="", help="姓名、拼音、首字母或学籍号")
+    p.add_argument("--tag", help="重点关注类别")
+    p.add_argument("--level", type=int, choices=[1, 2, 3], help="预警等级")
+    p.add_argument("--all", action="store_true", help="包括转出、毕业的学生")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_students)
+
+
+def cmd_students(args: argparse.Namespace) -> int:
+    from app.archive.students import StudentFilter, list_students
+    from app.school.classes import require_class
+
+    session = open_from_args(args)
+    try:
+        flt = StudentFilter(search=args.search, tag=args.tag, level=args.level, include_left=args.all)
+        if args.grade:
+            flt.grade = parse_grade(args.grade)
+            if flt.grade is None:
+                raise InputRejected(f"无法识别年级“{args.grade}”。")
+        if args.class_name:
+            flt.class_id = require_class(session.db, args.class_name).id
+        rows = list_students(session.db, session.account, flt)
+        if args.json:
+            print_json([s.as_json() for s in rows])
+        else:
+            for s in rows:
+                out(f"{s.registry_no}\t{s.name}\t{s.gender}\t{s.birth_date}\t{s.class_name}\t{s.status}")
+            out(f"共 {len(rows)} 人")
+        return EXIT_OK
+    finally:
+        session.close()

@@ -1,0 +1,87 @@
+"""一生一策 support plans. Every save is a new version; earlier versions are kept and listed."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+from app import clock
+from app.archive.students import get_student
+from app.errors import InputRejected, PermissionDenied
+from app.session import Session
+
+PLAN_FIELDS = {
+    "situation": "学生基本情况",
+    "family": "家庭情况",
+    "difficulties": "存在的困难",
+    "study_plan": "学业规划",
+    "growth_advice": "成长建议",
+    "further_study": "升学路径",
+}
+
+
+@dataclass(frozen=True)
+class SupportPlan:
+    id: int
+    student_id: int
+    version: int
+    situation: str
+    family: str
+    difficulties: str
+    study_plan: str
+    growth_advice: str
+    further_study: str
+    review_date: str
+    change_reason: str
+    created_at: str
+    created_by: str
+
+
+def save_plan(session: Session, student_id: int, *, review_date: str, change_reason: str = "",
+              **content: str) -> SupportPlan:
+    if not session.account.sees_confidential:
+        raise PermissionDenied("只有心理教师可以编写一生一策方案。")
+    unknown = set(content) - set(PLAN_FIELDS)
+    if unknown:
+        raise ValueError(unknown)
+    try:
+        dt.date.fromisoformat(review_date)
+    except ValueError:
+        raise InputRejected(f"复查日期“{review_date}”无效，请写成 2026-12-01。") from None
+    if not any(v.strip() for v in content.values()):
+        raise InputRejected("方案内容不能全部为空。")
+    student = get_student(session.db, session.account, student_id)
+    db = session.db
+    with db.transaction():
+        version = int(db.scalar("SELECT coalesce(max(version), 0) FROM support_plans WHERE student_id = :s",
+                                {"s": student.id})) + 1
+        if version > 1 and not change_reason.strip():
+            raise InputRejected("修改方案时请填写修改原因。")
+        values = {k: content.get(k, "").strip() for k in PLAN_FIELDS}
+        db.execute("INSERT INTO support_plans (uuid, student_id, version, situation, family, difficulties,"
+                   " study_plan, growth_advice, further_study, review_date, change_reason, created_at, created_by)"
+                   " VALUES (:uuid, :s, :v, :situation, :family, :difficulties, :study_plan, :growth_advice,"
+                   " :further_study, :review, :reason, :at, :by)",
+                   {"uuid": clock.new_uuid(), "s": student.id, "v": version, **values, "review": review_date,
+                    "reason": change_reason.strip(), "at": clock.now_iso(), "by": session.account.label})
+        session.audit("edit", f"student:{student.registry_no}", {"support_plan_version": version})
+    plans = plan_versions(session, student_id)
+    return plans[0]
+
+
+def plan_versions(session: Session, student_id: int) -> list[SupportPlan]:
+    """All versions, newest first. Plans are confidential: counselors only."""
+    if not session.account.sees_confidential:
+        return []
+    get_student(session.db, session.account, student_id)
+    cols = ", ".join(f.name for f in fields(SupportPlan))
+    return [SupportPlan(*tuple(r)) for r in session.db.query(
+        f"SELECT {cols} FROM support_plans WHERE student_id = :s ORDER BY version DESC", {"s": student_id})]
+
+
+def plans_due_for_review(session: Session, on: dt.date) -> list[tuple[int, str]]:
+    """(student_id, review_date) of current plans whose review date has come."""
+    rows = session.db.query(
+        "SELECT p.student_id, p.review_date FROM support_plans p WHERE p.version ="
+        " (SELECT max(version) FROM support_plans q WHERE q.student_id = p.student_id)"
+        " AND p.review_date <= :d ORDER BY p.review_date", {"d": on.isoformat()})
+    return [(r[0], r[1]) for r in rows]

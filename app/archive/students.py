@@ -1,0 +1,194 @@
+"""Students: reading, listing with filters, and the in-memory search index for search-as-you-type."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from app.accounts.model import Account
+from app.errors import PermissionDenied, XinqiaoError
+from app.school.classnames import normalize_text
+from app.store.db import Database, Row
+
+FOCUS_TAGS = ["留守", "单亲", "经济困难", "学业压力", "校园欺凌", "家庭变故", "身体疾病或残疾", "既往心理问题", "其他"]
+STATUSES = ["在读", "转出", "毕业", "休学"]
+
+
+@dataclass(frozen=True)
+class Guardian:
+    name: str
+    relation: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class Student:
+    id: int
+    uuid: str
+    registry_no: str
+    name: str
+    gender: str
+    birth_date: str
+    class_id: int | None
+    class_name: str
+    grade: int | None
+    status: str
+    ethnicity: str = ""
+    boarding: bool = False
+    left_behind: bool = False
+    address: str = ""
+    id_number: str = ""
+    guardians: tuple[Guardian, ...] = ()
+    tags: tuple[str, ...] = ()
+    warning_level: int | None = None
+
+    def as_json(self) -> dict[str, object]:
+        from app.school.classnames import grade_name
+
+        return {"registry_no": self.registry_no, "name": self.name, "gender": self.gender,
+                "birth_date": self.birth_date, "grade": grade_name(self.grade) if self.grade else "",
+                "grade_number": self.grade, "class_name": self.class_name, "status": self.status,
+                "tags": list(self.tags), "warning_level": self.warning_level}
+
+
+_SELECT = ("SELECT s.*, c.name AS class_name, c.grade AS grade FROM students s"
+           " LEFT JOIN classes c ON c.id = s.class_id")
+
+
+def _student(r: Row, guardians: tuple[Guardian, ...] = (), tags: tuple[str, ...] = (),
+             level: int | None = None) -> Student:
+    return Student(id=r["id"], uuid=r["uuid"], registry_no=r["registry_no"], name=r["name"], gender=r["gender"],
+                   birth_date=r["birth_date"], class_id=r["class_id"], class_name=r["class_name"] or "",
+                   grade=r["grade"], status=r["status"], ethnicity=r["ethnicity"], boarding=bool(r["boarding"]),
+                   left_behind=bool(r["left_behind"]), address=r["address"], id_number=r["id_number"],
+                   guardians=guardians, tags=tags, warning_level=level)
+
+
+def check_visible(account: Account, student: Student) -> None:
+    scope = account.class_scope
+    if scope is not None and student.class_id != scope:
+        raise PermissionDenied("班主任只能查看本班学生的档案。")
+
+
+def get_student(db: Database, account: Account, student_id: int) -> Student:
+    r = db.one(_SELECT + " WHERE s.id = :id", {"id": student_id})
+    if r is None:
+        raise XinqiaoError("找不到该学生。")
+    guardians = tuple(Guardian(g["name"], g["relation"], g["phone"]) for g in db.query(
+        "SELECT name, relation, phone FROM guardians WHERE student_id = :id ORDER BY sort, id", {"id": student_id}))
+    tags = tuple(t[0] for t in db.query(
+        "SELECT DISTINCT tag FROM focus_tags WHERE student_id = :id AND cleared_at IS NULL ORDER BY tag",
+        {"id": student_id}))
+    s = _student(r, guardians, tags, warning_levels(db).get(student_id))
+    check_visible(account, s)
+    return s
+
+
+def find_by_registry(db: Database, account: Account, registry_no: str) -> Student | None:
+    r = db.scalar("SELECT id FROM students WHERE registry_no = :r", {"r": normalize_text(registry_no).upper()})
+    return get_student(db, account, int(r)) if r is not None else None
+
+
+# -- warning levels: provided by the screening capability when it is installed ---------------------
+_level_providers: list = []
+
+
+def register_level_provider(fn) -> None:  # type: ignore[no-untyped-def]
+    """Screening registers ``fn(db) -> dict[student_id, level]``; the archive keeps the slot."""
+    if fn not in _level_providers:
+        _level_providers.append(fn)
+
+
+def warning_levels(db: Database) -> dict[int, int]:
+    levels: dict[int, int] = {}
+    for fn in _level_providers:
+        for sid, lvl in fn(db).items():
+            if lvl and (sid not in levels or lvl < levels[sid]):
+                levels[sid] = lvl
+    return levels
+
+
+@dataclass
+class StudentFilter:
+    grade: int | None = None
+    class_id: int | None = None
+    tag: str | None = None
+    level: int | None = None
+    search: str = ""
+    include_left: bool = False
+
+
+@dataclass
+class _Entry:
+    id: int
+    registry_no: str
+    name: str
+    gender: str
+    birth_date: str
+    class_id: int | None
+    class_name: str
+    grade: int | None
+    status: str
+    keys: str  # name, full pinyin, initials, registry number: lower case, joined by \x00
+    tags: set[str] = field(default_factory=set)
+
+
+class StudentIndex:
+    """All students in memory for instant search-as-you-type (20,000 rows is a few MB).
+
+    Built once after unlock (or after an import) from one query; each keystroke filters in memory.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._lock = threading.Lock()
+        self.entries: list[_Entry] = []
+        self.levels: dict[int, int] = {}
+        self.reload(db)
+
+    def reload(self, db: Database) -> None:
+        rows = db.query("SELECT s.id, s.registry_no, s.name, s.gender, s.birth_date, s.class_id, s.status,"
+                        " s.pinyin_full, s.pinyin_initials, c.name, c.grade FROM students s"
+                        " LEFT JOIN classes c ON c.id = s.class_id ORDER BY c.grade, c.number, s.pinyin_full")
+        tags: dict[int, set[str]] = {}
+        for sid, tag in db.query("SELECT student_id, tag FROM focus_tags WHERE cleared_at IS NULL"):
+            tags.setdefault(sid, set()).add(tag)
+        entries = [
+            _Entry(r[0], r[1], r[2], r[3], r[4], r[5], r[9] or "", r[10], r[6],
+                   "\x00".join((r[2], r[7], r[8], r[1].lower())), tags.get(r[0], set()))
+            for r in rows]
+        levels = warning_levels(db)
+        with self._lock:
+            self.entries = entries
+            self.levels = levels
+
+    def search(self, account: Account, flt: StudentFilter, limit: int | None = None) -> list[Student]:
+        q = normalize_text(flt.search).lower().replace(" ", "")
+        scope = account.class_scope
+        out: list[Student] = []
+        with self._lock:
+            entries, levels = self.entries, self.levels
+        for e in entries:
+            if scope is not None and e.class_id != scope:
+                continue
+            if not flt.include_left and e.status != "在读":
+                continue
+            if flt.grade is not None and e.grade != flt.grade:
+                continue
+            if flt.class_id is not None and e.class_id != flt.class_id:
+                continue
+            if flt.tag and flt.tag not in e.tags:
+                continue
+            if flt.level is not None and levels.get(e.id) != flt.level:
+                continue
+            if q and q not in e.keys:
+                continue
+            out.append(Student(id=e.id, uuid="", registry_no=e.registry_no, name=e.name, gender=e.gender,
+                               birth_date=e.birth_date, class_id=e.class_id, class_name=e.class_name,
+                               grade=e.grade, status=e.status, tags=tuple(sorted(e.tags)),
+                               warning_level=levels.get(e.id)))
+            if limit is not None and len(out) >= limit:
+                break
+        return out
+
+
+def list_students(db: Database, account: Account, flt: StudentFilter) -> list[Student]:
+    return StudentIndex(db).search(account, flt)

@@ -1,0 +1,1 @@
+"""The school: years and semesters, grades and classes, staff, and the roster import."""

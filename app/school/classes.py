@@ -1,0 +1,63 @@
+"""Classes and their head teachers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app import clock
+from app.errors import InputRejected
+from app.school.classnames import ClassRef, class_display_name, parse_class
+from app.store.db import Database
+
+
+@dataclass(frozen=True)
+class SchoolClass:
+    id: int
+    grade: int
+    number: int
+    name: str
+    head_teacher_id: int | None
+    head_teacher: str
+    boarding: bool
+
+
+def ensure_class(db: Database, ref: ClassRef) -> int:
+    """The id of a class, created if it does not exist (joins the caller's transaction)."""
+    row = db.one("SELECT id FROM classes WHERE grade = :g AND number = :n", {"g": ref.grade, "n": ref.number})
+    if row:
+        return int(row[0])
+    cur = db.execute(
+        "INSERT INTO classes (uuid, grade, number, name) VALUES (:u, :g, :n, :name)",
+        {"u": clock.new_uuid(), "g": ref.grade, "n": ref.number, "name": class_display_name(ref.grade, ref.number)})
+    return int(cur.lastrowid or 0)
+
+
+def list_classes(db: Database) -> list[SchoolClass]:
+    rows = db.query(
+        "SELECT c.id, c.grade, c.number, c.name, c.head_teacher_id, coalesce(s.name, '') AS ht, c.boarding"
+        " FROM classes c LEFT JOIN staff s ON s.id = c.head_teacher_id ORDER BY c.grade, c.number")
+    return [SchoolClass(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in rows]
+
+
+def find_class(db: Database, text: str) -> SchoolClass | None:
+    ref = parse_class(text)
+    if ref is None:
+        return None
+    for c in list_classes(db):
+        if (c.grade, c.number) == (ref.grade, ref.number):
+            return c
+    return None
+
+
+def require_class(db: Database, text: str) -> SchoolClass:
+    ref = parse_class(text)
+    if ref is None:
+        raise InputRejected(f"无法识别班级“{text}”。请写成 七年级（3）班、初一3班 或 7.3 的形式。")
+    found = find_class(db, text)
+    if found is None:
+        raise InputRejected(f"学校里还没有 {ref.name}。请先导入花名册或在设置中添加班级。")
+    return found
+
+
+def set_head_teacher(db: Database, class_id: int, staff_id: int | None) -> None:
+    with db.transaction():
+        db.execute("UPDATE classes SET head_teacher_id = :s WHERE id = :c", {"s": staff_id, "c": class_id})

@@ -1,0 +1,366 @@
+"""Roster import: preview (new / updated / unchanged / invalid) and one-transaction apply."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app import clock
+from app.archive.pinyin import pinyin_keys
+from app.errors import InputRejected, PermissionDenied
+from app.school.classes import ensure_class
+from app.school.classnames import ClassRef, class_display_name, parse_class, parse_grade
+from app.session import Session
+from app.tabular import RowError, cell_text, parse_bool, parse_date, read_table
+from app.tabular.reader import Table, nonblank_rows
+
+FIELD_LABELS = {
+    "name": "姓名", "gender": "性别", "birth_date": "出生日期", "registry_no": "学籍号", "id_number": "身份证件号",
+    "grade": "年级", "class": "班级", "ethnicity": "民族", "boarding": "是否住校", "left_behind": "是否留守儿童",
+    "guardian_name": "监护人姓名", "guardian_relation": "监护人关系", "guardian_phone": "监护人联系电话",
+    "address": "家庭住址",
+}
+SYNONYMS: dict[str, list[str]] = {
+    "name": ["姓名", "学生姓名", "名字"],
+    "gender": ["性别"],
+    "birth_date": ["出生日期", "出生年月日", "出生年月", "生日"],
+    "registry_no": ["全国学籍号", "学籍号", "国家学籍号", "学生学籍号", "学籍辅号", "个人标识码"],
+    "id_number": ["身份证件号", "身份证号", "身份证号码", "证件号码", "身份证件号码"],
+    "grade": ["年级", "所在年级", "年级名称"],
+    "class": ["班级", "班级名称", "所在班级", "班名", "班别"],
+    "ethnicity": ["民族"],
+    "boarding": ["是否住校", "住校", "是否寄宿", "住宿情况"],
+    "left_behind": ["是否留守儿童", "留守儿童", "是否留守"],
+    "guardian_name": ["监护人姓名", "监护人", "家长姓名", "监护人1姓名", "第一监护人"],
+    "guardian_relation": ["监护人关系", "与学生关系", "监护人与学生关系", "关系"],
+    "guardian_phone": ["监护人联系电话", "监护人电话", "联系电话", "家长电话", "家长联系电话", "手机号码", "手机号"],
+    "address": ["家庭住址", "现住址", "家庭地址", "居住地址"],
+}
+REQUIRED = ["name", "registry_no", "class"]
+REGISTRY_RE = re.compile(r"^[A-Z0-9]{6,30}$")
+NAME_RE = re.compile(r"^[\u3400-\u9fffA-Za-z·•.\- ]{1,30}$")
+PHONE_RE = re.compile(r"^[0-9+\-]{7,20}$")
+GENDERS = {"男": "男", "女": "女", "男性": "男", "女性": "女", "1": "男", "2": "女", "m": "男", "f": "女"}
+COMPARED = ["name", "gender", "birth_date", "id_number", "class_key", "ethnicity", "boarding", "left_behind",
+            "address", "guardian"]
+COMPARED_LABELS = {"class_key": "班级", "guardian": "监护人", **FIELD_LABELS}
+ABSENT_STATUSES = ("转出", "毕业")
+
+
+@dataclass
+class RosterRow:
+    sheet_row: int
+    registry_no: str
+    name: str
+    gender: str
+    birth_date: str
+    id_number: str
+    class_ref: ClassRef
+    ethnicity: str
+    boarding: bool
+    left_behind: bool
+    address: str
+    guardian: tuple[str, str, str]  # name, relation, phone
+
+    @property
+    def class_key(self) -> str:
+        return f"{self.class_ref.grade}.{self.class_ref.number}"
+
+
+@dataclass
+class RosterChange:
+    row: RosterRow
+    student_id: int | None = None
+    changed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RosterPreview:
+    file: str
+    sheet: str
+    header_row: int
+    columns: dict[str, str]
+    new: list[RosterChange] = field(default_factory=list)
+    updated: list[RosterChange] = field(default_factory=list)
+    unchanged: list[RosterChange] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    duplicates: list[int] = field(default_factory=list)  # sheet rows of the same student listed again
+    absent: list[tuple[int, str, str]] = field(default_factory=list)  # (student id, registry no, name)
+    file_hash: str = ""
+
+    @property
+    def invalid_rows(self) -> list[int]:
+        return sorted({e.row for e in self.errors})
+
+    def counts(self) -> dict[str, int]:
+        return {"new": len(self.new), "updated": len(self.updated), "unchanged": len(self.unchanged),
+                "invalid": len(self.invalid_rows), "duplicates": len(self.duplicates), "absent": len(self.absent)}
+
+    def as_json(self) -> dict[str, Any]:
+        return {"file": self.file, "sheet": self.sheet, "header_row": self.header_row, "columns": self.columns,
+                "counts": self.counts(), "errors": [e.as_json() for e in self.errors],
+                "new": [c.row.registry_no for c in self.new],
+                "updated": [{"registry_no": c.row.registry_no, "changed": c.changed} for c in self.updated],
+                "absent": [{"registry_no": r, "name": n} for _, r, n in self.absent]}
+
+
+def _parse_row(table: Table, sheet_row: int, cells: list[Any]) -> tuple[RosterRow | None, list[RowError]]:
+    errors: list[RowError] = []
+
+    def err(fieldname: str, reason: str, value: Any = "") -> None:
+        label = table.header_of(fieldname) or FIELD_LABELS[fieldname]
+        errors.append(RowError(sheet_row, label, reason, cell_text(value)))
+
+    name = cell_text(table.value(cells, "name"))
+    if not name:
+        err("name", "姓名为空，请填写学生姓名")
+    elif not NAME_RE.match(name):
+        err("name", f"姓名“{name}”含有数字或不该出现的符号", name)
+    registry = cell_text(table.value(cells, "registry_no")).replace(" ", "").upper()
+    if not registry:
+        err("registry_no", "学籍号为空（全国学籍号、学籍号或学籍辅号至少填一个）")
+    elif not REGISTRY_RE.match(registry):
+        err("registry_no", f"学籍号“{registry}”格式不正确，应为 6–30 位字母或数字", registry)
+    raw_gender = cell_text(table.value(cells, "gender")).lower()
+    gender = GENDERS.get(raw_gender, "")
+    if raw_gender and not gender:
+        err("gender", f"性别“{raw_gender}”无法识别，应为“男”或“女”", raw_gender)
+    birth = ""
+    raw_birth = table.value(cells, "birth_date")
+    try:
+        d = parse_date(raw_birth)
+        if d is not None:
+            if not (dt.date(1990, 1, 1) <= d <= clock.today()):
+                err("birth_date", f"出生日期 {d.isoformat()} 不在合理范围内", raw_birth)
+            birth = d.isoformat()
+    except ValueError as e:
+        err("birth_date", f"出生日期{e}", raw_birth)
+    grade_text = cell_text(table.value(cells, "grade"))
+    class_text = cell_text(table.value(cells, "class"))
+    grade_hint = parse_grade(grade_text) if grade_text else None
+    if grade_text and grade_hint is None:
+        err("grade", f"年级“{grade_text}”无法识别", grade_text)
+    class_ref = None
+    if not class_text:
+        err("class", "班级为空")
+    else:
+        class_ref = parse_class(class_text, grade_hint)
+        if class_ref is None and grade_hint is not None and class_text.isdigit():
+            class_ref = ClassRef(grade_hint, int(class_text))
+        if class_ref is None:
+            err("class", f"班级“{class_text}”无法识别，请写成 七年级（3）班、初一3班 或 7.3", class_text)
+        elif grade_hint is not None and class_ref.grade != grade_hint:
+            err("class", f"班级“{class_text}”与年级“{grade_text}”不一致", class_text)
+            class_ref = None
+    flags = {}
+    for key in ("boarding", "left_behind"):
+        raw = table.value(cells, key)
+        try:
+            flags[key] = bool(parse_bool(raw))
+        except ValueError as e:
+            err(key, f"{FIELD_LABELS[key]}{e}", raw)
+            flags[key] = False
+    phone = cell_text(table.value(cells, "guardian_phone")).replace(" ", "")
+    if phone and not PHONE_RE.match(phone):
+        err("guardian_phone", f"电话“{phone}”格式不正确", phone)
+    if errors or class_ref is None:
+        return None, errors
+    row = RosterRow(sheet_row, registry, name, gender, birth,
+                    cell_text(table.value(cells, "id_number")).replace(" ", "").upper(), class_ref,
+                    cell_text(table.value(cells, "ethnicity")), flags["boarding"], flags["left_behind"],
+                    cell_text(table.value(cells, "address")),
+                    (cell_text(table.value(cells, "guardian_name")), cell_text(table.value(cells, "guardian_relation")),
+                     phone))
+    return row, []
+
+
+def _existing(session: Session) -> dict[str, dict[str, Any]]:
+    db = session.db
+    guardians: dict[int, tuple[str, str, str]] = {}
+    for r in db.query("SELECT student_id, name, relation, phone FROM guardians ORDER BY sort DESC, id DESC"):
+        guardians[r[0]] = (r[1], r[2], r[3])
+    out = {}
+    for r in db.query("SELECT s.*, c.grade, c.number FROM students s LEFT JOIN classes c ON c.id = s.class_id"):
+        out[r["registry_no"]] = {
+            "id": r["id"], "name": r["name"], "gender": r["gender"], "birth_date": r["birth_date"],
+            "id_number": r["id_number"], "class_key": f"{r['grade']}.{r['number']}" if r["grade"] else "",
+            "ethnicity": r["ethnicity"], "boarding": bool(r["boarding"]), "left_behind": bool(r["left_behind"]),
+            "address": r["address"], "guardian": guardians.get(r["id"], ("", "", "")), "status": r["status"]}
+    return out
+
+
+def _row_values(row: RosterRow) -> dict[str, Any]:
+    return {"name": row.name, "gender": row.gender, "birth_date": row.birth_date, "id_number": row.id_number,
+            "class_key": row.class_key, "ethnicity": row.ethnicity, "boarding": row.boarding,
+            "left_behind": row.left_behind, "address": row.address, "guardian": row.guardian}
+
+
+def preview_roster(session: Session, path: Path, mapping: dict[str, str] | None = None,
+                   sheet: str | None = None) -> RosterPreview:
+    """Read and check a roster file without writing anything."""
+    if not (session.account.manages or session.account.sees_confidential):
+        raise PermissionDenied("只有心理教师或管理员可以导入花名册。")
+    path = Path(path)
+    table = read_table(path, SYNONYMS, REQUIRED, FIELD_LABELS, mapping, sheet)
+    preview = RosterPreview(path.name, table.sheet, table.header_row,
+                            {f: table.header_of(f) for f in table.columns},
+                            file_hash=hashlib.sha256(path.read_bytes()).hexdigest())
+    existing = _existing(session)
+    seen: dict[str, RosterRow] = {}
+    for sheet_row, cells in nonblank_rows(table):
+        row, errors = _parse_row(table, sheet_row, cells)
+        if row is None:
+            preview.errors.extend(errors)
+            continue
+        first = seen.get(row.registry_no)
+        if first is not None:
+            if first.name == row.name:
+                preview.duplicates.append(sheet_row)
+            else:
+                preview.errors.append(RowError(sheet_row, table.header_of("registry_no") or "学籍号",
+                                               f"学籍号 {row.registry_no} 已被第 {first.sheet_row} 行的“{first.name}”使用",
+                                               row.registry_no))
+            continue
+        seen[row.registry_no] = row
+        old = existing.get(row.registry_no)
+        if old is None:
+            preview.new.append(RosterChange(row))
+            continue
+        if old["name"] != row.name and old["birth_date"] and row.birth_date and old["birth_date"] != row.birth_date:
+            preview.errors.append(RowError(sheet_row, table.header_of("registry_no") or "学籍号",
+                                           f"学籍号 {row.registry_no} 在档案中属于另一名学生“{old['name']}”，请核对",
+                                           row.registry_no))
+            continue
+        values = _row_values(row)
+        changed = [k for k in COMPARED if values[k] != old[k] and not (k == "guardian" and not any(row.guardian))]
+        if old["status"] != "在读":
+            changed.append("status")
+        change = RosterChange(row, old["id"], changed)
+        (preview.updated if changed else preview.unchanged).append(change)
+    for reg, old in existing.items():
+        if reg not in seen and old["status"] == "在读":
+            preview.absent.append((old["id"], reg, old["name"]))
+    preview.errors.sort(key=lambda e: e.row)
+    return preview
+
+
+@dataclass
+class RosterResult:
+    preview: RosterPreview
+    written: bool
+    error_report: Path | None = None
+    marked_absent: int = 0
+
+
+def apply_roster(session: Session, preview: RosterPreview, *, skip_invalid: bool = False,
+                 mark_absent: str | None = None) -> RosterResult:
+    """Write the previewed rows in one transaction: all valid rows, or nothing."""
+    if preview.errors and not skip_invalid:
+        raise InputRejected(f"{preview.file} 有 {len(preview.invalid_rows)} 行无效，未写入任何数据。"
+                            "请修改后重新导入，或选择“跳过无效行”。")
+    if mark_absent is not None and mark_absent not in ABSENT_STATUSES:
+        raise InputRejected(f"未在名单中的学生只能标记为 {'或'.join(ABSENT_STATUSES)}。")
+    db = session.db
+    now = clock.now_iso()
+    who = session.account.label
+    with db.transaction():
+        class_ids: dict[str, int] = {}
+
+        def class_id(row: RosterRow) -> int:
+            if row.class_key not in class_ids:
+                class_ids[row.class_key] = ensure_class(db, row.class_ref)
+            return class_ids[row.class_key]
+
+        for change in preview.new:
+            r = change.row
+            full, initials = pinyin_keys(r.name)
+            cur = db.execute(
+                "INSERT INTO students (uuid, registry_no, name, gender, birth_date, id_number, class_id, ethnicity,"
+                " boarding, left_behind, address, pinyin_full, pinyin_initials, created_at, updated_at) VALUES"
+                " (:uuid, :reg, :name, :gender, :birth, :idn, :cls, :eth, :board, :lb, :addr, :pf, :pi, :t, :t)",
+                {"uuid": clock.new_uuid(), "reg": r.registry_no, "name": r.name, "gender": r.gender,
+                 "birth": r.birth_date, "idn": r.id_number, "cls": class_id(r), "eth": r.ethnicity,
+                 "board": int(r.boarding), "lb": int(r.left_behind), "addr": r.address, "pf": full, "pi": initials,
+                 "t": now})
+            sid = int(cur.lastrowid or 0)
+            _write_guardian(session, sid, r)
+            db.execute("INSERT INTO student_events (student_id, at, kind, summary, account) VALUES"
+                       " (:s, :t, 'imported', :m, :a)",
+                       {"s": sid, "t": now, "m": f"由花名册导入，编入{r.class_ref.name}", "a": who})
+        for change in preview.updated:
+            r = change.row
+            full, initials = pinyin_keys(r.name)
+            assert change.student_id is not None
+            db.execute(
+                "UPDATE students SET name = :name, gender = :gender, birth_date = :birth, id_number = :idn,"
+                " class_id = :cls, ethnicity = :eth, boarding = :board, left_behind = :lb, address = :addr,"
+                " pinyin_full = :pf, pinyin_initials = :pi, status = '在读', updated_at = :t WHERE id = :id",
+                {"name": r.name, "gender": r.gender, "birth": r.birth_date, "idn": r.id_number, "cls": class_id(r),
+                 "eth": r.ethnicity, "board": int(r.boarding), "lb": int(r.left_behind), "addr": r.address,
+                 "pf": full, "pi": initials, "t": now, "id": change.student_id})
+            if "guardian" in change.changed:
+                _write_guardian(session, change.student_id, r)
+            labels = "、".join(COMPARED_LABELS.get(c, "在读状态") for c in change.changed)
+            summary = f"花名册更新：{labels}"
+            if "class_key" in change.changed:
+                summary += f"（现为{r.class_ref.name}）"
+            db.execute("INSERT INTO student_events (student_id, at, kind, summary, account) VALUES"
+                       " (:s, :t, 'updated', :m, :a)", {"s": change.student_id, "t": now, "m": summary, "a": who})
+        marked = 0
+        if mark_absent:
+            for sid, _reg, _name in preview.absent:
+                db.execute("UPDATE students SET status = :st, updated_at = :t WHERE id = :id",
+                           {"st": mark_absent, "t": now, "id": sid})
+                db.execute("INSERT INTO student_events (student_id, at, kind, summary, account) VALUES"
+                           " (:s, :t, 'left', :m, :a)",
+                           {"s": sid, "t": now, "m": f"未在新花名册中，标记为{mark_absent}", "a": who})
+                marked += 1
+        counts = preview.counts()
+        db.execute("INSERT INTO imports (kind, file_name, file_hash, at, account, counts) VALUES"
+                   " ('roster', :f, :h, :t, :a, :c)",
+                   {"f": preview.file, "h": preview.file_hash, "t": now, "a": who, "c": json.dumps(counts)})
+        session.audit("import", preview.file, {"kind": "roster", **counts, "marked_absent": marked})
+    report = None
+    if preview.errors:
+        report = write_error_report(session.paths.reports, preview)
+    return RosterResult(preview, True, report, marked)
+
+
+def _write_guardian(session: Session, student_id: int, r: RosterRow) -> None:
+    if not any(r.guardian):
+        return
+    session.db.execute("DELETE FROM guardians WHERE student_id = :s AND sort = 0", {"s": student_id})
+    session.db.execute("INSERT INTO guardians (student_id, name, relation, phone, sort) VALUES (:s, :n, :r, :p, 0)",
+                       {"s": student_id, "n": r.guardian[0], "r": r.guardian[1], "p": r.guardian[2]})
+
+
+def write_error_report(folder: Path, preview: RosterPreview) -> Path:
+    """An .xlsx listing each invalid row: sheet row, field, reason, value."""
+    from openpyxl import Workbook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"导入错误-{Path(preview.file).stem}-{clock.now().strftime('%Y%m%d-%H%M%S')}.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "错误行"
+    ws.append(["文件", "工作表行号", "字段", "原因", "原值"])
+    for e in preview.errors:
+        ws.append([preview.file, e.row, e.field, e.reason, e.value])
+    wb.save(path)
+    return path
+
+
+def import_roster(session: Session, path: Path, *, dry_run: bool = False, skip_invalid: bool = False,
+                  mark_absent: str | None = None, mapping: dict[str, str] | None = None) -> RosterResult:
+    preview = preview_roster(session, path, mapping)
+    if dry_run:
+        return RosterResult(preview, False)
+    return apply_roster(session, preview, skip_invalid=skip_invalid, mark_absent=mark_absent)
+
+
+def class_label(ref: ClassRef) -> str:
+    return class_display_name(ref.grade, ref.number)

@@ -1,0 +1,266 @@
+"""A signed-in session over one vault folder: create, open, lock, unlock, recover.
+
+The database key lives only in this object while unlocked; ``lock()`` closes the connection and overwrites the
+key bytes. A wrong password touches neither the database nor the key slots: failures are counted in
+``lockout.json`` and written to the audit log at the next successful sign-in.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app import audit, clock
+from app.accounts.model import Account, Role
+from app.accounts.store import get_account, insert_account
+from app.errors import IntegrityFailure, LockedOut, PermissionDenied, VaultMissing, WrongPassword, XinqiaoError
+from app.school.calendar import ensure_year
+from app.store.db import Database, open_database
+from app.store.keyslots import RECOVERY_SLOT, KeySlots, new_recovery_code, normalize_recovery_code
+from app.store.lockout import Lockout
+from app.store.migrate import migrate
+from app.store.paths import VaultPaths
+
+
+@dataclass
+class Session:
+    paths: VaultPaths
+    account: Account
+    _db: Database | None
+    _key: bytearray | None
+    on_lock: list[Callable[[], None]] = field(default_factory=list)
+
+    # -- access ------------------------------------------------------------------------------------
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            raise XinqiaoError("心桥已锁定，请先解锁。")
+        return self._db
+
+    @property
+    def locked(self) -> bool:
+        return self._db is None
+
+    @property
+    def key(self) -> bytes:
+        if self._key is None:
+            raise XinqiaoError("心桥已锁定，请先解锁。")
+        return bytes(self._key)
+
+    def audit(self, action: str, target: str = "", detail: str | dict = "") -> None:
+        audit.record(self.db, self.account.username, action, target, detail)
+
+    def require_manager(self) -> None:
+        if not self.account.manages:
+            raise PermissionDenied("只有管理员可以进行此操作。")
+
+    def require_student_work(self) -> None:
+        if not (self.account.does_student_work or self.account.manages):
+            raise PermissionDenied("当前账号无权查看学生档案。")
+
+    # -- lock / unlock -----------------------------------------------------------------------------
+    def lock(self) -> None:
+        if self._db is not None:
+            try:
+                self.audit("sign_out", detail="锁定")
+            except Exception:  # noqa: BLE001 - locking must always succeed
+                pass
+            self._db.close()
+            self._db = None
+        if self._key is not None:
+            for i in range(len(self._key)):
+                self._key[i] = 0
+            self._key = None
+        for cb in list(self.on_lock):
+            cb()
+
+    def unlock(self, password: str) -> None:
+        """Re-open the vault as the same account (after an idle lock)."""
+        fresh = open_session(self.paths.root, self.account.username, password)
+        self._db, self._key, self.account = fresh._db, fresh._key, fresh.account
+        fresh._db = None
+        fresh._key = None
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        self._key = None
+
+
+def vault_exists(data_dir: Path) -> bool:
+    return VaultPaths(Path(data_dir)).exists()
+
+
+def create_vault(data_dir: Path, *, school_name: str, username: str, password: str, school_code: str = "",
+                 stages: list[str] | None = None, display_name: str = "", centre: bool = False
+                 ) -> tuple[Session, str]:
+    """Create a new vault; returns the signed-in session of the first account and the recovery code."""
+    paths = VaultPaths(Path(data_dir))
+    if paths.db.exists() or paths.keyslots.exists():
+        raise XinqiaoError(f"文件夹 {paths.root} 中已经有心桥数据，不能重复初始化。")
+    if not school_name.strip():
+        raise XinqiaoError("学校名称不能为空。")
+    if not password:
+        raise XinqiaoError("密码不能为空。")
+    paths.root.mkdir(parents=True, exist_ok=True)
+    for d in (paths.backups, paths.logs):
+        d.mkdir(exist_ok=True)
+    db_key = os.urandom(32)
+    recovery = new_recovery_code()
+    slots = KeySlots(paths.keyslots, {})
+    slots.set_secret(username, password, db_key)
+    slots.set_secret(RECOVERY_SLOT, normalize_recovery_code(recovery), db_key)
+    db = open_database(paths.db, db_key, create=True)
+    try:
+        migrate(db)
+        with db.transaction():
+            db.execute("INSERT INTO school (id, uuid, name, code, stages, created_at) VALUES (1, :u, :n, :c, :s, :t)",
+                       {"u": clock.new_uuid(), "n": school_name.strip(), "c": school_code.strip(),
+                        "s": json.dumps(stages or [], ensure_ascii=False), "t": clock.now_iso()})
+            if centre:
+                db.execute("INSERT INTO settings (key, value) VALUES ('mode', '\"centre\"')")
+            account = insert_account(db, username, Role.COUNSELOR, display_name, manager=True)
+            today = clock.today()
+            ensure_year(db, today.year if today.month >= 9 else today.year - 1)
+            audit.record(db, username, "account", username, "创建数据库和首个账号")
+    except BaseException:
+        db.close()
+        for p in (paths.db, paths.db.with_name("vault.db-wal"), paths.db.with_name("vault.db-shm")):
+            if p.exists():
+                p.unlink()
+        raise
+    slots.save()
+    return Session(paths, account, db, bytearray(db_key)), recovery
+
+
+def _open_db_with_key(paths: VaultPaths, key: bytes) -> Database:
+    db = open_database(paths.db, key)
+    problems = [p for p in db.quick_check() if p != "ok"]
+    if problems:
+        db.close()
+        where = quarantine(paths)
+        raise IntegrityFailure(f"数据库完整性检查未通过（{problems[0]}）。原文件已原样移到 {where}，"
+                               "请从最近的备份恢复。")
+    migrate(db)
+    return db
+
+
+def quarantine(paths: VaultPaths) -> Path:
+    """Set a damaged vault aside, never deleting or rewriting it."""
+    dest = paths.quarantine / clock.now().strftime("%Y%m%d-%H%M%S")
+    dest.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        src = paths.db.with_name(paths.db.name + suffix)
+        if src.exists():
+            shutil.move(str(src), dest / src.name)
+    shutil.copy2(paths.keyslots, dest / paths.keyslots.name)
+    return dest
+
+
+def open_session(data_dir: Path, username: str, password: str,
+                 lockout_clock: Callable[[], float] | None = None) -> Session:
+    paths = VaultPaths(Path(data_dir))
+    if not paths.exists():
+        raise VaultMissing(f"在 {paths.root} 没有找到心桥数据。请先运行 init 或在窗口中完成初始设置。")
+    lockout = Lockout(paths.lockout, lockout_clock) if lockout_clock else Lockout(paths.lockout)
+    wait = lockout.remaining()
+    if wait > 0:
+        raise LockedOut(wait)
+    slots = KeySlots.load(paths.keyslots)
+    try:
+        key = slots.unlock(username, password)
+    except WrongPassword:
+        state = lockout.fail()
+        wait = state.wait_remaining(lockout.clock())
+        if wait:
+            raise LockedOut(wait) from None
+        raise
+    db = _open_db_with_key(paths, key)
+    account = get_account(db, username)
+    if account is None or account.disabled:
+        db.close()
+        lockout.fail()
+        raise WrongPassword("该账号已停用，请联系管理员。" if account else "用户名或密码不正确。")
+    failed = lockout.load()
+    if failed.failures:
+        audit.record(db, username, "sign_in_failed", username,
+                     {"failures": failed.failures,
+                      "last": dt.datetime.fromtimestamp(failed.last_failure).isoformat(timespec="seconds")})
+    lockout.clear()
+    audit.record(db, username, "sign_in", username)
+    return Session(paths, account, db, bytearray(key))
+
+
+def reset_password_with_recovery(data_dir: Path, code: str, username: str, new_password: str) -> None:
+    """Any account's password can be reset with the recovery code."""
+    paths = VaultPaths(Path(data_dir))
+    slots = KeySlots.load(paths.keyslots)
+    key = slots.unlock_recovery(code)
+    db = _open_db_with_key(paths, key)
+    try:
+        if get_account(db, username) is None:
+            raise XinqiaoError(f"没有名为“{username}”的账号。")
+        slots.set_secret(username, new_password, key)
+        slots.save()
+        audit.record(db, username, "account", username, "用恢复码重设密码")
+    finally:
+        db.close()
+    Lockout(paths.lockout).clear()
+
+
+def add_account(session: Session, username: str, password: str, role: Role, *, display_name: str = "",
+                class_id: int | None = None, manager: bool = False) -> Account:
+    session.require_manager()
+    slots = KeySlots.load(session.paths.keyslots)
+    with session.db.transaction():
+        acc = insert_account(session.db, username, role, display_name, class_id, manager)
+        session.audit("account", username, {"add": role.value, "class_id": class_id})
+        slots.set_secret(username, password, session.key)
+        slots.save()
+    return acc
+
+
+def change_password(session: Session, username: str, new_password: str) -> None:
+    """A user changes their own password; a manager may set anyone's. One slot is rewritten."""
+    if username != session.account.username:
+        session.require_manager()
+    slots = KeySlots.load(session.paths.keyslots)
+    slots.set_secret(username, new_password, session.key)
+    slots.save()
+    session.audit("account", username, "修改密码")
+
+
+def set_account_disabled(session: Session, username: str, disabled: bool) -> None:
+    from app.accounts.store import set_disabled
+
+    session.require_manager()
+    if username == session.account.username and disabled:
+        raise XinqiaoError("不能停用当前登录的账号。")
+    with session.db.transaction():
+        set_disabled(session.db, username, disabled)
+        session.audit("account", username, "停用" if disabled else "启用")
+
+
+def password_strength(password: str) -> tuple[int, str]:
+    """0–4 and a Chinese hint."""
+    score = 0
+    if len(password) >= 8:
+        score += 1
+    if len(password) >= 12:
+        score += 1
+    kinds = sum([any(c.islower() for c in password), any(c.isupper() for c in password),
+                 any(c.isdigit() for c in password), any(not c.isalnum() for c in password)])
+    if kinds >= 3:
+        score += 1
+    if kinds == 4 or len(password) >= 16:
+        score += 1
+    if len(set(password)) <= 3:
+        score = 0
+    hints = ["太弱：至少 8 位，并混合字母、数字和符号", "较弱：建议 12 位以上", "一般：再加入大写字母或符号",
+             "较强", "很强"]
+    return score, hints[score]

@@ -1,0 +1,1 @@
+"""The encrypted store: SQLCipher connection, migrations, key slots, backups."""

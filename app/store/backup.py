@@ -1,0 +1,200 @@
+"""Encrypted backups: a full copy made with sqlcipher_export under the same key, verified by opening it.
+
+A backup is ``xinqiao-YYYYMMDD-HHMMSS.db`` plus ``….keyslots.json`` (so it opens on a new machine with the
+passwords of its day) and ``….meta.json`` (date and record counts, readable before restoring).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from app import audit, clock
+from app.errors import IntegrityFailure, XinqiaoError
+from app.store.db import Database, open_database
+from app.store.fileio import atomic_write_text, fsync_dir
+from app.store.keyslots import KeySlots
+from app.store.migrate import current_version
+from app.store.paths import VaultPaths
+
+NAME_RE = re.compile(r"^xinqiao-(\d{8}-\d{6})\.db$")
+COUNTED_TABLES = {"students": "学生", "focus_tags": "关注标签", "support_plans": "一生一策方案",
+                  "accounts": "账号", "audit_log": "审计记录"}
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    made_at: str
+    counts: dict[str, int]
+    school: str
+
+    def describe(self) -> str:
+        parts = [f"{COUNTED_TABLES.get(k, k)} {v}" for k, v in self.counts.items() if k in COUNTED_TABLES]
+        return f"{self.made_at}  {self.school}  " + "，".join(parts)
+
+
+def record_counts(db: Database) -> dict[str, int]:
+    names = [r[0] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                    " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts%' ORDER BY name")]
+    return {n: int(db.scalar(f'SELECT count(*) FROM "{n}"')) for n in names}
+
+
+def _sidecar(path: Path, kind: str) -> Path:
+    return path.with_name(path.stem + f".{kind}.json")
+
+
+def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, account: str,
+                manual: bool = False) -> BackupInfo:
+    """Check the vault, copy it encrypted into ``dest_dir``, and verify the copy by opening it."""
+    problems = db.integrity_check()
+    if problems:
+        raise IntegrityFailure(f"数据库完整性检查未通过，未进行备份：{problems[0]}")
+    dest_dir = Path(dest_dir)
+    try:
+        dest_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise XinqiaoError(f"无法在 {dest_dir} 创建备份文件夹：{e.strerror}。请检查 U 盘是否插好、是否有写权限。") from e
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    target = dest_dir / f"xinqiao-{stamp}.db"
+    n = 1
+    while target.exists():
+        target = dest_dir / f"xinqiao-{stamp}-{n}.db"
+        n += 1
+    tmp = target.with_name(target.name + ".partial")
+    if tmp.exists():
+        tmp.unlink()
+    version = current_version(db)
+    try:
+        db.execute(f"ATTACH DATABASE :p AS backup KEY \"x'{key.hex()}'\"", {"p": str(tmp)})
+        try:
+            db.execute("SELECT sqlcipher_export('backup')")
+            db.execute(f"PRAGMA backup.user_version = {version}")
+        finally:
+            db.execute("DETACH DATABASE backup")
+    except Exception as e:
+        if tmp.exists():
+            tmp.unlink()
+        raise XinqiaoError(f"写入备份失败：{e}。请检查磁盘空间或 U 盘。") from e
+    copy = open_database(tmp, key)
+    try:
+        if copy.integrity_check():
+            raise IntegrityFailure("备份文件校验失败，已放弃这次备份。")
+        counts = record_counts(copy)
+        school = str(copy.scalar("SELECT name FROM school WHERE id = 1") or "")
+    finally:
+        copy.close()
+    for suffix in ("-wal", "-shm"):
+        side = tmp.with_name(tmp.name + suffix)
+        if side.exists():
+            side.unlink()
+    tmp.replace(target)
+    shutil.copy2(paths.keyslots, _sidecar(target, "keyslots"))
+    info = BackupInfo(target, clock.now_iso(), counts, school)
+    atomic_write_text(_sidecar(target, "meta"), json.dumps(
+        {"made_at": info.made_at, "counts": counts, "school": school, "schema": version, "manual": manual},
+        ensure_ascii=False, indent=1))
+    fsync_dir(dest_dir)
+    audit.record(db, account, "backup", str(target), {"manual": manual, "students": counts.get("students", 0)})
+    return info
+
+
+def list_backups(folder: Path) -> list[BackupInfo]:
+    """Backups in a folder, newest first, read from their meta files (no key needed)."""
+    found = []
+    if not folder.exists():
+        return []
+    for p in folder.glob("xinqiao-*.db"):
+        meta = _sidecar(p, "meta")
+        try:
+            obj = json.loads(meta.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        found.append(BackupInfo(p, obj.get("made_at", ""), dict(obj.get("counts", {})), obj.get("school", "")))
+    found.sort(key=lambda b: b.made_at, reverse=True)
+    return found
+
+
+def prune(folder: Path, keep: int) -> list[Path]:
+    removed = []
+    for info in list_backups(folder)[keep:]:
+        for p in (info.path, _sidecar(info.path, "meta"), _sidecar(info.path, "keyslots")):
+            if p.exists():
+                p.unlink()
+        removed.append(info.path)
+    return removed
+
+
+def backup_due(folder: Path, now: dt.datetime, min_interval: dt.timedelta = dt.timedelta(days=1)) -> bool:
+    backups = list_backups(folder)
+    if not backups:
+        return True
+    newest = dt.datetime.fromisoformat(backups[0].made_at)
+    return now - newest >= min_interval
+
+
+def inspect_backup(path: Path, key: bytes) -> BackupInfo:
+    """Open a backup read-only to show its date and record counts before restoring."""
+    path = Path(path)
+    if not path.exists():
+        raise XinqiaoError(f"找不到备份文件 {path}。")
+    db = open_database(path, key)
+    try:
+        if db.integrity_check():
+            raise IntegrityFailure(f"备份文件 {path.name} 已损坏，不能用于恢复。")
+        counts = record_counts(db)
+        school = str(db.scalar("SELECT name FROM school WHERE id = 1") or "")
+    finally:
+        db.close()
+    made = ""
+    meta = _sidecar(path, "meta")
+    if meta.exists():
+        made = json.loads(meta.read_text("utf-8")).get("made_at", "")
+    if not made:
+        made = dt.datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds")
+    return BackupInfo(path, made, counts, school)
+
+
+def backup_key(path: Path, paths: VaultPaths, username: str, password: str) -> bytes:
+    """The key for a backup: from the vault's key slots, else from the backup's own key-slot copy."""
+    candidates = [paths.keyslots, _sidecar(Path(path), "keyslots")]
+    last: Exception | None = None
+    for slots_path in candidates:
+        if slots_path.exists():
+            try:
+                return KeySlots.load(slots_path).unlock(username, password)
+            except XinqiaoError as e:
+                last = e
+    raise last or XinqiaoError("找不到可以打开此备份的密钥文件。")
+
+
+def restore_backup(path: Path, key: bytes, paths: VaultPaths) -> tuple[BackupInfo, Path | None]:
+    """Replace the vault with a verified backup. The current vault is set aside, never deleted."""
+    info = inspect_backup(path, key)
+    aside = None
+    if paths.db.exists():
+        aside = paths.quarantine / f"before-restore-{clock.now().strftime('%Y%m%d-%H%M%S')}"
+        aside.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            src = paths.db.with_name(paths.db.name + suffix)
+            if src.exists():
+                shutil.move(str(src), aside / src.name)
+        if paths.keyslots.exists():
+            shutil.copy2(paths.keyslots, aside / paths.keyslots.name)
+    paths.root.mkdir(parents=True, exist_ok=True)
+    tmp = paths.db.with_name("vault.db.restoring")
+    shutil.copy2(path, tmp)
+    tmp.replace(paths.db)
+    side = _sidecar(Path(path), "keyslots")
+    if not paths.keyslots.exists() and side.exists():
+        shutil.copy2(side, paths.keyslots)
+    fsync_dir(paths.root)
+    db = open_database(paths.db, key)
+    try:
+        audit.record(db, "system", "restore", str(path), {"made_at": info.made_at})
+    finally:
+        db.close()
+    return info, aside

@@ -1,0 +1,76 @@
+"""backup, restore, verify."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.cli import EXIT_INTEGRITY, EXIT_OK, data_dir, err, open_from_args, out, read_password, username
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("backup", help="备份（默认到数据文件夹的 backups/，--to 指定 U 盘等文件夹）")
+    p.add_argument("--to", type=Path, help="备份到此文件夹")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="从备份恢复（先显示备份日期和记录数；当前数据库会被移到 quarantine/ 保留）")
+    p.add_argument("file", type=Path)
+    p.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
+    p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("verify", help="完整性检查和审计链校验")
+    p.set_defaults(func=cmd_verify)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from app.store.backup import make_backup, prune
+    from app.store.settings import get_setting
+
+    session = open_from_args(args)
+    try:
+        dest = args.to or session.paths.backups
+        info = make_backup(session.db, session.key, session.paths, dest, session.account.username,
+                           manual=args.to is not None)
+        if args.to is None:
+            prune(session.paths.backups, int(get_setting(session.db, "backup_keep", 30)))
+        out(f"已备份并校验：{info.path}")
+        out(info.describe())
+        return EXIT_OK
+    finally:
+        session.close()
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    import sys
+
+    from app.store.backup import backup_key, inspect_backup, restore_backup
+    from app.store.paths import VaultPaths
+
+    paths = VaultPaths(data_dir(args))
+    key = backup_key(args.file, paths, username(args), read_password())
+    info = inspect_backup(args.file, key)
+    out(f"备份：{info.describe()}")
+    if not args.yes and sys.stdin and sys.stdin.isatty():
+        if input("恢复后当前数据将被替换（原文件移到 quarantine/ 保留）。确认恢复？(y/N) ").strip().lower() != "y":
+            out("已取消。")
+            return EXIT_OK
+    _, aside = restore_backup(args.file, key, paths)
+    out("已恢复。" + (f"原数据库已移到 {aside}" if aside else ""))
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from app.audit import verify_chain
+
+    session = open_from_args(args)
+    try:
+        problems = session.db.integrity_check()
+        chain = verify_chain(session.db)
+        if problems:
+            err(f"数据库完整性检查未通过：{problems[0]}")
+        else:
+            out("数据库完整性检查：通过")
+        if chain.ok:
+            out(f"审计链：{chain.entries} 条，完整")
+        else:
+            err(f"审计链在第 {chain.broken_at} 条记录处断开：审计记录被改动过。")
+        return EXIT_OK if not problems and chain.ok else EXIT_INTEGRITY
+    finally:
+        session.close()

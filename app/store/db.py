@@ -1,0 +1,140 @@
+"""The SQLCipher connection: opening with a raw key, pragmas, transactions and queries.
+
+Thin on purpose (after qutebrowser's misc/sql.py): named parameters, one ``transaction()`` that rolls back on
+any exception, and SQLite errors sorted into "the environment's fault" (a message) versus bugs.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3.dbapi2 as sqlite
+
+from app.errors import IntegrityFailure, WrongPassword, XinqiaoError
+
+Row = sqlite.Row
+Params = Mapping[str, Any] | Sequence[Any]
+DatabaseError = sqlite.DatabaseError
+
+
+class Database:
+    """One open, keyed SQLCipher connection."""
+
+    def __init__(self, conn: sqlite.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self._depth = 0
+        self._lock = threading.RLock()
+
+    # -- queries -----------------------------------------------------------------------------------
+    def query(self, sql: str, params: Params = ()) -> list[Row]:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: Params = ()) -> Row | None:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchone()
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        row = self.one(sql, params)
+        return None if row is None else row[0]
+
+    def execute(self, sql: str, params: Params = ()) -> sqlite.Cursor:
+        with self._lock:
+            return self.conn.execute(sql, params)
+
+    def executemany(self, sql: str, seq: Sequence[Params]) -> sqlite.Cursor:
+        with self._lock:
+            return self.conn.executemany(sql, seq)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One user action = one transaction. Nested use joins the outer transaction."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self
+                finally:
+                    self._depth -= 1
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self
+            except BaseException:
+                self._depth = 0
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self._depth = 0
+                try:
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    raise
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                self.conn.close()
+            except sqlite.Error:
+                pass
+
+    # -- checks ------------------------------------------------------------------------------------
+    def quick_check(self) -> list[str]:
+        return [r[0] for r in self.query("PRAGMA quick_check")]
+
+    def integrity_check(self) -> list[str]:
+        problems = [r[0] for r in self.query("PRAGMA integrity_check")]
+        problems = [p for p in problems if p != "ok"]
+        problems += [r[0] for r in self.query("PRAGMA cipher_integrity_check")]
+        return problems
+
+
+def _connect(path: Path) -> sqlite.Connection:
+    conn = sqlite.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10.0)
+    conn.row_factory = sqlite.Row
+    version = conn.execute("PRAGMA cipher_version").fetchone()
+    if not version or not version[0]:
+        conn.close()
+        raise IntegrityFailure("当前 SQLite 不带加密功能（cipher_version 为空），为保护学生数据，程序拒绝运行。")
+    return conn
+
+
+def open_database(path: Path, key: bytes, *, create: bool = False) -> Database:
+    """Open (or create) the vault database with a raw 32-byte key and the required pragmas."""
+    if not create and not path.exists():
+        raise XinqiaoError(f"找不到数据库文件 {path}。")
+    conn = _connect(path)
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite.DatabaseError:
+        conn.close()
+        raise WrongPassword("密钥无法打开数据库（密码不正确或文件不是心桥数据库）。") from None
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA secure_delete = ON")
+    return Database(conn, path)
+
+
+def open_plain(path: Path) -> Database:
+    """Plain SQLite with the same pragmas: used only by benchmarks as the baseline."""
+    conn = sqlite.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite.Row
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    return Database(conn, path)

@@ -1,0 +1,141 @@
+"""Key slots: each account's password (and the recovery code) wraps the one database key.
+
+Argon2id(password, salt) -> 32-byte key-encryption key -> AES-256-GCM over the database key. The slot's
+own identity is the AEAD's associated data, so a slot cannot be swapped onto another account. Changing a
+password rewrites one slot; the database is never re-encrypted.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+from app.config import KdfCost, kdf_cost
+from app.errors import WrongPassword, XinqiaoError
+from app.store.fileio import atomic_write_text
+
+KEYSLOTS_FILE = "keyslots.json"
+RECOVERY_SLOT = "__recovery__"
+FORMAT_VERSION = 1
+# Recovery codes avoid look-alike characters (0/O, 1/I/L).
+RECOVERY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"))
+
+
+def derive_kek(secret: str, salt: bytes, cost: KdfCost) -> bytes:
+    normalized = unicodedata.normalize("NFC", secret).encode("utf-8")
+    kdf = Argon2id(salt=salt, length=32, iterations=cost.iterations, lanes=cost.lanes,
+                   memory_cost=cost.memory_kib)
+    return kdf.derive(normalized)
+
+
+@dataclass
+class Slot:
+    name: str
+    salt: bytes
+    nonce: bytes
+    wrapped: bytes
+    cost: KdfCost
+
+    def to_json(self) -> dict[str, object]:
+        return {"name": self.name, "salt": _b64(self.salt), "nonce": _b64(self.nonce),
+                "wrapped": _b64(self.wrapped),
+                "kdf": {"alg": "argon2id", "iterations": self.cost.iterations,
+                        "memory_kib": self.cost.memory_kib, "lanes": self.cost.lanes}}
+
+    @classmethod
+    def from_json(cls, obj: dict) -> Slot:
+        k = obj["kdf"]
+        return cls(name=obj["name"], salt=_unb64(obj["salt"]), nonce=_unb64(obj["nonce"]),
+                   wrapped=_unb64(obj["wrapped"]),
+                   cost=KdfCost(int(k["iterations"]), int(k["memory_kib"]), int(k["lanes"])))
+
+
+def make_slot(name: str, secret: str, db_key: bytes, cost: KdfCost | None = None) -> Slot:
+    cost = cost or kdf_cost()
+    salt = os.urandom(16)
+    nonce = os.urandom(12)
+    kek = derive_kek(secret, salt, cost)
+    wrapped = AESGCM(kek).encrypt(nonce, db_key, name.encode("utf-8"))
+    return Slot(name=name, salt=salt, nonce=nonce, wrapped=wrapped, cost=cost)
+
+
+def unwrap(slot: Slot, secret: str) -> bytes:
+    kek = derive_kek(secret, slot.salt, slot.cost)
+    try:
+        return AESGCM(kek).decrypt(slot.nonce, slot.wrapped, slot.name.encode("utf-8"))
+    except InvalidTag:
+        raise WrongPassword("用户名或密码不正确。") from None
+
+
+class KeySlots:
+    """The key-slot file of one vault folder."""
+
+    def __init__(self, path: Path, slots: dict[str, Slot]) -> None:
+        self.path = path
+        self.slots = slots
+
+    @classmethod
+    def load(cls, path: Path) -> KeySlots:
+        if not path.exists():
+            raise XinqiaoError(f"找不到密钥文件 {path}。该文件夹不是心桥数据文件夹，或文件已丢失。")
+        obj = json.loads(path.read_text("utf-8"))
+        if obj.get("version") != FORMAT_VERSION:
+            raise XinqiaoError(f"密钥文件 {path} 的版本（{obj.get('version')}）不受支持。")
+        return cls(path, {s["name"]: Slot.from_json(s) for s in obj["slots"]})
+
+    def save(self) -> None:
+        obj = {"version": FORMAT_VERSION, "slots": [s.to_json() for s in self.slots.values()]}
+        atomic_write_text(self.path, json.dumps(obj, indent=1))
+
+    def to_text(self) -> str:
+        return json.dumps({"version": FORMAT_VERSION, "slots": [s.to_json() for s in self.slots.values()]},
+                          indent=1)
+
+    def unlock(self, account: str, password: str) -> bytes:
+        slot = self.slots.get(account)
+        if slot is None:
+            # Same work as a real attempt, so timing does not reveal which accounts exist.
+            derive_kek(password, os.urandom(16), kdf_cost())
+            raise WrongPassword("用户名或密码不正确。")
+        return unwrap(slot, password)
+
+    def unlock_recovery(self, code: str) -> bytes:
+        slot = self.slots.get(RECOVERY_SLOT)
+        if slot is None:
+            raise WrongPassword("此数据文件夹没有恢复码。")
+        try:
+            return unwrap(slot, normalize_recovery_code(code))
+        except WrongPassword:
+            raise WrongPassword("恢复码不正确。") from None
+
+    def set_secret(self, name: str, secret: str, db_key: bytes) -> None:
+        self.slots[name] = make_slot(name, secret, db_key)
+
+    def remove(self, name: str) -> None:
+        self.slots.pop(name, None)
+
+
+def new_recovery_code() -> str:
+    raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(24))
+    return "-".join(raw[i:i + 4] for i in range(0, 24, 4))
+
+
+def normalize_recovery_code(code: str) -> str:
+    code = unicodedata.normalize("NFKC", code).upper()
+    return "".join(ch for ch in code if ch.isalnum())

@@ -1,0 +1,87 @@
+"""Numbered .sql migrations, one transaction each, tracked in PRAGMA user_version.
+
+Files are ``app/store/migrations/NNN_name.sql``. Numbers are reserved by capability:
+001–019 foundation, 020–039 screening, 040–059 casework, 060–079 crisis, 080+ later capabilities.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.errors import XinqiaoError
+from app.store.db import Database
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    number: int
+    path: Path
+
+
+def available() -> list[Migration]:
+    found = []
+    for p in MIGRATIONS_DIR.iterdir():
+        m = _NAME.match(p.name)
+        if m:
+            found.append(Migration(int(m.group(1)), p))
+    found.sort(key=lambda m: m.number)
+    numbers = [m.number for m in found]
+    if len(set(numbers)) != len(numbers):
+        raise RuntimeError(f"duplicate migration numbers in {MIGRATIONS_DIR}")
+    return found
+
+
+def latest_version() -> int:
+    migs = available()
+    return migs[-1].number if migs else 0
+
+
+def current_version(db: Database) -> int:
+    return int(db.scalar("PRAGMA user_version") or 0)
+
+
+def migrate(db: Database) -> list[int]:
+    """Apply every migration newer than the database; refuse a database newer than this program."""
+    version = current_version(db)
+    if version > latest_version():
+        raise XinqiaoError(f"数据库版本（{version}）比本程序支持的版本（{latest_version()}）新，请升级心桥后再打开。")
+    applied = []
+    for mig in available():
+        if mig.number <= version:
+            continue
+        sql = mig.path.read_text("utf-8")
+        conn = db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in split_statements(sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {mig.number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(mig.number)
+    return applied
+
+
+def split_statements(sql: str) -> list[str]:
+    """Split a migration into statements, keeping CREATE TRIGGER ... END blocks whole."""
+    import sqlcipher3.dbapi2 as sqlite
+
+    statements: list[str] = []
+    buf = ""
+    for line in sql.splitlines(keepends=True):
+        if line.strip().startswith("--") and not buf.strip():
+            continue
+        buf += line
+        if sqlite.complete_statement(buf):
+            if buf.strip():
+                statements.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        statements.append(buf.strip())
+    return statements

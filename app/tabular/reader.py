@@ -1,0 +1,186 @@
+"""Find the header row, match columns by synonyms or a saved mapping, and yield rows with sheet row numbers."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.errors import InputRejected
+from app.school.classnames import normalize_text
+
+HEADER_SCAN_ROWS = 30
+
+
+class TableError(InputRejected):
+    """The file as a whole cannot be read (wrong format, no header row, a required column missing)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int          # sheet row number as Excel shows it (1-based)
+    field: str        # the Chinese column / field name
+    reason: str       # Chinese
+    value: str = ""
+
+    def as_json(self) -> dict[str, object]:
+        return {"row": self.row, "field": self.field, "reason": self.reason, "value": self.value}
+
+
+ColumnMap = dict[str, list[int]]  # field -> column indexes, in priority order
+
+
+@dataclass
+class Table:
+    path: Path
+    sheet: str
+    header_row: int
+    headers: list[str]
+    columns: ColumnMap
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (sheet row, raw cells)
+
+    def header_of(self, fieldname: str) -> str:
+        cols = self.columns.get(fieldname) or []
+        return self.headers[cols[0]] if cols else ""
+
+    def values(self, cells: Sequence[Any], fieldname: str) -> list[Any]:
+        return [cells[i] if i < len(cells) else None for i in self.columns.get(fieldname, [])]
+
+    def value(self, cells: Sequence[Any], fieldname: str) -> Any:
+        """The first non-blank value among the field's columns."""
+        for v in self.values(cells, fieldname):
+            if v is not None and normalize_text(str(v)) != "":
+                return v
+        return None
+
+
+def normalize_header(text: Any) -> str:
+    t = normalize_text("" if text is None else str(text))
+    t = re.sub(r"[\s*＊:：]", "", t)
+    t = re.sub(r"[(（](必填|选填|必选)[)）]", "", t)
+    return t.lower()
+
+
+def _raw_rows(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_rows(path, sheet)
+    if suffix in (".csv", ".txt"):
+        return path.name, _csv_rows(path)
+    if suffix == ".xls":
+        raise TableError(f"{path.name}：暂不支持旧版 .xls 文件。请在 Excel 或 WPS 中“另存为” .xlsx 后再导入。")
+    raise TableError(f"{path.name}：不支持的文件类型“{suffix}”，请使用 .xlsx 或 .csv。")
+
+
+def _xlsx_rows(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = load_workbook(path, read_only=False, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as e:
+        raise TableError(f"{path.name}：无法打开此 Excel 文件（{e}）。请确认文件未损坏、未加密。") from None
+    except Exception as e:  # noqa: BLE001 - zipfile.BadZipFile and friends
+        raise TableError(f"{path.name}：无法打开此 Excel 文件（{type(e).__name__}）。请确认文件未损坏、未加密。") from None
+    ws = wb[sheet] if sheet and sheet in wb.sheetnames else wb.worksheets[0]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    # Merged cells: copy the top-left value across the range in the header area, so a merged
+    # "监护人" over two columns, or a header merged over two rows, still reads.
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row > HEADER_SCAN_ROWS:
+            continue
+        top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(rows) else None
+        for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                row = rows[r - 1]
+                while len(row) < c:
+                    row.append(None)
+                if row[c - 1] is None:
+                    row[c - 1] = top
+    wb.close()
+    return ws.title, rows
+
+
+def _csv_rows(path: Path) -> list[list[Any]]:
+    data = path.read_bytes()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise TableError(f"{path.name}：无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV。")
+    sample = text[:4096]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _match(headers: list[str], synonyms: Mapping[str, Sequence[str]]) -> ColumnMap:
+    normalized = [normalize_header(h) for h in headers]
+    columns: ColumnMap = {}
+    taken: set[int] = set()
+    for fieldname, names in synonyms.items():
+        cols = []
+        for name in names:  # synonyms in priority order
+            target = normalize_header(name)
+            for i, h in enumerate(normalized):
+                if h == target and i not in taken and i not in cols:
+                    cols.append(i)
+        if cols:
+            columns[fieldname] = cols
+            taken.update(cols)
+    return columns
+
+
+def read_table(path: Path, synonyms: Mapping[str, Sequence[str]], required: Sequence[str],
+               labels: Mapping[str, str], mapping: Mapping[str, str | Sequence[str]] | None = None,
+               sheet: str | None = None, extra_columns: re.Pattern[str] | None = None) -> Table:
+    """Read a table. ``mapping`` (field -> header text) overrides the synonyms for the fields it names.
+
+    ``extra_columns``: a pattern for headers that a caller maps itself (e.g. 第1题 … ), counted when finding
+    the header row.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise TableError(f"找不到文件 {path}。")
+    sheet_name, raw = _raw_rows(path, sheet)
+    merged: dict[str, list[str]] = {k: list(v) for k, v in synonyms.items()}
+    for fieldname, header in (mapping or {}).items():
+        merged[fieldname] = [header] if isinstance(header, str) else list(header)
+    best: tuple[int, int] | None = None  # (score, row index)
+    for idx, row in enumerate(raw[:HEADER_SCAN_ROWS]):
+        headers = ["" if c is None else str(c) for c in row]
+        score = len(_match(headers, merged))
+        if extra_columns is not None:
+            score += sum(1 for h in headers if extra_columns.match(normalize_header(h)))
+        if score >= 2 and (best is None or score > best[0]):
+            best = (score, idx)
+    if best is None:
+        wanted = "、".join(labels.get(f, f) for f in required)
+        raise TableError(f"{path.name}（工作表“{sheet_name}”）：前 {HEADER_SCAN_ROWS} 行中找不到表头行。"
+                         f"表头应包含这些列：{wanted}。")
+    header_idx = best[1]
+    headers = [cell_text_header(c) for c in raw[header_idx]]
+    columns = _match(headers, merged)
+    missing = [f for f in required if f not in columns]
+    if missing:
+        names = "、".join(f"“{labels.get(f, f)}”" for f in missing)
+        raise TableError(f"{path.name}（工作表“{sheet_name}”，第 {header_idx + 1} 行表头）：缺少 {names} 列。"
+                         "请检查表头名称，或在导入时调整列对应关系。")
+    table = Table(path, sheet_name, header_idx + 1, headers, columns)
+    table.rows = [(i + 1, row) for i, row in enumerate(raw) if i > header_idx]
+    return table
+
+
+def cell_text_header(value: Any) -> str:
+    return "" if value is None else normalize_text(str(value))
+
+
+def nonblank_rows(table: Table) -> Iterator[tuple[int, list[Any]]]:
+    for sheet_row, cells in table.rows:
+        if any(c is not None and normalize_text(str(c)) != "" for c in cells):
+            yield sheet_row, cells
