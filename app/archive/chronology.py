@@ -70,3 +70,21 @@ def timeline(session: Session, student_id: int) -> list[TimelineEvent]:
             raise AssertionError(f"provider leaked a confidential event: {e.kind}")
     events.sort(key=lambda e: e.at, reverse=True)
     return events
+
+
+# -- banners: short lines that stand at the top of a student's archive (e.g. an open crisis case) ----------
+Banner = Callable[[Session, int], list[str]]
+_banners: dict[str, Banner] = {}
+
+
+def register_banner(name: str, fn: Banner) -> None:
+    """``fn(session, student_id) -> list of Chinese lines``; registered from a capability's timeline module."""
+    _banners[name] = fn
+
+
+def banners(session: Session, student_id: int) -> list[str]:
+    load_providers()
+    out: list[str] = []
+    for fn in _banners.values():
+        out.extend(fn(session, student_id))
+    return out

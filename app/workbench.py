@@ -1,0 +1,59 @@
+"""The 工作台 (today's work): items that are due, overdue or missing, gathered from every capability.
+
+A capability registers ``fn(session, today) -> list[WorkItem]`` in its ``app/<capability>/workbench.py`` with
+``register(name, fn)``; ``load_providers()`` imports them. The page shows overdue items in red first.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import app
+from app.session import Session
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: str               # English id: follow_up, crisis_step, plan_review, talk_missing, ...
+    kind_label: str         # Chinese group label
+    title: str              # one line, Chinese; never confidential text
+    due: str = ""           # ISO date, or "" when not dated
+    overdue: bool = False   # shown in red
+    urgent: bool = False    # e.g. a level-1 alert: shown at the very top
+    student_id: int | None = None
+    source: str = ""        # "table:id", so the page can open the record
+
+
+Provider = Callable[[Session, dt.date], list[WorkItem]]
+_providers: dict[str, Provider] = {}
+_loaded = False
+
+
+def register(name: str, provider: Provider) -> None:
+    _providers[name] = provider
+
+
+def load_providers() -> None:
+    global _loaded
+    if _loaded:
+        return
+    for mod in pkgutil.iter_modules(app.__path__):
+        if mod.ispkg:
+            try:
+                importlib.import_module(f"app.{mod.name}.workbench")
+            except ModuleNotFoundError as e:
+                if e.name != f"app.{mod.name}.workbench":
+                    raise
+    _loaded = True
+
+
+def work_items(session: Session, today: dt.date) -> list[WorkItem]:
+    load_providers()
+    items: list[WorkItem] = []
+    for fn in _providers.values():
+        items.extend(fn(session, today))
+    items.sort(key=lambda i: (not i.urgent, not i.overdue, i.due or "9999"))
+    return items

@@ -1,0 +1,76 @@
+"""Shared fixtures: real SQLCipher vaults in tmp folders, a cheap KDF, offscreen Qt, no network."""
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+os.environ["XINQIAO_TEST_FAST_KDF"] = "1"
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "Test-password-2026!"
+TEACHER_PASSWORD = "Teacher-password-2026!"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path, monkeypatch):
+    """Every standard folder points into tmp; the app opens no network connection."""
+    monkeypatch.setenv("XINQIAO_DATA_DIR", str(tmp_path / "default-data"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+
+    real_connect = socket.socket.connect
+
+    def guarded(self, address):  # type: ignore[no-untyped-def]
+        if self.family == socket.AF_UNIX:
+            return real_connect(self, address)
+        raise AssertionError(f"the app must open no network connection (tried {address})")
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    yield
+    from app import clock
+
+    clock.set_fixed(None)
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    return tmp_path / "vault"
+
+
+@pytest.fixture
+def session(data_dir):
+    """A fresh vault signed in as the first account (a counselor who also manages)."""
+    from app.session import create_vault
+
+    s, _code = create_vault(data_dir, school_name="测试学校", username="counselor", password=PASSWORD)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def school(session):
+    """The session with a small demo school: grades 7–9, 120 students, tags and plans."""
+    from app.demo import populate_school
+
+    populate_school(session, n_students=120, grades=(7, 8, 9))
+    return session
+
+
+@pytest.fixture
+def head_teacher(school):
+    """A 班主任 session for 七年级（1）班 of the ``school`` fixture's vault."""
+    from app.accounts.model import Role
+    from app.school.classes import find_class
+    from app.session import add_account, open_session
+
+    cls = find_class(school.db, "7.1")
+    assert cls is not None
+    add_account(school, "teacher1", TEACHER_PASSWORD, Role.HEAD_TEACHER, class_id=cls.id)
+    s = open_session(school.paths.root, "teacher1", TEACHER_PASSWORD)
+    yield s
+    s.close()
