@@ -99,6 +99,9 @@ def register_level_provider(fn) -> None:  # type: ignore[no-untyped-def]
 
 
 def warning_levels(db: Database) -> dict[int, int]:
+    from app.archive.chronology import load_providers  # capabilities register their providers on import
+
+    load_providers()
     levels: dict[int, int] = {}
     for fn in _level_providers:
         for sid, lvl in fn(db).items():
