@@ -1,7 +1,7 @@
 """Focus tags (重点关注): each with its date, who set it and an optional note; cleared, never deleted."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app import clock
 from app.archive.students import FOCUS_TAGS, get_student
@@ -46,14 +46,15 @@ def add_tag(session: Session, student_id: int, tag: str, note: str = "") -> int:
 
 def clear_tag(session: Session, tag_id: int, reason: str) -> None:
     _require_counselor(session)
-    row = session.db.one("SELECT student_id FROM focus_tags WHERE id = :id", {"id": tag_id})
+    row = session.db.one("SELECT t.student_id, s.registry_no FROM focus_tags t JOIN students s ON s.id = t.student_id"
+                         " WHERE t.id = :id", {"id": tag_id})
     if row is None:
         raise InputRejected("找不到该标签。")
     with session.db.transaction():
         session.db.execute("UPDATE focus_tags SET cleared_at = :at, cleared_by = :by, clear_reason = :r"
                            " WHERE id = :id AND cleared_at IS NULL",
                            {"at": clock.now_iso(), "by": session.account.label, "r": reason.strip(), "id": tag_id})
-        session.audit("edit", f"student_id:{row[0]}", {"tag_clear": tag_id})
+        session.audit("edit", f"student:{row[1]}", {"tag_clear": tag_id})
 
 
 def list_tags(session: Session, student_id: int, include_cleared: bool = True) -> list[FocusTag]:
@@ -62,4 +63,8 @@ def list_tags(session: Session, student_id: int, include_cleared: bool = True) -
            " WHERE student_id = :s")
     if not include_cleared:
         sql += " AND cleared_at IS NULL"
-    return [FocusTag(*tuple(r)) for r in session.db.query(sql + " ORDER BY set_at DESC, id DESC", {"s": student_id})]
+    tags = [FocusTag(*tuple(r)) for r in session.db.query(sql + " ORDER BY set_at DESC, id DESC", {"s": student_id})]
+    if not session.account.sees_confidential:
+        # The tag is ordinary (a head teacher should know whom to watch); its note and clearing reason are not.
+        tags = [replace(t, note="", clear_reason="") for t in tags]
+    return tags

@@ -91,6 +91,7 @@ class RosterPreview:
     duplicates: list[int] = field(default_factory=list)  # sheet rows of the same student listed again
     absent: list[tuple[int, str, str]] = field(default_factory=list)  # (student id, registry no, name)
     file_hash: str = ""
+    headers: list[str] = field(default_factory=list)  # every header cell of the header row, for a mapping editor
 
     @property
     def invalid_rows(self) -> list[int]:
@@ -149,7 +150,7 @@ def _parse_row(table: Table, sheet_row: int, cells: list[Any]) -> tuple[RosterRo
         err("class", "班级为空")
     else:
         class_ref = parse_class(class_text, grade_hint)
-        if class_ref is None and grade_hint is not None and class_text.isdigit():
+        if class_ref is None and grade_hint is not None and class_text.isascii() and class_text.isdigit():
             class_ref = ClassRef(grade_hint, int(class_text))
         if class_ref is None:
             err("class", f"班级“{class_text}”无法识别，请写成 七年级（3）班、初一3班 或 7.3", class_text)
@@ -208,7 +209,8 @@ def preview_roster(session: Session, path: Path, mapping: dict[str, str] | None 
     table = read_table(path, SYNONYMS, REQUIRED, FIELD_LABELS, mapping, sheet)
     preview = RosterPreview(path.name, table.sheet, table.header_row,
                             {f: table.header_of(f) for f in table.columns},
-                            file_hash=hashlib.sha256(path.read_bytes()).hexdigest())
+                            file_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
+                            headers=[h for h in table.headers if h])
     existing = _existing(session)
     seen: dict[str, RosterRow] = {}
     for sheet_row, cells in nonblank_rows(table):
@@ -364,3 +366,15 @@ def import_roster(session: Session, path: Path, *, dry_run: bool = False, skip_i
 
 def class_label(ref: ClassRef) -> str:
     return class_display_name(ref.grade, ref.number)
+
+
+def roster_headers(path: Path, mapping: dict[str, str] | None = None) -> tuple[list[str], dict[str, str]] | None:
+    """The header cells of the most likely header row and the columns matched so far, even when a required
+    column is missing (so a mapping editor can offer the file's headers). None if no header row is found."""
+    from app.tabular.reader import TableError
+
+    try:
+        table = read_table(Path(path), SYNONYMS, [], FIELD_LABELS, mapping)
+    except TableError:
+        return None
+    return [h for h in table.headers if h], {f: table.header_of(f) for f in table.columns}

@@ -1,0 +1,190 @@
+"""The archive of one student: tags and plans added through the UI appear on the timeline, newest first;
+a head teacher sees neither the plan tab nor tag notes; opening the plan tab is audited once per opening."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox
+
+from app import clock
+from app.archive.students import StudentFilter
+from app.audit.log import recent
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+@pytest.fixture(autouse=True)
+def _cjk_font(qapp):
+    from ui.fonts import apply_app_font
+
+    apply_app_font(qapp)
+
+
+def make_page(qtbot, session):
+    from ui.context import AppContext
+    from ui.pages.students import create
+
+    page = create(AppContext(session))
+    qtbot.addWidget(page)
+    page.resize(1200, 760)
+    return page
+
+
+def class_student(session, head_teacher_class: int) -> int:
+    from app.archive.students import StudentIndex
+
+    index = StudentIndex(session.db)
+    return next(e.id for e in index.matching(session.account, StudentFilter(class_id=head_teacher_class))
+                if not e.tags)
+
+
+def plan_views(session) -> list:
+    return [e for e in recent(session.db, 1000, "view_confidential") if e.detail == "support_plan"]
+
+
+def test_tag_and_plan_through_ui_show_on_timeline(qtbot, school, head_teacher):
+    sid = class_student(school, head_teacher.account.class_id)
+    page = make_page(qtbot, school)
+    page.show_student(sid)
+    archive = page.archive
+    assert archive.tab_titles() == ["基本信息", "家庭与监护人", "重点关注", "一生一策", "时间线"]
+    assert "学籍号" in archive.facts_label.text()
+
+    t0 = (clock.now() + dt.timedelta(days=1)).replace(hour=9, minute=0, second=0)
+    clock.set_fixed(t0)
+    archive.show_tab("重点关注")
+    dlg = archive.tags.open_add_dialog()
+    ok = dlg.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    dlg.tag.setCurrentText("其他")
+    assert not ok.isEnabled()  # 其他 needs a note
+    dlg.note.setPlainText("父亲长期住院，家中经济紧张")
+    assert ok.isEnabled()
+    ok.click()
+    assert [r[0] for r in archive.tags.model.rows] == ["其他"]
+    assert archive.tags.model.rows[0][1] == "父亲长期住院，家中经济紧张"
+    assert "其他" in archive.facts_label.text()
+
+    clock.set_fixed(t0 + dt.timedelta(hours=1))
+    archive.show_tab("一生一策")
+    plan = archive.plan
+    assert plan is not None
+    assert plan.reason.isHidden()
+    plan.edits["situation"].setPlainText("近期情绪低落，上课注意力不集中")
+    plan.edits["growth_advice"].setPlainText("每两周与心理教师面谈一次")
+    assert plan.save()
+    assert [p.version for p in plan.versions] == [1]
+    assert not plan.reason.isHidden()
+
+    clock.set_fixed(t0 + dt.timedelta(hours=2))
+    plan.edits["growth_advice"].setPlainText("每周面谈一次，并与家长沟通")
+    assert not plan.save()  # the second version asks for a reason
+    assert "修改原因" in plan.message.text()
+    plan.reason.setText("期中考试后情绪波动加大")
+    assert plan.save()
+    assert [p.version for p in plan.versions] == [2, 1]
+    assert plan.version_list.count() == 2
+    plan.version_list.setCurrentRow(1)
+    assert "每两周与心理教师面谈一次" in plan.version_view.toPlainText()
+    assert plan.version_view.isReadOnly()
+
+    archive.show_tab("时间线")
+    rows = archive.timeline.rows()
+    assert rows[0][1:3] == ("一生一策", "修订一生一策方案（第 2 版）")
+    assert rows[0][4] == "保密"
+    assert rows[1][1:3] == ("一生一策", "制定一生一策方案")
+    assert rows[2][1:3] == ("重点关注", "设为重点关注：其他")
+    assert "父亲长期住院" in rows[2][3]
+    dates = [r[0] for r in rows]
+    assert dates == sorted(dates, reverse=True)
+
+    # clearing the tag, with a reason
+    clock.set_fixed(t0 + dt.timedelta(hours=3))
+    archive.show_tab("重点关注")
+    archive.tags.select_row(0)
+    clear = archive.tags.open_clear_dialog()
+    assert clear is not None
+    assert not clear.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    clear.reason.setPlainText("父亲已出院，家庭情况好转")
+    clear.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert archive.tags.model.rows[0][4].startswith(f"已于 {t0.date().isoformat()} 解除")
+    assert archive.timeline.rows()[0][2] == "解除重点关注：其他"
+
+    # the head teacher of that class: no plan tab, no note, no confidential rows
+    ht_page = make_page(qtbot, head_teacher)
+    ht_page.show_student(sid)
+    ht = ht_page.archive
+    assert "一生一策" not in ht.tab_titles()
+    assert ht.plan is None
+    assert ht.tags.model.headers == ["关注类别", "设置时间", "设置人", "状态"]
+    assert all("父亲" not in str(cell) for row in ht.tags.model.rows for cell in row)
+    ht_rows = ht.timeline.rows()
+    assert any(r[2] == "设为重点关注：其他" for r in ht_rows)
+    assert all(r[4] == "普通" for r in ht_rows)
+    assert all("父亲" not in " ".join(r) and "一生一策" not in r[1] for r in ht_rows)
+    assert ht.tags.add_button.isHidden()
+
+    from ui.archive import worker
+
+    qtbot.waitUntil(lambda: worker.running() == 0)  # the index rebuilt after the tag changes
+    assert "其他" not in page.ctx.index.matching(school.account, StudentFilter(search=ht.student.registry_no))[0].tags
+
+
+def test_opening_plan_tab_is_audited_once_per_opening(qtbot, school):
+    sid = school.db.scalar("SELECT student_id FROM support_plans ORDER BY id LIMIT 1")
+    registry = school.db.scalar("SELECT registry_no FROM students WHERE id = :id", {"id": sid})
+    page = make_page(qtbot, school)
+    before = len(plan_views(school))
+    page.show_student(sid)
+    assert len(plan_views(school)) == before  # the profile tab is not the plan
+    page.archive.show_tab("一生一策")
+    views = plan_views(school)
+    assert len(views) == before + 1
+    assert views[0].target == f"student:{registry}"
+    assert page.archive.plan.edits["situation"].toPlainText()  # the current version is loaded
+    page.archive.show_tab("时间线")
+    page.archive.show_tab("一生一策")
+    assert len(plan_views(school)) == before + 1  # the same opening
+    page.show_list()
+    page.show_student(sid)
+    page.archive.show_tab("一生一策")
+    assert len(plan_views(school)) == before + 2
+
+
+def test_head_teacher_cannot_open_another_class(qtbot, school, head_teacher):
+    from app.archive.students import StudentIndex
+
+    other = next(e.id for e in StudentIndex(school.db).entries if e.class_id != head_teacher.account.class_id)
+    page = make_page(qtbot, head_teacher)
+    page.show_student(other)
+    assert not page.archive.error.isHidden()
+    assert "班主任" in page.archive.error.text()
+    assert page.archive.tabs.isHidden()
+
+
+def test_banner_from_a_capability_stands_at_the_top(qtbot, school):
+    from app.archive import chronology
+
+    sid = school.db.scalar("SELECT id FROM students ORDER BY id LIMIT 1")
+    chronology.register_banner("test_crisis", lambda s, i: ["危机个案进行中：一级风险（2026-11-20 起）"] if i == sid else [])
+    try:
+        page = make_page(qtbot, school)
+        page.show_student(sid)
+        assert page.archive.banner_texts() == ["危机个案进行中：一级风险（2026-11-20 起）"]
+        page.show_student(sid + 1)
+        assert page.archive.banner_texts() == []
+    finally:
+        chronology._banners.pop("test_crisis", None)
+
+
+def test_profile_masks_the_id_number(qtbot, school):
+    from ui.archive.profile import mask_id_number
+
+    assert mask_id_number("37020220130504001X") == "*" * 14 + "001X"
+    assert mask_id_number("") == ""
+    sid = school.db.scalar("SELECT id FROM students ORDER BY id LIMIT 1")
+    with school.db.transaction():
+        school.db.execute("UPDATE students SET id_number = '370202201305040018' WHERE id = :id", {"id": sid})
+    page = make_page(qtbot, school)
+    page.show_student(sid)
+    assert page.archive.profile.values["id_number"].text() == "*" * 14 + "0018"

@@ -1,0 +1,169 @@
+"""The roster import dialog: a messy real .xlsx (title row, full-width digits, a bad row), preview, skip, import."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from app.archive.students import find_by_registry
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+HEADERS = ["序号", "学生姓名", "性别", "出生日期", "全国学籍号", "班级名称", "是否住校", "监护人", "监护人联系电话"]
+
+
+@pytest.fixture(autouse=True)
+def _cjk_font(qapp):
+    from ui.fonts import apply_app_font
+
+    apply_app_font(qapp)
+
+
+def messy_roster(path: Path, headers: list[str] = HEADERS) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "花名册"
+    ws.append(["测试学校 2026 学年七年级新生花名册"])
+    ws.merge_cells("A1:I1")
+    ws.append(headers)
+    ws.append([1, "欧阳晓明", "男", "2013/5/4", "Ｌ２０１３０５０４０００１", "初一３班", "是", "欧阳建国", "13800000001"])
+    ws.append([2, "司马小雨", "女", dt.datetime(2013, 9, 1), "L201309010002", "七年级（3）班", "否", "李芳", "13800000002"])
+    ws.append([3, "诸葛明亮", "男", "2013年12月1日", "L201312010003", "火星班", "否", "", ""])  # sheet row 5: bad class
+    ws.append([4, "　上官　婉儿　", "女", "20130707", "L201307070004", "7.3", "否", "上官云", "13800000004"])
+    wb.save(path)
+    return path
+
+
+def make_dialog(qtbot, session):
+    from ui.archive.roster_import import RosterImportDialog
+    from ui.context import AppContext
+
+    ctx = AppContext(session)
+    dlg = RosterImportDialog(ctx)
+    qtbot.addWidget(dlg)
+    return ctx, dlg
+
+
+def wait_idle(qtbot, dlg) -> None:
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10000)
+
+
+def test_preview_skip_and_import(qtbot, school, tmp_path):
+    from ui.pages.students import create
+
+    ctx, dlg = make_dialog(qtbot, school)
+    page = create(ctx)
+    qtbot.addWidget(page)
+    dlg.set_file(messy_roster(tmp_path / "花名册.xlsx"))
+    assert dlg.busy and not dlg.progress.isHidden()  # the file is read off the UI thread
+    wait_idle(qtbot, dlg)
+    assert dlg.progress.isHidden()
+    assert dlg.preview is not None
+    assert "第 2 行" in dlg.status.text()
+    assert dlg.counts() == {"new": 3, "updated": 0, "unchanged": 0, "invalid": 1, "duplicates": 0, "absent": 120}
+    assert dlg.error_model.rows[0][0] == 5
+    assert dlg.error_model.rows[0][1] == "班级名称"
+    assert "火星班" in dlg.error_model.rows[0][2] and "无法识别" in dlg.error_model.rows[0][2]
+    assert dlg.lists.currentWidget() is dlg.error_view
+    assert dlg.lists.tabText(2) == "无效行（1）"
+    new = {r[1]: r for r in dlg.new_model.rows}
+    assert new["L201305040001"][5] == "七年级（3）班"  # full-width digits and 初一３班 understood
+    assert new["L201307070004"][2] == "上官 婉儿" or new["L201307070004"][2] == "上官婉儿"
+    assert dlg.map_combos["name"].currentText() == "学生姓名"
+    assert dlg.map_combos["registry_no"].currentText() == "全国学籍号"
+
+    assert not dlg.import_button.isEnabled()
+    dlg.skip_invalid.setChecked(True)
+    assert dlg.import_button.isEnabled()
+    assert dlg.absent_combo.currentData() is None  # absent students are left alone unless asked
+    dlg.import_button.click()
+    wait_idle(qtbot, dlg)
+    assert dlg.outcome is not None
+    assert "新增 3 名" in dlg.result_label.text()
+    assert "错误报告已保存到" in dlg.result_label.text()
+    assert dlg.outcome.error_report is not None and dlg.outcome.error_report.exists()
+    assert not dlg.import_button.isEnabled()  # one preview, one import
+
+    student = find_by_registry(school.db, school.account, "L201305040001")
+    assert student is not None and student.class_name == "七年级（3）班" and student.birth_date == "2013-05-04"
+    assert find_by_registry(school.db, school.account, "L201312010003") is None
+    assert school.db.scalar("SELECT count(*) FROM students WHERE status = '在读'") == 123
+    page.search.setText("oyxm")  # 欧阳晓明 by initials, in the list after the import
+    assert [page.model.entry(r).registry_no for r in range(page.model.rowCount())] == ["L201305040001"]
+
+
+def test_reimport_changes_nothing_and_absent_marked_only_on_request(qtbot, school, tmp_path):
+    path = messy_roster(tmp_path / "roster.xlsx")
+    _ctx, dlg = make_dialog(qtbot, school)
+    dlg.set_file(path)
+    wait_idle(qtbot, dlg)
+    dlg.skip_invalid.setChecked(True)
+    dlg.absent_combo.setCurrentIndex(dlg.absent_combo.findData("毕业"))
+    assert dlg.import_button.text() == "导入并将 120 名学生标记为毕业"
+    dlg.import_button.click()
+    wait_idle(qtbot, dlg)
+    assert "120 名标记为毕业" in dlg.result_label.text()
+    assert school.db.scalar("SELECT count(*) FROM students WHERE status = '毕业'") == 120
+
+    _ctx, again = make_dialog(qtbot, school)
+    again.set_file(path)
+    wait_idle(qtbot, again)
+    assert again.counts() == {"new": 0, "updated": 0, "unchanged": 3, "invalid": 1, "duplicates": 0, "absent": 0}
+
+
+def test_mapping_adjusted_repreviewed_and_saved_as_profile(qtbot, school, tmp_path):
+    from app.tabular.profiles import load_profile
+
+    headers = ["序号", "学生姓名", "性别", "出生日期", "学生编号", "班级名称", "是否住校", "监护人", "监护人联系电话"]
+    path = messy_roster(tmp_path / "odd.xlsx", headers)
+    _ctx, dlg = make_dialog(qtbot, school)
+    dlg.set_file(path)
+    wait_idle(qtbot, dlg)
+    assert dlg.preview is None  # 学生编号 is not a known registry column
+    assert "学籍号" in dlg.status.text()
+    assert not dlg.import_button.isEnabled()
+
+    # the editor offers the file's headers: the user maps 学籍号 → 学生编号 and previews again
+    from app.school.roster_import import SYNONYMS, preview_roster
+
+    assert "学生编号" not in SYNONYMS["registry_no"]
+    assert dlg.mapping_box.isEnabled()
+    combo = dlg.map_combos["registry_no"]
+    assert combo.currentData() is None and combo.findText("学生编号") > 0
+    assert dlg.map_combos["name"].currentText() == "学生姓名"
+    combo.setCurrentIndex(combo.findText("学生编号"))
+    dlg.repreview_button.click()
+    wait_idle(qtbot, dlg)
+    assert dlg.preview is not None and dlg.counts()["new"] == 3
+    assert combo.currentText() == "学生编号"
+    dlg.map_combos["guardian_phone"].setCurrentIndex(0)  # （未对应）: do not import phone numbers
+    dlg.repreview()
+    wait_idle(qtbot, dlg)
+    assert dlg.preview is not None and "guardian_phone" not in dlg.preview.columns
+    dlg.profile_name.setText("区学籍系统")
+    assert dlg.save_mapping_profile()
+    saved = load_profile(school.db, "roster", "区学籍系统")
+    assert saved is not None and saved["registry_no"] == "学生编号"
+    assert dlg.profile_combo.currentText() == "区学籍系统"
+    assert preview_roster(school, path, {k: str(v) for k, v in saved.items()}).counts()["new"] == 3
+
+    # a fresh dialog: choosing the saved profile maps the odd file at once
+    _ctx, fresh = make_dialog(qtbot, school)
+    fresh.set_file(path)
+    wait_idle(qtbot, fresh)
+    fresh.profile_combo.setCurrentIndex(fresh.profile_combo.findText("区学籍系统"))
+    wait_idle(qtbot, fresh)
+    assert fresh.preview is not None and fresh.counts()["new"] == 3
+
+
+def test_unreadable_file_is_reported_not_raised(qtbot, school, tmp_path):
+    bad = tmp_path / "不是表格.xlsx"
+    bad.write_bytes(b"not a zip file")
+    _ctx, dlg = make_dialog(qtbot, school)
+    dlg.set_file(bad)
+    wait_idle(qtbot, dlg)
+    assert dlg.preview is None
+    assert "无法打开此 Excel 文件" in dlg.status.text()
+    assert not dlg.import_button.isEnabled()

@@ -1,0 +1,209 @@
+"""Qt item models for the archive: the student list (20,000 rows, reset cheaply), rows of text, the timeline."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from app.archive.chronology import CONFIDENTIAL, TimelineEvent
+from app.archive.students import IndexEntry
+
+LEVEL_LABELS = {1: "一级", 2: "二级", 3: "三级"}
+LEVEL_COLORS = {1: QColor("#d93025"), 2: QColor("#f08c00"), 3: QColor("#f5c400")}
+LEVEL_TEXT_COLORS = {1: QColor("white"), 2: QColor("white"), 3: QColor("#3a3000")}
+CONFIDENTIAL_BG = QColor("#fbe9ec")
+CONFIDENTIAL_FG = QColor("#8a1c2b")
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def short_time(iso: str) -> str:
+    """'2026-11-22T07:58:31' -> '2026-11-22 07:58'; a date stays a date."""
+    return iso.replace("T", " ")[:16] if iso else ""
+
+
+class StudentTableModel(QAbstractTableModel):
+    """Rows are the student index's entries: no per-row objects are built, a filter change is one reset."""
+
+    HEADERS = ["学籍号", "姓名", "性别", "出生日期", "班级", "关注", "预警等级"]
+    COL_LEVEL = 6
+    _SORT_KEYS: list[Callable[[IndexEntry], Any]] = [
+        lambda e: e.registry_no, lambda e: e.keys, lambda e: e.gender, lambda e: e.birth_date,
+        lambda e: ((e.grade or 0), e.class_name), lambda e: len(e.tags), lambda e: 0]
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[IndexEntry] = []
+        self._levels: dict[int, int] = {}
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+
+    def set_rows(self, rows: list[IndexEntry], levels: dict[int, int]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self._levels = levels
+        if self._sort is not None:
+            self._apply_sort()
+        self.endResetModel()
+
+    def entry(self, row: int) -> IndexEntry | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, student_id: int) -> int:
+        for i, e in enumerate(self._rows):
+            if e.id == student_id:
+                return i
+        return -1
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        e = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return e.registry_no
+            if col == 1:
+                return e.name if e.status == "在读" else f"{e.name}（{e.status}）"
+            if col == 2:
+                return e.gender
+            if col == 3:
+                return e.birth_date
+            if col == 4:
+                return e.class_name
+            if col == 5:
+                return "、".join(sorted(e.tags))
+            if col == 6:
+                return LEVEL_LABELS.get(self._levels.get(e.id, 0), "")
+        elif col == self.COL_LEVEL and role == Qt.ItemDataRole.BackgroundRole:
+            level = self._levels.get(e.id)
+            return QBrush(LEVEL_COLORS[level]) if level in LEVEL_COLORS else None
+        elif col == self.COL_LEVEL and role == Qt.ItemDataRole.ForegroundRole:
+            level = self._levels.get(e.id)
+            return QBrush(LEVEL_TEXT_COLORS[level]) if level in LEVEL_TEXT_COLORS else None
+        elif role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 6):
+            return Qt.AlignmentFlag.AlignCenter
+        elif role == Qt.ItemDataRole.ForegroundRole and e.status != "在读":
+            return QBrush(QColor("#888888"))
+        elif role == Qt.ItemDataRole.UserRole:
+            return e.id
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        self._apply_sort()
+        self.layoutChanged.emit()
+
+    def _apply_sort(self) -> None:
+        assert self._sort is not None
+        column, order = self._sort
+        reverse = order == Qt.SortOrder.DescendingOrder
+        if column == self.COL_LEVEL:
+            levels = self._levels
+            self._rows = sorted(self._rows, key=lambda e: levels.get(e.id, 9), reverse=reverse)
+        else:
+            self._rows = sorted(self._rows, key=self._SORT_KEYS[column], reverse=reverse)
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table of text rows (import preview lists, tags, plan versions)."""
+
+    def __init__(self, headers: Sequence[str], rows: Sequence[Sequence[Any]] = (), parent: Any = None) -> None:
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.rows: list[Sequence[Any]] = list(rows)
+        self.row_brushes: dict[int, tuple[QColor | None, QColor | None]] = {}
+
+    def set_rows(self, rows: Sequence[Sequence[Any]],
+                 brushes: dict[int, tuple[QColor | None, QColor | None]] | None = None) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.row_brushes = brushes or {}
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            value = self.rows[index.row()][index.column()]
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.BackgroundRole and index.row() in self.row_brushes:
+            bg = self.row_brushes[index.row()][0]
+            return QBrush(bg) if bg is not None else None
+        if role == Qt.ItemDataRole.ForegroundRole and index.row() in self.row_brushes:
+            fg = self.row_brushes[index.row()][1]
+            return QBrush(fg) if fg is not None else None
+        return None
+
+
+class TimelineModel(QAbstractTableModel):
+    """The timeline, newest first; confidential rows tinted and their tier shown in bold."""
+
+    HEADERS = ["日期", "类别", "事项", "详情", "级别"]
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.events: list[TimelineEvent] = []
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_events(self, events: list[TimelineEvent]) -> None:
+        self.beginResetModel()
+        self.events = sorted(events, key=lambda e: e.at, reverse=True)
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.events)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        e = self.events[index.row()]
+        col = index.column()
+        confidential = e.tier == CONFIDENTIAL
+        if role == Qt.ItemDataRole.DisplayRole:
+            return [short_time(e.at), e.kind_label, e.title, e.detail,
+                    e.tier_label][col]
+        if role == Qt.ItemDataRole.ToolTipRole and col in (2, 3):
+            return f"{e.title}\n{e.detail}".strip()
+        if confidential and role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(CONFIDENTIAL_BG)
+        if confidential and role == Qt.ItemDataRole.ForegroundRole and col == 4:
+            return QBrush(CONFIDENTIAL_FG)
+        if confidential and role == Qt.ItemDataRole.FontRole and col == 4:
+            return self._bold
+        if role == Qt.ItemDataRole.UserRole:
+            return e.source
+        return None

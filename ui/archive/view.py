@@ -1,0 +1,166 @@
+"""The archive of one student: header with banners, then 基本信息 / 家庭与监护人 / 重点关注 / 一生一策 / 时间线.
+
+A head teacher sees only ordinary-tier content: no plan tab, no tag notes, no confidential timeline rows
+(the app layer already leaves them out; the view does not ask for them).
+"""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from app.archive.chronology import banners, timeline
+from app.archive.students import Student, get_student
+from app.errors import XinqiaoError
+from ui.archive.models import LEVEL_COLORS, LEVEL_LABELS
+from ui.archive.plan import PlanTab
+from ui.archive.profile import GuardiansTab, ProfileTab
+from ui.archive.tags import TagsTab
+from ui.archive.timeline import TimelineWidget
+from ui.context import AppContext
+
+STATUS_COLORS = {"在读": "#137333", "转出": "#888888", "毕业": "#1a73e8", "休学": "#b06000"}
+
+
+class ArchiveView(QWidget):
+    back_requested = Signal()
+    changed = Signal()  # this view changed data (tag, plan)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.session = ctx.session
+        self.student: Student | None = None
+
+        self.back_button = QPushButton("← 返回")
+        self.back_button.setToolTip("返回学生列表（Esc）")
+        self.back_button.clicked.connect(self.back_requested)
+        self.name_label = QLabel()
+        self.name_label.setObjectName("archiveName")
+        self.name_label.setStyleSheet("font-size: 20px; font-weight: bold;")
+        self.facts_label = QLabel()
+        self.facts_label.setTextFormat(Qt.TextFormat.RichText)
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addSpacing(12)
+        top.addWidget(self.name_label)
+        top.addSpacing(12)
+        top.addWidget(self.facts_label, 1)
+
+        self.banner_box = QVBoxLayout()
+        self.banner_box.setSpacing(4)
+        self.banner_labels: list[QLabel] = []
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c5221f;")
+        self.error.hide()
+
+        self.tabs = QTabWidget()
+        self.profile = ProfileTab()
+        self.guardians = GuardiansTab()
+        self.tags = TagsTab(self.session)
+        self.plan: PlanTab | None = PlanTab(self.session) if self.session.account.sees_confidential else None
+        self.timeline = TimelineWidget()
+        self.tabs.addTab(self.profile, "基本信息")
+        self.tabs.addTab(self.guardians, "家庭与监护人")
+        self.tabs.addTab(self.tags, "重点关注")
+        if self.plan is not None:
+            self.tabs.addTab(self.plan, "一生一策")
+            self.plan.changed.connect(self._after_change)
+        self.tabs.addTab(self.timeline, "时间线")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.tags.changed.connect(self._after_change)
+        self._plan_opened = False
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(self.banner_box)
+        layout.addWidget(self.error)
+        layout.addWidget(self.tabs, 1)
+
+        esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        esc.activated.connect(self.back_requested)
+
+    # -- tabs by name (tests and the page use these) -----------------------------------------------
+    def tab_titles(self) -> list[str]:
+        return [self.tabs.tabText(i) for i in range(self.tabs.count())]
+
+    def show_tab(self, title: str) -> None:
+        self.tabs.setCurrentIndex(self.tab_titles().index(title))
+
+    # -- loading -----------------------------------------------------------------------------------
+    def load(self, student_id: int, fresh: bool = True) -> bool:
+        """Open a student's archive (``fresh``: a new opening, starting on 基本信息).
+
+        Returns False (with the reason shown) if the account may not see the student.
+        """
+        try:
+            student = get_student(self.session.db, self.session.account, student_id)
+        except XinqiaoError as e:
+            self.student = None
+            self.name_label.setText("")
+            self.facts_label.setText("")
+            self.error.setText(str(e))
+            self.error.show()
+            self.tabs.hide()
+            return False
+        self.error.hide()
+        self.tabs.show()
+        self.student = student
+        if fresh:
+            self._plan_opened = False
+            self.tabs.setCurrentIndex(0)
+        self._fill()
+        return True
+
+    def reload(self) -> None:
+        """Refresh what is shown (after a change elsewhere) without re-opening the plan."""
+        if self.student is not None and not self.session.locked:
+            self.load(self.student.id, fresh=False)
+
+    def _fill(self) -> None:
+        s = self.student
+        assert s is not None
+        self.name_label.setText(s.name)
+        color = STATUS_COLORS.get(s.status, "#666")
+        facts = [html.escape(s.class_name or "未分班"), f"学籍号 {html.escape(s.registry_no)}",
+                 f"<span style='color:{color}'>{html.escape(s.status)}</span>"]
+        if s.warning_level in LEVEL_LABELS:
+            c = LEVEL_COLORS[s.warning_level].name()
+            facts.append(f"<span style='color:{c}; font-weight:bold'>预警 {LEVEL_LABELS[s.warning_level]}</span>")
+        if s.tags:
+            facts.append("重点关注：" + html.escape("、".join(s.tags)))
+        self.facts_label.setText("　·　".join(facts))
+        self._fill_banners(banners(self.session, s.id))
+        self.profile.show_student(s)
+        self.guardians.show_student(s)
+        self.tags.load(s.id, s.name)
+        self.timeline.set_events(timeline(self.session, s.id))
+
+    def _fill_banners(self, lines: list[str]) -> None:
+        for label in self.banner_labels:
+            self.banner_box.removeWidget(label)
+            label.deleteLater()
+        self.banner_labels = []
+        for line in lines:
+            label = QLabel(line)
+            label.setWordWrap(True)
+            label.setStyleSheet("background: #fce8e6; color: #a50e0e; border: 1px solid #f28b82;"
+                                " border-radius: 4px; padding: 6px 10px; font-weight: bold;")
+            self.banner_box.addWidget(label)
+            self.banner_labels.append(label)
+
+    def banner_texts(self) -> list[str]:
+        return [label.text() for label in self.banner_labels]
+
+    def _tab_changed(self, index: int) -> None:
+        if self.plan is not None and self.tabs.widget(index) is self.plan and self.student is not None \
+                and not self._plan_opened:
+            self._plan_opened = True
+            self.plan.open_for(self.student.id, self.student.registry_no)
+
+    def _after_change(self) -> None:
+        self.reload()
+        self.changed.emit()
