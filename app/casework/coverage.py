@@ -1,0 +1,112 @@
+"""Coverage per class and semester: 一生一谈 (every student talked with once a semester), and for focus students
+(an active focus tag) a home visit and a feedback to parents (一反馈: parent meeting, phone call or home visit)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.casework.model import PARENT_FEEDBACK_KINDS, StudentRef
+from app.errors import PermissionDenied
+from app.school.calendar import Semester, semester_for
+from app.school.classes import list_classes
+from app.session import Session
+
+
+@dataclass
+class Measure:
+    label: str
+    done: list[StudentRef] = field(default_factory=list)
+    missing: list[StudentRef] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.done) + len(self.missing)
+
+    @property
+    def ratio(self) -> float:
+        return len(self.done) / self.total if self.total else 1.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {"label": self.label, "done": len(self.done), "total": self.total,
+                "missing": [{"registry_no": s.registry_no, "name": s.name} for s in self.missing]}
+
+
+@dataclass
+class ClassCoverage:
+    class_id: int
+    class_name: str
+    semester: str
+    students: int
+    talk: Measure
+    home_visit: Measure
+    feedback: Measure
+
+    def as_json(self) -> dict[str, Any]:
+        return {"class_name": self.class_name, "semester": self.semester, "students": self.students,
+                "talk": self.talk.as_json(), "home_visit": self.home_visit.as_json(),
+                "feedback": self.feedback.as_json()}
+
+
+def current_semester(session: Session, today: dt.date | None = None) -> Semester:
+    from app import clock
+
+    sem = semester_for(session.db, today or clock.today())
+    if sem is None:
+        raise PermissionDenied("尚未设置学年与学期，请在设置中添加。")
+    return sem
+
+
+def class_coverage(session: Session, class_id: int, semester: Semester) -> ClassCoverage:
+    scope = session.account.class_scope
+    if scope is not None and scope != class_id:
+        raise PermissionDenied("班主任只能查看本班的情况。")
+    return _coverage(session, [class_id], semester)[0]
+
+
+def school_coverage(session: Session, semester: Semester) -> list[ClassCoverage]:
+    """Every class the account may see (a head teacher: their own)."""
+    scope = session.account.class_scope
+    ids = [c.id for c in list_classes(session.db) if scope is None or c.id == scope]
+    return _coverage(session, ids, semester)
+
+
+def _coverage(session: Session, class_ids: list[int], semester: Semester) -> list[ClassCoverage]:
+    db = session.db
+    if not class_ids:
+        return []
+    marks = ",".join("?" * len(class_ids))
+    names = {r[0]: r[1] for r in db.query(f"SELECT id, name FROM classes WHERE id IN ({marks})", class_ids)}
+    students: dict[int, list[StudentRef]] = {cid: [] for cid in class_ids}
+    for r in db.query(f"SELECT s.id, s.registry_no, s.name, s.class_id FROM students s WHERE s.status = '在读'"
+                      f" AND s.class_id IN ({marks}) ORDER BY s.pinyin_full", class_ids):
+        students[r[3]].append(StudentRef(r[0], r[1], r[2], r[3], names.get(r[3], "")))
+    focus = {r[0] for r in db.query("SELECT DISTINCT student_id FROM focus_tags WHERE cleared_at IS NULL")}
+    end = (dt.date.fromisoformat(semester.end_date) + dt.timedelta(days=1)).isoformat()
+    done: dict[str, set[int]] = {"talk": set(), "home_visit": set(), "feedback": set()}
+    for sid, kind in db.query(
+            f"SELECT DISTINCT a.student_id, r.kind FROM case_records r JOIN case_attendance a ON a.record_id = r.id"
+            f" JOIN students s ON s.id = a.student_id WHERE r.deleted_at IS NULL AND r.occurred_at >= ?"
+            f" AND r.occurred_at < ? AND s.class_id IN ({marks})", [semester.start_date, end, *class_ids]):
+        if kind == "talk":
+            done["talk"].add(sid)
+        if kind == "home_visit":
+            done["home_visit"].add(sid)
+        if kind in PARENT_FEEDBACK_KINDS:
+            done["feedback"].add(sid)
+    out = []
+    for cid in class_ids:
+        everyone = students[cid]
+        focused = [s for s in everyone if s.id in focus]
+        measures = {
+            "talk": Measure("一生一谈", *_split(everyone, done["talk"])),
+            "home_visit": Measure("重点学生家访", *_split(focused, done["home_visit"])),
+            "feedback": Measure("重点学生家长反馈", *_split(focused, done["feedback"])),
+        }
+        out.append(ClassCoverage(cid, names.get(cid, ""), semester.name, len(everyone), measures["talk"],
+                                 measures["home_visit"], measures["feedback"]))
+    return out
+
+
+def _split(people: list[StudentRef], done: set[int]) -> tuple[list[StudentRef], list[StudentRef]]:
+    return [s for s in people if s.id in done], [s for s in people if s.id not in done]

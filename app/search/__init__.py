@@ -1,0 +1,39 @@
+"""Full-text search over everything the signed-in account may see.
+
+How it works
+------------
+Every searchable record is one row of ``search_docs`` (its source, its id in the source's own table, kind,
+date, title and the text split by tier) plus the students it is about (``search_doc_students``). The text is
+indexed in two contentless FTS5 tables: ``search_fts`` (title + ordinary text) and ``search_fts_conf``
+(confidential text, queried only when ``session.account.sees_confidential``). Chinese is indexed as character
+bigrams so that two-character queries match (see ``app.search.tokens``). A head teacher (``class_scope``) finds
+only records about a student of their class and sees only those students.
+
+The hook for other capabilities (e.g. crisis)
+---------------------------------------------
+1. Write your documents in the same transaction as your record::
+
+       from app.search import Document, put, remove
+       put(session.db, Document(source="crisis", ref_id=case_id, kind="crisis", kind_label="危机个案",
+                                at="2026-10-11T09:30", title="...", ordinary="summary a head teacher may read",
+                                confidential="counselor-only notes", student_ids=[student_id]))
+       remove(session.db, "crisis", case_id)          # on a (soft) delete: the record is found no more
+
+   ``put`` replaces an earlier document of the same (source, ref_id); ``put_many`` bulk-inserts new ones.
+2. Register the source in ``app/<capability>/searchable.py`` (imported automatically)::
+
+       from app.search import Source, register
+       register("crisis", Source("危机干预", reindex=lambda db: iter_documents(db)))
+
+   ``reindex(db)`` yields every live document; ``rebuild(db)`` uses it to rebuild the whole index.
+3. A hit carries ``source`` and ``ref_id`` (``record_id`` in JSON): the window asks the page that owns the
+   source to open it (``ui.casework.search_box.register_opener(source, fn)``); otherwise it opens the student.
+
+``search(session, text)`` returns ``SearchHit`` objects, newest first, each with a snippet in which every match
+is wrapped in ``MARK_START`` … ``MARK_END``.
+"""
+from app.search.index import Document, Source, put, put_many, rebuild, register, remove
+from app.search.query import MARK_END, MARK_START, SearchHit, highlight, search
+
+__all__ = ["MARK_END", "MARK_START", "Document", "SearchHit", "Source", "highlight", "put", "put_many", "rebuild",
+           "register", "remove", "search"]

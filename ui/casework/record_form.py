@@ -1,0 +1,349 @@
+"""The record form: every field reachable by Tab, dates default to today, Ctrl+S saves, a template fills the
+common text, and the typed text is saved as a draft every few seconds and when the app locks."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate, QTime, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QStackedWidget,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import clock
+from app.casework.drafts import discard_draft, load_draft, save_draft
+from app.casework.model import CONCERN_CATEGORIES, KIND_LABELS, KINDS, RISK_LABELS, RISKS, RecordInput
+from app.casework.records import create_record, get_record, load_students, update_record
+from app.casework.templates import TEMPLATES, template
+from app.errors import XinqiaoError
+from ui import dialogs
+from ui.casework.attendance import AttendancePicker
+from ui.casework.student_picker import StudentPicker
+from ui.context import AppContext
+
+DRAFT_INTERVAL_MS = 3000
+
+
+def _text_box(height: int = 90) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setTabChangesFocus(True)
+    box.setMinimumHeight(height)
+    return box
+
+
+class RecordForm(QWidget):
+    saved = Signal(int)
+    cancelled = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.record_id: int | None = None
+        self._dirty = False
+        self._loading = False
+        sees = ctx.session.account.sees_confidential
+
+        self.kind = QComboBox()
+        for k in KINDS:
+            self.kind.addItem(KIND_LABELS[k], k)
+        self.template = QComboBox()
+        self.template.addItem("（不使用模板）", None)
+        for t in TEMPLATES:
+            self.template.addItem(t.label, t.key)
+        self.student = StudentPicker(ctx)
+        self.attendance = AttendancePicker(ctx)
+        self.who = QStackedWidget()
+        self.who.addWidget(self.student)
+        self.who.addWidget(self.attendance)
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.time = QTimeEdit()
+        self.time.setDisplayFormat("HH:mm")
+        self.duration = QSpinBox()
+        self.duration.setRange(0, 600)
+        self.duration.setSuffix(" 分钟")
+        self.place = QLineEdit()
+        self.participants = QLineEdit()
+        self.participants.setPlaceholderText("在场的其他人，如 母亲、班主任")
+        self.title = QLineEdit()
+        self.title.setPlaceholderText("团体辅导主题")
+        self.categories = QLineEdit()
+        self.categories.setPlaceholderText("用、分隔，如 " + "、".join(CONCERN_CATEGORIES[:4]))
+        self.concern = QLineEdit()
+        self.summary = _text_box(110)
+        self.summary.setPlaceholderText("记录摘要（普通级：班主任可见）")
+        self.confidential = _text_box(80)
+        self.confidential.setPlaceholderText("保密记录（仅心理教师可见）")
+        self.risk = QComboBox()
+        for r in RISKS:
+            self.risk.addItem(RISK_LABELS[r], r)
+        self.next_step = QLineEdit()
+        self.follow = QCheckBox("约定回访")
+        self.follow_date = QDateEdit()
+        self.follow_date.setCalendarPopup(True)
+        self.follow_date.setDisplayFormat("yyyy-MM-dd")
+        self.follow_date.setEnabled(False)
+        self.save_btn = QPushButton("保存（Ctrl+S）")
+        self.save_btn.setDefault(True)
+        self.cancel_btn = QPushButton("取消")
+        self.status = QLabel()
+        self.status.setStyleSheet("color: #666;")
+
+        when = QHBoxLayout()
+        when.addWidget(self.date)
+        when.addWidget(self.time)
+        when.addWidget(QLabel("时长"))
+        when.addWidget(self.duration)
+        when.addStretch(1)
+        follow = QHBoxLayout()
+        follow.addWidget(self.follow)
+        follow.addWidget(self.follow_date)
+        follow.addStretch(1)
+        form = QFormLayout()
+        form.addRow("类型", self.kind)
+        form.addRow("模板", self.template)
+        form.addRow("学生", self.who)
+        form.addRow("日期时间", when)
+        form.addRow("地点", self.place)
+        form.addRow("参与人员", self.participants)
+        form.addRow("主题", self.title)
+        form.addRow("问题类别", self.categories)
+        form.addRow("主诉", self.concern)
+        form.addRow("记录摘要", self.summary)
+        self.confidential_label = QLabel("保密记录")
+        form.addRow(self.confidential_label, self.confidential)
+        form.addRow("观察到的风险", self.risk)
+        form.addRow("下一步", self.next_step)
+        form.addRow("回访", follow)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.cancel_btn)
+        buttons.addWidget(self.save_btn)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addLayout(buttons)
+        if not sees:
+            self.confidential.hide()
+            self.confidential_label.hide()
+
+        order: list[QWidget] = [self.kind, self.template, self.student.edit, self.attendance.class_combo,
+                                self.attendance.list, self.date, self.time, self.duration, self.place,
+                                self.participants, self.title, self.categories, self.concern, self.summary,
+                                self.confidential, self.risk, self.next_step, self.follow, self.follow_date,
+                                self.save_btn]
+        for a, b in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        self.save_btn.clicked.connect(self.save)
+        self.cancel_btn.clicked.connect(self.cancel)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.template.activated.connect(self._apply_template)
+        self.follow.toggled.connect(self.follow_date.setEnabled)
+        for w in (self.place, self.participants, self.title, self.categories, self.concern, self.next_step):
+            w.textEdited.connect(self._touch)
+        for box in (self.summary, self.confidential):
+            box.textChanged.connect(self._touch)
+        self.student.chosen.connect(lambda _id: self._touch())
+        self.attendance.list.itemChanged.connect(lambda _i: self._touch())
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(DRAFT_INTERVAL_MS)
+        self.timer.timeout.connect(self.save_draft_now)
+        self.timer.start()
+        ctx.locking.connect(self.save_draft_now)
+        self.new_record()
+
+    # -- state ---------------------------------------------------------------------------------------
+    @property
+    def form_key(self) -> str:
+        return f"record:{self.record_id}" if self.record_id else "record:new"
+
+    def _touch(self, *_args: Any) -> None:
+        if not self._loading:
+            self._dirty = True
+
+    def _kind_changed(self) -> None:
+        group = self.kind.currentData() == "group"
+        self.who.setCurrentWidget(self.attendance if group else self.student)
+        for w in (self.student, self.attendance):   # the stack takes the height of the page shown
+            policy = QSizePolicy.Policy.Preferred if w is self.who.currentWidget() else QSizePolicy.Policy.Ignored
+            w.setSizePolicy(policy, policy)
+        self.who.adjustSize()
+        self.title.setEnabled(group)
+        self._touch()
+
+    def _apply_template(self) -> None:
+        t = template(self.template.currentData() or "")
+        if t is None:
+            return
+        self.kind.setCurrentIndex(KINDS.index(t.kind))
+        self.categories.setText("、".join(t.categories))
+        self.concern.setText(t.concern)
+        if not self.summary.toPlainText().strip():
+            self.summary.setPlainText(t.summary)
+        self.next_step.setText(t.next_step)
+        if t.duration_min:
+            self.duration.setValue(t.duration_min)
+        if t.place:
+            self.place.setText(t.place)
+        if t.follow_up_days:
+            self.follow.setChecked(True)
+            self.follow_date.setDate(self.date.date().addDays(t.follow_up_days))
+        self._touch()
+
+    def new_record(self, kind: str | None = None, student_id: int | None = None) -> None:
+        """A blank form (dates: today); restores this account's unsaved draft if there is one."""
+        self.record_id = None
+        self._fill(self._blank(kind, student_id))
+        draft = load_draft(self.ctx.session, self.form_key)
+        if draft:
+            self._fill(draft)
+            self.status.setText("已恢复上次未保存的草稿。")
+            self._dirty = True
+        self.kind.setFocus()
+
+    def edit_record(self, record_id: int) -> None:
+        rec = get_record(self.ctx.session, record_id)   # a counselor's view of confidential notes is audited
+        self.record_id = record_id
+        state = self._state_of(rec.as_input())
+        self._fill(state)
+        draft = load_draft(self.ctx.session, self.form_key)
+        if draft:
+            self._fill(draft)
+            self.status.setText("已恢复上次未保存的修改。")
+            self._dirty = True
+        else:
+            self.status.setText(f"第 {rec.version} 版，{rec.updated_by} 于 {rec.updated_at.replace('T', ' ')} 保存")
+
+    def _blank(self, kind: str | None, student_id: int | None) -> dict[str, Any]:
+        now = clock.now()
+        return {"kind": kind or "individual", "student_ids": [student_id] if student_id else [],
+                "date": now.date().isoformat(), "time": now.strftime("%H:%M"), "duration_min": 0, "place": "",
+                "participants": "", "title": "", "categories": "", "concern_text": "", "summary": "",
+                "confidential": "", "risk": "none", "next_step": "", "follow_up_date": None}
+
+    def _state_of(self, data: RecordInput) -> dict[str, Any]:
+        date, _, time = data.occurred_at.partition("T")
+        return {"kind": data.kind, "student_ids": data.student_ids, "date": date, "time": time or "00:00",
+                "duration_min": data.duration_min or 0, "place": data.place, "participants": data.participants,
+                "title": data.title, "categories": "、".join(data.concern_categories),
+                "concern_text": data.concern_text, "summary": data.summary, "confidential": data.confidential,
+                "risk": data.risk, "next_step": data.next_step, "follow_up_date": data.follow_up_date}
+
+    def state(self) -> dict[str, Any]:
+        """Everything typed, as plain JSON (this is what a draft holds)."""
+        group = self.kind.currentData() == "group"
+        ids = self.attendance.selected_ids() if group else ([self.student.student_id] if self.student.student_id
+                                                            else [])
+        return {"kind": self.kind.currentData(), "student_ids": ids,
+                "date": self.date.date().toString("yyyy-MM-dd"), "time": self.time.time().toString("HH:mm"),
+                "duration_min": self.duration.value(), "place": self.place.text(),
+                "participants": self.participants.text(), "title": self.title.text(),
+                "categories": self.categories.text(), "concern_text": self.concern.text(),
+                "summary": self.summary.toPlainText(), "confidential": self.confidential.toPlainText(),
+                "risk": self.risk.currentData(), "next_step": self.next_step.text(),
+                "follow_up_date": self.follow_date.date().toString("yyyy-MM-dd") if self.follow.isChecked() else None}
+
+    def _fill(self, s: dict[str, Any]) -> None:
+        self._loading = True
+        try:
+            self.kind.setCurrentIndex(max(0, KINDS.index(s["kind"]) if s["kind"] in KINDS else 0))
+            self._kind_changed()
+            ids = [int(i) for i in s.get("student_ids") or []]
+            if s["kind"] == "group":
+                self.attendance.set_selected(ids)
+                self.student.set_student(None)
+            else:
+                self.attendance.clear()
+                refs = load_students(self.ctx.session.db, ids[:1])
+                if ids and ids[0] in refs:
+                    ref = refs[ids[0]]
+                    self.student.set_student(ref.id, f"{ref.name}（{ref.class_name}）")
+                else:
+                    self.student.set_student(None)
+                    self.student.edit.clear()
+            self.date.setDate(QDate.fromString(s["date"], "yyyy-MM-dd"))
+            self.time.setTime(QTime.fromString(s["time"], "HH:mm"))
+            self.duration.setValue(int(s.get("duration_min") or 0))
+            self.place.setText(s.get("place", ""))
+            self.participants.setText(s.get("participants", ""))
+            self.title.setText(s.get("title", ""))
+            self.categories.setText(s.get("categories", ""))
+            self.concern.setText(s.get("concern_text", ""))
+            self.summary.setPlainText(s.get("summary", ""))
+            self.confidential.setPlainText(s.get("confidential", ""))
+            self.risk.setCurrentIndex(max(0, self.risk.findData(s.get("risk", "none"))))
+            self.next_step.setText(s.get("next_step", ""))
+            follow = s.get("follow_up_date")
+            self.follow.setChecked(bool(follow))
+            self.follow_date.setDate(QDate.fromString(follow, "yyyy-MM-dd") if follow else
+                                     self.date.date().addDays(7))
+            self.template.setCurrentIndex(0)
+        finally:
+            self._loading = False
+            self._dirty = False
+        self.status.setText("")
+
+    # -- drafts and saving ----------------------------------------------------------------------------
+    def save_draft_now(self) -> None:
+        if not self._dirty or self.ctx.session.locked:
+            return
+        try:
+            save_draft(self.ctx.session, self.form_key, self.state())
+            self._dirty = False
+            self.status.setText(f"草稿已自动保存 {clock.now().strftime('%H:%M:%S')}")
+        except XinqiaoError:
+            pass  # locked in between: the text stays in the widgets until unlock
+
+    def record_input(self) -> RecordInput:
+        s = self.state()
+        cats = [c for c in s["categories"].replace(",", "、").replace("，", "、").split("、") if c.strip()]
+        when = f"{s['date']}T{s['time']}"
+        return RecordInput(s["kind"], s["student_ids"], when, s["duration_min"] or None, s["place"],
+                           s["participants"], s["title"] if s["kind"] == "group" else "", cats,
+                           s["concern_text"], s["summary"], s["confidential"], s["risk"], s["next_step"],
+                           s["follow_up_date"])
+
+    def save(self) -> int | None:
+        data = self.record_input()
+        try:
+            if self.record_id is None:
+                rid = create_record(self.ctx.session, data)
+            else:
+                reason = dialogs.get_text(self, "修改原因", "请写明修改原因（将保留修改前的版本）：")
+                if not reason:
+                    return None
+                update_record(self.ctx.session, self.record_id, data, reason)
+                rid = self.record_id
+        except XinqiaoError as e:
+            dialogs.warn(self, "无法保存", e.message)
+            return None
+        discard_draft(self.ctx.session, self.form_key)
+        self._dirty = False
+        self.ctx.data_changed.emit("casework")
+        self.saved.emit(rid)
+        return rid
+
+    def cancel(self) -> None:
+        if self._dirty or load_draft(self.ctx.session, self.form_key):
+            if not dialogs.ask(self, "放弃记录", "放弃这条记录中已填写的内容？", yes="放弃", no="继续填写"):
+                return
+        discard_draft(self.ctx.session, self.form_key)
+        self._dirty = False
+        self.cancelled.emit()

@@ -1,0 +1,94 @@
+"""The search box: results as you type (from two characters), matches in bold, Enter or a click opens one."""
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from app.errors import XinqiaoError
+from app.search import MARK_END, MARK_START, SearchHit, search
+
+_openers: dict[str, Callable[[SearchHit], None]] = {}
+
+
+def register_opener(source: str, fn: Callable[[SearchHit], None]) -> None:
+    """How the window opens a hit of another capability's source (default: the student's archive)."""
+    _openers[source] = fn
+
+
+def snippet_html(snippet: str) -> str:
+    """Escape the text, then turn the match markers into bold."""
+    return html.escape(snippet).replace(MARK_START, "<b style='color:#b45309'>").replace(MARK_END, "</b>")
+
+
+class SearchBox(QWidget):
+    open_hit = Signal(object)   # SearchHit
+
+    def __init__(self, session_getter: Callable[[], object], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session_getter
+        self.hits: list[SearchHit] = []
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("检索记录：输入两个字以上，如 失眠")
+        self.edit.setClearButtonEnabled(True)
+        self.results = QListWidget()
+        self.results.setWordWrap(True)
+        self.info = QLabel()
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.edit)
+        lay.addWidget(self.info)
+        lay.addWidget(self.results, 1)
+        self.setFocusProxy(self.edit)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.run)
+        self.edit.textChanged.connect(lambda _t: self._timer.start())
+        self.edit.returnPressed.connect(self._enter)
+        self.results.itemActivated.connect(self._activated)
+        self.results.itemClicked.connect(self._activated)
+
+    def run(self) -> None:
+        text = self.edit.text().strip()
+        self.results.clear()
+        self.hits = []
+        if len(text) < 2:
+            self.info.setText("")
+            return
+        try:
+            self.hits = search(self._session(), text)  # type: ignore[arg-type]
+        except XinqiaoError as e:
+            self.info.setText(e.message)
+            return
+        self.info.setText(f"找到 {len(self.hits)} 条" + ("（只显示最新 50 条）" if len(self.hits) >= 50 else ""))
+        for hit in self.hits:
+            tier = "　<span style='color:#b91c1c'>［保密］</span>" if hit.tier == "confidential" else ""
+            head = html.escape(f"{hit.date}　{hit.kind_label}　{hit.name}　{hit.registry_no}")
+            label = QLabel(f"{head}{tier}<br>{snippet_html(hit.snippet)}")
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setWordWrap(True)
+            label.setContentsMargins(4, 3, 4, 3)
+            item = QListWidgetItem()
+            width = max(200, self.results.viewport().width() - 8)
+            item.setSizeHint(QSize(width, label.heightForWidth(width) + 6))
+            self.results.addItem(item)
+            self.results.setItemWidget(item, label)
+        if self.hits:
+            self.results.setCurrentRow(0)
+
+    def _enter(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self.run()
+        item = self.results.currentItem()
+        if item is not None:
+            self._activated(item)
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        hit = self.hits[self.results.row(item)]
+        opener = _openers.get(hit.source)
+        if opener is not None:
+            opener(hit)
+        self.open_hit.emit(hit)

@@ -1,0 +1,193 @@
+"""个案与谈话: the list of records, the record form (keyboard first, drafts), search, coverage and import."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.casework.model import KIND_LABELS, KINDS
+from app.casework.records import RecordFilter, delete_record, list_records, versions
+from app.errors import XinqiaoError
+from app.search import SearchHit
+from ui import dialogs
+from ui.casework.coverage_view import CoverageView
+from ui.casework.import_dialog import SessionsImportDialog
+from ui.casework.record_form import RecordForm
+from ui.casework.search_box import SearchBox
+from ui.context import AppContext
+
+PAGE_ID = "casework"
+TITLE = "个案与谈话"
+ORDER = 40
+COLUMNS = ["日期", "类型", "学生", "摘要", "回访", ""]
+
+
+class CaseworkPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.import_dialog: SessionsImportDialog | None = None
+        self.stack = QStackedWidget()
+        self.tabs = QTabWidget()
+        # -- list ----------------------------------------------------------------------------------
+        self.kind_filter = QComboBox()
+        self.kind_filter.addItem("全部类型", None)
+        for k in KINDS:
+            self.kind_filter.addItem(KIND_LABELS[k], k)
+        self.new_btn = QPushButton("新建记录（Ctrl+N）")
+        self.group_btn = QPushButton("团体辅导")
+        self.edit_btn = QPushButton("打开/修改")
+        self.delete_btn = QPushButton("删除…")
+        self.versions_btn = QPushButton("历史版本")
+        self.import_btn = QPushButton("导入历史记录…")
+        self.import_btn.setVisible(ctx.session.account.sees_confidential)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        bar = QHBoxLayout()
+        for w in (self.kind_filter, self.new_btn, self.group_btn, self.edit_btn, self.delete_btn, self.versions_btn):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.import_btn)
+        list_tab = QWidget()
+        ll = QVBoxLayout(list_tab)
+        ll.addLayout(bar)
+        ll.addWidget(self.table, 1)
+        self.count_label = QLabel()
+        ll.addWidget(self.count_label)
+        self.search = SearchBox(lambda: ctx.session)
+        self.coverage = CoverageView(ctx)
+        self.tabs.addTab(list_tab, "记录")
+        self.tabs.addTab(self.search, "检索")
+        self.tabs.addTab(self.coverage, "一生一谈与家访")
+        # -- form ----------------------------------------------------------------------------------
+        self.form = RecordForm(ctx)
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.form)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.stack)
+
+        self.record_ids: list[int] = []
+        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_record)
+        self.new_btn.clicked.connect(self.new_record)
+        self.group_btn.clicked.connect(lambda: self.new_record("group"))
+        self.edit_btn.clicked.connect(self.open_selected)
+        self.delete_btn.clicked.connect(self.delete_selected)
+        self.versions_btn.clicked.connect(self.show_versions)
+        self.import_btn.clicked.connect(self.open_import)
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.kind_filter.currentIndexChanged.connect(self.refresh)
+        self.form.saved.connect(self._after_save)
+        self.form.cancelled.connect(lambda: self.stack.setCurrentWidget(self.tabs))
+        self.search.open_hit.connect(self.open_hit)
+        ctx.data_changed.connect(self._data_changed)
+        ctx.unlocked.connect(self.refresh)
+        self.refresh()
+
+    # -- list ----------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        if self.ctx.session.locked:
+            return
+        records = list_records(self.ctx.session, RecordFilter(kind=self.kind_filter.currentData()))
+        self.record_ids = [r.id for r in records]
+        self.table.setRowCount(len(records))
+        for i, r in enumerate(records):
+            cells = [r.occurred_at.replace("T", " "), r.kind_label, r.students_label(),
+                     r.summary.replace("\n", " ")[:80], r.follow_up_date or "",
+                     "保密" if r.confidential_present else ""]
+            for j, v in enumerate(cells):
+                item = QTableWidgetItem(v)
+                item.setData(Qt.ItemDataRole.UserRole, r.id)
+                self.table.setItem(i, j, item)
+        self.count_label.setText(f"共 {len(records)} 条（最新 500 条）" if len(records) >= 500 else f"共 {len(records)} 条")
+
+    def _data_changed(self, what: str) -> None:
+        if what in ("casework", "students"):
+            self.refresh()
+            self.coverage.refresh()
+
+    def selected_id(self) -> int | None:
+        row = self.table.currentRow()
+        return self.record_ids[row] if 0 <= row < len(self.record_ids) else None
+
+    # -- form ----------------------------------------------------------------------------------------
+    def new_record(self, kind: str | None = None, student_id: int | None = None) -> None:
+        self.form.new_record(kind if isinstance(kind, str) else None, student_id)
+        self.stack.setCurrentWidget(self.form)
+        self.form.kind.setFocus()
+
+    def open_record(self, record_id: int) -> None:
+        try:
+            self.form.edit_record(record_id)
+        except XinqiaoError as e:
+            dialogs.warn(self, "无法打开", e.message)
+            return
+        self.stack.setCurrentWidget(self.form)
+
+    def open_selected(self) -> None:
+        rid = self.selected_id()
+        if rid is not None:
+            self.open_record(rid)
+
+    def open_hit(self, hit: SearchHit) -> None:
+        if hit.source == "casework":
+            self.open_record(hit.ref_id)
+        elif hit.students:
+            self.ctx.open_student.emit(hit.students[0].id)
+
+    def _after_save(self, _rid: int) -> None:
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentIndex(0)
+        self.refresh()
+
+    def delete_selected(self) -> None:
+        rid = self.selected_id()
+        if rid is None:
+            return
+        reason = dialogs.get_text(self, "删除记录", "删除原因（记录仍保留在数据库中，但不再出现在列表、检索和档案中）：")
+        if not reason:
+            return
+        try:
+            delete_record(self.ctx.session, rid, reason)
+        except XinqiaoError as e:
+            dialogs.warn(self, "无法删除", e.message)
+            return
+        self.ctx.data_changed.emit("casework")
+
+    def show_versions(self) -> None:
+        rid = self.selected_id()
+        if rid is None:
+            return
+        vs = versions(self.ctx.session, rid)
+        if not vs:
+            dialogs.inform(self, "历史版本", "这条记录还没有被修改过。")
+            return
+        lines = [f"第 {v.version} 版：{v.changed_at.replace('T', ' ')} 由 {v.changed_by} 修改，原因：{v.reason}\n"
+                 f"　当时的摘要：{v.record.get('summary', '')}" for v in vs]
+        dialogs.inform(self, "历史版本", "\n".join(lines))
+
+    def open_import(self) -> None:
+        self.import_dialog = SessionsImportDialog(self.ctx, parent=self)
+        self.import_dialog.show()
+
+
+def create(ctx: AppContext) -> QWidget:
+    return CaseworkPage(ctx)
