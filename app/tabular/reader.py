@@ -104,6 +104,23 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
     return ws.title, rows
 
 
+def sheet_names(path: Path) -> list[str]:
+    """The worksheet names of an .xlsx in workbook order (a .csv has none: an empty list)."""
+    path = Path(path)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return []
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True)
+    except Exception as e:  # noqa: BLE001 - zipfile.BadZipFile, InvalidFileException, OSError …
+        raise TableError(f"{path.name}：无法打开此 Excel 文件（{type(e).__name__}）。请确认文件未损坏、未加密。") from None
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
 def _csv_rows(path: Path) -> list[list[Any]]:
     data = path.read_bytes()
     for enc in ("utf-8-sig", "gb18030"):

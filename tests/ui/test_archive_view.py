@@ -188,3 +188,194 @@ def test_profile_masks_the_id_number(qtbot, school):
     page = make_page(qtbot, school)
     page.show_student(sid)
     assert page.archive.profile.values["id_number"].text() == "*" * 14 + "0018"
+
+
+# -- amending the profile and guardians --------------------------------------------------------------------------
+def shown_page(qtbot, session):
+    page = make_page(qtbot, session)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    return page
+
+
+def focused():
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.focusWidget()
+
+
+def press(qtbot, key, modifier=None):
+    from PySide6.QtCore import Qt
+
+    widget = focused()
+    assert widget is not None, "nothing has the keyboard focus"
+    qtbot.keyClick(widget, key, modifier or Qt.KeyboardModifier.NoModifier)
+
+
+def test_profile_is_edited_with_the_keyboard_only(qtbot, school):
+    from PySide6.QtCore import Qt
+
+    sid = school.db.scalar("SELECT id FROM students WHERE status = '在读' ORDER BY id LIMIT 1")
+    page = shown_page(qtbot, school)
+    page.show_student(sid)
+    archive, profile = page.archive, page.archive.profile
+    before = archive.student
+    assert not profile.edit_button.isHidden() and profile.panel.isHidden()
+    clock.set_fixed(clock.now() + dt.timedelta(days=1))
+
+    profile.edit_button.setFocus()
+    press(qtbot, Qt.Key.Key_Space)                       # 编辑
+    assert profile.editing and not profile.panel.isHidden()
+    assert not archive.back_button.isEnabled()           # leave by saving or cancelling
+    assert focused() is profile.editors["gender"]
+    order = []
+    for _ in range(10):
+        press(qtbot, Qt.Key.Key_Tab)
+        order.append(focused())
+    assert order == [profile.editors[k] for k in profile.EDITABLE[1:]] + [
+        profile.panel.reason, profile.panel.save_button, profile.panel.cancel_button]
+
+    # a wrong date and no reason: refused, shown in Chinese under the fields, nothing written
+    profile.editors["birth_date"].setFocus()
+    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(focused(), "2013-02-30")
+    press(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    errors = profile.visible_errors()
+    assert set(errors) == {"birth_date", "reason"}
+    assert "无效" in errors["birth_date"] and "修改原因" in errors["reason"]
+    assert profile.editing and focused() is profile.editors["birth_date"]
+    assert get_profile(school, sid).birth_date == before.birth_date
+
+    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(focused(), "2013/5/14")                # understood, stored as 2013-05-14
+    profile.editors["id_number"].setFocus()
+    qtbot.keyClicks(focused(), "11010520130504018x")
+    profile.panel.reason.setFocus()
+    profile.panel.reason.insert("家长提供户口本，更正出生日期")  # QTest types Latin-1 only
+    press(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not profile.editing and archive.back_button.isEnabled()
+    assert profile.visible_errors() == {}
+    assert profile.values["birth_date"].text() == "2013-05-14"
+    assert profile.values["id_number"].text() == "*" * 14 + "018X"
+    assert "已保存" in profile.notice.text()
+    top = archive.timeline.rows()[0]
+    assert top[1] == "学籍" and top[2].startswith("修改基本信息：出生日期") and "身份证件号" in top[2]
+    assert "018X" not in top[2] and "户口本" in top[2]
+
+    # Esc cancels an edit (and keeps the archive open); a second Esc goes back to the list
+    assert focused() is profile.edit_button               # after saving, the focus is back on 编辑
+    press(qtbot, Qt.Key.Key_Space)
+    assert profile.editing
+    profile.editors["ethnicity"].setFocus()
+    qtbot.keyClicks(focused(), "xyz")
+    press(qtbot, Qt.Key.Key_Escape)
+    assert not profile.editing and page.showing_archive()
+    assert get_profile(school, sid).ethnicity == before.ethnicity
+    press(qtbot, Qt.Key.Key_Escape)
+    assert not page.showing_archive()
+
+
+def get_profile(session, sid):
+    from app.archive.students import get_student
+
+    return get_student(session.db, session.account, sid)
+
+
+def test_status_edit_refreshes_the_list(qtbot, school):
+    from ui.archive import worker
+
+    sid = school.db.scalar("SELECT id FROM students WHERE status = '在读' ORDER BY id LIMIT 1")
+    registry = school.db.scalar("SELECT registry_no FROM students WHERE id = :id", {"id": sid})
+    page = make_page(qtbot, school)
+    page.show_student(sid)
+    profile = page.archive.profile
+    clock.set_fixed(clock.now() + dt.timedelta(days=1))
+    profile.begin_edit()
+    profile.combo("status").setCurrentText("转出")
+    profile.panel.reason.setText("转学至外县")
+    assert page.archive.save_edit()
+    assert "学籍状态（在读→转出）" in page.archive.timeline.rows()[0][2]
+    assert "转出" in page.archive.facts_label.text()
+    qtbot.waitUntil(lambda: worker.running() == 0)
+    page.show_list()
+    page.search.setText(registry)
+    assert page.model.rowCount() == 0      # left students are hidden by default
+    page.include_left.setChecked(True)
+    assert page.model.rowCount() == 1
+
+
+def test_an_unsaved_edit_survives_a_reload(qtbot, school):
+    sid = school.db.scalar("SELECT id FROM students ORDER BY id LIMIT 1")
+    page = make_page(qtbot, school)
+    page.show_student(sid)
+    profile = page.archive.profile
+    profile.begin_edit()
+    profile.line("address").setText("新地址 8 号")
+    profile.panel.reason.setText("搬家")
+    page.archive.reload()            # what happens after an unlock or a change elsewhere
+    assert profile.editing and profile.line("address").text() == "新地址 8 号"
+    assert profile.panel.reason.text() == "搬家"
+    other = school.db.scalar("SELECT id FROM students WHERE id <> :id ORDER BY id LIMIT 1", {"id": sid})
+    page.show_student(other)         # another student: the unsaved edit of the first is dropped
+    assert not profile.editing
+
+
+def test_guardians_are_edited_beside_the_registry_guardian(qtbot, school):
+    from PySide6.QtCore import Qt
+
+    from app.archive.profile import guardians_of
+
+    sid = school.db.scalar("SELECT student_id FROM guardians WHERE sort = 0 ORDER BY id LIMIT 1")
+    registry = guardians_of(school, sid).registry
+    assert registry is not None
+    page = shown_page(qtbot, school)
+    page.show_student(sid)
+    archive, tab = page.archive, page.archive.guardians
+    archive.show_tab("家庭与监护人")
+    assert [r[3] for r in tab.model.rows] == ["花名册"]
+    clock.set_fixed(clock.now() + dt.timedelta(days=1))
+
+    tab.edit_button.setFocus()
+    press(qtbot, Qt.Key.Key_Space)
+    assert tab.editing and registry.name in tab.registry_label.text() and "花名册导入" in tab.registry_label.text()
+    assert len(tab.rows) == 1 and focused() is tab.rows[0].name
+    tab.rows[0].name.insert("张丽")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is tab.rows[0].relation
+    tab.rows[0].relation.setCurrentText("母亲")
+    press(qtbot, Qt.Key.Key_Tab)
+    qtbot.keyClicks(focused(), "139 0000 0000")
+    tab.add_button.click()
+    assert len(tab.rows) == 2 and focused() is tab.rows[1].name
+    press(qtbot, Qt.Key.Key_Tab)
+    press(qtbot, Qt.Key.Key_Tab)
+    qtbot.keyClicks(focused(), "abc")                    # a second guardian: no name, a bad phone
+    tab.panel.reason.setText("家长会上登记")
+    press(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert tab.editing
+    assert tab.rows[1].error.text() == "请填写姓名；电话“abc”格式不正确"
+    assert tab.rows[0].error.isHidden() and focused() is tab.rows[1].name
+
+    tab.rows[1].remove_button.setFocus()
+    press(qtbot, Qt.Key.Key_Space)                        # 删除 the second row
+    assert len(tab.rows) == 1
+    press(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not tab.editing
+    assert tab.model.rows == [(registry.name, registry.relation, registry.phone, "花名册"),
+                              ("张丽", "母亲", "13900000000", "档案登记")]
+    top = archive.timeline.rows()[0]
+    assert top[2] == "修改监护人：新增 张丽（母亲）。原因：家长会上登记"
+    assert guardians_of(school, sid).registry == registry
+
+
+def test_head_teacher_sees_no_edit_buttons(qtbot, school, head_teacher):
+    sid = class_student(school, head_teacher.account.class_id)
+    page = make_page(qtbot, head_teacher)
+    page.show_student(sid)
+    for tab in page.archive.editable_tabs:
+        assert tab.edit_button.isHidden()
+        tab.begin_edit()
+        assert not tab.editing
+    assert not page.archive.save_edit()

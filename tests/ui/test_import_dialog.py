@@ -167,3 +167,66 @@ def test_unreadable_file_is_reported_not_raised(qtbot, school, tmp_path):
     assert dlg.preview is None
     assert "无法打开此 Excel 文件" in dlg.status.text()
     assert not dlg.import_button.isEnabled()
+
+
+def workbook_of_sheets(path: Path) -> Path:
+    """A school's workbook: a 说明 sheet first, then one roster sheet per grade."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "说明"
+    ws.append(["本工作簿按年级分工作表，请勿修改表头。"])
+    ws.append(["填表人：教务处"])
+    seven = wb.create_sheet("七年级")
+    seven.append(["姓名", "性别", "出生日期", "全国学籍号", "班级"])
+    seven.append(["欧阳晓明", "男", "2013-05-04", "L201305040001", "七年级（3）班"])
+    seven.append(["司马小雨", "女", "2013-09-01", "L201309010002", "七年级（3）班"])
+    eight = wb.create_sheet("八年级")
+    eight.append(["八年级学生名单"])
+    eight.append(["姓名", "性别", "出生日期", "学籍号", "班级名称"])
+    eight.append(["诸葛明亮", "男", "2012-12-01", "L201212010003", "八年级（2）班"])
+    wb.save(path)
+    return path
+
+
+def test_workbook_with_several_sheets_lets_the_user_pick_the_sheet(qtbot, session, tmp_path):
+    path = workbook_of_sheets(tmp_path / "全校花名册.xlsx")
+    _ctx, dlg = make_dialog(qtbot, session)
+    dlg.set_file(path)
+    assert not dlg.sheet_combo.isHidden()
+    assert [dlg.sheet_combo.itemText(i) for i in range(dlg.sheet_combo.count())] == ["说明", "七年级", "八年级"]
+    wait_idle(qtbot, dlg)
+    # 说明 is not a roster: the first sheet that reads as one is previewed, and the list shows which
+    assert dlg.preview is not None and dlg.preview.sheet == "七年级"
+    assert dlg.sheet_combo.currentText() == "七年级"
+    assert "工作表“七年级”" in dlg.status.text() and "共 3 个工作表" in dlg.status.text()
+    assert dlg.counts()["new"] == 2
+
+    dlg.choose_sheet("八年级")
+    wait_idle(qtbot, dlg)
+    assert dlg.preview is not None and dlg.preview.sheet == "八年级" and dlg.preview.header_row == 2
+    assert [r[1] for r in dlg.new_model.rows] == ["L201212010003"]
+
+    dlg.choose_sheet("说明")
+    wait_idle(qtbot, dlg)
+    assert dlg.preview is None and "找不到表头行" in dlg.status.text() and "多个工作表" in dlg.status.text()
+    assert not dlg.import_button.isEnabled()
+
+    dlg.choose_sheet("八年级")
+    wait_idle(qtbot, dlg)
+    dlg.import_button.click()
+    wait_idle(qtbot, dlg)
+    assert "新增 1 名" in dlg.result_label.text()
+    assert find_by_registry(session.db, session.account, "L201212010003") is not None
+    assert find_by_registry(session.db, session.account, "L201305040001") is None  # the other sheet is not read
+
+
+def test_single_sheet_and_csv_show_no_sheet_list(qtbot, session, tmp_path):
+    _ctx, dlg = make_dialog(qtbot, session)
+    dlg.set_file(messy_roster(tmp_path / "one.xlsx"))
+    wait_idle(qtbot, dlg)
+    assert dlg.sheet_combo.isHidden() and dlg.preview is not None
+    csv = tmp_path / "roster.csv"
+    csv.write_text("姓名,学籍号,班级\n欧阳晓明,L201305040001,7.3\n", encoding="utf-8")
+    dlg.set_file(csv)
+    wait_idle(qtbot, dlg)
+    assert dlg.sheet_combo.isHidden() and dlg.preview is not None and dlg.counts()["new"] == 1

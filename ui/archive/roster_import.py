@@ -1,5 +1,9 @@
-"""导入花名册: choose a file, preview (new / updated / unchanged / invalid / duplicates / absent), adjust the
-column mapping and save it as a profile, then import in one transaction. Reading and writing run off the UI thread.
+"""导入花名册: choose a file (and, in a workbook of several sheets, the sheet), preview (new / updated / unchanged /
+invalid / duplicates / absent), adjust the column mapping and save it as a profile, then import in one transaction.
+Reading and writing run off the UI thread.
+
+Sheets: until the user picks one, the first sheet that reads as a roster is previewed (a workbook often starts with
+a 说明 sheet); the 工作表 list then shows which one, and picking another previews that sheet.
 """
 from __future__ import annotations
 
@@ -32,19 +36,33 @@ from app.school.roster_import import (
     COMPARED_LABELS,
     FIELD_LABELS,
     REQUIRED,
+    SYNONYMS,
     RosterPreview,
     RosterResult,
     apply_roster,
     preview_roster,
     roster_headers,
 )
+from app.tabular import read_table
 from app.tabular.profiles import list_profiles, load_profile, save_profile
-from app.tabular.reader import TableError
+from app.tabular.reader import TableError, sheet_names
 from ui.archive.models import RowsModel
 from ui.archive.worker import Task, run_in_background
 from ui.context import AppContext
 
 PROFILE_KIND = "roster"
+
+
+def sheet_headers(path: Path, mapping: dict[str, str] | None,
+                  sheet: str | None) -> tuple[list[str], dict[str, str]] | None:
+    """``roster_headers`` for a given sheet: the likely header row's cells and the columns matched so far."""
+    if sheet is None:
+        return roster_headers(path, mapping)
+    try:
+        table = read_table(Path(path), SYNONYMS, [], FIELD_LABELS, mapping, sheet)
+    except TableError:
+        return None
+    return [h for h in table.headers if h], {f: table.header_of(f) for f in table.columns}
 
 
 class _Unmapped(Exception):
@@ -81,6 +99,8 @@ class RosterImportDialog(QDialog):
         self.preview: RosterPreview | None = None
         self.outcome: RosterResult | None = None
         self.mapping: dict[str, str] | None = None
+        self.sheets: list[str] = []      # the workbook's sheets (none for a .csv)
+        self.sheet: str | None = None    # the sheet the user picked; None: the first that reads as a roster
         self.task: Task | None = None
         self.error_text = ""
         self.setWindowTitle("导入花名册")
@@ -101,6 +121,17 @@ class RosterImportDialog(QDialog):
         file_row.addWidget(QLabel("文件："))
         file_row.addWidget(self.file_edit, 1)
         file_row.addWidget(self.choose_button)
+        self.sheet_label = QLabel("工作表：")
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.setMinimumContentsLength(8)
+        self.sheet_combo.setAccessibleName("工作表")
+        self.sheet_label.setBuddy(self.sheet_combo)
+        self.sheet_combo.currentIndexChanged.connect(self._sheet_chosen)
+        self.sheet_label.hide()
+        self.sheet_combo.hide()
+        file_row.addSpacing(16)
+        file_row.addWidget(self.sheet_label)
+        file_row.addWidget(self.sheet_combo)
         file_row.addSpacing(16)
         file_row.addWidget(QLabel("列对应方案："))
         file_row.addWidget(self.profile_combo)
@@ -214,6 +245,7 @@ class RosterImportDialog(QDialog):
         busy = self.busy
         self.import_button.setEnabled(self.import_allowed())
         self.choose_button.setEnabled(not busy)
+        self.sheet_combo.setEnabled(not busy)
         self.profile_combo.setEnabled(not busy)
         self.mapping_box.setEnabled(not busy and bool(self.preview is not None or self.error_text))
         self.progress.setVisible(busy)
@@ -247,15 +279,43 @@ class RosterImportDialog(QDialog):
         self.file_edit.setText(str(self.path))
         self.outcome = None
         self.result_label.clear()
+        self.sheet = None
+        try:
+            self.sheets = sheet_names(self.path) if self.path.exists() else []
+        except TableError:
+            self.sheets = []  # the preview says what is wrong with the file
+        self.sheet_combo.blockSignals(True)
+        self.sheet_combo.clear()
+        self.sheet_combo.addItems(self.sheets)
+        self.sheet_combo.blockSignals(False)
+        several = len(self.sheets) > 1
+        self.sheet_label.setVisible(several)
+        self.sheet_combo.setVisible(several)
         self.run_preview()
 
-    def _profile_chosen(self) -> None:
+    def choose_sheet(self, name: str) -> None:
+        """Preview another sheet of the workbook (what picking it in the list does)."""
+        self.sheet_combo.setCurrentIndex(self.sheets.index(name))
+
+    def _sheet_chosen(self) -> None:
+        name = self.sheet_combo.currentText()
+        if not name or name == self.sheet:
+            return
+        self.sheet = name
+        self.outcome = None
+        self.result_label.clear()
+        self.mapping = self._profile_mapping()  # a mapping edited for another sheet's headers may not fit this one
+        self.run_preview()
+
+    def _profile_mapping(self) -> dict[str, str] | None:
         name = self.profile_combo.currentData()
         if name is None:
-            self.mapping = None
-        else:
-            loaded = load_profile(self.session.db, PROFILE_KIND, name) or {}
-            self.mapping = {str(k): str(v) for k, v in loaded.items()}
+            return None
+        loaded = load_profile(self.session.db, PROFILE_KIND, name) or {}
+        return {str(k): str(v) for k, v in loaded.items()}
+
+    def _profile_chosen(self) -> None:
+        self.mapping = self._profile_mapping()
         if self.path is not None:
             self.run_preview()
 
@@ -301,14 +361,22 @@ class RosterImportDialog(QDialog):
         if self.path is None or self.busy:
             return
         session, path, mapping = self.session, self.path, self.mapping
+        # The sheet picked, or (until one is picked) each sheet in turn until one reads as a roster.
+        candidates: list[str | None] = [self.sheet] if self.sheet is not None else list(self.sheets) or [None]
         self.preview = None
         self.error_text = ""
         self.status.setText(f"正在读取 {path.name} …")
+
         def work() -> RosterPreview:
-            try:
-                return preview_roster(session, path, mapping)
-            except TableError as e:  # e.g. a required column not found: offer the file's headers to map
-                raise _Unmapped(e, roster_headers(path, mapping)) from e
+            first: TableError | None = None
+            for sheet in candidates:
+                try:
+                    return preview_roster(session, path, mapping, sheet=sheet)
+                except TableError as e:
+                    first = first or e
+            assert first is not None
+            # e.g. a required column not found: offer the (first tried) sheet's headers to map
+            raise _Unmapped(first, sheet_headers(path, mapping, candidates[0]))
 
         self.task = run_in_background(work, self._previewed, self._preview_failed)
         self._update_buttons()
@@ -316,7 +384,15 @@ class RosterImportDialog(QDialog):
     def _previewed(self, preview: RosterPreview) -> None:
         self.task = None
         self.preview = preview
-        self.status.setText(f"工作表“{preview.sheet}”，表头在第 {preview.header_row} 行。"
+        if preview.sheet in self.sheets:
+            self.sheet = preview.sheet  # pinned: re-previewing with an edited mapping reads the same sheet
+        where = f"工作表“{preview.sheet}”"
+        if len(self.sheets) > 1:
+            where += f"（共 {len(self.sheets)} 个工作表，可在上方“工作表”中切换）"
+            self.sheet_combo.blockSignals(True)
+            self.sheet_combo.setCurrentIndex(max(self.sheet_combo.findText(preview.sheet), 0))
+            self.sheet_combo.blockSignals(False)
+        self.status.setText(f"{where}，表头在第 {preview.header_row} 行。"
                             "请核对下面的列对应关系和预览结果，确认无误后再导入。")
         self.status.setStyleSheet("")
         self._fill_mapping(preview.headers, preview.columns)
@@ -353,6 +429,10 @@ class RosterImportDialog(QDialog):
                 self._fill_mapping(*exc.found)
             exc = exc.error
         self.error_text = str(exc) if isinstance(exc, XinqiaoError) else f"读取失败：{type(exc).__name__}：{exc}"
+        if self.sheet is None and self.sheets:
+            self.sheet = self.sheet_combo.currentText()  # the sheet whose headers the mapping editor offers
+        if len(self.sheets) > 1:
+            self.error_text += "（此文件有多个工作表，可在上方“工作表”中选择花名册所在的工作表。）"
         self.status.setText(self.error_text)
         self.status.setStyleSheet("color: #c5221f;")
         for _title, model in self._list_models:

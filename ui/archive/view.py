@@ -26,7 +26,7 @@ STATUS_COLORS = {"在读": "#137333", "转出": "#888888", "毕业": "#1a73e8", 
 
 class ArchiveView(QWidget):
     back_requested = Signal()
-    changed = Signal()  # this view changed data (tag, plan)
+    changed = Signal()  # this view changed data (profile, guardians, tag, plan)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,8 +57,12 @@ class ArchiveView(QWidget):
         self.error.hide()
 
         self.tabs = QTabWidget()
-        self.profile = ProfileTab()
-        self.guardians = GuardiansTab()
+        self.profile = ProfileTab(self.session)
+        self.guardians = GuardiansTab(self.session)
+        self.editable_tabs = (self.profile, self.guardians)
+        for tab in self.editable_tabs:
+            tab.changed.connect(self._after_change)
+            tab.editing_changed.connect(self._editing_changed)
         self.tags = TagsTab(self.session)
         self.plan: PlanTab | None = PlanTab(self.session) if self.session.account.sees_confidential else None
         self.timeline = TimelineWidget()
@@ -79,9 +83,14 @@ class ArchiveView(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self.tabs, 1)
 
+        # One Esc and one Ctrl+S for the whole view (two shortcuts on one key would be ambiguous): Esc cancels an
+        # edit in progress, else goes back to the list; Ctrl+S saves the edit in progress.
         esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        esc.activated.connect(self.back_requested)
+        esc.activated.connect(self.escape)
+        save = QShortcut(QKeySequence.StandardKey.Save, self)
+        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save.activated.connect(self.save_edit)
 
     # -- tabs by name (tests and the page use these) -----------------------------------------------
     def tab_titles(self) -> list[str]:
@@ -89,6 +98,39 @@ class ArchiveView(QWidget):
 
     def show_tab(self, title: str) -> None:
         self.tabs.setCurrentIndex(self.tab_titles().index(title))
+
+    # -- editing -----------------------------------------------------------------------------------
+    def editing_tab(self) -> ProfileTab | GuardiansTab | None:
+        """The tab being edited: the one shown if it is, else any."""
+        current = self.tabs.currentWidget()
+        for tab in self.editable_tabs:
+            if tab is current and tab.editing:
+                return tab
+        return next((tab for tab in self.editable_tabs if tab.editing), None)
+
+    def escape(self) -> None:
+        tab = self.editing_tab()
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
+            tab.cancel_edit()
+        else:
+            self.back_requested.emit()
+
+    def save_edit(self) -> bool:
+        tab = self.editing_tab()
+        if tab is None:
+            return False
+        self.tabs.setCurrentWidget(tab)
+        return tab.save()
+
+    def cancel_edits(self) -> None:
+        for tab in self.editable_tabs:
+            tab.cancel_edit()
+
+    def _editing_changed(self, _on: bool) -> None:
+        editing = self.editing_tab() is not None
+        self.back_button.setEnabled(not editing)
+        self.back_button.setToolTip("请先保存（Ctrl+S）或取消（Esc）修改" if editing else "返回学生列表（Esc）")
 
     # -- loading -----------------------------------------------------------------------------------
     def load(self, student_id: int, fresh: bool = True) -> bool:
@@ -99,6 +141,7 @@ class ArchiveView(QWidget):
         try:
             student = get_student(self.session.db, self.session.account, student_id)
         except XinqiaoError as e:
+            self.cancel_edits()
             self.student = None
             self.name_label.setText("")
             self.facts_label.setText("")
@@ -108,6 +151,8 @@ class ArchiveView(QWidget):
             return False
         self.error.hide()
         self.tabs.show()
+        if self.student is not None and self.student.id != student.id:
+            self.cancel_edits()  # another student: an unsaved edit of the previous one is dropped
         self.student = student
         if fresh:
             self._plan_opened = False
