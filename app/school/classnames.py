@@ -12,6 +12,7 @@ from dataclasses import dataclass
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 GRADE_NAMES = {1: "一年级", 2: "二年级", 3: "三年级", 4: "四年级", 5: "五年级", 6: "六年级", 7: "七年级",
                8: "八年级", 9: "九年级", 10: "高一", 11: "高二", 12: "高三"}
+MAX_CLASS_NUMBER = 99  # more classes in one grade is a typing mistake, not a school
 STAGES = {"primary": (1, 6), "junior": (7, 9), "senior": (10, 12)}
 STAGE_LABELS = {"primary": "小学", "junior": "初中", "senior": "高中"}
 
@@ -43,7 +44,7 @@ def class_display_name(grade: int, number: int) -> str:
 
 def _cn_number(text: str) -> int | None:
     """'3' -> 3, '三' -> 3, '十二' -> 12, '二十' -> 20."""
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return int(text)
     if not text or any(ch not in CN_DIGITS for ch in text):
         return None
@@ -77,7 +78,7 @@ def parse_grade(text: str) -> int | None:
     t = normalize_text(text).replace(" ", "")
     if not t:
         return None
-    if t.isdigit():
+    if t.isascii() and t.isdigit():  # not "𐩀": str.isdigit() accepts digits int() cannot read
         g = int(t)
         return g if 1 <= g <= 12 else None
     for pat, offset in _GRADE_PATTERNS:
@@ -103,7 +104,7 @@ def parse_class(text: str, grade_hint: int | None = None) -> ClassRef | None:
     m = _DOTTED.match(t)
     if m:
         g, n = int(m.group(1)), int(m.group(2))
-        return ClassRef(g, n) if 1 <= g <= 12 and n >= 1 else None
+        return ClassRef(g, n) if 1 <= g <= 12 and 1 <= n <= MAX_CLASS_NUMBER else None
     for pat, offset in _GRADE_PATTERNS:
         m = pat.match(t)
         if m:
@@ -112,14 +113,14 @@ def parse_class(text: str, grade_hint: int | None = None) -> ClassRef | None:
             m2 = _CLASS_SUFFIX.match(rest)
             if g_num is None or not m2:
                 return None
-            n = _cn_number(m2.group(1))
+            number = _cn_number(m2.group(1))
             g = g_num + offset
-            if n is None or not (1 <= g <= 12) or n < 1:
+            if number is None or not (1 <= g <= 12) or not (1 <= number <= MAX_CLASS_NUMBER):
                 return None
-            return ClassRef(g, n)
+            return ClassRef(g, number)
     m2 = _CLASS_SUFFIX.match(t)
     if m2 and grade_hint is not None:
-        n = _cn_number(m2.group(1))
-        if n is not None and n >= 1:
-            return ClassRef(grade_hint, n)
+        number = _cn_number(m2.group(1))
+        if number is not None and 1 <= number <= MAX_CLASS_NUMBER:
+            return ClassRef(grade_hint, number)
     return None

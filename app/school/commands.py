@@ -20,6 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", type=Path)
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--skip-invalid", action="store_true", help="跳过无效行，写入其余行并保存错误报告")
+    p.add_argument("--sheet", help="工作表名称（默认第一个工作表）")
     p.add_argument("--mark-absent", choices=["转出", "毕业"], help="把不在新名单中的在读学生标记为转出或毕业")
     p.add_argument("--json", action="store_true", help="以 JSON 输出报告")
     p.set_defaults(func=cmd_import_roster)
@@ -42,12 +43,11 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import_roster(args: argparse.Namespace) -> int:
-    from app.archive.students import StudentIndex  # noqa: F401 - keeps import order explicit
     from app.school.roster_import import apply_roster, preview_roster
 
     session = open_from_args(args)
     try:
-        preview = preview_roster(session, args.file)
+        preview = preview_roster(session, args.file, sheet=args.sheet)
         report = preview.as_json()
         rejected = bool(preview.errors) and not args.skip_invalid
         written = False

@@ -13,7 +13,7 @@ from app import clock
 from app.archive.pinyin import pinyin_keys
 from app.errors import InputRejected, PermissionDenied
 from app.school.classes import ensure_class
-from app.school.classnames import ClassRef, class_display_name, parse_class, parse_grade
+from app.school.classnames import MAX_CLASS_NUMBER, ClassRef, class_display_name, parse_class, parse_grade
 from app.session import Session
 from app.tabular import RowError, cell_text, parse_bool, parse_date, read_table
 from app.tabular.reader import Table, nonblank_rows
@@ -49,6 +49,7 @@ COMPARED = ["name", "gender", "birth_date", "id_number", "class_key", "ethnicity
             "address", "guardian"]
 COMPARED_LABELS = {"class_key": "班级", "guardian": "监护人", **FIELD_LABELS}
 ABSENT_STATUSES = ("转出", "毕业")
+KEPT_WHEN_BLANK = ("gender", "birth_date", "id_number", "ethnicity", "boarding", "left_behind", "address")
 
 
 @dataclass
@@ -65,6 +66,9 @@ class RosterRow:
     left_behind: bool
     address: str
     guardian: tuple[str, str, str]  # name, relation, phone
+    # Optional fields this file gives no value for (no such column, or a blank cell): for a student already in
+    # the archive they keep what the archive has, so a bare class list never erases birth dates or flags.
+    blank: frozenset[str] = frozenset()
 
     @property
     def class_key(self) -> str:
@@ -150,7 +154,8 @@ def _parse_row(table: Table, sheet_row: int, cells: list[Any]) -> tuple[RosterRo
         err("class", "班级为空")
     else:
         class_ref = parse_class(class_text, grade_hint)
-        if class_ref is None and grade_hint is not None and class_text.isascii() and class_text.isdigit():
+        if (class_ref is None and grade_hint is not None and class_text.isascii() and class_text.isdigit()
+                and 1 <= int(class_text) <= MAX_CLASS_NUMBER):
             class_ref = ClassRef(grade_hint, int(class_text))
         if class_ref is None:
             err("class", f"班级“{class_text}”无法识别，请写成 七年级（3）班、初一3班 或 7.3", class_text)
@@ -175,7 +180,8 @@ def _parse_row(table: Table, sheet_row: int, cells: list[Any]) -> tuple[RosterRo
                     cell_text(table.value(cells, "ethnicity")), flags["boarding"], flags["left_behind"],
                     cell_text(table.value(cells, "address")),
                     (cell_text(table.value(cells, "guardian_name")), cell_text(table.value(cells, "guardian_relation")),
-                     phone))
+                     phone),
+                    frozenset(f for f in KEPT_WHEN_BLANK if not cell_text(table.value(cells, f))))
     return row, []
 
 
@@ -237,6 +243,8 @@ def preview_roster(session: Session, path: Path, mapping: dict[str, str] | None 
                                            f"学籍号 {row.registry_no} 在档案中属于另一名学生“{old['name']}”，请核对",
                                            row.registry_no))
             continue
+        for f in row.blank:
+            setattr(row, f, old[f])
         values = _row_values(row)
         changed = [k for k in COMPARED if values[k] != old[k] and not (k == "guardian" and not any(row.guardian))]
         if old["status"] != "在读":
@@ -357,8 +365,9 @@ def write_error_report(folder: Path, preview: RosterPreview) -> Path:
 
 
 def import_roster(session: Session, path: Path, *, dry_run: bool = False, skip_invalid: bool = False,
-                  mark_absent: str | None = None, mapping: dict[str, str] | None = None) -> RosterResult:
-    preview = preview_roster(session, path, mapping)
+                  mark_absent: str | None = None, mapping: dict[str, str] | None = None,
+                  sheet: str | None = None) -> RosterResult:
+    preview = preview_roster(session, path, mapping, sheet)
     if dry_run:
         return RosterResult(preview, False)
     return apply_roster(session, preview, skip_invalid=skip_invalid, mark_absent=mark_absent)
@@ -368,13 +377,14 @@ def class_label(ref: ClassRef) -> str:
     return class_display_name(ref.grade, ref.number)
 
 
-def roster_headers(path: Path, mapping: dict[str, str] | None = None) -> tuple[list[str], dict[str, str]] | None:
+def roster_headers(path: Path, mapping: dict[str, str] | None = None,
+                   sheet: str | None = None) -> tuple[list[str], dict[str, str]] | None:
     """The header cells of the most likely header row and the columns matched so far, even when a required
     column is missing (so a mapping editor can offer the file's headers). None if no header row is found."""
     from app.tabular.reader import TableError
 
     try:
-        table = read_table(Path(path), SYNONYMS, [], FIELD_LABELS, mapping)
+        table = read_table(Path(path), SYNONYMS, [], FIELD_LABELS, mapping, sheet)
     except TableError:
         return None
     return [h for h in table.headers if h], {f: table.header_of(f) for f in table.columns}

@@ -36,14 +36,12 @@ from app.school.roster_import import (
     COMPARED_LABELS,
     FIELD_LABELS,
     REQUIRED,
-    SYNONYMS,
     RosterPreview,
     RosterResult,
     apply_roster,
     preview_roster,
     roster_headers,
 )
-from app.tabular import read_table
 from app.tabular.profiles import list_profiles, load_profile, save_profile
 from app.tabular.reader import TableError, sheet_names
 from ui.archive.models import RowsModel
@@ -51,18 +49,6 @@ from ui.archive.worker import Task, run_in_background
 from ui.context import AppContext
 
 PROFILE_KIND = "roster"
-
-
-def sheet_headers(path: Path, mapping: dict[str, str] | None,
-                  sheet: str | None) -> tuple[list[str], dict[str, str]] | None:
-    """``roster_headers`` for a given sheet: the likely header row's cells and the columns matched so far."""
-    if sheet is None:
-        return roster_headers(path, mapping)
-    try:
-        table = read_table(Path(path), SYNONYMS, [], FIELD_LABELS, mapping, sheet)
-    except TableError:
-        return None
-    return [h for h in table.headers if h], {f: table.header_of(f) for f in table.columns}
 
 
 class _Unmapped(Exception):
@@ -376,7 +362,7 @@ class RosterImportDialog(QDialog):
                     first = first or e
             assert first is not None
             # e.g. a required column not found: offer the (first tried) sheet's headers to map
-            raise _Unmapped(first, sheet_headers(path, mapping, candidates[0]))
+            raise _Unmapped(first, roster_headers(path, mapping, candidates[0]))
 
         self.task = run_in_background(work, self._previewed, self._preview_failed)
         self._update_buttons()
