@@ -123,6 +123,11 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
     except KeyboardInterrupt:
         err("已取消。")
         return EXIT_OTHER
+    except BrokenPipeError:
+        # The reader went away (``students --json | head``): stop quietly, as other command-line tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OTHER
 
 
 def main(argv: list[str] | None = None) -> int:

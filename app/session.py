@@ -23,7 +23,7 @@ from app.store.db import Database, open_database
 from app.store.keyslots import RECOVERY_SLOT, KeySlots, new_recovery_code, normalize_recovery_code
 from app.store.lockout import Lockout
 from app.store.migrate import migrate
-from app.store.paths import VaultPaths
+from app.store.paths import VaultPaths, unique_folder
 
 
 @dataclass
@@ -139,21 +139,31 @@ def create_vault(data_dir: Path, *, school_name: str, username: str, password: s
 
 
 def _open_db_with_key(paths: VaultPaths, key: bytes) -> Database:
-    db = open_database(paths.db, key)
+    try:
+        db = open_database(paths.db, key)
+    except WrongPassword:
+        # The key was authenticated by its key slot (AES-GCM), so a database it cannot read is damaged in its
+        # first page (or is not this vault's file): an integrity failure, set aside like any other.
+        where = quarantine(paths)
+        raise IntegrityFailure(f"数据库文件无法用本数据文件夹的密钥读取（文件头已损坏或不是本数据库）。原文件已原样移到 "
+                               f"{where}，请从最近的备份恢复。") from None
     problems = [p for p in db.quick_check() if p != "ok"]
     if problems:
         db.close()
         where = quarantine(paths)
         raise IntegrityFailure(f"数据库完整性检查未通过（{problems[0]}）。原文件已原样移到 {where}，"
                                "请从最近的备份恢复。")
-    migrate(db)
+    try:
+        migrate(db)
+    except BaseException:
+        db.close()  # e.g. a vault newer than this program: refused, and not left open
+        raise
     return db
 
 
 def quarantine(paths: VaultPaths) -> Path:
     """Set a damaged vault aside, never deleting or rewriting it."""
-    dest = paths.quarantine / clock.now().strftime("%Y%m%d-%H%M%S")
-    dest.mkdir(parents=True, exist_ok=True)
+    dest = unique_folder(paths.quarantine / clock.now().strftime("%Y%m%d-%H%M%S"))
     for suffix in ("", "-wal", "-shm"):
         src = paths.db.with_name(paths.db.name + suffix)
         if src.exists():

@@ -18,7 +18,7 @@ from app.store.db import Database, open_database
 from app.store.fileio import atomic_write_text, fsync_dir
 from app.store.keyslots import KeySlots
 from app.store.migrate import current_version
-from app.store.paths import VaultPaths
+from app.store.paths import VaultPaths, unique_folder
 
 NAME_RE = re.compile(r"^xinqiao-(\d{8}-\d{6})\.db$")
 COUNTED_TABLES = {"students": "学生", "focus_tags": "关注标签", "support_plans": "一生一策方案",
@@ -176,8 +176,7 @@ def restore_backup(path: Path, key: bytes, paths: VaultPaths) -> tuple[BackupInf
     info = inspect_backup(path, key)
     aside = None
     if paths.db.exists():
-        aside = paths.quarantine / f"before-restore-{clock.now().strftime('%Y%m%d-%H%M%S')}"
-        aside.mkdir(parents=True, exist_ok=True)
+        aside = unique_folder(paths.quarantine / f"before-restore-{clock.now().strftime('%Y%m%d-%H%M%S')}")
         for suffix in ("", "-wal", "-shm"):
             src = paths.db.with_name(paths.db.name + suffix)
             if src.exists():

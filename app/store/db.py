@@ -9,13 +9,16 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlcipher3.dbapi2 as sqlite
 
 from app.errors import IntegrityFailure, WrongPassword, XinqiaoError
 
-Row = sqlite.Row
+if TYPE_CHECKING:
+    Row = Any  # sqlcipher3 ships no type information: a row is indexable by position and by column name
+else:
+    Row = sqlite.Row
 Params = Mapping[str, Any] | Sequence[Any]
 DatabaseError = sqlite.DatabaseError
 
@@ -91,12 +94,20 @@ class Database:
 
     # -- checks ------------------------------------------------------------------------------------
     def quick_check(self) -> list[str]:
-        return [r[0] for r in self.query("PRAGMA quick_check")]
+        """``['ok']`` or the problems found. A page that fails its HMAC makes SQLite raise "database disk image
+        is malformed" instead of answering: that is a problem found too, not a crash."""
+        try:
+            return [r[0] for r in self.query("PRAGMA quick_check")]
+        except sqlite.DatabaseError as e:
+            return [str(e)]
 
     def integrity_check(self) -> list[str]:
-        problems = [r[0] for r in self.query("PRAGMA integrity_check")]
-        problems = [p for p in problems if p != "ok"]
-        problems += [r[0] for r in self.query("PRAGMA cipher_integrity_check")]
+        try:
+            problems = [r[0] for r in self.query("PRAGMA integrity_check")]
+            problems = [p for p in problems if p != "ok"]
+            problems += [r[0] for r in self.query("PRAGMA cipher_integrity_check")]
+        except sqlite.DatabaseError as e:
+            return [str(e)]
         return problems
 
 
@@ -107,6 +118,9 @@ def _connect(path: Path) -> sqlite.Connection:
     if not version or not version[0]:
         conn.close()
         raise IntegrityFailure("当前 SQLite 不带加密功能（cipher_version 为空），为保护学生数据，程序拒绝运行。")
+    # A damaged page is reported to the caller as an exception and a Chinese message; SQLCipher's own log
+    # would otherwise print one line per failed page read to the user's terminal.
+    conn.execute("PRAGMA cipher_log_level = NONE")
     return conn
 
 

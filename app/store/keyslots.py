@@ -7,6 +7,7 @@ password rewrites one slot; the database is never re-encrypted.
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import os
 import secrets
@@ -19,7 +20,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from app.config import KdfCost, kdf_cost
-from app.errors import WrongPassword, XinqiaoError
+from app.errors import IntegrityFailure, WrongPassword, XinqiaoError
 from app.store.fileio import atomic_write_text
 
 KEYSLOTS_FILE = "keyslots.json"
@@ -61,9 +62,14 @@ class Slot:
     @classmethod
     def from_json(cls, obj: dict) -> Slot:
         k = obj["kdf"]
-        return cls(name=obj["name"], salt=_unb64(obj["salt"]), nonce=_unb64(obj["nonce"]),
+        slot = cls(name=str(obj["name"]), salt=_unb64(obj["salt"]), nonce=_unb64(obj["nonce"]),
                    wrapped=_unb64(obj["wrapped"]),
                    cost=KdfCost(int(k["iterations"]), int(k["memory_kib"]), int(k["lanes"])))
+        c = slot.cost
+        if (len(slot.salt) < 8 or len(slot.nonce) != 12 or len(slot.wrapped) != 32 + 16 or c.iterations < 1
+                or c.lanes < 1 or c.memory_kib < 8 * c.lanes):
+            raise ValueError(f"malformed key slot {slot.name!r}")
+        return slot
 
 
 def make_slot(name: str, secret: str, db_key: bytes, cost: KdfCost | None = None) -> Slot:
@@ -94,10 +100,19 @@ class KeySlots:
     def load(cls, path: Path) -> KeySlots:
         if not path.exists():
             raise XinqiaoError(f"找不到密钥文件 {path}。该文件夹不是心桥数据文件夹，或文件已丢失。")
-        obj = json.loads(path.read_text("utf-8"))
-        if obj.get("version") != FORMAT_VERSION:
-            raise XinqiaoError(f"密钥文件 {path} 的版本（{obj.get('version')}）不受支持。")
-        return cls(path, {s["name"]: Slot.from_json(s) for s in obj["slots"]})
+        try:
+            obj = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError) as e:
+            raise IntegrityFailure(f"密钥文件 {path} 无法读取或已损坏（{type(e).__name__}）。请用备份旁的"
+                                   " .keyslots.json 副本替换它，或从备份恢复。") from None
+        if not isinstance(obj, dict) or obj.get("version") != FORMAT_VERSION:
+            version = obj.get("version") if isinstance(obj, dict) else None
+            raise XinqiaoError(f"密钥文件 {path} 的版本（{version}）不受支持。")
+        try:
+            return cls(path, {s["name"]: Slot.from_json(s) for s in obj["slots"]})
+        except (KeyError, TypeError, ValueError, binascii.Error) as e:
+            raise IntegrityFailure(f"密钥文件 {path} 已损坏（{type(e).__name__}）。请用备份旁的 .keyslots.json"
+                                   " 副本替换它，或从备份恢复。") from None
 
     def save(self) -> None:
         obj = {"version": FORMAT_VERSION, "slots": [s.to_json() for s in self.slots.values()]}

@@ -56,12 +56,14 @@ def parse_date(value: Any) -> dt.date | None:
             return EXCEL_EPOCH + dt.timedelta(days=int(n))
         text = cell_text(value)
     else:
-        text = cell_text(value).replace(" ", "")
-    if not text:
-        return None
+        text = cell_text(value)
+    # A time part ("2013/5/4 0:00", as Excel writes dates into a CSV) is dropped before inner spaces are.
     m_dt = _DATETIME.match(text)
     if m_dt:
         text = m_dt.group(1)
+    text = text.replace(" ", "")
+    if not text:
+        return None
     for pat in _DATE_PATTERNS:
         m = pat.match(text)
         if m:

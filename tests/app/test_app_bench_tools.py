@@ -1,0 +1,38 @@
+"""The benchmark's school generator and report assembler stay working (small sizes; the real run is make bench)."""
+from __future__ import annotations
+
+from bench import run_all
+from bench.generate import YEARS, cohorts, populate, roster_students, write_roster_xlsx
+
+
+def test_cohorts_cover_six_years():
+    groups = cohorts(2026)
+    assert len(groups) == 9 + YEARS - 1
+    assert sum(c.graduated for c in groups) == YEARS - 1
+    assert {c.last_grade for c in groups if not c.graduated} == set(range(1, 10))
+
+
+def test_generated_school_has_graduates_leavers_and_history(session):
+    populate(session, 600)
+    db = session.db
+    statuses = {r[0]: r[1] for r in db.query("SELECT status, count(*) FROM students GROUP BY status")}
+    assert sum(statuses.values()) == 600 and statuses["在读"] > statuses["毕业"] > 0 and "转出" in statuses
+    assert db.scalar("SELECT count(DISTINCT registry_no) FROM students") == 600
+    assert db.scalar("SELECT count(*) FROM school_years") >= YEARS
+    assert db.scalar("SELECT count(*) FROM student_events WHERE kind = 'updated'") > 600
+    assert db.scalar("SELECT count(*) FROM focus_tags") > 0
+
+
+def test_generated_roster_imports_cleanly(session, tmp_path):
+    from app.school.roster_import import preview_roster
+
+    path = write_roster_xlsx(tmp_path / "r.xlsx", roster_students(90))
+    p = preview_roster(session, path)
+    assert p.header_row == 2 and p.counts()["new"] == 90 and not p.errors
+
+
+def test_performance_doc_has_a_header_and_every_area():
+    text = run_all.assemble()
+    assert text.startswith("# Performance") and "Machine:" in text and "Rerun:" in text
+    for name in run_all.modules():
+        assert name.removeprefix("bench_").split("_")[-1] in text.lower()

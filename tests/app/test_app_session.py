@@ -1,0 +1,150 @@
+"""Session life cycle, accounts and roles, settings, the school calendar and saved column mappings."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app.accounts.model import Role
+from app.errors import InputRejected, PermissionDenied, WrongPassword, XinqiaoError
+from app.school.calendar import ensure_year, list_semesters, semester_for, update_semester, year_name_for
+from app.session import (
+    add_account,
+    change_password,
+    create_vault,
+    open_session,
+    password_strength,
+    set_account_disabled,
+    vault_exists,
+)
+from app.store.settings import get_setting, set_setting
+from app.tabular.profiles import list_profiles, load_profile, save_profile
+from tests.conftest import PASSWORD
+
+
+def test_create_vault_layout_and_refusals(session, data_dir):
+    assert vault_exists(data_dir)
+    for name in ("vault.db", "keyslots.json", "backups", "logs"):
+        assert (data_dir / name).exists()
+    assert session.account.manages and session.account.sees_confidential
+    assert session.db.scalar("SELECT name FROM school") == "测试学校"
+    with pytest.raises(XinqiaoError):
+        create_vault(data_dir, school_name="again", username="x", password="y")
+
+
+@pytest.mark.parametrize("kwargs", [{"school_name": "  ", "password": "p"}, {"school_name": "学校", "password": ""}])
+def test_create_vault_needs_a_name_and_a_password(tmp_path, kwargs):
+    with pytest.raises(XinqiaoError):
+        create_vault(tmp_path / "v", username="u", **kwargs)
+    assert not (tmp_path / "v" / "vault.db").exists()
+
+
+def test_lock_drops_the_key_and_unlock_restores(session):
+    calls = []
+    session.on_lock.append(lambda: calls.append("locked"))
+    key_buffer = session._key
+    session.lock()
+    assert session.locked and calls == ["locked"]
+    assert key_buffer is not None and bytes(key_buffer) == bytes(32)  # overwritten in place
+    with pytest.raises(XinqiaoError):
+        _ = session.db
+    with pytest.raises(XinqiaoError):
+        _ = session.key
+    with pytest.raises(WrongPassword):
+        session.unlock("wrong")
+    session.unlock(PASSWORD)
+    assert not session.locked
+    actions = [r[0] for r in session.db.query("SELECT action FROM audit_log ORDER BY id DESC LIMIT 3")]
+    assert actions == ["sign_in", "sign_in_failed", "sign_out"]
+
+
+def test_roles(session, data_dir):
+    add_account(session, "admin2", "pw-a", Role.ADMIN)
+    with session.db.transaction():
+        session.db.execute("INSERT INTO classes (uuid, grade, number, name) VALUES ('c1', 7, 1, '七年级（1）班')")
+    cid = int(session.db.scalar("SELECT id FROM classes"))
+    with pytest.raises(InputRejected):
+        add_account(session, "t0", "pw", Role.HEAD_TEACHER)  # a head teacher needs a class
+    add_account(session, "t1", "pw-t", Role.HEAD_TEACHER, class_id=cid)
+    with pytest.raises(InputRejected):
+        add_account(session, "t1", "pw-t", Role.COUNSELOR)
+    admin = open_session(data_dir, "admin2", "pw-a")
+    teacher = open_session(data_dir, "t1", "pw-t")
+    try:
+        assert admin.account.manages and not admin.account.sees_confidential
+        assert admin.account.class_scope is None
+        assert teacher.account.class_scope == cid and not teacher.account.manages
+        with pytest.raises(PermissionDenied):
+            add_account(teacher, "x", "pw", Role.ADMIN)
+        with pytest.raises(PermissionDenied):
+            change_password(teacher, "counselor", "taken-over")
+        change_password(teacher, "t1", "pw-t-2")
+        with pytest.raises(PermissionDenied):
+            set_account_disabled(teacher, "admin2", True)
+        with pytest.raises(XinqiaoError):
+            set_account_disabled(admin, "admin2", True)  # not the account in use
+        set_account_disabled(admin, "t1", True)
+    finally:
+        admin.close()
+        teacher.close()
+    with pytest.raises(WrongPassword):
+        open_session(data_dir, "t1", "pw-t-2")
+
+
+def test_password_strength():
+    assert password_strength("aaaaaaaaaaaa")[0] == 0
+    weak, hint = password_strength("abc")
+    assert weak == 0 and "太弱" in hint
+    assert password_strength("Correct-Horse-7-Battery")[0] == 4
+
+
+def test_settings(session):
+    assert get_setting(session.db, "idle_lock_minutes") == 10
+    assert get_setting(session.db, "backup_keep") == 30
+    assert get_setting(session.db, "unknown", "默认") == "默认"
+    set_setting(session.db, "idle_lock_minutes", 5)
+    set_setting(session.db, "idle_lock_minutes", 15)
+    set_setting(session.db, "school_motto", {"text": "心向阳光"})
+    assert get_setting(session.db, "idle_lock_minutes") == 15
+    assert get_setting(session.db, "school_motto") == {"text": "心向阳光"}
+
+
+def test_calendar(session):
+    assert year_name_for(dt.date(2026, 9, 1)) == "2026-2027"
+    assert year_name_for(dt.date(2027, 8, 31)) == "2026-2027"
+    y = ensure_year(session.db, 2026)
+    assert ensure_year(session.db, 2026) == y
+    sems = {s.name: s for s in list_semesters(session.db)}
+    autumn = sems["2026-2027学年第一学期"]
+    assert (autumn.start_date, autumn.end_date) == ("2026-09-01", "2027-01-31")
+    assert semester_for(session.db, dt.date(2026, 10, 1)).term == "autumn"
+    assert semester_for(session.db, dt.date(2027, 3, 1)).term == "spring"
+    summer = semester_for(session.db, dt.date(2027, 8, 15))
+    assert summer is not None and summer.term == "spring"  # the one that ended most recently
+    update_semester(session.db, autumn.id, "2026-08-25", "2027-01-20")
+    assert semester_for(session.db, dt.date(2026, 8, 26)).id == autumn.id
+    with pytest.raises(ValueError):
+        update_semester(session.db, autumn.id, "2027-02-01", "2027-01-01")
+
+
+def test_import_profiles(session):
+    save_profile(session.db, "roster", "教务处导出", {"name": "学生名字", "class": "所在班"})
+    save_profile(session.db, "roster", "教务处导出", {"name": "学生名字", "class": "班名"})
+    save_profile(session.db, "screening", "平台", {"score": "总分"})
+    assert list_profiles(session.db, "roster") == ["教务处导出"]
+    assert load_profile(session.db, "roster", "教务处导出") == {"name": "学生名字", "class": "班名"}
+    assert load_profile(session.db, "roster", "nothing") is None
+
+
+def test_saved_mapping_reads_unusual_headers(session, tmp_path):
+    from openpyxl import Workbook
+
+    from app.school.roster_import import preview_roster
+
+    wb = Workbook()
+    wb.active.append(["学生名字", "编号", "所在班"])
+    wb.active.append(["王小明", "G3702022013050401", "初一(2)"])
+    path = tmp_path / "odd.xlsx"
+    wb.save(path)
+    p = preview_roster(session, path, mapping={"name": "学生名字", "registry_no": "编号", "class": "所在班"})
+    assert p.counts()["new"] == 1 and p.new[0].row.class_ref.number == 2
