@@ -1,0 +1,1 @@
+"""Screening (心理健康测评): scales as data, campaigns with consent, results, grading and the intervention ledger."""

@@ -1,0 +1,231 @@
+"""Campaigns (测评活动): name, semester, scale per grade, window, target students with guardian consent, progress."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from app import clock
+from app.errors import InputRejected, PermissionDenied
+from app.school.calendar import semester_for
+from app.school.classnames import grade_name, stage_of
+from app.screening.scales import get_scale
+from app.session import Session
+from app.store.db import Database
+
+CONSENT_LABELS = {"given": "已同意", "refused": "拒绝", "pending": "待回执"}
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: int
+    name: str
+    semester_id: int | None
+    semester_name: str
+    scales: dict[int, str]          # grade -> scale id
+    window_start: str
+    window_end: str
+    consent_required: bool
+    closed: bool
+    created_at: str
+
+    def scale_for_grade(self, grade: int | None) -> str | None:
+        return self.scales.get(grade) if grade is not None else None
+
+    @property
+    def scale_ids(self) -> list[str]:
+        return sorted(set(self.scales.values()))
+
+
+@dataclass(frozen=True)
+class ClassProgress:
+    class_id: int | None
+    class_name: str
+    grade: int | None
+    targets: int
+    done: int
+    missing: int
+    absent: int
+    refused: int
+    pending_consent: int
+
+    @property
+    def rate(self) -> float:
+        expected = self.targets - self.refused
+        return self.done / expected if expected else 0.0
+
+
+def require_counselor(session: Session) -> None:
+    if not (session.account.sees_confidential or session.account.manages):
+        raise PermissionDenied("只有心理教师或管理员可以管理测评。")
+
+
+def default_window_end(grades: list[int], today: dt.date) -> dt.date:
+    """Primary screening by 30 September, secondary by 31 October (of the school year that contains today)."""
+    year = today.year if today.month >= 8 else today.year - 1
+    primary_only = bool(grades) and all(stage_of(g) == "primary" for g in grades)
+    return dt.date(year, 9, 30) if primary_only else dt.date(year, 10, 31)
+
+
+def _row_to_campaign(r) -> Campaign:  # type: ignore[no-untyped-def]
+    scales = {int(k): v for k, v in json.loads(r["scales"]).items()}
+    return Campaign(r["id"], r["name"], r["semester_id"], r["semester_name"] or "", scales, r["window_start"],
+                    r["window_end"], bool(r["consent_required"]), bool(r["closed"]), r["created_at"])
+
+
+_SELECT = ("SELECT k.*, s.name AS semester_name FROM screening_campaigns k"
+           " LEFT JOIN semesters s ON s.id = k.semester_id")
+
+
+def list_campaigns(db: Database) -> list[Campaign]:
+    return [_row_to_campaign(r) for r in db.query(_SELECT + " ORDER BY k.window_end DESC, k.id DESC")]
+
+
+def get_campaign(db: Database, campaign_id: int) -> Campaign:
+    r = db.one(_SELECT + " WHERE k.id = :id", {"id": campaign_id})
+    if r is None:
+        raise InputRejected("找不到该测评活动。")
+    return _row_to_campaign(r)
+
+
+def find_campaign(db: Database, name: str) -> Campaign | None:
+    r = db.one(_SELECT + " WHERE k.name = :n", {"n": name.strip()})
+    return _row_to_campaign(r) if r else None
+
+
+def school_grades(db: Database) -> list[int]:
+    return [int(r[0]) for r in db.query("SELECT DISTINCT grade FROM classes ORDER BY grade")]
+
+
+def create_campaign(session: Session, name: str, scales: dict[int, str], *, window_end: dt.date | None = None,
+                    window_start: dt.date | None = None, consent_required: bool = False,
+                    student_ids: list[int] | None = None) -> Campaign:
+    """Create a campaign; targets default to every student in school (在读) in the grades that have a scale."""
+    require_counselor(session)
+    name = name.strip()
+    if not name:
+        raise InputRejected("测评活动名称不能为空。")
+    db = session.db
+    if find_campaign(db, name) is not None:
+        raise InputRejected(f"已有名为“{name}”的测评活动。")
+    for grade, sid in scales.items():
+        scale = get_scale(sid, db)
+        if grade not in scale.grades:
+            raise InputRejected(f"{scale.short_name} 不适用于{grade_name(grade)}（适用：{'、'.join(grade_name(g) for g in scale.grades)}）。")
+    today = clock.today()
+    semester = semester_for(db, today)
+    end = window_end or default_window_end(sorted(scales), today)
+    start = window_start or (dt.date.fromisoformat(semester.start_date) if semester else today)
+    with db.transaction():
+        cur = db.execute(
+            "INSERT INTO screening_campaigns (uuid, name, semester_id, scales, window_start, window_end,"
+            " consent_required, created_at, created_by) VALUES (:u, :n, :sem, :sc, :ws, :we, :cr, :t, :a)",
+            {"u": clock.new_uuid(), "n": name, "sem": semester.id if semester else None,
+             "sc": json.dumps({str(g): s for g, s in sorted(scales.items())}), "ws": start.isoformat(),
+             "we": end.isoformat(), "cr": int(consent_required), "t": clock.now_iso(), "a": session.account.label})
+        cid = int(cur.lastrowid or 0)
+        consent = "pending" if consent_required else "given"
+        if student_ids is None:
+            grades = sorted(scales)
+            if grades:
+                marks = ",".join(str(int(g)) for g in grades)
+                db.execute("INSERT INTO screening_targets (campaign_id, student_id, consent) SELECT :c, s.id, :cs"
+                           f" FROM students s JOIN classes c ON c.id = s.class_id WHERE s.status = '在读' AND c.grade IN ({marks})",
+                           {"c": cid, "cs": consent})
+        else:
+            db.executemany("INSERT OR IGNORE INTO screening_targets (campaign_id, student_id, consent) VALUES (?, ?, ?)",
+                           [(cid, sid, consent) for sid in student_ids])
+        session.audit("edit", f"screening_campaigns:{cid}", {"action": "create_campaign", "name": name})
+    return get_campaign(db, cid)
+
+
+def ensure_campaign(session: Session, name: str, scale_id: str) -> Campaign:
+    """The campaign of that name, created for every grade the scale suits when it does not exist yet."""
+    found = find_campaign(session.db, name)
+    if found is not None:
+        return found
+    scale = get_scale(scale_id, session.db)
+    grades = [g for g in school_grades(session.db) if g in scale.grades] or list(scale.grades)
+    return create_campaign(session, name, {g: scale.id for g in grades})
+
+
+def add_targets(db: Database, campaign_id: int, student_ids: list[int], consent: str = "given") -> None:
+    db.executemany("INSERT OR IGNORE INTO screening_targets (campaign_id, student_id, consent) VALUES (?, ?, ?)",
+                   [(campaign_id, sid, consent) for sid in student_ids])
+
+
+def set_consent(session: Session, campaign_id: int, student_ids: list[int], consent: str) -> None:
+    require_counselor(session)
+    if consent not in CONSENT_LABELS:
+        raise InputRejected(f"知情同意状态只能是：{'、'.join(CONSENT_LABELS.values())}。")
+    with session.db.transaction():
+        add_targets(session.db, campaign_id, student_ids, consent)
+        session.db.executemany("UPDATE screening_targets SET consent = ? WHERE campaign_id = ? AND student_id = ?",
+                               [(consent, campaign_id, sid) for sid in student_ids])
+        session.audit("edit", f"screening_campaigns:{campaign_id}",
+                      {"action": "consent", "consent": consent, "students": len(student_ids)})
+
+
+def set_absent(session: Session, campaign_id: int, student_id: int, absent: bool = True, note: str = "") -> None:
+    require_counselor(session)
+    with session.db.transaction():
+        add_targets(session.db, campaign_id, [student_id])
+        session.db.execute("UPDATE screening_targets SET absent = :a, note = :n WHERE campaign_id = :c AND student_id = :s",
+                           {"a": int(absent), "n": note, "c": campaign_id, "s": student_id})
+
+
+def progress(session: Session, campaign_id: int) -> list[ClassProgress]:
+    """Per class: targets, done (a result), missing, absent, refused (excluded), consent still pending."""
+    scope = session.account.class_scope
+    rows = session.db.query(
+        "SELECT c.id, c.name, c.grade, count(*) AS targets,"
+        " sum(CASE WHEN t.consent = 'refused' THEN 0 WHEN EXISTS (SELECT 1 FROM screening_results r"
+        "     WHERE r.campaign_id = t.campaign_id AND r.student_id = t.student_id) THEN 1 ELSE 0 END) AS done,"
+        " sum(CASE WHEN t.consent = 'refused' THEN 1 ELSE 0 END) AS refused,"
+        " sum(CASE WHEN t.consent = 'pending' THEN 1 ELSE 0 END) AS pending,"
+        " sum(CASE WHEN t.consent != 'refused' AND t.absent = 1 AND NOT EXISTS (SELECT 1 FROM screening_results r"
+        "     WHERE r.campaign_id = t.campaign_id AND r.student_id = t.student_id) THEN 1 ELSE 0 END) AS absent"
+        " FROM screening_targets t JOIN students s ON s.id = t.student_id LEFT JOIN classes c ON c.id = s.class_id"
+        " WHERE t.campaign_id = :c GROUP BY c.id ORDER BY c.grade, c.number", {"c": campaign_id})
+    out = []
+    for r in rows:
+        if scope is not None and r[0] != scope:
+            continue
+        targets, done, refused, pending, absent = r[3], r[4] or 0, r[5] or 0, r[6] or 0, r[7] or 0
+        out.append(ClassProgress(r[0], r[1] or "（未分班）", r[2], targets, done, targets - refused - done - absent,
+                                 absent, refused, pending))
+    return out
+
+
+@dataclass(frozen=True)
+class TargetStudent:
+    student_id: int
+    registry_no: str
+    name: str
+    class_id: int | None
+    class_name: str
+    grade: int | None
+    consent: str
+    absent: bool
+    done: bool
+
+
+def targets(session: Session, campaign_id: int, class_id: int | None = None) -> list[TargetStudent]:
+    scope = session.account.class_scope
+    if scope is not None:
+        class_id = scope
+    sql = ("SELECT s.id, s.registry_no, s.name, s.class_id, c.name, c.grade, t.consent, t.absent,"
+           " EXISTS (SELECT 1 FROM screening_results r WHERE r.campaign_id = t.campaign_id AND r.student_id = s.id)"
+           " FROM screening_targets t JOIN students s ON s.id = t.student_id LEFT JOIN classes c ON c.id = s.class_id"
+           " WHERE t.campaign_id = :c")
+    params: dict[str, object] = {"c": campaign_id}
+    if class_id is not None:
+        sql += " AND s.class_id = :cls"
+        params["cls"] = class_id
+    sql += " ORDER BY c.grade, c.number, s.pinyin_full"
+    return [TargetStudent(r[0], r[1], r[2], r[3], r[4] or "", r[5], r[6], bool(r[7]), bool(r[8]))
+            for r in session.db.query(sql, params)]
+
+
+def refused(session: Session, campaign_id: int) -> list[TargetStudent]:
+    return [t for t in targets(session, campaign_id) if t.consent == "refused"]

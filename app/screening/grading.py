@@ -1,0 +1,200 @@
+"""Grading rules (editable, stored in the vault) and the provisional level of a student in a campaign."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from app import clock
+from app.errors import InputRejected
+from app.screening.schooldays import add_school_days
+from app.session import Session
+from app.store.db import Database
+from app.store.settings import get_setting, set_setting
+
+SETTING_KEY = "screening.grading_rules"
+LEVEL_LABELS = {1: "一级", 2: "二级", 3: "三级"}
+LEVEL_COLOURS = {1: "#d32f2f", 2: "#f57c00", 3: "#fbc02d"}
+STATUS_LABELS = {"pending_review": "待复核", "confirmed": "已复核", "released": "已解除"}
+NEXT_STEPS = ["关注", "咨询", "家校沟通", "转介", "解除"]
+
+DEFAULT_RULES: dict[str, Any] = {
+    "critical_level": 1,
+    "thresholds": [
+        {"scale": "phq9", "min": 15, "level": 2},
+        {"scale": "gad7", "min": 15, "level": 2},
+        {"scale": "phq9", "min": 10, "max": 14, "level": 3},
+        {"scale": "gad7", "min": 10, "max": 14, "level": 3},
+    ],
+    "review_school_days": {"1": 3, "2": 10, "3": 10},
+    "rescreen_days": {"2": 90, "3": 180},
+    "categories": {"critical": "自伤风险", "phq9": "抑郁情绪", "gad7": "焦虑情绪", "observe_g13": "行为观察"},
+}
+
+
+def level_label(level: int | None) -> str:
+    return LEVEL_LABELS.get(level or 0, "无")
+
+
+def validate_rules(rules: Any) -> dict[str, Any]:
+    """Check an edited rule set; raise InputRejected naming the field."""
+    if not isinstance(rules, dict):
+        raise InputRejected("分级规则应为一个 JSON 对象。")
+    out = copy.deepcopy(DEFAULT_RULES)
+    out.update(rules)
+    if out["critical_level"] not in (1, 2, 3):
+        raise InputRejected("分级规则 critical_level 应为 1、2 或 3。")
+    if not isinstance(out["thresholds"], list):
+        raise InputRejected("分级规则 thresholds 应为列表。")
+    for i, t in enumerate(out["thresholds"]):
+        if not isinstance(t, dict) or not isinstance(t.get("scale"), str):
+            raise InputRejected(f"分级规则 thresholds[{i}] 缺少量表编号 scale。")
+        if not isinstance(t.get("min"), (int, float)) or isinstance(t.get("min"), bool):
+            raise InputRejected(f"分级规则 thresholds[{i}].min 应为数字。")
+        if "max" in t and (not isinstance(t["max"], (int, float)) or t["max"] < t["min"]):
+            raise InputRejected(f"分级规则 thresholds[{i}].max 应为不小于 min 的数字。")
+        if t.get("level") not in (1, 2, 3):
+            raise InputRejected(f"分级规则 thresholds[{i}].level 应为 1、2 或 3。")
+    for key in ("review_school_days", "rescreen_days"):
+        if not isinstance(out[key], dict):
+            raise InputRejected(f"分级规则 {key} 应为对象。")
+        for k, v in out[key].items():
+            if k not in ("1", "2", "3") or not isinstance(v, int) or isinstance(v, bool) or not (0 < v <= 730):
+                raise InputRejected(f"分级规则 {key}.{k} 应为 1–730 之间的整数天数。")
+    return out
+
+
+def load_rules(db: Database) -> dict[str, Any]:
+    saved = get_setting(db, SETTING_KEY, {})
+    return validate_rules(saved or {})
+
+
+def save_rules(session: Session, rules: dict[str, Any]) -> dict[str, Any]:
+    if not (session.account.sees_confidential or session.account.manages):
+        raise InputRejected("只有心理教师或管理员可以修改分级规则。")
+    checked = validate_rules(rules)
+    with session.db.transaction():
+        set_setting(session.db, SETTING_KEY, checked)
+        session.audit("edit", SETTING_KEY, {"action": "grading_rules", "rules": json.dumps(checked, ensure_ascii=False)})
+    return checked
+
+
+@dataclass(frozen=True)
+class Grade:
+    level: int | None
+    basis: str
+    category: str
+
+
+def grade_result(rules: dict[str, Any], scale_id: str, short_name: str, total: float, critical: bool,
+                 flag_labels: list[str]) -> Grade:
+    """The level one result gives by the rules (None: no level)."""
+    cats = rules.get("categories", {})
+    best: Grade = Grade(None, "", "")
+    if critical:
+        crit = [f for f in flag_labels] or ["关键题"]
+        best = Grade(int(rules["critical_level"]), f"{short_name} {crit[0]}", cats.get("critical", "自伤风险"))
+    for t in rules["thresholds"]:
+        if t["scale"] != scale_id or total < t["min"] or ("max" in t and total > t["max"]):
+            continue
+        lvl = int(t["level"])
+        if best.level is None or lvl < best.level:
+            shown = int(total) if float(total).is_integer() else round(total, 2)
+            best = Grade(lvl, f"{short_name} 总分 {shown}", cats.get(scale_id, short_name))
+        break
+    return best
+
+
+def review_due(rules: dict[str, Any], level: int, start: dt.date) -> dt.date:
+    days = int(rules["review_school_days"].get(str(level), 10))
+    return add_school_days(start, days)
+
+
+def rescreen_due(rules: dict[str, Any], level: int, start: dt.date) -> str:
+    days = rules["rescreen_days"].get(str(level))
+    return (start + dt.timedelta(days=int(days))).isoformat() if days else ""
+
+
+def _log(db: Database, entry_id: int, from_level: int | None, to_level: int | None, status: str, reason: str,
+         who: str) -> None:
+    db.execute("INSERT INTO screening_level_changes (entry_id, at, from_level, to_level, status, reason, account)"
+               " VALUES (:e, :t, :f, :to, :s, :r, :a)",
+               {"e": entry_id, "t": clock.now_iso(), "f": from_level, "to": to_level, "s": status, "r": reason,
+                "a": who})
+
+
+def regrade(session: Session, campaign_id: int, student_id: int, rules: dict[str, Any] | None = None,
+            scales: dict[str, Any] | None = None) -> int | None:
+    """Recompute a student's provisional level in a campaign (the highest over their results) and update the
+    ledger entry; joins the caller's transaction. Returns the level."""
+    from app.screening.scales import all_scales
+
+    db = session.db
+    rules = rules or load_rules(db)
+    scales = scales or all_scales(db)
+    best = Grade(None, "", "")
+    cats: list[str] = []
+    for r in db.query("SELECT scale_id, total, critical, flags FROM screening_results"
+                      " WHERE campaign_id = :c AND student_id = :s ORDER BY scale_id", {"c": campaign_id, "s": student_id}):
+        sc = scales.get(r[0])
+        short = sc.short_name if sc else r[0]
+        labels = [f["label"] for f in json.loads(r[3]) if f.get("critical")]
+        g = grade_result(rules, r[0], short, r[1], bool(r[2]), labels)
+        if g.level is None:
+            continue
+        if g.category and g.category not in cats:
+            cats.append(g.category)
+        if best.level is None or g.level < best.level:
+            best = g
+    level = best.level
+    category = "、".join(cats)
+    entry = db.one("SELECT id, provisional_level, level, status FROM screening_levels"
+                   " WHERE campaign_id = :c AND student_id = :s", {"c": campaign_id, "s": student_id})
+    now = clock.now_iso()
+    today = clock.today()
+    who = session.account.label
+    if level is None:
+        if entry is not None and entry["status"] == "pending_review":
+            db.execute("UPDATE screening_levels SET status = 'released', level = NULL, updated_at = :t WHERE id = :id",
+                       {"t": now, "id": entry["id"]})
+            _log(db, entry["id"], entry["level"], None, "released", "重新评分后未达到预警标准", who)
+        return None
+    if entry is None:
+        cur = db.execute(
+            "INSERT INTO screening_levels (uuid, campaign_id, student_id, provisional_level, level, status, category,"
+            " basis, due_date, created_at, updated_at) VALUES (:u, :c, :s, :l, :l, 'pending_review', :cat, :b, :d,"
+            " :t, :t)",
+            {"u": clock.new_uuid(), "c": campaign_id, "s": student_id, "l": level, "cat": category, "b": best.basis,
+             "d": review_due(rules, level, today).isoformat(), "t": now})
+        _log(db, int(cur.lastrowid or 0), None, level, "pending_review", f"初评：{best.basis}", who)
+        return level
+    if entry["status"] == "pending_review":
+        if level != entry["provisional_level"]:
+            db.execute("UPDATE screening_levels SET provisional_level = :l, level = :l, due_date = :d, basis = :b,"
+                       " category = :cat, updated_at = :t WHERE id = :id",
+                       {"l": level, "d": review_due(rules, level, today).isoformat(), "b": best.basis,
+                        "cat": category, "t": now, "id": entry["id"]})
+            _log(db, entry["id"], entry["level"], level, "pending_review", f"初评更新：{best.basis}", who)
+        else:
+            db.execute("UPDATE screening_levels SET basis = :b, category = :cat WHERE id = :id",
+                       {"b": best.basis, "cat": category, "id": entry["id"]})
+        return level
+    current = entry["level"]
+    if current is None or level < current:
+        db.execute("UPDATE screening_levels SET provisional_level = :l, level = :l, status = 'pending_review',"
+                   " due_date = :d, basis = :b, category = :cat, updated_at = :t WHERE id = :id",
+                   {"l": level, "d": review_due(rules, level, today).isoformat(), "b": best.basis, "cat": category,
+                    "t": now, "id": entry["id"]})
+        _log(db, entry["id"], current, level, "pending_review", f"新结果高于复核结论，重新待复核：{best.basis}", who)
+    return level
+
+
+def current_levels(db: Database) -> dict[int, int]:
+    """The level provider for the archive: each student's level from their latest campaign entry still open."""
+    out: dict[int, int] = {}
+    for sid, lvl in db.query("SELECT student_id, level FROM screening_levels WHERE status != 'released'"
+                             " AND level IS NOT NULL ORDER BY campaign_id, id"):
+        out[sid] = lvl
+    return out

@@ -1,0 +1,438 @@
+"""Import of screening result files from online platforms (.xlsx / .csv): per-item answers or totals only.
+
+Preview first (nothing written), then apply in one transaction. Students are matched by registry number, else by
+name and class (such matches need the user's confirmation). Every problem is reported by sheet row, field and
+reason; answers are re-scored by the app and a platform total that disagrees is reported (the app's score kept).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app import clock
+from app.errors import InputRejected, PermissionDenied
+from app.school.classnames import _cn_number, normalize_text, parse_class, parse_grade
+from app.screening.campaigns import add_targets, ensure_campaign, find_campaign
+from app.screening.grading import load_rules, regrade
+from app.screening.results import write_result
+from app.screening.scales import Item, Scale, all_scales, get_scale
+from app.screening.scoring import Answer, ScoreResult, check_answers, score, score_total_only
+from app.session import Session
+from app.tabular import RowError, TableError, cell_text, parse_date, read_table
+from app.tabular.profiles import load_profile, save_profile
+from app.tabular.reader import Table, nonblank_rows, normalize_header
+
+PROFILE_KIND = "screening"
+FIELD_LABELS = {"registry_no": "学籍号", "name": "姓名", "class": "班级", "grade": "年级", "taken_on": "测评时间",
+                "total": "总分"}
+SYNONYMS: dict[str, list[str]] = {
+    "registry_no": ["全国学籍号", "学籍号", "国家学籍号", "学生学籍号", "学籍辅号", "个人标识码", "学号"],
+    "name": ["姓名", "学生姓名", "名字", "答题人", "被试姓名"],
+    "class": ["班级", "班级名称", "所在班级", "班名", "班别"],
+    "grade": ["年级", "所在年级", "年级名称"],
+    "taken_on": ["测评时间", "测评日期", "提交时间", "答题时间", "完成时间", "作答时间", "交卷时间", "日期"],
+    "total": ["总分", "量表总分", "总得分", "得分", "原始分", "原始总分"],
+}
+ITEM_RE = re.compile(r"^(?:第([0-9]{1,2}|[一二三四五六七八九十]{1,3})题|题目?([0-9]{1,2})|q([0-9]{1,2})|item([0-9]{1,2})"
+                     r"|([1-9][0-9]?))(?:[.、．_\-)）].*)?$")
+LETTERS = "ABCDEFGH"
+
+
+def item_number(header: str) -> int | None:
+    m = ITEM_RE.match(normalize_header(header))
+    if not m:
+        return None
+    raw = next(g for g in m.groups() if g)
+    return _cn_number(raw)
+
+
+@dataclass
+class ParsedRow:
+    sheet_row: int
+    student_id: int
+    registry_no: str
+    name: str
+    class_name: str
+    result: ScoreResult
+    taken_on: str
+    platform_total: float | None
+    matched_by: str  # "registry" or "name_class"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"row": self.sheet_row, "registry_no": self.registry_no, "name": self.name,
+                "class_name": self.class_name, "total": self.result.as_json()["total"], "band": self.result.band,
+                "critical": self.result.critical, "matched_by": self.matched_by}
+
+
+@dataclass
+class ScreeningPreview:
+    file: str
+    sheet: str
+    header_row: int
+    scale_id: str
+    columns: dict[str, str]
+    item_columns: dict[int, str]
+    mode: str  # "items" or "totals"
+    rows: list[ParsedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    duplicates: list[int] = field(default_factory=list)
+    file_hash: str = ""
+
+    @property
+    def name_matches(self) -> list[ParsedRow]:
+        return [r for r in self.rows if r.matched_by == "name_class"]
+
+    @property
+    def invalid_rows(self) -> list[int]:
+        return sorted({e.row for e in self.errors})
+
+    def counts(self) -> dict[str, int]:
+        return {"valid": len(self.rows), "invalid": len(self.invalid_rows), "duplicates": len(self.duplicates),
+                "name_matches": len(self.name_matches), "warnings": len(self.warnings),
+                "critical": sum(1 for r in self.rows if r.result.critical)}
+
+    def as_json(self) -> dict[str, Any]:
+        return {"file": self.file, "sheet": self.sheet, "header_row": self.header_row, "scale": self.scale_id,
+                "mode": self.mode, "columns": self.columns,
+                "item_columns": {str(k): v for k, v in sorted(self.item_columns.items())}, "counts": self.counts(),
+                "errors": [e.as_json() for e in self.errors], "warnings": [w.as_json() for w in self.warnings],
+                "duplicates": self.duplicates, "name_matches": [r.as_json() for r in self.name_matches]}
+
+
+@dataclass(frozen=True)
+class _Known:
+    id: int
+    registry_no: str
+    name: str
+    class_key: tuple[int, int] | None
+    class_name: str
+    status: str
+
+
+def _students(session: Session) -> tuple[dict[str, _Known], dict[str, list[_Known]]]:
+    by_reg: dict[str, _Known] = {}
+    by_name: dict[str, list[_Known]] = {}
+    for r in session.db.query("SELECT s.id, s.registry_no, s.name, c.grade, c.number, c.name, s.status FROM students s"
+                              " LEFT JOIN classes c ON c.id = s.class_id"):
+        k = _Known(r[0], r[1], r[2], (r[3], r[4]) if r[3] is not None else None, r[5] or "", r[6])
+        by_reg[k.registry_no] = k
+        by_name.setdefault(k.name, []).append(k)
+    return by_reg, by_name
+
+
+def parse_answer(value: Any, item: Item) -> tuple[Answer, str]:
+    """One answer cell -> (value or None for blank, '' or a Chinese reason)."""
+    text = cell_text(value).replace(" ", "")
+    if text == "":
+        return None, ""
+    text = text.removesuffix("分")
+    values = [o.value for o in item.options]
+    if re.fullmatch(r"[+-]?[0-9]+(\.0+)?", text):
+        v = int(float(text))
+    elif re.fullmatch(r"[+-]?[0-9]*\.[0-9]+", text):
+        return None, f"答案“{text}”不是整数"
+    elif len(text) == 1 and text.upper() in LETTERS:
+        idx = LETTERS.index(text.upper())
+        ordered = sorted(values)
+        if idx >= len(ordered):
+            return None, f"选项“{text}”超出范围（A–{LETTERS[len(ordered) - 1]}）"
+        v = ordered[idx]
+    else:
+        labels = {normalize_text(o.label).replace(" ", ""): o.value for o in item.options}
+        if text in labels:
+            return labels[text], ""
+        return None, f"无法识别的答案“{text[:20]}”，应为 {item.min}–{item.max} 的分值或选项文字"
+    if v not in values:
+        return None, f"答案 {v} 超出范围（{item.min}–{item.max}）"
+    return v, ""
+
+
+def _parse_number(value: Any) -> tuple[float | None, str]:
+    text = cell_text(value).replace(" ", "").removesuffix("分")
+    if text == "":
+        return None, ""
+    try:
+        f = float(text)
+    except ValueError:
+        return None, f"“{text[:20]}”不是数字"
+    if f != f or f in (float("inf"), float("-inf")):
+        return None, f"“{text[:20]}”不是数字"
+    return f, ""
+
+
+def _profile(session: Session, name: str | None) -> tuple[dict[str, str], dict[int, str]]:
+    if not name:
+        return {}, {}
+    raw = load_profile(session.db, PROFILE_KIND, name)
+    if raw is None:
+        raise InputRejected(f"没有名为“{name}”的导入配置。")
+    fields = {k: str(v) for k, v in raw.items() if k in FIELD_LABELS}
+    items_raw = raw.get("items", {})
+    items = {int(k): str(v) for k, v in items_raw.items()} if isinstance(items_raw, dict) else {}
+    return fields, items
+
+
+def save_import_profile(session: Session, name: str, fields: dict[str, str], items: dict[int, str]) -> None:
+    mapping: dict[str, object] = {k: v for k, v in fields.items() if k in FIELD_LABELS}
+    mapping["items"] = {str(k): v for k, v in items.items()}
+    save_profile(session.db, PROFILE_KIND, name, mapping)
+
+
+def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: str | None = None,
+                      profile: str | None = None, sheet: str | None = None,
+                      mapping: dict[str, str] | None = None, item_mapping: dict[int, str] | None = None
+                      ) -> ScreeningPreview:
+    """Read and check a result file without writing anything."""
+    if not (session.account.sees_confidential or session.account.manages):
+        raise PermissionDenied("只有心理教师或管理员可以导入测评结果。")
+    scale = get_scale(scale_id, session.db)
+    path = Path(path)
+    prof_fields, prof_items = _profile(session, profile)
+    fields = {**prof_fields, **(mapping or {})}
+    items_map = {**prof_items, **(item_mapping or {})}
+    extra = ITEM_RE
+    if items_map:
+        alts = "|".join(re.escape(normalize_header(h)) for h in items_map.values())
+        extra = re.compile(f"^(?:{alts})$|{ITEM_RE.pattern}")
+    table = read_table(path, SYNONYMS, [], FIELD_LABELS, fields, sheet, extra_columns=extra)
+    item_cols = _item_columns(table, scale, items_map)
+    if "registry_no" not in table.columns and "name" not in table.columns:
+        raise TableError(f"{path.name}（第 {table.header_row} 行表头）：缺少“学籍号”或“姓名”列，无法对应学生。")
+    if not item_cols and "total" not in table.columns:
+        raise TableError(f"{path.name}（第 {table.header_row} 行表头）：既没有各题得分列（第1题 / Q1 / 题1 / 1 …），"
+                         "也没有“总分”列。")
+    mode = "items" if item_cols else "totals"
+    if mode == "items" and len(item_cols) < scale.n_items - scale.max_missing:
+        missing = [str(n) for n in range(1, scale.n_items + 1) if n not in item_cols]
+        raise TableError(f"{path.name}：{scale.short_name} 共 {scale.n_items} 题，表中缺少第 {'、'.join(missing)} 题的列。")
+    preview = ScreeningPreview(path.name, table.sheet, table.header_row, scale.id,
+                               {f: table.header_of(f) for f in table.columns},
+                               {n: table.headers[c] for n, c in item_cols.items()}, mode,
+                               file_hash=hashlib.sha256(path.read_bytes()).hexdigest())
+    by_reg, by_name = _students(session)
+    refused: set[int] = set()
+    if campaign:
+        found = find_campaign(session.db, campaign)
+        if found is not None:
+            refused = {r[0] for r in session.db.query("SELECT student_id FROM screening_targets WHERE campaign_id = :c"
+                                                      " AND consent = 'refused'", {"c": found.id})}
+    seen: dict[int, ParsedRow] = {}
+    for sheet_row, cells in nonblank_rows(table):
+        row, errors, warnings = _parse_row(table, scale, item_cols, sheet_row, cells, by_reg, by_name)
+        preview.warnings.extend(warnings)
+        if row is None:
+            preview.errors.extend(errors)
+            continue
+        if row.student_id in refused:
+            preview.errors.append(RowError(sheet_row, _label(table, "name"),
+                                           f"{row.name} 的家长拒绝参加本次测评（知情同意：拒绝），结果不能录入"))
+            continue
+        first = seen.get(row.student_id)
+        if first is not None:
+            if first.result.answers == row.result.answers and first.result.total == row.result.total:
+                preview.duplicates.append(sheet_row)
+            else:
+                preview.errors.append(RowError(sheet_row, _label(table, "registry_no"),
+                                               f"{row.name} 在第 {first.sheet_row} 行已有一份不同的结果（重复）",
+                                               row.registry_no))
+            continue
+        seen[row.student_id] = row
+        preview.rows.append(row)
+    preview.errors.sort(key=lambda e: e.row)
+    return preview
+
+
+def _label(table: Table, fieldname: str) -> str:
+    return table.header_of(fieldname) or FIELD_LABELS[fieldname]
+
+
+def _item_columns(table: Table, scale: Scale, items_map: dict[int, str]) -> dict[int, int]:
+    taken = {c for cols in table.columns.values() for c in cols}
+    norm = [normalize_header(h) for h in table.headers]
+    out: dict[int, int] = {}
+    for n, header in items_map.items():
+        target = normalize_header(header)
+        if target in norm:
+            out[n] = norm.index(target)
+    for i, h in enumerate(table.headers):
+        if i in taken or i in out.values():
+            continue
+        num = item_number(h)
+        if num is not None and 1 <= num <= scale.n_items and num not in out:
+            out[num] = i
+    return out
+
+
+def _parse_row(table: Table, scale: Scale, item_cols: dict[int, int], sheet_row: int, cells: list[Any],
+               by_reg: dict[str, _Known], by_name: dict[str, list[_Known]]
+               ) -> tuple[ParsedRow | None, list[RowError], list[RowError]]:
+    errors: list[RowError] = []
+    warnings: list[RowError] = []
+
+    def err(fieldname: str, reason: str, value: Any = "") -> None:
+        errors.append(RowError(sheet_row, fieldname, reason, cell_text(value)[:60]))
+
+    registry = cell_text(table.value(cells, "registry_no")).replace(" ", "").upper()
+    name = cell_text(table.value(cells, "name")).replace(" ", "")
+    class_text = cell_text(table.value(cells, "class"))
+    grade_text = cell_text(table.value(cells, "grade"))
+    student: _Known | None = None
+    matched_by = "registry"
+    if registry:
+        student = by_reg.get(registry)
+        if student is None:
+            err(_label(table, "registry_no"), f"学籍号 {registry} 不在学生档案中（未知学生）", registry)
+        elif name and name != student.name:
+            err(_label(table, "name"), f"学籍号 {registry} 属于“{student.name}”，与姓名“{name}”不符", name)
+            student = None
+    elif name:
+        candidates = by_name.get(name, [])
+        grade_hint = parse_grade(grade_text) if grade_text else None
+        ref = parse_class(class_text, grade_hint) if class_text else None
+        if class_text and ref is None:
+            err(_label(table, "class"), f"班级“{class_text}”无法识别", class_text)
+        elif ref is not None:
+            candidates = [c for c in candidates if c.class_key == (ref.grade, ref.number)]
+        if not errors:
+            if not candidates:
+                where = f"{ref.name}" if ref else "档案"
+                err(_label(table, "name"), f"{where}中没有名为“{name}”的学生（未知学生）", name)
+            elif len(candidates) > 1:
+                err(_label(table, "name"), f"有 {len(candidates)} 名学生叫“{name}”，请填写学籍号或班级", name)
+            else:
+                student = candidates[0]
+                matched_by = "name_class"
+    else:
+        err(_label(table, "registry_no") if "registry_no" in table.columns else _label(table, "name"),
+            "学籍号和姓名都为空，无法对应学生")
+    answers: list[Answer] = []
+    for item in scale.items:
+        col = item_cols.get(item.n)
+        raw = cells[col] if col is not None and col < len(cells) else None
+        value, reason = parse_answer(raw, item)
+        if reason:
+            err(table.headers[col] if col is not None else f"第{item.n}题", reason, raw)
+        answers.append(value)
+    platform_total, reason = _parse_number(table.value(cells, "total"))
+    if reason:
+        err(_label(table, "total"), reason, table.value(cells, "total"))
+    taken_raw = table.value(cells, "taken_on")
+    taken_on = clock.today().isoformat()
+    try:
+        d = parse_date(taken_raw)
+        if d is not None:
+            if d > clock.today():
+                err(_label(table, "taken_on"), f"测评时间 {d.isoformat()} 晚于今天", taken_raw)
+            taken_on = d.isoformat()
+    except ValueError as e:
+        err(_label(table, "taken_on"), f"测评时间{e}", taken_raw)
+    if errors:
+        return None, errors, warnings
+    result: ScoreResult | None = None
+    if item_cols and any(a is not None for a in answers):
+        problems = check_answers(scale, answers)
+        for n, reason in problems:
+            col = item_cols.get(n) if n else None
+            err(table.headers[col] if col is not None else "作答", reason)
+        if not problems:
+            result = score(scale, answers)
+            if platform_total is not None and abs(platform_total - result.total) > 1e-6:
+                shown = int(platform_total) if platform_total.is_integer() else platform_total
+                warnings.append(RowError(sheet_row, _label(table, "total"),
+                                         f"平台总分 {shown} 与按各题重新计算的 {result.total_display} 不一致，"
+                                         "已采用重新计算的分数", cell_text(platform_total)))
+    elif platform_total is not None:
+        try:
+            result = score_total_only(scale, platform_total)
+        except InputRejected as e:
+            err(_label(table, "total"), e.message.rstrip("。"), platform_total)
+    else:
+        err("作答", "各题答案和总分都为空")
+    if errors or result is None or student is None:
+        return None, errors, warnings
+    return (ParsedRow(sheet_row, student.id, student.registry_no, student.name, student.class_name, result, taken_on,
+                      platform_total, matched_by), [], warnings)
+
+
+@dataclass
+class ScreeningImportResult:
+    preview: ScreeningPreview
+    campaign_id: int
+    written: int
+    skipped_name_matches: int
+    levels: dict[int, int]
+    error_report: Path | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"campaign_id": self.campaign_id, "written": self.written,
+                "skipped_name_matches": self.skipped_name_matches,
+                "levels": {str(k): v for k, v in sorted(self.levels.items())},
+                "error_report": str(self.error_report) if self.error_report else None}
+
+
+def apply_screening(session: Session, preview: ScreeningPreview, campaign: str, *, skip_invalid: bool = False,
+                    confirm_name_matches: bool = False, confirmed_rows: set[int] | None = None) -> ScreeningImportResult:
+    """Write the previewed rows in one transaction: every valid row, or nothing.
+
+    Name-and-class matches are written only when confirmed (all of them, or the sheet rows in ``confirmed_rows``).
+    """
+    if preview.errors and not skip_invalid:
+        raise InputRejected(f"{preview.file} 有 {len(preview.invalid_rows)} 行无效，未写入任何数据。"
+                            "请修改后重新导入，或选择“跳过无效行”。")
+    db = session.db
+    scales = all_scales(db)
+    scale = scales[preview.scale_id]
+    rules = load_rules(db)
+    who = session.account.label
+    written = 0
+    skipped = 0
+    levels: dict[int, int] = {}
+    with db.transaction():
+        camp = ensure_campaign(session, campaign, scale.id)
+        counts = preview.counts()
+        cur = db.execute("INSERT INTO imports (kind, file_name, file_hash, at, account, counts) VALUES"
+                         " ('screening', :f, :h, :t, :a, :c)",
+                         {"f": preview.file, "h": preview.file_hash, "t": clock.now_iso(), "a": who,
+                          "c": json.dumps({"campaign": camp.name, "scale": scale.id, **counts}, ensure_ascii=False)})
+        import_id = int(cur.lastrowid or 0)
+        rows = []
+        for r in preview.rows:
+            if r.matched_by == "name_class" and not (confirm_name_matches or
+                                                     (confirmed_rows is not None and r.sheet_row in confirmed_rows)):
+                skipped += 1
+                continue
+            rows.append(r)
+        add_targets(db, camp.id, [r.student_id for r in rows])
+        for r in rows:
+            write_result(db, campaign_id=camp.id, student_id=r.student_id, scale=scale, result=r.result,
+                         taken_on=r.taken_on, source="import", who=who, platform_total=r.platform_total,
+                         import_id=import_id)
+            written += 1
+        for r in rows:
+            lvl = regrade(session, camp.id, r.student_id, rules, scales)
+            if lvl:
+                levels[lvl] = levels.get(lvl, 0) + 1
+        session.audit("import", preview.file, {"kind": "screening", "campaign": camp.name, "scale": scale.id,
+                                               "written": written, **counts})
+    report = write_error_report(session.paths.reports, preview) if preview.errors else None
+    return ScreeningImportResult(preview, camp.id, written, skipped, levels, report)
+
+
+def write_error_report(folder: Path, preview: ScreeningPreview) -> Path:
+    from openpyxl import Workbook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"测评导入错误-{Path(preview.file).stem}-{clock.now().strftime('%Y%m%d-%H%M%S')}.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "错误行"
+    ws.append(["文件", "工作表行号", "字段", "原因", "原值"])
+    for e in preview.errors:
+        ws.append([preview.file, e.row, e.field, e.reason, e.value])
+    wb.save(path)
+    return path

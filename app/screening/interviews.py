@@ -1,0 +1,76 @@
+"""复核访谈 (follow-up interview): the counselor confirms, changes or releases a provisional level."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from app import clock
+from app.errors import InputRejected, PermissionDenied
+from app.screening.grading import NEXT_STEPS, _log, level_label, load_rules, rescreen_due
+from app.session import Session
+
+
+@dataclass(frozen=True)
+class Interview:
+    id: int
+    entry_id: int
+    student_id: int
+    held_on: str
+    confirmed_level: int
+    reason: str          # confidential: "" for an account that may not see it
+    next_step: str
+    interviewer: str
+
+
+def record_interview(session: Session, entry_id: int, *, confirmed_level: int, reason: str, next_step: str,
+                     held_on: dt.date | None = None, responsible: str = "") -> Interview:
+    """Record the interview and update the ledger entry (confirmed, or released by 解除 / level 0)."""
+    if not session.account.sees_confidential:
+        raise PermissionDenied("只有心理教师可以记录复核访谈。")
+    if next_step not in NEXT_STEPS:
+        raise InputRejected(f"下一步只能是：{'、'.join(NEXT_STEPS)}。")
+    if confirmed_level not in (0, 1, 2, 3):
+        raise InputRejected("复核等级只能是一级、二级、三级或无。")
+    if not reason.strip():
+        raise InputRejected("请填写复核理由。")
+    db = session.db
+    entry = db.one("SELECT id, student_id, level, status FROM screening_levels WHERE id = :id", {"id": entry_id})
+    if entry is None:
+        raise InputRejected("找不到该台账记录。")
+    day = held_on or clock.today()
+    if day > clock.today():
+        raise InputRejected("访谈日期不能晚于今天。")
+    who = session.account.label
+    release = next_step == "解除" or confirmed_level == 0
+    rules = load_rules(db)
+    now = clock.now_iso()
+    with db.transaction():
+        cur = db.execute(
+            "INSERT INTO screening_interviews (uuid, entry_id, student_id, held_on, confirmed_level, reason, next_step,"
+            " interviewer, created_at) VALUES (:u, :e, :s, :d, :l, :r, :n, :a, :t)",
+            {"u": clock.new_uuid(), "e": entry_id, "s": entry["student_id"], "d": day.isoformat(),
+             "l": confirmed_level, "r": reason.strip(), "n": next_step, "a": who, "t": now})
+        if release:
+            db.execute("UPDATE screening_levels SET status = 'released', level = NULL, measure = :m, responsible = :p,"
+                       " rescreen_due = '', updated_at = :t WHERE id = :id",
+                       {"m": next_step, "p": responsible or who, "t": now, "id": entry_id})
+            _log(db, entry_id, entry["level"], None, "released", f"复核访谈：解除（{next_step}）", who)
+        else:
+            db.execute("UPDATE screening_levels SET status = 'confirmed', level = :l, measure = :m, responsible = :p,"
+                       " rescreen_due = :rs, updated_at = :t WHERE id = :id",
+                       {"l": confirmed_level, "m": next_step, "p": responsible or who,
+                        "rs": rescreen_due(rules, confirmed_level, day), "t": now, "id": entry_id})
+            _log(db, entry_id, entry["level"], confirmed_level, "confirmed",
+                 f"复核访谈：确认{level_label(confirmed_level)}，下一步{next_step}", who)
+        session.audit("edit", f"screening_interviews:{cur.lastrowid}",
+                      {"action": "follow_up_interview", "level": confirmed_level, "next_step": next_step})
+    return Interview(int(cur.lastrowid or 0), entry_id, entry["student_id"], day.isoformat(), confirmed_level,
+                     reason.strip(), next_step, who)
+
+
+def interviews_for_student(session: Session, student_id: int) -> list[Interview]:
+    show = session.account.sees_confidential
+    return [Interview(r["id"], r["entry_id"], r["student_id"], r["held_on"], r["confirmed_level"],
+                      r["reason"] if show else "", r["next_step"], r["interviewer"])
+            for r in session.db.query("SELECT * FROM screening_interviews WHERE student_id = :s ORDER BY held_on, id",
+                                      {"s": student_id})]

@@ -1,0 +1,147 @@
+"""The intervention ledger (分级分类干预台账): every student with a level, filters, and the history of changes."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from app import clock
+from app.screening.grading import STATUS_LABELS, level_label
+from app.screening.scales import all_scales
+from app.session import Session
+
+
+@dataclass
+class LedgerFilter:
+    grade: int | None = None
+    class_id: int | None = None
+    level: int | None = None
+    status: str | None = None        # pending_review / confirmed / released / active (not released)
+    category: str = ""
+    campaign_id: int | None = None
+    search: str = ""
+
+
+@dataclass
+class LedgerRow:
+    entry_id: int
+    student_id: int
+    registry_no: str
+    name: str
+    class_name: str
+    grade: int | None
+    campaign: str
+    taken_on: str
+    scales: str
+    scores: str
+    provisional_level: int
+    level: int | None
+    status: str
+    category: str
+    basis: str
+    review: str
+    measure: str
+    responsible: str
+    due_date: str
+    overdue: bool
+    rescreen_due: str
+    updated_at: str
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def as_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["status_label"] = self.status_label
+        d["level_label"] = level_label(self.level)
+        d["provisional_level_label"] = level_label(self.provisional_level)
+        return d
+
+
+def ledger_rows(session: Session, flt: LedgerFilter | None = None, *, with_history: bool = False,
+                today: dt.date | None = None) -> list[LedgerRow]:
+    flt = flt or LedgerFilter()
+    today = today or clock.today()
+    where = ["1 = 1"]
+    params: dict[str, Any] = {}
+    scope = session.account.class_scope
+    if scope is not None:
+        where.append("s.class_id = :scope")
+        params["scope"] = scope
+    if flt.grade is not None:
+        where.append("c.grade = :grade")
+        params["grade"] = flt.grade
+    if flt.class_id is not None:
+        where.append("s.class_id = :cls")
+        params["cls"] = flt.class_id
+    if flt.level is not None:
+        where.append("l.level = :level")
+        params["level"] = flt.level
+    if flt.status == "active":
+        where.append("l.status != 'released'")
+    elif flt.status:
+        where.append("l.status = :status")
+        params["status"] = flt.status
+    if flt.category:
+        where.append("instr(l.category, :cat) > 0")
+        params["cat"] = flt.category
+    if flt.campaign_id is not None:
+        where.append("l.campaign_id = :camp")
+        params["camp"] = flt.campaign_id
+    if flt.search:
+        where.append("(instr(s.name, :q) > 0 OR instr(s.registry_no, :q) > 0 OR instr(s.pinyin_initials, :q) > 0"
+                     " OR instr(s.pinyin_full, :q) > 0)")
+        params["q"] = flt.search.strip().lower() if flt.search.isascii() else flt.search.strip()
+    sql = (
+        "SELECT l.id, l.student_id, s.registry_no, s.name, c.name, c.grade, k.name, l.provisional_level, l.level,"
+        " l.status, l.category, l.basis, l.measure, l.responsible, l.due_date, l.rescreen_due, l.updated_at,"
+        " (SELECT group_concat(r.scale_id || ':' || r.total || ':' || r.taken_on, '|') FROM screening_results r"
+        "   WHERE r.campaign_id = l.campaign_id AND r.student_id = l.student_id) AS res,"
+        " (SELECT i.confirmed_level FROM screening_interviews i WHERE i.entry_id = l.id ORDER BY i.id DESC LIMIT 1)"
+        " FROM screening_levels l JOIN students s ON s.id = l.student_id LEFT JOIN classes c ON c.id = s.class_id"
+        " JOIN screening_campaigns k ON k.id = l.campaign_id"
+        f" WHERE {' AND '.join(where)}"
+        " ORDER BY l.status = 'released', coalesce(l.level, 9), c.grade, c.number, s.pinyin_full")
+    scales = all_scales(session.db)
+    iso = today.isoformat()
+    out: list[LedgerRow] = []
+    raw = session.db.query(sql, params)
+    names = {sid: sc.short_name for sid, sc in scales.items()}
+    for (eid, sid, reg, name, cls, grade, camp, prov, level, status, cat, basis, measure, resp, due, rescreen, upd,
+         res, confirmed) in raw:
+        shorts, scores, taken_on = [], [], ""
+        if res:
+            for part in res.split("|"):
+                scale_id, total, taken = part.split(":", 2)
+                short = names.get(scale_id, scale_id)
+                t = float(total)
+                shorts.append(short)
+                scores.append(f"{short} {int(t) if t.is_integer() else round(t, 2)}")
+                if taken > taken_on:
+                    taken_on = taken
+        if confirmed is not None:
+            review = "解除" if confirmed == 0 else f"确认{level_label(confirmed)}"
+        else:
+            review = "重新评分后解除" if status == "released" else ""
+        out.append(LedgerRow(eid, sid, reg, name, cls or "", grade, camp, taken_on, "、".join(shorts), "；".join(scores),
+                             prov, level, status, cat, basis, review, measure, resp, due,
+                             status == "pending_review" and bool(due) and due < iso, rescreen, upd))
+    if with_history and out:
+        hist: dict[int, list[dict[str, Any]]] = {}
+        ids = ",".join(str(x.entry_id) for x in out)
+        for h in session.db.query("SELECT entry_id, at, from_level, to_level, status, reason, account"
+                                  f" FROM screening_level_changes WHERE entry_id IN ({ids}) ORDER BY at, id"):
+            hist.setdefault(h[0], []).append({"at": h[1], "from_level": h[2], "to_level": h[3], "status": h[4],
+                                              "reason": h[5], "account": h[6]})
+        for row in out:
+            row.history = hist.get(row.entry_id, [])
+    return out
+
+
+def level_history(session: Session, entry_id: int) -> list[dict[str, Any]]:
+    return [{"at": h[0], "from_level": h[1], "to_level": h[2], "status": h[3], "reason": h[4], "account": h[5]}
+            for h in session.db.query("SELECT at, from_level, to_level, status, reason, account"
+                                      " FROM screening_level_changes WHERE entry_id = :e ORDER BY at, id",
+                                      {"e": entry_id})]

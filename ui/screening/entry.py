@@ -1,0 +1,323 @@
+"""答题录入: keyboard-fast entry of paper answers. A digit records the answer and moves to the next item; Backspace
+goes back; Space leaves an item blank; Enter saves and opens the next student of the class who has no result."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.archive.pinyin import pinyin_keys
+from app.errors import XinqiaoError
+from app.screening.campaigns import (
+    CONSENT_LABELS,
+    Campaign,
+    TargetStudent,
+    list_campaigns,
+    set_absent,
+    set_consent,
+    targets,
+)
+from app.screening.grading import level_label
+from app.screening.results import save_answers
+from app.screening.scales import Scale, all_scales
+from app.screening.scoring import Answer, check_answers
+from app.session import Session
+
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class AnswerPad(QWidget):
+    """The item list of one scale; owns the keyboard while a student is open."""
+
+    submitted = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.grid = QGridLayout(self)
+        self.grid.setColumnStretch(1, 1)
+        self.scale: Scale | None = None
+        self.answers: list[Answer] = []
+        self.pos = 0
+        self.labels: list[tuple[QLabel, QLabel]] = []
+
+    def set_scale(self, scale: Scale) -> None:
+        if self.scale is None or scale.id != self.scale.id:
+            while self.grid.count():
+                w = self.grid.takeAt(0).widget()
+                if w is not None:
+                    w.deleteLater()
+            self.labels = []
+            for i, item in enumerate(scale.items):
+                text = QLabel(f"{item.n}. {item.text}")
+                text.setWordWrap(True)
+                value = QLabel()
+                value.setMinimumWidth(150)
+                self.grid.addWidget(text, i, 0, 1, 2)
+                self.grid.addWidget(value, i, 2)
+                self.labels.append((text, value))
+            self.scale = scale
+        self.clear()
+
+    def clear(self) -> None:
+        n = self.scale.n_items if self.scale else 0
+        self.answers = [None] * n
+        self.pos = 0
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.scale is None:
+            return
+        for i, (text, value) in enumerate(self.labels):
+            a = self.answers[i]
+            item = self.scale.items[i]
+            label = next((o.label for o in item.options if o.value == a), "")
+            value.setText("" if a is None else f"{a}　{label}")
+            text.setStyleSheet("background:#e3f2fd; font-weight:bold" if i == self.pos else "")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if self.scale is None:
+            return super().keyPressEvent(event)
+        key = event.key()
+        text = event.text()
+        if text and text.isdigit():
+            item = self.scale.items[self.pos]
+            v = int(text)
+            if v in {o.value for o in item.options}:
+                self.answers[self.pos] = v
+                self.pos = min(self.pos + 1, self.scale.n_items - 1)
+                self.refresh()
+            return
+        if key == Qt.Key.Key_Space:
+            self.answers[self.pos] = None
+            self.pos = min(self.pos + 1, self.scale.n_items - 1)
+            self.refresh()
+            return
+        if key == Qt.Key.Key_Backspace:
+            if self.answers[self.pos] is None and self.pos > 0:
+                self.pos -= 1
+            self.answers[self.pos] = None
+            self.refresh()
+            return
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Left):
+            self.pos = max(0, self.pos - 1)
+            self.refresh()
+            return
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_Right):
+            self.pos = min(self.scale.n_items - 1, self.pos + 1)
+            self.refresh()
+            return
+        if key in ENTER_KEYS:
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class AnswerEntry(QWidget):
+    saved = Signal(int)  # student id
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.campaigns: list[Campaign] = []
+        self.students: list[TargetStudent] = []
+        self.current: TargetStudent | None = None
+        self.campaign_combo = QComboBox()
+        self.class_combo = QComboBox()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("查找学生：姓名、拼音首字母或学籍号，回车打开")
+        self.list = QListWidget()
+        self.title = QLabel("请选择学生")
+        self.title.setStyleSheet("font-size:16px; font-weight:bold")
+        self.hint = QLabel("输入数字记录答案并跳到下一题；空格＝缺答；退格＝返回上一题；回车＝保存并打开本班下一名学生。")
+        self.hint.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.pad = AnswerPad()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.pad)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("测评活动"))
+        top.addWidget(self.campaign_combo, 1)
+        top.addWidget(QLabel("班级"))
+        top.addWidget(self.class_combo)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.search)
+        lv.addWidget(self.list, 1)
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(self.title)
+        rv.addWidget(self.hint)
+        rv.addWidget(scroll, 1)
+        marks = QHBoxLayout()
+        self.absent_btn = QPushButton("标记缺考")
+        self.refuse_btn = QPushButton("家长拒绝（排除）")
+        self.consent_btn = QPushButton("家长已同意")
+        for b in (self.absent_btn, self.refuse_btn, self.consent_btn):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            marks.addWidget(b)
+        marks.addStretch(1)
+        rv.addLayout(marks)
+        rv.addWidget(self.status)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        self.campaign_combo.currentIndexChanged.connect(self.load_students)
+        self.class_combo.currentIndexChanged.connect(self.fill_list)
+        self.search.textChanged.connect(self.fill_list)
+        self.search.returnPressed.connect(self.open_first_match)
+        self.list.itemActivated.connect(lambda it: self.open_student(it.data(Qt.ItemDataRole.UserRole)))
+        self.pad.submitted.connect(self.save_and_next)
+        self.absent_btn.clicked.connect(self.mark_absent)
+        self.refuse_btn.clicked.connect(lambda: self.mark_consent("refused"))
+        self.consent_btn.clicked.connect(lambda: self.mark_consent("given"))
+        self.reload()
+
+    def mark_absent(self) -> None:
+        camp = self.campaign()
+        if self.current is None or camp is None:
+            return
+        set_absent(self.session, camp.id, self.current.student_id, True)
+        self.status.setText(f"已将 {self.current.name} 标记为缺考。")
+        self._after_mark()
+
+    def mark_consent(self, consent: str) -> None:
+        camp = self.campaign()
+        if self.current is None or camp is None:
+            return
+        set_consent(self.session, camp.id, [self.current.student_id], consent)
+        self.status.setText(f"{self.current.name}：知情同意 {CONSENT_LABELS[consent]}。")
+        self._after_mark()
+
+    def _after_mark(self) -> None:
+        sid = self.current.student_id if self.current else None
+        self.load_students()
+        self.saved.emit(sid or 0)
+        if sid is not None and any(t.student_id == sid and t.consent != "refused" for t in self.students):
+            self.open_student(sid)
+        else:
+            self.current = None
+            self.title.setText("请选择学生")
+
+    def reload(self) -> None:
+        self.campaigns = list_campaigns(self.session.db)
+        current = self.campaign_combo.currentData()
+        self.campaign_combo.blockSignals(True)
+        self.campaign_combo.clear()
+        for c in self.campaigns:
+            self.campaign_combo.addItem(c.name, c.id)
+        idx = self.campaign_combo.findData(current)
+        self.campaign_combo.setCurrentIndex(max(idx, 0))
+        self.campaign_combo.blockSignals(False)
+        self.load_students()
+
+    def campaign(self) -> Campaign | None:
+        cid = self.campaign_combo.currentData()
+        return next((c for c in self.campaigns if c.id == cid), None)
+
+    def load_students(self) -> None:
+        camp = self.campaign()
+        self.students = targets(self.session, camp.id) if camp else []
+        current = self.class_combo.currentData()
+        self.class_combo.blockSignals(True)
+        self.class_combo.clear()
+        self.class_combo.addItem("全部班级", None)
+        seen = []
+        for t in self.students:
+            if t.class_id not in seen:
+                seen.append(t.class_id)
+                self.class_combo.addItem(t.class_name, t.class_id)
+        idx = self.class_combo.findData(current)
+        self.class_combo.setCurrentIndex(max(idx, 0))
+        self.class_combo.blockSignals(False)
+        self._keys = {t.student_id: "\x00".join((t.name, *pinyin_keys(t.name), t.registry_no.lower()))
+                      for t in self.students}
+        self.fill_list()
+
+    def visible(self) -> list[TargetStudent]:
+        cls = self.class_combo.currentData()
+        q = self.search.text().strip().lower()
+        return [t for t in self.students if (cls is None or t.class_id == cls) and t.consent != "refused"
+                and (not q or q in self._keys.get(t.student_id, ""))]
+
+    def fill_list(self) -> None:
+        self.list.clear()
+        for t in self.visible():
+            mark = "✓ " if t.done else ("缺考 " if t.absent else "　 ")
+            item = QListWidgetItem(f"{mark}{t.name}　{t.class_name}")
+            item.setData(Qt.ItemDataRole.UserRole, t.student_id)
+            self.list.addItem(item)
+
+    def open_first_match(self) -> None:
+        vis = self.visible()
+        if vis:
+            self.open_student(vis[0].student_id)
+
+    def open_student(self, student_id: int) -> None:
+        camp = self.campaign()
+        t = next((s for s in self.students if s.student_id == student_id), None)
+        if camp is None or t is None:
+            return
+        scales = all_scales(self.session.db)
+        sid = camp.scale_for_grade(t.grade) or (camp.scale_ids[0] if camp.scale_ids else None)
+        if sid is None or sid not in scales:
+            self.status.setText("该年级在本次测评中没有指定量表。")
+            return
+        self.current = t
+        self.pad.set_scale(scales[sid])
+        self.title.setText(f"{t.name}　{t.class_name}　{scales[sid].short_name}" + ("（已录入，保存将覆盖）" if t.done else ""))
+        self.pad.setFocus()
+
+    def save_and_next(self) -> None:
+        camp = self.campaign()
+        scale = self.pad.scale
+        if self.current is None or camp is None or scale is None:
+            return
+        problems = check_answers(scale, self.pad.answers)
+        if problems:
+            self.status.setText("<span style='color:#c62828'>" + "；".join(p[1] for p in problems) + "</span>")
+            return
+        try:
+            result, level = save_answers(self.session, camp.id, self.current.student_id, scale.id, self.pad.answers)
+        except XinqiaoError as e:
+            self.status.setText(f"<span style='color:#c62828'>{e.message}</span>")
+            return
+        done = self.current
+        lvl = f"，{level_label(level)}预警（待复核）" if level else ""
+        self.status.setText(f"已保存：{done.name} {scale.short_name} {scale.score_label} {result.total_display}"
+                            f"{'（' + result.band_label + '）' if result.band_label else ''}{lvl}")
+        self.saved.emit(done.student_id)
+        self.students = [TargetStudent(*[getattr(t, f) for f in ("student_id", "registry_no", "name", "class_id",
+                                                                  "class_name", "grade", "consent", "absent")], True)
+                         if t.student_id == done.student_id else t for t in self.students]
+        same_class = [t for t in self.students if t.class_id == done.class_id and t.consent != "refused"]
+        ids = [t.student_id for t in same_class]
+        after = same_class[ids.index(done.student_id) + 1:] + same_class[:ids.index(done.student_id)]
+        nxt = next((t for t in after if not t.done), None)
+        self.fill_list()
+        if nxt is None:
+            self.current = None
+            self.title.setText(f"{done.class_name} 已全部录入")
+            return
+        self.open_student(nxt.student_id)

@@ -1,0 +1,208 @@
+"""干预台账 tab: filter by grade, class, level, status and category; history of level changes; follow-up
+interviews; export to .xlsx / .csv (audited)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import XinqiaoError
+from app.school.classes import list_classes
+from app.school.classnames import grade_name
+from app.screening.export import export_ledger
+from app.screening.grading import LEVEL_COLOURS, STATUS_LABELS, level_label
+from app.screening.ledger import LedgerFilter, LedgerRow, ledger_rows, level_history
+from app.session import Session
+from ui import dialogs
+from ui.screening.models import RowsModel
+
+HEADERS = ["学籍号", "姓名", "班级", "测评日期", "得分", "初评", "当前等级", "状态", "复核截止", "类别", "干预措施", "责任人"]
+CATEGORIES = ["自伤风险", "抑郁情绪", "焦虑情绪", "行为观察"]
+
+
+def _cell(r: LedgerRow, c: int) -> object:
+    return [r.registry_no, r.name, r.class_name, r.taken_on, r.scores, level_label(r.provisional_level),
+            level_label(r.level), r.status_label, r.due_date if r.status == "pending_review" else "", r.category,
+            r.measure, r.responsible][c]
+
+
+def _colour(r: LedgerRow, c: int) -> str | None:
+    if c == 6 and r.level:
+        return LEVEL_COLOURS[r.level]
+    if c == 8 and r.overdue:
+        return "#d32f2f"
+    return None
+
+
+class LedgerView(QWidget):
+    changed = Signal()
+    open_student = Signal(int)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.grade = QComboBox()
+        self.klass = QComboBox()
+        self.level = QComboBox()
+        self.level.addItem("全部等级", None)
+        for lv in (1, 2, 3):
+            self.level.addItem(level_label(lv), lv)
+        self.status = QComboBox()
+        self.status.addItem("未解除", "active")
+        self.status.addItem("全部状态", None)
+        for k, v in STATUS_LABELS.items():
+            self.status.addItem(v, k)
+        self.category = QComboBox()
+        self.category.addItem("全部类别", "")
+        for c in CATEGORIES:
+            self.category.addItem(c, c)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("姓名或学籍号")
+        self.count = QLabel()
+        filters = QHBoxLayout()
+        for w in (self.grade, self.klass, self.level, self.status, self.category, self.search):
+            filters.addWidget(w)
+        filters.addWidget(self.count, 1)
+        self.model = RowsModel(HEADERS, _cell, _colour)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.history = QTextBrowser()
+        self.history.setMaximumHeight(140)
+        self.interview_btn = QPushButton("复核访谈…")
+        self.archive_btn = QPushButton("打开档案")
+        self.xlsx_btn = QPushButton("导出 Excel…")
+        self.csv_btn = QPushButton("导出 CSV…")
+        buttons = QHBoxLayout()
+        for b in (self.interview_btn, self.archive_btn):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.xlsx_btn)
+        buttons.addWidget(self.csv_btn)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.history)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(split, 1)
+        layout.addLayout(buttons)
+        self.interview_btn.setEnabled(False)
+        self.interview_btn.setVisible(session.account.sees_confidential)
+        self._fill_classes()
+        for combo in (self.grade, self.klass, self.level, self.status, self.category):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.grade.currentIndexChanged.connect(self._fill_class_combo)
+        self.search.textChanged.connect(self.refresh)
+        self.table.selectionModel().selectionChanged.connect(self.show_history)
+        self.table.doubleClicked.connect(lambda _i: self.interview())
+        self.interview_btn.clicked.connect(self.interview)
+        self.archive_btn.clicked.connect(self._open_archive)
+        self.xlsx_btn.clicked.connect(lambda: self.export("xlsx"))
+        self.csv_btn.clicked.connect(lambda: self.export("csv"))
+        self.refresh()
+
+    def _fill_classes(self) -> None:
+        self.classes = list_classes(self.session.db)
+        scope = self.session.account.class_scope
+        if scope is not None:
+            self.classes = [c for c in self.classes if c.id == scope]
+        self.grade.blockSignals(True)
+        self.grade.addItem("全部年级", None)
+        for g in sorted({c.grade for c in self.classes}):
+            self.grade.addItem(grade_name(g), g)
+        self.grade.blockSignals(False)
+        self._fill_class_combo()
+
+    def _fill_class_combo(self) -> None:
+        g = self.grade.currentData()
+        self.klass.blockSignals(True)
+        self.klass.clear()
+        self.klass.addItem("全部班级", None)
+        for c in self.classes:
+            if g is None or c.grade == g:
+                self.klass.addItem(c.name, c.id)
+        self.klass.blockSignals(False)
+
+    def current_filter(self) -> LedgerFilter:
+        return LedgerFilter(grade=self.grade.currentData(), class_id=self.klass.currentData(),
+                            level=self.level.currentData(), status=self.status.currentData(),
+                            category=self.category.currentData() or "", search=self.search.text().strip())
+
+    def refresh(self) -> None:
+        self.model.set_rows(ledger_rows(self.session, self.current_filter()))
+        overdue = sum(1 for r in self.model.rows if r.overdue)
+        self.count.setText(f"共 {len(self.model.rows)} 人" + (f"，{overdue} 人复核已逾期" if overdue else ""))
+        self.show_history()
+
+    def selected(self) -> LedgerRow | None:
+        idx = self.table.selectionModel().selectedRows()
+        return self.model.row(idx[0].row()) if idx else None
+
+    def select_student(self, student_id: int) -> None:
+        for i, r in enumerate(self.model.rows):
+            if r.student_id == student_id:
+                self.table.selectRow(i)
+                return
+
+    def show_history(self) -> None:
+        r = self.selected()
+        self.interview_btn.setEnabled(r is not None and self.session.account.sees_confidential)
+        self.archive_btn.setEnabled(r is not None)
+        if r is None:
+            self.history.setPlainText("")
+            return
+        lines = [f"{r.name}　{r.campaign}　依据：{r.basis}"]
+        for h in level_history(self.session, r.entry_id):
+            lines.append(f"{h['at'][:16].replace('T', ' ')}　{level_label(h['from_level'])} → "
+                         f"{level_label(h['to_level'])}　{STATUS_LABELS[h['status']]}　{h['reason']}（{h['account']}）")
+        self.history.setPlainText("\n".join(lines))
+
+    def interview(self) -> None:
+        from ui.screening.interview_dialog import InterviewDialog
+
+        r = self.selected()
+        if r is None or not self.session.account.sees_confidential:
+            return
+        dlg = InterviewDialog(self.session, r, self)
+        self.dialog = dlg  # tests answer the open dialog through this
+        if dlg.exec() and dlg.saved:
+            sid = r.student_id
+            self.refresh()
+            self.select_student(sid)
+            self.changed.emit()
+            if dlg.saved.confirmed_level and dialogs.ask(
+                    self, "一生一策", f"已确认 {r.name} 为{level_label(dlg.saved.confirmed_level)}。"
+                    "是否现在打开档案，为其制定一生一策成长指导方案？", yes="打开档案", no="稍后"):
+                self.open_student.emit(sid)
+
+    def _open_archive(self) -> None:
+        r = self.selected()
+        if r is not None:
+            self.open_student.emit(r.student_id)
+
+    def export(self, fmt: str) -> None:
+        suggested = f"分级分类干预台账.{fmt}"
+        path = dialogs.save_file(self, "导出台账", suggested, "Excel 文件 (*.xlsx)" if fmt == "xlsx" else "CSV 文件 (*.csv)")
+        if not path:
+            return
+        try:
+            out = export_ledger(self.session, self.model.rows, fmt, path)
+        except (OSError, XinqiaoError) as e:
+            dialogs.error(self, "导出失败", f"无法写入文件：{e}")
+            return
+        dialogs.inform(self, "导出完成", f"已导出 {len(self.model.rows)} 条记录到 {out}")
