@@ -1,0 +1,147 @@
+"""Start-up: wizard or unlock screen, a damaged vault set aside with the newest backup offered, the demo
+screenshot, and error reporting."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from app.errors import InputRejected
+from app.store import autobackup
+from tests.conftest import PASSWORD, ROOT
+from tests.ui.conftest import wait_tasks
+from ui import dialogs
+from ui.application import Shell
+from ui.main_window import MainWindow
+from ui.setup_wizard import SetupWizard
+from ui.unlock import UnlockWidget
+
+
+def _corrupt_middle_page(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    pages = len(data) // 4096
+    assert pages > 8
+    at = (pages // 2) * 4096 + 1234
+    data[at:at + 64] = bytes((b + 1) % 256 for b in data[at:at + 64])
+    path.write_bytes(data)
+
+
+def test_no_vault_opens_the_wizard(qtbot, data_dir):
+    shell = Shell(data_dir, watch_os_lock=False)
+    first = shell.start()
+    qtbot.addWidget(first)
+    assert isinstance(first, SetupWizard)
+
+
+def test_a_damaged_vault_is_set_aside_and_the_newest_backup_offered(qtbot, school):
+    n = len(school.db.query("SELECT id FROM students"))  # noqa: S608 - test-side check
+    autobackup.backup_now(school)
+    school.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data_dir = school.paths.root
+    school.close()
+    _corrupt_middle_page(data_dir / "vault.db")
+
+    shell = Shell(data_dir, "counselor", watch_os_lock=False)
+    unlock = shell.start()
+    qtbot.addWidget(unlock)
+    assert isinstance(unlock, UnlockWidget)
+    dialogs.preanswer(True, None)  # restore? yes; then the "restored" message
+    unlock.password_edit.setText(PASSWORD)
+    unlock.attempt()
+    for _ in range(3):
+        wait_tasks(qtbot)
+    asked = [s for s in dialogs.shown if s.kind == "question"]
+    assert asked and "隔离" in asked[0].title and "学生" in asked[0].text
+    assert isinstance(shell.window, MainWindow)
+    qtbot.addWidget(shell.window)
+    session = shell.window.session
+    assert len(session.db.query("SELECT id FROM students")) == n  # noqa: S608
+    assert any((data_dir / "quarantine").iterdir())  # the damaged file is kept, not deleted
+    shell.window._close_ok = True
+    shell.window.close()
+
+
+def test_demo_screenshot_writes_a_png(tmp_path):
+    shot = tmp_path / "shot.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XINQIAO_DATA_DIR=str(tmp_path / "data"))
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "--demo", "--screenshot", str(shot)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+    assert not (tmp_path / "data").exists()  # the demo never touches the real data folder
+
+
+def test_user_errors_are_plain_messages_and_bugs_get_a_report(qtbot, tmp_path, monkeypatch):
+    from ui import errors
+
+    dialogs.preanswer(None)
+    errors.show_error(None, InputRejected("第 3 行：出生日期无法识别。"))
+    assert dialogs.shown[-1].kind == "error" and dialogs.shown[-1].text == "第 3 行：出生日期无法识别。"
+    monkeypatch.setattr(errors, "_log_dir", lambda: tmp_path / "logs")
+    dialogs.preanswer(None)
+    try:
+        raise ValueError("boom")
+    except ValueError as e:
+        errors.show_error(None, e)
+    assert dialogs.shown[-1].kind == "crash" and "ValueError: boom" in dialogs.shown[-1].text
+    logs = list((tmp_path / "logs").glob("crash-*.log"))
+    assert len(logs) == 1 and "Traceback" in logs[0].read_text("utf-8")
+    dlg = errors.CrashDialog("report text", logs[0])
+    qtbot.addWidget(dlg)
+    assert "report text" in dlg.text.toPlainText()
+
+
+def test_qt_speaks_chinese_and_the_cjk_font_is_registered(qtbot):
+    from PySide6.QtGui import QFontDatabase
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from ui.fonts import register_fonts
+
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+    families = register_fonts()
+    assert families and all(f in QFontDatabase.families() for f in families)
+    assert families[0] in QApplication.font().families()
+
+
+def test_first_run_goes_from_the_wizard_to_the_main_window(qtbot, data_dir):
+    shell = Shell(data_dir, watch_os_lock=False)
+    wizard = shell.start()
+    assert isinstance(wizard, SetupWizard)
+    wizard.school_page.name_edit.setText("育才中学")
+    wizard.next()
+    ap = wizard.account_page
+    ap.user_edit.setText("wang")
+    ap.password_edit.setText(PASSWORD)
+    ap.again_edit.setText(PASSWORD)
+    wizard.next()
+    wait_tasks(qtbot)
+    wizard.recovery_page.confirm.setChecked(True)
+    wizard.accept()
+    assert isinstance(shell.window, MainWindow)
+    qtbot.addWidget(shell.window)
+    assert shell.window.isVisible() and shell.window.windowTitle() == "心桥 · 育才中学"
+    shell.window._close_ok = True
+    shell.window.close()
+
+
+def test_after_a_restart_a_set_aside_vault_still_offers_the_backup(qtbot, session):
+    from app.session import quarantine
+
+    autobackup.backup_now(session)
+    data_dir = session.paths.root
+    session.close()
+    quarantine(session.paths)  # what a failed check at an earlier start did
+    shell = Shell(data_dir, "counselor", watch_os_lock=False)
+    unlock = shell.start()
+    qtbot.addWidget(unlock)
+    assert isinstance(unlock, UnlockWidget) and "隔离" in unlock.subtitle.text()
+    dialogs.preanswer(False)  # not now
+    unlock.password_edit.setText(PASSWORD)
+    unlock.attempt()
+    for _ in range(2):
+        wait_tasks(qtbot)
+    assert dialogs.shown[-1].kind == "question" and shell.window is None
+    assert not (data_dir / "vault.db").exists()

@@ -1,0 +1,110 @@
+"""The main window: pages in order, a broken page isolated, Ctrl+K, open_student, the status bar; 工作台."""
+from __future__ import annotations
+
+import types
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+import app.workbench as workbench
+from app.workbench import WorkItem
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.pages import discover
+
+
+def page(page_id: str, title: str, order: int, create) -> types.ModuleType:
+    mod = types.ModuleType(f"fake_{page_id}")
+    mod.PAGE_ID, mod.TITLE, mod.ORDER, mod.create = page_id, title, order, create
+    return mod
+
+
+class FakeStudents(QLineEdit):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.searched = 0
+        self.opened: list[int] = []
+        ctx.open_student.connect(self.opened.append)
+
+    def focus_search(self) -> None:
+        self.searched += 1
+
+
+def broken(_ctx: AppContext) -> QWidget:
+    raise RuntimeError("页面内部错误")
+
+
+def test_pages_nav_status_and_shortcuts(qtbot, school):
+    from ui.pages import workbench as wb
+
+    mods = [wb, page("students", "学生档案", 20, FakeStudents), page("broken", "坏页面", 30, broken)]
+    win = MainWindow(school, auto_backup=False, page_modules=mods)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.windowTitle() == "心桥 · 测试学校"
+    assert [win.nav.item(i).text() for i in range(win.nav.count())] == ["工作台", "学生档案", "坏页面"]
+    assert "页面内部错误" in str(win.page_errors["broken"])
+    assert win.pages["broken"].objectName() == "pageError"
+    assert win.current_page_id() == "workbench"
+    assert "测试学校" in win.school_label.text()
+    assert "counselor" in win.account_label.text() and "心理教师" in win.account_label.text()
+
+    with qtbot.waitActive(win):
+        win.activateWindow()
+    qtbot.keyClick(win.nav, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert win.current_page_id() == "students" and win.pages["students"].searched == 1
+
+    win.show_page("workbench")
+    win.ctx.open_student.emit(7)
+    assert win.current_page_id() == "students" and win.pages["students"].opened == [7]
+    win.ctx.show_page.emit("broken")
+    assert win.stack.currentWidget() is win.pages["broken"]
+    assert not win.show_page("nope")
+    win.close()
+
+
+def test_the_real_pages_are_discovered_in_order(qtbot, school):
+    mods = discover()
+    ids = [m.PAGE_ID for m in mods]
+    assert ids[0] == "workbench" and ids[-1] == "settings"
+    win = MainWindow(school, auto_backup=False)
+    qtbot.addWidget(win)
+    assert not win.page_errors, win.page_errors
+    assert win.nav.item(0).text() == "工作台" and win.nav.item(win.nav.count() - 1).text() == "设置"
+
+
+def test_workbench_groups_urgent_first_overdue_red_and_opens_students(qtbot, school, monkeypatch):
+    from ui.pages.workbench import OVERDUE, WorkbenchPage
+
+    items = [WorkItem("follow_up", "到期回访", "张三 约定回访", "2026-01-01", overdue=True, student_id=3),
+             WorkItem("crisis", "危机干预", "李四 危机评估", "2026-01-02", overdue=True, urgent=True, student_id=4),
+             WorkItem("follow_up", "到期回访", "王五 约定回访", "2099-01-01", student_id=5),
+             WorkItem("note", "其他", "填写月报")]
+    monkeypatch.setattr(workbench, "_providers", {"test": lambda _s, _d: list(items)})
+    monkeypatch.setattr(workbench, "_loaded", True)
+    ctx = AppContext(school)
+    w = WorkbenchPage(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    groups = [w.tree.topLevelItem(i).text(0) for i in range(w.tree.topLevelItemCount())]
+    assert groups == ["危机干预（1）", "到期回访（2）", "其他（1）"]
+    follow = w.tree.topLevelItem(1)
+    assert follow.child(0).text(0) == "张三 约定回访"
+    assert follow.child(0).foreground(0).color() == OVERDUE
+    assert follow.child(1).foreground(0).color() != OVERDUE
+    assert "紧急 1 项" in w.summary.text() and "逾期 2 项" in w.summary.text()
+    opened: list[int] = []
+    ctx.open_student.connect(opened.append)
+    w.tree.itemActivated.emit(follow.child(0), 0)
+    w.tree.itemActivated.emit(w.tree.topLevelItem(2).child(0), 0)  # no student: nothing opens
+    assert opened == [3]
+
+    items.append(WorkItem("note", "其他", "新的事项"))
+    ctx.data_changed.emit("screening")
+    assert w.tree.topLevelItem(2).childCount() == 2
+    w.hide()
+    items.append(WorkItem("note", "其他", "又一件"))
+    ctx.data_changed.emit("casework")
+    assert w.dirty and w.tree.topLevelItem(2).childCount() == 2  # hidden: refreshed only when shown
+    w.show()
+    assert not w.dirty and w.tree.topLevelItem(2).childCount() == 3

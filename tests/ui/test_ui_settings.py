@@ -1,0 +1,138 @@
+"""设置: backups (now, to a folder, restore with a preview and sign-in again), accounts, idle minutes, audit."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.accounts.model import Role
+from app.accounts.store import get_account
+from app.school.calendar import list_semesters
+from app.store.backup import list_backups
+from app.store.settings import get_setting, set_setting
+from tests.conftest import PASSWORD
+from tests.ui.conftest import wait_tasks
+from ui import dialogs
+from ui.main_window import MainWindow
+from ui.pages import settings as settings_page
+
+
+def make_window(qtbot, session) -> MainWindow:
+    win = MainWindow(session, auto_backup=False, page_modules=[settings_page])
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_backup_now_to_a_folder_and_restore(qtbot, session, tmp_path):
+    win = make_window(qtbot, session)
+    page = win.pages["settings"]
+    tab = page.backup
+    assert tab is not None and tab.keep.value() == 30
+    dialogs.preanswer(None)  # the "backup done" message
+    tab.backup_now()
+    wait_tasks(qtbot)
+    assert tab.table.rowCount() == 1 and "学生" in tab.table.item(0, 2).text()
+    assert dialogs.shown[-1].title == "备份完成"
+    usb = tmp_path / "usb"
+    dialogs.preanswer(str(usb), None)
+    tab.backup_to_folder()
+    wait_tasks(qtbot)
+    assert len(list_backups(usb)) == 1
+
+    # Change something after the backup, then restore the backup.
+    set_setting(session.db, "idle_lock_minutes", 42)
+    backup = list_backups(session.paths.backups)[0]
+    dialogs.preanswer(str(backup.path), True)
+    tab.restore()
+    wait_tasks(qtbot)
+    question = dialogs.shown[-1]
+    assert question.title == "从备份恢复" and "学生 0" in question.text and "账号 1" in question.text
+    wait_tasks(qtbot)
+    assert session.locked and win.unlock_widget is not None
+    qtbot.waitUntil(lambda: win.unlock_widget.isEnabled())
+    assert "已从" in win.unlock_widget.subtitle.text()
+    assert list((session.paths.quarantine).glob("before-restore-*"))
+    win.unlock_widget.password_edit.setText(PASSWORD)
+    win.unlock_widget.attempt()
+    wait_tasks(qtbot)
+    assert not session.locked
+    assert get_setting(session.db, "idle_lock_minutes") == 10
+
+
+def test_restore_can_be_declined(qtbot, session):
+    win = make_window(qtbot, session)
+    tab = win.pages["settings"].backup
+    dialogs.preanswer(None)
+    tab.backup_now()
+    wait_tasks(qtbot)
+    dialogs.preanswer(str(list_backups(session.paths.backups)[0].path), False)
+    tab.restore()
+    wait_tasks(qtbot)
+    assert not session.locked and not session.paths.quarantine.exists()
+
+
+def test_add_disable_and_change_password_of_accounts(qtbot, school):
+    win = make_window(qtbot, school)
+    tab = win.pages["settings"].accounts
+    dlg = tab.add_account()
+    dlg.user.setText("teacher9")
+    dlg.display.setText("赵老师")
+    dlg.role.setCurrentIndex(dlg.role.findData(Role.HEAD_TEACHER.value))
+    assert dlg.klass.isEnabled()
+    dlg.klass.setCurrentIndex(1)
+    dlg.pw.new.setText("Teacher-9-password!")
+    dlg.pw.again.setText("Teacher-9-password!")
+    dlg.submit()
+    wait_tasks(qtbot)
+    acc = get_account(school.db, "teacher9")
+    assert acc is not None and acc.role == Role.HEAD_TEACHER and acc.class_id == dlg.klass.currentData()
+    assert any(tab.table.item(r, 0).text() == "teacher9" for r in range(tab.table.rowCount()))
+
+    tab.select_user("teacher9")
+    assert tab.toggle_button.text() == "停用"
+    dialogs.preanswer(True)
+    tab.toggle_disabled()
+    assert get_account(school.db, "teacher9").disabled
+    tab.toggle_disabled()
+    assert not get_account(school.db, "teacher9").disabled
+
+    tab.select_user("counselor")
+    assert not tab.toggle_button.isEnabled()  # not one's own account
+    pw = tab.change_password()
+    pw.pw.new.setText("Another-password-1!")
+    pw.pw.again.setText("Another-password-1!")
+    dialogs.preanswer(None)
+    pw.submit()
+    wait_tasks(qtbot)
+    from app.store.keyslots import KeySlots
+
+    assert KeySlots.load(school.paths.keyslots).unlock("counselor", "Another-password-1!") == school.key
+
+
+def test_head_teacher_sees_no_account_list_or_backups(qtbot, head_teacher):
+    win = make_window(qtbot, head_teacher)
+    page = win.pages["settings"]
+    assert page.backup is None and page.audit is None and page.security is None
+    assert page.accounts.table.isHidden() and page.accounts.password_button.text() == "修改我的密码…"
+
+
+def test_idle_minutes_semesters_and_audit(qtbot, school):
+    win = make_window(qtbot, school)
+    page = win.pages["settings"]
+    page.security.idle.setValue(3)
+    assert get_setting(school.db, "idle_lock_minutes") == 3 and win.idle.timeout == 180
+
+    sem = list_semesters(school.db)[-1]
+    start, end = page.school.date_edits[sem.id]
+    start.setDate(start.date().addDays(-3))
+    assert page.school.save_semesters() == 1
+    assert list_semesters(school.db)[-1].start_date < sem.start_date
+
+    audit = page.audit
+    audit.refresh()
+    labels = {audit.table.item(r, 2).text() for r in range(audit.table.rowCount())}
+    assert "设置" in labels and "账号管理" in labels
+    audit.verify()
+    wait_tasks(qtbot)
+    assert audit.last_result is not None and audit.last_result.ok
+    assert "校验通过" in audit.result_label.text()
+    assert Path(school.paths.db).exists()

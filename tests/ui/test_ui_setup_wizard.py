@@ -1,0 +1,88 @@
+"""The set-up wizard end to end: a real vault is created and the recovery code opens it."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWizard
+
+from app.session import open_session, vault_exists
+from app.store.keyslots import KeySlots
+from tests.conftest import PASSWORD
+from tests.ui.conftest import wait_tasks
+from ui import dialogs
+from ui.setup_wizard import SetupWizard
+
+
+def _fill(wizard: SetupWizard) -> None:
+    sp, ap = wizard.school_page, wizard.account_page
+    sp.name_edit.setText("育才中学")
+    sp.code_edit.setText("3301")
+    sp.stage_boxes["junior"].setChecked(True)
+    sp.stage_boxes["senior"].setChecked(True)
+    wizard.next()
+    assert wizard.currentPage() is ap
+    ap.user_edit.setText("wang")
+    ap.display_edit.setText("王老师")
+    ap.password_edit.setText(PASSWORD)
+
+
+def test_wizard_creates_the_vault_and_shows_the_recovery_code(qtbot, data_dir, tmp_path):
+    wizard = SetupWizard(data_dir)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert not wizard.school_page.isComplete()
+    _fill(wizard)
+    ap = wizard.account_page
+    assert "密码强度" in ap.strength.text()
+    ap.again_edit.setText(PASSWORD + "x")
+    assert not ap.isComplete() and "不一致" in ap.error_label.text()
+    ap.again_edit.setText(PASSWORD)
+    assert ap.isComplete()
+
+    wizard.next()  # creates the vault off the UI thread, then moves on by itself
+    wait_tasks(qtbot)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.recovery_page)
+    assert vault_exists(data_dir)
+    code = wizard.recovery_page.code_label.text()
+    assert code == wizard.recovery_code and len(code.replace("-", "")) == 24
+
+    # The code really opens the vault through its own key slot.
+    session = wizard.session
+    assert session is not None
+    assert KeySlots.load(session.paths.keyslots).unlock_recovery(code) == session.key
+
+    # Finish needs the "written down" box; cancel is refused now that the vault exists.
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
+    assert not finish.isEnabled()
+    assert not wizard.button(QWizard.WizardButton.CancelButton).isEnabled()
+    dialogs.preanswer(None)
+    wizard.reject()
+    assert wizard.isVisible()
+
+    pdf = tmp_path / "code.pdf"
+    dialogs.preanswer(str(pdf))
+    assert wizard.save_pdf() == pdf and pdf.stat().st_size > 1000
+
+    wizard.recovery_page.confirm.setChecked(True)
+    assert finish.isEnabled()
+    with qtbot.waitSignal(wizard.created) as created:
+        finish.click()
+    assert created.args[0] is session
+    from app.school.profile import get_school
+
+    school = get_school(session.db)
+    assert (school.name, school.code, school.stages) == ("育才中学", "3301", ["junior", "senior"])
+    assert session.account.username == "wang" and session.account.manages
+    session.close()
+    open_session(data_dir, "wang", PASSWORD).close()
+
+
+def test_wizard_reports_an_existing_vault_inline(qtbot, session):
+    wizard = SetupWizard(session.paths.root)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    _fill(wizard)
+    wizard.account_page.again_edit.setText(PASSWORD)
+    wizard.next()
+    wait_tasks(qtbot)
+    assert wizard.currentPage() is wizard.account_page
+    assert "已经有心桥数据" in wizard.account_page.error_label.text()
+    assert wizard.session is None

@@ -1,0 +1,199 @@
+"""Starting the window: the QApplication (bundled CJK font, Qt's own zh_CN translations), then the set-up
+wizard, the unlock screen or — with ``--demo`` — a throwaway demo vault; ``--screenshot`` renders and exits."""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.config import default_data_dir
+from app.session import Session, create_vault
+from app.store import autobackup
+from app.store.backup import restore_backup
+from app.store.paths import VaultPaths
+from ui import dialogs, tasks
+from ui.errors import install_excepthook, show_error
+from ui.fonts import apply_app_font
+from ui.main_window import MainWindow
+from ui.setup_wizard import SetupWizard
+from ui.unlock import UnlockWidget, ask_integrity_restore
+
+DEMO_PASSWORD = "xinqiao-demo"
+SCREENSHOT_SIZE = (1280, 800)
+_translators: list[QTranslator] = []
+
+
+def setup_app(app: QApplication) -> None:
+    """Font, translations and locale; idempotent (tests call it on pytest-qt's QApplication)."""
+    app.setApplicationName("XinQiao")
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    apply_app_font(app)
+    if not _translators:
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        for name in ("qtbase_zh_CN", "qt_zh_CN"):
+            tr = QTranslator(app)
+            if tr.load(name, folder):
+                app.installTranslator(tr)
+                _translators.append(tr)
+                break
+
+
+def make_app() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    setup_app(app)
+    return app
+
+
+class Shell:
+    """Holds the top-level windows of one run: wizard or unlock screen first, then the main window."""
+
+    def __init__(self, data_dir: Path, user: str = "", *, watch_os_lock: bool = True) -> None:
+        self.data_dir = Path(data_dir)
+        self.paths = VaultPaths(self.data_dir)
+        self.user = user
+        self.watch_os_lock = watch_os_lock
+        self.window: MainWindow | None = None
+        self.wizard: SetupWizard | None = None
+        self.unlock: UnlockWidget | None = None
+
+    def start(self) -> QWidget:
+        if self.paths.exists() or self.paths.keyslots.exists():
+            # Key slots without a database: the vault was set aside; signing in offers the newest backup.
+            return self.show_unlock()
+        wizard = SetupWizard(self.data_dir)
+        wizard.created.connect(self.open_main)
+        wizard.show()
+        self.wizard = wizard
+        return wizard
+
+    def show_unlock(self) -> UnlockWidget:
+        w = UnlockWidget(self.data_dir, self.user or os.environ.get("XINQIAO_USER", ""))
+        w.setWindowTitle("心桥 · 登录")
+        w.resize(560, 420)
+        w.signed_in.connect(self.open_main)
+        w.integrity_failed.connect(self.offer_restore)
+        if not self.paths.db.exists():
+            w.subtitle.setText("数据库文件不在原处（可能因校验未通过已被隔离）。登录后可从最近的备份恢复。")
+        w.show()
+        w.focus_password()
+        self.unlock = w
+        return w
+
+    def open_main(self, session: Session) -> MainWindow:
+        self.window = MainWindow(session, watch_os_lock=self.watch_os_lock)
+        self.window.show()
+        for w in (self.wizard, self.unlock):
+            if w is not None:
+                w.close()
+                w.deleteLater()
+        self.wizard = self.unlock = None
+        return self.window
+
+    def offer_restore(self, user: str, password: str, message: str) -> None:
+        parent = self.unlock
+        paths = self.paths
+
+        def found(result: tuple[autobackup.BackupInfo, bytes] | None) -> None:
+            if result is None:
+                dialogs.error(parent, "无法打开数据库",
+                              f"{message}\n\n在 {paths.backups} 中没有找到能用此账号密码打开并通过校验的备份。"
+                              "原数据库已原样保存在 quarantine 文件夹中，没有被删除。请联系技术支持。")
+                return
+            info, key = result
+            if not ask_integrity_restore(parent, message, info.describe()):
+                return
+
+            def restore(_p: tasks.Progress) -> Session:
+                from app.session import open_session
+
+                restore_backup(info.path, key, paths)
+                return open_session(paths.root, user, password)
+
+            def restored(session: Session) -> None:
+                dialogs.inform(parent, "已恢复", f"已从 {info.made_at} 的备份恢复。此后录入的内容需要重新补录。")
+                self.open_main(session)
+
+            tasks.run_task(parent, restore, restored, label="正在从备份恢复……")
+
+        tasks.run_task(parent, lambda _p: autobackup.newest_verified_backup(paths, user, password), found,
+                       label="正在查找可用的备份……")
+
+
+def make_demo_vault(folder: Path, n_students: int = 600) -> Session:
+    from app.demo import populate_school
+
+    session, _code = create_vault(folder, school_name="阳光实验学校", school_code="3301020001",
+                                  stages=["primary", "junior"], username="demo", display_name="李老师",
+                                  password=DEMO_PASSWORD)
+    populate_school(session, n_students)
+    return session
+
+
+def pick_screenshot_page(window: MainWindow) -> None:
+    for page in ("students", "workbench"):
+        if page in window.pages and page not in window.page_errors:
+            window.show_page(page)
+            return
+
+
+def render_window(window: MainWindow, path: Path, size: tuple[int, int] = SCREENSHOT_SIZE) -> Path:
+    window.resize(*size)
+    window.show()
+    app = QApplication.instance()
+    for _ in range(5):
+        if app is not None:
+            app.processEvents()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(path), "PNG"):
+        raise OSError(f"无法写入截图 {path}")
+    return path
+
+
+def run_demo(app: QApplication, screenshot: str | None) -> int:
+    folder = Path(tempfile.mkdtemp(prefix="xinqiao-demo-"))
+    if not screenshot:
+        install_excepthook(lambda: None)  # crash logs of the throwaway vault go to the user log folder
+    try:
+        session = make_demo_vault(folder / "vault")
+        window = MainWindow(session, auto_backup=False, watch_os_lock=screenshot is None,
+                            demo_note=f"演示数据（临时，关闭后删除） · 解锁密码 {DEMO_PASSWORD}")
+        if screenshot:
+            pick_screenshot_page(window)
+            render_window(window, Path(screenshot))
+            window._close_ok = True
+            window.close()
+            window.deleteLater()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            return 0
+        window.show()
+        return app.exec()
+    finally:
+        tasks.wait_idle(5)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    app = make_app()
+    if getattr(args, "demo", False):
+        return run_demo(app, getattr(args, "screenshot", None))
+    data_dir = Path(args.data_dir) if getattr(args, "data_dir", None) else default_data_dir()
+    paths = VaultPaths(data_dir)
+    install_excepthook(lambda: paths.logs if paths.root.exists() else None)
+    shell = Shell(data_dir, getattr(args, "user", None) or "")
+    try:
+        shell.start()
+    except Exception as e:  # noqa: BLE001 - a start-up failure gets the same dialog as any bug
+        show_error(None, e)
+        return 1
+    code = app.exec()
+    tasks.wait_idle(30)
+    return code

@@ -1,0 +1,107 @@
+"""Errors in the window: the user's (a plain Chinese message) and bugs (a copyable report and a log file)."""
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import XinqiaoError
+from ui import clipboard, dialogs
+
+LogDir = Callable[[], Path | None]
+_log_dir: LogDir = lambda: None  # noqa: E731
+
+
+def format_report(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> str:
+    import PySide6
+
+    head = [f"心桥 XinQiao 错误报告 {dt.datetime.now().isoformat(timespec='seconds')}",
+            f"Python {platform.python_version()} · PySide6 {PySide6.__version__} · {platform.platform()}", ""]
+    return "\n".join(head) + "".join(traceback.format_exception(exc_type, exc, tb))
+
+
+def write_crash_log(report: str, folder: Path | None) -> Path | None:
+    if folder is None:
+        import platformdirs
+
+        folder = Path(platformdirs.user_log_dir("XinQiao", appauthor=False))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"crash-{dt.datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.log"
+        path.write_text(report, "utf-8")
+        return path
+    except OSError:
+        return None
+
+
+class CrashDialog(QDialog):
+    def __init__(self, report: str, log_path: Path | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("心桥 · 程序出错")
+        self.resize(640, 420)
+        lay = QVBoxLayout(self)
+        where = f"报告已保存到：{log_path}" if log_path else "报告未能保存到文件，请复制下面的内容。"
+        msg = QLabel("程序遇到了一个意外错误。已输入的内容没有丢失，您可以继续工作。\n"
+                     "请把下面的报告复制给技术支持人员。" + "\n" + where)
+        msg.setWordWrap(True)
+        lay.addWidget(msg)
+        self.text = QPlainTextEdit(report)
+        self.text.setReadOnly(True)
+        lay.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        copy = QPushButton("复制报告")
+        copy.clicked.connect(lambda: clipboard.copy_text(report))
+        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    """A user error becomes its message; anything else is a bug with a report."""
+    if isinstance(exc, XinqiaoError):
+        dialogs.error(parent, "心桥", exc.message)
+        return
+    report_bug(type(exc), exc, exc.__traceback__, parent)
+
+
+def report_bug(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None,
+               parent: QWidget | None = None) -> Path | None:
+    report = format_report(exc_type, exc, tb)
+    path = write_crash_log(report, _log_dir())
+    sys.stderr.write(report)
+    answered, _ = dialogs.intercept("crash", "程序出错", report)
+    if not answered and QApplication.instance() is not None:
+        CrashDialog(report, path, parent or QApplication.activeWindow()).exec()
+    return path
+
+
+def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    if isinstance(exc, XinqiaoError):
+        dialogs.error(QApplication.activeWindow(), "心桥", exc.message)
+        return
+    report_bug(exc_type, exc, tb)
+
+
+def install_excepthook(log_dir: LogDir) -> None:
+    """Route uncaught exceptions (Qt slots included) to the dialog; crash logs go to ``log_dir()``."""
+    global _log_dir
+    _log_dir = log_dir
+    sys.excepthook = _excepthook

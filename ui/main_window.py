@@ -1,0 +1,346 @@
+"""The main window: left navigation of the pages, a stack, a toolbar (锁定, 备份), the status bar, and locking.
+
+Locking keeps every page widget alive (the workspace is only hidden behind the unlock screen), so text typed
+into an unsaved form is still there after unlocking.
+"""
+from __future__ import annotations
+
+import html
+import time
+import traceback
+from collections.abc import Callable
+from types import ModuleType
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.accounts.model import Account
+from app.school.profile import get_school
+from app.session import Session
+from app.store import autobackup
+from app.store.backup import BackupInfo, restore_backup
+from app.store.settings import get_setting
+from ui import clipboard, tasks
+from ui.context import AppContext
+from ui.idle import IdleWatcher, OsLockWatcher
+from ui.pages import discover
+from ui.unlock import UnlockWidget
+
+NAV_STYLE = """
+QListWidget#nav { background: #f3f5f7; border: none; border-right: 1px solid #d9dde1; outline: none; }
+QListWidget#nav::item { padding: 9px 16px; border-radius: 4px; margin: 1px 6px; }
+QListWidget#nav::item:selected { background: #dbe8f5; color: #0b4a8b; font-weight: bold; }
+"""
+
+
+def close_dialogs() -> int:
+    """Reject every visible dialog and message box (a lock must not leave data on screen)."""
+    closed = 0
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return 0
+    popup = app.activePopupWidget()
+    while popup is not None:
+        popup.close()
+        nxt = app.activePopupWidget()
+        if nxt is popup:
+            break
+        popup = nxt
+    for w in app.topLevelWidgets():
+        if isinstance(w, QMenu) and w.isVisible():
+            w.close()
+    # Innermost (most recently opened) first, so nested modal loops unwind in order.
+    for w in reversed(app.topLevelWidgets()):
+        if isinstance(w, QDialog) and w.isVisible():
+            w.reject()
+            closed += 1
+    return closed
+
+
+def error_placeholder(title: str, exc: BaseException) -> QWidget:
+    w = QWidget()
+    lay = QVBoxLayout(w)
+    label = QLabel(f"<h3>“{html.escape(title)}”页面无法打开</h3><p>{html.escape(str(exc))}</p>"
+                   "<p>其他页面不受影响。请把下面的信息告诉技术支持人员。</p>")
+    label.setWordWrap(True)
+    lay.addWidget(label)
+    detail = QLabel("<pre>" + html.escape("".join(traceback.format_exception(exc))[-3000:]) + "</pre>")
+    detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    lay.addWidget(detail)
+    lay.addStretch(1)
+    w.setObjectName("pageError")
+    return w
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session, *, idle_clock: Callable[[], float] = time.monotonic,
+                 lockout_clock: Callable[[], float] | None = None, watch_os_lock: bool = False,
+                 auto_backup: bool = True, demo_note: str = "", page_modules: list[ModuleType] | None = None
+                 ) -> None:
+        super().__init__()
+        self.session = session
+        self.ctx = AppContext(session, self)
+        self.lockout_clock = lockout_clock
+        self.auto_backup = auto_backup
+        self.demo_note = demo_note
+        self._close_ok = False
+        self._reload_after_unlock = False
+        self.school = get_school(session.db)
+        self.setWindowTitle(f"心桥 · {self.school.name}" if self.school.name else "心桥")
+        self.resize(1280, 800)
+        self.setMinimumSize(QSize(900, 600))
+
+        # -- workspace: navigation + pages ---------------------------------------------------------
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setStyleSheet(NAV_STYLE)
+        self.nav.setFixedWidth(168)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.stack = QStackedWidget()
+        self.workspace = QWidget()
+        row = QHBoxLayout(self.workspace)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.outer = QStackedWidget()
+        self.outer.addWidget(self.workspace)
+        self.setCentralWidget(self.outer)
+        self.unlock_widget: UnlockWidget | None = None
+
+        self.pages: dict[str, QWidget] = {}
+        self.page_titles: dict[str, str] = {}
+        self.page_errors: dict[str, BaseException] = {}
+        self._load_pages(page_modules if page_modules is not None else discover())
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        # -- toolbar, shortcuts, status bar --------------------------------------------------------
+        self.toolbar = QToolBar("工具栏")
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(self.toolbar)
+        self.lock_action = QAction("锁定", self)
+        self.lock_action.setToolTip("锁定心桥（Ctrl+L）")
+        self.lock_action.triggered.connect(lambda: self.lock())
+        self.backup_action = QAction("备份", self)
+        self.backup_action.setToolTip("立即备份到本机的备份文件夹")
+        self.backup_action.triggered.connect(self.backup_now)
+        self.search_action = QAction("查找学生", self)
+        self.search_action.setToolTip("查找学生（Ctrl+K）")
+        self.search_action.triggered.connect(self.focus_student_search)
+        for a in (self.search_action, self.backup_action, self.lock_action):
+            self.toolbar.addAction(a)
+        QShortcut(QKeySequence("Ctrl+L"), self, lambda: self.lock())
+        QShortcut(QKeySequence("Ctrl+K"), self, self.focus_student_search)
+
+        self.school_label = QLabel()
+        self.account_label = QLabel()
+        self.statusBar().addWidget(self.school_label)
+        self.statusBar().addPermanentWidget(self.account_label)
+        self._update_status()
+
+        # -- signals, idle lock ---------------------------------------------------------------------
+        self.ctx.open_student.connect(self._open_student)
+        self.ctx.show_page.connect(self.show_page)
+        self.ctx.data_changed.connect(self._data_changed)
+        self.idle = IdleWatcher(self._idle_minutes(), clock=idle_clock, parent=self)
+        self.idle.idle.connect(lambda: self.lock("因长时间未操作，心桥已自动锁定。"))
+        self.idle.start()
+        self.os_lock: OsLockWatcher | None = None
+        if watch_os_lock:
+            self.os_lock = OsLockWatcher(self)
+            self.os_lock.locked.connect(lambda: self.lock("系统锁屏时，心桥已同时锁定。"))
+        if self.nav.count():
+            self.nav.setCurrentRow(0)
+
+    # -- pages -------------------------------------------------------------------------------------
+    def _load_pages(self, modules: list[ModuleType]) -> None:
+        for mod in modules:
+            page_id, title = str(mod.PAGE_ID), str(getattr(mod, "TITLE", mod.PAGE_ID))
+            try:
+                widget = mod.create(self.ctx)
+                if not isinstance(widget, QWidget):
+                    raise TypeError(f"{mod.__name__}.create() returned {type(widget).__name__}, not a QWidget")
+            except Exception as e:  # noqa: BLE001 - one broken page must not take the window down
+                self.page_errors[page_id] = e
+                widget = error_placeholder(title, e)
+            self.pages[page_id] = widget
+            self.page_titles[page_id] = title
+            self.stack.addWidget(widget)
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, page_id)
+            item.setSizeHint(QSize(150, 40))
+            self.nav.addItem(item)
+
+    def page_ids(self) -> list[str]:
+        return [self.nav.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.nav.count())]
+
+    def current_page_id(self) -> str:
+        item = self.nav.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item else ""
+
+    def show_page(self, page_id: str) -> bool:
+        ids = self.page_ids()
+        if page_id not in ids:
+            return False
+        self.nav.setCurrentRow(ids.index(page_id))
+        return True
+
+    def _open_student(self, _student_id: int) -> None:
+        self.show_page("students")
+
+    def focus_student_search(self) -> None:
+        if self.locked or not self.show_page("students"):
+            return
+        fn = getattr(self.pages["students"], "focus_search", None)
+        if callable(fn):
+            fn()
+
+    def _data_changed(self, what: str) -> None:
+        if what == "settings" and not self.session.locked:
+            self.idle.set_minutes(self._idle_minutes())
+            self.school = get_school(self.session.db)
+            self.setWindowTitle(f"心桥 · {self.school.name}" if self.school.name else "心桥")
+            self._update_status()
+
+    def _idle_minutes(self) -> float:
+        try:
+            return float(get_setting(self.session.db, "idle_lock_minutes"))
+        except (TypeError, ValueError):
+            return 10.0
+
+    def _update_status(self) -> None:
+        acc: Account = self.session.account
+        school = self.school.name + (f"（{self.school.code}）" if self.school.code else "")
+        self.school_label.setText(f"学校：{school}" + (f"    {self.demo_note}" if self.demo_note else ""))
+        self.account_label.setText(f"账号：{acc.label}（{acc.username}） · {acc.role_label}"
+                                   + (" · 管理" if acc.manager and acc.role.value != "admin" else ""))
+
+    # -- locking -----------------------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self.session.locked
+
+    def lock(self, message: str = "") -> bool:
+        """Save drafts, close dialogs, clear our clipboard, drop the key, show the unlock screen."""
+        if self.session.locked:
+            return False
+        if tasks.running() and (self.unlock_widget is None or not self.unlock_widget.busy):
+            # Wait for a backup or import to finish: closing the database under it would fail it.
+            QTimer.singleShot(300, lambda: self.lock(message))
+            return False
+        self.ctx.locking.emit()
+        close_dialogs()
+        clipboard.clear_if_ours()
+        self.idle.stop()
+        self._focus_before_lock = QApplication.focusWidget()
+        self.session.lock()
+        if self.unlock_widget is None:
+            self.unlock_widget = UnlockWidget(self.session.paths.root, session=self.session,
+                                              lockout_clock=self.lockout_clock)
+            self.unlock_widget.signed_in.connect(self._unlocked)
+            self.outer.addWidget(self.unlock_widget)
+        self.unlock_widget.setEnabled(True)
+        self.unlock_widget.reset_for_relock(message + (f"\n{self.demo_note}" if self.demo_note else ""))
+        self.toolbar.hide()
+        self.outer.setCurrentWidget(self.unlock_widget)
+        self.unlock_widget.password_edit.setFocus()
+        return True
+
+    def _unlocked(self, _session: Session) -> None:
+        self.outer.setCurrentWidget(self.workspace)
+        self.toolbar.show()
+        self._update_status()
+        self.idle.start()
+        if self._reload_after_unlock:
+            self._reload_after_unlock = False
+            self.school = get_school(self.session.db)
+            self._update_status()
+            self.ctx.reload_index()
+        self.ctx.unlocked.emit()
+        focus = getattr(self, "_focus_before_lock", None)
+        if isinstance(focus, QWidget) and focus.isVisible():
+            focus.setFocus()
+
+    # -- backups -----------------------------------------------------------------------------------
+    def backup_now(self) -> None:
+        if self.session.locked:
+            return
+        session = self.session
+
+        def done(info: autobackup.BackupInfo) -> None:
+            self.statusBar().showMessage(f"备份完成：{info.path.name}", 8000)
+            self.ctx.data_changed.emit("backups")
+
+        tasks.run_task(self, lambda _p: autobackup.backup_now(session), done, label="正在备份并校验……")
+
+    def restore_from(self, info: BackupInfo, key: bytes) -> tasks.Task | None:
+        """Lock (pages save drafts, the key is dropped), replace the vault with the backup, ask to sign in again."""
+        paths = self.session.paths
+        if not self.lock("正在从备份恢复……"):
+            return None
+        assert self.unlock_widget is not None
+        unlock = self.unlock_widget
+        unlock.setEnabled(False)
+        self._reload_after_unlock = True
+
+        def done(_result: object) -> None:
+            unlock.setEnabled(True)
+            unlock.reset_for_relock(f"已从 {info.made_at.replace('T', ' ')} 的备份恢复。请重新登录。")
+            unlock.password_edit.setFocus()
+
+        def failed(exc: BaseException) -> None:
+            from ui.errors import show_error
+
+            unlock.setEnabled(True)
+            unlock.reset_for_relock("恢复没有完成。请重新登录后再试。")
+            show_error(self, exc)
+
+        return tasks.run_task(self, lambda _p: restore_backup(info.path, key, paths), done, failed,
+                              label="正在从备份恢复……")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if self._close_ok or self.session.locked:
+            self._shutdown()
+            event.accept()
+            return
+        self.ctx.locking.emit()  # pages save their drafts
+        if self.auto_backup and autobackup.auto_backup_due(self.session.paths):
+            event.ignore()
+            session = self.session
+
+            def finish(_result: object = None) -> None:
+                self._close_ok = True
+                self.close()
+
+            def failed(exc: BaseException) -> None:
+                from ui.errors import show_error
+
+                show_error(self, exc)
+                finish()
+
+            tasks.run_task(self, lambda _p: autobackup.run_auto_backup(session), finish, failed,
+                           label="正在自动备份……")
+            return
+        self._shutdown()
+        event.accept()
+
+    def _shutdown(self) -> None:
+        self.idle.shutdown()
+        clipboard.clear_if_ours()
+        self.session.close()

@@ -1,0 +1,47 @@
+"""设置: 学校, 账号, 备份, 安全, 审计日志 (the last three for managers only)."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from ui.context import AppContext
+from ui.settings.accounts_tab import AccountsTab
+from ui.settings.audit_tab import AuditTab
+from ui.settings.backup_tab import BackupTab
+from ui.settings.school_tab import SchoolTab
+from ui.settings.security_tab import SecurityTab
+
+PAGE_ID = "settings"
+TITLE = "设置"
+ORDER = 900
+
+
+class SettingsPage(QWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        lay = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        lay.addWidget(self.tabs)
+        self.school = SchoolTab(ctx)
+        self.accounts = AccountsTab(ctx)
+        self.tabs.addTab(self.school, "学校")
+        self.tabs.addTab(self.accounts, "账号")
+        self.backup: BackupTab | None = None
+        self.security: SecurityTab | None = None
+        self.audit: AuditTab | None = None
+        if ctx.session.account.manages:
+            self.backup = BackupTab(ctx)
+            self.security = SecurityTab(ctx)
+            self.audit = AuditTab(ctx)
+            self.tabs.addTab(self.backup, "备份")
+            self.tabs.addTab(self.security, "安全")
+            self.tabs.addTab(self.audit, "审计日志")
+
+    def show_tab(self, name: str) -> None:
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i) == name:
+                self.tabs.setCurrentIndex(i)
+
+
+def create(ctx: AppContext) -> QWidget:
+    return SettingsPage(ctx)

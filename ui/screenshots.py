@@ -1,0 +1,114 @@
+"""Render the main screens of a demo vault to PNGs: ``python -m ui.screenshots docs/screenshots`` (offscreen)."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.session import Session
+
+SIZE = (1280, 800)
+
+
+def _settle(rounds: int = 8) -> None:
+    app = QApplication.instance()
+    for _ in range(rounds):
+        if app is not None:
+            app.processEvents()
+
+
+def grab(widget: QWidget, path: Path) -> Path:
+    _settle()
+    if not widget.grab().save(str(path), "PNG"):
+        raise OSError(f"cannot write {path}")
+    return path
+
+
+def _more_demo_records(session: Session) -> None:
+    """A head teacher, a second counselor and one backup, so the settings tabs are not empty."""
+    from app.accounts.model import Role
+    from app.school.classes import find_class
+    from app.session import add_account
+    from app.store.autobackup import backup_now
+
+    cls = find_class(session.db, "7.1")
+    add_account(session, "zhanglaoshi", "Demo-teacher-2026!", Role.HEAD_TEACHER, display_name="张老师",
+                class_id=cls.id if cls else None)
+    add_account(session, "chenlaoshi", "Demo-counselor-2026!", Role.COUNSELOR, display_name="陈老师")
+    backup_now(session)
+
+
+def render_all(out: Path, n_students: int = 600) -> list[Path]:
+    from app.archive.students import StudentFilter
+    from ui import tasks
+    from ui.application import make_app, make_demo_vault
+    from ui.main_window import MainWindow
+    from ui.setup_wizard import SetupWizard
+
+    make_app()
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    folder = Path(tempfile.mkdtemp(prefix="xinqiao-shots-"))
+    try:
+        wizard = SetupWizard(folder / "new")
+        wizard.resize(720, 520)
+        wizard.show()
+        wizard.school_page.name_edit.setText("阳光实验学校")
+        wizard.school_page.stage_boxes["junior"].setChecked(True)
+        written.append(grab(wizard, out / "setup-wizard.png"))
+        wizard.close()
+
+        session = make_demo_vault(folder / "vault", n_students)
+        _more_demo_records(session)
+        win = MainWindow(session, auto_backup=False)
+        win.resize(*SIZE)
+        win.show()
+        for page, name in (("workbench", "workbench"), ("students", "students")):
+            if win.show_page(page):
+                written.append(grab(win, out / f"{name}.png"))
+        students = win.pages.get("students")
+        if students is not None and hasattr(students, "show_student"):
+            entries = [e for e in win.ctx.index.matching(session.account, StudentFilter()) if e.tags]
+            if entries:
+                win.ctx.open_student.emit(entries[0].id)
+                tasks.wait_idle(10)
+                _settle(20)
+                written.append(grab(win, out / "archive.png"))
+                if hasattr(students, "show_list"):
+                    students.show_list()
+        for page_id in win.page_ids():  # every other page, as capabilities add them
+            if page_id not in ("workbench", "students", "settings") and win.show_page(page_id):
+                written.append(grab(win, out / f"{page_id}.png"))
+        if win.show_page("settings"):
+            settings = win.pages["settings"]
+            for tab, name in (("学校", "settings-school"), ("账号", "settings-accounts"),
+                              ("备份", "settings-backup"), ("审计日志", "settings-audit")):
+                if hasattr(settings, "show_tab"):
+                    settings.show_tab(tab)
+                    written.append(grab(win, out / f"{name}.png"))
+        win.show_page("workbench")
+        win.lock()
+        written.append(grab(win, out / "unlock.png"))
+        win.close()
+        tasks.wait_idle(10)
+        session.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    out = Path(argv[0]) if argv else Path("docs/screenshots")
+    for p in render_all(out):
+        print(p)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

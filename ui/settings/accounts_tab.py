@@ -1,0 +1,261 @@
+"""账号: the list, add (with role and the class of a 班主任), disable/enable, change password, recovery reset."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.accounts.model import ROLE_LABELS, Account, Role
+from app.accounts.store import list_accounts
+from app.school.classes import list_classes
+from app.session import add_account, change_password, password_strength, set_account_disabled
+from ui import dialogs, tasks
+from ui.context import AppContext
+from ui.errors import show_error
+from ui.settings.common import can_manage, cell, make_table
+from ui.unlock import ERROR_STYLE, RecoveryDialog, strength_label
+
+
+class PasswordFields:
+    """New password twice with a live strength hint and a check."""
+
+    def __init__(self, form: QFormLayout) -> None:
+        self.new = QLineEdit()
+        self.new.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again = QLineEdit()
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.strength = QLabel("")
+        form.addRow("密码", self.new)
+        form.addRow("", self.strength)
+        form.addRow("再输入一次", self.again)
+        self.new.textChanged.connect(lambda t: strength_label(self.strength, t))
+
+    def problem(self) -> str:
+        pw = self.new.text()
+        if password_strength(pw)[0] < 1:
+            return "密码太弱：至少 8 位，并混合字母、数字和符号。"
+        if pw != self.again.text():
+            return "两次输入的密码不一致。"
+        return ""
+
+
+class AccountDialog(QDialog):
+    """Add an account; the work (two key derivations) runs off the UI thread."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("添加账号")
+        self.setMinimumWidth(420)
+        form = QFormLayout(self)
+        self.user = QLineEdit()
+        self.display = QLineEdit()
+        self.role = QComboBox()
+        for role in (Role.COUNSELOR, Role.HEAD_TEACHER, Role.ADMIN):
+            self.role.addItem(ROLE_LABELS[role], role.value)
+        self.klass = QComboBox()
+        for c in list_classes(ctx.session.db):
+            self.klass.addItem(c.name, c.id)
+        form.addRow("账号", self.user)
+        form.addRow("姓名", self.display)
+        form.addRow("角色", self.role)
+        form.addRow("所带班级", self.klass)
+        self.pw = PasswordFields(form)
+        self.error = QLabel("")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        form.addRow(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.role.currentIndexChanged.connect(self._role_changed)
+        self._role_changed()
+        self.added: Account | None = None
+
+    def _role_changed(self) -> None:
+        self.klass.setEnabled(self.role.currentData() == Role.HEAD_TEACHER.value)
+
+    def submit(self) -> None:
+        role = Role(self.role.currentData())
+        problem = self.pw.problem()
+        if not self.user.text().strip():
+            problem = "请填写账号。"
+        elif role == Role.HEAD_TEACHER and self.klass.currentData() is None:
+            problem = "班主任账号需要选择所带班级（请先导入花名册）。"
+        if problem:
+            self.error.setText(problem)
+            return
+        session = self.ctx.session
+        user, pw, display = self.user.text().strip(), self.pw.new.text(), self.display.text().strip()
+        class_id = self.klass.currentData() if role == Role.HEAD_TEACHER else None
+        self.buttons.setEnabled(False)
+        self.error.setText("正在添加……")
+
+        def work(_p: tasks.Progress) -> Account:
+            return add_account(session, user, pw, role, display_name=display, class_id=class_id)
+
+        tasks.run_task(self, work, self._done, self._failed, show_progress=False)
+
+    def _done(self, acc: Account) -> None:
+        self.added = acc
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        self.error.setText(getattr(exc, "message", ""))
+        if not hasattr(exc, "message"):
+            show_error(self, exc)
+
+
+class PasswordDialog(QDialog):
+    def __init__(self, ctx: AppContext, username: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.username = username
+        self.setWindowTitle(f"修改“{username}”的密码")
+        self.setMinimumWidth(400)
+        form = QFormLayout(self)
+        self.pw = PasswordFields(form)
+        self.error = QLabel("")
+        self.error.setStyleSheet(ERROR_STYLE)
+        form.addRow(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    def submit(self) -> None:
+        problem = self.pw.problem()
+        if problem:
+            self.error.setText(problem)
+            return
+        session, user, pw = self.ctx.session, self.username, self.pw.new.text()
+        self.buttons.setEnabled(False)
+        tasks.run_task(self, lambda _p: change_password(session, user, pw), lambda _r: self.accept(),
+                       self._failed, show_progress=False)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        show_error(self, exc)
+
+
+class AccountsTab(QWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.manages = can_manage(ctx.session.account)
+        lay = QVBoxLayout(self)
+        self.table = make_table(["账号", "姓名", "角色", "所带班级", "状态"])
+        lay.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.add_button = QPushButton("添加账号…")
+        self.toggle_button = QPushButton("停用")
+        self.password_button = QPushButton("修改密码…")
+        self.recovery_button = QPushButton("用恢复码重设密码…")
+        self.add_button.clicked.connect(self.add_account)
+        self.toggle_button.clicked.connect(self.toggle_disabled)
+        self.password_button.clicked.connect(self.change_password)
+        self.recovery_button.clicked.connect(self.reset_with_recovery)
+        for b in (self.add_button, self.toggle_button, self.password_button, self.recovery_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        lay.addLayout(row)
+        if not self.manages:
+            self.table.hide()
+            for b in (self.add_button, self.toggle_button, self.recovery_button):
+                b.hide()
+            self.password_button.setText("修改我的密码…")
+            note = QLabel("账号管理只对管理员开放。您可以修改自己的密码。")
+            lay.insertWidget(0, note)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.accounts: list[Account] = []
+        self.dialog: QDialog | None = None
+        ctx.unlocked.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.ctx.session.locked or not self.manages:
+            return
+        db = self.ctx.session.db
+        classes = {c.id: c.name for c in list_classes(db)}
+        self.accounts = list_accounts(db)
+        self.table.setRowCount(len(self.accounts))
+        for r, a in enumerate(self.accounts):
+            role = a.role_label + ("（兼管理）" if a.manager and a.role != Role.ADMIN else "")
+            values = [a.username, a.display_name, role, classes.get(a.class_id, "") if a.class_id else "",
+                      "已停用" if a.disabled else "正常"]
+            for c, v in enumerate(values):
+                self.table.setItem(r, c, cell(v))
+        self._selection_changed()
+
+    def selected(self) -> Account | None:
+        if not self.manages:
+            return self.ctx.session.account
+        rows = self.table.selectionModel().selectedRows()
+        return self.accounts[rows[0].row()] if rows else None
+
+    def _selection_changed(self) -> None:
+        acc = self.selected() if self.manages else None
+        self.toggle_button.setEnabled(acc is not None and acc.username != self.ctx.session.account.username)
+        self.toggle_button.setText("启用" if acc is not None and acc.disabled else "停用")
+
+    def select_user(self, username: str) -> None:
+        for r, a in enumerate(self.accounts):
+            if a.username == username:
+                self.table.selectRow(r)
+
+    def add_account(self) -> AccountDialog:
+        dlg = AccountDialog(self.ctx, self)
+        dlg.accepted.connect(self._added)
+        self.dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _added(self) -> None:
+        self.refresh()
+        if isinstance(self.dialog, AccountDialog) and self.dialog.added:
+            self.select_user(self.dialog.added.username)
+
+    def toggle_disabled(self) -> None:
+        acc = self.selected()
+        if acc is None:
+            return
+        disable = not acc.disabled
+        if disable and not dialogs.ask(self, "停用账号", f"停用账号“{acc.username}”？停用后该账号不能登录，记录保留。",
+                                       yes="停用"):
+            return
+        try:
+            set_account_disabled(self.ctx.session, acc.username, disable)
+        except Exception as e:  # noqa: BLE001 - shown to the user
+            show_error(self, e)
+        self.refresh()
+        self.select_user(acc.username)
+
+    def change_password(self) -> PasswordDialog | None:
+        acc = self.selected()
+        if acc is None:
+            dialogs.inform(self, "修改密码", "请先在列表中选择一个账号。")
+            return None
+        dlg = PasswordDialog(self.ctx, acc.username, self)
+        dlg.accepted.connect(lambda: dialogs.inform(self, "修改密码", f"“{acc.username}”的密码已修改。"))
+        self.dialog = dlg
+        dlg.open()
+        return dlg
+
+    def reset_with_recovery(self) -> RecoveryDialog:
+        acc = self.selected()
+        dlg = RecoveryDialog(self.ctx.session.paths.root, acc.username if acc else "", self)
+        dlg.reset_done.connect(lambda u: dialogs.inform(self, "重设密码", f"“{u}”的密码已用恢复码重设。"))
+        self.dialog = dlg
+        dlg.open()
+        return dlg

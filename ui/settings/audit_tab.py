@@ -1,0 +1,107 @@
+"""审计日志: recent entries in Chinese, and a 校验 button (the hash chain and the database's integrity)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.audit import recent, verify_chain
+from app.audit.log import ACTION_LABELS
+from ui import dialogs, tasks
+from ui.context import AppContext
+from ui.settings.common import cell, make_table
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    entries: int
+    broken_at: int | None
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None and not self.problems
+
+
+class AuditTab(QWidget):
+    LIMIT = 300
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        lay = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("操作："))
+        self.action = QComboBox()
+        self.action.addItem("全部", None)
+        for key, label in ACTION_LABELS.items():
+            self.action.addItem(label, key)
+        self.action.currentIndexChanged.connect(self.refresh)
+        row.addWidget(self.action)
+        row.addStretch(1)
+        self.refresh_button = QPushButton("刷新")
+        self.refresh_button.clicked.connect(self.refresh)
+        self.verify_button = QPushButton("校验")
+        self.verify_button.setToolTip("校验审计日志的哈希链和数据库的完整性")
+        self.verify_button.clicked.connect(self.verify)
+        row.addWidget(self.refresh_button)
+        row.addWidget(self.verify_button)
+        lay.addLayout(row)
+        self.table = make_table(["时间", "账号", "操作", "对象", "详情"], stretch=4)
+        lay.addWidget(self.table, 1)
+        self.result_label = QLabel("")
+        lay.addWidget(self.result_label)
+        self.last_result: CheckResult | None = None
+        ctx.unlocked.connect(self.refresh)
+        self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.ctx.session.locked:
+            return
+        entries = recent(self.ctx.session.db, self.LIMIT, self.action.currentData())
+        self.table.setRowCount(len(entries))
+        for r, e in enumerate(entries):
+            values = (e.at.replace("T", " ")[:19], e.account, ACTION_LABELS.get(e.action, e.action), e.target,
+                      e.detail)
+            for c, v in enumerate(values):
+                self.table.setItem(r, c, cell(v))
+
+    def verify(self) -> tasks.Task:
+        db = self.ctx.session.db
+
+        def work(_p: tasks.Progress) -> CheckResult:
+            chain = verify_chain(db)
+            return CheckResult(chain.entries, chain.broken_at, db.integrity_check())
+
+        self.verify_button.setEnabled(False)
+        return tasks.run_task(self, work, self._verified, self._verify_failed, label="正在校验……")
+
+    def _verify_failed(self, exc: BaseException) -> None:
+        from ui.errors import show_error
+
+        self.verify_button.setEnabled(True)
+        show_error(self, exc)
+
+    def _verified(self, result: CheckResult) -> None:
+        self.verify_button.setEnabled(True)
+        self.last_result = result
+        if result.ok:
+            text = f"校验通过：审计日志 {result.entries} 条，哈希链完整；数据库完整性检查通过。"
+            self.result_label.setStyleSheet("color: #2e7d32;")
+        else:
+            parts = []
+            if result.broken_at is not None:
+                parts.append(f"审计日志在第 {result.broken_at} 条处被改动，哈希链断开")
+            if result.problems:
+                parts.append(f"数据库完整性检查发现问题：{result.problems[0]}")
+            text = "校验未通过：" + "；".join(parts) + "。请立即备份现有数据并联系技术支持。"
+            self.result_label.setStyleSheet("color: #b3261e;")
+        self.result_label.setText(text)
+        self.ctx.session.audit("settings", "verify", {"ok": result.ok, "entries": result.entries})
+        if not result.ok:
+            dialogs.warn(self, "校验未通过", text)

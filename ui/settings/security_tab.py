@@ -1,0 +1,40 @@
+"""安全: the idle-lock time."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+
+from app.store.settings import get_setting, set_setting
+from ui.context import AppContext
+
+
+class SecurityTab(QWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        lay = QVBoxLayout(self)
+        form = QFormLayout()
+        self.idle = QSpinBox()
+        self.idle.setRange(1, 240)
+        self.idle.setSuffix(" 分钟")
+        form.addRow("无操作多久后自动锁定", self.idle)
+        lay.addLayout(form)
+        note = QLabel("按 Ctrl+L 或工具栏的“锁定”可随时锁定；系统锁屏时心桥也会锁定（在系统提供此信息时）。"
+                      "锁定时会关闭对话框、清除心桥复制到剪贴板的内容，未保存的输入在解锁后仍在。")
+        note.setWordWrap(True)
+        lay.addWidget(note)
+        lay.addStretch(1)
+        self.idle.valueChanged.connect(self._changed)
+        ctx.unlocked.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.ctx.session.locked:
+            return
+        self.idle.blockSignals(True)
+        self.idle.setValue(int(get_setting(self.ctx.session.db, "idle_lock_minutes")))
+        self.idle.blockSignals(False)
+
+    def _changed(self, value: int) -> None:
+        set_setting(self.ctx.session.db, "idle_lock_minutes", int(value))
+        self.ctx.session.audit("settings", "idle_lock_minutes", str(value))
+        self.ctx.data_changed.emit("settings")

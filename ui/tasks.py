@@ -1,0 +1,167 @@
+"""Long work off the UI thread, with a progress dialog, Cancel and success/failure callbacks (Anki's operations).
+
+``run_task(parent, fn, on_success, ...)`` calls ``fn(progress)`` on a worker thread; ``progress.report(done,
+total, text)`` moves the dialog's bar, ``progress.check()`` raises ``Cancelled`` once the user pressed Cancel.
+The callbacks run on the UI thread. The dialog appears only if the work takes longer than ``SHOW_AFTER_MS``.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+SHOW_AFTER_MS = 400
+
+_pool: QThreadPool | None = None
+_active: set[Task] = set()
+
+
+class Cancelled(Exception):
+    """The user pressed Cancel; the work stopped cleanly."""
+
+
+class Progress:
+    """Handed to the work function; safe to use from the worker thread."""
+
+    def __init__(self, signals: _Signals) -> None:
+        self._signals = signals
+        self._cancel = threading.Event()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def check(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        self._signals.progress.emit(done, total, text)
+
+
+class _Signals(QObject):
+    succeeded = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int, int, str)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, fn: Callable[[Progress], Any], progress: Progress, signals: _Signals) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.fn, self.progress, self.signals = fn, progress, signals
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.progress)
+        except BaseException as e:  # noqa: BLE001 - handed to the UI thread
+            self.signals.failed.emit(e)
+        else:
+            self.signals.succeeded.emit(result)
+
+
+def pool() -> QThreadPool:
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool()
+        _pool.setMaxThreadCount(2)
+    return _pool
+
+
+class Task(QObject):
+    """One piece of work in flight; lives on the UI thread."""
+
+    done = Signal()
+
+    def __init__(self, parent: QWidget | None, fn: Callable[[Progress], Any],
+                 on_success: Callable[[Any], None] | None, on_failure: Callable[[BaseException], None] | None,
+                 label: str, cancellable: bool, show_progress: bool) -> None:
+        super().__init__()
+        self.parent_widget = parent
+        self.on_success, self.on_failure = on_success, on_failure
+        self.finished = False
+        self.signals = _Signals()
+        self.progress = Progress(self.signals)
+        self.signals.succeeded.connect(self._succeeded)
+        self.signals.failed.connect(self._failed)
+        self.signals.progress.connect(self._progress)
+        self.dialog: QProgressDialog | None = None
+        if show_progress:
+            d = QProgressDialog(label or "请稍候……", "取消" if cancellable else "", 0, 0, parent)
+            d.setWindowTitle("心桥")
+            d.setWindowModality(Qt.WindowModality.WindowModal)
+            d.setMinimumDuration(SHOW_AFTER_MS)
+            d.setAutoClose(False)
+            d.setAutoReset(False)
+            if not cancellable:
+                d.setCancelButton(None)  # type: ignore[arg-type]
+            d.canceled.connect(self.progress.cancel)
+            self.dialog = d
+        self.runnable = _Runnable(fn, self.progress, self.signals)
+
+    def start(self) -> None:
+        _active.add(self)
+        pool().start(self.runnable)
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        if self.dialog is not None:
+            self.dialog.setMaximum(max(total, 0))
+            self.dialog.setValue(min(done, total) if total else 0)
+            if text:
+                self.dialog.setLabelText(text)
+
+    def _close(self) -> None:
+        self.finished = True
+        _active.discard(self)
+        if self.dialog is not None:
+            self.dialog.canceled.disconnect(self.progress.cancel)
+            self.dialog.reset()  # also stops the timer that would show it later
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+        self.done.emit()
+
+    def _succeeded(self, result: Any) -> None:
+        self._close()
+        if self.on_success is not None:
+            self.on_success(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._close()
+        if isinstance(exc, Cancelled):
+            return
+        if self.on_failure is not None:
+            self.on_failure(exc)
+        else:
+            from ui.errors import show_error
+
+            show_error(self.parent_widget, exc)
+
+
+def run_task(parent: QWidget | None, fn: Callable[[Progress], Any],
+             on_success: Callable[[Any], None] | None = None,
+             on_failure: Callable[[BaseException], None] | None = None, *,
+             label: str = "", cancellable: bool = False, show_progress: bool = True) -> Task:
+    task = Task(parent, fn, on_success, on_failure, label, cancellable, show_progress)
+    task.start()
+    return task
+
+
+def running() -> int:
+    return len(_active)
+
+
+def wait_idle(timeout: float = 10.0) -> bool:
+    """Tests and shutdown: wait for every task, delivering their callbacks. True if all finished."""
+    end = time.monotonic() + timeout
+    while _active and time.monotonic() < end:
+        pool().waitForDone(20)
+        QCoreApplication.processEvents()
+    return not _active
