@@ -1,0 +1,148 @@
+"""意外事件 records for the emergency plan (001 item 10): what happened, who was told and when (parents, school
+leaders, education bureau, police), and the follow-up. An incident may link to a student and to a crisis case.
+
+Tiers: ``what`` and ``follow_up`` are the facts of the emergency record (school leadership is told them); ``note``
+is confidential. Reading incidents needs a counselor or a managing account; head teachers see an incident only as
+an ordinary line on their own student's timeline."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from app import clock
+from app.archive.students import get_student
+from app.crisis.cases import add_history, touch_incident
+from app.crisis.model import INCIDENT_PARTIES, PARTY_LABELS, iso, parse_when
+from app.errors import InputRejected, PermissionDenied, XinqiaoError
+from app.session import Session
+
+
+@dataclass(frozen=True)
+class Notice:
+    party: str
+    party_label: str
+    told_at: str
+    told_by: str
+    contact: str
+    how: str
+
+
+@dataclass
+class Incident:
+    id: int
+    occurred_at: str
+    place: str
+    student_id: int | None
+    student_name: str
+    what: str
+    follow_up: str
+    note: str
+    recorded_at: str
+    recorded_by: str
+    case_ids: list[int] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    def told(self, party: str) -> Notice | None:
+        return next((n for n in self.notices if n.party == party), None)
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _require_reader(session: Session) -> None:
+    if not (session.account.sees_confidential or session.account.manages):
+        raise PermissionDenied("意外事件记录只有心理教师和管理员可以查看。")
+
+
+def _require_writer(session: Session) -> None:
+    if not session.account.sees_confidential:
+        raise PermissionDenied("只有心理教师可以记录意外事件。")
+
+
+def record_incident(session: Session, *, occurred_at: str | None, what: str, place: str = "",
+                    student_id: int | None = None, follow_up: str = "", note: str = "",
+                    notices: list[dict[str, str]] | None = None) -> int:
+    """``notices``: dicts with party (parents/leaders/bureau/police/other), told_at, told_by, contact, how."""
+    _require_writer(session)
+    if not what.strip():
+        raise InputRejected("请写明发生了什么。")
+    when = iso(parse_when(occurred_at, what="发生时间"))
+    if student_id is not None:
+        get_student(session.db, session.account, student_id)
+    db = session.db
+    with db.transaction():
+        cur = db.execute(
+            "INSERT INTO crisis_incidents (uuid, occurred_at, place, student_id, what, follow_up, note, recorded_at,"
+            " recorded_by) VALUES (:u, :at, :p, :s, :w, :f, :n, :now, :by)",
+            {"u": clock.new_uuid(), "at": when, "p": place.strip(), "s": student_id, "w": what.strip(),
+             "f": follow_up.strip(), "n": note.strip(), "now": clock.now_iso(), "by": session.account.label})
+        inc_id = int(cur.lastrowid or 0)
+        for n in notices or []:
+            add_notice(session, inc_id, **n)
+        touch_incident(session.db, inc_id)
+        session.audit("edit", f"crisis_incident:{inc_id}", {"record": when})
+    return inc_id
+
+
+def add_notice(session: Session, incident_id: int, party: str, told_at: str | None = None, told_by: str = "",
+               contact: str = "", how: str = "") -> None:
+    _require_writer(session)
+    if party not in INCIDENT_PARTIES:
+        raise InputRejected(f"通知对象只能是：{'、'.join(PARTY_LABELS.values())}。")
+    when = iso(parse_when(told_at, what="通知时间"))
+    db = session.db
+    with db.transaction():
+        if not db.scalar("SELECT 1 FROM crisis_incidents WHERE id = :i", {"i": incident_id}):
+            raise XinqiaoError("找不到该意外事件记录。")
+        db.execute("INSERT INTO crisis_incident_notices (incident_id, party, told_at, told_by, contact, how) VALUES"
+                   " (:i, :p, :at, :by, :c, :h)", {"i": incident_id, "p": party, "at": when, "by": told_by.strip(),
+                                                   "c": contact.strip(), "h": how.strip()})
+
+
+def amend_incident(session: Session, incident_id: int, reason: str, **changes: str) -> None:
+    """Change what/follow_up/note/place; earlier values are kept."""
+    _require_writer(session)
+    tiers = {"what": "ordinary", "follow_up": "ordinary", "place": "ordinary", "note": "confidential"}
+    if set(changes) - set(tiers):
+        raise ValueError(set(changes) - set(tiers))
+    if not reason.strip():
+        raise InputRejected("修改记录必须填写修改原因。")
+    db = session.db
+    r = db.one("SELECT * FROM crisis_incidents WHERE id = :i", {"i": incident_id})
+    if r is None:
+        raise XinqiaoError("找不到该意外事件记录。")
+    with db.transaction():
+        for f, value in changes.items():
+            if value.strip() == r[f]:
+                continue
+            add_history(db, session, None, "incident", incident_id, f, r[f], value.strip(), reason.strip(), tiers[f])
+            db.execute(f"UPDATE crisis_incidents SET {f} = :v WHERE id = :i", {"v": value.strip(), "i": incident_id})
+        touch_incident(session.db, incident_id)
+        session.audit("edit", f"crisis_incident:{incident_id}", {"amend": sorted(changes)})
+
+
+def list_incidents(session: Session) -> list[Incident]:
+    _require_reader(session)
+    db = session.db
+    conf = session.account.sees_confidential
+    notices: dict[int, list[Notice]] = {}
+    for n in db.query("SELECT * FROM crisis_incident_notices ORDER BY told_at"):
+        notices.setdefault(n["incident_id"], []).append(
+            Notice(n["party"], PARTY_LABELS[n["party"]], n["told_at"], n["told_by"], n["contact"], n["how"]))
+    cases: dict[int, list[int]] = {}
+    for c in db.query("SELECT id, incident_id FROM crisis_cases WHERE incident_id IS NOT NULL"):
+        cases.setdefault(c["incident_id"], []).append(c["id"])
+    out = []
+    for r in db.query("SELECT i.*, coalesce(s.name, '') AS student_name FROM crisis_incidents i"
+                      " LEFT JOIN students s ON s.id = i.student_id ORDER BY i.occurred_at DESC"):
+        out.append(Incident(r["id"], r["occurred_at"], r["place"], r["student_id"], r["student_name"], r["what"],
+                            r["follow_up"], r["note"] if conf else "", r["recorded_at"], r["recorded_by"],
+                            cases.get(r["id"], []), notices.get(r["id"], [])))
+    return out
+
+
+def get_incident(session: Session, incident_id: int) -> Incident:
+    for i in list_incidents(session):
+        if i.id == incident_id:
+            return i
+    raise XinqiaoError("找不到该意外事件记录。")

@@ -1,0 +1,308 @@
+"""One crisis case: header, the steps as a checklist (who / when / due, overdue in red), the actions, and tabs
+for the case's own timeline, the 复学 checklist and weekly follow-ups, and the amendment history."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.crisis.cases import CaseDetail, get_case
+from app.crisis.model import StepView, short
+from app.crisis.timeline import case_timeline, step_facts
+from app.session import Session
+from ui.archive.timeline import TimelineWidget
+from ui.crisis.dialogs import (
+    AmendDialog,
+    CloseDialog,
+    DocumentsDialog,
+    FollowUpDialog,
+    LevelDialog,
+    SkipDialog,
+    StepDialog,
+)
+from ui.crisis.forms import FormDialog
+
+OVERDUE = QColor("#c62828")
+DONE = QColor("#137333")
+MUTED = QColor("#888888")
+LEVEL_COLORS = {"general": "#b06000", "severe": "#d93025", "major": "#a50e0e"}
+STEP_COLUMNS = ("步骤", "状态", "截止", "完成时间", "经办人", "记录")
+
+
+def _text(table: QTableWidget, row: int, col: int) -> str:
+    item = table.item(row, col)
+    return item.text() if item is not None else ""
+
+
+def _is_red(table: QTableWidget, row: int) -> bool:
+    item = table.item(row, 0)
+    return item is not None and item.foreground().color() == OVERDUE
+
+
+class CaseView(QWidget):
+    changed = Signal()              # data changed through this view
+    open_student = Signal(int)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.writer = session.account.sees_confidential
+        self.case: CaseDetail | None = None
+        self.dialog: FormDialog | None = None
+
+        self.title = QLabel("请在左侧选择一个危机个案。")
+        self.title.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("background: #fff8e1; padding: 4px;")
+        self.note.hide()
+        self.archive_button = QPushButton("打开学生档案")
+        self.archive_button.clicked.connect(lambda: self.case and self.open_student.emit(self.case.row.student_id))
+
+        self.complete_button = QPushButton("完成所选步骤…")
+        self.skip_button = QPushButton("跳过所选步骤…")
+        self.documents_button = QPushButton("复学材料与会议…")
+        self.follow_button = QPushButton("每周跟踪…")
+        self.level_button = QPushButton("调整等级…")
+        self.close_button = QPushButton("结案…")
+        self.amend_button = QPushButton("修改记录…")
+        self.amend_button.clicked.connect(self.open_amend_dialog)
+        self.complete_button.clicked.connect(self.open_step_dialog)
+        self.skip_button.clicked.connect(self.open_skip_dialog)
+        self.documents_button.clicked.connect(self.open_documents_dialog)
+        self.follow_button.clicked.connect(self.open_follow_up_dialog)
+        self.level_button.clicked.connect(self.open_level_dialog)
+        self.close_button.clicked.connect(self.open_close_dialog)
+        actions = QHBoxLayout()
+        self.action_buttons = (self.complete_button, self.skip_button, self.documents_button, self.follow_button,
+                               self.level_button, self.close_button, self.amend_button)
+        for b in self.action_buttons:
+            b.setVisible(self.writer)
+            actions.addWidget(b)
+        actions.addStretch(1)
+        actions.addWidget(self.archive_button)
+
+        self.steps = QTableWidget(0, len(STEP_COLUMNS))
+        self.steps.setHorizontalHeaderLabels(STEP_COLUMNS)
+        self.steps.verticalHeader().hide()
+        self.steps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.steps.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.steps.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.steps.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.steps.itemSelectionChanged.connect(self._update_buttons)
+        self.steps.itemDoubleClicked.connect(lambda _item: self.open_step_dialog())
+
+        self.tabs = QTabWidget()
+        self.timeline = TimelineWidget()
+        self.materials = QTableWidget(0, 3)
+        self.materials.setHorizontalHeaderLabels(("项目", "日期", "情况"))
+        self.materials.verticalHeader().hide()
+        self.materials.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.materials.horizontalHeader().setStretchLastSection(True)
+        self.history = QTableWidget(0, 5)
+        self.history.setHorizontalHeaderLabels(("时间", "修改人", "内容", "原值 → 新值", "原因"))
+        self.history.verticalHeader().hide()
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.tabs.addTab(self.timeline, "个案时间线")
+        self.tabs.addTab(self.materials, "复学材料与跟踪")
+        self.tabs.addTab(self.history, "修改与等级记录")
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.title)
+        lay.addWidget(self.facts)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.note)
+        lay.addLayout(actions)
+        lay.addWidget(self.steps, 3)
+        lay.addWidget(self.tabs, 2)
+        self._update_buttons()
+
+    # -- showing ------------------------------------------------------------------------------------------------
+    def show_case(self, case_id: int) -> None:
+        self.case = get_case(self.session, case_id)
+        c = self.case
+        r = c.row
+        color = LEVEL_COLORS.get(r.level, "#000")
+        self.title.setText(f"{r.student_name} <span style='color:{color}'>{r.level_label}心理危机</span>"
+                           f" · {r.status_label}")
+        self.facts.setText(f"编号 {r.id} · {r.class_name} · 学籍号 {r.registry_no} · 来源：{r.source_label} · "
+                           f"负责人：{r.owner} · 发现时间：{short(r.opened_at)}"
+                           + (f" · 结案：{short(r.closed_at)}" if r.closed_at else ""))
+        self.summary.setText(f"概况：{r.summary}")
+        notes = [f"保密记录：{c.note}"] if c.note else []
+        if c.closing_note:
+            notes.append(f"结案说明：{c.closing_note}")
+        self.note.setText("\n".join(notes))
+        self.note.setVisible(bool(notes))
+        self._fill_steps(c.steps)
+        self._fill_materials(c)
+        self._fill_history(c)
+        self.timeline.set_events(case_timeline(self.session, case_id, audit=False))  # get_case audited
+        self._update_buttons()
+
+    def _fill_steps(self, steps: list[StepView]) -> None:
+        self.steps.setRowCount(len(steps))
+        bold = QFont()
+        bold.setBold(True)
+        for row, s in enumerate(steps):
+            mark = {"done": "✓ ", "skipped": "— "}.get(s.status, "□ ")
+            status = s.status_label + ("（已逾期）" if s.overdue else "")
+            facts = step_facts(s.key, s.data) if s.status == "done" else ""
+            record = "；".join(p for p in (facts, s.summary,
+                                          f"跳过理由：{s.skip_reason}" if s.skip_reason else "",
+                                          f"保密：{s.note}" if s.note else "") if p)
+            due = short(s.due_at) if s.due_at else ("—" if not s.required or s.finished else "待上一步完成")
+            values = (mark + s.name, status, due, short(s.done_at), s.done_by, record)
+            for col, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, s.id)
+                if s.overdue:
+                    item.setForeground(QBrush(OVERDUE))
+                    item.setFont(bold)
+                elif s.status == "done":
+                    item.setForeground(QBrush(DONE))
+                elif s.status == "skipped" or not s.required:
+                    item.setForeground(QBrush(MUTED))
+                self.steps.setItem(row, col, item)
+
+    def _fill_materials(self, c: CaseDetail) -> None:
+        rows: list[tuple[str, str, str]] = []
+        for d in c.documents:
+            rows.append((d.name, d.received_on or "", "已收到" if d.received_on else "未收到"))
+        for m in c.meetings:
+            rows.append(("复学评估会议", short(m.held_at), m.participants + (f"；{m.note}" if m.note else "")))
+        for f in c.follow_ups:
+            state = f"{f.summary}（{f.done_by}）" if f.done_on else ("应在 " + f.due_on + " 前" if f.due_on else "")
+            rows.append((f"复学后跟踪第 {f.week} 周", f.done_on or "", state + (f"；保密：{f.note}" if f.note else "")))
+        self.materials.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for col, text in enumerate(values):
+                self.materials.setItem(r, col, QTableWidgetItem(text))
+
+    def _fill_history(self, c: CaseDetail) -> None:
+        from app.crisis.rules import level_label
+
+        rows = [(short(x.at), x.by, "危机等级", f"{level_label(x.from_level)} → {level_label(x.to_level)}", x.reason)
+                for x in c.level_changes]
+        rows += [(short(h.at), h.by, f"{h.entity}.{h.field}", f"{h.old_value} → {h.new_value}", h.reason)
+                 for h in c.history]
+        self.history.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for col, text in enumerate(values):
+                self.history.setItem(r, col, QTableWidgetItem(text))
+
+    # -- state ----------------------------------------------------------------------------------------------
+    def selected_step(self) -> StepView | None:
+        if self.case is None or not self.steps.selectedItems():
+            return None
+        sid = self.steps.selectedItems()[0].data(Qt.ItemDataRole.UserRole)
+        return next((s for s in self.case.steps if s.id == sid), None)
+
+    def select_step(self, key: str) -> None:
+        assert self.case is not None
+        row = [s.key for s in self.case.steps].index(key)
+        self.steps.selectRow(row)
+
+    def step_rows(self) -> list[tuple[str, ...]]:
+        """The checklist as shown (for tests)."""
+        return [tuple(_text(self.steps, r, c) for c in range(self.steps.columnCount()))
+                for r in range(self.steps.rowCount())]
+
+    def overdue_rows(self) -> list[int]:
+        return [r for r in range(self.steps.rowCount()) if _is_red(self.steps, r)]
+
+    def _update_buttons(self) -> None:
+        case_open = self.case is not None and self.case.row.status == "open"
+        step = self.selected_step()
+        can_step = case_open and step is not None and step.status == "open" and step.key not in ("closing",)
+        self.complete_button.setEnabled(can_step and step is not None and step.key != "follow_up")
+        self.skip_button.setEnabled(can_step and step is not None and step.key != "discovery")
+        has = {s.key for s in self.case.steps} if self.case else set()
+        self.documents_button.setEnabled(case_open and "return_assessment" in has)
+        self.follow_button.setEnabled(case_open and "follow_up" in has)
+        self.level_button.setEnabled(case_open)
+        self.close_button.setEnabled(case_open)
+        self.amend_button.setEnabled(case_open)
+        self.archive_button.setEnabled(self.case is not None)
+
+    # -- dialogs (non-blocking: tests fill them through their widgets) ---------------------------------------
+    def _open(self, dlg: FormDialog) -> FormDialog:
+        dlg.accepted.connect(self._after_change)
+        self.dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _after_change(self) -> None:
+        if self.case is not None:
+            self.show_case(self.case.row.id)
+        self.changed.emit()
+
+    def open_step_dialog(self) -> StepDialog | None:
+        step = self.selected_step()
+        if self.case is None or step is None or not self.complete_button.isEnabled():
+            return None
+        dlg = StepDialog(self.session, self.case, step, self)
+        self._open(dlg)
+        return dlg
+
+    def open_skip_dialog(self) -> SkipDialog | None:
+        step = self.selected_step()
+        if step is None or not self.skip_button.isEnabled():
+            return None
+        dlg = SkipDialog(self.session, step, self)
+        self._open(dlg)
+        return dlg
+
+    def open_documents_dialog(self) -> DocumentsDialog | None:
+        if self.case is None or not self.documents_button.isEnabled():
+            return None
+        dlg = DocumentsDialog(self.session, self.case, self)
+        self._open(dlg)
+        return dlg
+
+    def open_follow_up_dialog(self) -> FollowUpDialog | None:
+        if self.case is None or not self.follow_button.isEnabled():
+            return None
+        dlg = FollowUpDialog(self.session, self.case, self)
+        self._open(dlg)
+        return dlg
+
+    def open_level_dialog(self) -> LevelDialog | None:
+        if self.case is None or not self.level_button.isEnabled():
+            return None
+        dlg = LevelDialog(self.session, self.case, self)
+        self._open(dlg)
+        return dlg
+
+    def open_close_dialog(self) -> CloseDialog | None:
+        if self.case is None or not self.close_button.isEnabled():
+            return None
+        dlg = CloseDialog(self.session, self.case, self)
+        self._open(dlg)
+        return dlg
+
+    def open_amend_dialog(self) -> AmendDialog | None:
+        if self.case is None or not self.amend_button.isEnabled():
+            return None
+        dlg = AmendDialog(self.session, self.case, self)
+        self._open(dlg)
+        return dlg

@@ -1,0 +1,243 @@
+"""危机干预 page: the case list (进行中 / 有逾期 / 全部; overdue in red) beside the case view."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.crisis.cases import CaseRow, list_cases
+from app.crisis.model import short
+from ui.context import AppContext
+from ui.crisis.case_view import OVERDUE, CaseView, _is_red
+from ui.crisis.dialogs import OpenCaseDialog
+from ui.crisis.directory import DirectoryDialog
+from ui.crisis.forms import FormDialog
+from ui.crisis.incident import IncidentDialog
+from ui.crisis.rules_editor import RulesDialog
+
+FILTERS = (("open", "进行中"), ("overdue", "有逾期步骤"), ("all", "全部个案"))
+COLUMNS = ("编号", "学生", "班级", "等级", "状态", "下一步", "截止", "逾期")
+
+
+class CrisisPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.session = ctx.session
+        account = self.session.account
+        self.dialog: QDialog | None = None
+
+        self.filter = QComboBox()
+        for key, label in FILTERS:
+            self.filter.addItem(label, key)
+        self.filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.new_button = QPushButton("新建个案…")
+        self.incident_button = QPushButton("意外事件…")
+        self.directory_button = QPushButton("转介机构名录…")
+        self.export_button = QPushButton("导出台账…")
+        self.export_button.clicked.connect(self.export)
+        self.rules_button = QPushButton("流程设置…")
+        self.rules_button.clicked.connect(self.open_rules_dialog)
+        self.rules_button.setVisible(account.manages)
+        self.new_button.clicked.connect(self.open_new_case_dialog)
+        self.incident_button.clicked.connect(self.open_incident_dialog)
+        self.directory_button.clicked.connect(self.open_directory)
+        self.new_button.setVisible(account.sees_confidential)
+        self.incident_button.setVisible(account.sees_confidential)
+        self.count = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("显示："))
+        bar.addWidget(self.filter)
+        bar.addWidget(self.count)
+        bar.addStretch(1)
+        for b in (self.new_button, self.incident_button, self.directory_button, self.export_button, self.rules_button):
+            bar.addWidget(b)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.itemSelectionChanged.connect(self._selected)
+
+        self.view = CaseView(self.session)
+        self.view.changed.connect(self._changed)
+        self.view.open_student.connect(ctx.open_student)
+
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addLayout(bar)
+        ll.addWidget(self.table)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.view)
+        split.setStretchFactor(1, 2)
+        lay = QVBoxLayout(self)
+        lay.addWidget(split)
+
+        self.rows: list[CaseRow] = []
+        _register_search_opener(self)
+        self._held: QDialog | None = None
+        ctx.data_changed.connect(self._data_changed)
+        ctx.locking.connect(self._locking)
+        ctx.unlocked.connect(self._unlocked)
+        self.refresh()
+
+    # -- the list ---------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        if self.session.locked:
+            return
+        mode = self.filter.currentData()
+        keep = self.view.case.row.id if self.view.case else None
+        self.rows = list_cases(self.session, open_only=mode == "open", overdue_only=mode == "overdue")
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self.rows))
+        for r, c in enumerate(self.rows):
+            values = (str(c.id), c.student_name, c.class_name, c.level_label, c.status_label, c.next_step,
+                      short(c.next_due), f"{c.overdue_steps} 步" if c.overdue_steps else "")
+            for col, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, c.id)
+                if c.overdue_steps:
+                    item.setForeground(QBrush(OVERDUE))
+                self.table.setItem(r, col, item)
+        self.table.blockSignals(False)
+        self.count.setText(f"共 {len(self.rows)} 个")
+        if keep is not None and keep in [c.id for c in self.rows]:
+            self.select_case(keep)
+
+    def case_ids(self) -> list[int]:
+        return [c.id for c in self.rows]
+
+    def red_rows(self) -> list[int]:
+        return [r for r in range(self.table.rowCount()) if _is_red(self.table, r)]
+
+    def select_case(self, case_id: int) -> None:
+        row = self.case_ids().index(case_id)
+        self.table.selectRow(row)
+        self.view.show_case(case_id)
+
+    def set_filter(self, key: str) -> None:
+        self.filter.setCurrentIndex(self.filter.findData(key))
+
+    def _selected(self) -> None:
+        items = self.table.selectedItems()
+        if items:
+            case_id = int(items[0].data(Qt.ItemDataRole.UserRole))
+            if self.view.case is None or self.view.case.row.id != case_id:
+                self.view.show_case(case_id)
+
+    def _locking(self) -> None:
+        """The window rejects every dialog on lock; remember the open one (its widgets keep what was typed,
+        in memory only) and show it again after unlocking."""
+        for dlg in (self.dialog, self.view.dialog):
+            if dlg is not None and dlg.isVisible():
+                self._held = dlg
+
+    def _unlocked(self) -> None:
+        self.refresh()
+        held, self._held = self._held, None
+        if held is not None and not held.isVisible():
+            held.open()
+
+    def _changed(self) -> None:
+        self.refresh()
+        self.ctx.data_changed.emit("crisis")
+
+    def _data_changed(self, what: str) -> None:
+        if what != "crisis":
+            self.refresh()
+
+    # -- dialogs ----------------------------------------------------------------------------------------------
+    def open_new_case_dialog(self, student_id: int | None = None) -> OpenCaseDialog:
+        dlg = OpenCaseDialog(self.ctx, self, student_id if isinstance(student_id, int) else None)
+
+        def done() -> None:
+            self.set_filter("open")
+            self._changed()
+            if dlg.case_id is not None:
+                self.select_case(dlg.case_id)
+
+        dlg.accepted.connect(done)
+        self._show(dlg)
+        return dlg
+
+    def open_incident_dialog(self) -> IncidentDialog:
+        dlg = IncidentDialog(self.ctx, self)
+        dlg.accepted.connect(self._changed)
+        self._show(dlg)
+        return dlg
+
+    def open_directory(self) -> DirectoryDialog:
+        dlg = DirectoryDialog(self.session, self)
+        self.dialog = dlg
+        dlg.open()
+        return dlg
+
+    def export(self) -> bool:
+        """The ledger as .xlsx, ordinary tier (a counselor is asked whether to include confidential notes)."""
+        from pathlib import Path
+
+        from app.crisis.export import export_xlsx
+        from app.errors import XinqiaoError
+        from ui import dialogs
+
+        path = dialogs.save_file(self, "导出危机干预与转介台账", "危机干预与转介台账.xlsx", "Excel 文件 (*.xlsx)")
+        if not path:
+            return False
+        conf = self.session.account.sees_confidential and dialogs.ask(
+            self, "导出台账", "是否包含保密记录？包含保密记录的文件必须妥善保管。", yes="包含", no="不包含")
+        try:
+            n = export_xlsx(self.session, Path(path), with_confidential=conf)
+        except XinqiaoError as e:
+            dialogs.error(self, "导出台账", e.message)
+            return False
+        dialogs.inform(self, "导出台账", f"已导出 {n} 个危机个案。")
+        return True
+
+    def open_rules_dialog(self) -> RulesDialog:
+        dlg = RulesDialog(self.session, self)
+        dlg.accepted.connect(self._changed)
+        self._show(dlg)
+        return dlg
+
+    def open_case_anywhere(self, case_id: int) -> None:
+        """Show a case whatever the filter (from a search hit or the 工作台)."""
+        if case_id not in self.case_ids():
+            self.set_filter("all")
+        if case_id in self.case_ids():
+            self.select_case(case_id)
+
+    def _show(self, dlg: FormDialog) -> None:
+        self.dialog = dlg
+        dlg.open()
+
+
+def _register_search_opener(page: CrisisPage) -> None:
+    """A search hit of a crisis case opens it on this page."""
+    try:
+        from ui.casework.search_box import register_opener
+    except ImportError:
+        return
+
+    def open_hit(hit) -> None:  # type: ignore[no-untyped-def]
+        page.ctx.show_page.emit("crisis")
+        page.open_case_anywhere(int(hit.ref_id))
+
+    register_opener("crisis", open_hit)
