@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import importlib
 import json
 import os
-import pkgutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import app
 from app.config import default_data_dir
 from app.errors import InputRejected, UsageError, XinqiaoError
 
@@ -100,16 +97,9 @@ def _add_common_options(sub: argparse._SubParsersAction) -> None:
 
 
 def _load_command_modules() -> list[Any]:
-    modules = []
-    for info in sorted(pkgutil.iter_modules(app.__path__), key=lambda m: m.name):
-        if not info.ispkg:
-            continue
-        try:
-            modules.append(importlib.import_module(f"app.{info.name}.commands"))
-        except ModuleNotFoundError as e:
-            if e.name != f"app.{info.name}.commands":
-                raise
-    return modules
+    from app.plugins import capability_modules
+
+    return capability_modules("commands")
 
 
 def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:

@@ -7,14 +7,12 @@ invented from a seeded random generator; no real person's data. Capabilities add
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import pkgutil
 import random
 from dataclasses import dataclass
 
-import app
 from app import clock
 from app.archive.pinyin import pinyin_keys
+from app.plugins import capability_modules
 from app.school.calendar import ensure_year
 from app.school.classes import ensure_class
 from app.school.classnames import ClassRef
@@ -138,14 +136,6 @@ def populate_school(session: Session, n_students: int = 600, seed: int = 7,
     students = generate_students(n_students, seed=seed, grades=grades, class_size=40)
     ids = insert_students(session, students)
     add_tags_and_plans(session, rng, ids)
-    for info in sorted(pkgutil.iter_modules(app.__path__), key=lambda m: m.name):
-        if not info.ispkg:
-            continue
-        try:
-            mod = importlib.import_module(f"app.{info.name}.demo")
-        except ModuleNotFoundError as e:
-            if e.name != f"app.{info.name}.demo":
-                raise
-            continue
+    for mod in capability_modules("demo"):
         mod.populate(session, rng, ids)
     return ids

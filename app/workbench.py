@@ -6,12 +6,10 @@ A capability registers ``fn(session, today) -> list[WorkItem]`` in its ``app/<ca
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import app
+from app.plugins import capability_modules
 from app.session import Session
 
 
@@ -29,7 +27,6 @@ class WorkItem:
 
 Provider = Callable[[Session, dt.date], list[WorkItem]]
 _providers: dict[str, Provider] = {}
-_loaded = False
 
 
 def register(name: str, provider: Provider) -> None:
@@ -37,17 +34,7 @@ def register(name: str, provider: Provider) -> None:
 
 
 def load_providers() -> None:
-    global _loaded
-    if _loaded:
-        return
-    for mod in pkgutil.iter_modules(app.__path__):
-        if mod.ispkg:
-            try:
-                importlib.import_module(f"app.{mod.name}.workbench")
-            except ModuleNotFoundError as e:
-                if e.name != f"app.{mod.name}.workbench":
-                    raise
-    _loaded = True
+    capability_modules("workbench")
 
 
 def work_items(session: Session, today: dt.date) -> list[WorkItem]:

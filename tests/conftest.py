@@ -74,3 +74,29 @@ def head_teacher(school):
     s = open_session(school.paths.root, "teacher1", TEACHER_PASSWORD)
     yield s
     s.close()
+
+
+def _corrupt_table_page(path: Path, key: bytes, table: str = "students") -> None:
+    """Damage one page of ``table`` in a closed vault file (a bit flip fails the page's HMAC).
+
+    The page is found from the schema rather than guessed from the file's middle, so the schema pages stay
+    readable whatever tables later capabilities add: the damage is found by quick_check, not at key check.
+    """
+    from app.store.db import open_database
+
+    db = open_database(path, key)
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        root = int(db.scalar("SELECT rootpage FROM sqlite_master WHERE name = :t", {"t": table}))
+    finally:
+        db.close()
+    data = bytearray(path.read_bytes())
+    at = (root - 1) * 4096 + 1234
+    data[at:at + 64] = bytes((b + 1) % 256 for b in data[at:at + 64])
+    path.write_bytes(data)
+
+
+@pytest.fixture
+def corrupt_vault():
+    """``corrupt_vault(path, key)`` damages a data page of a closed vault file."""
+    return _corrupt_table_page

@@ -7,13 +7,11 @@ returned only to an account that ``sees_confidential``. Capabilities register in
 """
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import app
 from app.archive.students import get_student
+from app.plugins import capability_modules
 from app.session import Session
 
 ORDINARY = "ordinary"
@@ -38,7 +36,6 @@ class TimelineEvent:
 
 Provider = Callable[[Session, int], list[TimelineEvent]]
 _providers: dict[str, Provider] = {}
-_loaded = False
 
 
 def register(name: str, provider: Provider) -> None:
@@ -46,17 +43,7 @@ def register(name: str, provider: Provider) -> None:
 
 
 def load_providers() -> None:
-    global _loaded
-    if _loaded:
-        return
-    for mod in pkgutil.iter_modules(app.__path__):
-        if mod.ispkg:
-            try:
-                importlib.import_module(f"app.{mod.name}.timeline")
-            except ModuleNotFoundError as e:
-                if e.name != f"app.{mod.name}.timeline":
-                    raise
-    _loaded = True
+    capability_modules("timeline")
 
 
 def timeline(session: Session, student_id: int) -> list[TimelineEvent]:

@@ -21,6 +21,7 @@ from app.school.classnames import normalize_text
 from app.session import Session
 from app.tabular import RowError, cell_text, parse_date, read_table
 from app.tabular.reader import Table, nonblank_rows
+from app.tabular.reader import write_error_report as tabular_report
 
 PROFILE_KIND = "sessions"
 FIELD_LABELS = {"registry_no": "学籍号", "name": "姓名", "date": "日期", "time": "时间", "kind": "类型",
@@ -227,18 +228,7 @@ def apply_sessions(session: Session, preview: SessionsPreview, *, skip_invalid: 
 
 
 def write_error_report(folder: Path, preview: SessionsPreview) -> Path:
-    from openpyxl import Workbook
-
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"记录导入错误-{Path(preview.file).stem}-{clock.now().strftime('%Y%m%d-%H%M%S')}.xlsx"
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "错误行"
-    ws.append(["文件", "工作表行号", "字段", "原因", "原值"])
-    for e in preview.errors:
-        ws.append([preview.file, e.row, e.field, e.reason, e.value])
-    wb.save(path)
-    return path
+    return tabular_report(folder, preview.file, preview.errors, "记录导入错误")
 
 
 def import_sessions(session: Session, path: Path, *, dry_run: bool = False, skip_invalid: bool = False,

@@ -17,6 +17,7 @@ from app.school.classnames import MAX_CLASS_NUMBER, ClassRef, class_display_name
 from app.session import Session
 from app.tabular import RowError, cell_text, parse_bool, parse_date, read_table
 from app.tabular.reader import Table, nonblank_rows
+from app.tabular.reader import write_error_report as tabular_report
 
 FIELD_LABELS = {
     "name": "姓名", "gender": "性别", "birth_date": "出生日期", "registry_no": "学籍号", "id_number": "身份证件号",
@@ -350,18 +351,7 @@ def _write_guardian(session: Session, student_id: int, r: RosterRow) -> None:
 
 def write_error_report(folder: Path, preview: RosterPreview) -> Path:
     """An .xlsx listing each invalid row: sheet row, field, reason, value."""
-    from openpyxl import Workbook
-
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"导入错误-{Path(preview.file).stem}-{clock.now().strftime('%Y%m%d-%H%M%S')}.xlsx"
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "错误行"
-    ws.append(["文件", "工作表行号", "字段", "原因", "原值"])
-    for e in preview.errors:
-        ws.append([preview.file, e.row, e.field, e.reason, e.value])
-    wb.save(path)
-    return path
+    return tabular_report(folder, preview.file, preview.errors, "导入错误")
 
 
 def import_roster(session: Session, path: Path, *, dry_run: bool = False, skip_invalid: bool = False,

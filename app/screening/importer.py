@@ -25,6 +25,7 @@ from app.session import Session
 from app.tabular import RowError, TableError, cell_text, parse_date, read_table
 from app.tabular.profiles import load_profile, save_profile
 from app.tabular.reader import Table, nonblank_rows, normalize_header
+from app.tabular.reader import write_error_report as tabular_report
 
 PROFILE_KIND = "screening"
 FIELD_LABELS = {"registry_no": "学籍号", "name": "姓名", "class": "班级", "grade": "年级", "taken_on": "测评时间",
@@ -424,15 +425,4 @@ def apply_screening(session: Session, preview: ScreeningPreview, campaign: str, 
 
 
 def write_error_report(folder: Path, preview: ScreeningPreview) -> Path:
-    from openpyxl import Workbook
-
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"测评导入错误-{Path(preview.file).stem}-{clock.now().strftime('%Y%m%d-%H%M%S')}.xlsx"
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "错误行"
-    ws.append(["文件", "工作表行号", "字段", "原因", "原值"])
-    for e in preview.errors:
-        ws.append([preview.file, e.row, e.field, e.reason, e.value])
-    wb.save(path)
-    return path
+    return tabular_report(folder, preview.file, preview.errors, "测评导入错误")

@@ -42,27 +42,11 @@ def register(source: str, info: Source) -> None:
     _sources[source] = info
 
 
-_loaded = False
-
-
 def load_sources() -> None:
     """Import every ``app.<capability>.searchable`` module (each calls ``register``)."""
-    global _loaded
-    if _loaded:
-        return
-    import importlib
-    import pkgutil
+    from app.plugins import capability_modules
 
-    import app
-
-    for mod in pkgutil.iter_modules(app.__path__):
-        if mod.ispkg:
-            try:
-                importlib.import_module(f"app.{mod.name}.searchable")
-            except ModuleNotFoundError as e:
-                if e.name != f"app.{mod.name}.searchable":
-                    raise
-    _loaded = True
+    capability_modules("searchable")
 
 
 def sources() -> dict[str, Source]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import audit, clock
-from app.errors import IntegrityFailure, XinqiaoError
+from app.errors import IntegrityFailure, WrongPassword, XinqiaoError
 from app.store.db import Database, open_database
 from app.store.fileio import atomic_write_text, fsync_dir
 from app.store.keyslots import KeySlots
@@ -141,7 +141,11 @@ def inspect_backup(path: Path, key: bytes) -> BackupInfo:
     path = Path(path)
     if not path.exists():
         raise XinqiaoError(f"找不到备份文件 {path}。")
-    db = open_database(path, key)
+    try:
+        db = open_database(path, key)
+    except WrongPassword:
+        # The key was proven by a key slot, so a backup it cannot read is damaged (or another vault's).
+        raise IntegrityFailure(f"备份文件 {path.name} 已损坏或不属于本数据库，不能用于恢复。") from None
     try:
         if db.integrity_check():
             raise IntegrityFailure(f"备份文件 {path.name} 已损坏，不能用于恢复。")

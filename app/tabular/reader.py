@@ -201,3 +201,21 @@ def nonblank_rows(table: Table) -> Iterator[tuple[int, list[Any]]]:
     for sheet_row, cells in table.rows:
         if any(c is not None and normalize_text(str(c)) != "" for c in cells):
             yield sheet_row, cells
+
+
+def write_error_report(folder: Path, file_name: str, errors: Sequence[RowError], prefix: str = "导入错误") -> Path:
+    """An .xlsx listing each invalid row (file, sheet row, field, reason, value), saved under ``folder``."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{prefix}-{Path(file_name).stem}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "错误行"
+    ws.append(["文件", "工作表行号", "字段", "原因", "原值"])
+    for e in errors:
+        ws.append([file_name, e.row, e.field, e.reason, e.value])
+    wb.save(path)
+    return path

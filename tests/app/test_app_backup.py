@@ -131,20 +131,12 @@ def test_restore_refuses_a_damaged_backup(school):
     assert sha(school.paths.db) == before
 
 
-def _corrupt_middle_page(path: Path) -> None:
-    data = bytearray(path.read_bytes())
-    pages = len(data) // 4096
-    assert pages > 8
-    at = (pages // 2) * 4096 + 1234
-    data[at:at + 64] = bytes((b + 1) % 256 for b in data[at:at + 64])
-    path.write_bytes(data)
-
-
-def test_damaged_vault_at_start_is_set_aside_never_deleted(school, data_dir):
+def test_damaged_vault_at_start_is_set_aside_never_deleted(school, data_dir, corrupt_vault):
     school.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     good = _backup(school)
+    key = school.key
     school.close()
-    _corrupt_middle_page(data_dir / "vault.db")
+    corrupt_vault(data_dir / "vault.db", key)
     damaged = sha(data_dir / "vault.db")
     with pytest.raises(IntegrityFailure) as exc:
         open_session(data_dir, "counselor", PASSWORD)
@@ -179,11 +171,11 @@ def test_damaged_first_page_is_an_integrity_failure_not_a_wrong_password(school,
     assert len(kept) == 1 and sha(kept[0]) == damaged
 
 
-def test_backup_refuses_a_damaged_vault(school, data_dir, tmp_path):
+def test_backup_refuses_a_damaged_vault(school, data_dir, tmp_path, corrupt_vault):
     school.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     key = school.key
     school.close()
-    _corrupt_middle_page(data_dir / "vault.db")
+    corrupt_vault(data_dir / "vault.db", key)
     db = open_database(data_dir / "vault.db", key)
     try:
         with pytest.raises(IntegrityFailure):

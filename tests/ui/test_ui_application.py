@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 from app.errors import InputRejected
 from app.store import autobackup
@@ -18,15 +17,6 @@ from ui.setup_wizard import SetupWizard
 from ui.unlock import UnlockWidget
 
 
-def _corrupt_middle_page(path: Path) -> None:
-    data = bytearray(path.read_bytes())
-    pages = len(data) // 4096
-    assert pages > 8
-    at = (pages // 2) * 4096 + 1234
-    data[at:at + 64] = bytes((b + 1) % 256 for b in data[at:at + 64])
-    path.write_bytes(data)
-
-
 def test_no_vault_opens_the_wizard(qtbot, data_dir):
     shell = Shell(data_dir, watch_os_lock=False)
     first = shell.start()
@@ -34,13 +24,14 @@ def test_no_vault_opens_the_wizard(qtbot, data_dir):
     assert isinstance(first, SetupWizard)
 
 
-def test_a_damaged_vault_is_set_aside_and_the_newest_backup_offered(qtbot, school):
+def test_a_damaged_vault_is_set_aside_and_the_newest_backup_offered(qtbot, school, corrupt_vault):
     n = len(school.db.query("SELECT id FROM students"))  # noqa: S608 - test-side check
     autobackup.backup_now(school)
     school.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data_dir = school.paths.root
+    key = school.key
     school.close()
-    _corrupt_middle_page(data_dir / "vault.db")
+    corrupt_vault(data_dir / "vault.db", key)
 
     shell = Shell(data_dir, "counselor", watch_os_lock=False)
     unlock = shell.start()

@@ -81,7 +81,7 @@ def test_workbench_groups_urgent_first_overdue_red_and_opens_students(qtbot, sch
              WorkItem("follow_up", "到期回访", "王五 约定回访", "2099-01-01", student_id=5),
              WorkItem("note", "其他", "填写月报")]
     monkeypatch.setattr(workbench, "_providers", {"test": lambda _s, _d: list(items)})
-    monkeypatch.setattr(workbench, "_loaded", True)
+    monkeypatch.setattr(workbench, "load_providers", lambda: None)
     ctx = AppContext(school)
     w = WorkbenchPage(ctx)
     qtbot.addWidget(w)
