@@ -26,6 +26,9 @@ GROUP_THEMES = [("情绪管理", "认识情绪、情绪温度计、情绪漂流�
                 ("考前减压", "放松训练、积极自我对话"), ("生涯探索", "兴趣岛、职业访谈分享")]
 PARENT_NOTES = ["向家长反馈学生在校表现，家长表示会多陪伴。", "家长反映孩子在家玩手机较多，商定共同约定。",
                 "沟通近期情绪变化，家长同意配合观察。"]
+FOLLOW_NOTES = ["回访：睡眠有所改善，继续练习放松训练。", "回访：情绪较上次平稳，愿意与同学交流。",
+                "回访：已与班主任沟通，班级相处情况好转。", "回访：按约定使用手机，作业能按时完成。",
+                "回访：状态稳定，约定有需要随时来辅导室。"]
 VISIT_NOTES = ["家访了解家庭环境，祖父母照顾为主，父母在外务工。", "家访与家长交流学习习惯，家庭氛围和睦。",
                "家访了解到家庭经济困难，已告知学校资助政策。"]
 
@@ -61,6 +64,13 @@ def populate(session: Session, rng: random.Random, student_ids: list[int]) -> No
                                      concern_categories=list(cats), summary=summary, confidential=secret,
                                      risk=rng.choice(("none", "low", "low", "medium")), next_step=nxt,
                                      follow_up_date=follow))
+            # Most follow-ups that have come were kept: a second session a few days after the agreed date.
+            follow_day = dt.date.fromisoformat(follow)
+            if follow_day < today - dt.timedelta(days=3) and rng.random() < 0.9:
+                back = min(today, follow_day + dt.timedelta(days=rng.randint(0, 3)))
+                items.append(RecordInput("individual", [sid], _when(rng, back, back), rng.choice((20, 30)),
+                                         "心理辅导室", concern_categories=list(cats),
+                                         summary=rng.choice(FOLLOW_NOTES), risk=rng.choice(("none", "low"))))
         if sid in focus:
             if rng.random() < 0.6:
                 items.append(RecordInput("parent_phone", [sid], _when(rng, start, today), 15,

@@ -140,6 +140,29 @@ def _row_input(r: Row, student_ids: list[int]) -> RecordInput:
                        r["confidential"], r["risk"], r["next_step"], r["follow_up_date"])
 
 
+# -- follow-ups met by a later record ------------------------------------------------------------------
+# follow_up_done: 0 open, 1 ticked done by hand, 2 met by a later live record about one of the same students
+# (see app/casework/workbench.py). 2 is kept up to date on every write that can change it, so the 工作台 reads
+# only the few open follow-ups through the partial index instead of testing every follow-up ever agreed.
+MET_BY_LATER = 2
+_LATER = ("EXISTS (SELECT 1 FROM case_attendance a1 JOIN case_attendance a2 ON a2.student_id = a1.student_id"
+          " JOIN case_records r2 ON r2.id = a2.record_id WHERE a1.record_id = case_records.id"
+          " AND r2.id <> case_records.id AND r2.deleted_at IS NULL AND r2.occurred_at > case_records.occurred_at)")
+
+
+def refresh_follow_ups(db: Database, student_ids: Sequence[int]) -> None:
+    """Recompute 'met by a later record' for the follow-ups of these students (joins the caller's transaction)."""
+    ids = list(dict.fromkeys(student_ids))
+    with db.transaction():
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk:chunk + 500]
+            marks = ",".join("?" * len(part))
+            db.execute(
+                f"UPDATE case_records SET follow_up_done = CASE WHEN {_LATER} THEN {MET_BY_LATER} ELSE 0 END"
+                f" WHERE follow_up_date IS NOT NULL AND follow_up_done <> 1 AND deleted_at IS NULL"
+                f" AND id IN (SELECT record_id FROM case_attendance WHERE student_id IN ({marks}))", part)
+
+
 # -- writing ------------------------------------------------------------------------------------------
 def insert_record(session: Session, data: RecordInput, *, import_id: int | None = None,
                   entered_at: str | None = None) -> int:
@@ -162,6 +185,7 @@ def insert_record(session: Session, data: RecordInput, *, import_id: int | None 
         db.executemany("INSERT INTO case_attendance (record_id, student_id) VALUES (?, ?)",
                        [(rid, sid) for sid in data.student_ids])
         search_put(db, search_document(rid, data))
+        refresh_follow_ups(db, data.student_ids)
     return rid
 
 
@@ -227,6 +251,7 @@ def update_record(session: Session, record_id: int, data: RecordInput, reason: s
         db.executemany("INSERT INTO case_attendance (record_id, student_id) VALUES (?, ?)",
                        [(record_id, sid) for sid in clean.student_ids])
         search_put(db, search_document(record_id, clean))
+        refresh_follow_ups(db, [s.id for s in before] + list(clean.student_ids))
         session.audit("edit", f"case_records:{record_id}", {"version": r["version"] + 1, "reason": reason.strip()})
     return int(r["version"]) + 1
 
@@ -242,6 +267,7 @@ def delete_record(session: Session, record_id: int, reason: str) -> None:
         db.execute("UPDATE case_records SET deleted_at = :t, deleted_by = :who, delete_reason = :why WHERE id = :id",
                    {"t": clock.now_iso(), "who": session.account.label, "why": reason.strip(), "id": record_id})
         search_remove(db, SOURCE, record_id)
+        refresh_follow_ups(db, [s.id for s in attendance(db, [record_id]).get(record_id, [])])
         session.audit("edit", f"case_records:{record_id}", {"delete": reason.strip()})
 
 
@@ -253,6 +279,8 @@ def set_follow_up_done(session: Session, record_id: int, done: bool = True) -> N
         raise PermissionDenied("班主任只能处理本班学生的记录。")
     with db.transaction():
         db.execute("UPDATE case_records SET follow_up_done = :d WHERE id = :id", {"d": int(done), "id": record_id})
+        if not done:   # ticked off by mistake: it may still have been met by a later record
+            refresh_follow_ups(db, [s.id for s in students])
         session.audit("edit", f"case_records:{record_id}", {"follow_up_done": done, "kind": r["kind"]})
 
 
@@ -380,4 +408,5 @@ def bulk_insert(session: Session, items: Sequence[RecordInput], *, entered_at: s
         db.executemany("INSERT INTO case_attendance (record_id, student_id) VALUES (?, ?)",
                        [(i, sid) for i, d in zip(ids, items, strict=True) for sid in d.student_ids])
         put_many(db, [search_document(i, d) for i, d in zip(ids, items, strict=True)])
+        refresh_follow_ups(db, [sid for d in items for sid in d.student_ids])
     return ids

@@ -97,6 +97,9 @@ def search(session: Session, text: str, limit: int = 50) -> list[SearchHit]:
                 tier, snippet = "confidential", conf
         hits.append(SearchHit(r["source"], r["ref_id"], r["kind"], r["kind_label"], r["at"][:10], r["title"],
                               snippet, tier, students.get(r["id"], [])))
+    shown = [f"{h.source}:{h.ref_id}" for h in hits if h.tier == "confidential"]
+    if shown:   # a snippet of confidential text was read: the audit log says which records (not the query)
+        session.audit("view_confidential", "search", {"records": shown})
     return hits
 
 

@@ -105,3 +105,21 @@ def test_cli_path(school, head_teacher, records, monkeypatch, capsys):
     assert main(["sessions", "--json"]) == 0
     out = capsys.readouterr().out
     assert "失眠" in out and SECRET not in out and "外班" not in out and '"confidential"' not in out
+
+
+def test_confidential_search_snippets_are_audited(school, head_teacher, records):
+    from app.search import search
+
+    def audited(session) -> list[str]:
+        return [r[0] for r in session.db.query("SELECT detail FROM audit_log WHERE action = 'view_confidential'"
+                                               " AND target = 'search'")]
+
+    search(head_teacher, "失眠")
+    assert audited(school) == []                 # a head teacher reads no confidential text
+    hits = search(school, "约定回访")            # the summary of r1 matches: an ordinary snippet
+    assert [h.tier for h in hits if h.ref_id == records["r1"]] == ["ordinary"]
+    assert all(f"casework:{records['r1']}" not in d for d in audited(school))
+    hits = search(school, "家庭冲突")
+    assert hits[0].tier == "confidential"
+    detail = audited(school)[-1]
+    assert f"casework:{records['r1']}" in detail and "家庭冲突" not in detail   # which records, not the query

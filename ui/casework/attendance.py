@@ -1,11 +1,12 @@
 """Group attendance: choose a class, tick students (Space or click); choices are kept across classes."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -29,7 +30,13 @@ class AttendancePicker(QWidget):
             if scope is None or c.id == scope:
                 self.class_combo.addItem(c.name, c.id)
         self.list = QListWidget()
-        self.list.setMinimumHeight(160)
+        self.list.setMinimumHeight(170)
+        # students side by side in columns: a class of 45 is seen at once without a long scroll
+        self.list.setFlow(QListView.Flow.LeftToRight)
+        self.list.setWrapping(True)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        fm = self.list.fontMetrics()
+        self.list.setGridSize(QSize(fm.horizontalAdvance("欧阳思琪（0000）") + 34, fm.height() + 8))
         self.all_btn = QPushButton("全选本班")
         self.none_btn = QPushButton("清空")
         self.count = QLabel()
@@ -56,7 +63,8 @@ class AttendancePicker(QWidget):
         self.list.clear()
         if cid is not None:
             for s in self.ctx.index.search(self.ctx.session.account, StudentFilter(class_id=cid)):
-                item = QListWidgetItem(f"{s.name}　{s.registry_no}")
+                item = QListWidgetItem(f"{s.name}（{s.registry_no[-4:]}）")   # short: the columns stay readable
+                item.setToolTip(f"{s.name}　学籍号 {s.registry_no}")
                 item.setData(Qt.ItemDataRole.UserRole, (s.id, s.name))
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Checked if s.id in self.chosen else Qt.CheckState.Unchecked)

@@ -11,11 +11,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QStackedWidget,
@@ -134,8 +136,14 @@ class RecordForm(QWidget):
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.cancel_btn)
         buttons.addWidget(self.save_btn)
+        fields = QWidget()
+        fields.setLayout(form)
+        self.scroll = QScrollArea()          # at 1024×768 a group form is taller than the window: scroll, never overlap
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(fields)
         lay = QVBoxLayout(self)
-        lay.addLayout(form)
+        lay.addWidget(self.scroll, 1)
         lay.addLayout(buttons)
         if not sees:
             self.confidential.hide()

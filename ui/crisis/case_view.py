@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -22,6 +21,7 @@ from app.crisis.model import StepView, short
 from app.crisis.timeline import case_timeline, step_facts
 from app.session import Session
 from ui.archive.timeline import TimelineWidget
+from ui.casework.flow import flow_bar
 from ui.crisis.dialogs import (
     AmendDialog,
     CloseDialog,
@@ -89,14 +89,11 @@ class CaseView(QWidget):
         self.follow_button.clicked.connect(self.open_follow_up_dialog)
         self.level_button.clicked.connect(self.open_level_dialog)
         self.close_button.clicked.connect(self.open_close_dialog)
-        actions = QHBoxLayout()
         self.action_buttons = (self.complete_button, self.skip_button, self.documents_button, self.follow_button,
                                self.level_button, self.close_button, self.amend_button)
         for b in self.action_buttons:
             b.setVisible(self.writer)
-            actions.addWidget(b)
-        actions.addStretch(1)
-        actions.addWidget(self.archive_button)
+        actions = flow_bar(list(self.action_buttons), [self.archive_button])   # wraps instead of clipping
 
         self.steps = QTableWidget(0, len(STEP_COLUMNS))
         self.steps.setHorizontalHeaderLabels(STEP_COLUMNS)
@@ -131,7 +128,7 @@ class CaseView(QWidget):
         lay.addWidget(self.facts)
         lay.addWidget(self.summary)
         lay.addWidget(self.note)
-        lay.addLayout(actions)
+        lay.addWidget(actions)
         lay.addWidget(self.steps, 3)
         lay.addWidget(self.tabs, 2)
         self._update_buttons()
@@ -175,6 +172,8 @@ class CaseView(QWidget):
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, s.id)
+                if col == len(values) - 1 and text:
+                    item.setToolTip(text)
                 if s.overdue:
                     item.setForeground(QBrush(OVERDUE))
                     item.setFont(bold)

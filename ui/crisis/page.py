@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.crisis.cases import CaseRow, list_cases
 from app.crisis.model import short
+from ui.casework.flow import flow_bar
 from ui.context import AppContext
 from ui.crisis.case_view import OVERDUE, CaseView, _is_red
 from ui.crisis.dialogs import OpenCaseDialog
@@ -29,7 +29,7 @@ from ui.crisis.incident import IncidentDialog
 from ui.crisis.rules_editor import RulesDialog
 
 FILTERS = (("open", "进行中"), ("overdue", "有逾期步骤"), ("all", "全部个案"))
-COLUMNS = ("编号", "学生", "班级", "等级", "状态", "下一步", "截止", "逾期")
+COLUMNS = ("学生", "班级", "等级", "状态", "下一步", "截止", "逾期")   # the case number is in the tooltip
 
 
 class CrisisPage(QWidget):
@@ -58,13 +58,9 @@ class CrisisPage(QWidget):
         self.new_button.setVisible(account.sees_confidential)
         self.incident_button.setVisible(account.sees_confidential)
         self.count = QLabel()
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("显示："))
-        bar.addWidget(self.filter)
-        bar.addWidget(self.count)
-        bar.addStretch(1)
-        for b in (self.new_button, self.incident_button, self.directory_button, self.export_button, self.rules_button):
-            bar.addWidget(b)
+        bar = flow_bar([QLabel("显示："), self.filter, self.count],
+                       [self.new_button, self.incident_button, self.directory_button, self.export_button,
+                        self.rules_button])
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -72,24 +68,26 @@ class CrisisPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMNS.index("下一步"), QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selected)
 
         self.view = CaseView(self.session)
         self.view.changed.connect(self._changed)
         self.view.open_student.connect(ctx.open_student)
 
-        left = QWidget()
-        ll = QVBoxLayout(left)
-        ll.setContentsMargins(0, 0, 0, 0)
-        ll.addLayout(bar)
-        ll.addWidget(self.table)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.table)
         split.addWidget(self.view)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 9)
+        split.setStretchFactor(1, 11)
+        split.setSizes([450, 550])
+        self.split = split
         lay = QVBoxLayout(self)
-        lay.addWidget(split)
+        lay.addWidget(bar)
+        lay.addWidget(split, 1)
 
         self.rows: list[CaseRow] = []
         _register_search_opener(self)
@@ -109,15 +107,19 @@ class CrisisPage(QWidget):
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.rows))
         for r, c in enumerate(self.rows):
-            values = (str(c.id), c.student_name, c.class_name, c.level_label, c.status_label, c.next_step,
-                      short(c.next_due), f"{c.overdue_steps} 步" if c.overdue_steps else "")
+            values = (c.student_name, c.class_name, c.level_label, c.status_label, c.next_step,
+                      _due_label(c.next_due), f"{c.overdue_steps} 步" if c.overdue_steps else "")
+            tip = f"编号 {c.id} · {c.student_name} · {c.class_name} · {c.level_label} · {c.status_label}" + (
+                f" · 下一步：{c.next_step}（截止 {short(c.next_due)}）" if c.next_step else "")
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, c.id)
+                item.setToolTip(tip)
                 if c.overdue_steps:
                     item.setForeground(QBrush(OVERDUE))
                 self.table.setItem(r, col, item)
         self.table.blockSignals(False)
+        self.table.setColumnHidden(COLUMNS.index("状态"), mode != "all")   # open/overdue lists: all 进行中
         self.count.setText(f"共 {len(self.rows)} 个")
         if keep is not None and keep in [c.id for c in self.rows]:
             self.select_case(keep)
@@ -227,6 +229,14 @@ class CrisisPage(QWidget):
     def _show(self, dlg: FormDialog) -> None:
         self.dialog = dlg
         dlg.open()
+
+
+def _due_label(when: str | None) -> str:
+    """'2026-11-27T08:28' -> '11-27 08:28' in the current year (the list stays narrow), else the full date."""
+    from app import clock
+
+    text = short(when)
+    return text[5:] if text.startswith(f"{clock.today().year}-") else text
 
 
 def _register_search_opener(page: CrisisPage) -> None:

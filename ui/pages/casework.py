@@ -6,7 +6,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -24,6 +23,7 @@ from app.errors import XinqiaoError
 from app.search import SearchHit
 from ui import dialogs
 from ui.casework.coverage_view import CoverageView
+from ui.casework.flow import flow_bar
 from ui.casework.import_dialog import SessionsImportDialog
 from ui.casework.record_form import RecordForm
 from ui.casework.search_box import SearchBox
@@ -32,7 +32,8 @@ from ui.context import AppContext
 PAGE_ID = "casework"
 TITLE = "个案与谈话"
 ORDER = 40
-COLUMNS = ["日期", "类型", "学生", "摘要", "回访", ""]
+COLUMNS = ["日期", "类型", "学生", "摘要", "回访", "保密"]
+LIST_LIMIT = 500
 
 
 class CaseworkPage(QWidget):
@@ -60,15 +61,12 @@ class CaseworkPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        bar = QHBoxLayout()
-        for w in (self.kind_filter, self.new_btn, self.group_btn, self.edit_btn, self.delete_btn, self.versions_btn):
-            bar.addWidget(w)
-        bar.addStretch(1)
-        bar.addWidget(self.import_btn)
+        _size_columns(self.table)
+        bar = flow_bar([self.kind_filter, self.new_btn, self.group_btn, self.edit_btn, self.delete_btn,
+                        self.versions_btn], [self.import_btn])
         list_tab = QWidget()
         ll = QVBoxLayout(list_tab)
-        ll.addLayout(bar)
+        ll.addWidget(bar)
         ll.addWidget(self.table, 1)
         self.count_label = QLabel()
         ll.addWidget(self.count_label)
@@ -106,7 +104,7 @@ class CaseworkPage(QWidget):
     def refresh(self) -> None:
         if self.ctx.session.locked:
             return
-        records = list_records(self.ctx.session, RecordFilter(kind=self.kind_filter.currentData()))
+        records = list_records(self.ctx.session, RecordFilter(kind=self.kind_filter.currentData(), limit=LIST_LIMIT))
         self.record_ids = [r.id for r in records]
         self.table.setRowCount(len(records))
         for i, r in enumerate(records):
@@ -116,8 +114,11 @@ class CaseworkPage(QWidget):
             for j, v in enumerate(cells):
                 item = QTableWidgetItem(v)
                 item.setData(Qt.ItemDataRole.UserRole, r.id)
+                if j == 3 and r.summary:
+                    item.setToolTip(r.summary)
                 self.table.setItem(i, j, item)
-        self.count_label.setText(f"共 {len(records)} 条（最新 500 条）" if len(records) >= 500 else f"共 {len(records)} 条")
+        self.count_label.setText(f"显示最新 {LIST_LIMIT} 条；更早的记录请用“检索”或按类型筛选" if len(records) >= LIST_LIMIT
+                                 else f"共 {len(records)} 条")
 
     def _data_changed(self, what: str) -> None:
         if what in ("casework", "students"):
@@ -187,6 +188,21 @@ class CaseworkPage(QWidget):
     def open_import(self) -> None:
         self.import_dialog = SessionsImportDialog(self.ctx, parent=self)
         self.import_dialog.show()
+
+
+def _size_columns(table: QTableWidget) -> None:
+    """Widths from the font, not from the rows (no pass over 500 rows): the date and the short columns fit their
+    text, the summary takes the rest."""
+    fm = table.fontMetrics()
+    pad = 24
+    header = table.horizontalHeader()
+    widths = {0: fm.horizontalAdvance("2026-11-22 14:30") + pad, 1: fm.horizontalAdvance("家长面谈") + pad,
+              2: fm.horizontalAdvance("王诗涵等12人") + pad, 4: fm.horizontalAdvance("2026-11-22") + pad,
+              5: fm.horizontalAdvance("保密") + pad}
+    for col, width in widths.items():
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+        table.setColumnWidth(col, width)
+    header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
 
 def create(ctx: AppContext) -> QWidget:
