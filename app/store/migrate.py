@@ -1,7 +1,8 @@
 """Numbered .sql migrations, one transaction each, tracked in PRAGMA user_version.
 
-Files are ``app/store/migrations/NNN_name.sql``. Numbers are reserved by capability:
-001–019 foundation, 020–039 screening, 040–059 casework, 060–079 crisis, 080+ later capabilities.
+Files are ``app/store/migrations/NNN_name.sql``. Numbers only grow: a vault at version N runs the files numbered
+above N, so a new migration, of whatever capability, takes the number after the highest one in the folder.
+(001 foundation, 020 screening, 040–041 casework and search, 060 crisis were laid down together.)
 """
 from __future__ import annotations
 
