@@ -13,6 +13,7 @@ from app.screening.scales import get_scale
 from app.session import Session
 from app.store.db import Database
 
+TARGET_CHUNK = 2000
 CONSENT_LABELS = {"given": "已同意", "refused": "拒绝", "pending": "待回执"}
 
 
@@ -208,6 +209,7 @@ class TargetStudent:
     consent: str
     absent: bool
     done: bool
+    keys: str = ""   # name, full pinyin, initials, registry number (lower case), joined by \x00: for search
 
 
 def targets(session: Session, campaign_id: int, class_id: int | None = None) -> list[TargetStudent]:
@@ -215,16 +217,28 @@ def targets(session: Session, campaign_id: int, class_id: int | None = None) -> 
     if scope is not None:
         class_id = scope
     sql = ("SELECT s.id, s.registry_no, s.name, s.class_id, c.name, c.grade, t.consent, t.absent,"
-           " EXISTS (SELECT 1 FROM screening_results r WHERE r.campaign_id = t.campaign_id AND r.student_id = s.id)"
+           " EXISTS (SELECT 1 FROM screening_results r WHERE r.campaign_id = t.campaign_id AND r.student_id = s.id),"
+           " s.pinyin_full, s.pinyin_initials, c.number"
            " FROM screening_targets t JOIN students s ON s.id = t.student_id LEFT JOIN classes c ON c.id = s.class_id"
-           " WHERE t.campaign_id = :c")
-    params: dict[str, object] = {"c": campaign_id}
+           " WHERE t.campaign_id = :c AND s.id > :after")
+    params: dict[str, object] = {"c": campaign_id, "after": 0}
     if class_id is not None:
         sql += " AND s.class_id = :cls"
         params["cls"] = class_id
-    sql += " ORDER BY c.grade, c.number, s.pinyin_full"
-    return [TargetStudent(r[0], r[1], r[2], r[3], r[4] or "", r[5], r[6], bool(r[7]), bool(r[8]))
-            for r in session.db.query(sql, params)]
+    sql += f" ORDER BY s.id LIMIT {TARGET_CHUNK}"
+    # In chunks: one query of a whole school holds the interpreter for ~100 ms while the driver builds its rows,
+    # which would stall the window that loads this on a worker thread.
+    rows: list[tuple] = []  # type: ignore[type-arg]
+    while True:
+        chunk = session.db.query(sql, params)
+        rows.extend(tuple(r) for r in chunk)
+        if len(chunk) < TARGET_CHUNK:
+            break
+        params["after"] = chunk[-1][0]
+    rows.sort(key=lambda r: (r[5] is None, r[5] or 0, r[11] or 0, r[9] or ""))
+    return [TargetStudent(r[0], r[1], r[2], r[3], r[4] or "", r[5], r[6], bool(r[7]), bool(r[8]),
+                          "\x00".join((r[2], (r[9] or "").lower(), (r[10] or "").lower(), r[1].lower())))
+            for r in rows]
 
 
 def refused(session: Session, campaign_id: int) -> list[TargetStudent]:

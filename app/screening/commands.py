@@ -103,6 +103,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             elif written:
                 lv = "，".join(f"{k}级 {v} 人" for k, v in sorted(written.levels.items())) or "无预警"
                 out(f"已写入 {written.written} 份结果（{lv}）。")
+                if written.error_report:
+                    out(f"无效行未写入，错误报告：{written.error_report}")
                 if written.skipped_name_matches:
                     out(f"{written.skipped_name_matches} 行按姓名对应的结果未写入；确认无误后加 --confirm-name-matches 重新导入。")
         return EXIT_REJECTED if rejected else EXIT_OK
@@ -142,9 +144,13 @@ def cmd_ledger(args: argparse.Namespace) -> int:
             session.audit("export", "screening_ledger:stdout", {"format": "json", "rows": len(rows)})
             print_json([r.as_json() for r in rows])
         else:
+            session.audit("export", "screening_ledger:stdout", {"format": "text", "rows": len(rows)})
+            if rows:
+                out("学籍号\t姓名\t班级\t得分\t状态\t等级\t复核截止")
             for r in rows:
-                out(f"{r.registry_no}\t{r.name}\t{r.class_name}\t{r.scores}\t{r.status_label}"
-                    f"\t{'一二三'[r.level - 1] + '级' if r.level else '—'}\t{r.due_date}")
+                out(f"{r.registry_no}\t{r.name}\t{r.class_name}\t{r.scores or '—'}\t{r.status_label}"
+                    f"\t{'一二三'[r.level - 1] + '级' if r.level else '—'}"
+                    f"\t{r.due_date if r.status == 'pending_review' else '—'}")
             out(f"共 {len(rows)} 条")
         return EXIT_OK
     finally:

@@ -24,7 +24,7 @@ from app.screening.scoring import Answer, ScoreResult, check_answers, score, sco
 from app.session import Session
 from app.tabular import RowError, TableError, cell_text, parse_date, read_table
 from app.tabular.profiles import load_profile, save_profile
-from app.tabular.reader import Table, nonblank_rows, normalize_header
+from app.tabular.reader import HEADER_SCAN_ROWS, Table, nonblank_rows, normalize_header
 from app.tabular.reader import write_error_report as tabular_report
 
 PROFILE_KIND = "screening"
@@ -40,7 +40,29 @@ SYNONYMS: dict[str, list[str]] = {
 }
 ITEM_RE = re.compile(r"^(?:第([0-9]{1,2}|[一二三四五六七八九十]{1,3})题|题目?([0-9]{1,2})|q([0-9]{1,2})|item([0-9]{1,2})"
                      r"|([1-9][0-9]?))(?:[.、．_\-)）].*)?$")
+NAMED_ITEM_RE = re.compile(r"^(?:第([0-9]{1,2}|[一二三四五六七八九十]{1,3})题|题目?([0-9]{1,2})|q([0-9]{1,2})"
+                           r"|item([0-9]{1,2}))(?:[.、．_\-)）].*)?$")
 LETTERS = "ABCDEFGH"
+
+
+class _HeaderRowItems:
+    """The item-column pattern read_table counts when it looks for the header row. Bare numbers (1, 2, 3 …) count
+    only as a run 1, 2, 3 …: a data row of answers (1, 1, 2, 3 …) must not outscore a header row whose item
+    columns the synonyms do not know (which the user then maps in the window)."""
+
+    BARE = re.compile(r"^[1-9][0-9]?$")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.last = 0
+
+    def match(self, text: str) -> bool:
+        if self.BARE.match(text):
+            n = int(text)
+            ok = n == self.last + 1 or (n == 1 and self.last != 1)
+            self.last = n
+            return ok
+        return self.pattern.match(text) is not None
 
 
 def item_number(header: str) -> int | None:
@@ -83,6 +105,7 @@ class ScreeningPreview:
     warnings: list[RowError] = field(default_factory=list)
     duplicates: list[int] = field(default_factory=list)
     file_hash: str = ""
+    headers: list[str] = field(default_factory=list)   # every non-blank header cell (for the mapping editor)
 
     @property
     def name_matches(self) -> list[ParsedRow]:
@@ -193,15 +216,7 @@ def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: 
         raise PermissionDenied("只有心理教师或管理员可以导入测评结果。")
     scale = get_scale(scale_id, session.db)
     path = Path(path)
-    prof_fields, prof_items = _profile(session, profile)
-    fields = {**prof_fields, **(mapping or {})}
-    items_map = {**prof_items, **(item_mapping or {})}
-    extra = ITEM_RE
-    if items_map:
-        alts = "|".join(re.escape(normalize_header(h)) for h in items_map.values())
-        extra = re.compile(f"^(?:{alts})$|{ITEM_RE.pattern}")
-    table = read_table(path, SYNONYMS, [], FIELD_LABELS, fields, sheet, extra_columns=extra)
-    item_cols = _item_columns(table, scale, items_map)
+    table, item_cols = _read(session, path, scale, profile, sheet, mapping, item_mapping)
     if "registry_no" not in table.columns and "name" not in table.columns:
         raise TableError(f"{path.name}（第 {table.header_row} 行表头）：缺少“学籍号”或“姓名”列，无法对应学生。")
     if not item_cols and "total" not in table.columns:
@@ -214,7 +229,8 @@ def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: 
     preview = ScreeningPreview(path.name, table.sheet, table.header_row, scale.id,
                                {f: table.header_of(f) for f in table.columns},
                                {n: table.headers[c] for n, c in item_cols.items()}, mode,
-                               file_hash=hashlib.sha256(path.read_bytes()).hexdigest())
+                               file_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
+                               headers=[h for h in table.headers if h])
     by_reg, by_name = _students(session)
     refused: set[int] = set()
     if campaign:
@@ -246,6 +262,63 @@ def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: 
         preview.rows.append(row)
     preview.errors.sort(key=lambda e: e.row)
     return preview
+
+
+def _read(session: Session, path: Path, scale: Scale, profile: str | None, sheet: str | None,
+          mapping: dict[str, str] | None, item_mapping: dict[int, str] | None) -> tuple[Table, dict[int, int]]:
+    prof_fields, prof_items = _profile(session, profile)
+    fields = {**prof_fields, **(mapping or {})}
+    items_map = {**prof_items, **(item_mapping or {})}
+    alts = "|".join(re.escape(normalize_header(h)) for h in items_map.values())
+    mapped = f"^(?:{alts})$|" if items_map else ""
+    # Find the header row by named item columns (第1题, Q1 …) first; bare numbers only when that finds none.
+    try:
+        table = read_table(path, SYNONYMS, [], FIELD_LABELS, fields, sheet,
+                           extra_columns=re.compile(mapped + NAMED_ITEM_RE.pattern))
+    except TableError:
+        try:
+            counter = _HeaderRowItems(re.compile(mapped + ITEM_RE.pattern))  # read_table only calls .match
+            table = read_table(path, SYNONYMS, [], FIELD_LABELS, fields, sheet,
+                               extra_columns=counter)  # type: ignore[arg-type]
+        except TableError as e:
+            if "找不到表头行" not in e.message:
+                raise
+            raise TableError(f"{path.name}：前 {HEADER_SCAN_ROWS} 行中找不到表头行。表头应有“学籍号”或“姓名”列，"
+                             "以及各题得分列（第1题 / Q1 / 题1 …）或“总分”列；列名不同时请指定列对应关系。") from None
+    return table, _item_columns(table, scale, items_map)
+
+
+def screening_headers(session: Session, path: Path, scale_id: str, *, profile: str | None = None,
+                      sheet: str | None = None, mapping: dict[str, str] | None = None,
+                      item_mapping: dict[int, str] | None = None
+                      ) -> tuple[list[str], dict[str, str], dict[int, str]] | None:
+    """The header cells of the likely header row, the fields and items matched so far: for the mapping editor
+    when the preview fails (e.g. no 学籍号 / 姓名 column recognised). None when no header row is found."""
+    try:
+        table, item_cols = _read(session, Path(path), get_scale(scale_id, session.db), profile, sheet, mapping,
+                                 item_mapping)
+    except TableError:
+        return _likely_headers(Path(path), sheet)
+    if not table.columns and not item_cols:  # the "header row" found is likely a row of answers
+        return _likely_headers(Path(path), sheet)
+    return ([h for h in table.headers if h], {f: table.header_of(f) for f in table.columns},
+            {n: table.headers[c] for n, c in item_cols.items()})
+
+
+def _likely_headers(path: Path, sheet: str | None) -> tuple[list[str], dict[str, str], dict[int, str]] | None:
+    """No header row recognised at all: the first row of the sheet with three or more text (non-number) cells."""
+    from app.tabular.reader import _raw_rows, cell_text_header
+
+    try:
+        _name, raw = _raw_rows(path, sheet)
+    except (TableError, OSError):
+        return None
+    for row in raw[:HEADER_SCAN_ROWS]:
+        cells = [cell_text_header(c) for c in row]
+        texts = [c for c in cells if c and not re.fullmatch(r"[0-9.+-]+", c)]
+        if len(texts) >= 3:
+            return [c for c in cells if c], {}, {}
+    return None
 
 
 def _label(table: Table, fieldname: str) -> str:

@@ -106,6 +106,9 @@ def ledger_rows(session: Session, flt: LedgerFilter | None = None, *, with_histo
         " ORDER BY l.status = 'released', coalesce(l.level, 9), c.grade, c.number, s.pinyin_full")
     scales = all_scales(session.db)
     iso = today.isoformat()
+    # Scores and the rule that fired (e.g. which item) are counselor-tier, as on the timeline: a head teacher
+    # sees the level, category, status and measure of their own class, not the answers behind them.
+    counselor = session.account.sees_confidential
     out: list[LedgerRow] = []
     raw = session.db.query(sql, params)
     names = {sid: sc.short_name for sid, sc in scales.items()}
@@ -125,6 +128,8 @@ def ledger_rows(session: Session, flt: LedgerFilter | None = None, *, with_histo
             review = "解除" if confirmed == 0 else f"确认{level_label(confirmed)}"
         else:
             review = "重新评分后解除" if status == "released" else ""
+        if not counselor:
+            scores, basis = [], ""
         out.append(LedgerRow(eid, sid, reg, name, cls or "", grade, camp, taken_on, "、".join(shorts), "；".join(scores),
                              prov, level, status, cat, basis, review, measure, resp, due,
                              status == "pending_review" and bool(due) and due < iso, rescreen, upd))
@@ -134,14 +139,16 @@ def ledger_rows(session: Session, flt: LedgerFilter | None = None, *, with_histo
         for h in session.db.query("SELECT entry_id, at, from_level, to_level, status, reason, account"
                                   f" FROM screening_level_changes WHERE entry_id IN ({ids}) ORDER BY at, id"):
             hist.setdefault(h[0], []).append({"at": h[1], "from_level": h[2], "to_level": h[3], "status": h[4],
-                                              "reason": h[5], "account": h[6]})
+                                              "reason": h[5] if counselor else "", "account": h[6]})
         for row in out:
             row.history = hist.get(row.entry_id, [])
     return out
 
 
 def level_history(session: Session, entry_id: int) -> list[dict[str, Any]]:
-    return [{"at": h[0], "from_level": h[1], "to_level": h[2], "status": h[3], "reason": h[4], "account": h[5]}
+    counselor = session.account.sees_confidential
+    return [{"at": h[0], "from_level": h[1], "to_level": h[2], "status": h[3], "reason": h[4] if counselor else "",
+             "account": h[5]}
             for h in session.db.query("SELECT at, from_level, to_level, status, reason, account"
                                       " FROM screening_level_changes WHERE entry_id = :e ORDER BY at, id",
                                       {"e": entry_id})]

@@ -38,12 +38,20 @@ class ScaleRate:
         return self.positive / self.results if self.results else 0.0
 
 
+@dataclass(frozen=True)
+class GradeScaleRate:
+    grade: int | None
+    grade_label: str
+    scale: ScaleRate
+
+
 @dataclass
 class CampaignStats:
     classes: list[ClassProgress]
     grades: list[GradeCoverage]
     levels_by_grade: dict[str, dict[int, int]] = field(default_factory=dict)   # grade label -> {level: n}
     scales: list[ScaleRate] = field(default_factory=list)
+    by_grade: list[GradeScaleRate] = field(default_factory=list)              # positive rate per grade and scale
 
 
 def campaign_stats(session: Session, campaign_id: int) -> CampaignStats:
@@ -70,4 +78,12 @@ def campaign_stats(session: Session, campaign_id: int) -> CampaignStats:
             " JOIN students s ON s.id = r.student_id WHERE r.campaign_id = :c" + extra +
             " GROUP BY r.scale_id ORDER BY r.scale_id", params):
         rates.append(ScaleRate(sid, scales[sid].short_name if sid in scales else sid, n, pos or 0, crit or 0))
-    return CampaignStats(classes, grades, levels, rates)
+    per_grade: list[GradeScaleRate] = []
+    for grade, sid, n, pos, crit in session.db.query(
+            "SELECT c.grade, r.scale_id, count(*), sum(r.positive OR r.critical), sum(r.critical)"
+            " FROM screening_results r JOIN students s ON s.id = r.student_id LEFT JOIN classes c ON c.id = s.class_id"
+            " WHERE r.campaign_id = :c" + extra + " GROUP BY c.grade, r.scale_id ORDER BY c.grade, r.scale_id", params):
+        per_grade.append(GradeScaleRate(grade, grade_name(grade) if grade else "未分班",
+                                       ScaleRate(sid, scales[sid].short_name if sid in scales else sid, n, pos or 0,
+                                                 crit or 0)))
+    return CampaignStats(classes, grades, levels, rates, per_grade)

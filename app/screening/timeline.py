@@ -35,7 +35,8 @@ def _events(session: Session, student_id: int) -> list[TimelineEvent]:
             title = f"预警等级：{level_label(r[3])}（{status}）"
         else:
             title = f"预警等级解除（原{level_label(r[2])}）"
-        events.append(TimelineEvent(r[1], "warning_level", "预警等级", title, r[5], ORDINARY,
+        # the reason names the rule that fired (e.g. an item): counselor-tier detail, the level itself is ordinary
+        events.append(TimelineEvent(r[1], "warning_level", "预警等级", title, r[5] if counselor else "", ORDINARY,
                                     f"screening_level_changes:{r[0]}"))
     if counselor:
         for r in db.query("SELECT id, held_on, confirmed_level, reason, next_step, interviewer"

@@ -51,6 +51,7 @@ def test_answer_entry_by_keyboard_alone(qtbot, page, school, camp):
     entry = page.entry
     page.tabs.setCurrentWidget(entry)
     entry.campaign_combo.setCurrentIndex(entry.campaign_combo.findData(camp.id))
+    assert entry.wait_loaded()
     first_class = entry.class_combo.itemData(1)
     entry.class_combo.setCurrentIndex(1)
     students = [t for t in entry.students if t.class_id == first_class]
@@ -83,6 +84,7 @@ def test_answer_entry_by_keyboard_alone(qtbot, page, school, camp):
 def test_campaign_progress_updates(qtbot, page, school, camp):
     tab = page.campaigns
     tab.combo.setCurrentIndex(tab.combo.findData(camp.id))
+    assert tab.wait_loaded()
     model = tab.progress_model
     before = {model.row(r).class_name: model.row(r).done for r in range(model.rowCount())}
     assert set(before.values()) == {0}
@@ -90,10 +92,12 @@ def test_campaign_progress_updates(qtbot, page, school, camp):
                              " WHERE c.grade = 8 ORDER BY s.id LIMIT 1")
     save_answers(school, camp.id, sid, "gad7", [3] * 7)
     page.ctx.data_changed.emit("screening")
+    assert tab.wait_loaded()
     after = {model.row(r).class_name: model.row(r).done for r in range(model.rowCount())}
     assert after[cls] == 1
     assert "GAD-7 阳性率" in tab.summary.text()
-    assert len(tab.charts.canvases) == 3
+    assert [not label.pixmap().isNull() for label in tab.charts.images] == [True, True, True]
+    assert tab.grade_model.rowCount() == len(tab.stats.grades) >= 2
 
 
 def test_follow_up_interview_confirms_a_level(qtbot, page, school, camp):
@@ -105,6 +109,7 @@ def test_follow_up_interview_confirms_a_level(qtbot, page, school, camp):
     save_answers(school, camp.id, sid, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 1])
     view = page.ledger
     view.refresh()
+    assert view.wait_loaded()
     view.select_student(sid)
     row = view.selected()
     assert row is not None and row.status == "pending_review" and row.level == 1
@@ -121,6 +126,7 @@ def test_follow_up_interview_confirms_a_level(qtbot, page, school, camp):
     # the ledger's own button path, with the offer of a support plan answered
     save_answers(school, camp.id, sid, "gad7", [3] * 7)
     view.refresh()
+    assert view.wait_loaded()
     view.select_student(sid)
     opened = []
     view.open_student.connect(opened.append)
@@ -136,6 +142,7 @@ def test_follow_up_interview_confirms_a_level(qtbot, page, school, camp):
 
     QTimer.singleShot(0, fill_and_save)
     view.interview()
+    assert view.wait_loaded()
     assert opened == [sid]
     assert "一生一策" in dialogs.shown[-1].text
 
@@ -150,6 +157,7 @@ def test_ledger_exported_and_read_back(qtbot, page, school, camp, tmp_path):
     view = page.ledger
     view.refresh()
     view.level.setCurrentIndex(view.level.findData(2))
+    assert view.wait_loaded()
     shown = list(view.model.rows)
     assert shown and all(r.level == 2 for r in shown)
     out = tmp_path / "台账.xlsx"
@@ -192,6 +200,7 @@ def test_head_teacher_page_has_no_entry_or_settings(qtbot, head_teacher):
 def test_entry_marks_absence_and_refusal(qtbot, page, school, camp):
     entry = page.entry
     entry.campaign_combo.setCurrentIndex(entry.campaign_combo.findData(camp.id))
+    assert entry.wait_loaded()
     entry.class_combo.setCurrentIndex(1)
     entry.open_first_match()
     first = entry.current
@@ -236,3 +245,98 @@ def test_import_dialog_preview_confirm_and_import(qtbot, page, school, camp, tmp
         dlg.run_import()
     assert "已导入 2 份结果" in dialogs.shown[-1].text
     assert school.db.scalar("SELECT count(*) FROM screening_results WHERE campaign_id = :c", {"c": camp.id}) == 2
+
+
+def test_import_dialog_mapping_editor_saves_a_platform_profile(qtbot, page, school, camp, tmp_path):
+    """Headers no synonym knows: map them in the window, preview again, save the mapping as the platform's
+    profile, and a later import (window or command line) with that profile reads the file."""
+    from openpyxl import Workbook
+
+    from app.screening.importer import preview_screening
+    from ui.screening.import_dialog import ImportResultsDialog
+
+    rows = school.db.query("SELECT s.registry_no, s.name FROM students s JOIN classes c ON c.id = s.class_id"
+                           " WHERE c.grade = 7 ORDER BY s.id LIMIT 3")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["某平台 PHQ 结果"])
+    ws.append(["考生编号", "答题者"] + [f"T{i}" for i in range(1, 10)] + ["分数合计"])
+    for reg, name in rows:
+        ws.append([reg, name] + [1] * 9 + [9])
+    f = tmp_path / "odd.xlsx"
+    wb.save(f)
+    dlg = ImportResultsDialog(school, "界面测评", page)
+    qtbot.addWidget(dlg)
+    assert dlg.scale.currentData() == "phq9"   # the campaign's scale (grade 7: PHQ-9)
+    assert len(dlg.item_combos) == 9
+    dlg.path.setText(str(f))
+    dlg.run_preview()
+    qtbot.waitUntil(lambda: dlg.preview_btn.isEnabled(), timeout=10_000)
+    assert dlg.preview is None and "找不到表头行" in dlg.summary.text() and "列对应关系" in dlg.summary.text()
+    assert dlg.mapping_box.isEnabled()
+    combo = dlg.field_combos["registry_no"]
+    assert combo.findData("考生编号") > 0   # the file's headers are offered
+    combo.setCurrentIndex(combo.findData("考生编号"))
+    dlg.field_combos["name"].setCurrentIndex(dlg.field_combos["name"].findData("答题者"))
+    dlg.field_combos["total"].setCurrentIndex(dlg.field_combos["total"].findData("分数合计"))
+    for n, c in dlg.item_combos.items():
+        c.setCurrentIndex(c.findData(f"T{n}"))
+    dlg.repreview()
+    qtbot.waitUntil(lambda: dlg.preview is not None, timeout=10_000)
+    assert dlg.preview.counts()["valid"] == 3 and dlg.preview.mode == "items"
+    assert not dlg.save_mapping_profile()          # a name is needed
+    dlg.profile_name.setText("某平台")
+    assert dlg.save_mapping_profile()
+    assert dlg.profile.currentData() == "某平台"
+    # a new dialog: picking the profile is enough
+    dlg2 = ImportResultsDialog(school, "界面测评", page)
+    qtbot.addWidget(dlg2)
+    dlg2.path.setText(str(f))
+    dlg2.profile.setCurrentIndex(dlg2.profile.findData("某平台"))
+    qtbot.waitUntil(lambda: dlg2.preview is not None, timeout=10_000)
+    assert dlg2.preview.counts()["valid"] == 3
+    assert dlg2.item_combos[9].currentData() == "T9"
+    # and the command line's --profile reads the same saved mapping
+    assert preview_screening(school, f, "phq9", profile="某平台").counts()["valid"] == 3
+
+
+def test_head_teacher_window_ledger_and_export_are_their_class(qtbot, school, camp, head_teacher, tmp_path):
+    from app.school.classes import find_class
+    from ui import dialogs
+    from ui.screening.ledger_view import LedgerView
+
+    mine = find_class(school.db, "7.1")
+    for grade in (7, 8):
+        for sid in [r[0] for r in school.db.query("SELECT s.id FROM students s JOIN classes c ON c.id = s.class_id"
+                                                  " WHERE c.grade = :g ORDER BY s.id LIMIT 3", {"g": grade})]:
+            save_answers(school, camp.id, sid, "phq9" if grade == 7 else "gad7", [3] * (9 if grade == 7 else 7))
+    view = LedgerView(head_teacher)
+    qtbot.addWidget(view)
+    view.status.setCurrentIndex(view.status.findData(None))
+    assert view.wait_loaded()
+    assert view.model.rows and {r.class_name for r in view.model.rows} == {mine.name}
+    assert view.grade.count() == 2 and view.klass.count() == 2     # 全部 + their own only
+    assert all(r.scores == "" and r.basis == "" for r in view.model.rows)
+    out = tmp_path / "班级台账.xlsx"
+    dialogs.preanswer(str(out), None)
+    view.export("xlsx")
+    regs = {r[0] for r in list(load_workbook(out).active.iter_rows(values_only=True))[1:]}
+    assert regs == {r.registry_no for r in view.model.rows}
+    assert head_teacher.db.scalar("SELECT count(*) FROM audit_log WHERE action = 'export' AND account = 'teacher1'") == 1
+
+
+def test_views_load_off_the_ui_thread(qtbot, page, school, camp):
+    """A refresh returns at once and the rows arrive later (the 20,000-student timings are in bench_screening)."""
+    view = page.ledger
+    view.wait_loaded()
+    view.refresh()
+    assert view.loading and view.count.text() == "正在载入……"
+    assert view.wait_loaded() and not view.loading
+    tab = page.campaigns
+    tab.show_campaign()
+    assert tab.loading
+    assert tab.wait_loaded() and tab.stats is not None
+    entry = page.entry
+    entry.reload()
+    assert entry.loading
+    assert entry.wait_loaded() and entry.students

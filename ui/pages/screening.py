@@ -1,6 +1,7 @@
 """测评: campaigns and progress, answer entry, the intervention ledger and the screening settings."""
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from ui.context import AppContext
@@ -56,10 +57,12 @@ class ScreeningPage(QWidget):
         self._dirty = False
         if self.ctx.session.locked:
             return
-        self.campaigns.reload()
-        self.ledger.refresh()
+        # Quick look-ups on the UI thread first, then the loads on workers (a worker's query holds the database).
+        self.ledger.loading = True
+        QTimer.singleShot(0, self.ledger.refresh)
         if self.entry is not None and self.tabs.currentWidget() is not self.entry:
-            self.entry.reload()
+            self.entry.reload(deferred=True)
+        self.campaigns.reload()
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
         if self._dirty:

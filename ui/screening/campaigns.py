@@ -1,9 +1,11 @@
-"""测评活动 tab: choose or create a campaign, its progress per class, statistics and charts, result import."""
+"""测评活动 tab: choose or create a campaign, its progress per class, statistics and charts, result import.
+
+Statistics and charts are computed and drawn off the UI thread; only the newest request's answer is shown."""
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,15 +35,16 @@ from app.screening.campaigns import (
     refused,
     school_grades,
 )
-from app.screening.grading import LEVEL_LABELS
 from app.screening.scales import all_scales
-from app.screening.stats import CampaignStats, campaign_stats
+from app.screening.stats import CampaignStats, GradeCoverage, campaign_stats
 from app.session import Session
 from ui import dialogs
-from ui.screening.charts import CampaignCharts
+from ui.screening.charts import CampaignCharts, render_charts
 from ui.screening.models import RowsModel
+from ui.tasks import run_task, wait_idle
 
 PROGRESS_HEADERS = ["班级", "应测", "已完成", "未完成", "缺考", "拒绝", "待回执", "完成率"]
+GRADE_HEADERS = ["年级", "应测", "完成", "完成率", "一级", "二级", "三级"]
 GROUPS = [("低年级（1–3）", range(1, 4)), ("小学高年级（4–6）", range(4, 7)), ("初中（7–9）", range(7, 10)),
           ("高中（10–12）", range(10, 13))]
 
@@ -128,14 +131,27 @@ class CampaignsTab(QWidget):
         self.progress_view.setModel(self.progress_model)
         self.progress_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.progress_view.verticalHeader().hide()
+        self.progress_view.horizontalHeader().setMinimumSectionSize(44)
+        self.grade_model = RowsModel(GRADE_HEADERS, self._grade_cell, self._grade_colour)
+        self.grade_view = QTableView()
+        self.grade_view.setModel(self.grade_model)
+        self.grade_view.verticalHeader().hide()
+        self.grade_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.charts = CampaignCharts()
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(QLabel("按年级汇总"))
+        rv.addWidget(self.grade_view, 1)
+        rv.addWidget(self.summary)
+        self.charts = CampaignCharts()
         upper = QSplitter()
         upper.addWidget(self.progress_view)
-        upper.addWidget(self.summary)
-        upper.setSizes([600, 600])
+        upper.addWidget(right)
+        upper.setSizes([560, 440])
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(upper)
         split.addWidget(self.charts)
@@ -145,6 +161,8 @@ class CampaignsTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.info)
         layout.addWidget(split, 1)
+        self.loading = False
+        self._generation = 0
         self.stats: CampaignStats | None = None
         self.combo.currentIndexChanged.connect(self.show_campaign)
         self.new_btn.clicked.connect(self.new_campaign)
@@ -152,12 +170,25 @@ class CampaignsTab(QWidget):
         can_manage = session.account.sees_confidential or session.account.manages
         self.new_btn.setEnabled(can_manage)
         self.import_btn.setEnabled(can_manage)
-        self.reload()
+        self.loading = True
+        QTimer.singleShot(0, self.reload)  # after the page is built (see LedgerView)
 
     @staticmethod
     def _progress_cell(p, col: int):  # type: ignore[no-untyped-def]
         return [p.class_name, p.targets, p.done, p.missing, p.absent, p.refused, p.pending_consent,
                 f"{p.rate:.0%}"][col]
+
+    def _grade_cell(self, g: GradeCoverage, col: int) -> object:
+        lv = self.stats.levels_by_grade.get(g.label, {}) if self.stats else {}
+        return [g.label, g.targets - g.refused, g.done, f"{g.rate:.0%}", lv.get(1, 0), lv.get(2, 0), lv.get(3, 0)][col]
+
+    def _grade_colour(self, g: GradeCoverage, col: int) -> str | None:
+        from app.screening.grading import LEVEL_COLOURS
+
+        lv = self.stats.levels_by_grade.get(g.label, {}) if self.stats else {}
+        if col in (4, 5, 6) and lv.get(col - 3):
+            return "#b26a00" if col == 6 else LEVEL_COLOURS[col - 3]  # yellow text is unreadable on white
+        return None
 
     def campaign_id(self) -> int | None:
         return self.combo.currentData()
@@ -175,31 +206,66 @@ class CampaignsTab(QWidget):
 
     def show_campaign(self) -> None:
         cid = self.campaign_id()
+        self._generation += 1
         if cid is None:
+            self.loading = False
             self.info.setText("还没有测评活动。点击“新建测评…”，或直接导入平台导出的结果文件。")
+            self.stats = None
             self.progress_model.set_rows([])
+            self.grade_model.set_rows([])
             self.summary.setText("")
+            self.charts.clear()
             return
         camp = next(c for c in list_campaigns(self.session.db) if c.id == cid)
         scales = all_scales(self.session.db)
-        per = "；".join(f"{grade_name(g)} {scales[s].short_name if s in scales else s}" for g, s in camp.scales.items())
+        by_scale: dict[str, list[int]] = {}
+        for g, sid in sorted(camp.scales.items()):
+            by_scale.setdefault(sid, []).append(g)
+        per = "；".join(f"{'、'.join(grade_name(g).removesuffix('年级') for g in gs)}年级 "
+                       f"{scales[sid].short_name if sid in scales else sid}" for sid, gs in by_scale.items())
         self.info.setText(f"{camp.semester_name}　测评窗口 {camp.window_start} 至 {camp.window_end}　"
                           f"{'需要知情同意回执　' if camp.consent_required else ''}量表：{per}")
-        self.stats = campaign_stats(self.session, cid)
-        self.progress_model.set_rows(self.stats.classes)
+        generation, session = self._generation, self.session
+        width, height = self.charts.chart_size()
+
+        def work(_p: object) -> tuple[CampaignStats, list, list[bytes]]:  # type: ignore[type-arg]
+            stats = campaign_stats(session, cid)
+            return stats, refused(session, cid), render_charts(stats, width, height)
+
+        self.loading = True
+        self.task = run_task(self, work, lambda res: self._shown(generation, *res),
+                             lambda e: self._failed(generation, e), show_progress=False)
+
+    def _shown(self, generation: int, stats: CampaignStats, ref: list, pngs: list[bytes]) -> None:  # type: ignore[type-arg]
+        if generation != self._generation:
+            return
+        self.loading = False
+        self.stats = stats
+        self.progress_model.set_rows(stats.classes)
+        self.grade_model.set_rows(stats.grades)
         lines = []
-        for g in self.stats.grades:
-            lv = self.stats.levels_by_grade.get(g.label, {})
-            levels = "，".join(f"{LEVEL_LABELS[k]} {v}" for k, v in sorted(lv.items())) or "无预警"
-            lines.append(f"{g.label}：完成 {g.done}/{g.targets - g.refused}（{g.rate:.0%}），{levels}")
-        for s in self.stats.scales:
-            lines.append(f"{s.label} 阳性率 {s.rate:.1%}（{s.positive}/{s.results}，关键题阳性 {s.critical}）")
-        ref = refused(self.session, cid)
+        for s in stats.scales:
+            lines.append(f"{s.label} 阳性率 {s.rate:.1%}（{s.positive}/{s.results}），关键题阳性 {s.critical} 人")
         if ref:
-            lines.append("拒绝参加（已排除）：" + "、".join(f"{t.name}（{t.class_name}）" for t in ref[:30])
-                         + ("…" if len(ref) > 30 else ""))
+            shown = "、".join(f"{t.name}（{t.class_name}）" for t in ref[:4])
+            lines.append(f"家长拒绝参加（已排除）{len(ref)} 人：{shown}" + (" 等（见答题录入）" if len(ref) > 4 else ""))
         self.summary.setText("\n".join(lines))
-        self.charts.show_stats(self.stats)
+        self.charts.show_pngs(pngs)
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.loading = False
+        if self.session.locked:
+            return
+        from ui.errors import show_error
+
+        show_error(self, exc)
+
+    def wait_loaded(self, timeout: float = 10.0) -> bool:
+        QCoreApplication.processEvents()
+        wait_idle(timeout)
+        return not self.loading
 
     def new_campaign(self) -> None:
         dlg = NewCampaignDialog(self.session, self)

@@ -2,7 +2,10 @@
 goes back; Space leaves an item blank; Enter saves and opens the next student of the class who has no result."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import dataclasses
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -10,8 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -19,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.archive.pinyin import pinyin_keys
 from app.errors import XinqiaoError
 from app.screening.campaigns import (
     CONSENT_LABELS,
@@ -35,8 +36,36 @@ from app.screening.results import save_answers
 from app.screening.scales import Scale, all_scales
 from app.screening.scoring import Answer, check_answers
 from app.session import Session
+from ui.tasks import run_task, wait_idle
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class StudentListModel(QAbstractListModel):
+    """The students of the entry list: a plain list model, cheap for a whole school of 20,000."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[TargetStudent] = []
+
+    def set_rows(self, rows: list[TargetStudent]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        t = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            mark = "✓ " if t.done else ("缺考 " if t.absent else "　 ")
+            return f"{mark}{t.name}　{t.class_name}"
+        if role == Qt.ItemDataRole.UserRole:
+            return t.student_id
+        return None
 
 
 class AnswerPad(QWidget):
@@ -69,6 +98,7 @@ class AnswerPad(QWidget):
                 self.grid.addWidget(text, i, 0, 1, 2)
                 self.grid.addWidget(value, i, 2)
                 self.labels.append((text, value))
+            self.grid.setRowStretch(len(scale.items), 1)  # items packed at the top, not spread over the pane
             self.scale = scale
         self.clear()
 
@@ -133,13 +163,17 @@ class AnswerEntry(QWidget):
         super().__init__(parent)
         self.session = session
         self.campaigns: list[Campaign] = []
+        self.loading = False
         self.students: list[TargetStudent] = []
         self.current: TargetStudent | None = None
         self.campaign_combo = QComboBox()
         self.class_combo = QComboBox()
         self.search = QLineEdit()
         self.search.setPlaceholderText("查找学生：姓名、拼音首字母或学籍号，回车打开")
-        self.list = QListWidget()
+        self.list_model = StudentListModel()
+        self.list = QListView()
+        self.list.setModel(self.list_model)
+        self.list.setUniformItemSizes(True)
         self.title = QLabel("请选择学生")
         self.title.setStyleSheet("font-size:16px; font-weight:bold")
         self.hint = QLabel("输入数字记录答案并跳到下一题；空格＝缺答；退格＝返回上一题；回车＝保存并打开本班下一名学生。")
@@ -187,12 +221,12 @@ class AnswerEntry(QWidget):
         self.class_combo.currentIndexChanged.connect(self.fill_list)
         self.search.textChanged.connect(self.fill_list)
         self.search.returnPressed.connect(self.open_first_match)
-        self.list.itemActivated.connect(lambda it: self.open_student(it.data(Qt.ItemDataRole.UserRole)))
+        self.list.activated.connect(lambda ix: self.open_student(self.list_model.rows[ix.row()].student_id))
         self.pad.submitted.connect(self.save_and_next)
         self.absent_btn.clicked.connect(self.mark_absent)
         self.refuse_btn.clicked.connect(lambda: self.mark_consent("refused"))
         self.consent_btn.clicked.connect(lambda: self.mark_consent("given"))
-        self.reload()
+        self.reload(deferred=True)
 
     def mark_absent(self) -> None:
         camp = self.campaign()
@@ -200,7 +234,7 @@ class AnswerEntry(QWidget):
             return
         set_absent(self.session, camp.id, self.current.student_id, True)
         self.status.setText(f"已将 {self.current.name} 标记为缺考。")
-        self._after_mark()
+        self._after_mark(absent=True)
 
     def mark_consent(self, consent: str) -> None:
         camp = self.campaign()
@@ -208,11 +242,13 @@ class AnswerEntry(QWidget):
             return
         set_consent(self.session, camp.id, [self.current.student_id], consent)
         self.status.setText(f"{self.current.name}：知情同意 {CONSENT_LABELS[consent]}。")
-        self._after_mark()
+        self._after_mark(consent=consent)
 
-    def _after_mark(self) -> None:
+    def _after_mark(self, **change: Any) -> None:
+        """The mark is stored; update the student in the loaded list (no reload of the whole school)."""
         sid = self.current.student_id if self.current else None
-        self.load_students()
+        self.students = [dataclasses.replace(t, **change) if t.student_id == sid else t for t in self.students]
+        self.fill_list()
         self.saved.emit(sid or 0)
         if sid is not None and any(t.student_id == sid and t.consent != "refused" for t in self.students):
             self.open_student(sid)
@@ -220,7 +256,8 @@ class AnswerEntry(QWidget):
             self.current = None
             self.title.setText("请选择学生")
 
-    def reload(self) -> None:
+    def reload(self, deferred: bool = False) -> None:
+        """The campaigns now; the students on a worker (``deferred``: once the page is built)."""
         self.campaigns = list_campaigns(self.session.db)
         current = self.campaign_combo.currentData()
         self.campaign_combo.blockSignals(True)
@@ -230,44 +267,67 @@ class AnswerEntry(QWidget):
         idx = self.campaign_combo.findData(current)
         self.campaign_combo.setCurrentIndex(max(idx, 0))
         self.campaign_combo.blockSignals(False)
-        self.load_students()
+        if deferred:
+            self.loading = True
+            QTimer.singleShot(0, self.load_students)
+        else:
+            self.load_students()
 
     def campaign(self) -> Campaign | None:
         cid = self.campaign_combo.currentData()
         return next((c for c in self.campaigns if c.id == cid), None)
 
     def load_students(self) -> None:
+        """Load the campaign's students off the UI thread (a whole school is 20,000 rows)."""
         camp = self.campaign()
-        self.students = targets(self.session, camp.id) if camp else []
+        self._generation = getattr(self, "_generation", 0) + 1
+        if camp is None:
+            self._students_loaded(self._generation, [])
+            return
+        generation, session, cid = self._generation, self.session, camp.id
+        self.loading = True
+        self.task = run_task(self, lambda _p: targets(session, cid),
+                             lambda rows: self._students_loaded(generation, rows),
+                             lambda e: self._load_failed(generation, e), show_progress=False)
+
+    def wait_loaded(self, timeout: float = 10.0) -> bool:
+        QCoreApplication.processEvents()
+        wait_idle(timeout)
+        return not self.loading
+
+    def _load_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self.loading = False
+            if not self.session.locked:
+                self.status.setText(f"<span style='color:#c62828'>无法载入学生名单：{exc}</span>")
+
+    def _students_loaded(self, generation: int, rows: list[TargetStudent]) -> None:
+        if generation != self._generation:
+            return
+        self.loading = False
+        self.students = rows
         current = self.class_combo.currentData()
         self.class_combo.blockSignals(True)
         self.class_combo.clear()
         self.class_combo.addItem("全部班级", None)
-        seen = []
+        seen: set[int | None] = set()
         for t in self.students:
             if t.class_id not in seen:
-                seen.append(t.class_id)
+                seen.add(t.class_id)
                 self.class_combo.addItem(t.class_name, t.class_id)
         idx = self.class_combo.findData(current)
         self.class_combo.setCurrentIndex(max(idx, 0))
         self.class_combo.blockSignals(False)
-        self._keys = {t.student_id: "\x00".join((t.name, *pinyin_keys(t.name), t.registry_no.lower()))
-                      for t in self.students}
         self.fill_list()
 
     def visible(self) -> list[TargetStudent]:
         cls = self.class_combo.currentData()
         q = self.search.text().strip().lower()
         return [t for t in self.students if (cls is None or t.class_id == cls) and t.consent != "refused"
-                and (not q or q in self._keys.get(t.student_id, ""))]
+                and (not q or q in t.keys)]
 
     def fill_list(self) -> None:
-        self.list.clear()
-        for t in self.visible():
-            mark = "✓ " if t.done else ("缺考 " if t.absent else "　 ")
-            item = QListWidgetItem(f"{mark}{t.name}　{t.class_name}")
-            item.setData(Qt.ItemDataRole.UserRole, t.student_id)
-            self.list.addItem(item)
+        self.list_model.set_rows(self.visible())
 
     def open_first_match(self) -> None:
         vis = self.visible()
@@ -308,9 +368,8 @@ class AnswerEntry(QWidget):
         self.status.setText(f"已保存：{done.name} {scale.short_name} {scale.score_label} {result.total_display}"
                             f"{'（' + result.band_label + '）' if result.band_label else ''}{lvl}")
         self.saved.emit(done.student_id)
-        self.students = [TargetStudent(*[getattr(t, f) for f in ("student_id", "registry_no", "name", "class_id",
-                                                                  "class_name", "grade", "consent", "absent")], True)
-                         if t.student_id == done.student_id else t for t in self.students]
+        self.students = [dataclasses.replace(t, done=True) if t.student_id == done.student_id else t
+                         for t in self.students]
         same_class = [t for t in self.students if t.class_id == done.class_id and t.consent != "refused"]
         ids = [t.student_id for t in same_class]
         after = same_class[ids.index(done.student_id) + 1:] + same_class[:ids.index(done.student_id)]

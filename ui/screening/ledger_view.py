@@ -1,8 +1,11 @@
 """干预台账 tab: filter by grade, class, level, status and category; history of level changes; follow-up
-interviews; export to .xlsx / .csv (audited)."""
+interviews; export to .xlsx / .csv (audited).
+
+The rows load off the UI thread (a whole school's ledger is 20,000 rows, ~250 ms to build): each refresh starts a
+background query; only the newest one's answer is shown, so typing in the search box never waits for a stale load."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,9 +30,11 @@ from app.screening.ledger import LedgerFilter, LedgerRow, ledger_rows, level_his
 from app.session import Session
 from ui import dialogs
 from ui.screening.models import RowsModel
+from ui.tasks import run_task, wait_idle
 
 HEADERS = ["学籍号", "姓名", "班级", "测评日期", "得分", "初评", "当前等级", "状态", "复核截止", "类别", "干预措施", "责任人"]
 CATEGORIES = ["自伤风险", "抑郁情绪", "焦虑情绪", "行为观察"]
+WIDTHS = [150, 60, 104, 84, 104, 44, 60, 56, 84, 96, 64, 64]
 
 
 def _cell(r: LedgerRow, c: int) -> object:
@@ -49,6 +54,7 @@ def _colour(r: LedgerRow, c: int) -> str | None:
 class LedgerView(QWidget):
     changed = Signal()
     open_student = Signal(int)
+    loaded = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,7 +87,15 @@ class LedgerView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # ResizeToContents measures every row
+        header.setStretchLastSection(True)
+        for i, w in enumerate(WIDTHS):
+            header.resizeSection(i, w)
+        self.table.setWordWrap(False)
+        self.loading = False
+        self._generation = 0
+        self._select_after: int | None = None
         self.history = QTextBrowser()
         self.history.setMaximumHeight(140)
         self.interview_btn = QPushButton("复核访谈…")
@@ -97,6 +111,8 @@ class LedgerView(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.history)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(split, 1)
@@ -114,7 +130,10 @@ class LedgerView(QWidget):
         self.archive_btn.clicked.connect(self._open_archive)
         self.xlsx_btn.clicked.connect(lambda: self.export("xlsx"))
         self.csv_btn.clicked.connect(lambda: self.export("csv"))
-        self.refresh()
+        # The first load starts once the page is built: a worker's query holds the database, and the other tabs'
+        # quick look-ups on the UI thread must not queue behind it.
+        self.loading = True
+        QTimer.singleShot(0, self.refresh)
 
     def _fill_classes(self) -> None:
         self.classes = list_classes(self.session.db)
@@ -143,11 +162,51 @@ class LedgerView(QWidget):
                             level=self.level.currentData(), status=self.status.currentData(),
                             category=self.category.currentData() or "", search=self.search.text().strip())
 
-    def refresh(self) -> None:
-        self.model.set_rows(ledger_rows(self.session, self.current_filter()))
-        overdue = sum(1 for r in self.model.rows if r.overdue)
-        self.count.setText(f"共 {len(self.model.rows)} 人" + (f"，{overdue} 人复核已逾期" if overdue else ""))
+    def refresh(self, select: int | None = None) -> None:
+        """Reload the rows in the background; ``select``: the student to select once they are in."""
+        if self.session.locked:
+            return
+        cur = self.selected()
+        self._select_after = select if select is not None else (cur.student_id if cur else None)
+        self._generation += 1
+        generation, session, flt = self._generation, self.session, self.current_filter()
+        self.loading = True
+        self.count.setText("正在载入……")
+        self.task = run_task(self, lambda _p: ledger_rows(session, flt),
+                             lambda rows: self._loaded(generation, rows), lambda e: self._failed(generation, e),
+                             show_progress=False)
+
+    def wait_loaded(self, timeout: float = 10.0) -> bool:
+        """Tests and callers that must act on the rows: deliver the pending load."""
+        QCoreApplication.processEvents()
+        wait_idle(timeout)
+        return not self.loading
+
+    def _loaded(self, generation: int, rows: list[LedgerRow]) -> None:
+        if generation != self._generation:
+            return  # a newer filter is loading
+        self.loading = False
+        self.model.set_rows(rows)
+        overdue = sum(1 for r in rows if r.overdue)
+        self.count.setText(f"共 {len(rows)} 人" + (f"，{overdue} 人复核已逾期" if overdue else ""))
+        if self._select_after is not None:
+            self.select_student(self._select_after)
         self.show_history()
+        self.loaded.emit()
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.loading = False
+        if self.session.locked:
+            return
+        self.count.setText("台账载入失败")
+        if isinstance(exc, XinqiaoError):
+            dialogs.warn(self, "干预台账", exc.message)
+        else:
+            from ui.errors import show_error
+
+            show_error(self, exc)
 
     def selected(self) -> LedgerRow | None:
         idx = self.table.selectionModel().selectedRows()
@@ -166,7 +225,7 @@ class LedgerView(QWidget):
         if r is None:
             self.history.setPlainText("")
             return
-        lines = [f"{r.name}　{r.campaign}　依据：{r.basis}"]
+        lines = [f"{r.name}　{r.campaign}" + (f"　依据：{r.basis}" if r.basis else "")]
         for h in level_history(self.session, r.entry_id):
             lines.append(f"{h['at'][:16].replace('T', ' ')}　{level_label(h['from_level'])} → "
                          f"{level_label(h['to_level'])}　{STATUS_LABELS[h['status']]}　{h['reason']}（{h['account']}）")
@@ -182,8 +241,7 @@ class LedgerView(QWidget):
         self.dialog = dlg  # tests answer the open dialog through this
         if dlg.exec() and dlg.saved:
             sid = r.student_id
-            self.refresh()
-            self.select_student(sid)
+            self.refresh(select=sid)
             self.changed.emit()
             if dlg.saved.confirmed_level and dialogs.ask(
                     self, "一生一策", f"已确认 {r.name} 为{level_label(dlg.saved.confirmed_level)}。"
@@ -196,6 +254,8 @@ class LedgerView(QWidget):
             self.open_student.emit(r.student_id)
 
     def export(self, fmt: str) -> None:
+        if self.loading:
+            self.wait_loaded()  # export what the filter shows, not the previous filter's rows
         suggested = f"分级分类干预台账.{fmt}"
         path = dialogs.save_file(self, "导出台账", suggested, "Excel 文件 (*.xlsx)" if fmt == "xlsx" else "CSV 文件 (*.csv)")
         if not path:
