@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.archive.students import StudentIndex
 from app.config import default_data_dir
 from app.session import Session, create_vault
 from app.store import autobackup
@@ -29,8 +30,27 @@ SCREENSHOT_SIZE = (1280, 800)
 _translators: list[QTranslator] = []
 
 
+def keep_none_alive() -> bool:
+    """Work around a refcount bug of PySide6 6.12 on CPython 3.11: every call of a Qt method that returns
+    ``void`` (``setText``, ``processEvents`` ...) drops one reference to ``None`` without having taken it, so after
+    a few thousand such calls CPython aborts with "none_dealloc: deallocating None". Python 3.12 made ``None``
+    immortal; on 3.11 we give it a reference count no session can exhaust. Returns True if applied."""
+    if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
+        return False
+    import ctypes
+
+    refcnt = ctypes.c_ssize_t.from_address(id(None))
+    if refcnt.value < 1 << 40:
+        refcnt.value += 1 << 40
+    return True
+
+
+keep_none_alive()  # before any widget exists: importing this module is the window's first step
+
+
 def setup_app(app: QApplication) -> None:
     """Font, translations and locale; idempotent (tests call it on pytest-qt's QApplication)."""
+    keep_none_alive()
     app.setApplicationName("XinQiao")
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     apply_app_font(app)
@@ -75,7 +95,8 @@ class Shell:
         return wizard
 
     def show_unlock(self) -> UnlockWidget:
-        w = UnlockWidget(self.data_dir, self.user or os.environ.get("XINQIAO_USER", ""))
+        w = UnlockWidget(self.data_dir, self.user or os.environ.get("XINQIAO_USER", ""),
+                         prepare=lambda s: StudentIndex(s.db))
         w.setWindowTitle("心桥 · 登录")
         w.resize(560, 420)
         w.signed_in.connect(self.open_main)
@@ -87,8 +108,11 @@ class Shell:
         self.unlock = w
         return w
 
-    def open_main(self, session: Session) -> MainWindow:
-        self.window = MainWindow(session, watch_os_lock=self.watch_os_lock)
+    def open_main(self, session: Session, index: StudentIndex | None = None) -> MainWindow:
+        prepared = self.unlock.prepared if self.unlock is not None else None
+        if index is None and isinstance(prepared, StudentIndex):
+            index = prepared  # built on the sign-in worker, not here on the UI thread
+        self.window = MainWindow(session, watch_os_lock=self.watch_os_lock, index=index)
         self.window.show()
         for w in (self.wizard, self.unlock):
             if w is not None:
@@ -111,15 +135,16 @@ class Shell:
             if not ask_integrity_restore(parent, message, info.describe()):
                 return
 
-            def restore(_p: tasks.Progress) -> Session:
+            def restore(_p: tasks.Progress) -> tuple[Session, StudentIndex]:
                 from app.session import open_session
 
                 restore_backup(info.path, key, paths)
-                return open_session(paths.root, user, password)
+                session = open_session(paths.root, user, password)
+                return session, StudentIndex(session.db)
 
-            def restored(session: Session) -> None:
+            def restored(result: tuple[Session, StudentIndex]) -> None:
                 dialogs.inform(parent, "已恢复", f"已从 {info.made_at} 的备份恢复。此后录入的内容需要重新补录。")
-                self.open_main(session)
+                self.open_main(*result)
 
             tasks.run_task(parent, restore, restored, label="正在从备份恢复……")
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 _answers: deque[Any] = deque()
 strict = False
@@ -103,25 +104,47 @@ def get_text(parent: QWidget | None, title: str, label: str, *, password: bool =
     return value if ok else None
 
 
+def _file_dialog(parent: QWidget | None, title: str, folder: str, filter: str,
+                 mode: QFileDialog.FileMode, save: bool = False) -> str | None:
+    """Qt's own file dialog, not the platform's: a native dialog (Windows, macOS) is outside Qt's reach, so
+    locking could not close it and a file list would stay on screen over a locked app."""
+    start = folder
+    if save and folder and not Path(folder).is_dir():
+        start = str(Path(folder).parent)
+    dlg = QFileDialog(parent, title, start, filter)
+    dlg.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dlg.setFileMode(mode)
+    if mode == QFileDialog.FileMode.Directory:
+        dlg.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    if save:
+        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        if folder and not Path(folder).is_dir():
+            dlg.selectFile(Path(folder).name)
+    try:
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return None
+        files = dlg.selectedFiles()
+        return files[0] if files and files[0] else None
+    finally:
+        dlg.deleteLater()
+
+
 def open_file(parent: QWidget | None, title: str, folder: str = "", filter: str = "") -> str | None:
     answered, value = intercept("open_file", title, folder)
     if answered:
         return None if value is None else str(value)
-    path, _ = QFileDialog.getOpenFileName(parent, title, folder, filter)
-    return path or None
+    return _file_dialog(parent, title, folder, filter, QFileDialog.FileMode.ExistingFile)
 
 
 def save_file(parent: QWidget | None, title: str, suggested: str = "", filter: str = "") -> str | None:
     answered, value = intercept("save_file", title, suggested)
     if answered:
         return None if value is None else str(value)
-    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter)
-    return path or None
+    return _file_dialog(parent, title, suggested, filter, QFileDialog.FileMode.AnyFile, save=True)
 
 
 def choose_folder(parent: QWidget | None, title: str, folder: str = "") -> str | None:
     answered, value = intercept("folder", title, folder)
     if answered:
         return None if value is None else str(value)
-    path = QFileDialog.getExistingDirectory(parent, title, folder)
-    return path or None
+    return _file_dialog(parent, title, folder, "", QFileDialog.FileMode.Directory)

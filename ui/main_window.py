@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.accounts.model import Account
+from app.archive.students import StudentIndex
 from app.school.profile import get_school
 from app.session import Session
 from app.store import autobackup
@@ -89,11 +90,15 @@ def error_placeholder(title: str, exc: BaseException) -> QWidget:
 class MainWindow(QMainWindow):
     def __init__(self, session: Session, *, idle_clock: Callable[[], float] = time.monotonic,
                  lockout_clock: Callable[[], float] | None = None, watch_os_lock: bool = False,
-                 auto_backup: bool = True, demo_note: str = "", page_modules: list[ModuleType] | None = None
-                 ) -> None:
+                 auto_backup: bool = True, demo_note: str = "", page_modules: list[ModuleType] | None = None,
+                 index: StudentIndex | None = None) -> None:
         super().__init__()
         self.session = session
         self.ctx = AppContext(session, self)
+        if index is not None:
+            # Built off the UI thread right after sign-in (~150 ms at 20,000 students): the pages created below
+            # use it instead of building it here. (AppContext caches its index in ``_index``.)
+            self.ctx._index = index
         self.lockout_clock = lockout_clock
         self.auto_backup = auto_backup
         self.demo_note = demo_note
@@ -252,7 +257,7 @@ class MainWindow(QMainWindow):
         self.session.lock()
         if self.unlock_widget is None:
             self.unlock_widget = UnlockWidget(self.session.paths.root, session=self.session,
-                                              lockout_clock=self.lockout_clock)
+                                              lockout_clock=self.lockout_clock, prepare=self._prepare_unlocked)
             self.unlock_widget.signed_in.connect(self._unlocked)
             self.outer.addWidget(self.unlock_widget)
         self.unlock_widget.setEnabled(True)
@@ -261,6 +266,11 @@ class MainWindow(QMainWindow):
         self.outer.setCurrentWidget(self.unlock_widget)
         self.unlock_widget.password_edit.setFocus()
         return True
+
+    def _prepare_unlocked(self, session: Session) -> None:
+        """On the unlock worker: after a restore the vault's students differ, so rebuild the index there."""
+        if self._reload_after_unlock:
+            self.ctx.index.reload(session.db)
 
     def _unlocked(self, _session: Session) -> None:
         self.outer.setCurrentWidget(self.workspace)
@@ -271,7 +281,7 @@ class MainWindow(QMainWindow):
             self._reload_after_unlock = False
             self.school = get_school(self.session.db)
             self._update_status()
-            self.ctx.reload_index()
+            self.ctx.data_changed.emit("students")  # the index was rebuilt on the unlock worker
         self.ctx.unlocked.emit()
         focus = getattr(self, "_focus_before_lock", None)
         if isinstance(focus, QWidget) and focus.isVisible():
@@ -341,6 +351,7 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def _shutdown(self) -> None:
+        tasks.wait_idle(30)  # a backup, import or read still running finishes before the database closes
         self.idle.shutdown()
         clipboard.clear_if_ours()
         self.session.close()

@@ -22,6 +22,9 @@ def _settle(rounds: int = 8) -> None:
 
 
 def grab(widget: QWidget, path: Path) -> Path:
+    from ui import tasks
+
+    tasks.wait_idle(10)  # views that load off the UI thread (the audit log) have filled in
     _settle()
     if not widget.grab().save(str(path), "PNG"):
         raise OSError(f"cannot write {path}")

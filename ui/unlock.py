@@ -80,12 +80,17 @@ class UnlockWidget(QWidget):
     integrity_failed = Signal(str, str, str)    # username, password, message
 
     def __init__(self, data_dir: Path, username: str = "", *, session: Session | None = None,
-                 lockout_clock: Callable[[], float] | None = None, parent: QWidget | None = None) -> None:
+                 lockout_clock: Callable[[], float] | None = None, parent: QWidget | None = None,
+                 prepare: Callable[[Session], object] | None = None) -> None:
         super().__init__(parent)
         self.data_dir = Path(data_dir)
         self.session = session
         self.lockout_clock = lockout_clock or time.time
         self.busy = False
+        # Work that must follow a sign-in but is too slow for the UI thread (building the student index):
+        # run on the same worker right after the key derivation; the result waits in ``prepared``.
+        self.prepare = prepare
+        self.prepared: object = None
         self.setObjectName("unlock")
 
         card = QFrame()
@@ -216,16 +221,22 @@ class UnlockWidget(QWidget):
         session = self.session
         data_dir, clock = self.data_dir, self.lockout_clock
 
-        def work(_p: tasks.Progress) -> Session:
+        prepare = self.prepare
+        self.prepared = None
+
+        def work(_p: tasks.Progress) -> tuple[Session, object]:
             if session is not None:
                 session.unlock(password)
-                return session
-            return open_session(data_dir, user, password, lockout_clock=clock)
+                opened = session
+            else:
+                opened = open_session(data_dir, user, password, lockout_clock=clock)
+            return opened, (prepare(opened) if prepare is not None else None)
 
         tasks.run_task(self, work, self._succeeded, lambda e: self._failed(e, user, password),
                        show_progress=False)
 
-    def _succeeded(self, session: Session) -> None:
+    def _succeeded(self, result: tuple[Session, object]) -> None:
+        session, self.prepared = result
         self.busy = False
         self.password_edit.clear()
         self.show_error("")

@@ -61,3 +61,15 @@ def require_class(db: Database, text: str) -> SchoolClass:
 def set_head_teacher(db: Database, class_id: int, staff_id: int | None) -> None:
     with db.transaction():
         db.execute("UPDATE classes SET head_teacher_id = :s WHERE id = :c", {"s": staff_id, "c": class_id})
+
+
+def add_class(db: Database, text: str) -> SchoolClass:
+    """Add a class by any of its written forms (七年级（3）班, 初一3班, 7.3); an existing class is refused."""
+    ref = parse_class(text)
+    if ref is None:
+        raise InputRejected(f"无法识别班级“{text}”。请写成 七年级（3）班、初一3班 或 7.3 的形式。")
+    if find_class(db, text) is not None:
+        raise InputRejected(f"{ref.name} 已经存在。")
+    with db.transaction():
+        class_id = ensure_class(db, ref)
+    return next(c for c in list_classes(db) if c.id == class_id)

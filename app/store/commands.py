@@ -40,6 +40,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     import sys
 
+    from app.errors import InputRejected
     from app.store.backup import backup_key, inspect_backup, restore_backup
     from app.store.paths import VaultPaths
 
@@ -47,7 +48,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     key = backup_key(args.file, paths, username(args), read_password())
     info = inspect_backup(args.file, key)
     out(f"备份：{info.describe()}")
-    if not args.yes and sys.stdin and sys.stdin.isatty():
+    if not args.yes:
+        if not (sys.stdin and sys.stdin.isatty()):
+            # Nobody can answer the question: restoring replaces the vault, so it is never done unasked.
+            raise InputRejected("没有恢复：恢复会替换当前数据。请先核对上面的备份日期和记录数，再加 --yes 确认。")
         if input("恢复后当前数据将被替换（原文件移到 quarantine/ 保留）。确认恢复？(y/N) ").strip().lower() != "y":
             out("已取消。")
             return EXIT_OK

@@ -5,6 +5,7 @@ Exit codes (issue 2): 0 done; 2 usage; 3 input rejected; 4 wrong password or loc
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -184,6 +185,10 @@ def test_backup_restore_and_verify(vault, tmp_path):
     ok(run(["import-roster", DATA / "roster_messy.xlsx", "--skip-invalid"], vault))
     assert len(json.loads(run(["students", "--json"], vault).stdout)) == 38
     backup = next(usb.glob("xinqiao-*.db"))
+    # Without --yes and nobody to ask: the date and counts are shown, nothing is restored, exit 3.
+    r = ok(run(["restore", backup], vault), 3)
+    assert "学生 30" in r.stdout and str(dt.date.today().year) in r.stdout and "--yes" in r.stderr
+    assert len(json.loads(run(["students", "--json"], vault).stdout)) == 38
     r = ok(run(["restore", backup, "--yes"], vault))
     assert "学生 30" in r.stdout and "quarantine" in r.stdout
     assert len(json.loads(ok(run(["students", "--json"], vault)).stdout)) == 30

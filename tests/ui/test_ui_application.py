@@ -114,6 +114,7 @@ def test_first_run_goes_from_the_wizard_to_the_main_window(qtbot, data_dir):
     assert isinstance(shell.window, MainWindow)
     qtbot.addWidget(shell.window)
     assert shell.window.isVisible() and shell.window.windowTitle() == "心桥 · 育才中学"
+    qtbot.wait(50)  # the window is up (pages' deferred first loads have run) before closing
     shell.window._close_ok = True
     shell.window.close()
 
@@ -136,3 +137,99 @@ def test_after_a_restart_a_set_aside_vault_still_offers_the_backup(qtbot, sessio
         wait_tasks(qtbot)
     assert dialogs.shown[-1].kind == "question" and shell.window is None
     assert not (data_dir / "vault.db").exists()
+
+
+def test_the_student_index_is_built_off_the_ui_thread_at_sign_in(qtbot, school, monkeypatch):
+    """Building the index takes ~150 ms at 20,000 students: it runs on the sign-in worker, not the UI thread."""
+    import threading
+
+    from app.archive.students import StudentIndex
+
+    built_on: list[bool] = []
+    real_reload = StudentIndex.reload
+
+    def spy(self, db):  # type: ignore[no-untyped-def]
+        built_on.append(threading.current_thread() is threading.main_thread())
+        return real_reload(self, db)
+
+    monkeypatch.setattr(StudentIndex, "reload", spy)
+    data_dir = school.paths.root
+    school.close()
+    shell = Shell(data_dir, "counselor", watch_os_lock=False)
+    unlock = shell.start()
+    qtbot.addWidget(unlock)
+    unlock.password_edit.setText(PASSWORD)
+    unlock.attempt()
+    wait_tasks(qtbot)
+    assert isinstance(shell.window, MainWindow)
+    qtbot.addWidget(shell.window)
+    assert built_on == [False]  # once, on the worker
+    page = shell.window.pages["students"]
+    assert page.model.rowCount() > 100
+    # after a lock and unlock nothing is rebuilt on the UI thread either
+    shell.window.lock()
+    shell.window.unlock_widget.password_edit.setText(PASSWORD)
+    shell.window.unlock_widget.attempt()
+    wait_tasks(qtbot)
+    assert not shell.window.session.locked and True not in built_on
+    shell.window._close_ok = True
+    shell.window.close()
+
+
+def test_a_head_teacher_account_added_in_the_window_signs_in_and_sees_one_class(qtbot, school):
+    """Add a 班主任 in 设置 → 账号, sign in as them on the unlock screen: only their class, no 一生一策, no
+    confidential text, no backups or audit log."""
+    from app.accounts.model import Role
+    from app.school.classes import find_class
+
+    win = MainWindow(school, auto_backup=False)
+    qtbot.addWidget(win)
+    cls = find_class(school.db, "8.1")
+    dlg = win.pages["settings"].accounts.add_account()
+    dlg.user.setText("zhou")
+    dlg.display.setText("周老师")
+    dlg.role.setCurrentIndex(dlg.role.findData(Role.HEAD_TEACHER.value))
+    dlg.klass.setCurrentIndex(dlg.klass.findData(cls.id))
+    dlg.pw.new.setText("Zhou-teacher-2026!")
+    dlg.pw.again.setText("Zhou-teacher-2026!")
+    dlg.submit()
+    wait_tasks(qtbot)
+    qtbot.wait(50)  # pages' deferred first loads run before the session closes
+    win._close_ok = True
+    win.close()
+    data_dir = school.paths.root
+    school.close()
+
+    shell = Shell(data_dir, "zhou", watch_os_lock=False)
+    unlock = shell.start()
+    qtbot.addWidget(unlock)
+    unlock.password_edit.setText("Zhou-teacher-2026!")
+    unlock.attempt()
+    wait_tasks(qtbot)
+    assert isinstance(shell.window, MainWindow), unlock.error_label.text()
+    w = shell.window
+    qtbot.addWidget(w)
+    assert w.session.account.role == Role.HEAD_TEACHER and "周老师" in w.account_label.text()
+    students = w.pages["students"]
+    rows = [students.model.entry(r) for r in range(students.model.rowCount())]
+    assert rows and {e.class_id for e in rows} == {cls.id}
+    assert students.grade_combo.isHidden() and students.import_button.isHidden()
+    students.open_row(0)
+    assert "一生一策" not in students.archive.tab_titles()
+    settings = w.pages["settings"]
+    assert settings.backup is None and settings.audit is None and settings.accounts.table.isHidden()
+    w._close_ok = True
+    w.close()
+
+
+def test_none_cannot_be_exhausted_by_qt_calls():
+    """PySide6 6.12 on CPython 3.11 drops a reference to None on every void Qt call; the app guards it."""
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+    before = sys.getrefcount(None)
+    for _ in range(2000):
+        label.setText("心桥")
+    if sys.version_info < (3, 12):
+        assert sys.getrefcount(None) > 1 << 39, "None's refcount is exhaustible: ui.application guard missing"
+    assert sys.getrefcount(None) >= before - 2000

@@ -167,3 +167,40 @@ def test_screen_saver_signal_on_the_session_bus_locks(tmp_path):
     proc = subprocess.run(["dbus-run-session", "--", sys.executable, "-c", DBUS_SCRIPT], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=60)
     assert "locked True" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_lock_closes_the_apps_own_file_dialogs_and_modal_loops(qtbot, session, fake_clock):
+    """The app's file dialogs are Qt's own (never the platform's), so a lock reaches and closes them, even
+    while the code that opened them waits in a modal loop."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    from ui import dialogs
+
+    win = make_window(qtbot, session, fake_clock)
+    dialogs.strict = False  # really open the dialogs
+    seen: list[str] = []
+
+    def lock_when_shown(kind: type) -> None:
+        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+        if not shown:
+            QTimer.singleShot(20, lambda: lock_when_shown(kind))
+            return
+        seen.append(shown[0].windowTitle())
+        if isinstance(shown[0], QFileDialog):  # a native dialog would be out of the lock's reach
+            assert shown[0].testOption(QFileDialog.Option.DontUseNativeDialog)
+        fake_clock.advance(11 * 60)
+        win.idle.check()
+
+    for kind, ask in ((QFileDialog, lambda: dialogs.open_file(win, "选择要恢复的备份文件", str(session.paths.backups))),
+                      (QFileDialog, lambda: dialogs.choose_folder(win, "选择备份位置")),
+                      (QFileDialog, lambda: dialogs.save_file(win, "保存", str(session.paths.root / "a.xlsx"))),
+                      (QMessageBox, lambda: dialogs.ask(win, "确认", "确定吗？"))):
+        QTimer.singleShot(20, lambda kind=kind: lock_when_shown(kind))
+        assert not ask()  # the modal loop ended because the lock rejected the dialog
+        assert session.locked
+        assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QFileDialog | QMessageBox)
+                    and w.isVisible()]
+        unlock(qtbot, win)
+        fake_clock.advance(1)
+    assert seen == ["选择要恢复的备份文件", "选择备份位置", "保存", "确认"]

@@ -129,6 +129,7 @@ def test_idle_minutes_semesters_and_audit(qtbot, school):
 
     audit = page.audit
     audit.refresh()
+    wait_tasks(qtbot)
     labels = {audit.table.item(r, 2).text() for r in range(audit.table.rowCount())}
     assert "设置" in labels and "账号管理" in labels
     audit.verify()
@@ -136,3 +137,72 @@ def test_idle_minutes_semesters_and_audit(qtbot, school):
     assert audit.last_result is not None and audit.last_result.ok
     assert "校验通过" in audit.result_label.text()
     assert Path(school.paths.db).exists()
+
+
+def test_staff_are_added_edited_and_marked_left_and_classes_get_head_teachers(qtbot, school):
+    from app.school.classes import find_class, list_classes
+    from app.school.staff import list_staff, psych_teachers
+
+    win = make_window(qtbot, school)
+    tab = win.pages["settings"].school
+    dlg = tab.add_staff()
+    dlg.name.setText("")
+    dlg.submit()
+    assert dlg.isVisible() and "姓名" in dlg.error.text()  # nothing written, said why
+    dlg.name.setText("孙丽")
+    dlg.role.setCurrentIndex(dlg.role.findData("psych_parttime"))
+    dlg.submit()
+    assert not dlg.isVisible()
+    assert [(m.name, m.role) for m in list_staff(school.db) if m.name == "孙丽"] == [("孙丽", "psych_parttime")]
+    assert "兼职 1 人" in tab.staff_summary.text()
+
+    tab.select_staff("孙丽")
+    edit = tab.edit_staff()
+    assert edit is not None and edit.name.text() == "孙丽"
+    edit.role.setCurrentIndex(edit.role.findData("psych_fulltime"))
+    edit.phone.setText("13800000000")
+    edit.submit()
+    assert psych_teachers(school.db)["psych_fulltime"] >= 1 and "专职" in tab.staff_summary.text()
+    row = next(r for r in range(tab.staff_table.rowCount()) if tab.staff_table.item(r, 0).text() == "孙丽")
+    assert tab.staff_table.item(row, 1).text() == "专职心理教师"
+
+    # a head teacher for 七年级（1）班 from the staff list
+    add = tab.add_staff()
+    add.name.setText("钱老师")
+    add.role.setCurrentIndex(add.role.findData("head_teacher"))
+    add.submit()
+    cls = find_class(school.db, "7.1")
+    r = next(r for r in range(tab.classes.rowCount()) if tab.classes.item(r, 0).text() == cls.name)
+    combo = tab.classes.cellWidget(r, 1)
+    combo.setCurrentIndex(combo.findText("钱老师（班主任）"))
+    assert find_class(school.db, "初一1班").head_teacher == "钱老师"
+
+    tab.select_staff("孙丽")
+    dialogs.preanswer(True)
+    tab.toggle_staff()
+    assert not next(m for m in list_staff(school.db) if m.name == "孙丽").active
+    assert tab.toggle_staff_button.text() == "恢复为在职"
+
+    # a class by any written form; the same class twice is refused with a reason
+    n = len(list_classes(school.db))
+    assert tab.add_class("初三4班")
+    assert len(list_classes(school.db)) == n + 1 and find_class(school.db, "9.4") is not None
+    dialogs.preanswer(None)
+    assert not tab.add_class("九年级（4）班")
+    assert "已经存在" in dialogs.shown[-1].text
+    audit = [e.detail for e in __import__("app.audit", fromlist=["recent"]).recent(school.db, 50, "settings")]
+    assert any("孙丽" in d for d in audit) and any("初三" in d or "九年级" in d for d in audit)
+
+
+def test_the_school_tab_shows_the_code_and_stages_from_set_up(qtbot, data_dir):
+    from app.session import create_vault
+
+    s, _ = create_vault(data_dir, school_name="育才中学", school_code="3702030001", stages=["junior", "senior"],
+                        username="wang", password=PASSWORD)
+    try:
+        win = make_window(qtbot, s)
+        tab = win.pages["settings"].school
+        assert tab.code_label.text() == "3702030001" and tab.stages_label.text() == "初中、高中"
+        assert "3702030001" in win.school_label.text()
+    finally:
+        s.close()

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -44,6 +43,7 @@ from app.school.roster_import import (
 )
 from app.tabular.profiles import list_profiles, load_profile, save_profile
 from app.tabular.reader import TableError, sheet_names
+from ui import dialogs
 from ui.archive.models import RowsModel
 from ui.archive.worker import Task, run_in_background
 from ui.context import AppContext
@@ -255,8 +255,7 @@ class RosterImportDialog(QDialog):
 
     # -- file and mapping --------------------------------------------------------------------------
     def choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择花名册文件", str(Path.home()),
-                                              "花名册 (*.xlsx *.csv);;所有文件 (*)")
+        name = dialogs.open_file(self, "选择花名册文件", str(Path.home()), "花名册 (*.xlsx *.csv);;所有文件 (*)")
         if name:
             self.set_file(Path(name))
 

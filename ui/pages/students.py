@@ -48,7 +48,8 @@ class StudentsPage(QWidget):
 
         # -- the list ------------------------------------------------------------------------------
         self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索：姓名、拼音、首字母或学籍号（Ctrl+K）")
+        self.search.setPlaceholderText("姓名、拼音首字母或学籍号（Ctrl+K）")
+        self.search.setToolTip("按姓名、全拼（zhangsan）、首字母（zs）或学籍号查找，每输入一个字即时筛选")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(260)
         self.grade_combo = QComboBox()

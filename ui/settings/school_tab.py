@@ -1,4 +1,5 @@
-"""学校: name and code, semesters with editable dates, classes with their head teachers, staff."""
+"""学校: name, code and stages, semesters with editable dates, classes with their head teachers, and the staff
+(班主任, 专职/兼职心理教师, ...) who can be added, edited and marked as left."""
 from __future__ import annotations
 
 from PySide6.QtCore import QDate
@@ -19,14 +20,60 @@ from PySide6.QtWidgets import (
 
 from app.errors import XinqiaoError
 from app.school.calendar import list_semesters, update_semester
-from app.school.classes import list_classes, set_head_teacher
+from app.school.classes import add_class, list_classes, set_head_teacher
 from app.school.profile import get_school
-from app.school.staff import STAFF_ROLES, add_staff, list_staff
+from app.school.staff import STAFF_ROLES, StaffMember, add_staff, list_staff, set_staff_active, update_staff
 from ui import dialogs
 from ui.context import AppContext
 from ui.settings.common import can_manage, cell, make_table
+from ui.unlock import ERROR_STYLE
 
 TERM_LABELS = {"autumn": "秋季学期", "spring": "春季学期"}
+
+
+class StaffDialog(QDialog):
+    """Add or edit one staff member (name, role, phone); ``saved`` is emitted after the write."""
+
+    def __init__(self, ctx: AppContext, member: StaffMember | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.member = member
+        self.setWindowTitle("修改教职工" if member else "添加教职工")
+        self.setMinimumWidth(360)
+        form = QFormLayout(self)
+        self.name = QLineEdit(member.name if member else "")
+        self.role = QComboBox()
+        for key, label in STAFF_ROLES.items():
+            self.role.addItem(label, key)
+        if member:
+            self.role.setCurrentIndex(max(0, self.role.findData(member.role)))
+        self.phone = QLineEdit(member.phone if member else "")
+        form.addRow("姓名", self.name)
+        form.addRow("身份", self.role)
+        form.addRow("电话", self.phone)
+        self.error = QLabel("")
+        self.error.setStyleSheet(ERROR_STYLE)
+        form.addRow(self.error)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        box.accepted.connect(self.submit)
+        box.rejected.connect(self.reject)
+        form.addRow(box)
+
+    def submit(self) -> None:
+        session = self.ctx.session
+        name, role, phone = self.name.text().strip(), str(self.role.currentData()), self.phone.text().strip()
+        try:
+            with session.db.transaction():
+                if self.member is None:
+                    add_staff(session.db, name, role, phone)
+                    session.audit("settings", "staff", {"add": name, "role": role})
+                else:
+                    update_staff(session.db, self.member.id, name, role, phone)
+                    session.audit("settings", f"staff:{self.member.id}", {"name": name, "role": role})
+        except XinqiaoError as e:
+            self.error.setText(e.message)
+            return
+        self.accept()
 
 
 class SchoolTab(QWidget):
@@ -53,19 +100,49 @@ class SchoolTab(QWidget):
         self.save_semesters_button = QPushButton("保存学期日期")
         self.save_semesters_button.clicked.connect(self.save_semesters)
         self.save_semesters_button.setEnabled(self.editable)
-        sem_lay.addWidget(self.save_semesters_button)
+        sem_row = QHBoxLayout()
+        sem_row.addStretch(1)
+        sem_row.addWidget(self.save_semesters_button)
+        sem_lay.addLayout(sem_row)
         row.addWidget(sem_box, 1)
 
         cls_box = QGroupBox("班级与班主任")
         cls_lay = QVBoxLayout(cls_box)
         self.classes = make_table(["班级", "班主任"], stretch=1)
         cls_lay.addWidget(self.classes)
-        add_staff_button = QPushButton("添加教职工…")
-        add_staff_button.clicked.connect(self.add_staff)
-        add_staff_button.setEnabled(self.editable)
-        cls_lay.addWidget(add_staff_button)
+        self.add_class_button = QPushButton("添加班级…")
+        self.add_class_button.clicked.connect(self.ask_add_class)
+        self.add_class_button.setEnabled(self.editable)
+        cls_row = QHBoxLayout()
+        cls_row.addStretch(1)
+        cls_row.addWidget(self.add_class_button)
+        cls_lay.addLayout(cls_row)
         row.addWidget(cls_box, 1)
-        lay.addLayout(row, 1)
+        lay.addLayout(row, 3)
+
+        staff_box = QGroupBox("教职工（班主任、专职/兼职心理教师等）")
+        staff_lay = QVBoxLayout(staff_box)
+        self.staff_table = make_table(["姓名", "身份", "电话", "状态"], stretch=2)
+        staff_lay.addWidget(self.staff_table)
+        staff_row = QHBoxLayout()
+        self.staff_summary = QLabel()
+        self.staff_summary.setStyleSheet("color: #555;")
+        self.add_staff_button = QPushButton("添加教职工…")
+        self.edit_staff_button = QPushButton("修改…")
+        self.toggle_staff_button = QPushButton("标记为已离校")
+        self.add_staff_button.clicked.connect(self.add_staff)
+        self.edit_staff_button.clicked.connect(self.edit_staff)
+        self.toggle_staff_button.clicked.connect(self.toggle_staff)
+        staff_row.addWidget(self.staff_summary, 1)
+        for b in (self.add_staff_button, self.edit_staff_button, self.toggle_staff_button):
+            staff_row.addWidget(b)
+            b.setEnabled(self.editable)
+        staff_lay.addLayout(staff_row)
+        lay.addWidget(staff_box, 2)
+        self.staff: list[StaffMember] = []
+        self.staff_table.itemSelectionChanged.connect(self._staff_selection_changed)
+        self.dialog: QDialog | None = None
+
         self.date_edits: dict[int, tuple[QDateEdit, QDateEdit]] = {}
         ctx.unlocked.connect(self.refresh)
         ctx.data_changed.connect(lambda what: self.refresh() if what in ("students", "school", "settings") else None)
@@ -95,20 +172,31 @@ class SchoolTab(QWidget):
                 edits.append(ed)
             self.date_edits[s.id] = (edits[0], edits[1])
         self.semesters.resizeColumnsToContents()
-        staff = [m for m in list_staff(db) if m.active]
+        self.staff = list_staff(db)
+        active = [m for m in self.staff if m.active]
         classes = list_classes(db)
         self.classes.setRowCount(len(classes))
         for r, c in enumerate(classes):
             self.classes.setItem(r, 0, cell(c.name))
             combo = QComboBox()
             combo.addItem("（未设置）", None)
-            for m in staff:
+            for m in active:
                 combo.addItem(f"{m.name}（{m.role_label}）", m.id)
+            if c.head_teacher_id is not None and combo.findData(c.head_teacher_id) < 0:
+                combo.addItem(f"{c.head_teacher}（已离校）", c.head_teacher_id)
             idx = combo.findData(c.head_teacher_id) if c.head_teacher_id is not None else 0
             combo.setCurrentIndex(max(0, idx))
             combo.setEnabled(self.editable)
             combo.currentIndexChanged.connect(lambda _i, cid=c.id, cb=combo: self._set_head(cid, cb))
             self.classes.setCellWidget(r, 1, combo)
+        self.staff_table.setRowCount(len(self.staff))
+        for r, m in enumerate(self.staff):
+            for col, v in enumerate((m.name, m.role_label, m.phone, "在职" if m.active else "已离校")):
+                self.staff_table.setItem(r, col, cell(v))
+        full = sum(1 for m in active if m.role == "psych_fulltime")
+        part = sum(1 for m in active if m.role == "psych_parttime")
+        self.staff_summary.setText(f"在职心理教师：专职 {full} 人，兼职 {part} 人")
+        self._staff_selection_changed()
 
     def save_semesters(self) -> int:
         changed = 0
@@ -132,31 +220,71 @@ class SchoolTab(QWidget):
 
     def _set_head(self, class_id: int, combo: QComboBox) -> None:
         staff_id = combo.currentData()
-        set_head_teacher(self.ctx.session.db, class_id, staff_id)
-        self.ctx.session.audit("settings", f"class:{class_id}", {"head_teacher": staff_id})
+        session = self.ctx.session
+        with session.db.transaction():
+            set_head_teacher(session.db, class_id, staff_id)
+            session.audit("settings", f"class:{class_id}", {"head_teacher": staff_id})
 
-    def add_staff(self) -> None:
-        dlg = QDialog(self)
-        dlg.setWindowTitle("添加教职工")
-        form = QFormLayout(dlg)
-        name = QLineEdit()
-        role = QComboBox()
-        for key, label in STAFF_ROLES.items():
-            role.addItem(label, key)
-        phone = QLineEdit()
-        form.addRow("姓名", name)
-        form.addRow("身份", role)
-        form.addRow("电话", phone)
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        box.accepted.connect(dlg.accept)
-        box.rejected.connect(dlg.reject)
-        form.addRow(box)
-        if dlg.exec() != QDialog.DialogCode.Accepted or not name.text().strip():
-            return
+    # -- classes -----------------------------------------------------------------------------------
+    def ask_add_class(self) -> None:
+        text = dialogs.get_text(self, "添加班级", "班级（如 七年级（3）班、初一3班 或 7.3）：")
+        if text:
+            self.add_class(text)
+
+    def add_class(self, text: str) -> bool:
+        session = self.ctx.session
         try:
-            add_staff(self.ctx.session.db, name.text().strip(), role.currentData(), phone.text().strip())
-        except (XinqiaoError, ValueError) as e:
-            dialogs.error(self, "添加教职工", str(e))
-            return
-        self.ctx.session.audit("settings", "staff", {"add": name.text().strip()})
+            with session.db.transaction():
+                cls = add_class(session.db, text)
+                session.audit("settings", f"class:{cls.id}", {"add": cls.name})
+        except XinqiaoError as e:
+            dialogs.warn(self, "添加班级", e.message)
+            return False
+        self.ctx.data_changed.emit("school")
         self.refresh()
+        return True
+
+    # -- staff -------------------------------------------------------------------------------------
+    def selected_staff(self) -> StaffMember | None:
+        rows = self.staff_table.selectionModel().selectedRows()
+        return self.staff[rows[0].row()] if rows else None
+
+    def select_staff(self, name: str) -> None:
+        for r, m in enumerate(self.staff):
+            if m.name == name:
+                self.staff_table.selectRow(r)
+                return
+
+    def _staff_selection_changed(self) -> None:
+        m = self.selected_staff()
+        self.edit_staff_button.setEnabled(self.editable and m is not None)
+        self.toggle_staff_button.setEnabled(self.editable and m is not None)
+        self.toggle_staff_button.setText("恢复为在职" if m is not None and not m.active else "标记为已离校")
+
+    def _open_staff_dialog(self, member: StaffMember | None) -> StaffDialog:
+        dlg = StaffDialog(self.ctx, member, self)
+        dlg.accepted.connect(lambda: (self.refresh(), self.select_staff(dlg.name.text().strip())))
+        self.dialog = dlg
+        dlg.open()
+        return dlg
+
+    def add_staff(self) -> StaffDialog:
+        return self._open_staff_dialog(None)
+
+    def edit_staff(self) -> StaffDialog | None:
+        m = self.selected_staff()
+        return self._open_staff_dialog(m) if m is not None else None
+
+    def toggle_staff(self) -> None:
+        m = self.selected_staff()
+        if m is None:
+            return
+        session = self.ctx.session
+        if m.active and not dialogs.ask(self, "标记为已离校", f"将“{m.name}”标记为已离校？记录保留，"
+                                        "不再出现在班主任的选择列表中。", yes="标记"):
+            return
+        with session.db.transaction():
+            set_staff_active(session.db, m.id, not m.active)
+            session.audit("settings", f"staff:{m.id}", "恢复在职" if not m.active else "已离校")
+        self.refresh()
+        self.select_staff(m.name)
