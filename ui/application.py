@@ -34,8 +34,13 @@ def keep_none_alive() -> bool:
     """Work around a refcount bug of PySide6 6.12 on CPython 3.11: every call of a Qt method that returns
     ``void`` (``setText``, ``processEvents`` ...) drops one reference to ``None`` without having taken it, so after
     a few thousand such calls CPython aborts with "none_dealloc: deallocating None". Python 3.12 made ``None``
-    immortal; on 3.11 we give it a reference count no session can exhaust. Returns True if applied."""
-    if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
+    immortal; on 3.11 we give it a reference count no session can exhaust. Returns True if applied.
+
+    pyproject.toml excludes 6.12 (6.11 is correct); this guard is for an environment that installed it anyway."""
+    import PySide6
+
+    if (sys.implementation.name != "cpython" or sys.version_info >= (3, 12)
+            or not PySide6.__version__.startswith("6.12.")):
         return False
     import ctypes
 

@@ -223,13 +223,10 @@ def test_a_head_teacher_account_added_in_the_window_signs_in_and_sees_one_class(
 
 
 def test_none_cannot_be_exhausted_by_qt_calls():
-    """PySide6 6.12 on CPython 3.11 drops a reference to None on every void Qt call; the app guards it."""
-    from PySide6.QtWidgets import QLabel
-
-    label = QLabel()
-    before = sys.getrefcount(None)
-    for _ in range(2000):
-        label.setText("心桥")
-    if sys.version_info < (3, 12):
-        assert sys.getrefcount(None) > 1 << 39, "None's refcount is exhaustible: ui.application guard missing"
-    assert sys.getrefcount(None) >= before - 2000
+    """PySide6 6.12 on CPython 3.11 drops a reference to None on every void Qt call (pyproject excludes it;
+    ui.application guards it if installed anyway): 20,000 calls must not abort the interpreter."""
+    code = ("import ui.application; from PySide6.QtWidgets import QApplication, QLabel; app = QApplication([]);"
+            " label = QLabel(); [label.setText('心桥') for _ in range(20000)]; print('ok')")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert r.returncode == 0 and "ok" in r.stdout, r.stderr[-500:]
