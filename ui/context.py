@@ -31,6 +31,10 @@ class AppContext(QObject):
             self._index = StudentIndex(self.session.db)
         return self._index
 
+    def set_index(self, index: StudentIndex) -> None:
+        """Use an index built elsewhere (e.g. on the sign-in worker thread)."""
+        self._index = index
+
     def reload_index(self) -> None:
         self.index.reload(self.session.db)
         self.data_changed.emit("students")

@@ -87,6 +87,24 @@ def error_placeholder(title: str, exc: BaseException) -> QWidget:
     return w
 
 
+EAGER_PAGES = ("workbench", "students")  # cheap, and the students page must hear ctx.open_student from the start
+
+
+class _LazyPages(dict):
+    """``pages[page_id]`` builds a page the first time it is asked for."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.window = window
+
+    def __missing__(self, page_id: str) -> QWidget:
+        if page_id not in self.window._page_modules:
+            raise KeyError(page_id)
+        widget = self.window._build_page(page_id)
+        self[page_id] = widget
+        return widget
+
+
 class MainWindow(QMainWindow):
     def __init__(self, session: Session, *, idle_clock: Callable[[], float] = time.monotonic,
                  lockout_clock: Callable[[], float] | None = None, watch_os_lock: bool = False,
@@ -97,8 +115,8 @@ class MainWindow(QMainWindow):
         self.ctx = AppContext(session, self)
         if index is not None:
             # Built off the UI thread right after sign-in (~150 ms at 20,000 students): the pages created below
-            # use it instead of building it here. (AppContext caches its index in ``_index``.)
-            self.ctx._index = index
+            # use it instead of building it here.
+            self.ctx.set_index(index)
         self.lockout_clock = lockout_clock
         self.auto_backup = auto_backup
         self.demo_note = demo_note
@@ -127,11 +145,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.outer)
         self.unlock_widget: UnlockWidget | None = None
 
-        self.pages: dict[str, QWidget] = {}
+        self.pages: dict[str, QWidget] = _LazyPages(self)
         self.page_titles: dict[str, str] = {}
+        self._page_modules: dict[str, ModuleType] = {}
+        self._holders: dict[str, QWidget] = {}
         self.page_errors: dict[str, BaseException] = {}
         self._load_pages(page_modules if page_modules is not None else discover())
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._show_row)
 
         # -- toolbar, shortcuts, status bar --------------------------------------------------------
         self.toolbar = QToolBar("工具栏")
@@ -175,22 +195,44 @@ class MainWindow(QMainWindow):
 
     # -- pages -------------------------------------------------------------------------------------
     def _load_pages(self, modules: list[ModuleType]) -> None:
+        """Every page gets its navigation entry now; pages other than EAGER_PAGES are built the first time they
+        are shown (or asked for through ``self.pages``), so start-up does not pay for all of them at once."""
         for mod in modules:
             page_id, title = str(mod.PAGE_ID), str(getattr(mod, "TITLE", mod.PAGE_ID))
-            try:
-                widget = mod.create(self.ctx)
-                if not isinstance(widget, QWidget):
-                    raise TypeError(f"{mod.__name__}.create() returned {type(widget).__name__}, not a QWidget")
-            except Exception as e:  # noqa: BLE001 - one broken page must not take the window down
-                self.page_errors[page_id] = e
-                widget = error_placeholder(title, e)
-            self.pages[page_id] = widget
             self.page_titles[page_id] = title
-            self.stack.addWidget(widget)
+            self._page_modules[page_id] = mod
+            holder = QWidget()
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self._holders[page_id] = holder
+            self.stack.addWidget(holder)
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, page_id)
             item.setSizeHint(QSize(150, 40))
             self.nav.addItem(item)
+            if page_id in EAGER_PAGES:
+                self.pages[page_id]
+
+    def _build_page(self, page_id: str) -> QWidget:
+        mod = self._page_modules[page_id]
+        title = self.page_titles[page_id]
+        try:
+            widget = mod.create(self.ctx)
+            if not isinstance(widget, QWidget):
+                raise TypeError(f"{mod.__name__}.create() returned {type(widget).__name__}, not a QWidget")
+        except Exception as e:  # noqa: BLE001 - one broken page must not take the window down
+            self.page_errors[page_id] = e
+            widget = error_placeholder(title, e)
+        layout = self._holders[page_id].layout()
+        assert layout is not None
+        layout.addWidget(widget)
+        return widget
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        page_id = self.page_ids()[row]
+        self.pages[page_id]  # build it on first show
+        self.stack.setCurrentIndex(row)
 
     def page_ids(self) -> list[str]:
         return [self.nav.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.nav.count())]

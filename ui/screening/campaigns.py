@@ -194,6 +194,8 @@ class CampaignsTab(QWidget):
         return self.combo.currentData()
 
     def reload(self, select: int | None = None) -> None:
+        if self.session.locked:  # a queued reload can arrive after a lock or sign-out: the unlock reloads again
+            return
         current = select or self.campaign_id()
         self.combo.blockSignals(True)
         self.combo.clear()
