@@ -73,6 +73,30 @@ def strength_label(label: QLabel, password: str) -> None:
     label.setStyleSheet(f"color: {STRENGTH_COLORS[score]};")
 
 
+class PasswordFields:
+    """New password twice with a live strength hint and a check."""
+
+    def __init__(self, form: QFormLayout, label: str = "密码") -> None:
+        self.new = QLineEdit()
+        self.new.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again = QLineEdit()
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.strength = QLabel("")
+        self.label = label
+        form.addRow(label, self.new)
+        form.addRow("", self.strength)
+        form.addRow("再输入一次", self.again)
+        self.new.textChanged.connect(lambda t: strength_label(self.strength, t))
+
+    def problem(self) -> str:
+        pw = self.new.text()
+        if password_strength(pw)[0] < 1:
+            return f"{self.label}太弱：至少 8 位，并混合字母、数字和符号。"
+        if pw != self.again.text():
+            return f"两次输入的{self.label}不一致。"
+        return ""
+
+
 class UnlockWidget(QWidget):
     """Sign in to a vault (``session`` None) or unlock a locked session as the same account."""
 
@@ -300,16 +324,10 @@ class RecoveryDialog(QDialog):
         self.code_edit = QLineEdit()
         self.code_edit.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
         self.user_edit = QLineEdit(username)
-        self.new_edit = QLineEdit()
-        self.new_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.again_edit = QLineEdit()
-        self.again_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.strength = QLabel("")
         form.addRow("恢复码", self.code_edit)
         form.addRow("账号", self.user_edit)
-        form.addRow("新密码", self.new_edit)
-        form.addRow("", self.strength)
-        form.addRow("再输入一次", self.again_edit)
+        self.pw = PasswordFields(form, "新密码")
+        self.new_edit, self.again_edit = self.pw.new, self.pw.again
         lay.addLayout(form)
         self.error_label = QLabel("")
         self.error_label.setStyleSheet(ERROR_STYLE)
@@ -321,22 +339,19 @@ class RecoveryDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
-        self.new_edit.textChanged.connect(lambda t: strength_label(self.strength, t))
         self.busy = False
 
     def submit(self) -> None:
         if self.busy:
             return
         code, user = self.code_edit.text().strip(), self.user_edit.text().strip()
-        pw, again = self.new_edit.text(), self.again_edit.text()
+        pw = self.new_edit.text()
         if not code or not user:
             self.error_label.setText("请填写恢复码和账号。")
             return
-        if password_strength(pw)[0] < 1:
-            self.error_label.setText("新密码太弱：至少 8 位，并混合字母、数字和符号。")
-            return
-        if pw != again:
-            self.error_label.setText("两次输入的新密码不一致。")
+        problem = self.pw.problem()
+        if problem:
+            self.error_label.setText(problem)
             self.again_edit.selectAll()
             self.again_edit.setFocus()
             return

@@ -17,35 +17,12 @@ from PySide6.QtWidgets import (
 from app.accounts.model import ROLE_LABELS, Account, Role
 from app.accounts.store import list_accounts
 from app.school.classes import list_classes
-from app.session import add_account, change_password, password_strength, set_account_disabled
+from app.session import add_account, change_password, set_account_disabled
 from ui import dialogs, tasks
 from ui.context import AppContext
 from ui.errors import show_error
 from ui.settings.common import can_manage, cell, make_table
-from ui.unlock import ERROR_STYLE, RecoveryDialog, strength_label
-
-
-class PasswordFields:
-    """New password twice with a live strength hint and a check."""
-
-    def __init__(self, form: QFormLayout) -> None:
-        self.new = QLineEdit()
-        self.new.setEchoMode(QLineEdit.EchoMode.Password)
-        self.again = QLineEdit()
-        self.again.setEchoMode(QLineEdit.EchoMode.Password)
-        self.strength = QLabel("")
-        form.addRow("密码", self.new)
-        form.addRow("", self.strength)
-        form.addRow("再输入一次", self.again)
-        self.new.textChanged.connect(lambda t: strength_label(self.strength, t))
-
-    def problem(self) -> str:
-        pw = self.new.text()
-        if password_strength(pw)[0] < 1:
-            return "密码太弱：至少 8 位，并混合字母、数字和符号。"
-        if pw != self.again.text():
-            return "两次输入的密码不一致。"
-        return ""
+from ui.unlock import ERROR_STYLE, PasswordFields, RecoveryDialog
 
 
 class AccountDialog(QDialog):
