@@ -24,10 +24,31 @@ def short_time(iso: str) -> str:
     return iso.replace("T", " ")[:16] if iso else ""
 
 
-class StudentTableModel(QAbstractTableModel):
+class _ListModel(QAbstractTableModel):
+    """The header row and the counts the list models share; a subclass sets ``headers`` and ``_count()``."""
+
+    headers: list[str]
+
+    def _count(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else self._count()
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+
+class StudentTableModel(_ListModel):
     """Rows are the student index's entries: no per-row objects are built, a filter change is one reset."""
 
     HEADERS = ["学籍号", "姓名", "性别", "出生日期", "班级", "关注", "预警等级"]
+    headers = HEADERS
     COL_LEVEL = 6
     _SORT_KEYS: list[Callable[[IndexEntry], Any]] = [
         lambda e: e.registry_no, lambda e: e.keys, lambda e: e.gender, lambda e: e.birth_date,
@@ -56,16 +77,8 @@ class StudentTableModel(QAbstractTableModel):
                 return i
         return -1
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    def _count(self) -> int:
+        return len(self._rows)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -118,7 +131,7 @@ class StudentTableModel(QAbstractTableModel):
             self._rows = sorted(self._rows, key=self._SORT_KEYS[column], reverse=reverse)
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(_ListModel):
     """A read-only table of text rows (import preview lists, tags, plan versions)."""
 
     def __init__(self, headers: Sequence[str], rows: Sequence[Sequence[Any]] = (), parent: Any = None) -> None:
@@ -134,16 +147,8 @@ class RowsModel(QAbstractTableModel):
         self.row_brushes = brushes or {}
         self.endResetModel()
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
+    def _count(self) -> int:
+        return len(self.rows)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -160,10 +165,11 @@ class RowsModel(QAbstractTableModel):
         return None
 
 
-class TimelineModel(QAbstractTableModel):
+class TimelineModel(_ListModel):
     """The timeline, newest first; confidential rows tinted and their tier shown in bold."""
 
     HEADERS = ["日期", "类别", "事项", "详情", "级别"]
+    headers = HEADERS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -176,16 +182,8 @@ class TimelineModel(QAbstractTableModel):
         self.events = sorted(events, key=lambda e: e.at, reverse=True)
         self.endResetModel()
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.events)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    def _count(self) -> int:
+        return len(self.events)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
