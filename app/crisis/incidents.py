@@ -12,7 +12,7 @@ from typing import Any
 from app import clock
 from app.archive.students import get_student
 from app.crisis.cases import add_history, touch_incident
-from app.crisis.model import INCIDENT_PARTIES, PARTY_LABELS, iso, parse_when
+from app.crisis.model import INCIDENT_PARTIES, PARTY_LABELS, HistoryEntry, iso, parse_when, short
 from app.errors import InputRejected, PermissionDenied, XinqiaoError
 from app.session import Session
 
@@ -99,8 +99,9 @@ def add_notice(session: Session, incident_id: int, party: str, told_at: str | No
                                                    "c": contact.strip(), "h": how.strip()})
 
 
-def amend_incident(session: Session, incident_id: int, reason: str, **changes: str) -> None:
-    """Change what/follow_up/note/place; earlier values are kept."""
+def amend_incident(session: Session, incident_id: int, reason: str, **changes: str) -> list[str]:
+    """Change what/follow_up/note/place; earlier values are kept. Returns the fields that changed (none: nothing
+    is written)."""
     _require_writer(session)
     tiers = {"what": "ordinary", "follow_up": "ordinary", "place": "ordinary", "note": "confidential"}
     if set(changes) - set(tiers):
@@ -111,14 +112,34 @@ def amend_incident(session: Session, incident_id: int, reason: str, **changes: s
     r = db.one("SELECT * FROM crisis_incidents WHERE id = :i", {"i": incident_id})
     if r is None:
         raise XinqiaoError("找不到该意外事件记录。")
+    changed = [f for f, value in changes.items() if value.strip() != r[f]]
+    if "what" in changed and not changes["what"].strip():
+        raise InputRejected("请写明发生了什么。")
+    if not changed:
+        return []
     with db.transaction():
-        for f, value in changes.items():
-            if value.strip() == r[f]:
-                continue
-            add_history(db, session, None, "incident", incident_id, f, r[f], value.strip(), reason.strip(), tiers[f])
-            db.execute(f"UPDATE crisis_incidents SET {f} = :v WHERE id = :i", {"v": value.strip(), "i": incident_id})
+        for f in changed:
+            value = changes[f].strip()
+            add_history(db, session, None, "incident", incident_id, f, r[f], value, reason.strip(), tiers[f])
+            db.execute(f"UPDATE crisis_incidents SET {f} = :v WHERE id = :i", {"v": value, "i": incident_id})
         touch_incident(session.db, incident_id)
-        session.audit("edit", f"crisis_incident:{incident_id}", {"amend": sorted(changes)})
+        session.audit("edit", f"crisis_incident:{incident_id}", {"amend": sorted(changed)})
+    return changed
+
+
+def amend_and_notify(session: Session, incident_id: int, reason: str, changes: dict[str, str],
+                     notice: dict[str, str] | None = None) -> list[str]:
+    """One user action of the amend form: changed fields (with a reason) and/or one more notice (someone told
+    later), all or nothing. Returns the changed fields."""
+    _require_writer(session)
+    if not changes and notice is None:
+        raise InputRejected("没有需要保存的修改。")
+    with session.db.transaction():
+        changed = amend_incident(session, incident_id, reason, **changes) if changes else []
+        if notice is not None:
+            add_notice(session, incident_id, **notice)
+            touch_incident(session.db, incident_id)
+    return changed
 
 
 def list_incidents(session: Session) -> list[Incident]:
@@ -141,8 +162,33 @@ def list_incidents(session: Session) -> list[Incident]:
     return out
 
 
-def get_incident(session: Session, incident_id: int) -> Incident:
+def get_incident(session: Session, incident_id: int, *, audit: bool = False) -> Incident:
+    """One incident; ``audit``: record the reading (opening an incident in the window) in the audit log."""
     for i in list_incidents(session):
         if i.id == incident_id:
+            if audit:
+                session.audit("view_confidential", f"crisis_incident:{incident_id}", {})
             return i
     raise XinqiaoError("找不到该意外事件记录。")
+
+
+def incident_history(session: Session, incident_id: int) -> list[HistoryEntry]:
+    """Amendments of an incident, oldest first: earlier and new values, who, when, why; the confidential note's
+    amendments only for counselors."""
+    _require_reader(session)
+    sql = "SELECT * FROM crisis_history WHERE entity = 'incident' AND entity_id = :i"
+    if not session.account.sees_confidential:
+        sql += " AND tier = 'ordinary'"
+    return [HistoryEntry(h["at"], h["by"], h["entity"], h["entity_id"], h["field"], h["old_value"], h["new_value"],
+                         h["reason"], h["tier"]) for h in session.db.query(sql + " ORDER BY id", {"i": incident_id})]
+
+
+def notices_line(incident: Incident) -> str:
+    """Who was told and when, in one line: '家长 11-02 08:30；学校领导 11-02 09:00' ('未记录通知' when none)."""
+    return "；".join(f"{n.party_label} {short(n.told_at)[5:]}" for n in incident.notices) or "未记录通知"
+
+
+def one_line(text: str, width: int = 40) -> str:
+    """The first line of a text, cut to ``width`` characters with an ellipsis."""
+    first = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    return first if len(first) <= width else first[: width - 1] + "…"

@@ -19,7 +19,8 @@ STATUS_LABELS = {"open": "未完成", "done": "已完成", "skipped": "已跳过
 CASE_STATUS_LABELS = {"open": "进行中", "closed": "已结案"}
 NOTIFY_METHODS = ("电话", "面谈", "微信", "书面告知书", "其他")
 REFERRAL_OUTCOMES = ("已就诊，门诊治疗", "已就诊，住院治疗", "已就诊，无需治疗", "家长拒绝就诊", "其他")
-TREATMENT_KINDS = ("门诊治疗（在校）", "住院治疗", "休学", "其他")
+LEAVE = "休学"             # the treatment arrangement that is also a 学籍状态 (app.archive.students.STATUSES)
+TREATMENT_KINDS = ("门诊治疗（在校）", "住院治疗", LEAVE, "其他")
 INCIDENT_PARTIES = ("parents", "leaders", "bureau", "police", "other")
 PARTY_LABELS = {"parents": "家长", "leaders": "学校领导", "bureau": "教育行政部门", "police": "公安", "other": "其他"}
 

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from app import clock
+from app.archive.profile import update_profile
 from app.crisis.cases import _open_case_row, add_history, touch
 from app.crisis.due import recompute
-from app.crisis.model import NOTIFY_METHODS, iso, parse_when, require_counselor
+from app.crisis.model import LEAVE, NOTIFY_METHODS, iso, parse_when, require_counselor
 from app.crisis.rules import Rules, level_label, load_rules
 from app.errors import InputRejected, XinqiaoError
 from app.session import Session
@@ -82,9 +83,25 @@ def _check(session: Session, key: str, case: Row, data: dict[str, Any], done_by:
     return data
 
 
+def _school_status(session: Session, case: Row, key: str, stored: dict[str, Any]) -> str | None:
+    """The 学籍状态 a completed step sets, through the archive (history on the timeline, audit), in the caller's
+    transaction: 治疗或休学 recorded as 休学 takes an enrolled (在读) student to 休学; a completed 复学评估
+    brings a student on leave (休学) back to 在读. Other statuses (转出, 毕业) are never touched. Returns the new
+    status, or None when nothing changed."""
+    current = session.db.scalar("SELECT status FROM students WHERE id = :s", {"s": case["student_id"]})
+    if key == "treatment" and stored.get("kind") == LEAVE and current == "在读":
+        new, why = LEAVE, f"危机个案（编号 {case['id']}）“治疗或休学”记录为休学"
+    elif key == "return_assessment" and current == LEAVE:
+        new, why = "在读", f"危机个案（编号 {case['id']}）复学评估完成，准予复学"
+    else:
+        return None
+    return new if update_profile(session, case["student_id"], {"status": new}, why) else None
+
+
 def complete_step(session: Session, step_id: int, *, done_at: str | None = None, done_by: str = "",
-                  summary: str = "", note: str = "", data: dict[str, Any] | None = None) -> None:
-    """Record that a step was done: when, by whom, an ordinary summary, a confidential note and its own facts."""
+                  summary: str = "", note: str = "", data: dict[str, Any] | None = None) -> str | None:
+    """Record that a step was done: when, by whom, an ordinary summary, a confidential note and its own facts.
+    Returns the student's new 学籍状态 when the step changed it (休学 / 复学: see ``_school_status``)."""
     s, case = _step(session, step_id)
     if s["status"] != "open":
         raise InputRejected("该步骤已经完成或跳过；如需更正请使用“修改”。")
@@ -105,6 +122,7 @@ def complete_step(session: Session, step_id: int, *, done_at: str | None = None,
         recompute(db, case["id"], rules)
         touch(session.db, case['id'])
         session.audit("edit", f"crisis_case:{case['id']}", {"step": s["step_key"], "done": iso(when)})
+        return _school_status(session, case, s["step_key"], stored)
 
 
 def skip_step(session: Session, step_id: int, reason: str) -> None:

@@ -329,3 +329,73 @@ def test_a_changed_manual_applies_to_open_cases_at_once(session, pupils, t0):
     assert case.step("assessment").due_at == iso(t0 + 24 * H)
     assert case.step("safety") is not None and case.step("safety").due_at == iso(t0 + 8 * H)
     assert get_case(session, closed, audit=False).step("safety") is None    # closed cases are history
+
+
+def school_status(session, student_id):
+    return session.db.scalar("SELECT status FROM students WHERE id = :s", {"s": student_id})
+
+
+def test_leave_of_absence_sets_the_school_status_and_return_sets_it_back(session, pupils, t0, institution):
+    from app.archive.chronology import timeline
+    from app.archive.students import StudentFilter, StudentIndex
+
+    sid = pupils[0]
+    assert school_status(session, sid) == "在读"
+    c = walk_to_return(session, sid, institution)          # 治疗或休学 recorded as 休学
+    assert school_status(session, sid) == "休学"
+    assert get_case(session, c, audit=False).step("treatment").status == "done"
+    events = session.db.query("SELECT kind, summary, account FROM student_events WHERE student_id = :s"
+                              " AND kind = 'edited'", {"s": sid})
+    assert [e["summary"] for e in events] == [f"修改基本信息：学籍状态（在读→休学）。原因：危机个案（编号 {c}）“治疗或休学”记录为休学"]
+    audit = session.db.query("SELECT target, detail FROM audit_log WHERE action = 'edit' AND target LIKE 'student:%'")
+    assert len(audit) == 1 and '"status"' in audit[0]["detail"]
+    titles = [e.title for e in timeline(session, sid)]
+    assert any("在读→休学" in t for t in titles)
+    # off the list of enrolled students while on leave
+    assert sid not in {s.id for s in StudentIndex(session.db).search(session.account, StudentFilter())}
+
+    for doc in ("diagnosis", "application", "guardian_commitment"):
+        record_document(session, c, doc)
+    record_meeting(session, c, participants="复学会议")
+    advance(days=30)
+    assert complete_step(session, step_id(session, c, "return_assessment"), summary="同意复学") == "在读"
+    assert school_status(session, sid) == "在读"
+    titles = [e.title for e in timeline(session, sid)]
+    assert any("休学→在读" in t and "复学评估完成" in t for t in titles)
+
+
+def test_treatment_without_leave_and_a_student_not_enrolled_keep_their_status(session, pupils, t0, institution):
+    from app.archive.profile import update_profile
+
+    c = new_case(session, pupils[1], "major")
+    for key, data in (("assessment", {}), ("safety", {"measures": "陪护", "watch_24h": True}),
+                      ("notify_parents", {"method": "电话"}), ("parent_consent", {"signed": True}),
+                      ("referral", {"institution_id": institution})):
+        complete_step(session, step_id(session, c, key), done_by="心理教师", data=data)
+    assert complete_step(session, step_id(session, c, "treatment"), data={"kind": "住院治疗"}) is None
+    assert school_status(session, pupils[1]) == "在读"
+    # a student who has already left (转出) is not put on leave by a case
+    update_profile(session, pupils[2], {"status": "转出"}, "家长办理转学")
+    walk_to_return(session, pupils[2], institution)
+    assert school_status(session, pupils[2]) == "转出"
+
+
+def test_a_refused_status_change_rolls_the_step_back(session, pupils, t0, institution, monkeypatch):
+    """The status is written in the step's transaction: if the archive refuses, the step stays open."""
+    import app.crisis.steps as steps
+    from app.archive.profile import ProfileInvalid
+
+    c = new_case(session, pupils[3], "major")
+    for key, data in (("assessment", {}), ("safety", {"measures": "陪护", "watch_24h": True}),
+                      ("notify_parents", {"method": "电话"}), ("parent_consent", {"signed": True}),
+                      ("referral", {"institution_id": institution})):
+        complete_step(session, step_id(session, c, key), done_by="心理教师", data=data)
+
+    def refuse(*_a, **_k):
+        raise ProfileInvalid({"status": "拒绝"})
+
+    monkeypatch.setattr(steps, "update_profile", refuse)
+    with pytest.raises(ProfileInvalid):
+        complete_step(session, step_id(session, c, "treatment"), data={"kind": "休学"})
+    assert get_case(session, c, audit=False).step("treatment").status == "open"
+    assert school_status(session, pupils[3]) == "在读"

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app import clock
+from app.archive.students import StudentFilter
 from app.crisis.cases import get_case
 from app.crisis.institutions import add_institution
 from app.crisis.rules import set_follow_up_weeks
@@ -136,7 +137,10 @@ def test_a_case_from_discovery_to_closing(qtbot, session):
     complete(qtbot, page, "notify_parents", method="电话", parent="母亲", letter_given=True)
     complete(qtbot, page, "parent_consent", signed=True, signer="母亲")
     complete(qtbot, page, "referral", institution_id=inst, outcome="已就诊，住院治疗")
-    complete(qtbot, page, "treatment", kind="休学")
+    with qtbot.waitSignal(page.ctx.data_changed, check_params_cb=lambda what: what == "students"):
+        complete(qtbot, page, "treatment", kind="休学")      # the index is rebuilt: 休学 is off the 在读 list
+    assert school_status(session, sid) == "休学"
+    assert sid not in {s.id for s in page.ctx.index.search(session.account, StudentFilter())}
     advance(days=30)
 
     # 复学评估 cannot complete before the documents and the meeting
@@ -160,7 +164,10 @@ def test_a_case_from_discovery_to_closing(qtbot, session):
     type_text(qtbot, dlg.participants, "分管校长、班主任、心理教师、家长")
     type_text(qtbot, dlg.meeting_note, "医生意见：可复学，继续服药")
     save(qtbot, dlg)
-    complete(qtbot, page, "return_assessment", "同意复学")
+    with qtbot.waitSignal(page.ctx.data_changed, check_params_cb=lambda what: what == "students"):
+        complete(qtbot, page, "return_assessment", "同意复学")
+    assert school_status(session, sid) == "在读"
+    assert sid in {s.id for s in page.ctx.index.search(session.account, StudentFilter())}
 
     # weekly follow-up, two weeks
     for week in (1, 2):
@@ -191,6 +198,10 @@ def test_a_case_from_discovery_to_closing(qtbot, session):
     assert "危机个案结案" in titles and "复学后跟踪第 2 周" in titles and "转介" in titles
     assert not any(b.isEnabled() for b in page.view.action_buttons)
     assert dialogs_asked() == []
+
+
+def school_status(session, student_id):
+    return session.db.scalar("SELECT status FROM students WHERE id = :s", {"s": student_id})
 
 
 def dialogs_asked():
@@ -339,3 +350,98 @@ def test_typed_text_survives_a_lock(qtbot, session):
     assert dlg.isVisible() and dlg.note.toPlainText() == "评估记录写了一半"
     save(qtbot, dlg)
     assert get_case(session, case_id, audit=False).step("assessment").note == "评估记录写了一半"
+
+
+INCIDENT_NOTE = "学生称是被同学逼迫后才划伤手臂"
+
+
+def _incident_with_case(session):
+    from app.crisis.cases import open_case
+    from app.crisis.incidents import record_incident
+    from app.demo import generate_students, insert_students
+
+    clock.set_fixed(T0)
+    [sid] = insert_students(session, generate_students(1, grades=(8,)))
+    first = record_incident(session, occurred_at="2026-10-20T10:00", what="课间操时晕倒，送校医室", place="操场")
+    inc = record_incident(session, occurred_at="2026-11-01T12:30", place="宿舍", student_id=sid,
+                          what="午休时在宿舍用小刀划伤手臂\n宿管发现后报告", follow_up="校医包扎，家长接回",
+                          note=INCIDENT_NOTE,
+                          notices=[{"party": "parents", "told_at": "2026-11-01T12:50", "told_by": "心理教师"},
+                                   {"party": "leaders", "told_at": "2026-11-01T13:05", "told_by": "心理教师"}])
+    case_id = open_case(session, sid, "major", "incident", summary="宿舍自伤后建档", incident_id=inc)
+    name = session.db.scalar("SELECT name FROM students WHERE id = :s", {"s": sid})
+    return first, inc, case_id, name
+
+
+def test_incident_list_opens_an_incident_amends_it_and_keeps_the_history(qtbot, session):
+    _first, inc, case_id, name = _incident_with_case(session)
+    page = make_page(qtbot, session)
+    assert [page.lists.tabText(i) for i in range(page.lists.count())] == ["危机个案", "意外事件"]
+    assert page.incidents.rows() == [
+        ("2026-11-01 12:30", "午休时在宿舍用小刀划伤手臂", "家长 11-01 12:50；学校领导 11-01 13:05", f"编号 {case_id} {name}"),
+        ("2026-10-20 10:00", "课间操时晕倒，送校医室", "未记录通知", ""),
+    ]
+    page.show_incidents()
+    page.incidents.table.selectRow(0)
+    view = page.incidents.open_selected()
+    assert view.incident_id == inc and view.isVisible()
+    assert view.fields["note"].text() == INCIDENT_NOTE and view.fields["student"].text() == name
+    audit = session.db.query("SELECT action FROM audit_log WHERE target = :t", {"t": f"crisis_incident:{inc}"})
+    assert [a[0] for a in audit][-1] == "view_confidential"
+
+    # amend: a reason is required; the earlier value stays in the history
+    dlg = view.open_amend_dialog()
+    dlg.follow_up.clear()
+    type_text(qtbot, dlg.follow_up, "校医包扎，家长接回；次日到市精神卫生中心就诊")
+    save(qtbot, dlg)
+    assert dlg.isVisible() and "原因" in dlg.error.text()
+    type_text(qtbot, dlg.reason, "补充就诊情况")
+    dlg.party.setCurrentIndex(dlg.party.findData("bureau"))
+    type_text(qtbot, dlg.told_by, "分管校长")
+    save(qtbot, dlg)
+    assert not dlg.isVisible(), dlg.error.text()
+    assert view.fields["follow_up"].text() == "校医包扎，家长接回；次日到市精神卫生中心就诊"
+    assert view.history_rows()[0][2:] == ("后续处理", "校医包扎，家长接回 → 校医包扎，家长接回；次日到市精神卫生中心就诊",
+                                          "补充就诊情况")
+    assert "教育行政部门" in page.incidents.rows()[0][2]
+
+    # the linked case opens on the case tab
+    view.case_button.click()
+    assert not view.isVisible()
+    assert page.lists.currentWidget() is page.table and page.view.case.row.id == case_id
+
+
+def test_incident_tiers_in_the_window(qtbot, session):
+    from app.accounts.model import Role
+    from app.crisis.incidents import amend_incident
+    from app.session import add_account, open_session
+
+    _first, inc, _case_id, _name = _incident_with_case(session)
+
+    amend_incident(session, inc, "更正", note="学生称被同学逼迫")
+    add_account(session, "office", "Office-admin-2026!", Role.ADMIN)
+    add_account(session, "ht", "Teacher-password-2026!", Role.HEAD_TEACHER,
+                class_id=session.db.scalar("SELECT class_id FROM students LIMIT 1"))
+
+    manager = open_session(session.paths.root, "office", "Office-admin-2026!")
+    try:
+        page = make_page(qtbot, manager)
+        assert page.lists.count() == 2 and len(page.incidents.rows()) == 2    # managers may read incidents
+        view = page.open_incident(inc)
+        assert "note" not in view.fields and not view.amend_button.isVisible()
+        assert view.open_amend_dialog() is None
+        shown = view.shown_text()
+        assert "午休时在宿舍" in shown and INCIDENT_NOTE not in shown and "被同学逼迫" not in shown
+        assert view.history_rows() == []                      # the only amendment was of the confidential note
+        view.reject()
+    finally:
+        manager.close()
+
+    teacher = open_session(session.paths.root, "ht", "Teacher-password-2026!")
+    try:
+        page = make_page(qtbot, teacher)
+        assert page.lists.count() == 1 and not page.lists.tabBar().isVisible()
+        page.incidents.refresh()
+        assert page.incidents.rows() == []
+    finally:
+        teacher.close()

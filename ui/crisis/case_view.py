@@ -53,6 +53,7 @@ def _is_red(table: QTableWidget, row: int) -> bool:
 class CaseView(QWidget):
     changed = Signal()              # data changed through this view
     open_student = Signal(int)
+    students_changed = Signal()     # a step changed a student's 学籍状态 (休学 / 复学)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -261,6 +262,7 @@ class CaseView(QWidget):
             return None
         dlg = StepDialog(self.session, self.case, step, self)
         self._open(dlg)
+        dlg.accepted.connect(lambda: dlg.school_status and self.students_changed.emit())
         return dlg
 
     def open_skip_dialog(self) -> SkipDialog | None:

@@ -111,6 +111,7 @@ class StepDialog(FormDialog):
         self.note = text_box("保密记录（仅心理教师可见）", confidential=True)
         self.form.addRow("记录摘要", self.summary)
         self.form.addRow("保密记录", self.note)
+        self.school_status: str | None = None   # the student's new 学籍状态 when saving changed it
         self.submit = self._save
 
     def _add(self, key: str, label: str, widget: QWidget) -> None:
@@ -129,8 +130,9 @@ class StepDialog(FormDialog):
         return out
 
     def _save(self) -> None:
-        complete_step(self.session, self.step.id, done_at=iso_of(self.done_at), done_by=self.done_by.text(),
-                      summary=self.summary.toPlainText(), note=self.note.toPlainText(), data=self.data())
+        self.school_status = complete_step(
+            self.session, self.step.id, done_at=iso_of(self.done_at), done_by=self.done_by.text(),
+            summary=self.summary.toPlainText(), note=self.note.toPlainText(), data=self.data())
 
 
 class SkipDialog(FormDialog):

@@ -1,4 +1,5 @@
-"""危机干预 page: the case list (进行中 / 有逾期 / 全部; overdue in red) beside the case view."""
+"""危机干预 page: the case list (进行中 / 有逾期 / 全部; overdue in red) beside the case view, and the 意外事件 list
+(counselors and managers) in a second tab."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +28,8 @@ from ui.crisis.dialogs import OpenCaseDialog
 from ui.crisis.directory import DirectoryDialog
 from ui.crisis.forms import FormDialog
 from ui.crisis.incident import IncidentDialog
+from ui.crisis.incident_list import IncidentDialogView, IncidentList
+from ui.crisis.incident_list import can_read as can_read_incidents
 from ui.crisis.rules_editor import RulesDialog
 
 FILTERS = (("open", "进行中"), ("overdue", "有逾期步骤"), ("all", "全部个案"))
@@ -76,10 +80,21 @@ class CrisisPage(QWidget):
         self.view = CaseView(self.session)
         self.view.changed.connect(self._changed)
         self.view.open_student.connect(ctx.open_student)
+        self.view.students_changed.connect(self._students_changed)
+
+        # 意外事件 beside the cases, for the accounts that may read them (counselors, managers)
+        self.incidents = IncidentList(self.session)
+        self.incidents.open_case.connect(self.open_case_anywhere)
+        self.incidents.changed.connect(self._changed)
+        self.lists = QTabWidget()
+        self.lists.addTab(self.table, "危机个案")
+        if can_read_incidents(self.session):
+            self.lists.addTab(self.incidents, "意外事件")
+        self.lists.tabBar().setVisible(self.lists.count() > 1)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
-        split.addWidget(self.table)
+        split.addWidget(self.lists)
         split.addWidget(self.view)
         split.setStretchFactor(0, 9)
         split.setStretchFactor(1, 11)
@@ -121,6 +136,7 @@ class CrisisPage(QWidget):
         self.table.blockSignals(False)
         self.table.setColumnHidden(COLUMNS.index("状态"), mode != "all")   # open/overdue lists: all 进行中
         self.count.setText(f"共 {len(self.rows)} 个")
+        self.incidents.refresh()
         if keep is not None and keep in [c.id for c in self.rows]:
             self.select_case(keep)
 
@@ -148,7 +164,9 @@ class CrisisPage(QWidget):
     def _locking(self) -> None:
         """The window rejects every dialog on lock; remember the open one (its widgets keep what was typed,
         in memory only) and show it again after unlocking."""
-        for dlg in (self.dialog, self.view.dialog):
+        inc = self.incidents.dialog
+        amend = inc.amend_dialog if isinstance(inc, IncidentDialogView) else None
+        for dlg in (self.dialog, self.view.dialog, inc, amend):   # the last one open wins: an amendment first
             if dlg is not None and dlg.isVisible():
                 self._held = dlg
 
@@ -161,6 +179,16 @@ class CrisisPage(QWidget):
     def _changed(self) -> None:
         self.refresh()
         self.ctx.data_changed.emit("crisis")
+
+    def _students_changed(self) -> None:
+        """A step put a student on leave or back to school: the student index (which lists 在读 students) is
+        rebuilt off the UI thread, then every view refreshes."""
+        from ui.archive.worker import run_in_background
+
+        ctx = self.ctx
+        session, index = ctx.session, ctx.index
+        run_in_background(lambda: index.reload(session.db), lambda _r: ctx.data_changed.emit("students"),
+                          lambda _e: None)
 
     def _data_changed(self, what: str) -> None:
         if what != "crisis":
@@ -182,9 +210,21 @@ class CrisisPage(QWidget):
 
     def open_incident_dialog(self) -> IncidentDialog:
         dlg = IncidentDialog(self.ctx, self)
-        dlg.accepted.connect(self._changed)
+
+        def done() -> None:
+            self._changed()
+            self.show_incidents()
+
+        dlg.accepted.connect(done)
         self._show(dlg)
         return dlg
+
+    def show_incidents(self) -> None:
+        self.lists.setCurrentWidget(self.incidents)
+
+    def open_incident(self, incident_id: int) -> IncidentDialogView:
+        self.show_incidents()
+        return self.incidents.open_incident(incident_id)
 
     def open_directory(self) -> DirectoryDialog:
         dlg = DirectoryDialog(self.session, self)
@@ -221,6 +261,7 @@ class CrisisPage(QWidget):
 
     def open_case_anywhere(self, case_id: int) -> None:
         """Show a case whatever the filter (from a search hit or the 工作台)."""
+        self.lists.setCurrentWidget(self.table)
         if case_id not in self.case_ids():
             self.set_filter("all")
         if case_id in self.case_ids():
