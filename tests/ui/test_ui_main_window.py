@@ -87,6 +87,7 @@ def test_workbench_groups_urgent_first_overdue_red_and_opens_students(qtbot, sch
     w = WorkbenchPage(ctx)
     qtbot.addWidget(w)
     w.show()
+    assert w.wait_loaded()
     groups = [w.tree.topLevelItem(i).text(0) for i in range(w.tree.topLevelItemCount())]
     assert groups == ["危机干预（1）", "到期回访（2）", "其他（1）"]
     follow = w.tree.topLevelItem(1)
@@ -102,10 +103,49 @@ def test_workbench_groups_urgent_first_overdue_red_and_opens_students(qtbot, sch
 
     items.append(WorkItem("note", "其他", "新的事项"))
     ctx.data_changed.emit("screening")
-    assert w.tree.topLevelItem(2).childCount() == 2
+    assert w.wait_loaded() and w.tree.topLevelItem(2).childCount() == 2
     w.hide()
     items.append(WorkItem("note", "其他", "又一件"))
     ctx.data_changed.emit("casework")
     assert w.dirty and w.tree.topLevelItem(2).childCount() == 2  # hidden: refreshed only when shown
     w.show()
-    assert not w.dirty and w.tree.topLevelItem(2).childCount() == 3
+    assert w.wait_loaded() and not w.dirty and w.tree.topLevelItem(2).childCount() == 3
+
+
+def test_workbench_loads_off_the_ui_thread_and_shows_only_the_newest_load(qtbot, school, monkeypatch):
+    """The providers run on a worker: the page answers while they work, and a stale answer is discarded."""
+    import threading
+
+    from ui.pages import workbench as page_mod
+    from ui.pages.workbench import WorkbenchPage
+
+    release = threading.Event()
+    calls: list[str] = []
+    worker_threads: set[int] = set()
+
+    def slow(_s, _d):
+        worker_threads.add(threading.get_ident())
+        n = len(calls)
+        calls.append("call")
+        if n == 0:
+            assert release.wait(10)  # the first load is slow and becomes stale
+            return [WorkItem("note", "其他", "旧的事项")]
+        return [WorkItem("note", "其他", f"事项{i}") for i in range(page_mod.CHUNK + 5)]
+
+    monkeypatch.setattr(workbench, "_providers", {"test": slow})
+    monkeypatch.setattr(workbench, "load_providers", lambda: None)
+    ctx = AppContext(school)
+    w = WorkbenchPage(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: len(calls) == 1)
+    assert w.loading and w.summary.text() == "正在载入……" and w.tree.topLevelItemCount() == 0
+    assert threading.get_ident() not in worker_threads
+    w.reload()  # a newer load while the first still works
+    release.set()
+    assert w.wait_loaded()
+    assert len(calls) == 2 and w.tree.topLevelItemCount() == 1
+    group = w.tree.topLevelItem(0)
+    assert group.text(0) == f"其他（{page_mod.CHUNK + 5}）" and group.childCount() == page_mod.CHUNK + 5
+    assert "旧的事项" not in {group.child(i).text(0) for i in range(group.childCount())}
+    assert w.summary.text() == f"共 {page_mod.CHUNK + 5} 项"

@@ -1,10 +1,22 @@
-"""测评: campaigns and progress, answer entry, the intervention ledger and the screening settings."""
+"""测评: campaigns and progress, answer entry, the intervention ledger and the screening settings.
+
+Each tab's widget is built the first time the tab is shown (or asked for through its attribute), so opening the
+page pays only for the tab on screen; the tabs load their rows on worker threads (ui/tasks.py)."""
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from ui.context import AppContext
+
+if TYPE_CHECKING:
+    from ui.screening.campaigns import CampaignsTab
+    from ui.screening.entry import AnswerEntry
+    from ui.screening.ledger_view import LedgerView
+    from ui.screening.settings_tab import ScreeningSettings
 
 PAGE_ID = "screening"
 TITLE = "测评"
@@ -14,39 +26,110 @@ ORDER = 30
 class ScreeningPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from ui.screening.campaigns import CampaignsTab
-        from ui.screening.entry import AnswerEntry
-        from ui.screening.ledger_view import LedgerView
-        from ui.screening.settings_tab import ScreeningSettings
-
         self.ctx = ctx
-        session = ctx.session
+        account = ctx.session.account
         self.tabs = QTabWidget()
-        self.campaigns = CampaignsTab(session)
-        self.ledger = LedgerView(session)
-        self.tabs.addTab(self.campaigns, "测评活动")
-        self.entry: AnswerEntry | None = None
-        self.settings: ScreeningSettings | None = None
-        if session.account.sees_confidential or session.account.manages:
-            self.entry = AnswerEntry(session)
-            self.tabs.addTab(self.entry, "答题录入")
-        self.tabs.addTab(self.ledger, "干预台账")
-        if session.account.sees_confidential or session.account.manages:
-            self.settings = ScreeningSettings(session)
-            self.tabs.addTab(self.settings, "设置")
-            self.settings.changed.connect(lambda: self.ctx.data_changed.emit("screening"))
+        self._built: dict[str, QWidget] = {}
+        self._makers: dict[str, Callable[[], QWidget]] = {}
+        self._labels: dict[str, str] = {}
+        self._placeholders: dict[str, QWidget] = {}
+        self._add_tab("campaigns", "测评活动", self._make_campaigns)
+        self.can_enter = account.sees_confidential or account.manages
+        if self.can_enter:
+            self._add_tab("entry", "答题录入", self._make_entry)
+        self._add_tab("ledger", "干预台账", self._make_ledger)
+        if self.can_enter:
+            self._add_tab("settings", "设置", self._make_settings)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
-        self.campaigns.changed.connect(lambda: self.ctx.data_changed.emit("screening"))
-        self.ledger.changed.connect(lambda: self.ctx.data_changed.emit("screening"))
-        self.ledger.open_student.connect(ctx.open_student.emit)
-        if self.entry is not None:
-            self.entry.saved.connect(lambda _sid: self.ctx.data_changed.emit("screening"))
+        self._tab("campaigns")  # the tab on screen
+        self.tabs.currentChanged.connect(self._tab_shown)
         ctx.data_changed.connect(self.on_data_changed)
         ctx.unlocked.connect(self.refresh)
         self._dirty = False
 
+    # -- lazily built tabs ---------------------------------------------------------------------------
+    def _add_tab(self, key: str, label: str, make: Callable[[], QWidget]) -> None:
+        holder = QWidget()
+        self._placeholders[key] = holder
+        self._makers[key] = make
+        self._labels[key] = label
+        self.tabs.addTab(holder, label)
+
+    def _tab(self, key: str) -> QWidget:
+        """The tab's widget, built now if it was not yet (it replaces its placeholder in the tab bar)."""
+        widget = self._built.get(key)
+        if widget is not None:
+            return widget
+        widget = self._makers[key]()
+        self._built[key] = widget
+        holder = self._placeholders.pop(key)
+        index = self.tabs.indexOf(holder)
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, widget, self._labels[key])
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        holder.deleteLater()
+        return widget
+
+    def _tab_shown(self, index: int) -> None:
+        holder = self.tabs.widget(index)
+        key = next((k for k, w in self._placeholders.items() if w is holder), None)
+        if key is not None:
+            self._tab(key)
+
+    def is_built(self, key: str) -> bool:
+        return key in self._built
+
+    @property
+    def campaigns(self) -> CampaignsTab:
+        return self._tab("campaigns")  # type: ignore[return-value]
+
+    @property
+    def ledger(self) -> LedgerView:
+        return self._tab("ledger")  # type: ignore[return-value]
+
+    @property
+    def entry(self) -> AnswerEntry | None:
+        return self._tab("entry") if self.can_enter else None  # type: ignore[return-value]
+
+    @property
+    def settings(self) -> ScreeningSettings | None:
+        return self._tab("settings") if self.can_enter else None  # type: ignore[return-value]
+
+    def _make_campaigns(self) -> QWidget:
+        from ui.screening.campaigns import CampaignsTab
+
+        tab = CampaignsTab(self.ctx.session)
+        tab.changed.connect(lambda: self.ctx.data_changed.emit("screening"))
+        return tab
+
+    def _make_entry(self) -> QWidget:
+        from ui.screening.entry import AnswerEntry
+
+        entry = AnswerEntry(self.ctx.session)
+        entry.saved.connect(lambda _sid: self.ctx.data_changed.emit("screening"))
+        return entry
+
+    def _make_ledger(self) -> QWidget:
+        from ui.screening.ledger_view import LedgerView
+
+        ledger = LedgerView(self.ctx.session)
+        ledger.changed.connect(lambda: self.ctx.data_changed.emit("screening"))
+        ledger.open_student.connect(self.ctx.open_student.emit)
+        return ledger
+
+    def _make_settings(self) -> QWidget:
+        from ui.screening.settings_tab import ScreeningSettings
+
+        settings = ScreeningSettings(self.ctx.session)
+        settings.changed.connect(lambda: self.ctx.data_changed.emit("screening"))
+        return settings
+
+    # -- refreshing ----------------------------------------------------------------------------------
     def on_data_changed(self, what: str) -> None:
         if what in ("screening", "students"):
             self._dirty = True
@@ -54,15 +137,21 @@ class ScreeningPage(QWidget):
                 self.refresh()
 
     def refresh(self) -> None:
+        """Reload the tabs built so far (a tab built later loads fresh anyway)."""
         self._dirty = False
         if self.ctx.session.locked:
             return
         # Quick look-ups on the UI thread first, then the loads on workers (a worker's query holds the database).
-        self.ledger.loading = True
-        QTimer.singleShot(0, self.ledger.refresh)
-        if self.entry is not None and self.tabs.currentWidget() is not self.entry:
-            self.entry.reload(deferred=True)
-        self.campaigns.reload()
+        ledger = self._built.get("ledger")
+        if ledger is not None:
+            ledger.loading = True  # type: ignore[attr-defined]
+            QTimer.singleShot(0, ledger.refresh)  # type: ignore[attr-defined]
+        entry = self._built.get("entry")
+        if entry is not None and self.tabs.currentWidget() is not entry:
+            entry.reload(deferred=True)  # type: ignore[attr-defined]
+        campaigns = self._built.get("campaigns")
+        if campaigns is not None:
+            campaigns.reload()  # type: ignore[attr-defined]
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
         if self._dirty:
