@@ -129,6 +129,9 @@ def ui_stalls(session: Session) -> dict[str, float]:
     from ui.pages import screening
 
     apply_app_font(app)  # type: ignore[arg-type]
+    from ui.application import settle_garbage_collector
+
+    settle_garbage_collector()  # as the app does once the main window shows after sign-in
     last = [time.perf_counter()]
     gaps: list[float] = []
 

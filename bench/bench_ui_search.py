@@ -42,6 +42,9 @@ def main() -> int:
     from ui.fonts import apply_app_font
 
     apply_app_font(app)  # type: ignore[arg-type]
+    from ui.application import settle_garbage_collector
+
+    settle_garbage_collector()  # as the app does once the main window shows after sign-in
     from ui.context import AppContext
     from ui.pages.students import create
 
