@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         stalls = ui_stalls(session)
         session.close()
     n = int(stalls.pop("rows"))
-    lines = ["## 工作台", "",
+    lines = ["## 工作台 (workbench)", "",
              f"{args.students:,} students with every capability's demo records, every student a screening ledger "
              f"entry (a quarter 待复核) and {args.cases} more open crisis cases: the 工作台 lists {n:,} items "
              f"({'、'.join(f'{k} {v:,}' for k, v in kinds.most_common())}).", "",
