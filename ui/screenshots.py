@@ -21,11 +21,26 @@ def _settle(rounds: int = 8) -> None:
             app.processEvents()
 
 
-def grab(widget: QWidget, path: Path) -> Path:
+def _settle_tasks(timeout: float = 20.0) -> None:
+    """Until views that load off the UI thread (ledger, statistics, 工作台, audit log) have filled in: a load is
+    often started by a queued call, so wait for a few quiet rounds in a row, not just for no task running."""
+    import time
+
     from ui import tasks
 
-    tasks.wait_idle(10)  # views that load off the UI thread (the audit log) have filled in
-    _settle()
+    end = time.monotonic() + timeout
+    quiet = 0
+    while quiet < 3 and time.monotonic() < end:
+        _settle()
+        busy = tasks.running() > 0
+        tasks.wait_idle(max(0.0, end - time.monotonic()))
+        _settle()
+        time.sleep(0.02)
+        quiet = 0 if busy or tasks.running() else quiet + 1
+
+
+def grab(widget: QWidget, path: Path) -> Path:
+    _settle_tasks()
     if not widget.grab().save(str(path), "PNG"):
         raise OSError(f"cannot write {path}")
     return path
