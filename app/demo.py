@@ -125,6 +125,20 @@ def add_tags_and_plans(session: Session, rng: random.Random, ids: list[int], sha
                     " :r, :at, '心理教师')", {"u": clock.new_uuid(), "s": sid, "r": review, "at": at})
 
 
+def add_staff_and_head_teachers(session: Session, rng: random.Random) -> None:
+    """A head teacher for every class, one full-time and one part-time psychological teacher."""
+    from app.school.classes import list_classes, set_head_teacher
+    from app.school.staff import add_staff
+
+    db = session.db
+    with db.transaction():
+        add_staff(db, "李" + make_name(rng)[1:], "psych_fulltime", f"1{rng.choice('3578')}{rng.randrange(10**9):09d}")
+        add_staff(db, make_name(rng), "psych_parttime")
+        for cls in list_classes(db):
+            staff_id = add_staff(db, make_name(rng), "head_teacher", f"1{rng.choice('3578')}{rng.randrange(10**9):09d}")
+            set_head_teacher(db, cls.id, staff_id)
+
+
 def populate_school(session: Session, n_students: int = 600, seed: int = 7,
                     grades: tuple[int, ...] = (4, 5, 6, 7, 8, 9)) -> list[int]:
     """Fill a fresh vault with a synthetic school and every capability's demo records."""
@@ -135,6 +149,7 @@ def populate_school(session: Session, n_students: int = 600, seed: int = 7,
         ensure_year(session.db, y)
     students = generate_students(n_students, seed=seed, grades=grades, class_size=40)
     ids = insert_students(session, students)
+    add_staff_and_head_teachers(session, random.Random(seed + 1))  # own generator: other demo data unchanged
     add_tags_and_plans(session, rng, ids)
     for mod in capability_modules("demo"):
         mod.populate(session, rng, ids)

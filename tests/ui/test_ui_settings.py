@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from app.accounts.model import Role
 from app.accounts.store import get_account
 from app.school.calendar import list_semesters
@@ -145,6 +147,7 @@ def test_staff_are_added_edited_and_marked_left_and_classes_get_head_teachers(qt
 
     win = make_window(qtbot, school)
     tab = win.pages["settings"].school
+    part_time = psych_teachers(school.db)["psych_parttime"]  # the demo school has its own staff
     dlg = tab.add_staff()
     dlg.name.setText("")
     dlg.submit()
@@ -154,7 +157,7 @@ def test_staff_are_added_edited_and_marked_left_and_classes_get_head_teachers(qt
     dlg.submit()
     assert not dlg.isVisible()
     assert [(m.name, m.role) for m in list_staff(school.db) if m.name == "孙丽"] == [("孙丽", "psych_parttime")]
-    assert "兼职 1 人" in tab.staff_summary.text()
+    assert f"兼职 {part_time + 1} 人" in tab.staff_summary.text()
 
     tab.select_staff("孙丽")
     edit = tab.edit_staff()
@@ -206,3 +209,34 @@ def test_the_school_tab_shows_the_code_and_stages_from_set_up(qtbot, data_dir):
         assert "3702030001" in win.school_label.text()
     finally:
         s.close()
+
+
+def test_school_name_code_and_stages_are_corrected_in_the_window(qtbot, school):
+    from app.audit import recent
+    from app.school.profile import get_school
+
+    win = make_window(qtbot, school)
+    tab = win.pages["settings"].school
+    dlg = tab.edit_school()
+    dlg.name.setText("")
+    dlg.submit()
+    assert dlg.isVisible() and "不能为空" in dlg.error_label.text()
+    assert get_school(school.db).name == "测试学校"  # nothing written
+    dlg.name.setText("阳光第二实验学校")
+    dlg.code.setText("3702040002")
+    for key, box in dlg.stage_boxes.items():
+        box.setChecked(key == "senior")
+    dlg.submit()
+    assert not dlg.isVisible()
+    assert get_school(school.db).name == "阳光第二实验学校" and get_school(school.db).stages == ["senior"]
+    assert tab.name_label.text() == "阳光第二实验学校" and tab.stages_label.text() == "高中"
+    assert win.windowTitle() == "心桥 · 阳光第二实验学校" and "3702040002" in win.school_label.text()
+    assert any(e.action == "settings" and e.target == "school" for e in recent(school.db, 20))
+
+
+def test_a_head_teacher_cannot_change_the_school(head_teacher):
+    from app.errors import PermissionDenied
+    from app.school.profile import update_school
+
+    with pytest.raises(PermissionDenied):
+        update_school(head_teacher, "别的学校", "", ["junior"])

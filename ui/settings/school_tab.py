@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 from app.errors import XinqiaoError
 from app.school.calendar import list_semesters, update_semester
 from app.school.classes import add_class, list_classes, set_head_teacher
-from app.school.profile import get_school
+from app.school.profile import STAGE_LABELS, get_school, update_school
 from app.school.staff import STAFF_ROLES, StaffMember, add_staff, list_staff, set_staff_active, update_staff
 from ui import dialogs
 from ui.context import AppContext
@@ -76,6 +77,51 @@ class StaffDialog(QDialog):
         self.accept()
 
 
+class SchoolDialog(QDialog):
+    """Correct the school's name, code and stages (they appear on letters, exports and the title bar)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("修改学校信息")
+        self.setMinimumWidth(420)
+        school = get_school(ctx.session.db)
+        form = QFormLayout(self)
+        self.name = QLineEdit(school.name)
+        self.code = QLineEdit(school.code)
+        self.code.setPlaceholderText("学校代码（可不填）")
+        form.addRow("学校名称", self.name)
+        form.addRow("学校代码", self.code)
+        stage_row = QHBoxLayout()
+        self.stage_boxes: dict[str, QCheckBox] = {}
+        for key, label in STAGE_LABELS.items():
+            box = QCheckBox(label)
+            box.setChecked(key in school.stages)
+            self.stage_boxes[key] = box
+            stage_row.addWidget(box)
+        stage_row.addStretch(1)
+        form.addRow("学段", stage_row)
+        self.error_label = QLabel("")
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        form.addRow(self.error_label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def submit(self) -> None:
+        stages = [k for k, box in self.stage_boxes.items() if box.isChecked()]
+        try:
+            update_school(self.ctx.session, self.name.text(), self.code.text(), stages)
+        except XinqiaoError as e:
+            self.error_label.setText(e.message)
+            return
+        self.ctx.data_changed.emit("settings")
+        self.accept()
+
+
 class SchoolTab(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -90,6 +136,10 @@ class SchoolTab(QWidget):
         form.addRow("学校名称", self.name_label)
         form.addRow("学校代码", self.code_label)
         form.addRow("学段", self.stages_label)
+        self.edit_school_button = QPushButton("修改学校信息…")
+        self.edit_school_button.clicked.connect(self.edit_school)
+        self.edit_school_button.setEnabled(self.editable)
+        form.addRow("", self.edit_school_button)
         lay.addWidget(info)
 
         row = QHBoxLayout()
@@ -226,6 +276,13 @@ class SchoolTab(QWidget):
             session.audit("settings", f"class:{class_id}", {"head_teacher": staff_id})
 
     # -- classes -----------------------------------------------------------------------------------
+    def edit_school(self) -> SchoolDialog:
+        dlg = SchoolDialog(self.ctx, self)
+        dlg.finished.connect(lambda _r: self.refresh())
+        dlg.open()
+        self.dialog = dlg
+        return dlg
+
     def ask_add_class(self) -> None:
         text = dialogs.get_text(self, "添加班级", "班级（如 七年级（3）班、初一3班 或 7.3）：")
         if text:
