@@ -118,49 +118,16 @@ def run(session: Session, folder: Path, n_rows: int) -> dict[str, float]:
 def ui_stalls(session: Session) -> dict[str, float]:
     """The longest the UI thread stops answering (a 5 ms heartbeat timer's largest gap) while the 测评 page's
     views load a whole school: the page is built, filters change, campaigns and the entry list reload."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance() or QApplication([])
-    from ui import tasks
+    from bench.uistall import StallMeter
     from ui.context import AppContext
-    from ui.fonts import apply_app_font
     from ui.pages import screening
 
-    apply_app_font(app)  # type: ignore[arg-type]
-    from ui.application import settle_garbage_collector
-
-    settle_garbage_collector()  # as the app does once the main window shows after sign-in
-    last = [time.perf_counter()]
-    gaps: list[float] = []
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(5)
-    timer.timeout.connect(tick)
-    timer.start()
-
-    def pump(seconds: float = 0.05) -> None:
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end or tasks.running():
-            app.processEvents()
-            time.sleep(0.001)
-
+    meter = StallMeter()
     out: dict[str, float] = {}
     holder: dict[str, object] = {}
 
     def measure(label: str, action: Callable[[], object]) -> None:
-        pump()
-        gaps.clear()
-        last[0] = time.perf_counter()
-        action()
-        pump(0.1)
-        out[label] = max(gaps)
+        out[label] = meter.measure(action)[0]
 
     def build() -> None:
         page = screening.create(AppContext(session))
@@ -190,7 +157,7 @@ def ui_stalls(session: Session) -> dict[str, float]:
     measure("答题录入: search by pinyin initials", lambda: entry.search.setText("zh"))
     measure("first show of 设置", show_tab("设置"))
     measure("page refresh after a change (data_changed)", page.refresh)  # type: ignore[attr-defined]
-    timer.stop()
+    meter.stop()
     page.close()  # type: ignore[attr-defined]
     return out
 

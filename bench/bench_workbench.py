@@ -61,55 +61,16 @@ def provider_times(session: Session, repeat: int = 5) -> tuple[float, float, Cou
 
 
 def ui_stalls(session: Session) -> dict[str, float]:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance() or QApplication([])
-    from ui import tasks
+    from bench.uistall import StallMeter
     from ui.context import AppContext
-    from ui.fonts import apply_app_font
     from ui.pages import workbench
 
-    apply_app_font(app)  # type: ignore[arg-type]
-    from ui.application import settle_garbage_collector
-
-    settle_garbage_collector()  # as the app does once the main window shows after sign-in
-    last = [time.perf_counter()]
-    gaps: list[float] = []
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(5)
-    timer.timeout.connect(tick)
-    timer.start()
     holder: dict[str, workbench.WorkbenchPage] = {}
-
-    def busy() -> bool:
-        page = holder.get("page")
-        return bool(tasks.running()) or bool(getattr(page, "loading", False))
-
-    def pump(seconds: float = 0.05) -> None:
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end or busy():
-            app.processEvents()
-            time.sleep(0.001)
-
+    meter = StallMeter(busy=lambda: bool(getattr(holder.get("page"), "loading", False)))
     out: dict[str, float] = {}
 
     def measure(label: str, action: Callable[[], object]) -> None:
-        pump()
-        gaps.clear()
-        last[0] = time.perf_counter()
-        t = time.perf_counter()
-        action()
-        pump(0.1)
-        out[label] = max(gaps)
-        out[label + " total"] = time.perf_counter() - t
+        out[label], out[label + " total"] = meter.measure(action)
 
     def open_page() -> None:
         page = workbench.create(AppContext(session))
@@ -128,7 +89,7 @@ def ui_stalls(session: Session) -> dict[str, float]:
             page.ctx.data_changed.emit("casework")
 
     measure("three changes in a row (stale loads discarded)", three_changes)
-    timer.stop()
+    meter.stop()
     page.close()
     return out
 
