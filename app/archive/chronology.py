@@ -71,6 +71,7 @@ def register_banner(name: str, fn: Banner) -> None:
 
 def banners(session: Session, student_id: int) -> list[str]:
     load_providers()
+    get_student(session.db, session.account, student_id)  # raises if the account may not see this student
     out: list[str] = []
     for fn in _banners.values():
         out.extend(fn(session, student_id))

@@ -7,26 +7,33 @@ from app.session import Session
 
 def _archive_events(session: Session, student_id: int) -> list[TimelineEvent]:
     db = session.db
+    sees = session.account.sees_confidential
+    shown = 0   # confidential texts (tag notes, clearing reasons, plan versions) put on this timeline
     events = [TimelineEvent(r["at"], "roster", "学籍", r["summary"], "", ORDINARY, f"student_events:{r['id']}")
               for r in db.query("SELECT id, at, summary FROM student_events WHERE student_id = :s", {"s": student_id})]
     for r in db.query("SELECT id, tag, note, set_at, set_by, cleared_at, cleared_by, clear_reason FROM focus_tags"
                       " WHERE student_id = :s", {"s": student_id}):
         # The tag itself is ordinary (the head teacher should know whom to watch); the note is confidential.
-        note = r["note"] if session.account.sees_confidential else ""
+        note = r["note"] if sees else ""
+        shown += bool(note)
         events.append(TimelineEvent(r["set_at"], "tag", "重点关注", f"设为重点关注：{r['tag']}",
                                     f"{note}（{r['set_by']}）" if note else f"（{r['set_by']}）",
                                     ORDINARY, f"focus_tags:{r['id']}"))
         if r["cleared_at"]:
+            shown += bool(sees and r["clear_reason"])
             events.append(TimelineEvent(r["cleared_at"], "tag", "重点关注", f"解除重点关注：{r['tag']}",
-                                        r["clear_reason"] if session.account.sees_confidential else "",
+                                        r["clear_reason"] if sees else "",
                                         ORDINARY, f"focus_tags:{r['id']}"))
-    if session.account.sees_confidential:
+    if sees:
         for r in db.query("SELECT id, version, created_at, created_by, review_date, change_reason FROM support_plans"
                           " WHERE student_id = :s", {"s": student_id}):
             title = "制定一生一策方案" if r["version"] == 1 else f"修订一生一策方案（第 {r['version']} 版）"
+            shown += 1
             events.append(TimelineEvent(r["created_at"], "plan", "一生一策", title,
                                         f"复查日期 {r['review_date']}；{r['change_reason']}".rstrip("；"),
                                         CONFIDENTIAL, f"support_plans:{r['id']}"))
+    if shown:
+        session.audit("view_confidential", f"student_id:{student_id}", {"timeline": "archive", "records": shown})
     return events
 
 

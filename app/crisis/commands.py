@@ -217,6 +217,9 @@ def cmd_incidents(args: argparse.Namespace) -> int:
         rows = list_incidents(session)
         if args.json:
             print_json([i.as_json() for i in rows])
+            noted = [i.id for i in rows if i.note]   # the JSON carries the confidential notes (counselors only)
+            if noted:
+                session.audit("view_confidential", "crisis_incidents", {"incidents": noted})
         else:
             for i in rows:
                 told = "、".join(f"{n.party_label} {short(n.told_at)}" for n in i.notices)

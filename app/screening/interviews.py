@@ -69,8 +69,14 @@ def record_interview(session: Session, entry_id: int, *, confirmed_level: int, r
 
 
 def interviews_for_student(session: Session, student_id: int) -> list[Interview]:
+    from app.archive.students import get_student
+
+    get_student(session.db, session.account, student_id)  # raises outside a head teacher's class
     show = session.account.sees_confidential
-    return [Interview(r["id"], r["entry_id"], r["student_id"], r["held_on"], r["confirmed_level"],
-                      r["reason"] if show else "", r["next_step"], r["interviewer"])
-            for r in session.db.query("SELECT * FROM screening_interviews WHERE student_id = :s ORDER BY held_on, id",
-                                      {"s": student_id})]
+    out = [Interview(r["id"], r["entry_id"], r["student_id"], r["held_on"], r["confirmed_level"],
+                     r["reason"] if show else "", r["next_step"], r["interviewer"])
+           for r in session.db.query("SELECT * FROM screening_interviews WHERE student_id = :s ORDER BY held_on, id",
+                                     {"s": student_id})]
+    if show and any(i.reason for i in out):
+        session.audit("view_confidential", f"student_id:{student_id}", {"screening_interviews": len(out)})
+    return out

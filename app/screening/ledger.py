@@ -146,6 +146,12 @@ def ledger_rows(session: Session, flt: LedgerFilter | None = None, *, with_histo
 
 
 def level_history(session: Session, entry_id: int) -> list[dict[str, Any]]:
+    from app.archive.students import get_student
+
+    student_id = session.db.scalar("SELECT student_id FROM screening_levels WHERE id = :e", {"e": entry_id})
+    if student_id is None:
+        return []
+    get_student(session.db, session.account, int(student_id))  # raises outside a head teacher's class
     counselor = session.account.sees_confidential
     return [{"at": h[0], "from_level": h[1], "to_level": h[2], "status": h[3], "reason": h[4] if counselor else "",
              "account": h[5]}

@@ -39,11 +39,15 @@ def _events(session: Session, student_id: int) -> list[TimelineEvent]:
         events.append(TimelineEvent(r[1], "warning_level", "预警等级", title, r[5] if counselor else "", ORDINARY,
                                     f"screening_level_changes:{r[0]}"))
     if counselor:
+        shown = 0
         for r in db.query("SELECT id, held_on, confirmed_level, reason, next_step, interviewer"
                           " FROM screening_interviews WHERE student_id = :s", {"s": student_id}):
             lvl = "解除" if r[2] == 0 else f"确认{level_label(r[2])}"
+            shown += 1
             events.append(TimelineEvent(r[1], "follow_up_interview", "复核访谈", f"复核访谈：{lvl}，下一步{r[4]}",
                                         f"{r[3]}（{r[5]}）", CONFIDENTIAL, f"screening_interviews:{r[0]}"))
+        if shown:
+            session.audit("view_confidential", f"student_id:{student_id}", {"timeline": "screening", "records": shown})
     return events
 
 

@@ -1,0 +1,26 @@
+"""Reading exported files back as text: every cell, plus the raw XML inside an .xlsx (comments, hidden sheets)."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+
+def xlsx_text(path: Path) -> str:
+    parts = []
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            parts.append(z.read(name).decode("utf-8", "replace"))
+    return "\n".join(parts)
+
+
+def any_text(path: Path) -> str:
+    path = Path(path)
+    if path.suffix == ".xlsx":
+        return xlsx_text(path)
+    raw = path.read_bytes()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")
