@@ -59,8 +59,10 @@ class Session:
             raise PermissionDenied("只有管理员可以进行此操作。")
 
     def require_student_work(self) -> None:
-        if not (self.account.does_student_work or self.account.manages):
-            raise PermissionDenied("当前账号无权查看学生档案。")
+        """Student records (sessions, screening results, crisis cases) are for 心理教师 and 班主任; a 管理员
+        account keeps accounts, settings, backups and the roster, not students' records."""
+        if not self.account.does_student_work:
+            raise PermissionDenied("管理员账号不能查看学生的谈话、测评和危机记录。请使用心理教师或班主任账号。")
 
     # -- lock / unlock -----------------------------------------------------------------------------
     def lock(self) -> None:

@@ -19,6 +19,7 @@ class AppContext(QObject):
     open_student = Signal(int)       # ask the main window to show a student's archive
     data_changed = Signal(str)       # a capability changed data ("students", "screening", ...): refresh views
     show_page = Signal(str)          # ask the main window to switch to a page by PAGE_ID
+    open_crisis_case = Signal(int)   # ask the main window to start a crisis case for a student (危机干预 page)
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
         # -- signals, idle lock ---------------------------------------------------------------------
         self.ctx.open_student.connect(self._open_student)
         self.ctx.show_page.connect(self.show_page)
+        self.ctx.open_crisis_case.connect(self._open_crisis_case)
         self.ctx.data_changed.connect(self._data_changed)
         self.idle = IdleWatcher(self._idle_minutes(), clock=idle_clock, parent=self)
         self.idle.idle.connect(lambda: self.lock("因长时间未操作，心桥已自动锁定。"))
@@ -199,6 +200,9 @@ class MainWindow(QMainWindow):
         are shown (or asked for through ``self.pages``), so start-up does not pay for all of them at once."""
         for mod in modules:
             page_id, title = str(mod.PAGE_ID), str(getattr(mod, "TITLE", mod.PAGE_ID))
+            available = getattr(mod, "available", None)
+            if available is not None and not available(self.session.account):
+                continue  # e.g. a 管理员 has no 个案与谈话 page
             self.page_titles[page_id] = title
             self._page_modules[page_id] = mod
             holder = QWidget()
@@ -250,6 +254,13 @@ class MainWindow(QMainWindow):
 
     def _open_student(self, _student_id: int) -> None:
         self.show_page("students")
+
+    def _open_crisis_case(self, student_id: int) -> None:
+        if self.locked or not self.show_page("crisis"):
+            return
+        fn = getattr(self.pages["crisis"], "open_new_case_dialog", None)
+        if callable(fn):
+            fn(student_id)
 
     def focus_student_search(self) -> None:
         if self.locked or not self.show_page("students"):

@@ -50,8 +50,10 @@ def timeline(session: Session, student_id: int) -> list[TimelineEvent]:
     load_providers()
     get_student(session.db, session.account, student_id)  # raises if the account may not see this student
     events: list[TimelineEvent] = []
-    for provider in _providers.values():
-        events.extend(provider(session, student_id))
+    # A 管理员 without student work sees the archive's own roster entries, not other capabilities' records.
+    names = _providers if session.account.does_student_work else [n for n in _providers if n == "archive"]
+    for name in names:
+        events.extend(_providers[name](session, student_id))
     for e in events:
         if e.tier == CONFIDENTIAL and not session.account.sees_confidential:
             raise AssertionError(f"provider leaked a confidential event: {e.kind}")

@@ -11,6 +11,8 @@ def _archive_events(session: Session, student_id: int) -> list[TimelineEvent]:
     shown = 0   # confidential texts (tag notes, clearing reasons, plan versions) put on this timeline
     events = [TimelineEvent(r["at"], "roster", "学籍", r["summary"], "", ORDINARY, f"student_events:{r['id']}")
               for r in db.query("SELECT id, at, summary FROM student_events WHERE student_id = :s", {"s": student_id})]
+    if not session.account.does_student_work:
+        return events  # a 管理员 keeps the roster: no focus tags or plans
     for r in db.query("SELECT id, tag, note, set_at, set_by, cleared_at, cleared_by, clear_reason FROM focus_tags"
                       " WHERE student_id = :s", {"s": student_id}):
         # The tag itself is ordinary (the head teacher should know whom to watch); the note is confidential.

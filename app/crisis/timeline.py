@@ -131,7 +131,7 @@ def _student_events(session: Session, student_id: int) -> list[TimelineEvent]:
 
 
 def _banner(session: Session, student_id: int) -> list[str]:
-    if not (session.account.does_student_work or session.account.manages):
+    if not session.account.does_student_work:
         return []
     lines = []
     for row in list_cases(session, open_only=True, student_id=student_id):

@@ -20,7 +20,7 @@ def _reference(today: dt.date) -> dt.datetime:
 
 
 def crisis_items(session: Session, today: dt.date) -> list[WorkItem]:
-    if not (session.account.does_student_work or session.account.manages):
+    if not session.account.does_student_work:
         return []
     ref = _reference(today)
     ref_iso = ref.isoformat(timespec="seconds")

@@ -212,7 +212,7 @@ def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: 
                       mapping: dict[str, str] | None = None, item_mapping: dict[int, str] | None = None
                       ) -> ScreeningPreview:
     """Read and check a result file without writing anything."""
-    if not (session.account.sees_confidential or session.account.manages):
+    if not session.account.sees_confidential:  # the preview shows scores: counselors only
         raise PermissionDenied("只有心理教师或管理员可以导入测评结果。")
     scale = get_scale(scale_id, session.db)
     path = Path(path)

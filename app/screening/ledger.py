@@ -62,6 +62,7 @@ class LedgerRow:
 
 def ledger_rows(session: Session, flt: LedgerFilter | None = None, *, with_history: bool = False,
                 today: dt.date | None = None) -> list[LedgerRow]:
+    session.require_student_work()
     flt = flt or LedgerFilter()
     today = today or clock.today()
     where = ["1 = 1"]

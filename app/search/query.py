@@ -57,7 +57,7 @@ def search(session: Session, text: str, limit: int = 50) -> list[SearchHit]:
     """Newest first. Confidential text is searched only for counselors; a head teacher finds only records
     about students of their class, and sees only those students and ordinary text."""
     account = session.account
-    if not (account.does_student_work or account.manages):
+    if not account.does_student_work:
         raise PermissionDenied("当前账号无权检索学生记录。")
     expr = match_expression(text)
     if expr is None:

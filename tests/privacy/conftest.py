@@ -138,3 +138,22 @@ def cli(vault, monkeypatch, capsys):
 
 def load_json(text: str) -> Any:
     return json.loads(text) if text.strip() else None
+
+
+def admin_refused(test):  # type: ignore[no-untyped-def]
+    """For a test parametrized over ``restricted``: a 管理员 must be refused (PermissionDenied) on this path,
+    since an admin account keeps accounts, settings and backups, not students' records."""
+    import functools
+
+    from app.errors import PermissionDenied
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        session = kwargs.get("restricted")
+        if session is not None and not is_teacher(session):
+            with pytest.raises(PermissionDenied):
+                test(*args, **kwargs)
+            return None
+        return test(*args, **kwargs)
+
+    return wrapper

@@ -9,7 +9,7 @@ import pytest
 
 from app.errors import PermissionDenied, XinqiaoError
 from tests.privacy.builder import MARK_PREFIX, OTHER_PREFIX, TODAY, mark
-from tests.privacy.conftest import assert_clean, dump, is_teacher
+from tests.privacy.conftest import admin_refused, assert_clean, dump, is_teacher
 
 
 def _refused_or_clean(fn, *args, **kw) -> None:  # type: ignore[no-untyped-def]
@@ -94,6 +94,7 @@ def test_workbench(restricted):
 
 
 # -- casework -----------------------------------------------------------------------------------------------
+@admin_refused
 def test_casework_list(restricted, vault):
     from app.casework.records import RecordFilter, list_records
 
@@ -125,6 +126,7 @@ def test_casework_record_and_versions(restricted, vault, label):
     assert_clean(versions(restricted, rid), other_class=is_teacher(restricted), what=f"versions {label}")
 
 
+@admin_refused
 def test_casework_export(restricted, vault, tmp_path):
     from app.casework.export import export_xlsx
     from app.casework.records import RecordFilter, list_records
@@ -169,6 +171,7 @@ def test_drafts_are_per_account(counselor, vault):
 # -- search ------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("query", [MARK_PREFIX, "机密内容", "谈话individual", "个案保密", "复学会议", "结案说明",
                                    "意外事件保密", OTHER_PREFIX, "欧阳", "外班生"])
+@admin_refused
 def test_search(restricted, query):
     from app.search import search
 
@@ -183,6 +186,7 @@ def test_search_finds_ordinary_text(teacher):
 
 
 # -- screening ---------------------------------------------------------------------------------------------
+@admin_refused
 def test_ledger(restricted, vault):
     from app.screening.ledger import LedgerFilter, ledger_rows
 
@@ -222,6 +226,7 @@ def test_interviews(restricted, vault, whose):
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
+@admin_refused
 def test_ledger_export(restricted, tmp_path, fmt):
     from app.screening.export import export_ledger
     from app.screening.ledger import LedgerFilter, ledger_rows
@@ -246,6 +251,7 @@ def test_campaigns_progress_targets_stats(restricted, vault):
 
 
 # -- crisis ------------------------------------------------------------------------------------------------
+@admin_refused
 def test_crisis_list(restricted, vault):
     from app.crisis.cases import list_cases
 
@@ -257,6 +263,7 @@ def test_crisis_list(restricted, vault):
 
 
 @pytest.mark.parametrize("label", ["walked", "closed", "other"])
+@admin_refused
 def test_crisis_case(restricted, vault, label):
     from app.crisis.cases import get_case
     from app.crisis.timeline import case_timeline
@@ -272,6 +279,7 @@ def test_crisis_case(restricted, vault, label):
     assert_clean(case_timeline(restricted, cid), other_class=is_teacher(restricted), what=f"case_timeline {label}")
 
 
+@admin_refused
 def test_crisis_export(restricted, tmp_path):
     from app.crisis.export import export_xlsx
     from tests.privacy.files import xlsx_text

@@ -149,3 +149,26 @@ def test_workbench_loads_off_the_ui_thread_and_shows_only_the_newest_load(qtbot,
     assert group.text(0) == f"其他（{page_mod.CHUNK + 5}）" and group.childCount() == page_mod.CHUNK + 5
     assert "旧的事项" not in {group.child(i).text(0) for i in range(group.childCount())}
     assert w.summary.text() == f"共 {page_mod.CHUNK + 5} 项"
+
+
+def test_an_admin_account_gets_no_student_record_pages(qtbot, school):
+    """A 管理员 keeps accounts, settings, backups, the roster, incidents and the referral directory."""
+    from app.accounts.model import Role
+    from app.session import add_account, open_session
+
+    add_account(school, "office", "Office-admin-2026!", Role.ADMIN)
+    admin = open_session(school.paths.root, "office", "Office-admin-2026!")
+    try:
+        win = MainWindow(admin, auto_backup=False)
+        qtbot.addWidget(win)
+        win.show()
+        assert win.page_ids() == ["workbench", "students", "crisis", "settings"]
+        for page_id in win.page_ids():
+            assert win.show_page(page_id)
+            assert page_id not in win.page_errors, win.page_errors.get(page_id)
+        wb = win.pages["workbench"]
+        wb.refresh()
+        assert not wb.items  # nothing about students' records is due for an admin
+    finally:
+        win.close()
+        admin.close()

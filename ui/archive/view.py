@@ -42,12 +42,19 @@ class ArchiveView(QWidget):
         self.name_label.setStyleSheet("font-size: 20px; font-weight: bold;")
         self.facts_label = QLabel()
         self.facts_label.setTextFormat(Qt.TextFormat.RichText)
+        self.facts_label.setWordWrap(True)  # class · number · status · tags: wraps rather than widening the window
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addSpacing(12)
         top.addWidget(self.name_label)
         top.addSpacing(12)
         top.addWidget(self.facts_label, 1)
+        # A counselor who sees a student in danger starts the crisis case from the archive itself.
+        self.crisis_button = QPushButton("开危机个案…")
+        self.crisis_button.setToolTip("为该学生建立心理危机个案（转到“危机干预”）")
+        self.crisis_button.clicked.connect(self._open_crisis_case)
+        self.crisis_button.setVisible(self.session.account.sees_confidential)
+        top.addWidget(self.crisis_button)
 
         self.banner_box = QVBoxLayout()
         self.banner_box.setSpacing(4)
@@ -92,6 +99,10 @@ class ArchiveView(QWidget):
         save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         save.activated.connect(self.save_edit)
 
+    def _open_crisis_case(self) -> None:
+        if self.student is not None:
+            self.ctx.open_crisis_case.emit(self.student.id)
+
     # -- tabs by name (tests and the page use these) -----------------------------------------------
     def tab_titles(self) -> list[str]:
         return [self.tabs.tabText(i) for i in range(self.tabs.count())]
@@ -119,6 +130,8 @@ class ArchiveView(QWidget):
     def save_edit(self) -> bool:
         tab = self.editing_tab()
         if tab is None:
+            if self.plan is not None and self.tabs.currentWidget() is self.plan:
+                return self.plan.save()  # Ctrl+S on the 一生一策 tab saves a new version
             return False
         self.tabs.setCurrentWidget(tab)
         return tab.save()
@@ -187,6 +200,7 @@ class ArchiveView(QWidget):
     def _fill_banners(self, lines: list[str]) -> None:
         for label in self.banner_labels:
             self.banner_box.removeWidget(label)
+            label.hide()  # out of the layout it would sit at 0,0 over the archive until deleted
             label.deleteLater()
         self.banner_labels = []
         for line in lines:

@@ -79,6 +79,7 @@ class RecordForm(QWidget):
         self.duration = QSpinBox()
         self.duration.setRange(0, 600)
         self.duration.setSuffix(" 分钟")
+        self.duration.setSpecialValueText("未填")  # 0 means "not given", not a zero-minute session
         self.place = QLineEdit()
         self.participants = QLineEdit()
         self.participants.setPlaceholderText("在场的其他人，如 母亲、班主任")

@@ -41,7 +41,17 @@ class OpenCaseDialog(FormDialog):
         self.owner = line(ctx.session.account.label)
         self.summary = text_box("发生了什么（普通级，班主任可见）")
         self.note = text_box("评估印象、风险细节（保密）", confidential=True)
-        self.form.addRow("学生", self.picker)
+        if student_id is None:
+            self.form.addRow("学生", self.picker)
+        else:
+            # Started from a student's archive: say whose case it is (the search box is not needed).
+            from app.archive.students import get_student
+
+            st = get_student(ctx.session.db, ctx.session.account, student_id)
+            self.student_label = QLabel(f"{st.name}（{st.class_name}，{st.registry_no}）")
+            self.student_label.setStyleSheet("font-weight: bold;")
+            self.picker.hide()
+            self.form.addRow("学生", self.student_label)
         self.form.addRow("危机等级", self.level)
         self.form.addRow("来源", self.source)
         self.form.addRow("发现时间", self.discovered)
@@ -51,8 +61,6 @@ class OpenCaseDialog(FormDialog):
         self.form.addRow("个案概况", self.summary)
         self.form.addRow("保密记录", self.note)
         self.fixed_student = student_id
-        if student_id is not None:
-            self.picker.hide()
         self.case_id: int | None = None
         self.submit = self._save
 

@@ -87,7 +87,10 @@ class CrisisPage(QWidget):
         self.incidents.open_case.connect(self.open_case_anywhere)
         self.incidents.changed.connect(self._changed)
         self.lists = QTabWidget()
-        self.lists.addTab(self.table, "危机个案")
+        if account.does_student_work:  # a 管理员 keeps the directory and reads incidents, not students' cases
+            self.lists.addTab(self.table, "危机个案")
+        else:
+            self.export_button.setVisible(False)
         if can_read_incidents(self.session):
             self.lists.addTab(self.incidents, "意外事件")
         self.lists.tabBar().setVisible(self.lists.count() > 1)
@@ -96,9 +99,9 @@ class CrisisPage(QWidget):
         split.setChildrenCollapsible(False)
         split.addWidget(self.lists)
         split.addWidget(self.view)
-        split.setStretchFactor(0, 9)
-        split.setStretchFactor(1, 11)
-        split.setSizes([450, 550])
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([380, 620])  # the case's steps need the room; at 1024×768 they fit without scrolling
         self.split = split
         lay = QVBoxLayout(self)
         lay.addWidget(bar)
@@ -115,6 +118,10 @@ class CrisisPage(QWidget):
     # -- the list ---------------------------------------------------------------------------------------------
     def refresh(self) -> None:
         if self.session.locked:
+            return
+        if not self.session.account.does_student_work:
+            self.count.setText("管理员账号可查看意外事件和转介机构名录")
+            self.incidents.refresh()
             return
         mode = self.filter.currentData()
         keep = self.view.case.row.id if self.view.case else None

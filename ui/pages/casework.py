@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accounts.model import Account
 from app.casework.model import KIND_LABELS, KINDS
 from app.casework.records import RecordFilter, delete_record, list_records, versions
 from app.errors import XinqiaoError
@@ -204,6 +205,11 @@ def _size_columns(table: QTableWidget) -> None:
         table.setColumnWidth(col, width)
     header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
+
+
+def available(account: Account) -> bool:
+    """Students' records are for 心理教师 and 班主任."""
+    return bool(account.does_student_work)
 
 def create(ctx: AppContext) -> QWidget:
     return CaseworkPage(ctx)

@@ -3,12 +3,18 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from app.accounts.model import Account
 from ui.context import AppContext
 
 PAGE_ID = "crisis"
 TITLE = "危机干预"
 ORDER = 50
 
+
+
+def available(account: Account) -> bool:
+    """Students' records are for 心理教师 and 班主任; a 管理员 keeps incidents and the referral directory."""
+    return bool(account.does_student_work or account.manages)
 
 def create(ctx: AppContext) -> QWidget:
     from ui.crisis.page import CrisisPage

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from app.accounts.model import Account
 from ui.context import AppContext
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ class ScreeningPage(QWidget):
         self.tabs.insertTab(index, widget, self._labels[key])
         self.tabs.setCurrentIndex(current)
         self.tabs.blockSignals(False)
+        holder.hide()
         holder.deleteLater()
         return widget
 
@@ -158,6 +160,11 @@ class ScreeningPage(QWidget):
             self.refresh()
         super().showEvent(event)
 
+
+
+def available(account: Account) -> bool:
+    """Students' records are for 心理教师 and 班主任."""
+    return bool(account.does_student_work)
 
 def create(ctx: AppContext) -> QWidget:
     return ScreeningPage(ctx)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -28,6 +27,7 @@ from app.school.classes import SchoolClass, list_classes
 from app.school.classnames import grade_name
 from ui.archive.models import LEVEL_LABELS, StudentTableModel
 from ui.archive.view import ArchiveView
+from ui.casework.flow import flow_bar
 from ui.context import AppContext
 
 PAGE_ID = "students"
@@ -68,15 +68,9 @@ class StudentsPage(QWidget):
         self.import_button.clicked.connect(self.open_import_dialog)
         self.import_button.setVisible(self.account.manages or self.account.sees_confidential)
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 2)
-        bar.addWidget(self.grade_combo)
-        bar.addWidget(self.class_combo)
-        bar.addWidget(self.tag_combo)
-        bar.addWidget(self.level_combo)
-        bar.addWidget(self.include_left)
-        bar.addStretch(1)
-        bar.addWidget(self.import_button)
+        # Wraps onto a second line when narrow: at 1024×768 the filters would otherwise widen the window.
+        bar = flow_bar([self.search, self.grade_combo, self.class_combo, self.tag_combo, self.level_combo,
+                        self.include_left], [self.import_button])
         if self.account.class_scope is not None:  # a head teacher sees one class: no grade or class filter
             self.grade_combo.hide()
             self.class_combo.hide()
@@ -105,7 +99,7 @@ class StudentsPage(QWidget):
 
         list_panel = QWidget()
         lv = QVBoxLayout(list_panel)
-        lv.addLayout(bar)
+        lv.addWidget(bar)
         lv.addWidget(self.table, 1)
         lv.addWidget(self.count_label)
 

@@ -179,6 +179,10 @@ class WorkbenchPage(QWidget):
             self._pending.append((group, items))
         self.tree.setVisible(bool(self.items))
         self.empty.setVisible(not self.items)
+        if not self.items:
+            first_day = not self.ctx.index.entries  # no roster yet: say where to start
+            self.empty.setText("今天没有待办事项。\n\n还没有学生：请先在“学生档案”页点“导入花名册…”，导入本校学生名单。"
+                               if first_day else "今天没有待办事项。")
         self._filling = generation
         self._fill_slice()
 

@@ -70,15 +70,19 @@ class NewCampaignDialog(QDialog):
             combo.addItem("（不测）", None)
             for s in scales.values():
                 if any(g in s.grades for g in present):
-                    combo.addItem(f"{s.short_name}（{s.name}）", s.id)
+                    label = s.name if s.short_name in s.name else f"{s.short_name}（{s.name}）"
+                    combo.addItem(label, s.id)
             if combo.count() > 1:
-                combo.setCurrentIndex(1)
+                # PHQ-9 is the usual first screen where it applies; otherwise the first scale offered
+                phq = combo.findData("phq9")
+                combo.setCurrentIndex(phq if phq > 0 else 1)
             form.addRow(label, combo)
             self.combos.append((present, combo))
         self.consent = QCheckBox("需要家长知情同意回执")
         form.addRow("", self.consent)
         self.window_end = QDateEdit()
         self.window_end.setCalendarPopup(True)
+        self.window_end.setDisplayFormat("yyyy-MM-dd")
         end = default_window_end(grades, today)
         self.window_end.setDate(QDate(end.year, end.month, end.day))
         form.addRow("截止日期", self.window_end)

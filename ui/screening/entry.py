@@ -82,15 +82,25 @@ class AnswerPad(QWidget):
         self.answers: list[Answer] = []
         self.pos = 0
         self.labels: list[tuple[QLabel, QLabel]] = []
+        self.legend: QLabel | None = None
 
     def set_scale(self, scale: Scale) -> None:
         if self.scale is None or scale.id != self.scale.id:
             while self.grid.count():
                 w = self.grid.takeAt(0).widget()
                 if w is not None:
+                    w.hide()  # out of the grid it would sit at 0,0 over the items until deleted
                     w.deleteLater()
             self.labels = []
-            for i, item in enumerate(scale.items):
+            self.legend = None
+            # The options' meaning, once, above the items: paper forms are entered by digit.
+            first = tuple((o.value, o.label) for o in scale.items[0].options) if scale.items else ()
+            if first and all(tuple((o.value, o.label) for o in it.options) == first for it in scale.items):
+                self.legend = QLabel("选项：" + "　".join(f"{v} {label}" for v, label in first))
+                self.legend.setWordWrap(True)
+                self.legend.setStyleSheet("color:#555")
+                self.grid.addWidget(self.legend, 0, 0, 1, 3)
+            for i, item in enumerate(scale.items, 1):
                 text = QLabel(f"{item.n}. {item.text}")
                 text.setWordWrap(True)
                 value = QLabel()
@@ -98,7 +108,7 @@ class AnswerPad(QWidget):
                 self.grid.addWidget(text, i, 0, 1, 2)
                 self.grid.addWidget(value, i, 2)
                 self.labels.append((text, value))
-            self.grid.setRowStretch(len(scale.items), 1)  # items packed at the top, not spread over the pane
+            self.grid.setRowStretch(len(scale.items) + 1, 1)  # items packed at the top, not spread over the pane
             self.scale = scale
         self.clear()
 
@@ -168,6 +178,7 @@ class AnswerEntry(QWidget):
         self.current: TargetStudent | None = None
         self.campaign_combo = QComboBox()
         self.class_combo = QComboBox()
+        self.class_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # 七年级（3）班 whole
         self.search = QLineEdit()
         self.search.setPlaceholderText("查找学生：姓名、拼音首字母或学籍号，回车打开")
         self.list_model = StudentListModel()

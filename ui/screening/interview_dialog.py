@@ -34,7 +34,10 @@ class InterviewDialog(QDialog):
         self.setWindowTitle(f"复核访谈 — {row.name}")
         form = QFormLayout(self)
         form.addRow("学生", QLabel(f"{row.name}（{row.class_name}，{row.registry_no}）"))
-        form.addRow("初评", QLabel(f"{level_label(row.provisional_level)}：{row.basis}；{row.scores}"))
+        basis = QLabel(f"{level_label(row.provisional_level)}：{row.basis}；{row.scores}")
+        basis.setWordWrap(True)  # a critical item's wording is long: wrap, never clip
+        form.addRow("初评", basis)
+        self.setMinimumWidth(560)
         self.level = QComboBox()
         for lv in (1, 2, 3):
             self.level.addItem(level_label(lv), lv)
@@ -50,6 +53,7 @@ class InterviewDialog(QDialog):
         today = clock.today()
         self.date = QDateEdit(QDate(today.year, today.month, today.day))
         self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
         form.addRow("访谈日期", self.date)
         self.responsible = QLineEdit(session.account.label)
         form.addRow("责任人", self.responsible)
