@@ -232,6 +232,10 @@ def add_account(session: Session, username: str, password: str, role: Role, *, d
     with session.db.transaction():
         acc = insert_account(session.db, username, role, display_name, class_id, manager)
         session.audit("account", username, {"add": role.value, "class_id": class_id})
+        if role == Role.HEAD_TEACHER and class_id is not None:
+            from app.school.classes import link_head_teacher
+
+            link_head_teacher(session.db, class_id, display_name or username)
         slots.set_secret(username, password, session.key)
         slots.save()
     return acc

@@ -57,6 +57,7 @@ def timeline(session: Session, student_id: int) -> list[TimelineEvent]:
     for e in events:
         if e.tier == CONFIDENTIAL and not session.account.sees_confidential:
             raise AssertionError(f"provider leaked a confidential event: {e.kind}")
+    events.reverse()  # equal times: the later-written record first (the sort below is stable)
     events.sort(key=lambda e: e.at, reverse=True)
     return events
 

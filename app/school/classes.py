@@ -73,3 +73,18 @@ def add_class(db: Database, text: str) -> SchoolClass:
     with db.transaction():
         class_id = ensure_class(db, ref)
     return next(c for c in list_classes(db) if c.id == class_id)
+
+
+def link_head_teacher(db: Database, class_id: int, name: str) -> None:
+    """A 班主任 account for a class without a head teacher: the class gets one (a staff row of that name,
+    reused if a head teacher of that name exists), so the class list and the accounts agree."""
+    from app.school.staff import add_staff
+
+    with db.transaction():
+        if db.scalar("SELECT head_teacher_id FROM classes WHERE id = :c", {"c": class_id}) is not None:
+            return
+        staff_id = db.scalar("SELECT id FROM staff WHERE name = :n AND role = 'head_teacher' AND active = 1",
+                             {"n": name.strip()})
+        if staff_id is None:
+            staff_id = add_staff(db, name, "head_teacher")
+        set_head_teacher(db, class_id, int(staff_id))

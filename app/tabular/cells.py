@@ -71,7 +71,7 @@ def parse_date(value: Any) -> dt.date | None:
             try:
                 return dt.date(y, mo, d)
             except ValueError:
-                raise ValueError(f"“{text}”不是有效日期") from None
+                raise ValueError(f"“{text}”不是有效日期，请核对年月日后写成 2013-05-04 的形式") from None
     raise ValueError(f"“{text}”无法识别为日期，请写成 2013-05-04 的形式")
 
 

@@ -205,12 +205,12 @@ def nonblank_rows(table: Table) -> Iterator[tuple[int, list[Any]]]:
 
 def write_error_report(folder: Path, file_name: str, errors: Sequence[RowError], prefix: str = "导入错误") -> Path:
     """An .xlsx listing each invalid row (file, sheet row, field, reason, value), saved under ``folder``."""
-    import datetime as dt
-
     from openpyxl import Workbook
 
+    from app import clock
+
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{prefix}-{Path(file_name).stem}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.xlsx"
+    path = folder / f"{prefix}-{Path(file_name).stem}-{clock.now().strftime('%Y%m%d-%H%M%S')}.xlsx"
     wb = Workbook()
     ws = wb.active
     ws.title = "错误行"

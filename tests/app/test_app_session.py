@@ -148,3 +148,20 @@ def test_saved_mapping_reads_unusual_headers(session, tmp_path):
     wb.save(path)
     p = preview_roster(session, path, mapping={"name": "学生名字", "registry_no": "编号", "class": "所在班"})
     assert p.counts()["new"] == 1 and p.new[0].row.class_ref.number == 2
+
+
+def test_a_head_teacher_account_gives_a_class_without_one_its_head_teacher(school):
+    from app.accounts.model import Role
+    from app.school.classes import add_class, find_class, set_head_teacher
+    from app.session import add_account
+
+    cls = add_class(school.db, "9.7")
+    assert cls.head_teacher_id is None
+    add_account(school, "zhou", "Zhou-teacher-2026!", Role.HEAD_TEACHER, display_name="周老师", class_id=cls.id)
+    assert find_class(school.db, "9.7").head_teacher == "周老师"
+    # a class that already has its head teacher keeps it
+    other = find_class(school.db, "7.1")
+    set_head_teacher(school.db, other.id, None)
+    add_account(school, "wu", "Wu-teacher-2026!!", Role.HEAD_TEACHER, display_name="吴老师", class_id=other.id)
+    add_account(school, "wu2", "Wu-teacher-2026!!", Role.HEAD_TEACHER, display_name="郑老师", class_id=other.id)
+    assert find_class(school.db, "7.1").head_teacher == "吴老师"

@@ -203,3 +203,19 @@ def test_class_names_resolve_in_any_form(known):
         require_class(known.db, "9.9")
     with pytest.raises(InputRejected):
         require_class(known.db, "火箭班")
+
+
+def test_timeline_entries_of_the_same_second_show_the_later_one_first(school):
+    import datetime as dt
+
+    from app import clock
+    from app.archive.chronology import timeline
+    from app.archive.profile import update_profile
+    from app.archive.tags import add_tag
+
+    sid = int(school.db.scalar("SELECT id FROM students ORDER BY id LIMIT 1"))
+    clock.set_fixed(dt.datetime(2030, 3, 1, 9, 0, 0))
+    update_profile(school, sid, {"address": "幸福路 1 号"}, "家访核实住址")
+    add_tag(school, sid, "学业压力", "")
+    events = [e for e in timeline(school, sid) if e.at.startswith("2030-03-01")]
+    assert [e.kind for e in events] == ["tag", "roster"]  # written last, shown first
