@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
     def _open_crisis_case(self, student_id: int) -> None:
         if self.locked or not self.show_page("crisis"):
             return
-        fn = getattr(self.pages["crisis"], "open_new_case_dialog", None)
+        fn = getattr(self.pages["crisis"], "open_case_for_student", None)
         if callable(fn):
             fn(student_id)
 

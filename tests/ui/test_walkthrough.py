@@ -326,6 +326,10 @@ def test_first_day(qtbot, data_dir, tmp_path):
     students.show_student(sid)
     snap(win, "26_archive_banner")
     assert any("危机" in t for t in archive.banner_texts())
+    assert archive.crisis_button.text() == "查看危机个案"  # one open case per student: the button opens it
+    archive.crisis_button.click()
+    assert win.current_page_id() == "crisis" and crisis.view.case is not None
+    assert crisis.view.case.row.student_id == sid
 
     # -- 7. Ctrl+L with unsaved text in a form; unlock; the text is still there ----------------------------
     win.show_page("casework")

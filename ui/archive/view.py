@@ -191,6 +191,11 @@ class ArchiveView(QWidget):
         if s.tags:
             facts.append("重点关注：" + html.escape("、".join(s.tags)))
         self.facts_label.setText("　·　".join(facts))
+        if self.session.account.sees_confidential:
+            from app.crisis.cases import list_cases
+
+            has_open = bool(list_cases(self.session, open_only=True, student_id=s.id))
+            self.crisis_button.setText("查看危机个案" if has_open else "开危机个案…")
         self._fill_banners(banners(self.session, s.id))
         self.profile.show_student(s)
         self.guardians.show_student(s)

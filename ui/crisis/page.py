@@ -202,6 +202,14 @@ class CrisisPage(QWidget):
             self.refresh()
 
     # -- dialogs ----------------------------------------------------------------------------------------------
+    def open_case_for_student(self, student_id: int) -> None:
+        """From the archive: the student's open case if there is one (one open case per student), else a new one."""
+        open_cases = list_cases(self.session, open_only=True, student_id=student_id)
+        if open_cases:
+            self.open_case_anywhere(open_cases[0].id)
+        else:
+            self.open_new_case_dialog(student_id)
+
     def open_new_case_dialog(self, student_id: int | None = None) -> OpenCaseDialog:
         dlg = OpenCaseDialog(self.ctx, self, student_id if isinstance(student_id, int) else None)
 
