@@ -107,9 +107,10 @@ def grade_result(rules: dict[str, Any], scale_id: str, short_name: str, total: f
     return best
 
 
-def review_due(rules: dict[str, Any], level: int, start: dt.date) -> dt.date:
+def review_due(rules: dict[str, Any], level: int, start: dt.date, db: Database | None = None) -> dt.date:
+    """The follow-up interview's due date; with ``db``, the school's holidays and make-up days count."""
     days = int(rules["review_school_days"].get(str(level), 10))
-    return add_school_days(start, days)
+    return add_school_days(start, days, db)
 
 
 def rescreen_due(rules: dict[str, Any], level: int, start: dt.date) -> str:
@@ -167,14 +168,14 @@ def regrade(session: Session, campaign_id: int, student_id: int, rules: dict[str
             " basis, due_date, created_at, updated_at) VALUES (:u, :c, :s, :l, :l, 'pending_review', :cat, :b, :d,"
             " :t, :t)",
             {"u": clock.new_uuid(), "c": campaign_id, "s": student_id, "l": level, "cat": category, "b": best.basis,
-             "d": review_due(rules, level, today).isoformat(), "t": now})
+             "d": review_due(rules, level, today, db).isoformat(), "t": now})
         _log(db, int(cur.lastrowid or 0), None, level, "pending_review", f"初评：{best.basis}", who)
         return level
     if entry["status"] == "pending_review":
         if level != entry["provisional_level"]:
             db.execute("UPDATE screening_levels SET provisional_level = :l, level = :l, due_date = :d, basis = :b,"
                        " category = :cat, updated_at = :t WHERE id = :id",
-                       {"l": level, "d": review_due(rules, level, today).isoformat(), "b": best.basis,
+                       {"l": level, "d": review_due(rules, level, today, db).isoformat(), "b": best.basis,
                         "cat": category, "t": now, "id": entry["id"]})
             _log(db, entry["id"], entry["level"], level, "pending_review", f"初评更新：{best.basis}", who)
         else:
@@ -185,7 +186,7 @@ def regrade(session: Session, campaign_id: int, student_id: int, rules: dict[str
     if current is None or level < current:
         db.execute("UPDATE screening_levels SET provisional_level = :l, level = :l, status = 'pending_review',"
                    " due_date = :d, basis = :b, category = :cat, updated_at = :t WHERE id = :id",
-                   {"l": level, "d": review_due(rules, level, today).isoformat(), "b": best.basis, "cat": category,
+                   {"l": level, "d": review_due(rules, level, today, db).isoformat(), "b": best.basis, "cat": category,
                     "t": now, "id": entry["id"]})
         _log(db, entry["id"], current, level, "pending_review", f"新结果高于复核结论，重新待复核：{best.basis}", who)
     return level

@@ -240,3 +240,48 @@ def test_a_head_teacher_cannot_change_the_school(head_teacher):
 
     with pytest.raises(PermissionDenied):
         update_school(head_teacher, "别的学校", "", ["junior"])
+
+
+def test_holidays_and_make_up_days_are_added_and_removed_with_errors_inline(qtbot, school):
+    from PySide6.QtCore import QDate, Qt
+
+    from app.school.holidays import list_holidays
+
+    win = make_window(qtbot, school)
+    tab = win.pages["settings"].school
+    dlg = tab.add_holiday()
+    dlg.name.setText("国庆节")
+    dlg.start.setDate(QDate(2026, 10, 7))
+    dlg.end.setDate(QDate(2026, 10, 1))
+    qtbot.keyClick(dlg.name, Qt.Key.Key_Return)  # Enter submits; the reason is shown in the dialog
+    assert dlg.isVisible() and "不能早于开始日期" in dlg.error.text() and list_holidays(school.db) == []
+    dlg.start.setDate(QDate(2026, 10, 1))
+    dlg.end.setDate(QDate(2026, 10, 7))
+    dlg.submit()
+    assert not dlg.isVisible()
+    assert [tab.holiday_table.item(0, c).text() for c in range(4)] == ["国庆节", "2026-10-01", "2026-10-07", "放假"]
+
+    over = tab.add_holiday()
+    over.name.setText("中秋节")
+    over.start.setDate(QDate(2026, 10, 5))
+    over.end.setDate(QDate(2026, 10, 6))
+    over.submit()
+    assert over.isVisible() and "重叠" in over.error.text() and "国庆节" in over.error.text()
+    over.reject()
+
+    mk = tab.add_holiday()
+    mk.name.setText("国庆调休")
+    mk.start.setDate(QDate(2026, 10, 10))
+    mk.makeup.setChecked(True)
+    assert mk.end.date() == QDate(2026, 10, 10)  # the end follows a later start
+    mk.submit()
+    assert [(h.name, h.makeup) for h in list_holidays(school.db)] == [("国庆节", False), ("国庆调休", True)]
+    assert tab.selected_holiday() is not None and tab.selected_holiday().name == "国庆调休"
+    assert tab.holiday_table.item(1, 3).text() == "调休上课"
+
+    tab.select_holiday("国庆调休")
+    tab.holiday_table.setFocus()
+    dialogs.preanswer(True)
+    qtbot.keyClick(tab.holiday_table, Qt.Key.Key_Delete)  # Delete on the list removes, after asking
+    assert [h.name for h in list_holidays(school.db)] == ["国庆节"] and tab.holiday_table.rowCount() == 1
+    assert tab.selected_holiday() is None and not tab.remove_holiday_button.isEnabled()

@@ -1,8 +1,10 @@
 """学校: name, code and stages, semesters with editable dates, classes with their head teachers, and the staff
-(班主任, 专职/兼职心理教师, ...) who can be added, edited and marked as left."""
+(班主任, 专职/兼职心理教师, ...) who can be added, edited and marked as left, and the school's holidays and make-up
+school days (节假日与调休) that due dates are counted over."""
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,9 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import clock
 from app.errors import XinqiaoError
 from app.school.calendar import list_semesters, update_semester
 from app.school.classes import add_class, list_classes, set_head_teacher
+from app.school.holidays import Holiday, add_holiday, list_holidays, remove_holiday
 from app.school.profile import STAGE_LABELS, get_school, update_school
 from app.school.staff import STAFF_ROLES, StaffMember, add_staff, list_staff, set_staff_active, update_staff
 from ui import dialogs
@@ -122,6 +126,59 @@ class SchoolDialog(QDialog):
         self.accept()
 
 
+class HolidayDialog(QDialog):
+    """Add one range of non-school days (节假日) or, with 调休上课, make-up school days on a weekend."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("添加节假日或调休")
+        self.setMinimumWidth(380)
+        form = QFormLayout(self)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("如 国庆节、国庆调休")
+        today = clock.today()
+        self.start = QDateEdit(QDate(today.year, today.month, today.day))
+        self.end = QDateEdit(QDate(today.year, today.month, today.day))
+        for ed in (self.start, self.end):
+            ed.setDisplayFormat("yyyy-MM-dd")
+            ed.setCalendarPopup(True)
+        self._last_start = self.start.date()
+        self.start.dateChanged.connect(self._start_changed)
+        self.makeup = QCheckBox("调休上课（周末补课，算作上学日）")
+        form.addRow("名称(&N)", self.name)
+        form.addRow("开始日期(&S)", self.start)
+        form.addRow("结束日期(&E)", self.end)
+        form.addRow("", self.makeup)
+        self.error = QLabel("")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        form.addRow(self.error)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        box.button(QDialogButtonBox.StandardButton.Ok).setText("添加")
+        box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        box.accepted.connect(self.submit)
+        box.rejected.connect(self.reject)
+        form.addRow(box)
+        self.name.setFocus()
+
+    def _start_changed(self, date: QDate) -> None:
+        # the end follows the start while the range is one day (the usual 调休) or would end before it
+        if self.end.date() == self._last_start or self.end.date() < date:
+            self.end.setDate(date)
+        self._last_start = date
+
+    def submit(self) -> None:
+        try:
+            add_holiday(self.ctx.session, self.name.text(), self.start.date().toString("yyyy-MM-dd"),
+                        self.end.date().toString("yyyy-MM-dd"), self.makeup.isChecked())
+        except XinqiaoError as e:
+            self.error.setText(e.message)
+            return
+        self.ctx.data_changed.emit("school")
+        self.accept()
+
+
 class SchoolTab(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -155,6 +212,30 @@ class SchoolTab(QWidget):
         sem_row.addWidget(self.save_semesters_button)
         sem_lay.addLayout(sem_row)
         row.addWidget(sem_box, 1)
+
+        hol_box = QGroupBox("节假日与调休")
+        hol_lay = QVBoxLayout(hol_box)
+        self.holiday_table = make_table(["名称", "开始", "结束", "类型"], stretch=0)
+        self.holiday_table.setToolTip("测评复核的到期日按上学日计算：跳过周末和这里的节假日，调休上课日照常计算。")
+        hol_lay.addWidget(self.holiday_table)
+        self.holiday_error = QLabel("")
+        self.holiday_error.setStyleSheet(ERROR_STYLE)
+        self.holiday_error.setWordWrap(True)
+        hol_lay.addWidget(self.holiday_error)
+        hol_row = QHBoxLayout()
+        hol_row.addStretch(1)
+        self.add_holiday_button = QPushButton("添加…")
+        self.remove_holiday_button = QPushButton("删除")
+        self.add_holiday_button.clicked.connect(self.add_holiday)
+        self.remove_holiday_button.clicked.connect(self.remove_holiday)
+        hol_row.addWidget(self.add_holiday_button)
+        hol_row.addWidget(self.remove_holiday_button)
+        self.add_holiday_button.setEnabled(self.editable)
+        hol_lay.addLayout(hol_row)
+        self.holiday_table.installEventFilter(self)  # Delete on the list removes the selected range
+        self.holiday_table.itemSelectionChanged.connect(self._holiday_selection_changed)
+        self.holidays: list[Holiday] = []
+        row.addWidget(hol_box, 1)
 
         cls_box = QGroupBox("班级与班主任")
         cls_lay = QVBoxLayout(cls_box)
@@ -222,6 +303,12 @@ class SchoolTab(QWidget):
                 edits.append(ed)
             self.date_edits[s.id] = (edits[0], edits[1])
         self.semesters.resizeColumnsToContents()
+        self.holidays = list_holidays(db)
+        self.holiday_table.setRowCount(len(self.holidays))
+        for r, h in enumerate(self.holidays):
+            for col, v in enumerate((h.name, h.start_date, h.end_date, h.kind_label)):
+                self.holiday_table.setItem(r, col, cell(v))
+        self._holiday_selection_changed()
         self.staff = list_staff(db)
         active = [m for m in self.staff if m.active]
         classes = list_classes(db)
@@ -274,6 +361,55 @@ class SchoolTab(QWidget):
         with session.db.transaction():
             set_head_teacher(session.db, class_id, staff_id)
             session.audit("settings", f"class:{class_id}", {"head_teacher": staff_id})
+
+    # -- holidays ----------------------------------------------------------------------------------
+    def selected_holiday(self) -> Holiday | None:
+        rows = self.holiday_table.selectionModel().selectedRows()
+        return self.holidays[rows[0].row()] if rows and rows[0].row() < len(self.holidays) else None
+
+    def select_holiday(self, name: str) -> None:
+        for r, h in enumerate(self.holidays):
+            if h.name == name:
+                self.holiday_table.selectRow(r)
+                return
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if (watched is self.holiday_table and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)):
+            self.remove_holiday()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _holiday_selection_changed(self) -> None:
+        self.remove_holiday_button.setEnabled(self.editable and self.selected_holiday() is not None)
+
+    def add_holiday(self) -> HolidayDialog:
+        dlg = HolidayDialog(self.ctx, self)
+        dlg.accepted.connect(lambda: (self.holiday_error.clear(), self.refresh(),
+                                      self.select_holiday(dlg.name.text().strip())))
+        self.dialog = dlg
+        dlg.open()
+        return dlg
+
+    def remove_holiday(self) -> bool:
+        h = self.selected_holiday()
+        if h is None or not self.editable:
+            return False
+        span = h.start_date if h.start_date == h.end_date else f"{h.start_date} 至 {h.end_date}"
+        if not dialogs.ask(self, "删除节假日", f"删除“{h.name}”（{span}，{h.kind_label}）？已算出的复核到期日不会改变。",
+                           yes="删除"):
+            return False
+        try:
+            remove_holiday(self.ctx.session, h.id)
+        except XinqiaoError as e:
+            self.holiday_error.setText(e.message)
+            return False
+        self.holiday_error.clear()
+        self.ctx.data_changed.emit("school")
+        self.refresh()
+        self.holiday_table.clearSelection()  # a second Delete must not remove the next range
+        self._holiday_selection_changed()
+        return True
 
     # -- classes -----------------------------------------------------------------------------------
     def edit_school(self) -> SchoolDialog:
