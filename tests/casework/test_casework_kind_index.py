@@ -45,11 +45,20 @@ def test_kind_filter_uses_the_kind_index_in_list_order(session, monkeypatch):
     assert [r.occurred_at for r in got] == sorted((r.occurred_at for r in got), reverse=True)
 
 
-def test_a_vault_at_060_gets_the_index_on_upgrade(session):
-    db = session.db
-    db.execute("DROP INDEX case_records_kind_occurred")
-    db.execute("PRAGMA user_version = 60")
+def test_a_vault_at_060_gets_the_index_on_upgrade(tmp_path, monkeypatch):
+    """A vault made when 060 was the newest migration (later ones held back) gets 061 when it opens."""
+    from app.session import create_vault
+    from app.store import migrate as migrations
+
+    every = migrations.available()
+    monkeypatch.setattr(migrations, "available", lambda: [m for m in every if m.number <= 60])
+    old, _code = create_vault(tmp_path / "v", school_name="旧版学校", username="c", password="Old-vault-2026!")
+    db = old.db
+    assert current_version(db) == 60
+    assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'case_records_kind_occurred'") == 0
+    monkeypatch.setattr(migrations, "available", lambda: every)
     assert 61 in migrate(db)
     assert current_version(db) >= 61
     assert db.scalar("SELECT sql FROM sqlite_master WHERE name = 'case_records_kind_occurred'") == (
         "CREATE INDEX case_records_kind_occurred ON case_records(kind, occurred_at) WHERE deleted_at IS NULL")
+    old.close()
