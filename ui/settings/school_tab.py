@@ -196,7 +196,10 @@ class SchoolTab(QWidget):
         self.edit_school_button = QPushButton("修改学校信息…")
         self.edit_school_button.clicked.connect(self.edit_school)
         self.edit_school_button.setEnabled(self.editable)
-        form.addRow("", self.edit_school_button)
+        edit_row = QHBoxLayout()
+        edit_row.addWidget(self.edit_school_button)
+        edit_row.addStretch(1)
+        form.addRow("", edit_row)
         lay.addWidget(info)
 
         row = QHBoxLayout()
@@ -235,7 +238,6 @@ class SchoolTab(QWidget):
         self.holiday_table.installEventFilter(self)  # Delete on the list removes the selected range
         self.holiday_table.itemSelectionChanged.connect(self._holiday_selection_changed)
         self.holidays: list[Holiday] = []
-        row.addWidget(hol_box, 1)
 
         cls_box = QGroupBox("班级与班主任")
         cls_lay = QVBoxLayout(cls_box)
@@ -269,7 +271,10 @@ class SchoolTab(QWidget):
             staff_row.addWidget(b)
             b.setEnabled(self.editable)
         staff_lay.addLayout(staff_row)
-        lay.addWidget(staff_box, 2)
+        bottom = QHBoxLayout()  # the staff list has room to spare beside the holidays
+        bottom.addWidget(staff_box, 3)
+        bottom.addWidget(hol_box, 2)
+        lay.addLayout(bottom, 2)
         self.staff: list[StaffMember] = []
         self.staff_table.itemSelectionChanged.connect(self._staff_selection_changed)
         self.dialog: QDialog | None = None
