@@ -40,20 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _mapping(args: argparse.Namespace, session) -> dict[str, str] | None:  # type: ignore[no-untyped-def]
     from app.casework.importer import FIELD_LABELS, PROFILE_KIND
-    from app.tabular.profiles import load_profile
+    from app.tabular.profiles import mapping_from_options
 
-    mapping: dict[str, str] = {}
-    if args.profile:
-        saved = load_profile(session.db, PROFILE_KIND, args.profile)
-        if saved is None:
-            raise InputRejected(f"没有名为“{args.profile}”的列对应方案。")
-        mapping.update({k: str(v) for k, v in saved.items()})
-    for item in args.map:
-        key, sep, header = item.partition("=")
-        if not sep or key.strip() not in FIELD_LABELS or not header.strip():
-            raise InputRejected(f"--map “{item}”格式不正确，应为 字段=表头，字段可选：{'、'.join(FIELD_LABELS)}。")
-        mapping[key.strip()] = header.strip()
-    return mapping or None
+    return mapping_from_options(session.db, PROFILE_KIND, args.profile, args.map, FIELD_LABELS)
 
 
 def cmd_import_sessions(args: argparse.Namespace) -> int:

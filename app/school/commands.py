@@ -21,6 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--skip-invalid", action="store_true", help="跳过无效行，写入其余行并保存错误报告")
     p.add_argument("--sheet", help="工作表名称（默认第一个工作表）")
+    p.add_argument("--map", action="append", default=[], metavar="字段=表头",
+                   help="调整列对应关系，如 class=所在班级（字段：name gender birth_date registry_no id_number grade "
+                        "class ethnicity boarding left_behind guardian_name guardian_relation guardian_phone address）")
+    p.add_argument("--profile", help="使用已保存的列对应方案（窗口中“保存为方案”保存的也可用）")
+    p.add_argument("--save-profile", metavar="名称", help="把本次的列对应关系保存为方案")
     p.add_argument("--mark-absent", choices=["转出", "毕业"], help="把不在新名单中的在读学生标记为转出或毕业")
     p.add_argument("--json", action="store_true", help="以 JSON 输出报告")
     p.set_defaults(func=cmd_import_roster)
@@ -43,11 +48,15 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import_roster(args: argparse.Namespace) -> int:
-    from app.school.roster_import import apply_roster, preview_roster
+    from app.school.roster_import import FIELD_LABELS, apply_roster, preview_roster
+    from app.tabular.profiles import mapping_from_options, save_profile
 
     session = open_from_args(args)
     try:
-        preview = preview_roster(session, args.file, sheet=args.sheet)
+        mapping = mapping_from_options(session.db, "roster", args.profile, args.map, FIELD_LABELS)
+        preview = preview_roster(session, args.file, mapping, sheet=args.sheet)
+        if args.save_profile:
+            save_profile(session.db, "roster", args.save_profile, dict(preview.columns))
         report = preview.as_json()
         rejected = bool(preview.errors) and not args.skip_invalid
         written = False

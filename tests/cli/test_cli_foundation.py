@@ -235,3 +235,24 @@ def test_damaged_vault_is_exit_5_and_set_aside(vault):
     assert r.stderr.count("\n") <= 3  # one Chinese message, not a page of SQLCipher log lines
     assert [p.read_bytes() for p in (vault / "quarantine").glob("*/vault.db")] == [bytes(data)]
     ok(run(["students"], vault), 1)  # now missing: the newest backup is the way back
+
+
+def test_import_roster_column_mapping_on_the_command_line(vault, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "性别", "学籍号", "所在年级班"])  # the class column has a name no synonym knows
+    ws.append(["欧阳晓", "女", "G370202201300099001", "初二5班"])
+    ws.append(["司马青", "男", "G370202201300099002", "8.5"])
+    f = tmp_path / "odd.xlsx"
+    wb.save(f)
+    r = ok(run(["import-roster", f, "--json"], vault), 3)
+    assert "班级" in r.stderr  # says which column is missing
+    bad = ok(run(["import-roster", f, "--map", "klass=所在年级班"], vault), 3)
+    assert "字段=表头" in bad.stderr
+    ok(run(["import-roster", f, "--map", "class=所在年级班", "--save-profile", "学校自制名单", "--dry-run"], vault))
+    r = ok(run(["import-roster", f, "--profile", "学校自制名单", "--json"], vault))
+    assert json.loads(r.stdout)["counts"]["new"] == 2
+    listed = json.loads(ok(run(["students", "--class", "八年级（5）班", "--json"], vault)).stdout)
+    assert {s["name"] for s in listed} == {"欧阳晓", "司马青"}
