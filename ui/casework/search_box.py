@@ -20,7 +20,9 @@ def register_opener(source: str, fn: Callable[[SearchHit], None]) -> None:
 
 def snippet_html(snippet: str) -> str:
     """Escape the text, then turn the match markers into bold."""
-    return html.escape(snippet).replace(MARK_START, "<b style='color:#b45309'>").replace(MARK_END, "</b>")
+    # dark text on a pale yellow box: readable on a white row and on the blue of a selected one
+    mark = "<b style='background-color:#fde68a; color:#1f2937'>"
+    return html.escape(snippet).replace(MARK_START, mark).replace(MARK_END, "</b>")
 
 
 class SearchBox(QWidget):
