@@ -140,6 +140,16 @@ def create_vault(data_dir: Path, *, school_name: str, username: str, password: s
     return Session(paths, account, db, bytearray(db_key)), recovery
 
 
+def _restore_hint(paths: VaultPaths) -> str:
+    """What to do next, naming the newest backup when there is one."""
+    from app.store.backup import list_backups
+
+    backups = list_backups(paths.backups)
+    if not backups:
+        return "请从 U 盘等处的备份恢复（restore 备份文件）。"
+    return f"请从最近的备份恢复：restore {backups[0].path}（{backups[0].made_at}）。"
+
+
 def _open_db_with_key(paths: VaultPaths, key: bytes) -> Database:
     try:
         db = open_database(paths.db, key)
@@ -148,13 +158,13 @@ def _open_db_with_key(paths: VaultPaths, key: bytes) -> Database:
         # first page (or is not this vault's file): an integrity failure, set aside like any other.
         where = quarantine(paths)
         raise IntegrityFailure(f"数据库文件无法用本数据文件夹的密钥读取（文件头已损坏或不是本数据库）。原文件已原样移到 "
-                               f"{where}，请从最近的备份恢复。") from None
+                               f"{where}。{_restore_hint(paths)}") from None
     problems = [p for p in db.quick_check() if p != "ok"]
     if problems:
         db.close()
         where = quarantine(paths)
-        raise IntegrityFailure(f"数据库完整性检查未通过（{problems[0]}）。原文件已原样移到 {where}，"
-                               "请从最近的备份恢复。")
+        raise IntegrityFailure(f"数据库完整性检查未通过（{problems[0]}）。原文件已原样移到 {where}。"
+                               + _restore_hint(paths))
     try:
         migrate(db)
     except BaseException:

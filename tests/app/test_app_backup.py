@@ -141,6 +141,7 @@ def test_damaged_vault_at_start_is_set_aside_never_deleted(school, data_dir, cor
     with pytest.raises(IntegrityFailure) as exc:
         open_session(data_dir, "counselor", PASSWORD)
     assert exc.value.exit_code == 5 and "备份" in exc.value.message
+    assert str(good.path) in exc.value.message  # names the newest backup to restore
     assert not (data_dir / "vault.db").exists()
     kept = list((data_dir / "quarantine").glob("*/vault.db"))
     assert len(kept) == 1 and sha(kept[0]) == damaged
