@@ -272,6 +272,27 @@ def set_account_disabled(session: Session, username: str, disabled: bool) -> Non
         session.audit("account", username, "停用" if disabled else "启用")
 
 
+def set_account_class(session: Session, username: str, class_id: int) -> Account:
+    """Move a 班主任 account to another class (e.g. the class it follows up a grade in September); audited."""
+    from app.accounts.store import get_account, set_class
+
+    session.require_manager()
+    acc = get_account(session.db, username)
+    if acc is None:
+        raise XinqiaoError(f"没有名为“{username}”的账号。")
+    if acc.role != Role.HEAD_TEACHER:
+        raise XinqiaoError("只有班主任账号有所带班级。")
+    with session.db.transaction():
+        set_class(session.db, username, class_id)
+        session.audit("account", username, {"class_id": class_id, "was": acc.class_id})
+        from app.school.classes import link_head_teacher
+
+        link_head_teacher(session.db, class_id, acc.display_name or username)
+    moved = get_account(session.db, username)
+    assert moved is not None
+    return moved
+
+
 def password_strength(password: str) -> tuple[int, str]:
     """0–4 and a Chinese hint."""
     score = 0

@@ -104,6 +104,15 @@ def get_text(parent: QWidget | None, title: str, label: str, *, password: bool =
     return value if ok else None
 
 
+def get_item(parent: QWidget | None, title: str, label: str, items: list[str], current: int = 0) -> str | None:
+    """One choice from a list (not editable); None if cancelled."""
+    answered, value = intercept("item", title, label)
+    if answered:
+        return None if value is None else str(value)
+    value, ok = QInputDialog.getItem(parent, title, label, items, current, False)
+    return value if ok else None
+
+
 def _file_dialog(parent: QWidget | None, title: str, folder: str, filter: str,
                  mode: QFileDialog.FileMode, save: bool = False) -> str | None:
     """Qt's own file dialog, not the platform's: a native dialog (Windows, macOS) is outside Qt's reach, so

@@ -23,6 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         d = us.add_parser(name, help="停用账号" if disabled else "启用账号")
         d.add_argument("name")
         d.set_defaults(func=cmd_disable, disabled=disabled)
+    c = us.add_parser("set-class", help="更换班主任账号所带的班级（如升年级后）")
+    c.add_argument("name")
+    c.add_argument("--class", dest="class_name", required=True, help="班级，如 八年级（3）班、初二3班、8.3")
+    c.set_defaults(func=cmd_set_class)
     r = us.add_parser("reset-password", help="用恢复码重设某账号的密码（恢复码取自 XINQIAO_RECOVERY_CODE）")
     r.add_argument("name")
     r.set_defaults(func=cmd_reset)
@@ -86,3 +90,17 @@ def cmd_reset(args: argparse.Namespace) -> int:
     reset_password_with_recovery(data_dir(args), code, args.name, password)
     out(f"账号“{args.name}”的密码已重设。")
     return EXIT_OK
+
+
+def cmd_set_class(args: argparse.Namespace) -> int:
+    from app.school.classes import require_class
+    from app.session import set_account_class
+
+    session = open_from_args(args)
+    try:
+        cls = require_class(session.db, args.class_name)
+        set_account_class(session, args.name, cls.id)
+        out(f"账号“{args.name}”现在带 {cls.name}。")
+        return EXIT_OK
+    finally:
+        session.close()

@@ -45,3 +45,9 @@ def set_disabled(db: Database, username: str, disabled: bool) -> None:
     with db.transaction():
         db.execute("UPDATE accounts SET disabled = :d, updated_at = :t WHERE username = :u",
                    {"d": int(disabled), "t": clock.now_iso(), "u": username})
+
+
+def set_class(db: Database, username: str, class_id: int) -> None:
+    with db.transaction():
+        db.execute("UPDATE accounts SET class_id = :c, updated_at = :t WHERE username = :u",
+                   {"c": class_id, "t": clock.now_iso(), "u": username})

@@ -165,3 +165,25 @@ def test_a_head_teacher_account_gives_a_class_without_one_its_head_teacher(schoo
     add_account(school, "wu", "Wu-teacher-2026!!", Role.HEAD_TEACHER, display_name="吴老师", class_id=other.id)
     add_account(school, "wu2", "Wu-teacher-2026!!", Role.HEAD_TEACHER, display_name="郑老师", class_id=other.id)
     assert find_class(school.db, "7.1").head_teacher == "吴老师"
+
+
+def test_a_head_teacher_account_follows_its_class_up_a_grade(school):
+    from app.accounts.model import Role
+    from app.archive.students import StudentFilter, list_students
+    from app.audit import recent
+    from app.errors import XinqiaoError
+    from app.school.classes import find_class
+    from app.session import add_account, open_session, set_account_class
+
+    seven, eight = find_class(school.db, "7.1"), find_class(school.db, "8.1")
+    add_account(school, "qian", "Qian-teacher-2026!", Role.HEAD_TEACHER, display_name="钱老师", class_id=seven.id)
+    moved = set_account_class(school, "qian", eight.id)
+    assert moved.class_id == eight.id
+    assert any(e.action == "account" and e.target == "qian" for e in recent(school.db, 5))
+    with pytest.raises(XinqiaoError):
+        set_account_class(school, "counselor", eight.id)  # a counselor has no class
+    t = open_session(school.paths.root, "qian", "Qian-teacher-2026!")
+    try:
+        assert {s.class_id for s in list_students(t.db, t.account, StudentFilter())} == {eight.id}
+    finally:
+        t.close()

@@ -256,3 +256,12 @@ def test_import_roster_column_mapping_on_the_command_line(vault, tmp_path):
     assert json.loads(r.stdout)["counts"]["new"] == 2
     listed = json.loads(ok(run(["students", "--class", "八年级（5）班", "--json"], vault)).stdout)
     assert {s["name"] for s in listed} == {"欧阳晓", "司马青"}
+
+
+def test_user_set_class_moves_a_head_teacher(vault):
+    ok(run(["user", "add", "ht2", "--role", "head_teacher", "--class", "七年级（1）班"], vault,
+           env={"XINQIAO_NEW_PASSWORD": "Teacher-two-2026!"}))
+    ok(run(["user", "set-class", "ht2", "--class", "初一2班"], vault))
+    mine = json.loads(ok(run(["students", "--json"], vault, user="ht2", password="Teacher-two-2026!")).stdout)
+    assert mine and {s["class_name"] for s in mine} == {"七年级（2）班"}
+    ok(run(["user", "set-class", "counselor", "--class", "7.2"], vault), 1)  # a counselor has no class

@@ -285,3 +285,23 @@ def test_holidays_and_make_up_days_are_added_and_removed_with_errors_inline(qtbo
     qtbot.keyClick(tab.holiday_table, Qt.Key.Key_Delete)  # Delete on the list removes, after asking
     assert [h.name for h in list_holidays(school.db)] == ["国庆节"] and tab.holiday_table.rowCount() == 1
     assert tab.selected_holiday() is None and not tab.remove_holiday_button.isEnabled()
+
+
+def test_a_head_teacher_account_changes_class_in_the_window(qtbot, school):
+    from app.accounts.store import get_account
+    from app.school.classes import find_class
+    from app.session import add_account
+
+    add_account(school, "sun", "Sun-teacher-2026!!", Role.HEAD_TEACHER, class_id=find_class(school.db, "7.1").id)
+    win = make_window(qtbot, school)
+    tab = win.pages["settings"].accounts
+    tab.refresh()
+    tab.select_user("counselor")
+    assert not tab.class_button.isEnabled()  # only a 班主任 account has a class
+    tab.select_user("sun")
+    assert tab.class_button.isEnabled()
+    dialogs.preanswer("八年级（1）班")
+    assert tab.change_class()
+    assert get_account(school.db, "sun").class_id == find_class(school.db, "8.1").id
+    row = next(r for r in range(tab.table.rowCount()) if tab.table.item(r, 0).text() == "sun")
+    assert tab.table.item(row, 3).text() == "八年级（1）班"

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from app.accounts.model import ROLE_LABELS, Account, Role
 from app.accounts.store import list_accounts
 from app.school.classes import list_classes
-from app.session import add_account, change_password, set_account_disabled
+from app.session import add_account, change_password, set_account_class, set_account_disabled
 from ui import dialogs, tasks
 from ui.context import AppContext
 from ui.errors import show_error
@@ -139,17 +139,21 @@ class AccountsTab(QWidget):
         self.toggle_button = QPushButton("停用")
         self.password_button = QPushButton("修改密码…")
         self.recovery_button = QPushButton("用恢复码重设密码…")
+        self.class_button = QPushButton("更换所带班级…")
+        self.class_button.setToolTip("班主任随班升级，或换带其他班级时使用")
+        self.class_button.clicked.connect(self.change_class)
         self.add_button.clicked.connect(self.add_account)
         self.toggle_button.clicked.connect(self.toggle_disabled)
         self.password_button.clicked.connect(self.change_password)
         self.recovery_button.clicked.connect(self.reset_with_recovery)
-        for b in (self.add_button, self.toggle_button, self.password_button, self.recovery_button):
+        for b in (self.add_button, self.toggle_button, self.class_button, self.password_button,
+                  self.recovery_button):
             row.addWidget(b)
         row.addStretch(1)
         lay.addLayout(row)
         if not self.manages:
             self.table.hide()
-            for b in (self.add_button, self.toggle_button, self.recovery_button):
+            for b in (self.add_button, self.toggle_button, self.class_button, self.recovery_button):
                 b.hide()
             self.password_button.setText("修改我的密码…")
             note = QLabel("账号管理只对管理员开放。您可以修改自己的密码。")
@@ -185,6 +189,7 @@ class AccountsTab(QWidget):
         acc = self.selected() if self.manages else None
         self.toggle_button.setEnabled(acc is not None and acc.username != self.ctx.session.account.username)
         self.toggle_button.setText("启用" if acc is not None and acc.disabled else "停用")
+        self.class_button.setEnabled(acc is not None and acc.role == Role.HEAD_TEACHER)
 
     def select_user(self, username: str) -> None:
         for r, a in enumerate(self.accounts):
@@ -217,6 +222,27 @@ class AccountsTab(QWidget):
             show_error(self, e)
         self.refresh()
         self.select_user(acc.username)
+
+    def change_class(self) -> bool:
+        """Pick the class a 班主任 account now leads; True if it was changed."""
+        acc = self.selected()
+        if acc is None or acc.role != Role.HEAD_TEACHER:
+            return False
+        classes = list_classes(self.ctx.session.db)
+        names = [c.name for c in classes]
+        current = next((i for i, c in enumerate(classes) if c.id == acc.class_id), 0)
+        choice = dialogs.get_item(self, "更换所带班级", f"“{acc.label}”现在所带的班级：", names, current)
+        if choice is None:
+            return False
+        try:
+            set_account_class(self.ctx.session, acc.username, classes[names.index(choice)].id)
+        except Exception as e:  # noqa: BLE001 - shown to the user
+            show_error(self, e)
+            return False
+        self.ctx.data_changed.emit("school")
+        self.refresh()
+        self.select_user(acc.username)
+        return True
 
     def change_password(self) -> PasswordDialog | None:
         acc = self.selected()
