@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 
 from app import clock
-from app.archive.pinyin import pinyin_keys
+from app.pinyin import pinyin_keys
 from app.plugins import capability_modules
 from app.school.calendar import ensure_year
 from app.school.classes import ensure_class

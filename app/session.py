@@ -7,20 +7,17 @@ key bytes. A wrong password touches neither the database nor the key slots: fail
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app import audit, clock
-from app.accounts.model import Account, Role
-from app.accounts.store import get_account, insert_account
+from app.accounts.model import Account
+from app.accounts.store import get_account
 from app.errors import IntegrityFailure, LockedOut, PermissionDenied, VaultMissing, WrongPassword, XinqiaoError
-from app.school.calendar import ensure_year
 from app.store.db import Database, open_database
-from app.store.keyslots import RECOVERY_SLOT, KeySlots, new_recovery_code, normalize_recovery_code
+from app.store.keyslots import KeySlots
 from app.store.lockout import Lockout
 from app.store.migrate import migrate
 from app.store.paths import VaultPaths, unique_folder
@@ -96,48 +93,6 @@ class Session:
 
 def vault_exists(data_dir: Path) -> bool:
     return VaultPaths(Path(data_dir)).exists()
-
-
-def create_vault(data_dir: Path, *, school_name: str, username: str, password: str, school_code: str = "",
-                 stages: list[str] | None = None, display_name: str = "", centre: bool = False
-                 ) -> tuple[Session, str]:
-    """Create a new vault; returns the signed-in session of the first account and the recovery code."""
-    paths = VaultPaths(Path(data_dir))
-    if paths.db.exists() or paths.keyslots.exists():
-        raise XinqiaoError(f"文件夹 {paths.root} 中已经有心桥数据，不能重复初始化。")
-    if not school_name.strip():
-        raise XinqiaoError("学校名称不能为空。")
-    if not password:
-        raise XinqiaoError("密码不能为空。")
-    paths.root.mkdir(parents=True, exist_ok=True)
-    for d in (paths.backups, paths.logs):
-        d.mkdir(exist_ok=True)
-    db_key = os.urandom(32)
-    recovery = new_recovery_code()
-    slots = KeySlots(paths.keyslots, {})
-    slots.set_secret(username, password, db_key)
-    slots.set_secret(RECOVERY_SLOT, normalize_recovery_code(recovery), db_key)
-    db = open_database(paths.db, db_key, create=True)
-    try:
-        migrate(db)
-        with db.transaction():
-            db.execute("INSERT INTO school (id, uuid, name, code, stages, created_at) VALUES (1, :u, :n, :c, :s, :t)",
-                       {"u": clock.new_uuid(), "n": school_name.strip(), "c": school_code.strip(),
-                        "s": json.dumps(stages or [], ensure_ascii=False), "t": clock.now_iso()})
-            if centre:
-                db.execute("INSERT INTO settings (key, value) VALUES ('mode', '\"centre\"')")
-            account = insert_account(db, username, Role.COUNSELOR, display_name, manager=True)
-            today = clock.today()
-            ensure_year(db, today.year if today.month >= 9 else today.year - 1)
-            audit.record(db, username, "account", username, "创建数据库和首个账号")
-    except BaseException:
-        db.close()
-        for p in (paths.db, paths.db.with_name("vault.db-wal"), paths.db.with_name("vault.db-shm")):
-            if p.exists():
-                p.unlink()
-        raise
-    slots.save()
-    return Session(paths, account, db, bytearray(db_key)), recovery
 
 
 def _restore_hint(paths: VaultPaths) -> str:
@@ -233,64 +188,6 @@ def reset_password_with_recovery(data_dir: Path, code: str, username: str, new_p
     finally:
         db.close()
     Lockout(paths.lockout).clear()
-
-
-def add_account(session: Session, username: str, password: str, role: Role, *, display_name: str = "",
-                class_id: int | None = None, manager: bool = False) -> Account:
-    session.require_manager()
-    slots = KeySlots.load(session.paths.keyslots)
-    with session.db.transaction():
-        acc = insert_account(session.db, username, role, display_name, class_id, manager)
-        session.audit("account", username, {"add": role.value, "class_id": class_id})
-        if role == Role.HEAD_TEACHER and class_id is not None:
-            from app.school.classes import link_head_teacher
-
-            link_head_teacher(session.db, class_id, display_name or username)
-        slots.set_secret(username, password, session.key)
-        slots.save()
-    return acc
-
-
-def change_password(session: Session, username: str, new_password: str) -> None:
-    """A user changes their own password; a manager may set anyone's. One slot is rewritten."""
-    if username != session.account.username:
-        session.require_manager()
-    slots = KeySlots.load(session.paths.keyslots)
-    slots.set_secret(username, new_password, session.key)
-    slots.save()
-    session.audit("account", username, "修改密码")
-
-
-def set_account_disabled(session: Session, username: str, disabled: bool) -> None:
-    from app.accounts.store import set_disabled
-
-    session.require_manager()
-    if username == session.account.username and disabled:
-        raise XinqiaoError("不能停用当前登录的账号。")
-    with session.db.transaction():
-        set_disabled(session.db, username, disabled)
-        session.audit("account", username, "停用" if disabled else "启用")
-
-
-def set_account_class(session: Session, username: str, class_id: int) -> Account:
-    """Move a 班主任 account to another class (e.g. the class it follows up a grade in September); audited."""
-    from app.accounts.store import get_account, set_class
-
-    session.require_manager()
-    acc = get_account(session.db, username)
-    if acc is None:
-        raise XinqiaoError(f"没有名为“{username}”的账号。")
-    if acc.role != Role.HEAD_TEACHER:
-        raise XinqiaoError("只有班主任账号有所带班级。")
-    with session.db.transaction():
-        set_class(session.db, username, class_id)
-        session.audit("account", username, {"class_id": class_id, "was": acc.class_id})
-        from app.school.classes import link_head_teacher
-
-        link_head_teacher(session.db, class_id, acc.display_name or username)
-    moved = get_account(session.db, username)
-    assert moved is not None
-    return moved
 
 
 def password_strength(password: str) -> tuple[int, str]:

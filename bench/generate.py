@@ -138,7 +138,7 @@ def roster_students(n: int, seed: int = 23, prefix: str = "R") -> list[DemoStude
 
 
 def main(argv: list[str] | None = None) -> int:
-    from app.session import create_vault
+    from app.school.setup import create_vault
 
     p = argparse.ArgumentParser(description="生成一所合成学校（基准测试用）")
     p.add_argument("folder", type=Path)

@@ -28,12 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import backups
 from app.accounts.model import Account
 from app.archive.students import StudentIndex
 from app.school.profile import get_school
 from app.session import Session
-from app.store import autobackup
-from app.store.backup import BackupInfo, restore_backup
 from app.store.settings import get_setting
 from ui import clipboard, tasks
 from ui.context import AppContext
@@ -346,13 +345,13 @@ class MainWindow(QMainWindow):
             return
         session = self.session
 
-        def done(info: autobackup.BackupInfo) -> None:
+        def done(info: backups.BackupInfo) -> None:
             self.statusBar().showMessage(f"备份完成：{info.path.name}", 8000)
             self.ctx.data_changed.emit("backups")
 
-        tasks.run_task(self, lambda _p: autobackup.backup_now(session), done, label="正在备份并校验……")
+        tasks.run_task(self, lambda _p: backups.backup_now(session), done, label="正在备份并校验……")
 
-    def restore_from(self, info: BackupInfo, key: bytes) -> tasks.Task | None:
+    def restore_from(self, info: backups.BackupInfo, key: bytes) -> tasks.Task | None:
         """Lock (pages save drafts, the key is dropped), replace the vault with the backup, ask to sign in again."""
         paths = self.session.paths
         if not self.lock("正在从备份恢复……"):
@@ -374,7 +373,7 @@ class MainWindow(QMainWindow):
             unlock.reset_for_relock("恢复没有完成。请重新登录后再试。")
             show_error(self, exc)
 
-        return tasks.run_task(self, lambda _p: restore_backup(info.path, key, paths), done, failed,
+        return tasks.run_task(self, lambda _p: backups.restore(info.path, key, paths), done, failed,
                               label="正在从备份恢复……")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
@@ -383,7 +382,7 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         self.ctx.locking.emit()  # pages save their drafts
-        if self.auto_backup and autobackup.auto_backup_due(self.session.paths):
+        if self.auto_backup and backups.auto_backup_due(self.session.paths):
             event.ignore()
             session = self.session
 
@@ -397,7 +396,7 @@ class MainWindow(QMainWindow):
                 show_error(self, exc)
                 finish()
 
-            tasks.run_task(self, lambda _p: autobackup.run_auto_backup(session), finish, failed,
+            tasks.run_task(self, lambda _p: backups.run_auto_backup(session), finish, failed,
                            label="正在自动备份……")
             return
         self._shutdown()

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import XinqiaoError
-from app.session import Session, create_vault, password_strength
+from app.school.setup import create_vault
+from app.session import Session, password_strength
 from ui import dialogs, tasks
 from ui.errors import show_error
 from ui.fonts import mono_font

@@ -33,9 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from app.accounts.admin import add_account
     from app.accounts.model import Role
     from app.school.classes import require_class
-    from app.session import add_account
 
     session = open_from_args(args)
     try:
@@ -71,7 +71,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_disable(args: argparse.Namespace) -> int:
-    from app.session import set_account_disabled
+    from app.accounts.admin import set_account_disabled
 
     session = open_from_args(args)
     try:
@@ -93,8 +93,8 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 
 def cmd_set_class(args: argparse.Namespace) -> int:
+    from app.accounts.admin import set_account_class
     from app.school.classes import require_class
-    from app.session import set_account_class
 
     session = open_from_args(args)
     try:

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from app import clock
-from app.archive.pinyin import pinyin_keys
 from app.errors import InputRejected, PermissionDenied
+from app.pinyin import pinyin_keys
 from app.school.classes import ensure_class
 from app.school.classnames import MAX_CLASS_NUMBER, ClassRef, class_display_name, parse_class, parse_grade
 from app.session import Session

@@ -7,16 +7,10 @@ from pathlib import Path
 
 from app import clock
 from app.errors import InputRejected, PermissionDenied
-from app.screening.scales import Scale, builtin_scales, load_scale_file, validate_definition
+from app.screening.scales import Scale, builtin_scales, custom_scales, load_scale_file
 from app.session import Session
-from app.store.db import Database
 
-
-def custom_scales(db: Database) -> list[Scale]:
-    out = []
-    for r in db.query("SELECT id, definition FROM screening_scales ORDER BY id"):
-        out.append(replace(validate_definition(json.loads(r[1]), f"{r[0]}.json", r[0]), builtin=False))
-    return out
+__all__ = ["add_scale_file", "custom_scales"]
 
 
 def add_scale_file(session: Session, path: Path) -> Scale:

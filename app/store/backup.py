@@ -12,7 +12,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from app import audit, clock
+from app import clock
 from app.errors import IntegrityFailure, WrongPassword, XinqiaoError
 from app.store.db import Database, open_database
 from app.store.fileio import atomic_write_text, fsync_dir
@@ -47,9 +47,9 @@ def _sidecar(path: Path, kind: str) -> Path:
     return path.with_name(path.stem + f".{kind}.json")
 
 
-def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, account: str,
-                manual: bool = False) -> BackupInfo:
-    """Check the vault, copy it encrypted into ``dest_dir``, and verify the copy by opening it."""
+def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, manual: bool = False) -> BackupInfo:
+    """Check the vault, copy it encrypted into ``dest_dir``, and verify the copy by opening it. The audit line is
+    written by the caller (``app.backups``): the store does not know who is signed in."""
     problems = db.integrity_check()
     if problems:
         raise IntegrityFailure(f"数据库完整性检查未通过，未进行备份：{problems[0]}")
@@ -98,7 +98,6 @@ def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, acc
         {"made_at": info.made_at, "counts": counts, "school": school, "schema": version, "manual": manual},
         ensure_ascii=False, indent=1))
     fsync_dir(dest_dir)
-    audit.record(db, account, "backup", str(target), {"manual": manual, "students": counts.get("students", 0)})
     return info
 
 
@@ -195,9 +194,4 @@ def restore_backup(path: Path, key: bytes, paths: VaultPaths) -> tuple[BackupInf
     if not paths.keyslots.exists() and side.exists():
         shutil.copy2(side, paths.keyslots)
     fsync_dir(paths.root)
-    db = open_database(paths.db, key)
-    try:
-        audit.record(db, "system", "restore", str(path), {"made_at": info.made_at})
-    finally:
-        db.close()
     return info, aside

@@ -5,18 +5,12 @@ import datetime as dt
 
 import pytest
 
+from app.accounts.admin import add_account, change_password, set_account_disabled
 from app.accounts.model import Role
 from app.errors import InputRejected, PermissionDenied, WrongPassword, XinqiaoError
 from app.school.calendar import ensure_year, list_semesters, semester_for, update_semester, year_name_for
-from app.session import (
-    add_account,
-    change_password,
-    create_vault,
-    open_session,
-    password_strength,
-    set_account_disabled,
-    vault_exists,
-)
+from app.school.setup import create_vault
+from app.session import open_session, password_strength, vault_exists
 from app.store.settings import get_setting, set_setting
 from app.tabular.profiles import list_profiles, load_profile, save_profile
 from tests.conftest import PASSWORD
@@ -151,9 +145,9 @@ def test_saved_mapping_reads_unusual_headers(session, tmp_path):
 
 
 def test_a_head_teacher_account_gives_a_class_without_one_its_head_teacher(school):
+    from app.accounts.admin import add_account
     from app.accounts.model import Role
     from app.school.classes import add_class, find_class, set_head_teacher
-    from app.session import add_account
 
     cls = add_class(school.db, "9.7")
     assert cls.head_teacher_id is None
@@ -168,12 +162,13 @@ def test_a_head_teacher_account_gives_a_class_without_one_its_head_teacher(schoo
 
 
 def test_a_head_teacher_account_follows_its_class_up_a_grade(school):
+    from app.accounts.admin import add_account, set_account_class
     from app.accounts.model import Role
     from app.archive.students import StudentFilter, list_students
     from app.audit import recent
     from app.errors import XinqiaoError
     from app.school.classes import find_class
-    from app.session import add_account, open_session, set_account_class
+    from app.session import open_session
 
     seven, eight = find_class(school.db, "7.1"), find_class(school.db, "8.1")
     add_account(school, "qian", "Qian-teacher-2026!", Role.HEAD_TEACHER, display_name="钱老师", class_id=seven.id)

@@ -198,7 +198,7 @@ def test_staff_are_added_edited_and_marked_left_and_classes_get_head_teachers(qt
 
 
 def test_the_school_tab_shows_the_code_and_stages_from_set_up(qtbot, data_dir):
-    from app.session import create_vault
+    from app.school.setup import create_vault
 
     s, _ = create_vault(data_dir, school_name="育才中学", school_code="3702030001", stages=["junior", "senior"],
                         username="wang", password=PASSWORD)
@@ -288,9 +288,9 @@ def test_holidays_and_make_up_days_are_added_and_removed_with_errors_inline(qtbo
 
 
 def test_a_head_teacher_account_changes_class_in_the_window(qtbot, school):
+    from app.accounts.admin import add_account
     from app.accounts.store import get_account
     from app.school.classes import find_class
-    from app.session import add_account
 
     add_account(school, "sun", "Sun-teacher-2026!!", Role.HEAD_TEACHER, class_id=find_class(school.db, "7.1").id)
     win = make_window(qtbot, school)

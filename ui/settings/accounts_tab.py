@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accounts.admin import add_account, change_password, set_account_class, set_account_disabled
 from app.accounts.model import ROLE_LABELS, Account, Role
 from app.accounts.store import list_accounts
 from app.school.classes import list_classes
-from app.session import add_account, change_password, set_account_class, set_account_disabled
 from ui import dialogs, tasks
 from ui.context import AppContext
 from ui.errors import show_error

@@ -1,4 +1,7 @@
-"""When to back up by itself, and which backup to offer after a failed check. No Qt here.
+"""Backups as the signed-in user makes them: audited, and kept to ``backup_keep``. No Qt here.
+
+The store (``app.store.backup``) copies, checks and restores files and knows nobody; this module checks the
+permission, writes the audit line, and decides when to back up by itself.
 
 On closing the window the vault is backed up if the newest backup in ``paths.backups`` is at least a day old
 (``backup_due``); afterwards only the newest ``backup_keep`` backups are kept. After an integrity failure the
@@ -10,14 +13,46 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from app import clock
+from app import audit, clock
 from app.errors import XinqiaoError
 from app.session import Session
-from app.store.backup import BackupInfo, backup_due, backup_key, inspect_backup, list_backups, make_backup, prune
+from app.store import backup as store
+from app.store.backup import COUNTED_TABLES, BackupInfo, backup_due, backup_key, inspect_backup, list_backups, prune
+from app.store.db import open_database
 from app.store.paths import VaultPaths
-from app.store.settings import get_setting
+from app.store.settings import get_setting, set_setting
+
+__all__ = ["COUNTED_TABLES", "AutoBackupResult", "BackupInfo", "auto_backup_due", "backup_key", "backup_now",
+           "inspect_backup", "keep_count", "list_backups", "make_backup", "newest_verified_backup", "restore",
+           "run_auto_backup", "set_keep_count"]
 
 MIN_INTERVAL = dt.timedelta(days=1)
+
+
+def make_backup(session: Session, dest_dir: Path, manual: bool = False) -> BackupInfo:
+    """Copy the vault into ``dest_dir`` (checked before and after) and audit it under the signed-in account."""
+    info = store.make_backup(session.db, session.key, session.paths, dest_dir, manual=manual)
+    session.audit("backup", str(info.path), {"manual": manual, "students": info.counts.get("students", 0)})
+    return info
+
+
+def restore(path: Path, key: bytes, paths: VaultPaths, account: str = "system") -> tuple[BackupInfo, Path | None]:
+    """Replace the vault with a verified backup (the current one is set aside) and audit it in the restored vault."""
+    info, aside = store.restore_backup(path, key, paths)
+    db = open_database(paths.db, key)
+    try:
+        audit.record(db, account, "restore", str(path), {"made_at": info.made_at})
+    finally:
+        db.close()
+    return info, aside
+
+
+def set_keep_count(session: Session, keep: int) -> None:
+    """How many automatic backups to keep (settings page); audited."""
+    session.require_manager()
+    with session.db.transaction():
+        set_setting(session.db, "backup_keep", int(keep))
+        session.audit("settings", "backup_keep", str(keep))
 
 
 def keep_count(session: Session) -> int:
@@ -42,7 +77,7 @@ def run_auto_backup(session: Session, now: dt.datetime | None = None) -> AutoBac
     """Back up into the vault's own backups folder if one is due, then prune to ``backup_keep``."""
     if session.locked or not auto_backup_due(session.paths, now):
         return AutoBackupResult(None, [])
-    info = make_backup(session.db, session.key, session.paths, session.paths.backups, session.account.username)
+    info = make_backup(session, session.paths.backups)
     removed = prune(session.paths.backups, keep_count(session))
     return AutoBackupResult(info, removed)
 
@@ -50,7 +85,7 @@ def run_auto_backup(session: Session, now: dt.datetime | None = None) -> AutoBac
 def backup_now(session: Session, dest: Path | None = None) -> BackupInfo:
     """A manual backup: into the vault's backups folder (pruned) or a chosen folder such as a USB stick."""
     target = Path(dest) if dest else session.paths.backups
-    info = make_backup(session.db, session.key, session.paths, target, session.account.username, manual=True)
+    info = make_backup(session, target, manual=True)
     if dest is None:
         prune(session.paths.backups, keep_count(session))
     return info

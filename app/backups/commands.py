@@ -20,16 +20,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from app.store.backup import make_backup, prune
-    from app.store.settings import get_setting
+    from app.backups import keep_count, make_backup
+    from app.store.backup import prune
 
     session = open_from_args(args)
     try:
         dest = args.to or session.paths.backups
-        info = make_backup(session.db, session.key, session.paths, dest, session.account.username,
-                           manual=args.to is not None)
+        info = make_backup(session, dest, manual=args.to is not None)
         if args.to is None:
-            prune(session.paths.backups, int(get_setting(session.db, "backup_keep", 30)))
+            prune(session.paths.backups, keep_count(session))
         out(f"已备份并校验：{info.path}")
         out(info.describe())
         return EXIT_OK
@@ -40,8 +39,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     import sys
 
+    from app.backups import restore
     from app.errors import InputRejected
-    from app.store.backup import backup_key, inspect_backup, restore_backup
+    from app.store.backup import backup_key, inspect_backup
     from app.store.paths import VaultPaths
 
     paths = VaultPaths(data_dir(args))
@@ -55,7 +55,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if input("恢复后当前数据将被替换（原文件移到 quarantine/ 保留）。确认恢复？(y/N) ").strip().lower() != "y":
             out("已取消。")
             return EXIT_OK
-    _, aside = restore_backup(args.file, key, paths)
+    _, aside = restore(args.file, key, paths)
     out("已恢复。" + (f"原数据库已移到 {aside}" if aside else ""))
     return EXIT_OK
 

@@ -1,0 +1,63 @@
+"""Accounts as a manager administers them: add, change a password, disable, move a 班主任 to another class.
+
+Each is audited inside its transaction. A 班主任 account linked to a class gives the class its head teacher (the
+school capability owns classes and staff), so this module sits above the core, beside the capabilities.
+"""
+from __future__ import annotations
+
+from app.accounts.model import Account, Role
+from app.accounts.store import get_account, insert_account, set_class, set_disabled
+from app.errors import XinqiaoError
+from app.school.classes import link_head_teacher
+from app.session import Session
+from app.store.keyslots import KeySlots
+
+
+def add_account(session: Session, username: str, password: str, role: Role, *, display_name: str = "",
+                class_id: int | None = None, manager: bool = False) -> Account:
+    session.require_manager()
+    slots = KeySlots.load(session.paths.keyslots)
+    with session.db.transaction():
+        acc = insert_account(session.db, username, role, display_name, class_id, manager)
+        session.audit("account", username, {"add": role.value, "class_id": class_id})
+        if role == Role.HEAD_TEACHER and class_id is not None:
+            link_head_teacher(session.db, class_id, display_name or username)
+        slots.set_secret(username, password, session.key)
+        slots.save()
+    return acc
+
+
+def change_password(session: Session, username: str, new_password: str) -> None:
+    """A user changes their own password; a manager may set anyone's. One slot is rewritten."""
+    if username != session.account.username:
+        session.require_manager()
+    slots = KeySlots.load(session.paths.keyslots)
+    slots.set_secret(username, new_password, session.key)
+    slots.save()
+    session.audit("account", username, "修改密码")
+
+
+def set_account_disabled(session: Session, username: str, disabled: bool) -> None:
+    session.require_manager()
+    if username == session.account.username and disabled:
+        raise XinqiaoError("不能停用当前登录的账号。")
+    with session.db.transaction():
+        set_disabled(session.db, username, disabled)
+        session.audit("account", username, "停用" if disabled else "启用")
+
+
+def set_account_class(session: Session, username: str, class_id: int) -> Account:
+    """Move a 班主任 account to another class (e.g. the class it follows up a grade in September); audited."""
+    session.require_manager()
+    acc = get_account(session.db, username)
+    if acc is None:
+        raise XinqiaoError(f"没有名为“{username}”的账号。")
+    if acc.role != Role.HEAD_TEACHER:
+        raise XinqiaoError("只有班主任账号有所带班级。")
+    with session.db.transaction():
+        set_class(session.db, username, class_id)
+        session.audit("account", username, {"class_id": class_id, "was": acc.class_id})
+        link_head_teacher(session.db, class_id, acc.display_name or username)
+    moved = get_account(session.db, username)
+    assert moved is not None
+    return moved
