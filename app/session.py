@@ -15,7 +15,7 @@ from pathlib import Path
 from app import audit, clock
 from app.accounts.model import Account
 from app.accounts.store import get_account
-from app.errors import IntegrityFailure, LockedOut, PermissionDenied, VaultMissing, WrongPassword, XinqiaoError
+from app.errors import IntegrityFailure, LockedOut, VaultMissing, WrongPassword, XinqiaoError
 from app.store.db import Database, open_database
 from app.store.keyslots import KeySlots
 from app.store.lockout import Lockout
@@ -50,16 +50,6 @@ class Session:
 
     def audit(self, action: str, target: str = "", detail: str | dict = "") -> None:
         audit.record(self.db, self.account.username, action, target, detail)
-
-    def require_manager(self) -> None:
-        if not self.account.manages:
-            raise PermissionDenied("只有管理员可以进行此操作。")
-
-    def require_student_work(self) -> None:
-        """Student records (sessions, screening results, crisis cases) are for 心理教师 and 班主任; a 管理员
-        account keeps accounts, settings, backups and the roster, not students' records."""
-        if not self.account.does_student_work:
-            raise PermissionDenied("管理员账号不能查看学生的谈话、测评和危机记录。请使用心理教师或班主任账号。")
 
     # -- lock / unlock -----------------------------------------------------------------------------
     def lock(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from app.accounts.model import Account, Role
 from app.accounts.store import get_account, insert_account, set_class, set_disabled
 from app.errors import XinqiaoError
+from app.policy import can_manage_accounts, require
 from app.school.classes import link_head_teacher
 from app.session import Session
 from app.store.keyslots import KeySlots
@@ -15,7 +16,7 @@ from app.store.keyslots import KeySlots
 
 def add_account(session: Session, username: str, password: str, role: Role, *, display_name: str = "",
                 class_id: int | None = None, manager: bool = False) -> Account:
-    session.require_manager()
+    require(session, can_manage_accounts)
     slots = KeySlots.load(session.paths.keyslots)
     with session.db.transaction():
         acc = insert_account(session.db, username, role, display_name, class_id, manager)
@@ -30,7 +31,7 @@ def add_account(session: Session, username: str, password: str, role: Role, *, d
 def change_password(session: Session, username: str, new_password: str) -> None:
     """A user changes their own password; a manager may set anyone's. One slot is rewritten."""
     if username != session.account.username:
-        session.require_manager()
+        require(session, can_manage_accounts, "修改其他账号的密码")
     slots = KeySlots.load(session.paths.keyslots)
     slots.set_secret(username, new_password, session.key)
     slots.save()
@@ -38,7 +39,7 @@ def change_password(session: Session, username: str, new_password: str) -> None:
 
 
 def set_account_disabled(session: Session, username: str, disabled: bool) -> None:
-    session.require_manager()
+    require(session, can_manage_accounts)
     if username == session.account.username and disabled:
         raise XinqiaoError("不能停用当前登录的账号。")
     with session.db.transaction():
@@ -48,7 +49,7 @@ def set_account_disabled(session: Session, username: str, disabled: bool) -> Non
 
 def set_account_class(session: Session, username: str, class_id: int) -> Account:
     """Move a 班主任 account to another class (e.g. the class it follows up a grade in September); audited."""
-    session.require_manager()
+    require(session, can_manage_accounts)
     acc = get_account(session.db, username)
     if acc is None:
         raise XinqiaoError(f"没有名为“{username}”的账号。")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from app.archive.students import get_student
 from app.plugins import capability_modules
+from app.policy import can_read_confidential, does_student_work
 from app.session import Session
 
 ORDINARY = "ordinary"
@@ -51,11 +52,11 @@ def timeline(session: Session, student_id: int) -> list[TimelineEvent]:
     get_student(session.db, session.account, student_id)  # raises if the account may not see this student
     events: list[TimelineEvent] = []
     # A 管理员 without student work sees the archive's own roster entries, not other capabilities' records.
-    names = _providers if session.account.does_student_work else [n for n in _providers if n == "archive"]
+    names = _providers if does_student_work(session.account) else [n for n in _providers if n == "archive"]
     for name in names:
         events.extend(_providers[name](session, student_id))
     for e in events:
-        if e.tier == CONFIDENTIAL and not session.account.sees_confidential:
+        if e.tier == CONFIDENTIAL and not can_read_confidential(session.account):
             raise AssertionError(f"provider leaked a confidential event: {e.kind}")
     events.reverse()  # equal times: the later-written record first (the sort below is stable)
     events.sort(key=lambda e: e.at, reverse=True)

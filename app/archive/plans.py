@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from app import clock
 from app.archive.students import get_student
 from app.errors import InputRejected, PermissionDenied
+from app.policy import can_read_confidential
 from app.session import Session
 
 PLAN_FIELDS = {
@@ -38,7 +39,7 @@ class SupportPlan:
 
 def save_plan(session: Session, student_id: int, *, review_date: str, change_reason: str = "",
               **content: str) -> SupportPlan:
-    if not session.account.sees_confidential:
+    if not can_read_confidential(session.account):
         raise PermissionDenied("只有心理教师可以编写一生一策方案。")
     unknown = set(content) - set(PLAN_FIELDS)
     if unknown:
@@ -70,7 +71,7 @@ def save_plan(session: Session, student_id: int, *, review_date: str, change_rea
 
 def plan_versions(session: Session, student_id: int) -> list[SupportPlan]:
     """All versions, newest first. Plans are confidential: counselors only."""
-    if not session.account.sees_confidential:
+    if not can_read_confidential(session.account):
         return []
     get_student(session.db, session.account, student_id)
     cols = ", ".join(f.name for f in fields(SupportPlan))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from app import audit, clock
 from app.errors import XinqiaoError
+from app.policy import can_manage_school, require
 from app.session import Session
 from app.store import backup as store
 from app.store.backup import COUNTED_TABLES, BackupInfo, backup_due, backup_key, inspect_backup, list_backups, prune
@@ -49,7 +50,7 @@ def restore(path: Path, key: bytes, paths: VaultPaths, account: str = "system") 
 
 def set_keep_count(session: Session, keep: int) -> None:
     """How many automatic backups to keep (settings page); audited."""
-    session.require_manager()
+    require(session, can_manage_school, "修改备份设置")
     with session.db.transaction():
         set_setting(session.db, "backup_keep", int(keep))
         session.audit("settings", "backup_keep", str(keep))

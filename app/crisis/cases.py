@@ -17,10 +17,10 @@ from app.crisis.model import (
     StepView,
     iso,
     parse_when,
-    require_counselor,
 )
 from app.crisis.rules import LEVEL_RANK, LEVELS, SOURCE_LABELS, SOURCES, Rules, level_label, load_rules
 from app.errors import InputRejected, XinqiaoError
+from app.policy import can_counsel, can_read_confidential, does_student_work, require, scope_condition
 from app.session import Session
 from app.store.db import Database, Row
 
@@ -71,7 +71,7 @@ def open_case(session: Session, student_id: int, level: str, source: str, *, sum
               reported_at: str | None = None, incident_id: int | None = None) -> int:
     """A new case; the 发现与报告 step is recorded at once: discovered at ``discovered_at``, reported to the
     counselor at ``reported_at`` (default: the discovery time), so a late report stays visible against its due."""
-    require_counselor(session)
+    require(session, can_counsel, "记录危机干预个案")
     if level not in LEVELS:
         raise InputRejected("危机等级只能是 一般、严重 或 重大。")
     if source not in SOURCES:
@@ -146,13 +146,10 @@ def _row(r: Row, steps: list[Row], rules: Rules, now: str) -> CaseRow:
 def list_cases(session: Session, *, open_only: bool = False, overdue_only: bool = False,
                student_id: int | None = None) -> list[CaseRow]:
     """Cases the account may see (a head teacher: their class only), newest first. Ordinary tier only."""
-    session.require_student_work()
+    require(session, does_student_work)
     db = session.db
-    where, params = [], {}
-    scope = session.account.class_scope
-    if scope is not None:
-        where.append("s.class_id = :scope")
-        params["scope"] = scope
+    cond, params = scope_condition(session.account)
+    where = [cond]
     if open_only or overdue_only:
         where.append("c.status = 'open'")
     if student_id is not None:
@@ -179,11 +176,11 @@ def _case(session: Session, case_id: int) -> Row:
 
 def get_case(session: Session, case_id: int, *, audit: bool = True) -> CaseDetail:
     """The whole case. Confidential text only for counselors, and reading it is written to the audit log."""
-    session.require_student_work()
+    require(session, does_student_work)
     db = session.db
     r = _case(session, case_id)
     rules = load_rules(db)
-    conf = session.account.sees_confidential
+    conf = can_read_confidential(session.account)
     now = _now()
     step_rows = _step_rows(db, [case_id])[case_id]
     row = _row(r, step_rows, rules, now)
@@ -235,7 +232,7 @@ def get_case(session: Session, case_id: int, *, audit: bool = True) -> CaseDetai
 
 # -- changes --------------------------------------------------------------------------------------------------
 def _open_case_row(session: Session, case_id: int) -> Row:
-    require_counselor(session)
+    require(session, can_counsel, "记录危机干预个案")
     r = _case(session, case_id)
     if r["status"] != "open":
         raise InputRejected("该个案已结案，不能再修改。")

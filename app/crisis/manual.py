@@ -6,6 +6,7 @@ from typing import Any
 
 from app.crisis.cases import apply_rules_to_open_cases
 from app.crisis.rules import SETTING_KEY, Rules, load_rules, parse_rules
+from app.policy import can_manage_school, require
 from app.session import Session
 from app.store.settings import set_setting
 
@@ -13,7 +14,7 @@ from app.store.settings import set_setting
 def save_rules(session: Session, raw: dict[str, Any], reason: str = "") -> Rules:
     """A 管理员 saves an edited manual into the vault; open cases follow it at once (new required steps added,
     open steps' due times recomputed), finished steps keep their record."""
-    session.require_manager()
+    require(session, can_manage_school, "修改危机干预流程")
     rules = parse_rules(raw)
     with session.db.transaction():
         set_setting(session.db, SETTING_KEY, raw)
@@ -23,7 +24,7 @@ def save_rules(session: Session, raw: dict[str, Any], reason: str = "") -> Rules
 
 
 def reset_rules(session: Session) -> Rules:
-    session.require_manager()
+    require(session, can_manage_school, "修改危机干预流程")
     with session.db.transaction():
         set_setting(session.db, SETTING_KEY, None)  # null falls back to the file
         rules = load_rules(session.db)

@@ -10,15 +10,16 @@ from app import clock
 from app.archive.profile import update_profile
 from app.crisis.cases import _open_case_row, add_history, touch
 from app.crisis.due import recompute
-from app.crisis.model import LEAVE, NOTIFY_METHODS, iso, parse_when, require_counselor
+from app.crisis.model import LEAVE, NOTIFY_METHODS, iso, parse_when
 from app.crisis.rules import Rules, level_label, load_rules
 from app.errors import InputRejected, XinqiaoError
+from app.policy import can_counsel, require
 from app.session import Session
 from app.store.db import Row
 
 
 def _step(session: Session, step_id: int) -> tuple[Row, Row]:
-    require_counselor(session)
+    require(session, can_counsel, "记录危机干预个案")
     s = session.db.one("SELECT * FROM crisis_steps WHERE id = :id", {"id": step_id})
     if s is None:
         raise XinqiaoError("找不到该步骤。")

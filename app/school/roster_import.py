@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from app import clock
-from app.errors import InputRejected, PermissionDenied
+from app.errors import InputRejected
 from app.pinyin import pinyin_keys
+from app.policy import can_manage_roster, require
 from app.school.classes import ensure_class
 from app.school.classnames import MAX_CLASS_NUMBER, ClassRef, class_display_name, parse_class, parse_grade
 from app.session import Session
@@ -210,8 +211,7 @@ def _row_values(row: RosterRow) -> dict[str, Any]:
 def preview_roster(session: Session, path: Path, mapping: dict[str, str] | None = None,
                    sheet: str | None = None) -> RosterPreview:
     """Read and check a roster file without writing anything."""
-    if not (session.account.manages or session.account.sees_confidential):
-        raise PermissionDenied("只有心理教师或管理员可以导入花名册。")
+    require(session, can_manage_roster, "导入花名册")
     path = Path(path)
     table = read_table(path, SYNONYMS, REQUIRED, FIELD_LABELS, mapping, sheet)
     preview = RosterPreview(path.name, table.sheet, table.header_row,

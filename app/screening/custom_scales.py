@@ -6,7 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from app import clock
-from app.errors import InputRejected, PermissionDenied
+from app.errors import InputRejected
+from app.policy import can_manage_screening, require
 from app.screening.scales import Scale, builtin_scales, custom_scales, load_scale_file
 from app.session import Session
 
@@ -15,8 +16,7 @@ __all__ = ["add_scale_file", "custom_scales"]
 
 def add_scale_file(session: Session, path: Path) -> Scale:
     """Validate a definition file and store it in the vault (replacing an earlier version of the same id)."""
-    if not session.account.sees_confidential and not session.account.manages:
-        raise PermissionDenied("只有心理教师或管理员可以添加量表。")
+    require(session, can_manage_screening, "添加量表")
     scale = load_scale_file(Path(path))
     if scale.id in builtin_scales():
         raise InputRejected(f"量表编号“{scale.id}”与内置量表重复，请换一个文件名和编号。")

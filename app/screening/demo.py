@@ -6,6 +6,7 @@ import datetime as dt
 import random
 
 from app import clock
+from app.policy import can_read_confidential
 from app.screening.campaigns import create_campaign, school_grades
 from app.screening.grading import load_rules, regrade
 from app.screening.interviews import record_interview
@@ -88,7 +89,7 @@ def populate(session: Session, rng: random.Random, student_ids: list[int]) -> No
                          source="demo", who=session.account.label)
             if regrade(session, camp.id, sid, rules, scales):
                 entries.append(sid)
-    if not session.account.sees_confidential:
+    if not can_read_confidential(session.account):
         return
     rows = db.query("SELECT id, level FROM screening_levels WHERE campaign_id = :c ORDER BY id", {"c": camp.id})
     for i, r in enumerate(rows):

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from app import clock
-from app.errors import InputRejected, PermissionDenied
+from app.errors import InputRejected
+from app.policy import can_counsel, require
 from app.school.classnames import _cn_number, normalize_text, parse_class, parse_grade
 from app.screening.campaigns import add_targets, ensure_campaign, find_campaign
 from app.screening.grading import load_rules, regrade
@@ -212,8 +213,7 @@ def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: 
                       mapping: dict[str, str] | None = None, item_mapping: dict[int, str] | None = None
                       ) -> ScreeningPreview:
     """Read and check a result file without writing anything."""
-    if not session.account.sees_confidential:  # the preview shows scores: counselors only
-        raise PermissionDenied("只有心理教师或管理员可以导入测评结果。")
+    require(session, can_counsel, "导入测评结果")  # the preview shows scores
     scale = get_scale(scale_id, session.db)
     path = Path(path)
     table, item_cols = _read(session, path, scale, profile, sheet, mapping, item_mapping)

@@ -10,7 +10,8 @@ from typing import Any
 from app import clock
 from app.archive.students import get_student
 from app.errors import InputRejected
-from app.screening.campaigns import add_targets, require_counselor
+from app.policy import can_counsel, require
+from app.screening.campaigns import add_targets
 from app.screening.grading import load_rules, regrade
 from app.screening.scales import Scale, all_scales
 from app.screening.scoring import Answer, ScoreResult, score
@@ -60,7 +61,7 @@ def write_result(db: Database, *, campaign_id: int, student_id: int, scale: Scal
 def save_answers(session: Session, campaign_id: int, student_id: int, scale_id: str, answers: Sequence[Answer],
                  taken_on: dt.date | None = None) -> tuple[ScoreResult, int | None]:
     """Paper entry: score, store and grade in one transaction. Returns the score and the student's level."""
-    require_counselor(session)
+    require(session, can_counsel, "录入测评结果")
     db = session.db
     get_student(db, session.account, student_id)
     scales = all_scales(db)

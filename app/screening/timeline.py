@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent, register, register_banner
 from app.archive.students import register_level_provider
+from app.policy import can_read_confidential
 from app.screening.grading import current_levels, level_label
 from app.screening.scales import all_scales
 from app.session import Session
@@ -10,7 +11,7 @@ from app.session import Session
 
 def _events(session: Session, student_id: int) -> list[TimelineEvent]:
     db = session.db
-    counselor = session.account.sees_confidential
+    counselor = can_read_confidential(session.account)
     scales = all_scales(db)
     events: list[TimelineEvent] = []
     for r in db.query("SELECT r.id, r.scale_id, r.taken_on, r.total, r.band, r.critical, r.flags, k.name"

@@ -21,6 +21,7 @@ from app.accounts.model import Account
 from app.casework.model import KIND_LABELS, KINDS
 from app.casework.records import RecordFilter, delete_record, list_records, versions
 from app.errors import XinqiaoError
+from app.policy import can_read_confidential, does_student_work
 from app.search import SearchHit
 from ui import dialogs
 from ui.casework.coverage_view import CoverageView
@@ -55,7 +56,7 @@ class CaseworkPage(QWidget):
         self.delete_btn = QPushButton("删除…")
         self.versions_btn = QPushButton("历史版本")
         self.import_btn = QPushButton("导入历史记录…")
-        self.import_btn.setVisible(ctx.session.account.sees_confidential)
+        self.import_btn.setVisible(can_read_confidential(ctx.session.account))
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -209,7 +210,7 @@ def _size_columns(table: QTableWidget) -> None:
 
 def available(account: Account) -> bool:
     """Students' records are for 心理教师 and 班主任."""
-    return bool(account.does_student_work)
+    return bool(does_student_work(account))
 
 def create(ctx: AppContext) -> QWidget:
     return CaseworkPage(ctx)

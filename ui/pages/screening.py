@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from app.accounts.model import Account
+from app.policy import can_counsel, can_manage_screening, does_student_work
 from ui.context import AppContext
 
 if TYPE_CHECKING:
@@ -35,11 +36,12 @@ class ScreeningPage(QWidget):
         self._labels: dict[str, str] = {}
         self._placeholders: dict[str, QWidget] = {}
         self._add_tab("campaigns", "测评活动", self._make_campaigns)
-        self.can_enter = account.sees_confidential or account.manages
+        self.can_enter = can_counsel(account)  # paper answers are screening results
+        self.can_manage = can_manage_screening(account)
         if self.can_enter:
             self._add_tab("entry", "答题录入", self._make_entry)
         self._add_tab("ledger", "干预台账", self._make_ledger)
-        if self.can_enter:
+        if self.can_manage:
             self._add_tab("settings", "设置", self._make_settings)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -100,7 +102,7 @@ class ScreeningPage(QWidget):
 
     @property
     def settings(self) -> ScreeningSettings | None:
-        return self._tab("settings") if self.can_enter else None  # type: ignore[return-value]
+        return self._tab("settings") if self.can_manage else None  # type: ignore[return-value]
 
     def _make_campaigns(self) -> QWidget:
         from ui.screening.campaigns import CampaignsTab
@@ -164,7 +166,7 @@ class ScreeningPage(QWidget):
 
 def available(account: Account) -> bool:
     """Students' records are for 心理教师 and 班主任."""
-    return bool(account.does_student_work)
+    return bool(does_student_work(account))
 
 def create(ctx: AppContext) -> QWidget:
     return ScreeningPage(ctx)

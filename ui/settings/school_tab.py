@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.errors import XinqiaoError
+from app.policy import can_manage_school
 from app.school.calendar import list_semesters, update_semester
 from app.school.classes import add_class, list_classes, set_head_teacher
 from app.school.holidays import Holiday, add_holiday, list_holidays, remove_holiday
@@ -30,7 +31,7 @@ from app.school.profile import STAGE_LABELS, get_school, update_school
 from app.school.staff import STAFF_ROLES, StaffMember, add_staff, list_staff, set_staff_active, update_staff
 from ui import dialogs
 from ui.context import AppContext
-from ui.settings.common import can_manage, cell, make_table
+from ui.settings.common import cell, make_table
 from ui.unlock import ERROR_STYLE
 
 TERM_LABELS = {"autumn": "秋季学期", "spring": "春季学期"}
@@ -183,7 +184,7 @@ class SchoolTab(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.editable = can_manage(ctx.session.account)
+        self.editable = can_manage_school(ctx.session.account)
         lay = QVBoxLayout(self)
         info = QGroupBox("学校")
         form = QFormLayout(info)
