@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from app import clock
 from app.pinyin import pinyin_keys
 from app.plugins import capability_modules
-from app.school.calendar import ensure_year
+from app.school.calendar import add_school_year
 from app.school.classes import ensure_class
 from app.school.classnames import ClassRef
 from app.session import Session
@@ -82,7 +82,7 @@ def insert_students(session: Session, students: list[DemoStudent]) -> list[int]:
         for s in students:
             key = (s.grade, s.class_no)
             if key not in classes:
-                classes[key] = ensure_class(db, ClassRef(*key))
+                classes[key] = ensure_class(session, ClassRef(*key))
             full, initials = pinyin_keys(s.name)
             cur = db.execute(
                 "INSERT INTO students (uuid, registry_no, name, gender, birth_date, class_id, ethnicity, boarding,"
@@ -130,13 +130,14 @@ def add_staff_and_head_teachers(session: Session, rng: random.Random) -> None:
     from app.school.classes import list_classes, set_head_teacher
     from app.school.staff import add_staff
 
-    db = session.db
-    with db.transaction():
-        add_staff(db, "李" + make_name(rng)[1:], "psych_fulltime", f"1{rng.choice('3578')}{rng.randrange(10**9):09d}")
-        add_staff(db, make_name(rng), "psych_parttime")
-        for cls in list_classes(db):
-            staff_id = add_staff(db, make_name(rng), "head_teacher", f"1{rng.choice('3578')}{rng.randrange(10**9):09d}")
-            set_head_teacher(db, cls.id, staff_id)
+    with session.db.transaction():
+        add_staff(session, "李" + make_name(rng)[1:], "psych_fulltime",
+                  f"1{rng.choice('3578')}{rng.randrange(10**9):09d}")
+        add_staff(session, make_name(rng), "psych_parttime")
+        for cls in list_classes(session.db):
+            staff_id = add_staff(session, make_name(rng), "head_teacher",
+                                 f"1{rng.choice('3578')}{rng.randrange(10**9):09d}")
+            set_head_teacher(session, cls.id, staff_id)
 
 
 def populate_school(session: Session, n_students: int = 600, seed: int = 7,
@@ -146,7 +147,7 @@ def populate_school(session: Session, n_students: int = 600, seed: int = 7,
     today = clock.today()
     start = today.year if today.month >= 9 else today.year - 1
     for y in range(start - 5, start + 1):
-        ensure_year(session.db, y)
+        add_school_year(session, y)
     students = generate_students(n_students, seed=seed, grades=grades, class_size=40)
     ids = insert_students(session, students)
     add_staff_and_head_teachers(session, random.Random(seed + 1))  # own generator: other demo data unchanged

@@ -22,7 +22,7 @@ def add_account(session: Session, username: str, password: str, role: Role, *, d
         acc = insert_account(session.db, username, role, display_name, class_id, manager)
         session.audit("account", username, {"add": role.value, "class_id": class_id})
         if role == Role.HEAD_TEACHER and class_id is not None:
-            link_head_teacher(session.db, class_id, display_name or username)
+            link_head_teacher(session, class_id, display_name or username)
         slots.set_secret(username, password, session.key)
         slots.save()
     return acc
@@ -58,7 +58,7 @@ def set_account_class(session: Session, username: str, class_id: int) -> Account
     with session.db.transaction():
         set_class(session.db, username, class_id)
         session.audit("account", username, {"class_id": class_id, "was": acc.class_id})
-        link_head_teacher(session.db, class_id, acc.display_name or username)
+        link_head_teacher(session, class_id, acc.display_name or username)
     moved = get_account(session.db, username)
     assert moved is not None
     return moved

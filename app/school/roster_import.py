@@ -13,7 +13,7 @@ from app import clock
 from app.errors import InputRejected
 from app.pinyin import pinyin_keys
 from app.policy import can_manage_roster, require
-from app.school.classes import ensure_class
+from app.school.classes import _ensure_class
 from app.school.classnames import MAX_CLASS_NUMBER, ClassRef, class_display_name, parse_class, parse_grade
 from app.session import Session
 from app.tabular import RowError, cell_text, parse_bool, parse_date, read_table
@@ -283,7 +283,7 @@ def apply_roster(session: Session, preview: RosterPreview, *, skip_invalid: bool
 
         def class_id(row: RosterRow) -> int:
             if row.class_key not in class_ids:
-                class_ids[row.class_key] = ensure_class(db, row.class_ref)
+                class_ids[row.class_key] = _ensure_class(db, row.class_ref)
             return class_ids[row.class_key]
 
         for change in preview.new:

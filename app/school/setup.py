@@ -10,7 +10,7 @@ from app import audit, clock
 from app.accounts.model import Role
 from app.accounts.store import insert_account
 from app.errors import XinqiaoError
-from app.school.calendar import ensure_year
+from app.school.calendar import _ensure_year
 from app.session import Session
 from app.store.db import open_database
 from app.store.keyslots import RECOVERY_SLOT, KeySlots, new_recovery_code, normalize_recovery_code
@@ -48,7 +48,7 @@ def create_vault(data_dir: Path, *, school_name: str, username: str, password: s
                 db.execute("INSERT INTO settings (key, value) VALUES ('mode', '\"centre\"')")
             account = insert_account(db, username, Role.COUNSELOR, display_name, manager=True)
             today = clock.today()
-            ensure_year(db, today.year if today.month >= 9 else today.year - 1)
+            _ensure_year(db, today.year if today.month >= 9 else today.year - 1)
             audit.record(db, username, "account", username, "创建数据库和首个账号")
     except BaseException:
         db.close()

@@ -305,3 +305,26 @@ def test_a_head_teacher_account_changes_class_in_the_window(qtbot, school):
     assert get_account(school.db, "sun").class_id == find_class(school.db, "8.1").id
     row = next(r for r in range(tab.table.rowCount()) if tab.table.item(r, 0).text() == "sun")
     assert tab.table.item(row, 3).text() == "八年级（1）班"
+
+
+def test_semester_save_with_a_bad_later_row_writes_nothing(qtbot, school):
+    """The semester table saves all rows or none: a bad later row leaves the earlier (good) change unwritten,
+    says which semester is wrong, and writes no audit line."""
+    from ui import dialogs
+
+    win = make_window(qtbot, school)
+    tab = win.pages["settings"].school
+    sems = list_semesters(school.db)
+    before = [(s.start_date, s.end_date) for s in sems]
+    audit_rows = school.db.scalar("SELECT count(*) FROM audit_log")
+    first, later = sems[-1], sems[0]          # the table lists the newest semester first
+    assert list(tab.date_edits)[0] == first.id and list(tab.date_edits)[-1] == later.id
+    start, _ = tab.date_edits[first.id]
+    start.setDate(start.date().addDays(-3))                        # a good change in the top row
+    later_start, later_end = tab.date_edits[later.id]
+    later_start.setDate(later_end.date().addDays(5))               # a lower row starting after it ends
+    dialogs.preanswer(None)
+    assert tab.save_semesters() == 0
+    assert dialogs.shown[-1].kind == "warning" and later.name in dialogs.shown[-1].text
+    assert [(s.start_date, s.end_date) for s in list_semesters(school.db)] == before
+    assert school.db.scalar("SELECT count(*) FROM audit_log") == audit_rows
