@@ -8,37 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
 
 from app import clock
-from app.pinyin import pinyin_keys
+from app.archive.seed import DemoStudent, insert_students
 from app.plugins import capability_modules
 from app.school.calendar import add_school_year
-from app.school.classes import ensure_class
-from app.school.classnames import ClassRef
 from app.session import Session
+
+__all__ = ["DemoStudent", "generate_students", "insert_students", "populate_school"]
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 GIVEN = ("子涵浩然思远欣怡一诺梓轩佳琪俊熙雨桐宇轩若汐明轩诗涵嘉怡博文梓涵浩宇雨泽欣妍子墨语桐皓轩思彤"
          "奕辰可馨梓睿晨曦天佑紫萱嘉懿书瑶铭泽沐阳芷若景行安然宁远乐怡文博睿哲婉清逸飞心怡")
-ETHNICITIES = ["汉族"] * 18 + ["回族", "满族"]
 RELATIONS = ["父亲", "母亲", "祖父", "祖母"]
-
-
-@dataclass(frozen=True)
-class DemoStudent:
-    registry_no: str
-    name: str
-    gender: str
-    birth_date: str
-    grade: int
-    class_no: int
-    guardian: str
-    relation: str
-    phone: str
-    boarding: bool
-    left_behind: bool
 
 
 def make_name(rng: random.Random) -> str:
@@ -70,35 +53,6 @@ def generate_students(n: int, *, seed: int = 7, grades: tuple[int, ...] = (7, 8,
                 left_behind=rng.random() < 0.06))
             serial += 1
     return out
-
-
-def insert_students(session: Session, students: list[DemoStudent]) -> list[int]:
-    """Bulk insert (one transaction); returns the new ids."""
-    db = session.db
-    now = clock.now_iso()
-    ids = []
-    with db.transaction():
-        classes: dict[tuple[int, int], int] = {}
-        for s in students:
-            key = (s.grade, s.class_no)
-            if key not in classes:
-                classes[key] = ensure_class(session, ClassRef(*key))
-            full, initials = pinyin_keys(s.name)
-            cur = db.execute(
-                "INSERT INTO students (uuid, registry_no, name, gender, birth_date, class_id, ethnicity, boarding,"
-                " left_behind, pinyin_full, pinyin_initials, created_at, updated_at) VALUES (:u, :r, :n, :g, :b, :c,"
-                " :e, :bo, :lb, :pf, :pi, :t, :t)",
-                {"u": clock.new_uuid(), "r": s.registry_no, "n": s.name, "g": s.gender, "b": s.birth_date,
-                 "c": classes[key], "e": ETHNICITIES[int(s.registry_no[-3:]) % len(ETHNICITIES)], "bo": int(s.boarding),
-                 "lb": int(s.left_behind), "pf": full, "pi": initials, "t": now})
-            sid = int(cur.lastrowid or 0)
-            ids.append(sid)
-            db.execute("INSERT INTO guardians (student_id, name, relation, phone) VALUES (:s, :n, :r, :p)",
-                       {"s": sid, "n": s.guardian, "r": s.relation, "p": s.phone})
-            db.execute("INSERT INTO student_events (student_id, at, kind, summary, account) VALUES"
-                       " (:s, :t, 'imported', :m, 'demo')",
-                       {"s": sid, "t": now, "m": f"由花名册导入，编入{ClassRef(*key).name}"})
-    return ids
 
 
 def add_tags_and_plans(session: Session, rng: random.Random, ids: list[int], share: float = 0.06) -> None:

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 from app import backups
 from app.accounts.model import Account
 from app.archive.students import StudentIndex
+from app.preferences import idle_lock_minutes
 from app.school.profile import get_school
 from app.session import Session
-from app.store.settings import get_setting
 from ui import clipboard, tasks
 from ui.context import AppContext
 from ui.idle import IdleWatcher, OsLockWatcher
@@ -276,10 +276,7 @@ class MainWindow(QMainWindow):
             self._update_status()
 
     def _idle_minutes(self) -> float:
-        try:
-            return float(get_setting(self.session.db, "idle_lock_minutes"))
-        except (TypeError, ValueError):
-            return 10.0
+        return idle_lock_minutes(self.session)
 
     def _update_status(self) -> None:
         acc: Account = self.session.account

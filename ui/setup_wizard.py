@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from app.accounts.admin import record_recovery_code_output
 from app.errors import XinqiaoError
 from app.school.setup import create_vault
 from app.session import Session, password_strength
@@ -244,7 +245,7 @@ class SetupWizard(QWizard):
         finally:
             painter.end()
         if self.session is not None:
-            self.session.audit("print", "recovery_code", "恢复码保存为 PDF")
+            record_recovery_code_output(self.session, "恢复码保存为 PDF")
         return Path(path)
 
     def print_code(self) -> None:
@@ -266,7 +267,7 @@ class SetupWizard(QWizard):
         finally:
             painter.end()
         if self.session is not None:
-            self.session.audit("print", "recovery_code", "打印恢复码")
+            record_recovery_code_output(self.session, "打印恢复码")
 
     # -- closing -----------------------------------------------------------------------------------
     def reject(self) -> None:

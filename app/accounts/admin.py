@@ -47,6 +47,11 @@ def set_account_disabled(session: Session, username: str, disabled: bool) -> Non
         session.audit("account", username, "停用" if disabled else "启用")
 
 
+def record_recovery_code_output(session: Session, how: str) -> None:
+    """The recovery code was printed or saved as a PDF (``how`` says which): the audit log keeps it."""
+    session.audit("print", "recovery_code", how)
+
+
 def set_account_class(session: Session, username: str, class_id: int) -> Account:
     """Move a 班主任 account to another class (e.g. the class it follows up a grade in September); audited."""
     require(session, can_manage_accounts)

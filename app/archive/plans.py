@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from app import clock
 from app.archive.students import get_student
 from app.errors import InputRejected, PermissionDenied
-from app.policy import can_read_confidential
+from app.policy import can_read_confidential, require
 from app.session import Session
 
 PLAN_FIELDS = {
@@ -77,6 +77,14 @@ def plan_versions(session: Session, student_id: int) -> list[SupportPlan]:
     cols = ", ".join(f.name for f in fields(SupportPlan))
     return [SupportPlan(*tuple(r)) for r in session.db.query(
         f"SELECT {cols} FROM support_plans WHERE student_id = :s ORDER BY version DESC", {"s": student_id})]
+
+
+def view_plan(session: Session, student_id: int) -> list[SupportPlan]:
+    """The plan tab was opened for a student: the confidential view is audited, then its versions returned."""
+    require(session, can_read_confidential, "查看一生一策方案")
+    student = get_student(session.db, session.account, student_id)
+    session.audit("view_confidential", f"student:{student.registry_no}", "support_plan")
+    return plan_versions(session, student_id)
 
 
 def plans_due_for_review(session: Session, on: dt.date) -> list[tuple[int, str]]:

@@ -25,9 +25,29 @@ from app.store.settings import get_setting, set_setting
 
 __all__ = ["COUNTED_TABLES", "AutoBackupResult", "BackupInfo", "auto_backup_due", "backup_key", "backup_now",
            "inspect_backup", "keep_count", "list_backups", "make_backup", "newest_verified_backup", "restore",
-           "run_auto_backup", "set_keep_count"]
+           "run_auto_backup", "set_keep_count", "VaultCheck", "verify_vault"]
 
 MIN_INTERVAL = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class VaultCheck:
+    entries: int              # audit-log entries walked
+    broken_at: int | None     # the first entry whose hash does not follow, if any
+    problems: list[str]       # integrity_check findings
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None and not self.problems
+
+
+def verify_vault(session: Session) -> VaultCheck:
+    """The database's integrity check and the audit chain (设置 › 审计日志 › 校验); the check itself is audited."""
+    require(session, can_manage_school, "校验数据库和审计日志")
+    chain = audit.verify_chain(session.db)
+    result = VaultCheck(chain.entries, chain.broken_at, session.db.integrity_check())
+    session.audit("settings", "verify", {"ok": result.ok, "entries": result.entries})
+    return result
 
 
 def make_backup(session: Session, dest_dir: Path, manual: bool = False) -> BackupInfo:

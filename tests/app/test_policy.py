@@ -104,8 +104,8 @@ def test_screening_and_crisis_agree_on_the_counselors_work(school):
         seen = {}
         for i, (kind, s) in enumerate(sorted(sessions.items())):
             sid = pupils[i]
-            screening = _attempt(lambda: save_answers(s, campaign.id, sid, "phq9", [1] * 9))
-            crisis = _attempt(lambda: open_case(s, sid, "general", "teacher", summary="情绪低落"))
+            screening = _attempt(lambda s=s, sid=sid: save_answers(s, campaign.id, sid, "phq9", [1] * 9))
+            crisis = _attempt(lambda s=s, sid=sid: open_case(s, sid, "general", "teacher", summary="情绪低落"))
             assert screening == crisis, f"{kind}: screening {screening}, crisis {crisis}"
             assert screening is policy.can_counsel(s.account)
             seen[kind] = screening
