@@ -148,7 +148,7 @@ _LATER = ("EXISTS (SELECT 1 FROM case_attendance a1 JOIN case_attendance a2 ON a
           " AND r2.id <> case_records.id AND r2.deleted_at IS NULL AND r2.occurred_at > case_records.occurred_at)")
 
 
-def refresh_follow_ups(db: Database, student_ids: Sequence[int]) -> None:
+def _refresh_follow_ups(db: Database, student_ids: Sequence[int]) -> None:
     """Recompute 'met by a later record' for the follow-ups of these students (joins the caller's transaction)."""
     ids = list(dict.fromkeys(student_ids))
     with db.transaction():
@@ -183,7 +183,7 @@ def insert_record(session: Session, data: RecordInput, *, import_id: int | None 
         db.executemany("INSERT INTO case_attendance (record_id, student_id) VALUES (?, ?)",
                        [(rid, sid) for sid in data.student_ids])
         search_put(db, search_document(rid, data))
-        refresh_follow_ups(db, data.student_ids)
+        _refresh_follow_ups(db, data.student_ids)
     return rid
 
 
@@ -249,7 +249,7 @@ def update_record(session: Session, record_id: int, data: RecordInput, reason: s
         db.executemany("INSERT INTO case_attendance (record_id, student_id) VALUES (?, ?)",
                        [(record_id, sid) for sid in clean.student_ids])
         search_put(db, search_document(record_id, clean))
-        refresh_follow_ups(db, [s.id for s in before] + list(clean.student_ids))
+        _refresh_follow_ups(db, [s.id for s in before] + list(clean.student_ids))
         session.audit("edit", f"case_records:{record_id}", {"version": r["version"] + 1, "reason": reason.strip()})
     return int(r["version"]) + 1
 
@@ -265,7 +265,7 @@ def delete_record(session: Session, record_id: int, reason: str) -> None:
         db.execute("UPDATE case_records SET deleted_at = :t, deleted_by = :who, delete_reason = :why WHERE id = :id",
                    {"t": clock.now_iso(), "who": session.account.label, "why": reason.strip(), "id": record_id})
         search_remove(db, SOURCE, record_id)
-        refresh_follow_ups(db, [s.id for s in attendance(db, [record_id]).get(record_id, [])])
+        _refresh_follow_ups(db, [s.id for s in attendance(db, [record_id]).get(record_id, [])])
         session.audit("edit", f"case_records:{record_id}", {"delete": reason.strip()})
 
 
@@ -278,7 +278,7 @@ def set_follow_up_done(session: Session, record_id: int, done: bool = True) -> N
     with db.transaction():
         db.execute("UPDATE case_records SET follow_up_done = :d WHERE id = :id", {"d": int(done), "id": record_id})
         if not done:   # ticked off by mistake: it may still have been met by a later record
-            refresh_follow_ups(db, [s.id for s in students])
+            _refresh_follow_ups(db, [s.id for s in students])
         session.audit("edit", f"case_records:{record_id}", {"follow_up_done": done, "kind": r["kind"]})
 
 
@@ -406,5 +406,5 @@ def bulk_insert(session: Session, items: Sequence[RecordInput], *, entered_at: s
         db.executemany("INSERT INTO case_attendance (record_id, student_id) VALUES (?, ?)",
                        [(i, sid) for i, d in zip(ids, items, strict=True) for sid in d.student_ids])
         put_many(db, [search_document(i, d) for i, d in zip(ids, items, strict=True)])
-        refresh_follow_ups(db, [sid for d in items for sid in d.student_ids])
+        _refresh_follow_ups(db, [sid for d in items for sid in d.student_ids])
     return ids

@@ -8,7 +8,7 @@ A record's follow-up (``follow_up_date``) is *satisfied* — and leaves the 工�
   student again has followed up; a counselor does not want to tick off what they already wrote down.
 
 Only follow-ups that are still open are listed, overdue ones in red. The second case is stored as
-``follow_up_done = 2`` by every write (``app.casework.records.refresh_follow_ups``) so that this query reads only
+``follow_up_done = 2`` by every write (``app.casework.records._refresh_follow_ups``) so that this query reads only
 open follow-ups; the query tests the rule again as well, so a follow-up whose flag was never computed (a vault
 written before the flag existed) still leaves the list once met; it only costs time.
 """

@@ -11,7 +11,7 @@ from typing import Any
 
 from app import clock
 from app.archive.students import get_student
-from app.crisis.cases import add_history, touch_incident
+from app.crisis.cases import _add_history, _touch_incident
 from app.crisis.model import INCIDENT_PARTIES, PARTY_LABELS, HistoryEntry, iso, parse_when, short
 from app.errors import InputRejected, XinqiaoError
 from app.policy import can_counsel, can_read_confidential, can_read_incidents, require
@@ -78,7 +78,7 @@ def record_incident(session: Session, *, occurred_at: str | None, what: str, pla
         inc_id = int(cur.lastrowid or 0)
         for n in notices or []:
             add_notice(session, inc_id, **n)
-        touch_incident(session.db, inc_id)
+        _touch_incident(session.db, inc_id)
         session.audit("edit", f"crisis_incident:{inc_id}", {"record": when})
     return inc_id
 
@@ -119,9 +119,9 @@ def amend_incident(session: Session, incident_id: int, reason: str, **changes: s
     with db.transaction():
         for f in changed:
             value = changes[f].strip()
-            add_history(db, session, None, "incident", incident_id, f, r[f], value, reason.strip(), tiers[f])
+            _add_history(db, session, None, "incident", incident_id, f, r[f], value, reason.strip(), tiers[f])
             db.execute(f"UPDATE crisis_incidents SET {f} = :v WHERE id = :i", {"v": value, "i": incident_id})
-        touch_incident(session.db, incident_id)
+        _touch_incident(session.db, incident_id)
         session.audit("edit", f"crisis_incident:{incident_id}", {"amend": sorted(changed)})
     return changed
 
@@ -137,7 +137,7 @@ def amend_and_notify(session: Session, incident_id: int, reason: str, changes: d
         changed = amend_incident(session, incident_id, reason, **changes) if changes else []
         if notice is not None:
             add_notice(session, incident_id, **notice)
-            touch_incident(session.db, incident_id)
+            _touch_incident(session.db, incident_id)
     return changed
 
 

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from app import clock
-from app.crisis.cases import add_history
+from app.crisis.cases import _add_history
 from app.errors import InputRejected, XinqiaoError
 from app.policy import can_manage_school, can_read_directory, require
 from app.session import Session
@@ -92,7 +92,7 @@ def update_institution(session: Session, inst_id: int, reason: str = "", **chang
                 value = str(value).strip()
             if value == old:
                 continue
-            add_history(db, session, None, "institution", inst_id, f, str(old), str(value),
+            _add_history(db, session, None, "institution", inst_id, f, str(old), str(value),
                         reason.strip() or "更新名录")
             db.execute(f"UPDATE crisis_institutions SET {f} = :v WHERE id = :i",
                        {"v": int(value) if isinstance(value, bool) else value, "i": inst_id})

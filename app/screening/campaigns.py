@@ -146,7 +146,7 @@ def ensure_campaign(session: Session, name: str, scale_id: str) -> Campaign:
     return create_campaign(session, name, {g: scale.id for g in grades})
 
 
-def add_targets(db: Database, campaign_id: int, student_ids: list[int], consent: str = "given") -> None:
+def _add_targets(db: Database, campaign_id: int, student_ids: list[int], consent: str = "given") -> None:
     db.executemany("INSERT OR IGNORE INTO screening_targets (campaign_id, student_id, consent) VALUES (?, ?, ?)",
                    [(campaign_id, sid, consent) for sid in student_ids])
 
@@ -156,7 +156,7 @@ def set_consent(session: Session, campaign_id: int, student_ids: list[int], cons
     if consent not in CONSENT_LABELS:
         raise InputRejected(f"知情同意状态只能是：{'、'.join(CONSENT_LABELS.values())}。")
     with session.db.transaction():
-        add_targets(session.db, campaign_id, student_ids, consent)
+        _add_targets(session.db, campaign_id, student_ids, consent)
         session.db.executemany("UPDATE screening_targets SET consent = ? WHERE campaign_id = ? AND student_id = ?",
                                [(consent, campaign_id, sid) for sid in student_ids])
         session.audit("edit", f"screening_campaigns:{campaign_id}",
@@ -166,7 +166,7 @@ def set_consent(session: Session, campaign_id: int, student_ids: list[int], cons
 def set_absent(session: Session, campaign_id: int, student_id: int, absent: bool = True, note: str = "") -> None:
     require(session, can_manage_screening)
     with session.db.transaction():
-        add_targets(session.db, campaign_id, [student_id])
+        _add_targets(session.db, campaign_id, [student_id])
         session.db.execute("UPDATE screening_targets SET absent = :a, note = :n WHERE campaign_id = :c AND student_id = :s",
                            {"a": int(absent), "n": note, "c": campaign_id, "s": student_id})
 

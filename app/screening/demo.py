@@ -10,7 +10,7 @@ from app.policy import can_read_confidential
 from app.screening.campaigns import create_campaign, school_grades
 from app.screening.grading import load_rules, regrade
 from app.screening.interviews import record_interview
-from app.screening.results import write_result
+from app.screening.results import _write_result
 from app.screening.scales import all_scales
 from app.screening.scoring import score
 from app.session import Session
@@ -85,7 +85,7 @@ def populate(session: Session, rng: random.Random, student_ids: list[int]) -> No
                 answers[9] = rng.choice([2, 3, 3])
             result = score(scale, answers)
             taken = (start + dt.timedelta(days=rng.randrange(span + 1))).isoformat()
-            write_result(db, campaign_id=camp.id, student_id=sid, scale=scale, result=result, taken_on=taken,
+            _write_result(db, campaign_id=camp.id, student_id=sid, scale=scale, result=result, taken_on=taken,
                          source="demo", who=session.account.label)
             if regrade(session, camp.id, sid, rules, scales):
                 entries.append(sid)

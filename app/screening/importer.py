@@ -17,9 +17,9 @@ from app import clock
 from app.errors import InputRejected
 from app.policy import can_counsel, require
 from app.school.classnames import _cn_number, normalize_text, parse_class, parse_grade
-from app.screening.campaigns import add_targets, ensure_campaign, find_campaign
+from app.screening.campaigns import _add_targets, ensure_campaign, find_campaign
 from app.screening.grading import load_rules, regrade
-from app.screening.results import write_result
+from app.screening.results import _write_result
 from app.screening.scales import Item, Scale, all_scales, get_scale
 from app.screening.scoring import Answer, ScoreResult, check_answers, score, score_total_only
 from app.session import Session
@@ -481,9 +481,9 @@ def apply_screening(session: Session, preview: ScreeningPreview, campaign: str, 
                 skipped += 1
                 continue
             rows.append(r)
-        add_targets(db, camp.id, [r.student_id for r in rows])
+        _add_targets(db, camp.id, [r.student_id for r in rows])
         for r in rows:
-            write_result(db, campaign_id=camp.id, student_id=r.student_id, scale=scale, result=r.result,
+            _write_result(db, campaign_id=camp.id, student_id=r.student_id, scale=scale, result=r.result,
                          taken_on=r.taken_on, source="import", who=who, platform_total=r.platform_total,
                          import_id=import_id)
             written += 1
