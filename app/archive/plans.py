@@ -6,8 +6,8 @@ from dataclasses import dataclass, fields
 
 from app import clock
 from app.archive.students import get_student
-from app.errors import InputRejected, PermissionDenied
-from app.policy import can_read_confidential, require
+from app.errors import InputRejected
+from app.policy import can_counsel, can_read_confidential, require
 from app.session import Session
 
 PLAN_FIELDS = {
@@ -39,8 +39,7 @@ class SupportPlan:
 
 def save_plan(session: Session, student_id: int, *, review_date: str, change_reason: str = "",
               **content: str) -> SupportPlan:
-    if not can_read_confidential(session.account):
-        raise PermissionDenied("只有心理教师可以编写一生一策方案。")
+    require(session, can_counsel, "编写一生一策方案")
     unknown = set(content) - set(PLAN_FIELDS)
     if unknown:
         raise ValueError(unknown)

@@ -16,8 +16,8 @@ from typing import Any
 from app import clock
 from app.casework.model import KIND_LABELS, RecordInput, kind_from_text
 from app.casework.records import insert_record
-from app.errors import InputRejected, PermissionDenied
-from app.policy import can_read_confidential
+from app.errors import InputRejected
+from app.policy import can_counsel, require
 from app.school.classnames import normalize_text
 from app.session import Session
 from app.tabular import RowError, cell_text, parse_date, read_table
@@ -174,8 +174,7 @@ def _text(value: Any) -> str:
 def preview_sessions(session: Session, path: Path, mapping: dict[str, str] | None = None,
                      sheet: str | None = None) -> SessionsPreview:
     """Read and check a file of records without writing anything."""
-    if not can_read_confidential(session.account):
-        raise PermissionDenied("只有心理教师可以导入谈话与辅导记录。")
+    require(session, can_counsel, "导入谈话与辅导记录")
     path = Path(path)
     table = read_table(path, SYNONYMS, REQUIRED, FIELD_LABELS, mapping, sheet)
     preview = SessionsPreview(path.name, table.sheet, table.header_row,
@@ -210,8 +209,7 @@ def apply_sessions(session: Session, preview: SessionsPreview, *, skip_invalid: 
     if preview.errors and not skip_invalid:
         raise InputRejected(f"{preview.file} 有 {len(preview.invalid_rows)} 行无效，未写入任何数据。"
                             "请修改后重新导入，或选择“跳过无效行”。")
-    if not can_read_confidential(session.account):
-        raise PermissionDenied("只有心理教师可以导入谈话与辅导记录。")
+    require(session, can_counsel, "导入谈话与辅导记录")
     db = session.db
     now = clock.now_iso()
     with db.transaction():
