@@ -10,12 +10,12 @@ import datetime as dt
 import random
 
 from app import clock
-from app.archive.seed import DemoStudent, insert_students
+from app.archive.seed import DemoStudent, add_tags_and_plans, insert_students
 from app.plugins import capability_modules
 from app.school.calendar import add_school_year
 from app.session import Session
 
-__all__ = ["DemoStudent", "generate_students", "insert_students", "populate_school"]
+__all__ = ["DemoStudent", "add_tags_and_plans", "generate_students", "insert_students", "populate_school"]
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
@@ -53,30 +53,6 @@ def generate_students(n: int, *, seed: int = 7, grades: tuple[int, ...] = (7, 8,
                 left_behind=rng.random() < 0.06))
             serial += 1
     return out
-
-
-def add_tags_and_plans(session: Session, rng: random.Random, ids: list[int], share: float = 0.06) -> None:
-    from app.archive.students import FOCUS_TAGS
-
-    db = session.db
-    now = clock.now()
-    with db.transaction():
-        for sid in ids:
-            if rng.random() >= share:
-                continue
-            tag = rng.choice(FOCUS_TAGS[:-1])
-            at = (now - dt.timedelta(days=rng.randrange(1, 300))).isoformat(timespec="seconds")
-            db.execute("INSERT INTO focus_tags (uuid, student_id, tag, note, set_at, set_by) VALUES"
-                       " (:u, :s, :t, :n, :at, '心理教师')",
-                       {"u": clock.new_uuid(), "s": sid, "t": tag, "n": "班主任反映，需持续关注", "at": at})
-            if rng.random() < 0.5:
-                review = (now + dt.timedelta(days=rng.randrange(10, 90))).date().isoformat()
-                db.execute(
-                    "INSERT INTO support_plans (uuid, student_id, version, situation, family, difficulties, study_plan,"
-                    " growth_advice, further_study, review_date, created_at, created_by) VALUES (:u, :s, 1,"
-                    " '性格内向，近期情绪低落', '父母在外务工，与祖父母同住', '人际交往困难，作业拖延',"
-                    " '每周与班主任面谈一次，制定每日学习清单', '参加兴趣社团，多与同伴交流', '按计划升入本校高中部',"
-                    " :r, :at, '心理教师')", {"u": clock.new_uuid(), "s": sid, "r": review, "at": at})
 
 
 def add_staff_and_head_teachers(session: Session, rng: random.Random) -> None:
