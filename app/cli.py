@@ -14,16 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.capabilities import install_default
-from app.console import (  # noqa: F401 - re-exported for callers that read the exit codes from here
-    EXIT_INTEGRITY,
-    EXIT_OK,
-    EXIT_OTHER,
-    EXIT_PASSWORD,
-    EXIT_REJECTED,
-    EXIT_USAGE,
-    err,
-    print_json,
-)
+from app.console import EXIT_OTHER, EXIT_USAGE, err, print_json
 from app.errors import InputRejected, XinqiaoError
 
 Window = Callable[[argparse.Namespace], int]

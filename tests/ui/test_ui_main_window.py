@@ -225,3 +225,23 @@ def test_a_hit_no_page_owns_opens_the_student(qtbot, school):
     assert win.page_for_source("letters") is None
     win.ctx.open_hit.emit(hit)
     assert win.current_page_id() == "students" and win.pages["students"].showing_archive()
+
+
+def test_an_incident_hit_opens_the_incident_on_the_crisis_page(qtbot, school):
+    from app.crisis.incidents import record_incident
+    from ui.shell import dialogs
+
+    incident_id = record_incident(school, occurred_at="2026-11-02T09:00", what="食堂楼梯发生拥挤摔倒", place="食堂")
+    win = MainWindow(school, auto_backup=False)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    _search_and_open(qtbot, win, "拥挤摔倒", "crisis_incident")
+    assert win.current_page_id() == "crisis"
+    incidents = win.pages["crisis"].incidents
+    assert incidents.dialog is not None and incidents.dialog.isVisible()
+    assert incidents.dialog.incident_id == incident_id
+    incidents.dialog.reject()
+    dialogs.reset()
