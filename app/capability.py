@@ -3,7 +3,7 @@
 Each capability package declares one :class:`Capability` in its ``capability.py`` (``CAPABILITY = Capability(...)``):
 its timeline entries, archive banners, 工作台 items, search sources, warning-level provider, command-line
 sub-commands and demo records. ``app/capabilities.py`` lists the packages in a fixed order and builds the
-:class:`Registry`; the entry points (``main.py``, ``app.cli.main``, the window) install it. Nothing registers
+:class:`Registry`; the entry points (``app.cli.main``, the window, tools, the test fixtures) install it. Nothing registers
 anything by being imported: the consumers (timeline, banners, 工作台, search rebuild, warning levels, command line,
 demo) read :func:`current`.
 

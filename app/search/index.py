@@ -94,7 +94,7 @@ def remove(db: Database, source: str, ref_id: int) -> None:
 
 
 def rebuild(db: Database) -> int:
-    """Rebuild the whole index from every registered source (after a restore or a tokenizer change)."""
+    """Rebuild the whole index from every declared source (after a restore or a tokenizer change)."""
     count = 0
     with db.transaction():
         db.execute("DELETE FROM search_fts")
