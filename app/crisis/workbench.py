@@ -10,7 +10,7 @@ from app.crisis.model import short
 from app.crisis.rules import load_rules
 from app.policy import does_student_work
 from app.session import Session
-from app.workbench import WorkItem, register
+from app.workbench import WorkItem
 
 SOON = dt.timedelta(hours=24)
 
@@ -62,5 +62,3 @@ def crisis_items(session: Session, today: dt.date) -> list[WorkItem]:
             break  # only the next week due
     return items
 
-
-register("crisis", crisis_items)

@@ -18,7 +18,7 @@ from app.casework.coverage import ClassCoverage, Measure, class_coverage, curren
 from app.errors import XinqiaoError
 from app.policy import class_scope
 from app.school.classes import list_classes
-from ui.context import AppContext
+from ui.shell.context import AppContext
 
 
 class CoverageView(QWidget):

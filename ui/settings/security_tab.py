@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from app.preferences import idle_lock_minutes, set_idle_lock_minutes
-from ui.context import AppContext
+from ui.shell.context import AppContext, Change
 
 
 class SecurityTab(QWidget):
@@ -36,4 +36,4 @@ class SecurityTab(QWidget):
 
     def _changed(self, value: int) -> None:
         set_idle_lock_minutes(self.ctx.session, value)
-        self.ctx.data_changed.emit("settings")
+        self.ctx.data_changed.emit(Change.SETTINGS)

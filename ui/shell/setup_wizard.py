@@ -22,10 +22,10 @@ from app.accounts.admin import record_recovery_code_output
 from app.errors import XinqiaoError
 from app.school.setup import create_vault
 from app.session import Session, password_strength
-from ui import dialogs, tasks
-from ui.errors import show_error
-from ui.fonts import mono_font
-from ui.unlock import ERROR_STYLE, strength_label
+from ui.shell import dialogs, tasks
+from ui.shell.errors import show_error
+from ui.shell.fonts import mono_font
+from ui.shell.unlock import ERROR_STYLE, strength_label
 
 STAGES = [("primary", "小学"), ("junior", "初中"), ("senior", "高中")]
 
