@@ -2,4 +2,4 @@
 from app.backups.commands import register as commands
 from app.capability import Capability
 
-CAPABILITY = Capability(name="store", label="数据与备份", commands=commands)
+CAPABILITY = Capability(name="backups", label="数据与备份", commands=commands)

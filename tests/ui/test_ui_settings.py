@@ -310,7 +310,7 @@ def test_a_head_teacher_account_changes_class_in_the_window(qtbot, school):
 def test_semester_save_with_a_bad_later_row_writes_nothing(qtbot, school):
     """The semester table saves all rows or none: a bad later row leaves the earlier (good) change unwritten,
     says which semester is wrong, and writes no audit line."""
-    from ui import dialogs
+    from ui.shell import dialogs
 
     win = make_window(qtbot, school)
     tab = win.pages["settings"].school
