@@ -1,6 +1,7 @@
 """The command line. Thin: parse, call a capability, print. Never imports Qt.
 
-Exit codes: 0 done; 2 usage; 3 input rejected; 4 wrong password or locked out; 5 integrity failure; 1 other.
+Exit codes: 0 done; 2 usage; 3 input rejected; 4 wrong password or locked out; 5 integrity failure; 6 the disk
+or another program stopped a read or write (full, read-only, I/O error, busy; the vault is as it was); 1 other.
 Capabilities add sub-commands in ``app/<capability>/commands.py`` with ``register(sub)`` where each parser
 sets ``func=handler(args) -> int``; they are found by ``_load_command_modules``.
 """
@@ -17,8 +18,10 @@ from typing import Any
 
 from app.config import default_data_dir
 from app.errors import InputRejected, UsageError, XinqiaoError
+from app.store.errors import SqliteError, storage_error
 
 EXIT_OK, EXIT_OTHER, EXIT_USAGE, EXIT_REJECTED, EXIT_PASSWORD, EXIT_INTEGRITY = 0, 1, 2, 3, 4, 5
+EXIT_STORAGE = 6
 
 
 class _Parser(argparse.ArgumentParser):
@@ -118,6 +121,14 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OTHER
+    except (OSError, SqliteError) as e:
+        # A full disk or a read-only folder met outside the database wrapper (a report file, lockout.json):
+        # sorted by errno / result code like the wrapper's; anything else is a bug and keeps its traceback.
+        typed = storage_error(e)
+        if typed is None:
+            raise
+        err(f"错误：{typed.message}")
+        return typed.exit_code
 
 
 def main(argv: list[str] | None = None) -> int:
