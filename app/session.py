@@ -114,12 +114,12 @@ def create_vault(data_dir: Path, *, school_name: str, username: str, password: s
                  ) -> tuple[Session, str]:
     """Create a new vault; returns the signed-in session of the first account and the recovery code."""
     paths = VaultPaths(Path(data_dir))
-    if paths.db.exists() or paths.keyslots.exists():
-        raise XinqiaoError(f"文件夹 {paths.root} 中已经有心桥数据，不能重复初始化。")
-    aside = set_aside_vaults(paths)
+    aside = set_aside_vaults(paths) if not paths.db.exists() else []
     if aside:
         raise XinqiaoError(f"文件夹 {paths.root} 的数据库已被隔离到 {aside[0]}，没有删除。不能在这里新建空的数据库："
                            f"{_restore_hint(paths, aside[0])}如果确实要为另一所学校新建数据，请换一个数据文件夹。")
+    if paths.db.exists() or paths.keyslots.exists():
+        raise XinqiaoError(f"文件夹 {paths.root} 中已经有心桥数据，不能重复初始化。")
     if not school_name.strip():
         raise XinqiaoError("学校名称不能为空。")
     if not password:

@@ -15,7 +15,7 @@ from pathlib import Path
 from app import audit, clock
 from app.errors import IntegrityFailure, StorageError, WrongPassword, XinqiaoError
 from app.store.db import Database, open_database
-from app.store.errors import storage_error, storage_errors
+from app.store.errors import environment_error, storage_error, storage_errors
 from app.store.fileio import atomic_write_text, fsync_dir
 from app.store.keyslots import KeySlots
 from app.store.migrate import current_version
@@ -81,8 +81,9 @@ def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, acc
         for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
             leftover.unlink(missing_ok=True)
         # Sorted again for the backup's folder: the full disk may be the USB stick's, not the vault's.
+        # sqlcipher_export reports a full target as plain SQLITE_ERROR: then the target's folder is looked at.
         cause = e.__cause__ if isinstance(e, StorageError) and e.__cause__ is not None else e
-        typed = storage_error(cause, tmp)
+        typed = storage_error(cause, tmp) or environment_error(tmp)
         if isinstance(typed, StorageError):
             raise type(typed)(f"没有备份：{typed.message}") from e
         raise XinqiaoError(f"写入备份失败：{e}。请检查磁盘空间或 U 盘。") from e

@@ -137,8 +137,9 @@ class Database:
         return problems
 
 
-def _connect(path: Path, busy_timeout: float = BUSY_TIMEOUT) -> sqlite.Connection:
-    conn = sqlite.connect(str(path), isolation_level=None, check_same_thread=False, timeout=busy_timeout)
+def _connect(path: Path, busy_timeout: float | None = None) -> sqlite.Connection:
+    timeout = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+    conn = sqlite.connect(str(path), isolation_level=None, check_same_thread=False, timeout=timeout)
     conn.row_factory = sqlite.Row
     version = conn.execute("PRAGMA cipher_version").fetchone()
     if not version or not version[0]:
@@ -150,11 +151,12 @@ def _connect(path: Path, busy_timeout: float = BUSY_TIMEOUT) -> sqlite.Connectio
     return conn
 
 
-def open_database(path: Path, key: bytes, *, create: bool = False, busy_timeout: float = BUSY_TIMEOUT) -> Database:
+def open_database(path: Path, key: bytes, *, create: bool = False, busy_timeout: float | None = None) -> Database:
     """Open (or create) the vault database with a raw 32-byte key and the required pragmas.
 
     A key the file does not accept (SQLITE_NOTADB) is ``WrongPassword``; a damaged page on the way is
-    ``VaultCorrupt``; a full disk, a read-only folder or a busy vault is its ``StorageError``."""
+    ``VaultCorrupt``; a full disk, a read-only folder or a busy vault is its ``StorageError``. A write waits
+    ``busy_timeout`` seconds (default ``BUSY_TIMEOUT``) for another program's transaction."""
     if not create and not path.exists():
         raise XinqiaoError(f"找不到数据库文件 {path}。")
     with storage_errors(path):

@@ -148,7 +148,9 @@ def _at_file_size_limit(path: Path) -> bool:
     return False
 
 
-def _by_diagnosis(path: Path | str | None) -> XinqiaoError | None:
+def environment_error(path: Path | str | None) -> XinqiaoError | None:
+    """The storage error the file system at ``path`` explains (read-only, full, at the file-size limit), or None.
+    For failures whose code says nothing: ``sqlcipher_export`` reports a full disk as plain SQLITE_ERROR."""
     found = diagnose(path)
     if found == "READONLY":
         return read_only(_folder(path))
@@ -182,11 +184,11 @@ def is_damage(exc: BaseException) -> bool:
 def from_sqlite(exc: BaseException, path: Path | str | None = None) -> XinqiaoError | None:
     code = sqlite_code(exc)
     if code == SQLITE_FULL:
-        return _by_diagnosis(path) if diagnose(path) == "FSIZE" else disk_full(_folder(path))
+        return environment_error(path) if diagnose(path) == "FSIZE" else disk_full(_folder(path))
     if code == SQLITE_IOERR:
-        return _by_diagnosis(path) or io_error(path)
+        return environment_error(path) or io_error(path)
     if code == SQLITE_CANTOPEN:
-        return _by_diagnosis(path) or cannot_open(path)
+        return environment_error(path) or cannot_open(path)
     if code == SQLITE_READONLY:
         return denied(path) if diagnose(path) == "DENIED" else read_only(_folder(path))
     if code == SQLITE_PERM:
@@ -238,5 +240,5 @@ def storage_errors(path: Path | str | None) -> Iterator[None]:
         raise typed from e
 
 
-__all__ = ["SqliteError", "StorageError", "diagnose", "from_os", "from_sqlite", "is_damage", "sqlite_code",
-           "storage_error", "storage_errors"]
+__all__ = ["SqliteError", "StorageError", "diagnose", "environment_error", "from_os", "from_sqlite", "is_damage",
+           "sqlite_code", "storage_error", "storage_errors"]
