@@ -59,6 +59,9 @@ def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, acc
     try:
         dest_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
+        typed = storage_error(e, dest_dir)  # a full or read-only stick: its own error, by errno
+        if isinstance(typed, StorageError):
+            raise type(typed)(f"没有备份：{typed.message}") from e
         raise XinqiaoError(f"无法在 {dest_dir} 创建备份文件夹：{e.strerror}。请检查 U 盘是否插好、是否有写权限。") from e
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     target = dest_dir / f"xinqiao-{stamp}.db"

@@ -78,3 +78,38 @@ def test_signing_in_while_another_program_writes_is_an_inline_message(qtbot, ses
     assert dialogs.shown == [] and offered == []  # inline; no restore offered for a vault that is fine
     assert (data_dir / "vault.db").exists() and not (data_dir / "quarantine").exists()
     assert w.unlock_button.isEnabled()
+
+
+def test_a_whole_vault_set_aside_by_mistake_is_offered_back_before_older_backups(qtbot, session):
+    """What the full-disk bug left behind: a healthy vault in quarantine/. Signing in offers it (it holds what
+    was written after the newest backup) and putting it back keeps that work."""
+    from app.store import autobackup
+    from app.store.backup import list_backups
+    from app.store.settings import get_setting, set_setting
+    from ui.application import Shell
+    from ui.main_window import MainWindow
+
+    autobackup.backup_now(session)
+    set_setting(session.db, "written_after_the_backup", "yes")
+    data_dir = session.paths.root
+    session.close()
+    from app.session import quarantine
+
+    aside = quarantine(session.paths)
+    shell = Shell(data_dir, "counselor", watch_os_lock=False)
+    unlock = shell.start()
+    qtbot.addWidget(unlock)
+    dialogs.preanswer(True, None)  # put it back? yes; then the "restored" message
+    unlock.password_edit.setText(PASSWORD)
+    unlock.attempt()
+    for _ in range(3):
+        wait_tasks(qtbot)
+    asked = [s for s in dialogs.shown if s.kind == "question"]
+    assert asked and str(aside) in asked[0].text
+    assert isinstance(shell.window, MainWindow)
+    qtbot.addWidget(shell.window)
+    assert get_setting(shell.window.session.db, "written_after_the_backup") == "yes"
+    assert len(list_backups(data_dir / "backups")) == 1
+    _no_crash_dialog()
+    shell.window._close_ok = True
+    shell.window.close()
