@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import sqlcipher3.dbapi2 as sqlite
 
@@ -41,24 +41,44 @@ class Database:
 
     # -- queries -----------------------------------------------------------------------------------
     def query(self, sql: str, params: Params = ()) -> list[Row]:
-        with self._lock, storage_errors(self.path):
-            return self.conn.execute(sql, params).fetchall()
+        with self._lock:
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except sqlite.Error as e:
+                self._raise_sorted(e)
 
     def one(self, sql: str, params: Params = ()) -> Row | None:
-        with self._lock, storage_errors(self.path):
-            return self.conn.execute(sql, params).fetchone()
+        with self._lock:
+            try:
+                return self.conn.execute(sql, params).fetchone()
+            except sqlite.Error as e:
+                self._raise_sorted(e)
 
     def scalar(self, sql: str, params: Params = ()) -> Any:
         row = self.one(sql, params)
         return None if row is None else row[0]
 
     def execute(self, sql: str, params: Params = ()) -> sqlite.Cursor:
-        with self._lock, storage_errors(self.path):
-            return self.conn.execute(sql, params)
+        with self._lock:
+            try:
+                return self.conn.execute(sql, params)
+            except sqlite.Error as e:
+                self._raise_sorted(e)
 
     def executemany(self, sql: str, seq: Sequence[Params]) -> sqlite.Cursor:
-        with self._lock, storage_errors(self.path):
-            return self.conn.executemany(sql, seq)
+        with self._lock:
+            try:
+                return self.conn.executemany(sql, seq)
+            except sqlite.Error as e:
+                self._raise_sorted(e)
+
+    def _raise_sorted(self, e: sqlite.Error) -> NoReturn:
+        """Raise the typed app error for ``e`` (a full disk, a busy vault, damage ...), or ``e`` itself: a bug.
+        Inline try/except rather than a context manager: this is on every query's path."""
+        typed = from_sqlite(e, self.path)
+        if typed is None:
+            raise e
+        raise typed from e
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
