@@ -11,9 +11,9 @@ import app.store.db as store_db
 from tests.conftest import PASSWORD
 from tests.store.conftest import child
 from tests.ui.conftest import wait_tasks
-from ui import dialogs, tasks
-from ui.errors import install_excepthook, show_error
-from ui.unlock import UnlockWidget
+from ui.shell import dialogs, tasks
+from ui.shell.errors import install_excepthook, show_error
+from ui.shell.unlock import UnlockWidget
 
 
 def _no_crash_dialog() -> None:
@@ -86,8 +86,8 @@ def test_a_whole_vault_set_aside_by_mistake_is_offered_back_before_older_backups
     from app.store import autobackup
     from app.store.backup import list_backups
     from app.store.settings import get_setting, set_setting
-    from ui.application import Shell
-    from ui.main_window import MainWindow
+    from ui.shell.application import Shell
+    from ui.shell.main_window import MainWindow
 
     autobackup.backup_now(session)
     set_setting(session.db, "written_after_the_backup", "yes")
