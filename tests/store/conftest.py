@@ -31,19 +31,19 @@ def _umount(where: Path) -> None:
 
 @pytest.fixture
 def tmpfs(tmp_path) -> Iterator[Callable[[str], Path]]:
-    """``tmpfs("3m")`` mounts a tmpfs of that size and returns its folder; every mount is undone afterwards."""
+    """``tmpfs("3m")`` mounts a tmpfs of that size and returns its folder (skips, saying what covers the case
+    ``instead``, where mounting is not permitted); every mount is undone afterwards."""
     mounted: list[Path] = []
 
-    def mount(size: str = "3m") -> Path:
+    def mount(size: str = "3m", instead: str = "the RLIMIT_FSIZE tests cover a full disk unprivileged") -> Path:
         if not IS_ROOT:
-            pytest.skip("mounting a tmpfs needs root; the RLIMIT_FSIZE tests cover a full disk unprivileged")
+            pytest.skip(f"mounting a tmpfs needs root; {instead}")
         where = tmp_path / f"tmpfs{len(mounted)}"
         where.mkdir()
         r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(where)],
                            capture_output=True, text=True)
         if r.returncode != 0:
-            pytest.skip(f"mount is not permitted here ({r.stderr.strip() or r.returncode}); "
-                        "the RLIMIT_FSIZE tests cover a full disk unprivileged")
+            pytest.skip(f"mount is not permitted here ({' '.join(r.stderr.split()) or r.returncode}); {instead}")
         mounted.append(where)
         return where
 

@@ -27,7 +27,7 @@ def read_only_vault(tmpfs, tmp_path) -> Iterator[tuple[Path, int, Callable[[], N
     """A closed vault in a folder nobody may write, its student count, a callable that makes it writable
     again, and the word the message must use (只读 for a read-only disk, 没有权限 for a folder's mode)."""
     if IS_ROOT:
-        disk = tmpfs("8m")
+        disk = tmpfs("8m", instead="as root chmod does not stop writes; the chmod variant runs for other users")
         vault = disk / "vault"
         n = make_school(vault)
         remount(disk, "ro")
