@@ -111,10 +111,10 @@ def diagnose(path: Path | str | None) -> str:
     if not path:
         return ""
     p = Path(path)
-    folder = p if p.is_dir() else p.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
     try:
+        folder = p if _is_dir(p) else p.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
         if hasattr(os, "statvfs") and os.statvfs(folder).f_flag & os.ST_RDONLY:
             return "READONLY"
         if not os.access(folder, os.W_OK) or (p.is_file() and not os.access(p, os.W_OK)):
@@ -136,7 +136,7 @@ def _at_file_size_limit(path: Path) -> bool:
     soft, _hard = resource.getrlimit(resource.RLIMIT_FSIZE)
     if soft == resource.RLIM_INFINITY:
         return False
-    if path.is_dir():
+    if _is_dir(path):
         return False
     files = [path] + [path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal")]
     for f in files:
@@ -167,7 +167,14 @@ def _folder(path: Path | str | None) -> Path | None:
     if not path:
         return None
     p = Path(path)
-    return p if p.is_dir() else p.parent
+    return p if _is_dir(p) else p.parent
+
+
+def _is_dir(p: Path) -> bool:
+    try:
+        return p.is_dir()
+    except OSError:  # a parent folder we may not search: treat the path as a file
+        return False
 
 
 def sqlite_code(exc: BaseException) -> int | None:
