@@ -11,11 +11,13 @@ from app.accounts.model import Role
 from app.accounts.store import insert_account
 from app.errors import XinqiaoError
 from app.school.calendar import _ensure_year
-from app.session import Session
+from app.session import Session, restore_hint
 from app.store.db import open_database
+from app.store.errors import storage_errors
 from app.store.keyslots import RECOVERY_SLOT, KeySlots, new_recovery_code, normalize_recovery_code
 from app.store.migrate import migrate
 from app.store.paths import VaultPaths
+from app.store.quarantine import set_aside_vaults
 
 
 def create_vault(data_dir: Path, *, school_name: str, username: str, password: str, school_code: str = "",
@@ -23,15 +25,20 @@ def create_vault(data_dir: Path, *, school_name: str, username: str, password: s
                  ) -> tuple[Session, str]:
     """Create a new vault; returns the signed-in session of the first account and the recovery code."""
     paths = VaultPaths(Path(data_dir))
+    aside = set_aside_vaults(paths) if not paths.db.exists() else []
+    if aside:
+        raise XinqiaoError(f"文件夹 {paths.root} 的数据库已被隔离到 {aside[0]}，没有删除。不能在这里新建空的数据库："
+                           f"{restore_hint(paths, aside[0])}如果确实要为另一所学校新建数据，请换一个数据文件夹。")
     if paths.db.exists() or paths.keyslots.exists():
         raise XinqiaoError(f"文件夹 {paths.root} 中已经有心桥数据，不能重复初始化。")
     if not school_name.strip():
         raise XinqiaoError("学校名称不能为空。")
     if not password:
         raise XinqiaoError("密码不能为空。")
-    paths.root.mkdir(parents=True, exist_ok=True)
-    for d in (paths.backups, paths.logs):
-        d.mkdir(exist_ok=True)
+    with storage_errors(paths.root):
+        paths.root.mkdir(parents=True, exist_ok=True)
+        for d in (paths.backups, paths.logs):
+            d.mkdir(exist_ok=True)
     db_key = os.urandom(32)
     recovery = new_recovery_code()
     slots = KeySlots(paths.keyslots, {})
@@ -56,5 +63,12 @@ def create_vault(data_dir: Path, *, school_name: str, username: str, password: s
             if p.exists():
                 p.unlink()
         raise
-    slots.save()
+    try:
+        with storage_errors(paths.keyslots):
+            slots.save()
+    except BaseException:
+        db.close()
+        for p in (paths.db, paths.db.with_name("vault.db-wal"), paths.db.with_name("vault.db-shm")):
+            p.unlink(missing_ok=True)
+        raise
     return Session(paths, account, db, bytearray(db_key)), recovery
