@@ -1,7 +1,7 @@
 """Import of screening result files from online platforms (.xlsx / .csv): per-item answers or totals only.
 
-Preview first (nothing written), then apply in one transaction. Students are matched by registry number, else by
-name and class (such matches need the user's confirmation). Every problem is reported by sheet row, field and
+Preview first (nothing written), then apply in one transaction. Students are matched by app.archive.matcher:
+registry number, else ID number, else name and class (such matches need the user's confirmation). Every problem is reported by sheet row, field and
 reason; answers are re-scored by the app and a platform total that disagrees is reported (the app's score kept).
 """
 from __future__ import annotations
@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from app import clock
+from app.archive.matcher import BY_NAME, BY_REGISTRY, KnownStudent, MatchProblem, StudentMatcher
 from app.errors import InputRejected, PermissionDenied
-from app.school.classnames import _cn_number, normalize_text, parse_class, parse_grade
+from app.school.classnames import _cn_number, normalize_text
 from app.screening.campaigns import add_targets, ensure_campaign, find_campaign
 from app.screening.grading import load_rules, regrade
 from app.screening.results import write_result
@@ -28,10 +29,11 @@ from app.tabular.reader import HEADER_SCAN_ROWS, Table, nonblank_rows, normalize
 from app.tabular.reader import write_error_report as tabular_report
 
 PROFILE_KIND = "screening"
-FIELD_LABELS = {"registry_no": "学籍号", "name": "姓名", "class": "班级", "grade": "年级", "taken_on": "测评时间",
-                "total": "总分"}
+FIELD_LABELS = {"registry_no": "学籍号", "id_number": "身份证号", "name": "姓名", "class": "班级", "grade": "年级",
+                "taken_on": "测评时间", "total": "总分"}
 SYNONYMS: dict[str, list[str]] = {
     "registry_no": ["全国学籍号", "学籍号", "国家学籍号", "学生学籍号", "学籍辅号", "个人标识码", "学号"],
+    "id_number": ["身份证号", "身份证件号", "身份证号码", "证件号码", "身份证件号码"],
     "name": ["姓名", "学生姓名", "名字", "答题人", "被试姓名"],
     "class": ["班级", "班级名称", "所在班级", "班名", "班别"],
     "grade": ["年级", "所在年级", "年级名称"],
@@ -83,7 +85,7 @@ class ParsedRow:
     result: ScoreResult
     taken_on: str
     platform_total: float | None
-    matched_by: str  # "registry" or "name_class"
+    matched_by: str  # how the student was found: "registry", "id_number" or "name_class" (needs confirmation)
 
     def as_json(self) -> dict[str, Any]:
         return {"row": self.sheet_row, "registry_no": self.registry_no, "name": self.name,
@@ -109,7 +111,7 @@ class ScreeningPreview:
 
     @property
     def name_matches(self) -> list[ParsedRow]:
-        return [r for r in self.rows if r.matched_by == "name_class"]
+        return [r for r in self.rows if r.matched_by == BY_NAME]
 
     @property
     def invalid_rows(self) -> list[int]:
@@ -126,27 +128,6 @@ class ScreeningPreview:
                 "item_columns": {str(k): v for k, v in sorted(self.item_columns.items())}, "counts": self.counts(),
                 "errors": [e.as_json() for e in self.errors], "warnings": [w.as_json() for w in self.warnings],
                 "duplicates": self.duplicates, "name_matches": [r.as_json() for r in self.name_matches]}
-
-
-@dataclass(frozen=True)
-class _Known:
-    id: int
-    registry_no: str
-    name: str
-    class_key: tuple[int, int] | None
-    class_name: str
-    status: str
-
-
-def _students(session: Session) -> tuple[dict[str, _Known], dict[str, list[_Known]]]:
-    by_reg: dict[str, _Known] = {}
-    by_name: dict[str, list[_Known]] = {}
-    for r in session.db.query("SELECT s.id, s.registry_no, s.name, c.grade, c.number, c.name, s.status FROM students s"
-                              " LEFT JOIN classes c ON c.id = s.class_id"):
-        k = _Known(r[0], r[1], r[2], (r[3], r[4]) if r[3] is not None else None, r[5] or "", r[6])
-        by_reg[k.registry_no] = k
-        by_name.setdefault(k.name, []).append(k)
-    return by_reg, by_name
 
 
 def parse_answer(value: Any, item: Item) -> tuple[Answer, str]:
@@ -231,7 +212,7 @@ def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: 
                                {n: table.headers[c] for n, c in item_cols.items()}, mode,
                                file_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
                                headers=[h for h in table.headers if h])
-    by_reg, by_name = _students(session)
+    matcher = StudentMatcher.load(session)
     refused: set[int] = set()
     if campaign:
         found = find_campaign(session.db, campaign)
@@ -240,7 +221,7 @@ def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: 
                                                       " AND consent = 'refused'", {"c": found.id})}
     seen: dict[int, ParsedRow] = {}
     for sheet_row, cells in nonblank_rows(table):
-        row, errors, warnings = _parse_row(table, scale, item_cols, sheet_row, cells, by_reg, by_name)
+        row, errors, warnings = _parse_row(table, scale, item_cols, sheet_row, cells, matcher)
         preview.warnings.extend(warnings)
         if row is None:
             preview.errors.extend(errors)
@@ -343,47 +324,23 @@ def _item_columns(table: Table, scale: Scale, items_map: dict[int, str]) -> dict
 
 
 def _parse_row(table: Table, scale: Scale, item_cols: dict[int, int], sheet_row: int, cells: list[Any],
-               by_reg: dict[str, _Known], by_name: dict[str, list[_Known]]
-               ) -> tuple[ParsedRow | None, list[RowError], list[RowError]]:
+               matcher: StudentMatcher) -> tuple[ParsedRow | None, list[RowError], list[RowError]]:
     errors: list[RowError] = []
     warnings: list[RowError] = []
 
     def err(fieldname: str, reason: str, value: Any = "") -> None:
         errors.append(RowError(sheet_row, fieldname, reason, cell_text(value)[:60]))
 
-    registry = cell_text(table.value(cells, "registry_no")).replace(" ", "").upper()
-    name = cell_text(table.value(cells, "name")).replace(" ", "")
-    class_text = cell_text(table.value(cells, "class"))
-    grade_text = cell_text(table.value(cells, "grade"))
-    student: _Known | None = None
-    matched_by = "registry"
-    if registry:
-        student = by_reg.get(registry)
-        if student is None:
-            err(_label(table, "registry_no"), f"学籍号 {registry} 不在学生档案中（未知学生）", registry)
-        elif name and name != student.name:
-            err(_label(table, "name"), f"学籍号 {registry} 属于“{student.name}”，与姓名“{name}”不符", name)
-            student = None
-    elif name:
-        candidates = by_name.get(name, [])
-        grade_hint = parse_grade(grade_text) if grade_text else None
-        ref = parse_class(class_text, grade_hint) if class_text else None
-        if class_text and ref is None:
-            err(_label(table, "class"), f"班级“{class_text}”无法识别", class_text)
-        elif ref is not None:
-            candidates = [c for c in candidates if c.class_key == (ref.grade, ref.number)]
-        if not errors:
-            if not candidates:
-                where = f"{ref.name}" if ref else "档案"
-                err(_label(table, "name"), f"{where}中没有名为“{name}”的学生（未知学生）", name)
-            elif len(candidates) > 1:
-                err(_label(table, "name"), f"有 {len(candidates)} 名学生叫“{name}”，请填写学籍号或班级", name)
-            else:
-                student = candidates[0]
-                matched_by = "name_class"
+    found = matcher.match(registry_no=cell_text(table.value(cells, "registry_no")),
+                          id_number=cell_text(table.value(cells, "id_number")),
+                          name=cell_text(table.value(cells, "name")), class_text=cell_text(table.value(cells, "class")),
+                          grade_text=cell_text(table.value(cells, "grade")))
+    student: KnownStudent | None = None
+    matched_by = BY_REGISTRY
+    if isinstance(found, MatchProblem):
+        err(_label(table, found.field), found.reason, found.value)
     else:
-        err(_label(table, "registry_no") if "registry_no" in table.columns else _label(table, "name"),
-            "学籍号和姓名都为空，无法对应学生")
+        student, matched_by = found.student, found.by
     answers: list[Answer] = []
     for item in scale.items:
         col = item_cols.get(item.n)
@@ -476,7 +433,7 @@ def apply_screening(session: Session, preview: ScreeningPreview, campaign: str, 
         import_id = int(cur.lastrowid or 0)
         rows = []
         for r in preview.rows:
-            if r.matched_by == "name_class" and not (confirm_name_matches or
+            if r.matched_by == BY_NAME and not (confirm_name_matches or
                                                      (confirmed_rows is not None and r.sheet_row in confirmed_rows)):
                 skipped += 1
                 continue
