@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from app.session import Session
 from app.tabular import RowError, TableError, cell_text, parse_date, read_table
 from app.tabular.reader import Table, nonblank_rows
 from app.tabular.reader import write_error_report as tabular_report
+from app.tabular.spec import ERROR_HEADERS, ImporterSpec, Options, PreviewView, Progress, Tab
 
 PROFILE_KIND = "sessions"
 FIELD_LABELS = {"registry_no": "学籍号", "id_number": "身份证号", "name": "姓名", "class": "班级", "grade": "年级",
@@ -61,7 +61,6 @@ STUDENT_FIELDS = ("registry_no", "id_number", "name")  # at least one of them, t
 _SPLIT = re.compile(r"[、,，/;；\s]+")
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})")
 PROGRESS_EVERY = 200
-Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -387,3 +386,45 @@ def import_sessions(session: Session, path: Path, *, dry_run: bool = False, skip
         return SessionsResult(preview, 0)
     return apply_sessions(session, preview, skip_invalid=skip_invalid, confirm_name_matches=confirm_name_matches)
 
+
+
+# -- the import dialog's description ---------------------------------------------------------------------------
+def _describe(p: SessionsPreview) -> PreviewView:
+    c = p.counts()
+    confirm = f"，其中按姓名对应、需确认 {c['name_matches']} 条" if c["name_matches"] else ""
+    return PreviewView(
+        p.sheet, p.header_row, p.headers, p.columns, c,
+        f"新记录 {c['new']} 条（含保密记录 {c['confidential']} 条{confirm}），已存在 {c['duplicates']} 条，"
+        f"无效 {c['invalid']} 行。",
+        {"new": [(r.sheet_row, r.name, r.class_name, r.data.occurred_at.replace("T", " "), KIND_LABELS[r.data.kind],
+                  r.data.summary[:40]) for r in p.new],
+         "duplicates": [(r, "档案中已有这条记录（或表中重复），不再导入") for r in p.duplicates]},
+        p.errors, [],
+        [(r.sheet_row, f"第 {r.sheet_row} 行 → {r.class_name} {r.name}（学籍号 {r.registry_no}）"
+                       f"　{r.data.occurred_at[:10]} {KIND_LABELS[r.data.kind]}") for r in p.name_matches],
+        "", bool(p.new))
+
+
+def _outcome(result: SessionsResult, _options: Options) -> str:
+    text = f"已写入 {result.written} 条记录。"
+    if result.skipped_name_matches:
+        text += f"\n{result.skipped_name_matches} 条按姓名对应的记录未确认，未导入。"
+    if result.error_report:
+        text += f"\n{len(result.preview.invalid_rows)} 行无效未导入，错误报告：{result.error_report}"
+    return text
+
+
+SESSIONS_IMPORT = ImporterSpec(
+    kind=PROFILE_KIND, title="导入谈话与辅导记录",
+    file_hint="选择记录表（.xlsx 或 .csv）：历史记录或心理教师自己的辅导记录表",
+    fields=lambda _s, _o: dict(FIELD_LABELS), required=tuple(REQUIRED),
+    preview=lambda s, path, sheet, mapping, _o, progress: preview_sessions(s, path, mapping, sheet,
+                                                                           progress=progress),
+    headers=lambda _s, path, sheet, mapping, _o: sessions_headers(path, mapping, sheet),
+    describe=_describe,
+    apply=lambda s, p, a: apply_sessions(s, p, skip_invalid=a.skip_invalid, confirmed_rows=set(a.confirmed_rows)),
+    outcome=_outcome,
+    tabs=(Tab("new", "新记录", ("工作表行号", "学生", "班级", "时间", "类型", "摘要")),
+          Tab("errors", "无效行", ERROR_HEADERS),
+          Tab("duplicates", "已存在", ("工作表行号", "说明"))),
+    changed="casework")

@@ -27,6 +27,7 @@ from app.tabular import RowError, TableError, cell_text, parse_date, read_table
 from app.tabular.profiles import load_profile, save_profile
 from app.tabular.reader import HEADER_SCAN_ROWS, Table, nonblank_rows, normalize_header
 from app.tabular.reader import write_error_report as tabular_report
+from app.tabular.spec import ERROR_HEADERS, UNMAPPED, ImporterSpec, Option, Options, PreviewView, Progress, Tab
 
 PROFILE_KIND = "screening"
 FIELD_LABELS = {"registry_no": "学籍号", "id_number": "身份证号", "name": "姓名", "class": "班级", "grade": "年级",
@@ -190,9 +191,10 @@ def save_import_profile(session: Session, name: str, fields: dict[str, str], ite
 
 def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: str | None = None,
                       profile: str | None = None, sheet: str | None = None,
-                      mapping: dict[str, str] | None = None, item_mapping: dict[int, str] | None = None
-                      ) -> ScreeningPreview:
-    """Read and check a result file without writing anything."""
+                      mapping: dict[str, str] | None = None, item_mapping: dict[int, str] | None = None,
+                      progress: Progress | None = None) -> ScreeningPreview:
+    """Read and check a result file without writing anything. ``progress(done, total)`` is called now and then
+    (it may raise to stop the work)."""
     if not session.account.sees_confidential:  # the preview shows scores: counselors only
         raise PermissionDenied("只有心理教师或管理员可以导入测评结果。")
     scale = get_scale(scale_id, session.db)
@@ -220,7 +222,10 @@ def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: 
             refused = {r[0] for r in session.db.query("SELECT student_id FROM screening_targets WHERE campaign_id = :c"
                                                       " AND consent = 'refused'", {"c": found.id})}
     seen: dict[int, ParsedRow] = {}
-    for sheet_row, cells in nonblank_rows(table):
+    total = len(table.rows)
+    for done, (sheet_row, cells) in enumerate(nonblank_rows(table)):
+        if progress is not None and done % 200 == 0:
+            progress(done, total)
         row, errors, warnings = _parse_row(table, scale, item_cols, sheet_row, cells, matcher)
         preview.warnings.extend(warnings)
         if row is None:
@@ -456,3 +461,102 @@ def apply_screening(session: Session, preview: ScreeningPreview, campaign: str, 
 
 def write_error_report(folder: Path, preview: ScreeningPreview) -> Path:
     return tabular_report(folder, preview.file, preview.errors, "测评导入错误")
+
+
+# -- the import dialog's description ---------------------------------------------------------------------------
+# The dialog's mapping is flat: the fields, then one "item:N" key per question of the chosen scale.
+def _item_key(n: int) -> str:
+    return f"item:{n}"
+
+
+def _split(mapping: dict[str, str] | None) -> tuple[dict[str, str] | None, dict[int, str] | None]:
+    if mapping is None:
+        return None, None
+    fields = {k: v for k, v in mapping.items() if not k.startswith("item:")}
+    items = {int(k[5:]): v for k, v in mapping.items() if k.startswith("item:") and v and v != UNMAPPED}
+    return fields, items
+
+
+def _flat(columns: dict[str, str], items: dict[int, str]) -> dict[str, str]:
+    return {**columns, **{_item_key(n): h for n, h in items.items()}}
+
+
+def _fields(session: Session, options: Options) -> dict[str, str]:
+    scale = get_scale(str(options.get("scale") or "phq9"), session.db)
+    return {**FIELD_LABELS, **{_item_key(i.n): f"第{i.n}题" for i in scale.items}}
+
+
+def _preview(session: Session, path: Path, sheet: str | None, mapping: dict[str, str] | None, options: Options,
+             progress: Progress | None) -> ScreeningPreview:
+    fields, items = _split(mapping)
+    return preview_screening(session, path, str(options.get("scale")), campaign=str(options.get("campaign") or "")
+                             or None, sheet=sheet, mapping=fields, item_mapping=items, progress=progress)
+
+
+def _headers(session: Session, path: Path, sheet: str | None, mapping: dict[str, str] | None,
+             options: Options) -> tuple[list[str], dict[str, str]] | None:
+    fields, items = _split(mapping)
+    found = screening_headers(session, path, str(options.get("scale")), sheet=sheet, mapping=fields,
+                              item_mapping=items)
+    return None if found is None else (found[0], _flat(found[1], found[2]))
+
+
+def _describe(p: ScreeningPreview) -> PreviewView:
+    c = p.counts()
+    return PreviewView(
+        p.sheet, p.header_row, p.headers, _flat(p.columns, p.item_columns), c,
+        f"有效 {c['valid']} 行，无效 {c['invalid']} 行，重复 {c['duplicates']} 行，需确认 {c['name_matches']} 行，"
+        f"关键题阳性 {c['critical']} 人。",
+        {"rows": [(r.sheet_row, r.registry_no, r.name, r.class_name, r.result.total_display, r.result.band_label,
+                   "是" if r.result.critical else "") for r in p.rows],
+         "duplicates": [(r, "同一结果重复列出，只计一次") for r in p.duplicates]},
+        p.errors, p.warnings,
+        [(m.sheet_row, f"第 {m.sheet_row} 行 → {m.class_name} {m.name}（学籍号 {m.registry_no}）") for m in p.name_matches],
+        "各题作答" if p.mode == "items" else "仅总分", bool(p.rows))
+
+
+def _outcome(res: ScreeningImportResult, _options: Options) -> str:
+    levels = "，".join(f"{k}级 {v} 人" for k, v in sorted(res.levels.items())) or "无预警"
+    msg = f"已导入 {res.written} 份结果（{levels}）。"
+    if res.skipped_name_matches:
+        msg += f"\n{res.skipped_name_matches} 行按姓名对应的结果未确认，未导入。"
+    if res.error_report:
+        msg += f"\n错误报告：{res.error_report}"
+    return msg
+
+
+def _load_profile(session: Session, name: str) -> dict[str, str] | None:
+    if load_profile(session.db, PROFILE_KIND, name) is None:
+        return None
+    fields, items = _profile(session, name)
+    return _flat(fields, items)
+
+
+def _save_profile(session: Session, name: str, mapping: dict[str, str]) -> None:
+    fields, items = _split(mapping)
+    save_import_profile(session, name, fields or {}, items or {})
+
+
+def _scales(session: Session) -> list[tuple[str, object]]:
+    return [(f"{s.short_name}（{s.name}）", s.id) for s in all_scales(session.db).values()]
+
+
+def _default_scale(session: Session, values: Options) -> object:
+    """The campaign's own scale when the dialog is opened for a campaign."""
+    name = str(values.get("campaign") or "")
+    found = find_campaign(session.db, name) if name else None
+    return found.scale_ids[-1] if found is not None and found.scale_ids else None
+
+
+SCREENING_IMPORT = ImporterSpec(
+    kind=PROFILE_KIND, title="导入测评结果", file_hint="测评平台导出的 .xlsx 或 .csv 文件",
+    fields=_fields, required=(), preview=_preview, headers=_headers, describe=_describe,
+    apply=lambda s, p, a: apply_screening(s, p, str(a.options.get("campaign") or "").strip(),
+                                          skip_invalid=a.skip_invalid, confirmed_rows=set(a.confirmed_rows)),
+    outcome=_outcome,
+    tabs=(Tab("rows", "有效", ("工作表行号", "学籍号", "姓名", "班级", "总分", "等级", "关键题阳性")),
+          Tab("errors", "问题行", ERROR_HEADERS), Tab("warnings", "提示", ERROR_HEADERS),
+          Tab("duplicates", "重复", ("工作表行号", "说明"))),
+    options=(Option("scale", "量表", choices=_scales, default=_default_scale, resets_mapping=True),
+             Option("campaign", "测评活动", placeholder="不存在时自动创建", required="请填写测评活动名称。")),
+    changed="screening", load_profile=_load_profile, save_profile=_save_profile)

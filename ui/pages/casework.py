@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.accounts.model import Account
+from app.casework.importer import SESSIONS_IMPORT
 from app.casework.model import KIND_LABELS, KINDS
 from app.casework.records import RecordFilter, delete_record, list_records, versions
 from app.errors import XinqiaoError
@@ -25,10 +26,10 @@ from app.search import SearchHit
 from ui import dialogs
 from ui.casework.coverage_view import CoverageView
 from ui.casework.flow import flow_bar
-from ui.casework.import_dialog import SessionsImportDialog
 from ui.casework.record_form import RecordForm
 from ui.casework.search_box import SearchBox
 from ui.context import AppContext
+from ui.imports.dialog import ImportDialog
 
 PAGE_ID = "casework"
 TITLE = "个案与谈话"
@@ -41,7 +42,7 @@ class CaseworkPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.import_dialog: SessionsImportDialog | None = None
+        self.import_dialog: ImportDialog | None = None
         self.stack = QStackedWidget()
         self.tabs = QTabWidget()
         # -- list ----------------------------------------------------------------------------------
@@ -187,7 +188,7 @@ class CaseworkPage(QWidget):
         dialogs.inform(self, "历史版本", "\n".join(lines))
 
     def open_import(self) -> None:
-        self.import_dialog = SessionsImportDialog(self.ctx, parent=self)
+        self.import_dialog = ImportDialog(SESSIONS_IMPORT, self.ctx.session, self, ctx=self.ctx)
         self.import_dialog.show()
 
 
