@@ -338,3 +338,40 @@ def test_views_load_off_the_ui_thread(qtbot, page, school, camp):
     entry.reload()
     assert entry.loading
     assert entry.wait_loaded() and entry.students
+
+
+def test_import_dialog_needs_a_campaign_and_follows_the_scale(qtbot, page, school, camp, tmp_path):
+    """The one import dialog with screening's options: the scale's questions are the mapping's item fields, and an
+    import without a campaign name is refused with a message (nothing written)."""
+    from openpyxl import Workbook
+
+    from app.screening.importer import SCREENING_IMPORT
+    from ui import dialogs
+    from ui.imports.dialog import ImportDialog
+
+    reg, name = school.db.one("SELECT registry_no, name FROM students ORDER BY id LIMIT 1")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["学籍号", "姓名"] + [f"第{i}题" for i in range(1, 8)])
+    ws.append([reg, name] + [1] * 7)
+    f = tmp_path / "gad.xlsx"
+    wb.save(f)
+    dlg = ImportDialog(SCREENING_IMPORT, school, page)
+    qtbot.addWidget(dlg)
+    scale = dlg.option("scale")
+    scale.setCurrentIndex(scale.findData("gad7"))
+    assert sorted(k for k in dlg.map_combos if k.startswith("item:")) == sorted(f"item:{n}" for n in range(1, 8))
+    dlg.set_file(f)
+    qtbot.waitUntil(lambda: dlg.preview is not None, timeout=10_000)
+    assert dlg.counts()["valid"] == 1 and dlg.map_combos["item:7"].currentText() == "第7题"
+    assert dlg.import_button.isEnabled()
+    before = school.db.scalar("SELECT count(*) FROM screening_results")
+    dialogs.preanswer(None)
+    dlg.start_import()
+    assert dialogs.shown[-1].kind == "warning" and "测评活动名称" in dialogs.shown[-1].text
+    assert not dlg.busy and school.db.scalar("SELECT count(*) FROM screening_results") == before
+    dlg.option("campaign").setText("焦虑筛查")
+    with qtbot.waitSignal(dlg.imported, timeout=10_000):
+        dlg.start_import()
+    assert "已导入 1 份结果" in dlg.result_label.text()
+    assert school.db.scalar("SELECT count(*) FROM screening_results") == before + 1

@@ -464,8 +464,6 @@ class ImportDialog(QDialog):
                     return spec.preview(session, path, sheet, mapping, options, report)
                 except TableError as e:
                     first = first or e
-                except XinqiaoError as e:
-                    raise _Unmapped(e, spec.headers(session, path, sheet, mapping, options)) from None
             assert first is not None
             # e.g. a required column not found: offer the (first tried) sheet's headers to map
             raise _Unmapped(first, spec.headers(session, path, candidates[0], mapping, options))
@@ -546,7 +544,7 @@ class ImportDialog(QDialog):
             self.error_text = "已取消读取。"
         elif isinstance(exc, XinqiaoError):
             self.error_text = exc.message
-            if found is not None and "列对应关系" not in self.error_text:
+            if found is not None:
                 self.error_text += "　可在下方“列对应关系”中指定各列后重新预览。"
         else:
             self.error_text = f"读取失败：{type(exc).__name__}：{exc}"
