@@ -55,11 +55,13 @@ def test_answer_entry_by_keyboard_alone(qtbot, page, school, camp):
     first_class = entry.class_combo.itemData(1)
     entry.class_combo.setCurrentIndex(1)
     students = [t for t in entry.students if t.class_id == first_class]
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)  # keyboard focus needs an active window, offscreen too
     entry.search.setFocus()
     qtbot.keyClicks(entry.search, students[0].registry_no[-8:])  # QTest cannot type CJK; pinyin/registry work
     qtbot.keyClick(entry.search, Qt.Key.Key_Return)
     assert entry.current.student_id == students[0].student_id
-    assert entry.pad.hasFocus() or True  # offscreen focus is not guaranteed; keys go to the pad directly
+    qtbot.waitUntil(entry.pad.hasFocus)  # Return in the search box hands the keyboard to the answer pad
     qtbot.keyClicks(entry.pad, "22222220")
     qtbot.keyClick(entry.pad, Qt.Key.Key_Backspace)   # correct the 8th answer
     qtbot.keyClicks(entry.pad, "20")
