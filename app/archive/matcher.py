@@ -61,12 +61,12 @@ class StudentMatcher:
     """The school's students loaded once per preview; ``match`` is called for each row."""
 
     def __init__(self, students: list[KnownStudent], scope: int | None = None,
-                 class_names: dict[tuple[int, int], int] | None = None) -> None:
+                 classes: dict[tuple[int, int], int] | None = None) -> None:
         self.scope = scope
         self.by_registry: dict[str, KnownStudent] = {}
         self.by_id_number: dict[str, KnownStudent] = {}
         self.by_name: dict[str, list[KnownStudent]] = {}
-        self.classes: dict[tuple[int, int], int] = dict(class_names or {})  # (grade, number) -> class id
+        self.classes: dict[tuple[int, int], int] = dict(classes or {})  # (grade, number) -> class id
         for s in students:
             self.by_registry[_code(s.registry_no)] = s
             if s.id_number:
