@@ -12,7 +12,7 @@ from app import clock
 from app.school.roster_import import import_roster
 from tests.conftest import PASSWORD
 from tests.ui.conftest import wait_tasks
-from ui import tasks
+from ui.shell import tasks
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 sys.path.insert(0, str(DATA))
@@ -23,7 +23,7 @@ LOG = DATA / "counselor_log.xlsx"
 
 @pytest.fixture(autouse=True)
 def _cjk_font(qapp):
-    from ui.fonts import apply_app_font
+    from ui.shell.fonts import apply_app_font
 
     apply_app_font(qapp)
 
@@ -39,10 +39,10 @@ def log_school(session, tmp_path):
 
 
 def casework_page(qtbot, session):
-    from ui.context import AppContext
-    from ui.pages import casework
+    from ui.casework.page import CaseworkPage
+    from ui.shell.context import AppContext
 
-    page = casework.create(AppContext(session))
+    page = CaseworkPage(AppContext(session))
     qtbot.addWidget(page)
     return page
 
@@ -124,7 +124,7 @@ def test_a_long_read_can_be_cancelled(qtbot, log_school, tmp_path):
 
 
 def test_a_lock_waits_for_the_dialogs_work_then_closes_it(qtbot, log_school):
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     win = MainWindow(log_school, auto_backup=False)
     qtbot.addWidget(win)

@@ -11,13 +11,14 @@ from app import clock
 from app.screening.campaigns import create_campaign, progress
 from app.screening.ledger import LedgerFilter, ledger_rows
 from app.screening.results import save_answers
+from ui.shell.context import Change
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
 @pytest.fixture(autouse=True)
 def _cjk_font(qapp):
-    from ui.fonts import apply_app_font
+    from ui.shell.fonts import apply_app_font
 
     apply_app_font(qapp)
 
@@ -30,11 +31,11 @@ def camp(school):
 
 @pytest.fixture
 def page(qtbot, school, camp):
-    from ui.context import AppContext
-    from ui.pages import screening
+    from ui.screening.page import ScreeningPage
+    from ui.shell.context import AppContext
 
     ctx = AppContext(school)
-    widget = screening.create(ctx)
+    widget = ScreeningPage(ctx)
     qtbot.addWidget(widget)
     widget.resize(1300, 800)
     widget.show()
@@ -42,9 +43,12 @@ def page(qtbot, school, camp):
 
 
 def test_page_contract():
-    from ui.pages import screening
+    from ui.pages import PAGES
 
-    assert (screening.PAGE_ID, screening.TITLE, screening.ORDER) == ("screening", "测评", 30)
+    ids = [p.id for p in PAGES]
+    screening = PAGES[ids.index("screening")]
+    assert (screening.id, screening.title) == ("screening", "测评")
+    assert ids.index("students") < ids.index("screening") < ids.index("casework")  # after 学生档案, before 个案
 
 
 def test_answer_entry_by_keyboard_alone(qtbot, page, school, camp):
@@ -93,7 +97,7 @@ def test_campaign_progress_updates(qtbot, page, school, camp):
     sid, cls = school.db.one("SELECT s.id, c.name FROM students s JOIN classes c ON c.id = s.class_id"
                              " WHERE c.grade = 8 ORDER BY s.id LIMIT 1")
     save_answers(school, camp.id, sid, "gad7", [3] * 7)
-    page.ctx.data_changed.emit("screening")
+    page.ctx.data_changed.emit(Change.SCREENING)
     assert tab.wait_loaded()
     after = {model.row(r).class_name: model.row(r).done for r in range(model.rowCount())}
     assert after[cls] == 1
@@ -103,8 +107,8 @@ def test_campaign_progress_updates(qtbot, page, school, camp):
 
 
 def test_follow_up_interview_confirms_a_level(qtbot, page, school, camp):
-    from ui import dialogs
     from ui.screening.interview_dialog import InterviewDialog
+    from ui.shell import dialogs
 
     sid = school.db.scalar("SELECT s.id FROM students s JOIN classes c ON c.id = s.class_id WHERE c.grade = 7"
                            " ORDER BY s.id LIMIT 1")
@@ -150,7 +154,7 @@ def test_follow_up_interview_confirms_a_level(qtbot, page, school, camp):
 
 
 def test_ledger_exported_and_read_back(qtbot, page, school, camp, tmp_path):
-    from ui import dialogs
+    from ui.shell import dialogs
 
     ids = [r[0] for r in school.db.query("SELECT s.id FROM students s JOIN classes c ON c.id = s.class_id"
                                          " WHERE c.grade = 7 ORDER BY s.id LIMIT 3")]
@@ -173,7 +177,7 @@ def test_ledger_exported_and_read_back(qtbot, page, school, camp, tmp_path):
 
 
 def test_settings_tab_saves_rules_and_rejects_a_bad_scale(qtbot, page, school, tmp_path):
-    from ui import dialogs
+    from ui.shell import dialogs
 
     st = page.settings
     st.review["1"].setValue(2)
@@ -190,10 +194,10 @@ def test_settings_tab_saves_rules_and_rejects_a_bad_scale(qtbot, page, school, t
 
 
 def test_head_teacher_page_has_no_entry_or_settings(qtbot, head_teacher):
-    from ui.context import AppContext
-    from ui.pages import screening
+    from ui.screening.page import ScreeningPage
+    from ui.shell.context import AppContext
 
-    widget = screening.create(AppContext(head_teacher))
+    widget = ScreeningPage(AppContext(head_teacher))
     qtbot.addWidget(widget)
     assert widget.entry is None and widget.settings is None
     assert not widget.ledger.interview_btn.isVisible()
@@ -302,8 +306,8 @@ def test_import_dialog_mapping_editor_saves_a_platform_profile(qtbot, page, scho
 
 def test_head_teacher_window_ledger_and_export_are_their_class(qtbot, school, camp, head_teacher, tmp_path):
     from app.school.classes import find_class
-    from ui import dialogs
     from ui.screening.ledger_view import LedgerView
+    from ui.shell import dialogs
 
     mine = find_class(school.db, "7.1")
     for grade in (7, 8):
@@ -348,8 +352,8 @@ def test_import_dialog_needs_a_campaign_and_follows_the_scale(qtbot, page, schoo
     from openpyxl import Workbook
 
     from app.screening.importer import SCREENING_IMPORT
-    from ui import dialogs
     from ui.imports.dialog import ImportDialog
+    from ui.shell import dialogs
 
     reg, name = school.db.one("SELECT registry_no, name FROM students ORDER BY id LIMIT 1")
     wb = Workbook()

@@ -2,8 +2,8 @@
 
 Every importer (roster, screening results, session records, and the ones later issues add) is described by an
 ``app.tabular.spec.ImporterSpec``; this dialog knows nothing else about it. Reading and writing run on
-``ui.tasks`` (so a lock or shutdown waits for them); a preview can be cancelled. The dialog runs no SQL and opens no
-transaction: saved mappings, previews and imports all go through the spec's app/ functions.
+``ui.shell.tasks`` (so a lock or shutdown waits for them); a preview can be cancelled. The dialog runs no SQL and
+opens no transaction: saved mappings, previews and imports all go through the spec's app/ functions.
 
 Sheets: until the user picks one, the first sheet that reads is previewed (a workbook often starts with a 说明
 sheet); the 工作表 list then shows which one, and picking another previews that sheet. Rows matched by name (no
@@ -41,10 +41,10 @@ from app.errors import XinqiaoError
 from app.session import Session
 from app.tabular.reader import TableError, sheet_names
 from app.tabular.spec import UNMAPPED, Apply, ImporterSpec, PreviewView, error_rows
-from ui import dialogs
 from ui.archive.models import RowsModel
-from ui.context import AppContext
-from ui.tasks import Progress, Task, run_task
+from ui.shell import dialogs
+from ui.shell.context import AppContext, Change
+from ui.shell.tasks import Progress, Task, run_task
 
 AUTO = "（自动识别）"
 FIELDS_PER_ROW = 4
@@ -617,7 +617,7 @@ class ImportDialog(QDialog):
         self._message(self.spec.outcome(result, self.options()), ok=True)
         self._update_buttons()
         if self.ctx is not None and self.spec.changed:
-            self.ctx.data_changed.emit(self.spec.changed)
+            self.ctx.data_changed.emit(Change(self.spec.changed))
         self.imported.emit(result)
 
     def _import_failed(self, exc: BaseException) -> None:
@@ -626,7 +626,7 @@ class ImportDialog(QDialog):
             self._message(exc.message, error=True)
         else:
             self._message("导入失败，未写入任何数据。", error=True)
-            from ui.errors import show_error
+            from ui.shell.errors import show_error
 
             show_error(self, exc)
         self._update_buttons()
@@ -642,6 +642,6 @@ class ImportDialog(QDialog):
         super().reject()
 
     def _on_locking(self) -> None:
-        # A lock waits for running tasks (ui.tasks); the dialog then closes with nothing of the file on screen.
+        # A lock waits for running tasks (ui.shell.tasks); the dialog then closes with nothing of the file on screen.
         self._again = False
         QDialog.reject(self)
