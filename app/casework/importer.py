@@ -426,5 +426,4 @@ SESSIONS_IMPORT = ImporterSpec(
     outcome=_outcome,
     tabs=(Tab("new", "新记录", ("工作表行号", "学生", "班级", "时间", "类型", "摘要")),
           Tab("errors", "无效行", ERROR_HEADERS),
-          Tab("duplicates", "已存在", ("工作表行号", "说明"))),
-    changed="casework")
+          Tab("duplicates", "已存在", ("工作表行号", "说明"))))

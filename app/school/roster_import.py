@@ -433,4 +433,4 @@ ROSTER_IMPORT = ImporterSpec(
     options=(Option("mark_absent", "不在新名单中的在读学生：",
                     choices=lambda _s: [("不处理", None)] + [(f"标记为{st}", st) for st in ABSENT_STATUSES],
                     repreview=False, before_import=True),),
-    import_label=_import_label, changed="students")
+    import_label=_import_label)

@@ -559,4 +559,4 @@ SCREENING_IMPORT = ImporterSpec(
           Tab("duplicates", "重复", ("工作表行号", "说明"))),
     options=(Option("scale", "量表", choices=_scales, default=_default_scale, resets_mapping=True),
              Option("campaign", "测评活动", placeholder="不存在时自动创建", required="请填写测评活动名称。")),
-    changed="screening", load_profile=_load_profile, save_profile=_save_profile)
+    load_profile=_load_profile, save_profile=_save_profile)

@@ -89,7 +89,6 @@ class ImporterSpec:
     tabs: tuple[Tab, ...]
     options: tuple[Option, ...] = ()
     import_label: Callable[[Any, Options], str] | None = None
-    changed: str = ""             # what the import changes: a ui Change value ("students", "casework", …)
     confirm_hint: str = "按姓名和班级对应到的学生（请逐一确认，勾选的才会导入）："
     load_profile: Callable[[Session, str], dict[str, str] | None] | None = None
     save_profile: Callable[[Session, str, dict[str, str]], None] | None = None

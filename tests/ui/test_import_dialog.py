@@ -37,13 +37,15 @@ def messy_roster(path: Path, headers: list[str] = HEADERS) -> Path:
 
 
 def make_dialog(qtbot, session):
-    from app.school.roster_import import ROSTER_IMPORT
-    from ui.imports.dialog import ImportDialog
+    """The roster's import dialog, opened as the 学生档案 page opens it."""
+    from ui.archive.page import StudentsPage
     from ui.shell.context import AppContext
 
     ctx = AppContext(session)
-    dlg = ImportDialog(ROSTER_IMPORT, session, ctx=ctx, after_apply=lambda: ctx.index.reload(session.db))
-    qtbot.addWidget(dlg)
+    opener = StudentsPage(ctx)
+    qtbot.addWidget(opener)
+    dlg = opener.open_import_dialog()
+    assert dlg.windowTitle() == "导入花名册"
     return ctx, dlg
 
 

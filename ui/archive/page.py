@@ -273,6 +273,7 @@ class StudentsPage(QWidget):
         session, index = self.ctx.session, self.ctx.index
         # the index is rebuilt on the import's worker, right after the import (the same as ctx.reload_index())
         dlg = ImportDialog(ROSTER_IMPORT, session, self, ctx=self.ctx, after_apply=lambda: index.reload(session.db))
+        dlg.imported.connect(lambda _result: self.ctx.data_changed.emit(Change.STUDENTS))
         self.import_dialog = dlg
         dlg.open()
         return dlg

@@ -183,6 +183,7 @@ class CaseworkPage(QWidget):
 
     def open_import(self) -> None:
         self.import_dialog = ImportDialog(SESSIONS_IMPORT, self.ctx.session, self, ctx=self.ctx)
+        self.import_dialog.imported.connect(lambda _result: self.ctx.data_changed.emit(Change.CASEWORK))
         self.import_dialog.show()
 
 

@@ -43,7 +43,7 @@ from app.tabular.reader import TableError, sheet_names
 from app.tabular.spec import UNMAPPED, Apply, ImporterSpec, PreviewView, error_rows
 from ui.archive.models import RowsModel
 from ui.shell import dialogs
-from ui.shell.context import AppContext, Change
+from ui.shell.context import AppContext
 from ui.shell.tasks import Progress, Task, run_task
 
 AUTO = "（自动识别）"
@@ -77,7 +77,7 @@ def _table(model: RowsModel) -> QTableView:
 
 
 class ImportDialog(QDialog):
-    imported = Signal(object)  # the importer's result
+    imported = Signal(object)  # the importer's result; the page that opened the dialog tells ctx what changed
 
     def __init__(self, spec: ImporterSpec, session: Session, parent: QWidget | None = None, *,
                  ctx: AppContext | None = None, values: Mapping[str, Any] | None = None,
@@ -616,8 +616,6 @@ class ImportDialog(QDialog):
         self.outcome = result
         self._message(self.spec.outcome(result, self.options()), ok=True)
         self._update_buttons()
-        if self.ctx is not None and self.spec.changed:
-            self.ctx.data_changed.emit(Change(self.spec.changed))
         self.imported.emit(result)
 
     def _import_failed(self, exc: BaseException) -> None:
