@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from app.text import normalize_text as normalize_text  # the core's rule; re-exported for older imports
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 GRADE_NAMES = {1: "一年级", 2: "二年级", 3: "三年级", 4: "四年级", 5: "五年级", 6: "六年级", 7: "七年级",
@@ -57,13 +58,6 @@ def _cn_number(text: str) -> int | None:
     if len(text) == 3 and text[1] == "十":
         return CN_DIGITS[text[0]] * 10 + CN_DIGITS[text[2]]
     return None
-
-
-def normalize_text(text: str) -> str:
-    """Full-width to half-width, every kind of space removed at the edges and collapsed inside."""
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\u3000", " ")
-    return re.sub(r"\s+", " ", text).strip()
 
 
 _NUM = r"([0-9]+|[一二三四五六七八九十]+)"
