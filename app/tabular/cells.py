@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
-from app.school.classnames import normalize_text
+from app.text import normalize_text
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -20,7 +21,11 @@ def cell_text(value: Any) -> str:
         if value != value:  # NaN
             return ""
         if value.is_integer():
-            return str(int(value))
+            if abs(value) < 2 ** 53:
+                return str(int(value))
+            # Beyond 2**53 a float's last digits are noise: write the 15 significant digits Excel shows
+            # (an 18-digit number typed into Excel is kept to 15 digits and shown as 201305040001234000).
+            return format(Decimal(f"{value:.14e}"), "f")
         return repr(value)
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0, 0):
