@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.text import normalize_text as normalize_text  # the core's rule; re-exported for older imports
 
@@ -68,6 +69,7 @@ _GRADE_PATTERNS: list[tuple[re.Pattern[str], int]] = [
 ]
 
 
+@lru_cache(maxsize=4096)  # an import asks about the same few dozen grade and class texts thousands of times
 def parse_grade(text: str) -> int | None:
     t = normalize_text(text).replace(" ", "")
     if not t:
@@ -90,6 +92,7 @@ _CLASS_SUFFIX = re.compile(r"^[(（]?" + _NUM + r"[)）]?班?$")
 _DOTTED = re.compile(r"^([0-9]{1,2})\s*[.\-－—_/]\s*([0-9]{1,2})$")
 
 
+@lru_cache(maxsize=4096)
 def parse_class(text: str, grade_hint: int | None = None) -> ClassRef | None:
     """Understand a class written in any common form; ``grade_hint`` is used when only '3班' is given."""
     t = normalize_text(text).replace(" ", "")
