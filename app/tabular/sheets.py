@@ -9,6 +9,9 @@ cell's value, so a "监护人" merged over two columns, or a header merged over 
 The file's content decides how it is read, not its name: an .xls that is really an .xlsx (or the reverse) reads,
 and so does the tab-separated text some platforms save under an .xls name. A file that cannot be read raises an
 ``UnreadableFile`` (``FileEncrypted`` for a password) with a message naming the file; an empty sheet ``EmptySheet``.
+An Excel 97 file is read in a child process (see ``_isolated``): a damaged one cannot take the program down.
+
+Merged cells: calamine reports them for .xlsx and .xls; for .ods they are read from the file's content.xml.
 """
 from __future__ import annotations
 
@@ -16,11 +19,12 @@ import codecs
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 from xml.etree.ElementTree import iterparse
 
-from app.tabular.errors import EmptySheet, FileEncrypted, UnreadableFile
+from app.tabular.errors import EmptySheet, FileEncrypted, TableError, UnreadableFile
 
 HEADER_SCAN_ROWS = 30
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -33,6 +37,8 @@ _ZIP = b"PK\x03\x04"                       # .xlsx, .ods
 _ENCRYPTED_OOXML = "EncryptionInfo".encode("utf-16-le")  # the stream an encrypted .xlsx keeps its key data in
 _MAX_EXACT = 2 ** 53
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_CHILD_SECONDS = 120
+_T = TypeVar("_T")
 
 Rows = list[list[Any]]
 Merge = tuple[tuple[int, int], tuple[int, int]]  # (first row, first column), (last row, last column): 0-based
@@ -42,7 +48,9 @@ def sheet_rows(path: Path, sheet: str | None = None) -> tuple[str, Rows]:
     """The name and rows of ``sheet`` (the first worksheet when None or not in the file; a CSV's file name)."""
     path = Path(path)
     data = _file_bytes(path)
-    if _is_workbook(data):
+    if data.startswith(_OLE):
+        return _isolated(_workbook_rows, path, data, sheet)
+    if data.startswith(_ZIP):
         return _workbook_rows(path, data, sheet)
     return path.name, _text_rows(path, data)
 
@@ -51,11 +59,12 @@ def sheet_names(path: Path) -> list[str]:
     """The worksheet names of a workbook in workbook order (a .csv has none: an empty list)."""
     path = Path(path)
     data = _file_bytes(path)
-    if not _is_workbook(data):
-        _text_rows(path, data)  # the same message as reading it would give, if it is not readable text either
-        return []
-    with _open_workbook(path, data) as wb:
-        return _worksheets(wb)
+    if data.startswith(_OLE):
+        return _isolated(_workbook_names, path, data)
+    if data.startswith(_ZIP):
+        return _workbook_names(path, data)
+    _text_rows(path, data)  # the same message as reading it would give, if it is not readable text either
+    return []
 
 
 def _file_bytes(path: Path) -> bytes:
@@ -75,8 +84,55 @@ def _file_bytes(path: Path) -> bytes:
     return data
 
 
-def _is_workbook(data: bytes) -> bool:
-    return data.startswith(_OLE) or data.startswith(_ZIP)
+def _isolated(func: Callable[..., _T], path: Path, *args: Any) -> _T:
+    """Run ``func(path, *args)`` in a child process: an Excel 97 file is read there.
+
+    calamine's .xls reader trusts sizes written in the file: a damaged .xls can make it ask for hundreds of
+    gigabytes, and Rust then aborts the whole process (upstream tafia/calamine issues 684 and 714), which would
+    close the window without a word. In a child process that abort costs only the child, and the user gets a
+    message. The .xlsx and .ods readers checked their input in every damaged copy tried and run in-process.
+    """
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")  # no fork: the parent may run Qt and worker threads
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child, args=(send, func, path, args), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(_CHILD_SECONDS):
+            raise UnreadableFile(f"{path.name}：读取超过 {_CHILD_SECONDS} 秒仍未完成，文件可能已损坏。"
+                                 "请在 Excel 或 WPS 中打开确认，“另存为” .xlsx 后再导入。")
+        ok, value = receive.recv()
+    except (EOFError, OSError):  # the child died without an answer: calamine aborted on this file
+        raise UnreadableFile(_damaged_message(path, ValueError("读取时出错"))) from None
+    finally:
+        receive.close()
+        child.join(timeout=5)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    if ok:
+        return cast(_T, value)
+    raise value
+
+
+def _child(send: Any, func: Callable[..., Any], path: Path, args: tuple[Any, ...]) -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)  # Rust's panic and abort messages are not the user's to read
+    try:
+        answer: tuple[bool, Any] = (True, func(path, *args))
+    except TableError as e:
+        answer = (False, e)
+    send.send(answer)
+    send.close()
+
+
+def _workbook_names(path: Path, data: bytes) -> list[str]:
+    with _open_workbook(path, data) as wb:
+        return _worksheets(wb)
 
 
 def _open_workbook(path: Path, data: bytes) -> Any:
