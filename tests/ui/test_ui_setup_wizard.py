@@ -7,8 +7,8 @@ from app.session import open_session, vault_exists
 from app.store.keyslots import KeySlots
 from tests.conftest import PASSWORD
 from tests.ui.conftest import wait_tasks
-from ui import dialogs
-from ui.setup_wizard import SetupWizard
+from ui.shell import dialogs
+from ui.shell.setup_wizard import SetupWizard
 
 
 def _fill(wizard: SetupWizard) -> None:

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 
 from app.errors import XinqiaoError
 from app.session import Session, create_vault, password_strength
-from ui import dialogs, tasks
-from ui.errors import show_error
-from ui.fonts import mono_font
-from ui.unlock import ERROR_STYLE, strength_label
+from ui.shell import dialogs, tasks
+from ui.shell.errors import show_error
+from ui.shell.fonts import mono_font
+from ui.shell.unlock import ERROR_STYLE, strength_label
 
 STAGES = [("primary", "小学"), ("junior", "初中"), ("senior", "高中")]
 
