@@ -13,6 +13,8 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 def cell_text(value: Any) -> str:
     """Any cell to normalised text: full-width folded, spaces trimmed, 2013.0 -> '2013', big numbers kept whole."""
+    if type(value) is str:  # most cells: the first test
+        return normalize_text(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -21,11 +23,11 @@ def cell_text(value: Any) -> str:
         if value != value:  # NaN
             return ""
         if value.is_integer():
-            if abs(value) < 2 ** 53:
-                return str(int(value))
-            # Beyond 2**53 a float's last digits are noise: write the 15 significant digits Excel shows
-            # (an 18-digit number typed into Excel is kept to 15 digits and shown as 201305040001234000).
-            return format(Decimal(f"{value:.14e}"), "f")
+            if 2 ** 53 <= abs(value) < 1e21:
+                # Beyond 2**53 a float's last digits are noise: write the 15 significant digits Excel shows (an
+                # 18-digit number typed into Excel is kept to 15 digits and shown as 201305040001234000).
+                return format(Decimal(f"{value:.14e}"), "f")
+            return str(int(value))
         return repr(value)
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0, 0):

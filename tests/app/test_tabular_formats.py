@@ -262,3 +262,8 @@ def test_calamine_still_aborts_in_process_on_that_file(tmp_path):
             "[wb.get_sheet_by_name(n).to_python() for n in wb.sheet_names]\n")
     r = subprocess.run([sys.executable, "-c", code, str(_aborting_xls(tmp_path))], capture_output=True, text=True)
     assert r.returncode < 0 or r.returncode == 134, (r.returncode, r.stderr[-300:])  # SIGABRT, not an exception
+
+
+def test_the_largest_numbers_stay_numbers():
+    big = 1.7976931348623151e+308
+    assert float(cell_text(big)) == big  # no rounding up past the largest float
