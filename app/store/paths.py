@@ -42,14 +42,3 @@ class VaultPaths:
     def exists(self) -> bool:
         return self.db.exists() and self.keyslots.exists()
 
-
-def unique_folder(base: Path) -> Path:
-    """Create and return ``base``, or ``base-1``, ``base-2``… if it exists: what was set aside before stays."""
-    dest, n = base, 1
-    while True:
-        try:
-            dest.mkdir(parents=True)
-            return dest
-        except FileExistsError:
-            dest = base.with_name(f"{base.name}-{n}")
-            n += 1
