@@ -19,6 +19,7 @@ from app.session import Session
 from app.tabular import RowError, cell_text, parse_bool, parse_date, read_table
 from app.tabular.reader import Table, nonblank_rows
 from app.tabular.reader import write_error_report as tabular_report
+from app.tabular.spec import ERROR_HEADERS, ImporterSpec, Option, Options, PreviewView, Progress, Tab
 
 FIELD_LABELS = {
     "name": "姓名", "gender": "性别", "birth_date": "出生日期", "registry_no": "学籍号", "id_number": "身份证件号",
@@ -117,27 +118,30 @@ class RosterPreview:
 
 def _parse_row(table: Table, sheet_row: int, cells: list[Any]) -> tuple[RosterRow | None, list[RowError]]:
     errors: list[RowError] = []
+    # Each mapped cell is read and normalised once; a field without a column (or a blank cell) is "".
+    raw = {f: table.value(cells, f) for f in table.columns}
+    text = {f: cell_text(v) for f, v in raw.items()}
 
     def err(fieldname: str, reason: str, value: Any = "") -> None:
         label = table.header_of(fieldname) or FIELD_LABELS[fieldname]
         errors.append(RowError(sheet_row, label, reason, cell_text(value)))
 
-    name = cell_text(table.value(cells, "name"))
+    name = text.get("name", "")
     if not name:
         err("name", "姓名为空，请填写学生姓名")
     elif not NAME_RE.match(name):
         err("name", f"姓名“{name}”含有数字或不该出现的符号", name)
-    registry = cell_text(table.value(cells, "registry_no")).replace(" ", "").upper()
+    registry = text.get("registry_no", "").replace(" ", "").upper()
     if not registry:
         err("registry_no", "学籍号为空（全国学籍号、学籍号或学籍辅号至少填一个）")
     elif not REGISTRY_RE.match(registry):
         err("registry_no", f"学籍号“{registry}”格式不正确，应为 6–30 位字母或数字", registry)
-    raw_gender = cell_text(table.value(cells, "gender")).lower()
+    raw_gender = text.get("gender", "").lower()
     gender = GENDERS.get(raw_gender, "")
     if raw_gender and not gender:
         err("gender", f"性别“{raw_gender}”无法识别，应为“男”或“女”", raw_gender)
     birth = ""
-    raw_birth = table.value(cells, "birth_date")
+    raw_birth = raw.get("birth_date")
     try:
         d = parse_date(raw_birth)
         if d is not None:
@@ -146,8 +150,8 @@ def _parse_row(table: Table, sheet_row: int, cells: list[Any]) -> tuple[RosterRo
             birth = d.isoformat()
     except ValueError as e:
         err("birth_date", f"出生日期{e}", raw_birth)
-    grade_text = cell_text(table.value(cells, "grade"))
-    class_text = cell_text(table.value(cells, "class"))
+    grade_text = text.get("grade", "")
+    class_text = text.get("class", "")
     grade_hint = parse_grade(grade_text) if grade_text else None
     if grade_text and grade_hint is None:
         err("grade", f"年级“{grade_text}”无法识别", grade_text)
@@ -166,24 +170,22 @@ def _parse_row(table: Table, sheet_row: int, cells: list[Any]) -> tuple[RosterRo
             class_ref = None
     flags = {}
     for key in ("boarding", "left_behind"):
-        raw = table.value(cells, key)
+        value = raw.get(key)
         try:
-            flags[key] = bool(parse_bool(raw))
+            flags[key] = bool(parse_bool(value))
         except ValueError as e:
-            err(key, f"{FIELD_LABELS[key]}{e}", raw)
+            err(key, f"{FIELD_LABELS[key]}{e}", value)
             flags[key] = False
-    phone = cell_text(table.value(cells, "guardian_phone")).replace(" ", "")
+    phone = text.get("guardian_phone", "").replace(" ", "")
     if phone and not PHONE_RE.match(phone):
         err("guardian_phone", f"电话“{phone}”格式不正确", phone)
     if errors or class_ref is None:
         return None, errors
     row = RosterRow(sheet_row, registry, name, gender, birth,
-                    cell_text(table.value(cells, "id_number")).replace(" ", "").upper(), class_ref,
-                    cell_text(table.value(cells, "ethnicity")), flags["boarding"], flags["left_behind"],
-                    cell_text(table.value(cells, "address")),
-                    (cell_text(table.value(cells, "guardian_name")), cell_text(table.value(cells, "guardian_relation")),
-                     phone),
-                    frozenset(f for f in KEPT_WHEN_BLANK if not cell_text(table.value(cells, f))))
+                    text.get("id_number", "").replace(" ", "").upper(), class_ref,
+                    text.get("ethnicity", ""), flags["boarding"], flags["left_behind"],
+                    text.get("address", ""), (text.get("guardian_name", ""), text.get("guardian_relation", ""), phone),
+                    frozenset(f for f in KEPT_WHEN_BLANK if not text.get(f, "")))
     return row, []
 
 
@@ -209,8 +211,9 @@ def _row_values(row: RosterRow) -> dict[str, Any]:
 
 
 def preview_roster(session: Session, path: Path, mapping: dict[str, str] | None = None,
-                   sheet: str | None = None) -> RosterPreview:
-    """Read and check a roster file without writing anything."""
+                   sheet: str | None = None, *, progress: Progress | None = None) -> RosterPreview:
+    """Read and check a roster file without writing anything. ``progress(done, total)`` is called now and then
+    (it may raise to stop the work)."""
     require(session, can_manage_roster, "导入花名册")
     path = Path(path)
     table = read_table(path, SYNONYMS, REQUIRED, FIELD_LABELS, mapping, sheet)
@@ -220,7 +223,10 @@ def preview_roster(session: Session, path: Path, mapping: dict[str, str] | None 
                             headers=[h for h in table.headers if h])
     existing = _existing(session)
     seen: dict[str, RosterRow] = {}
-    for sheet_row, cells in nonblank_rows(table):
+    total = len(table.rows)
+    for done, (sheet_row, cells) in enumerate(nonblank_rows(table)):
+        if progress is not None and done % 200 == 0:
+            progress(done, total)
         row, errors = _parse_row(table, sheet_row, cells)
         if row is None:
             preview.errors.extend(errors)
@@ -378,3 +384,54 @@ def roster_headers(path: Path, mapping: dict[str, str] | None = None,
     except TableError:
         return None
     return [h for h in table.headers if h], {f: table.header_of(f) for f in table.columns}
+
+
+# -- the import dialog's description ---------------------------------------------------------------------------
+def _describe(p: RosterPreview) -> PreviewView:
+    c = p.counts()
+    return PreviewView(
+        p.sheet, p.header_row, p.headers, p.columns, c,
+        f"新增 {c['new']} 名，更新 {c['updated']} 名，未变 {c['unchanged']} 名，无效 {c['invalid']} 行，"
+        f"重复 {c['duplicates']} 行，不在名单中 {c['absent']} 名。",
+        {"new": [(ch.row.sheet_row, ch.row.registry_no, ch.row.name, ch.row.gender, ch.row.birth_date,
+                  ch.row.class_ref.name) for ch in p.new],
+         "updated": [(ch.row.sheet_row, ch.row.registry_no, ch.row.name,
+                      "、".join(COMPARED_LABELS.get(k, "在读状态") for k in ch.changed)) for ch in p.updated],
+         "absent": [(reg, name) for _sid, reg, name in p.absent],
+         "duplicates": [(r, "同一学生重复列出，只计一次") for r in p.duplicates]},
+        p.errors)
+
+
+def _outcome(result: RosterResult, options: Options) -> str:
+    c = result.preview.counts()
+    text = f"导入完成：新增 {c['new']} 名，更新 {c['updated']} 名，未变 {c['unchanged']} 名"
+    if result.marked_absent:
+        text += f"，{result.marked_absent} 名标记为{options.get('mark_absent')}"
+    text += "。"
+    if result.error_report is not None:
+        text += f"\n{c['invalid']} 行无效未导入，错误报告已保存到：{result.error_report}"
+    return text
+
+
+def _import_label(p: RosterPreview, options: Options) -> str:
+    mark = options.get("mark_absent")
+    return f"导入并将 {len(p.absent)} 名学生标记为{mark}" if mark and p.absent else "导入"
+
+
+ROSTER_IMPORT = ImporterSpec(
+    kind="roster", title="导入花名册", file_hint="选择学籍系统导出的 .xlsx 或 .csv 花名册",
+    fields=lambda _s, _o: dict(FIELD_LABELS), required=tuple(REQUIRED),
+    preview=lambda s, path, sheet, mapping, _o, progress: preview_roster(s, path, mapping, sheet, progress=progress),
+    headers=lambda _s, path, sheet, mapping, _o: roster_headers(path, mapping, sheet),
+    describe=_describe,
+    apply=lambda s, p, a: apply_roster(s, p, skip_invalid=a.skip_invalid, mark_absent=a.options.get("mark_absent")),
+    outcome=_outcome,
+    tabs=(Tab("new", "新增", ("工作表行号", "学籍号", "姓名", "性别", "出生日期", "班级")),
+          Tab("updated", "更新", ("工作表行号", "学籍号", "姓名", "变化的字段")),
+          Tab("errors", "无效行", ERROR_HEADERS),
+          Tab("absent", "不在名单中", ("学籍号", "姓名")),
+          Tab("duplicates", "重复", ("工作表行号", "说明"))),
+    options=(Option("mark_absent", "不在新名单中的在读学生：",
+                    choices=lambda _s: [("不处理", None)] + [(f"标记为{st}", st) for st in ABSENT_STATUSES],
+                    repreview=False, before_import=True),),
+    import_label=_import_label)
