@@ -16,14 +16,24 @@ from pathlib import Path
 
 from app import audit, clock
 from app.accounts.model import Account, Role
-from app.accounts.store import get_account, insert_account
-from app.errors import IntegrityFailure, LockedOut, PermissionDenied, VaultMissing, WrongPassword, XinqiaoError
+from app.accounts.store import check_new_username, get_account, insert_account, normalize_username
+from app.config import KdfCost
+from app.errors import (
+    InputRejected,
+    IntegrityFailure,
+    LockedOut,
+    PermissionDenied,
+    VaultMissing,
+    WrongPassword,
+    XinqiaoError,
+)
+from app.passwords import require_acceptable
 from app.school.calendar import ensure_year
 from app.store.db import Database, open_database
 from app.store.keyslots import RECOVERY_SLOT, KeySlots, new_recovery_code, normalize_recovery_code
 from app.store.lockout import Lockout
 from app.store.migrate import migrate
-from app.store.paths import VaultPaths, unique_folder
+from app.store.paths import VaultPaths, create_private_file, make_private, private_umask, unique_folder
 
 
 @dataclass
@@ -57,6 +67,9 @@ class Session:
     def require_manager(self) -> None:
         if not self.account.manages:
             raise PermissionDenied("只有管理员可以进行此操作。")
+
+    def school_name(self) -> str:
+        return school_name(self.db)
 
     def require_student_work(self) -> None:
         """Student records (sessions, screening results, crisis cases) are for 心理教师 and 班主任; a 管理员
@@ -98,25 +111,36 @@ def vault_exists(data_dir: Path) -> bool:
     return VaultPaths(Path(data_dir)).exists()
 
 
+def school_name(db: Database) -> str:
+    return str(db.scalar("SELECT name FROM school WHERE id = 1") or "")
+
+
 def create_vault(data_dir: Path, *, school_name: str, username: str, password: str, school_code: str = "",
-                 stages: list[str] | None = None, display_name: str = "", centre: bool = False
-                 ) -> tuple[Session, str]:
-    """Create a new vault; returns the signed-in session of the first account and the recovery code."""
+                 stages: list[str] | None = None, display_name: str = "", centre: bool = False,
+                 kdf: KdfCost | None = None) -> tuple[Session, str]:
+    """Create a new vault; returns the signed-in session of the first account and the recovery code.
+
+    The key derivation is calibrated to this PC (app/store/kdf.py) unless ``kdf`` names a cost (benchmarks)."""
+    from app.store.kdf import new_vault_cost
+
     paths = VaultPaths(Path(data_dir))
     if paths.db.exists() or paths.keyslots.exists():
         raise XinqiaoError(f"文件夹 {paths.root} 中已经有心桥数据，不能重复初始化。")
     if not school_name.strip():
         raise XinqiaoError("学校名称不能为空。")
-    if not password:
-        raise XinqiaoError("密码不能为空。")
+    username = check_new_username(username)
+    require_acceptable(password, account=username, school=school_name)
+    private_umask()
     paths.root.mkdir(parents=True, exist_ok=True)
     for d in (paths.backups, paths.logs):
         d.mkdir(exist_ok=True)
+    make_private(paths.root)
     db_key = os.urandom(32)
     recovery = new_recovery_code()
-    slots = KeySlots(paths.keyslots, {})
-    slots.set_secret(username, password, db_key)
+    slots = KeySlots(paths.keyslots, {}, cost=kdf or new_vault_cost())
+    slots.set_account_secret(username, password, db_key)
     slots.set_secret(RECOVERY_SLOT, normalize_recovery_code(recovery), db_key)
+    create_private_file(paths.db)
     db = open_database(paths.db, db_key, create=True)
     try:
         migrate(db)
@@ -137,6 +161,7 @@ def create_vault(data_dir: Path, *, school_name: str, username: str, password: s
                 p.unlink()
         raise
     slots.save()
+    make_private(paths.root)
     return Session(paths, account, db, bytearray(db_key)), recovery
 
 
@@ -189,56 +214,101 @@ def open_session(data_dir: Path, username: str, password: str,
     paths = VaultPaths(Path(data_dir))
     if not paths.exists():
         raise VaultMissing(f"在 {paths.root} 没有找到心桥数据。请先运行 init 或在窗口中完成初始设置。")
+    username = normalize_username(username)
+    private_umask()
     lockout = Lockout(paths.lockout, lockout_clock) if lockout_clock else Lockout(paths.lockout)
-    wait = lockout.remaining()
-    if wait > 0:
-        raise LockedOut(wait)
-    slots = KeySlots.load(paths.keyslots)
-    try:
-        key = slots.unlock(username, password)
-    except WrongPassword:
-        state = lockout.fail()
-        wait = state.wait_remaining(lockout.clock())
-        if wait:
-            raise LockedOut(wait) from None
-        raise
+    key = unlock_counted(paths, lockout, username, password)
     db = _open_db_with_key(paths, key)
     account = get_account(db, username)
     if account is None or account.disabled:
         db.close()
-        lockout.fail()
+        lockout.fail(username)
         raise WrongPassword("该账号已停用，请联系管理员。" if account else "用户名或密码不正确。")
-    failed = lockout.load()
+    failed = lockout.load(username)
     if failed.failures:
         audit.record(db, username, "sign_in_failed", username,
                      {"failures": failed.failures,
                       "last": dt.datetime.fromtimestamp(failed.last_failure).isoformat(timespec="seconds")})
-    lockout.clear()
+    lockout.clear(username)
     audit.record(db, username, "sign_in", username)
+    make_private(paths.root)
     return Session(paths, account, db, bytearray(key))
+
+
+def unlock_counted(paths: VaultPaths, lockout: Lockout, username: str, password: str,
+                   slots_file: Path | None = None) -> bytes:
+    """The key from ``username``'s slot, under the lockout: refused while the account must wait, and a wrong
+    password counts as a failure (the command line's restore and backup go through here too)."""
+    wait = lockout.remaining(username)
+    if wait > 0:
+        raise LockedOut(wait)
+    slots = KeySlots.load(slots_file or paths.keyslots)
+    try:
+        return slots.unlock(username, password)
+    except WrongPassword:
+        state = lockout.fail(username)
+        wait = state.wait_remaining(lockout.clock())
+        if wait:
+            raise LockedOut(wait) from None
+        raise
+
+
+def restore_sign_in(paths: VaultPaths, backup: Path, username: str, password: str,
+                    lockout_clock: Callable[[], float] | None = None) -> tuple[str, bytes]:
+    """Sign in for a restore when there is no vault to sign in to: the password must open a key slot (the
+    vault's keyslots.json if it is still there, else the backup's own copy), under the lockout, and the account
+    must be an enabled manager in the backup. Returns the account name and the backup's key."""
+    from app.store.backup import restoring_account, sidecar
+
+    username = normalize_username(username)
+    paths.root.mkdir(parents=True, exist_ok=True)
+    lockout = Lockout(paths.lockout, lockout_clock) if lockout_clock else Lockout(paths.lockout)
+    slots_file = paths.keyslots if paths.keyslots.exists() else sidecar(Path(backup), "keyslots")
+    if not slots_file.exists():
+        raise XinqiaoError(f"找不到可以打开备份 {Path(backup).name} 的密钥文件（{slots_file.name}）。"
+                           "请把备份旁的 .keyslots.json 文件一起复制过来。")
+    key = unlock_counted(paths, lockout, username, password, slots_file)
+    try:
+        restoring_account(backup, key, username)
+    except PermissionDenied:
+        lockout.fail(username)
+        raise
+    except WrongPassword:
+        raise IntegrityFailure(f"备份文件 {Path(backup).name} 无法用这个密钥打开（已损坏或不属于本数据库）。") from None
+    lockout.clear(username)
+    return username, key
 
 
 def reset_password_with_recovery(data_dir: Path, code: str, username: str, new_password: str) -> None:
     """Any account's password can be reset with the recovery code."""
     paths = VaultPaths(Path(data_dir))
+    username = normalize_username(username)
     slots = KeySlots.load(paths.keyslots)
     key = slots.unlock_recovery(code)
     db = _open_db_with_key(paths, key)
     try:
-        if get_account(db, username) is None:
+        acc = get_account(db, username)
+        if acc is None:
             raise XinqiaoError(f"没有名为“{username}”的账号。")
-        slots.set_secret(username, new_password, key)
+        if acc.disabled:
+            raise InputRejected(f"账号“{username}”已停用，不能用恢复码重设密码。请由管理员重新启用它，启用时会设置新密码。")
+        require_acceptable(new_password, account=username, school=school_name(db))
+        slots.set_account_secret(username, new_password, key)
         slots.save()
         audit.record(db, username, "account", username, "用恢复码重设密码")
     finally:
         db.close()
-    Lockout(paths.lockout).clear()
+    Lockout(paths.lockout).clear(username)
 
 
 def add_account(session: Session, username: str, password: str, role: Role, *, display_name: str = "",
                 class_id: int | None = None, manager: bool = False) -> Account:
     session.require_manager()
+    username = check_new_username(username)
+    require_acceptable(password, account=username, school=session.school_name())
     slots = KeySlots.load(session.paths.keyslots)
+    if username in slots.slots:
+        raise InputRejected(f"密钥文件中已有名为“{username}”的密钥槽，不能再添加同名账号。")
     with session.db.transaction():
         acc = insert_account(session.db, username, role, display_name, class_id, manager)
         session.audit("account", username, {"add": role.value, "class_id": class_id})
@@ -246,30 +316,54 @@ def add_account(session: Session, username: str, password: str, role: Role, *, d
             from app.school.classes import link_head_teacher
 
             link_head_teacher(session.db, class_id, display_name or username)
-        slots.set_secret(username, password, session.key)
+        slots.set_account_secret(username, password, session.key)
         slots.save()
     return acc
 
 
 def change_password(session: Session, username: str, new_password: str) -> None:
     """A user changes their own password; a manager may set anyone's. One slot is rewritten."""
+    username = normalize_username(username)
     if username != session.account.username:
         session.require_manager()
+    acc = get_account(session.db, username)
+    if acc is None:
+        raise XinqiaoError(f"没有名为“{username}”的账号。")
+    if acc.disabled:
+        raise InputRejected(f"账号“{username}”已停用。重新启用它时会设置新密码。")
+    require_acceptable(new_password, account=username, school=session.school_name())
     slots = KeySlots.load(session.paths.keyslots)
-    slots.set_secret(username, new_password, session.key)
+    slots.set_account_secret(username, new_password, session.key)
     slots.save()
     session.audit("account", username, "修改密码")
 
 
-def set_account_disabled(session: Session, username: str, disabled: bool) -> None:
+def set_account_disabled(session: Session, username: str, disabled: bool, password: str | None = None) -> None:
+    """Disable an account, which removes its key slot (its password opens nothing from then on), or enable it
+    again with a new ``password`` that the manager sets (there is no old slot to go back to)."""
     from app.accounts.store import set_disabled
 
     session.require_manager()
+    username = normalize_username(username)
     if username == session.account.username and disabled:
         raise XinqiaoError("不能停用当前登录的账号。")
+    acc = get_account(session.db, username)
+    if acc is None:
+        raise XinqiaoError(f"没有名为“{username}”的账号。")
+    slots = KeySlots.load(session.paths.keyslots)
+    if not disabled:
+        if not password:
+            raise InputRejected(f"重新启用账号“{username}”需要为它设置新密码（停用时它的密钥槽已删除，旧密码不再有效）。")
+        require_acceptable(password, account=username, school=session.school_name())
     with session.db.transaction():
         set_disabled(session.db, username, disabled)
-        session.audit("account", username, "停用" if disabled else "启用")
+        session.audit("account", username, "停用（已删除密钥槽）" if disabled else "启用（已设置新密码）")
+        if disabled:
+            slots.remove(username, disabled=True)
+        else:
+            assert password is not None
+            slots.set_account_secret(username, password, session.key)
+        slots.save()
 
 
 def set_account_class(session: Session, username: str, class_id: int) -> Account:
@@ -294,11 +388,11 @@ def set_account_class(session: Session, username: str, class_id: int) -> Account
 
 
 def password_strength(password: str) -> tuple[int, str]:
-    """0–4 and a Chinese hint."""
+    """0–4 and a Chinese hint, for the live label under a new password (the rules are app/passwords.py)."""
     score = 0
-    if len(password) >= 8:
+    if len(password) >= 10:
         score += 1
-    if len(password) >= 12:
+    if len(password) >= 14:
         score += 1
     kinds = sum([any(c.islower() for c in password), any(c.isupper() for c in password),
                  any(c.isdigit() for c in password), any(not c.isalnum() for c in password)])
@@ -308,6 +402,6 @@ def password_strength(password: str) -> tuple[int, str]:
         score += 1
     if len(set(password)) <= 3:
         score = 0
-    hints = ["太弱：至少 8 位，并混合字母、数字和符号", "较弱：建议 12 位以上", "一般：再加入大写字母或符号",
+    hints = ["太弱：至少 10 位，并混合字母、数字和符号", "较弱：建议 14 位以上", "一般：再加入大写字母或符号",
              "较强", "很强"]
     return score, hints[score]

@@ -145,7 +145,7 @@ class Shell:
             def restore(_p: tasks.Progress) -> tuple[Session, StudentIndex]:
                 from app.session import open_session
 
-                restore_backup(info.path, key, paths)
+                restore_backup(info.path, key, paths, account=user)
                 session = open_session(paths.root, user, password)
                 return session, StudentIndex(session.db)
 

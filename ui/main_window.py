@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         self.search_action.triggered.connect(self.focus_student_search)
         for a in (self.search_action, self.backup_action, self.lock_action):
             self.toolbar.addAction(a)
+        self.backup_action.setVisible(session.account.manages)  # backups are a manager's (as on the command line)
         QShortcut(QKeySequence("Ctrl+L"), self, lambda: self.lock())
         QShortcut(QKeySequence("Ctrl+K"), self, self.focus_student_search)
 
@@ -342,7 +343,7 @@ class MainWindow(QMainWindow):
 
     # -- backups -----------------------------------------------------------------------------------
     def backup_now(self) -> None:
-        if self.session.locked:
+        if self.session.locked or not self.session.account.manages:
             return
         session = self.session
 
@@ -354,7 +355,7 @@ class MainWindow(QMainWindow):
 
     def restore_from(self, info: BackupInfo, key: bytes) -> tasks.Task | None:
         """Lock (pages save drafts, the key is dropped), replace the vault with the backup, ask to sign in again."""
-        paths = self.session.paths
+        paths, user = self.session.paths, self.session.account.username
         if not self.lock("正在从备份恢复……"):
             return None
         assert self.unlock_widget is not None
@@ -374,7 +375,7 @@ class MainWindow(QMainWindow):
             unlock.reset_for_relock("恢复没有完成。请重新登录后再试。")
             show_error(self, exc)
 
-        return tasks.run_task(self, lambda _p: restore_backup(info.path, key, paths), done, failed,
+        return tasks.run_task(self, lambda _p: restore_backup(info.path, key, paths, account=user), done, failed,
                               label="正在从备份恢复……")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API

@@ -48,7 +48,10 @@ def run_auto_backup(session: Session, now: dt.datetime | None = None) -> AutoBac
 
 
 def backup_now(session: Session, dest: Path | None = None) -> BackupInfo:
-    """A manual backup: into the vault's backups folder (pruned) or a chosen folder such as a USB stick."""
+    """A manual backup: into the vault's backups folder (pruned) or a chosen folder such as a USB stick. For
+    managers only: a backup is a full copy of the vault (the automatic backup on closing stays in the vault's
+    own folder and runs for every account)."""
+    session.require_manager()
     target = Path(dest) if dest else session.paths.backups
     info = make_backup(session.db, session.key, session.paths, target, session.account.username, manual=True)
     if dest is None:

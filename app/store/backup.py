@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import audit, clock
-from app.errors import IntegrityFailure, WrongPassword, XinqiaoError
+from app.errors import InputRejected, IntegrityFailure, PermissionDenied, WrongPassword, XinqiaoError
 from app.store.db import Database, open_database
 from app.store.fileio import atomic_write_text, fsync_dir
 from app.store.keyslots import KeySlots
-from app.store.migrate import current_version
-from app.store.paths import VaultPaths, unique_folder
+from app.store.migrate import current_version, latest_version
+from app.store.paths import VaultPaths, create_private_file, make_private, unique_folder
 
 NAME_RE = re.compile(r"^xinqiao-(\d{8}-\d{6})\.db$")
 COUNTED_TABLES = {"students": "学生", "focus_tags": "关注标签", "support_plans": "一生一策方案",
@@ -31,6 +31,7 @@ class BackupInfo:
     made_at: str
     counts: dict[str, int]
     school: str
+    schema: int = 0
 
     def describe(self) -> str:
         parts = [f"{COUNTED_TABLES.get(k, k)} {v}" for k, v in self.counts.items() if k in COUNTED_TABLES]
@@ -43,7 +44,7 @@ def record_counts(db: Database) -> dict[str, int]:
     return {n: int(db.scalar(f'SELECT count(*) FROM "{n}"')) for n in names}
 
 
-def _sidecar(path: Path, kind: str) -> Path:
+def sidecar(path: Path, kind: str) -> Path:
     return path.with_name(path.stem + f".{kind}.json")
 
 
@@ -67,6 +68,7 @@ def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, acc
     tmp = target.with_name(target.name + ".partial")
     if tmp.exists():
         tmp.unlink()
+    create_private_file(tmp)  # owner-only before SQLCipher writes a byte into it
     version = current_version(db)
     try:
         db.execute(f"ATTACH DATABASE :p AS backup KEY \"x'{key.hex()}'\"", {"p": str(tmp)})
@@ -92,12 +94,14 @@ def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, acc
         if side.exists():
             side.unlink()
     tmp.replace(target)
-    shutil.copy2(paths.keyslots, _sidecar(target, "keyslots"))
+    shutil.copy2(paths.keyslots, sidecar(target, "keyslots"))
     info = BackupInfo(target, clock.now_iso(), counts, school)
-    atomic_write_text(_sidecar(target, "meta"), json.dumps(
+    atomic_write_text(sidecar(target, "meta"), json.dumps(
         {"made_at": info.made_at, "counts": counts, "school": school, "schema": version, "manual": manual},
         ensure_ascii=False, indent=1))
     fsync_dir(dest_dir)
+    if dest_dir.resolve().is_relative_to(paths.root.resolve()):
+        make_private(paths.root)
     audit.record(db, account, "backup", str(target), {"manual": manual, "students": counts.get("students", 0)})
     return info
 
@@ -108,7 +112,7 @@ def list_backups(folder: Path) -> list[BackupInfo]:
     if not folder.exists():
         return []
     for p in folder.glob("xinqiao-*.db"):
-        meta = _sidecar(p, "meta")
+        meta = sidecar(p, "meta")
         try:
             obj = json.loads(meta.read_text("utf-8"))
         except (OSError, ValueError):
@@ -121,7 +125,7 @@ def list_backups(folder: Path) -> list[BackupInfo]:
 def prune(folder: Path, keep: int) -> list[Path]:
     removed = []
     for info in list_backups(folder)[keep:]:
-        for p in (info.path, _sidecar(info.path, "meta"), _sidecar(info.path, "keyslots")):
+        for p in (info.path, sidecar(info.path, "meta"), sidecar(info.path, "keyslots")):
             if p.exists():
                 p.unlink()
         removed.append(info.path)
@@ -147,6 +151,11 @@ def inspect_backup(path: Path, key: bytes) -> BackupInfo:
         # The key was proven by a key slot, so a backup it cannot read is damaged (or another vault's).
         raise IntegrityFailure(f"备份文件 {path.name} 已损坏或不属于本数据库，不能用于恢复。") from None
     try:
+        schema = current_version(db)
+        if schema > latest_version():
+            # Checked before anything is replaced: this program could not open the vault it would restore.
+            raise InputRejected(f"备份 {path.name} 来自更新版本的心桥（数据库版本 {schema}，本程序支持到 "
+                                f"{latest_version()}）。请先升级心桥，再恢复这份备份；当前数据没有改动。")
         if db.integrity_check():
             raise IntegrityFailure(f"备份文件 {path.name} 已损坏，不能用于恢复。")
         counts = record_counts(db)
@@ -154,17 +163,32 @@ def inspect_backup(path: Path, key: bytes) -> BackupInfo:
     finally:
         db.close()
     made = ""
-    meta = _sidecar(path, "meta")
+    meta = sidecar(path, "meta")
     if meta.exists():
         made = json.loads(meta.read_text("utf-8")).get("made_at", "")
     if not made:
         made = dt.datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds")
-    return BackupInfo(path, made, counts, school)
+    return BackupInfo(path, made, counts, school, schema)
+
+
+def restoring_account(path: Path, key: bytes, username: str) -> None:
+    """A restore is a manager's act: ``username`` must be an enabled 管理员 (or managing 心理教师) in the
+    backup that would replace the vault, so a restore cannot bring back an account's old rights."""
+    from app.accounts.store import get_account
+
+    db = open_database(Path(path), key)
+    try:
+        acc = get_account(db, username)
+    finally:
+        db.close()
+    if acc is None or acc.disabled or not acc.manages:
+        raise PermissionDenied(f"只有启用中的管理员账号可以从备份恢复，“{username}”在这份备份中不是。"
+                               "请让管理员登录后恢复。")
 
 
 def backup_key(path: Path, paths: VaultPaths, username: str, password: str) -> bytes:
     """The key for a backup: from the vault's key slots, else from the backup's own key-slot copy."""
-    candidates = [paths.keyslots, _sidecar(Path(path), "keyslots")]
+    candidates = [paths.keyslots, sidecar(Path(path), "keyslots")]
     last: Exception | None = None
     for slots_path in candidates:
         if slots_path.exists():
@@ -175,9 +199,12 @@ def backup_key(path: Path, paths: VaultPaths, username: str, password: str) -> b
     raise last or XinqiaoError("找不到可以打开此备份的密钥文件。")
 
 
-def restore_backup(path: Path, key: bytes, paths: VaultPaths) -> tuple[BackupInfo, Path | None]:
-    """Replace the vault with a verified backup. The current vault is set aside, never deleted."""
+def restore_backup(path: Path, key: bytes, paths: VaultPaths, *, account: str) -> tuple[BackupInfo, Path | None]:
+    """Replace the vault with a verified backup, as ``account`` (an enabled manager in the backup; audited under
+    that name). A backup newer than this program is refused first. The current vault is set aside, never
+    deleted."""
     info = inspect_backup(path, key)
+    restoring_account(path, key, account)
     aside = None
     if paths.db.exists():
         aside = unique_folder(paths.quarantine / f"before-restore-{clock.now().strftime('%Y%m%d-%H%M%S')}")
@@ -191,13 +218,14 @@ def restore_backup(path: Path, key: bytes, paths: VaultPaths) -> tuple[BackupInf
     tmp = paths.db.with_name("vault.db.restoring")
     shutil.copy2(path, tmp)
     tmp.replace(paths.db)
-    side = _sidecar(Path(path), "keyslots")
+    side = sidecar(Path(path), "keyslots")
     if not paths.keyslots.exists() and side.exists():
         shutil.copy2(side, paths.keyslots)
     fsync_dir(paths.root)
+    make_private(paths.root)
     db = open_database(paths.db, key)
     try:
-        audit.record(db, "system", "restore", str(path), {"made_at": info.made_at})
+        audit.record(db, account, "restore", str(Path(path).resolve()), {"made_at": info.made_at})
     finally:
         db.close()
     return info, aside

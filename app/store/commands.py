@@ -23,8 +23,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from app.store.backup import make_backup, prune
     from app.store.settings import get_setting
 
-    session = open_from_args(args)
+    session = open_from_args(args)  # a signed-in session: lockout, disabled accounts, audited by name
     try:
+        session.require_manager()   # a backup is a full copy of the vault
         dest = args.to or session.paths.backups
         info = make_backup(session.db, session.key, session.paths, dest, session.account.username,
                            manual=args.to is not None)
@@ -40,13 +41,32 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     import sys
 
-    from app.errors import InputRejected
+    from app.errors import InputRejected, IntegrityFailure
+    from app.session import open_session, restore_sign_in
     from app.store.backup import backup_key, inspect_backup, restore_backup
     from app.store.paths import VaultPaths
 
     paths = VaultPaths(data_dir(args))
-    key = backup_key(args.file, paths, username(args), read_password())
-    info = inspect_backup(args.file, key)
+    user, password = username(args), read_password()
+    key: bytes | None = None
+    if paths.exists():
+        # The vault opens: sign in to it as anyone else would (lockout, disabled accounts), as a manager.
+        try:
+            session = open_session(paths.root, user, password)
+        except IntegrityFailure as e:
+            err(f"错误：{e.message}")  # the damaged vault is set aside; the backup's own accounts decide below
+        else:
+            try:
+                session.require_manager()
+                user = session.account.username
+            finally:
+                session.close()
+            key = backup_key(args.file, paths, user, password)
+    if key is None:
+        # No vault to sign in to (set aside after a failed check, or a new PC): the backup's own key slots and
+        # accounts decide, under the same lockout.
+        user, key = restore_sign_in(paths, args.file, user, password)
+    info = inspect_backup(args.file, key)  # a damaged backup or one newer than this program stops here
     out(f"备份：{info.describe()}")
     if not args.yes:
         if not (sys.stdin and sys.stdin.isatty()):
@@ -55,7 +75,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if input("恢复后当前数据将被替换（原文件移到 quarantine/ 保留）。确认恢复？(y/N) ").strip().lower() != "y":
             out("已取消。")
             return EXIT_OK
-    _, aside = restore_backup(args.file, key, paths)
+    _, aside = restore_backup(args.file, key, paths, account=user)
     out("已恢复。" + (f"原数据库已移到 {aside}" if aside else ""))
     return EXIT_OK
 

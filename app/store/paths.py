@@ -1,6 +1,16 @@
-"""The files of one vault folder."""
+"""The files of one vault folder, and keeping them private to the signed-in user.
+
+On Linux (POSIX) the vault folder and its sub-folders are 0700 and every file in it 0600: vault.db and its
+-wal/-shm (SQLite gives those the database file's own mode), keyslots.json, lockout.json, backups, reports,
+logs and quarantined copies. ``make_private`` sets this on a whole folder; ``private_umask`` makes files this
+process creates later (backups, reports, crash logs, exports) owner-only from the start. Windows keeps its
+per-user profile ACLs (the default data folder is under the user's AppData).
+"""
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,3 +63,41 @@ def unique_folder(base: Path) -> Path:
         except FileExistsError:
             dest = base.with_name(f"{base.name}-{n}")
             n += 1
+
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def private_umask() -> None:
+    """Files and folders this process creates from now on are readable by their owner only."""
+    if os.name == "posix":
+        os.umask(0o077)
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 unless it exists (SQLite then keeps that mode for the database and
+    gives it to the -wal and -shm files)."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+
+
+def make_private(root: Path) -> None:
+    """chmod the folder and everything below it: folders 0700, files 0600. Links are not followed; what this
+    user does not own (a shared USB stick) is left as it is."""
+    if os.name != "posix" or not root.exists():
+        return
+    with contextlib.suppress(OSError):
+        os.chmod(root, PRIVATE_DIR_MODE)
+    for base, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = os.path.join(base, name)
+            with contextlib.suppress(OSError):
+                st = os.lstat(path)
+                if stat.S_ISLNK(st.st_mode):
+                    continue
+                want = PRIVATE_DIR_MODE if stat.S_ISDIR(st.st_mode) else PRIVATE_FILE_MODE
+                if stat.S_IMODE(st.st_mode) != want:
+                    os.chmod(path, want)
