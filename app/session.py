@@ -307,10 +307,10 @@ def add_account(session: Session, username: str, password: str, role: Role, *, d
     username = check_new_username(username)
     require_acceptable(password, account=username, school=session.school_name())
     slots = KeySlots.load(session.paths.keyslots)
-    if username in slots.slots:
-        raise InputRejected(f"密钥文件中已有名为“{username}”的密钥槽，不能再添加同名账号。")
     with session.db.transaction():
         acc = insert_account(session.db, username, role, display_name, class_id, manager)
+        if username in slots.slots:
+            raise InputRejected(f"密钥文件中已有名为“{username}”的密钥槽，不能再添加同名账号。")
         session.audit("account", username, {"add": role.value, "class_id": class_id})
         if role == Role.HEAD_TEACHER and class_id is not None:
             from app.school.classes import link_head_teacher

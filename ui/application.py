@@ -26,7 +26,7 @@ from ui.main_window import MainWindow
 from ui.setup_wizard import SetupWizard
 from ui.unlock import UnlockWidget, ask_integrity_restore
 
-DEMO_PASSWORD = "xinqiao-demo"
+DEMO_PASSWORD = "xinqiao-2026!"
 SCREENSHOT_SIZE = (1280, 800)
 _translators: list[QTranslator] = []
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 LINUX_MOUNT_BASES: tuple[str, ...] = ("/media", "/run/media")
+is_mount: Callable[[str], bool] = os.path.ismount   # module-level so a test can point both at a tmp folder
 DRIVE_REMOVABLE = 2
 DRIVE_FIXED = 3
 
@@ -36,7 +37,7 @@ def _windows_removable() -> list[Path]:
     return found
 
 
-def _mounts_under(bases: Sequence[str], is_mount: Callable[[str], bool]) -> list[Path]:
+def _mounts_under(bases: Sequence[str]) -> list[Path]:
     found: list[Path] = []
     for base in bases:
         try:
@@ -57,36 +58,35 @@ def _mounts_under(bases: Sequence[str], is_mount: Callable[[str], bool]) -> list
     return found
 
 
-def removable_folders(bases: Sequence[str] = LINUX_MOUNT_BASES,
-                      is_mount: Callable[[str], bool] = os.path.ismount) -> list[Path]:
+def removable_folders() -> list[Path]:
     """Writable folders at the top of the removable disks plugged in now, first one first."""
     if sys.platform == "win32":
         found = _windows_removable()
     elif sys.platform == "darwin":
         found = [Path(e.path) for e in os.scandir("/Volumes") if not os.path.samefile(e.path, "/")]
     else:
-        found = _mounts_under(bases, is_mount)
+        found = _mounts_under(LINUX_MOUNT_BASES)
     return [p for p in found if os.access(p, os.W_OK)]
 
 
-def suggested_pdf_path(name: str, **kwargs: object) -> Path | None:
+def suggested_pdf_path(name: str) -> Path | None:
     """``name`` on the first removable disk, or None when there is none (then nothing on this PC is offered)."""
-    folders = removable_folders(**kwargs)  # type: ignore[arg-type]
+    folders = removable_folders()
     return folders[0] / name if folders else None
 
 
-def on_removable(path: Path, bases: Sequence[str] = LINUX_MOUNT_BASES) -> bool:
+def on_removable(path: Path) -> bool:
     path = Path(path).expanduser().absolute()
     if sys.platform == "win32":
         return _windows_drive_type(path.anchor or "C:\\") == DRIVE_REMOVABLE
     if sys.platform == "darwin":
         return path.is_relative_to("/Volumes")
-    return any(path.is_relative_to(base) for base in bases)
+    return any(path.is_relative_to(base) for base in LINUX_MOUNT_BASES)
 
 
-def fixed_disk_warning(path: Path, bases: Sequence[str] = LINUX_MOUNT_BASES) -> str:
+def fixed_disk_warning(path: Path) -> str:
     """A warning when ``path`` is on one of this PC's own disks; "" on a removable disk."""
-    if on_removable(path, bases):
+    if on_removable(path):
         return ""
     return (f"“{path}”在这台电脑自己的磁盘上。恢复码能重设任何账号的密码：和数据放在同一台电脑上，"
             "拿到电脑的人就能用它。建议存到 U 盘并把 U 盘锁好，或者打印后删除这个文件。")

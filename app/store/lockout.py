@@ -4,9 +4,10 @@ Counted per account (``{"accounts": {name: {"failures": n, "last_failure": t}}}`
 failures in a row for one account each further failure doubles its waiting time (30 s, 60 s, ... up to one
 hour). The file survives a restart; a successful sign-in clears that account's entry.
 
-The file is outside the encrypted vault, so whatever it holds is clamped when read: a count outside
-0..``MAX_FAILURES``, a time in the future or not a number, and anything that is not the expected shape count
-as nothing worse than ``MAX_FAILURES`` failures just now — never as an endless wait or a negative one.
+The file is outside the encrypted vault, so whatever it holds is clamped when read: the count to
+0..``MAX_FAILURES`` (unreadable: ``FREE_ATTEMPTS``), a time that is not a number or lies more than the longest
+wait ahead to "long ago", anything not of the expected shape to nothing. A wait is never negative and never
+longer than ``MAX_DELAY``.
 """
 from __future__ import annotations
 
@@ -48,14 +49,15 @@ def _clamped(obj: object, now: float) -> LockoutState:
     try:
         failures = int(obj.get("failures", 0))
     except (TypeError, ValueError, OverflowError):
-        failures = MAX_FAILURES
+        failures = FREE_ATTEMPTS   # unreadable: the next failure waits, but not for long
     try:
         last = float(obj.get("last_failure", 0.0))
     except (TypeError, ValueError, OverflowError):
-        last = now
-    if not math.isfinite(last) or last > now:
-        last = now    # a time in the future would mean a wait of any length: it counts as "just now"
-    last = max(0.0, last)
+        last = 0.0
+    if not math.isfinite(last) or last > now + MAX_DELAY or last < 0:
+        # Not a time this program wrote (clocks drift a little, not by hours): it counts as long ago, so a
+        # bad value can never mean a wait that does not end.
+        last = 0.0
     return LockoutState(max(0, min(MAX_FAILURES, failures)), last)
 
 
