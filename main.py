@@ -1,7 +1,18 @@
-"""心桥 XinQiao: no sub-command opens the window; a sub-command runs headless (see ``python main.py --help``)."""
+"""心桥 XinQiao: no sub-command opens the window; a sub-command runs headless (see ``python main.py --help``).
+
+This is the one place that chooses between the window and the command line: ``app`` never imports ``ui``.
+"""
+import argparse
 import sys
 
 from app.cli import main
 
+
+def open_window(args: argparse.Namespace) -> int:
+    from ui.shell.application import run_gui  # Qt only when the window is wanted
+
+    return run_gui(args)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(window=open_window))

@@ -1,24 +1,23 @@
-"""The command line. Thin: parse, call a capability, print. Never imports Qt.
+"""The command line. Thin: parse, call a capability, print. Never imports Qt or ``ui``.
 
-Exit codes: 0 done; 2 usage; 3 input rejected; 4 wrong password or locked out; 5 integrity failure; 1 other.
-Capabilities add sub-commands in ``app/<capability>/commands.py`` with ``register(sub)`` where each parser
-sets ``func=handler(args) -> int``; they are found by ``_load_command_modules``.
+Exit codes and the helpers every handler shares are in ``app/console.py``. Capabilities add sub-commands through
+``Capability.commands`` (a ``register(sub)`` in ``app/<capability>/commands.py`` whose parsers set
+``func=handler(args) -> int``). ``main.py`` decides between the window and a sub-command: ``main(argv, window=...)``
+calls ``window(args)`` when no sub-command is given.
 """
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from app.config import default_data_dir
-from app.errors import InputRejected, UsageError, XinqiaoError
+from app.capabilities import install_default
+from app.console import EXIT_OTHER, EXIT_USAGE, err, print_json
+from app.errors import InputRejected, XinqiaoError
 
-EXIT_OK, EXIT_OTHER, EXIT_USAGE, EXIT_REJECTED, EXIT_PASSWORD, EXIT_INTEGRITY = 0, 1, 2, 3, 4, 5
+Window = Callable[[argparse.Namespace], int]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,44 +27,6 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def data_dir(args: argparse.Namespace) -> Path:
-    return Path(args.data_dir) if args.data_dir else default_data_dir()
-
-
-def username(args: argparse.Namespace) -> str:
-    user = args.user or os.environ.get("XINQIAO_USER")
-    if not user:
-        raise UsageError("请用 --user 或环境变量 XINQIAO_USER 指定账号。")
-    return user
-
-
-def read_password(env: str = "XINQIAO_PASSWORD", prompt: str = "密码：") -> str:
-    pw = os.environ.get(env)
-    if pw is not None:
-        return pw
-    if not sys.stdin or not sys.stdin.isatty():
-        raise UsageError(f"请在环境变量 {env} 中提供密码，或在终端中运行以输入密码。")
-    return getpass.getpass(prompt)
-
-
-def open_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from app.session import open_session
-
-    return open_session(data_dir(args), username(args), read_password())
-
-
-def print_json(obj: Any) -> None:
-    print(json.dumps(obj, ensure_ascii=False, indent=1, default=str))
-
-
-def out(text: str) -> None:
-    print(text)
-
-
-def err(text: str) -> None:
-    print(text, file=sys.stderr)
-
-
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="xinqiao", description="心桥 XinQiao：学校心理辅导室的离线桌面程序。不带子命令时打开窗口。")
     p.add_argument("--data-dir", help="数据文件夹（默认：环境变量 XINQIAO_DATA_DIR 或系统的用户数据目录）")
@@ -73,8 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demo", action="store_true", help="在临时的演示数据上打开窗口")
     p.add_argument("--screenshot", metavar="FILE", help="与 --demo 一起：把主窗口截图存为 PNG 后退出")
     sub = p.add_subparsers(dest="command", metavar="子命令", parser_class=_Parser)
-    for module in _load_command_modules():
-        module.register(sub)
+    for add_commands in install_default().command_registrars():
+        add_commands(sub)
     _add_common_options(sub)
     return p
 
@@ -96,12 +57,6 @@ def _add_common_options(sub: argparse._SubParsersAction) -> None:
                 _add_common_options(action)
 
 
-def _load_command_modules() -> list[Any]:
-    from app.plugins import capability_modules
-
-    return capability_modules("commands")
-
-
 def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         return func(args)
@@ -120,7 +75,9 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
         return EXIT_OTHER
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, window: Window | None = None) -> int:
+    """Parse ``argv`` and run its sub-command; with none, open ``window(args)`` (given by ``main.py``) or, when
+    there is no window, print the help."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:
@@ -131,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.screenshot and not args.demo:
             err("--screenshot 需要与 --demo 一起使用。")
             return EXIT_USAGE
-        from ui.application import run_gui  # Qt only when the window is wanted
-
-        return run_gui(args)
+        if window is None:
+            parser.print_help()
+            return EXIT_USAGE
+        return window(args)
     return run_command(args.func, args)

@@ -1,8 +1,9 @@
 """A synthetic school: Chinese names, several grades, guardians, focus tags and support plans.
 
 Used by ``--demo`` (a throwaway vault for the window) and by ``bench/`` (20,000 students). Everything is
-invented from a seeded random generator; no real person's data. Capabilities add their own demo records in
-``app/<capability>/demo.py`` with ``populate(session, rng, students)``; ``populate_school`` calls them.
+invented from a seeded random generator; no real person's data. Capabilities add their own demo records with
+``populate(session, rng, students)`` declared as ``Capability.demo``; ``populate_school`` calls them in the
+declared order.
 """
 from __future__ import annotations
 
@@ -10,9 +11,8 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from app import clock
+from app import capability, clock
 from app.archive.pinyin import pinyin_keys
-from app.plugins import capability_modules
 from app.school.calendar import ensure_year
 from app.school.classes import ensure_class
 from app.school.classnames import ClassRef
@@ -151,6 +151,6 @@ def populate_school(session: Session, n_students: int = 600, seed: int = 7,
     ids = insert_students(session, students)
     add_staff_and_head_teachers(session, random.Random(seed + 1))  # own generator: other demo data unchanged
     add_tags_and_plans(session, rng, ids)
-    for mod in capability_modules("demo"):
-        mod.populate(session, rng, ids)
+    for populate in capability.current().demo_populators():
+        populate(session, rng, ids)
     return ids

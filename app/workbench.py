@@ -1,7 +1,7 @@
 """The 工作台 (today's work): items that are due, overdue or missing, gathered from every capability.
 
-A capability registers ``fn(session, today) -> list[WorkItem]`` in its ``app/<capability>/workbench.py`` with
-``register(name, fn)``; ``load_providers()`` imports them. The page shows overdue items in red first.
+A capability declares ``fn(session, today) -> list[WorkItem]`` in its ``Capability.workbench`` (usually written in
+``app/<capability>/workbench.py``; see ``app/capability.py``). The page shows overdue items in red first.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.plugins import capability_modules
+from app import capability
 from app.session import Session
 
 
@@ -26,21 +26,11 @@ class WorkItem:
 
 
 Provider = Callable[[Session, dt.date], list[WorkItem]]
-_providers: dict[str, Provider] = {}
-
-
-def register(name: str, provider: Provider) -> None:
-    _providers[name] = provider
-
-
-def load_providers() -> None:
-    capability_modules("workbench")
 
 
 def work_items(session: Session, today: dt.date) -> list[WorkItem]:
-    load_providers()
     items: list[WorkItem] = []
-    for fn in _providers.values():
+    for fn in capability.current().workbench_providers():
         items.extend(fn(session, today))
     items.sort(key=lambda i: (not i.urgent, not i.overdue, i.due or "9999"))
     return items

@@ -303,7 +303,6 @@ def run(n: int, keep: Path | None) -> str:
                 rows.append(Row(f"Search-as-you-type p95, {label}", ms(pct(c, 95)), ms(pct(p, 95)),
                                 ratio(pct(c, 95), pct(p, 95)), "< 100 ms", pct(c, 95) < 0.1))
             ids = archive_ids(cs.db, rng)
-            chronology.load_providers()
             c_arch = [archive_time(cs, sid) for sid in ids]
             p_arch = [archive_time(ps, sid) for sid in ids]
             rows.append(Row(f"Open an archive p50 (student + tags + plans + timeline, {len(ids)} students)",
@@ -363,6 +362,9 @@ def render(rows: list[Row], notes: list[str], n: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from app.capabilities import install_default
+
+    install_default()
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--students", type=int, default=20_000)
     p.add_argument("--keep", type=Path, help="keep the generated vaults in this folder")

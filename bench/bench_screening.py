@@ -119,8 +119,8 @@ def ui_stalls(session: Session) -> dict[str, float]:
     """The longest the UI thread stops answering (a 5 ms heartbeat timer's largest gap) while the 测评 page's
     views load a whole school: the page is built, filters change, campaigns and the entry list reload."""
     from bench.uistall import StallMeter
-    from ui.context import AppContext
-    from ui.pages import screening
+    from ui.screening.page import ScreeningPage
+    from ui.shell.context import AppContext
 
     meter = StallMeter()
     out: dict[str, float] = {}
@@ -130,7 +130,7 @@ def ui_stalls(session: Session) -> dict[str, float]:
         out[label] = meter.measure(action)[0]
 
     def build() -> None:
-        page = screening.create(AppContext(session))
+        page = ScreeningPage(AppContext(session))
         page.resize(1280, 760)
         page.show()
         holder["page"] = page
@@ -163,6 +163,9 @@ def ui_stalls(session: Session) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from app.capabilities import install_default
+
+    install_default()
     ap = argparse.ArgumentParser()
     ap.add_argument("--students", type=int, default=20_000)
     ap.add_argument("--rows", type=int, default=5_000)
@@ -205,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     lines += ["### 测评 page: the UI thread at 20,000 students", "",
               "The longest gap of a 5 ms heartbeat timer on the UI thread during each action (SQLCipher vault above, "
               "every student a target, a result and a ledger entry). Each tab is built when it is first shown; the "
-              "ledger, the campaign statistics and charts and the entry list load on a worker thread (ui/tasks.py); "
+              "ledger, the campaign statistics and charts and the entry list load on a worker thread (ui/shell/tasks.py); "
               "the charts are drawn to PNG there.", "",
               "| action | longest UI-thread stall | target |", "|---|---|---|"]
     for label, v in stalls.items():

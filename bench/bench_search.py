@@ -173,6 +173,9 @@ def report(n: int, c: dict, p: dict) -> str:  # type: ignore[type-arg]
 
 
 def main() -> None:
+    from app.capabilities import install_default
+
+    install_default()
     ap = argparse.ArgumentParser()
     ap.add_argument("--notes", type=int, default=200_000)
     ap.add_argument("--students", type=int, default=2000)

@@ -35,18 +35,21 @@ def pct(values: list[float], p: float) -> float:
 
 
 def main() -> int:
+    from app.capabilities import install_default
+
+    install_default()
     parser = argparse.ArgumentParser()
     parser.add_argument("--students", type=int, default=20_000)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
-    from ui.fonts import apply_app_font
+    from ui.shell.fonts import apply_app_font
 
     apply_app_font(app)  # type: ignore[arg-type]
-    from ui.application import settle_garbage_collector
+    from ui.shell.application import settle_garbage_collector
 
     settle_garbage_collector()  # as the app does once the main window shows after sign-in
-    from ui.context import AppContext
-    from ui.pages.students import create
+    from ui.archive.page import StudentsPage
+    from ui.shell.context import AppContext
 
     with tempfile.TemporaryDirectory() as tmp:
         session, _ = create_vault(Path(tmp) / "vault", school_name="基准学校", username="counselor",
@@ -58,7 +61,7 @@ def main() -> int:
         ctx.index  # noqa: B018 - build the index (in the app: on the sign-in worker, not the UI thread)
         index_ms = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        page = create(ctx)
+        page = StudentsPage(ctx)
         page.resize(1280, 760)
         page.show()
         app.processEvents()

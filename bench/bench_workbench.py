@@ -27,6 +27,7 @@ from app.screening.campaigns import create_campaign  # noqa: E402
 from app.session import Session, create_vault  # noqa: E402
 from app.workbench import work_items  # noqa: E402
 from bench.bench_screening import fill_ledger  # noqa: E402
+from ui.shell.context import Change
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -62,10 +63,10 @@ def provider_times(session: Session, repeat: int = 5) -> tuple[float, float, Cou
 
 def ui_stalls(session: Session) -> dict[str, float]:
     from bench.uistall import StallMeter
-    from ui.context import AppContext
-    from ui.pages import workbench
+    from ui.shell.context import AppContext
+    from ui.workbench.page import WorkbenchPage
 
-    holder: dict[str, workbench.WorkbenchPage] = {}
+    holder: dict[str, WorkbenchPage] = {}
     meter = StallMeter(busy=lambda: bool(getattr(holder.get("page"), "loading", False)))
     out: dict[str, float] = {}
 
@@ -73,8 +74,8 @@ def ui_stalls(session: Session) -> dict[str, float]:
         out[label], out[label + " total"] = meter.measure(action)
 
     def open_page() -> None:
-        page = workbench.create(AppContext(session))
-        assert isinstance(page, workbench.WorkbenchPage)
+        page = WorkbenchPage(AppContext(session))
+        assert isinstance(page, WorkbenchPage)
         page.resize(1280, 760)
         page.show()
         holder["page"] = page
@@ -83,10 +84,10 @@ def ui_stalls(session: Session) -> dict[str, float]:
     page = holder["page"]
     out["rows"] = len(page.items)
     measure("刷新 (reload every provider)", getattr(page, "reload", page.refresh))
-    measure("refresh after a change elsewhere (data_changed)", lambda: page.ctx.data_changed.emit("screening"))
+    measure("refresh after a change elsewhere (data_changed)", lambda: page.ctx.data_changed.emit(Change.SCREENING))
     def three_changes() -> None:
         for _ in range(3):
-            page.ctx.data_changed.emit("casework")
+            page.ctx.data_changed.emit(Change.CASEWORK)
 
     measure("three changes in a row (stale loads discarded)", three_changes)
     meter.stop()
@@ -95,6 +96,9 @@ def ui_stalls(session: Session) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from app.capabilities import install_default
+
+    install_default()
     ap = argparse.ArgumentParser()
     ap.add_argument("--students", type=int, default=20_000)
     ap.add_argument("--cases", type=int, default=150)
@@ -116,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
              f"| gather the items from every provider (worker thread), median of 5 | {ms(warm)} | — |", "",
              "### 工作台: the UI thread at 20,000 students", "",
              "The longest gap of a 5 ms heartbeat timer on the UI thread during each action, and the time until the "
-             "tree is complete. The providers run on a worker thread (ui/tasks.py), only the newest load's answer is "
+             "tree is complete. The providers run on a worker thread (ui/shell/tasks.py), only the newest load's answer is "
              "shown, and the tree is filled in slices of a few hundred rows.", "",
              "| action | longest UI-thread stall | until complete | target |", "|---|---|---|---|"]
     for label, v in stalls.items():

@@ -138,6 +138,9 @@ def roster_students(n: int, seed: int = 23, prefix: str = "R") -> list[DemoStude
 
 
 def main(argv: list[str] | None = None) -> int:
+    from app.capabilities import install_default
+
+    install_default()
     from app.session import create_vault
 
     p = argparse.ArgumentParser(description="生成一所合成学校（基准测试用）")

@@ -18,8 +18,8 @@ class StallMeter:
         from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
-        from ui.application import settle_garbage_collector
-        from ui.fonts import apply_app_font
+        from ui.shell.application import settle_garbage_collector
+        from ui.shell.fonts import apply_app_font
 
         self.app: Any = QApplication.instance() or QApplication([])
         apply_app_font(self.app)
@@ -38,7 +38,7 @@ class StallMeter:
         self.last = now
 
     def pump(self, seconds: float = 0.05) -> None:
-        from ui import tasks
+        from ui.shell import tasks
 
         end = time.perf_counter() + seconds
         while time.perf_counter() < end or tasks.running() or self.busy():

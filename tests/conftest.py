@@ -15,6 +15,27 @@ PASSWORD = "Test-password-2026!"
 TEACHER_PASSWORD = "Teacher-password-2026!"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _capabilities():
+    """The declared capabilities, as every entry point installs them (a test may swap in its own registry with
+    ``app.capability.installed(...)``)."""
+    from app.capabilities import install_default
+
+    install_default()
+
+
+@pytest.fixture
+def use_registry():
+    """``use_registry(registry)``: the consumers (工作台, timeline, banners, levels, ...) read ``registry`` until the
+    test ends. Build it from given capabilities (``app.capability.Registry([...])``) or extend the default one."""
+    from contextlib import ExitStack
+
+    from app.capability import installed
+
+    with ExitStack() as stack:
+        yield lambda registry: stack.enter_context(installed(registry))
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path, monkeypatch):
     """Every standard folder points into tmp; the app opens no network connection."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli import EXIT_OK, data_dir, open_from_args, out, print_json, read_password
+from app.console import EXIT_OK, data_dir, open_from_args, out, print_json, read_password
 from app.errors import UsageError
 
 

@@ -1,17 +1,17 @@
 """The student's timeline: one list, newest first, gathered from every capability's own tables.
 
-A capability adds its records by registering a provider ``fn(session, student_id) -> list[TimelineEvent]`` that
-reads its own tables (no rows are copied here). Providers apply the tier rules themselves: confidential text is
-returned only to an account that ``sees_confidential``. Capabilities register in their package's
-``timeline`` module; ``load_providers()`` imports every ``app.<capability>.timeline`` it finds.
+A capability adds its records by declaring a provider ``fn(session, student_id) -> list[TimelineEvent]`` that
+reads its own tables (no rows are copied here) in its ``Capability.timeline`` (see ``app/capability.py``), and the
+lines at the top of an archive in ``Capability.banners``. Providers apply the tier rules themselves: confidential
+text is returned only to an account that ``sees_confidential``.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app import capability
 from app.archive.students import get_student
-from app.plugins import capability_modules
 from app.session import Session
 
 ORDINARY = "ordinary"
@@ -35,25 +35,16 @@ class TimelineEvent:
 
 
 Provider = Callable[[Session, int], list[TimelineEvent]]
-_providers: dict[str, Provider] = {}
-
-
-def register(name: str, provider: Provider) -> None:
-    _providers[name] = provider
-
-
-def load_providers() -> None:
-    capability_modules("timeline")
 
 
 def timeline(session: Session, student_id: int) -> list[TimelineEvent]:
-    load_providers()
+    providers = capability.current().timeline_providers()
     get_student(session.db, session.account, student_id)  # raises if the account may not see this student
     events: list[TimelineEvent] = []
     # A 管理员 without student work sees the archive's own roster entries, not other capabilities' records.
-    names = _providers if session.account.does_student_work else [n for n in _providers if n == "archive"]
-    for name in names:
-        events.extend(_providers[name](session, student_id))
+    for name, fn in providers:
+        if session.account.does_student_work or name == "archive":
+            events.extend(fn(session, student_id))
     for e in events:
         if e.tier == CONFIDENTIAL and not session.account.sees_confidential:
             raise AssertionError(f"provider leaked a confidential event: {e.kind}")
@@ -63,19 +54,12 @@ def timeline(session: Session, student_id: int) -> list[TimelineEvent]:
 
 
 # -- banners: short lines that stand at the top of a student's archive (e.g. an open crisis case) ----------
-Banner = Callable[[Session, int], list[str]]
-_banners: dict[str, Banner] = {}
-
-
-def register_banner(name: str, fn: Banner) -> None:
-    """``fn(session, student_id) -> list of Chinese lines``; registered from a capability's timeline module."""
-    _banners[name] = fn
+Banner = Callable[[Session, int], list[str]]  # declared in ``Capability.banners``
 
 
 def banners(session: Session, student_id: int) -> list[str]:
-    load_providers()
     get_student(session.db, session.account, student_id)  # raises if the account may not see this student
     out: list[str] = []
-    for fn in _banners.values():
+    for fn in capability.current().banner_providers():
         out.extend(fn(session, student_id))
     return out

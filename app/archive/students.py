@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from app import capability
 from app.accounts.model import Account
 from app.errors import PermissionDenied, XinqiaoError
 from app.school.classnames import normalize_text
@@ -88,22 +89,11 @@ def find_by_registry(db: Database, account: Account, registry_no: str) -> Studen
     return get_student(db, account, int(r)) if r is not None else None
 
 
-# -- warning levels: provided by the screening capability when it is installed ---------------------
-_level_providers: list = []
-
-
-def register_level_provider(fn) -> None:  # type: ignore[no-untyped-def]
-    """Screening registers ``fn(db) -> dict[student_id, level]``; the archive keeps the slot."""
-    if fn not in _level_providers:
-        _level_providers.append(fn)
-
-
+# -- warning levels: provided by a capability (screening) through ``Capability.warning_levels`` -----------
 def warning_levels(db: Database) -> dict[int, int]:
-    from app.archive.chronology import load_providers  # capabilities register their providers on import
-
-    load_providers()
+    """Each student's most urgent level (1 is the most urgent) over every declared provider."""
     levels: dict[int, int] = {}
-    for fn in _level_providers:
+    for fn in capability.current().level_providers():
         for sid, lvl in fn(db).items():
             if lvl and (sid not in levels or lvl < levels[sid]):
                 levels[sid] = lvl

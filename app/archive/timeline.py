@@ -1,11 +1,11 @@
 """The archive's own timeline entries: roster changes, focus tags and support-plan versions."""
 from __future__ import annotations
 
-from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent, register
+from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent
 from app.session import Session
 
 
-def _archive_events(session: Session, student_id: int) -> list[TimelineEvent]:
+def archive_events(session: Session, student_id: int) -> list[TimelineEvent]:
     db = session.db
     sees = session.account.sees_confidential
     shown = 0   # confidential texts (tag notes, clearing reasons, plan versions) put on this timeline
@@ -38,5 +38,3 @@ def _archive_events(session: Session, student_id: int) -> list[TimelineEvent]:
         session.audit("view_confidential", f"student_id:{student_id}", {"timeline": "archive", "records": shown})
     return events
 
-
-register("archive", _archive_events)

@@ -5,10 +5,10 @@ import datetime as dt
 
 from app.archive.plans import plans_due_for_review
 from app.session import Session
-from app.workbench import WorkItem, register
+from app.workbench import WorkItem
 
 
-def _plan_reviews(session: Session, today: dt.date) -> list[WorkItem]:
+def plan_reviews(session: Session, today: dt.date) -> list[WorkItem]:
     if not session.account.sees_confidential:
         return []
     names = {r[0]: r[1] for r in session.db.query("SELECT id, name FROM students")}
@@ -16,5 +16,3 @@ def _plan_reviews(session: Session, today: dt.date) -> list[WorkItem]:
                      overdue=due < today.isoformat(), student_id=sid)
             for sid, due in plans_due_for_review(session, today)]
 
-
-register("archive.plan_review", _plan_reviews)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.casework.records import SOURCE, _row_input, search_document
-from app.search import Document, Source, register
+from app.search import Document, Source
 from app.store.db import Database
 
 
@@ -17,4 +17,4 @@ def documents(db: Database) -> Iterator[Document]:
         yield search_document(r["id"], _row_input(r, ids.get(r["id"], [])))
 
 
-register(SOURCE, Source("个案与谈话", reindex=documents))
+SOURCES = ((SOURCE, Source("个案与谈话", reindex=documents)),)

@@ -2,7 +2,7 @@
 record shown on every attendee's timeline; no rows are copied). Confidential notes only for counselors."""
 from __future__ import annotations
 
-from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent, register
+from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent
 from app.casework.model import KIND_LABELS, RISK_LABELS
 from app.session import Session
 
@@ -49,5 +49,3 @@ def casework_events(session: Session, student_id: int) -> list[TimelineEvent]:
                       {"timeline": "casework", "records": shown_confidential})
     return events
 
-
-register("casework", casework_events)

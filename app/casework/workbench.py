@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from app.casework.model import KIND_LABELS
 from app.session import Session
-from app.workbench import WorkItem, register
+from app.workbench import WorkItem
 
 AHEAD_DAYS = 3
 
@@ -86,5 +86,3 @@ def follow_ups(session: Session, today: dt.date) -> list[WorkItem]:
                               student_id=row.sids[0] if len(row.sids) == 1 else None, source=f"case_records:{rid}"))
     return items
 
-
-register("casework.follow_up", follow_ups)

@@ -5,7 +5,7 @@ import argparse
 import json
 from pathlib import Path
 
-from app.cli import EXIT_OK, EXIT_USAGE, data_dir, open_from_args, out, print_json
+from app.console import EXIT_OK, EXIT_USAGE, data_dir, open_from_args, out, print_json
 from app.errors import InputRejected
 from app.store.outpaths import add_force_option, check_out_path
 

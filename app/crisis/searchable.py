@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 
 from app.crisis.rules import SOURCE_LABELS, level_label, load_rules
-from app.search import Document, Source, put, register
+from app.search import Document, Source, put
 from app.store.db import Database
 
 CASE_SOURCE = "crisis"
@@ -79,5 +79,4 @@ def _incidents(db: Database) -> Iterator[Document]:
             yield doc
 
 
-register(CASE_SOURCE, Source("危机干预", reindex=_cases))
-register(INCIDENT_SOURCE, Source("意外事件", reindex=_incidents))
+SOURCES = ((CASE_SOURCE, Source("危机干预", reindex=_cases)), (INCIDENT_SOURCE, Source("意外事件", reindex=_incidents)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent, register, register_banner
+from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent
 from app.crisis.cases import list_cases
 from app.crisis.model import PARTY_LABELS, short
 from app.crisis.rules import SOURCE_LABELS, level_label, load_rules
@@ -108,7 +108,7 @@ def case_timeline(session: Session, case_id: int, *, audit: bool = True) -> list
     return events
 
 
-def _student_events(session: Session, student_id: int) -> list[TimelineEvent]:
+def student_events(session: Session, student_id: int) -> list[TimelineEvent]:
     events: list[TimelineEvent] = []
     for row in list_cases(session, student_id=student_id):
         events.extend(case_events(session, row.id))
@@ -130,7 +130,7 @@ def _student_events(session: Session, student_id: int) -> list[TimelineEvent]:
     return events
 
 
-def _banner(session: Session, student_id: int) -> list[str]:
+def banner(session: Session, student_id: int) -> list[str]:
     if not session.account.does_student_work:
         return []
     lines = []
@@ -143,6 +143,3 @@ def _banner(session: Session, student_id: int) -> list[str]:
         lines.append(text)
     return lines
 
-
-register("crisis", _student_events)
-register_banner("crisis", _banner)

@@ -9,7 +9,7 @@ from app.crisis.due import follow_up_dues
 from app.crisis.model import short
 from app.crisis.rules import load_rules
 from app.session import Session
-from app.workbench import WorkItem, register
+from app.workbench import WorkItem
 
 SOON = dt.timedelta(hours=24)
 
@@ -61,5 +61,3 @@ def crisis_items(session: Session, today: dt.date) -> list[WorkItem]:
             break  # only the next week due
     return items
 
-
-register("crisis", crisis_items)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli import EXIT_OK, EXIT_REJECTED, data_dir, err, open_from_args, out, print_json, read_password, username
+from app.console import EXIT_OK, EXIT_REJECTED, data_dir, err, open_from_args, out, print_json, read_password, username
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.cli import EXIT_OK, EXIT_REJECTED, data_dir, err, open_from_args, out, print_json
+from app.console import EXIT_OK, EXIT_REJECTED, data_dir, err, open_from_args, out, print_json
 from app.errors import InputRejected
 from app.store.outpaths import add_force_option, check_out_path
 

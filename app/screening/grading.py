@@ -193,9 +193,13 @@ def regrade(session: Session, campaign_id: int, student_id: int, rules: dict[str
 
 
 def current_levels(db: Database) -> dict[int, int]:
-    """The level provider for the archive: each student's level from their latest campaign entry still open."""
-    out: dict[int, int] = {}
-    for sid, lvl in db.query("SELECT student_id, level FROM screening_levels WHERE status != 'released'"
-                             " AND level IS NOT NULL ORDER BY campaign_id, id"):
-        out[sid] = lvl
-    return out
+    """The level provider for the archive: each student's level from their latest campaign entry.
+
+    The latest entry decides, released or not: a student released after a later campaign's review has no level,
+    even when an earlier campaign had confirmed one.
+    """
+    latest: dict[int, int | None] = {}
+    for sid, lvl, status in db.query("SELECT student_id, level, status FROM screening_levels"
+                                     " ORDER BY campaign_id, id"):
+        latest[sid] = None if status == "released" else lvl
+    return {sid: lvl for sid, lvl in latest.items() if lvl is not None}

@@ -1,14 +1,13 @@
-"""Timeline entries (results, level changes, follow-up interviews), the archive banner and the level provider."""
+"""Timeline entries (results, level changes, follow-up interviews) and the archive banner."""
 from __future__ import annotations
 
-from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent, register, register_banner
-from app.archive.students import register_level_provider
-from app.screening.grading import current_levels, level_label
+from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent
+from app.screening.grading import level_label
 from app.screening.scales import all_scales
 from app.session import Session
 
 
-def _events(session: Session, student_id: int) -> list[TimelineEvent]:
+def student_events(session: Session, student_id: int) -> list[TimelineEvent]:
     db = session.db
     counselor = session.account.sees_confidential
     scales = all_scales(db)
@@ -51,7 +50,7 @@ def _events(session: Session, student_id: int) -> list[TimelineEvent]:
     return events
 
 
-def _banner(session: Session, student_id: int) -> list[str]:
+def banner(session: Session, student_id: int) -> list[str]:
     lines = []
     for r in session.db.query("SELECT level, status, due_date, measure FROM screening_levels WHERE student_id = :s"
                               " AND status != 'released' AND level IS NOT NULL ORDER BY id DESC LIMIT 1",
@@ -62,7 +61,3 @@ def _banner(session: Session, student_id: int) -> list[str]:
             lines.append(f"测评预警：{level_label(r[0])}（已复核，干预措施：{r[3]}）")
     return lines
 
-
-register("screening", _events)
-register_banner("screening", _banner)
-register_level_provider(current_levels)

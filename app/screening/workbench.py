@@ -5,12 +5,12 @@ import datetime as dt
 
 from app.screening.grading import level_label
 from app.session import Session
-from app.workbench import WorkItem, register
+from app.workbench import WorkItem
 
 RESCREEN_NOTICE_DAYS = 7
 
 
-def _items(session: Session, today: dt.date) -> list[WorkItem]:
+def work_items(session: Session, today: dt.date) -> list[WorkItem]:
     if not session.account.sees_confidential:
         return []
     iso = today.isoformat()
@@ -37,5 +37,3 @@ def _items(session: Session, today: dt.date) -> list[WorkItem]:
                               r[5], overdue=r[5] < iso, student_id=r[1], source=f"screening_levels:{r[0]}"))
     return items
 
-
-register("screening", _items)

@@ -20,20 +20,21 @@ The hook for other capabilities (e.g. crisis)
        remove(session.db, "crisis", case_id)          # on a (soft) delete: the record is found no more
 
    ``put`` replaces an earlier document of the same (source, ref_id); ``put_many`` bulk-inserts new ones.
-2. Register the source in ``app/<capability>/searchable.py`` (imported automatically)::
+2. Declare the source in your ``Capability`` (``app/<capability>/capability.py``)::
 
-       from app.search import Source, register
-       register("crisis", Source("危机干预", reindex=lambda db: iter_documents(db)))
+       from app.search import Source
+       CAPABILITY = Capability(..., search=(("crisis", Source("危机干预", reindex=iter_documents)),))
 
    ``reindex(db)`` yields every live document; ``rebuild(db)`` uses it to rebuild the whole index.
-3. A hit carries ``source`` and ``ref_id`` (``record_id`` in JSON): the window asks the page that owns the
-   source to open it (``ui.casework.search_box.register_opener(source, fn)``); otherwise it opens the student.
+3. A hit carries ``source`` and ``ref_id`` (``record_id`` in JSON): the window routes it to the page whose
+   declaration (``ui/pages.py``) names the source, and that page's ``open_hit(hit)`` opens it; a source no page
+   owns opens the student's archive.
 
 ``search(session, text)`` returns ``SearchHit`` objects, newest first, each with a snippet in which every match
 is wrapped in ``MARK_START`` … ``MARK_END``.
 """
-from app.search.index import Document, Source, put, put_many, rebuild, register, remove
+from app.search.index import Document, Source, put, put_many, rebuild, remove
 from app.search.query import MARK_END, MARK_START, SearchHit, highlight, search
 
 __all__ = ["MARK_END", "MARK_START", "Document", "SearchHit", "Source", "highlight", "put", "put_many", "rebuild",
-           "register", "remove", "search"]
+           "remove", "search"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli import EXIT_OK, open_from_args, out, print_json
+from app.console import EXIT_OK, open_from_args, out, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from app import capability
 from app.search.tokens import index_tokens
 from app.store.db import Database
 
@@ -34,24 +35,9 @@ class Source:
     reindex: Callable[[Database], Iterable[Document]] | None = None  # every live document, for rebuild()
 
 
-_sources: dict[str, Source] = {}
-
-
-def register(source: str, info: Source) -> None:
-    """Announce a capability's documents (see the package docstring)."""
-    _sources[source] = info
-
-
-def load_sources() -> None:
-    """Import every ``app.<capability>.searchable`` module (each calls ``register``)."""
-    from app.plugins import capability_modules
-
-    capability_modules("searchable")
-
-
 def sources() -> dict[str, Source]:
-    load_sources()
-    return dict(_sources)
+    """Every declared source (``Capability.search``), by source id."""
+    return dict(capability.current().search_sources())
 
 
 def put(db: Database, doc: Document) -> int:
@@ -108,7 +94,7 @@ def remove(db: Database, source: str, ref_id: int) -> None:
 
 
 def rebuild(db: Database) -> int:
-    """Rebuild the whole index from every registered source (after a restore or a tokenizer change)."""
+    """Rebuild the whole index from every declared source (after a restore or a tokenizer change)."""
     count = 0
     with db.transaction():
         db.execute("DELETE FROM search_fts")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli import EXIT_INTEGRITY, EXIT_OK, data_dir, err, open_from_args, out, read_password, username
+from app.console import EXIT_INTEGRITY, EXIT_OK, data_dir, err, open_from_args, out, read_password, username
 
 
 def register(sub: argparse._SubParsersAction) -> None:

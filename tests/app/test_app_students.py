@@ -72,19 +72,17 @@ def test_filters(known):
 
 
 def test_warning_level_slot(known):
-    from app.archive import students as mod
+    from app import capability
 
     def provider(db):  # type: ignore[no-untyped-def]
         return {known.ids["王五"]: 2}
 
-    mod.register_level_provider(provider)
-    try:
+    test_levels = capability.Capability("test_levels", "测试", warning_levels=provider)
+    with capability.installed(capability.current().extended(test_levels)):
         idx = StudentIndex(known.db)
         found = idx.search(known.account, StudentFilter(level=2))
         assert [s.name for s in found if s.id == known.ids["王五"]] == ["王五"]
         assert get_student(known.db, known.account, known.ids["王五"]).warning_level in (1, 2)
-    finally:
-        mod._level_providers.remove(provider)
 
 
 def test_get_and_find_by_registry(known):

@@ -53,8 +53,8 @@ def test_open_creates_the_steps_the_level_requires_with_due_times(session, pupil
     names = [r.key for r in rules.required(level)]
     first_after = next(r for r in rules.required(level) if r.anchor == "previous")
     prev_key = names[names.index(first_after.key) - 1]
-    if case.step(prev_key).status == "open":
-        assert case.step(first_after.key).due_at is None
+    assert case.step(prev_key).status == "open", prev_key  # only discovery is done when a case opens
+    assert case.step(first_after.key).due_at is None
 
 
 def test_general_level_offsets_from_the_manual(session, pupils, t0):

@@ -16,6 +16,9 @@ from app.session import open_session  # noqa: E402
 
 
 def main() -> None:
+    from app.capabilities import install_default
+
+    install_default()
     data_dir, user, path = sys.argv[1], sys.argv[2], Path(sys.argv[3])
     session = open_session(Path(data_dir), user, os.environ["XINQIAO_PASSWORD"])
     preview = roster_import.preview_roster(session, path)

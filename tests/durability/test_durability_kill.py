@@ -60,8 +60,9 @@ class Child:
             os.kill(self.proc.pid, signal.SIGKILL)
         self.proc.wait(timeout=30)
         self.thread.join(timeout=30)
-        if self.proc.stderr:
-            self.proc.stderr.close()
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            if pipe:
+                pipe.close()
         return list(self.lines)
 
 

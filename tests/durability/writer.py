@@ -19,6 +19,9 @@ from app.session import open_session  # noqa: E402
 
 
 def main() -> None:
+    from app.capabilities import install_default
+
+    install_default()
     data_dir, user, start = sys.argv[1], sys.argv[2], int(sys.argv[3])
     session = open_session(Path(data_dir), user, os.environ["XINQIAO_PASSWORD"])
     anchor = int(session.db.scalar("SELECT min(id) FROM students"))

@@ -209,3 +209,17 @@ def test_cli_import_and_ledger(school, tmp_path, capsys, monkeypatch):
     capsys.readouterr()
     assert main(args + ["campaigns", "--json"]) == 0
     assert "CLI" in capsys.readouterr().out
+
+
+def test_a_later_campaign_release_clears_an_earlier_confirmed_level(school, campaign):
+    sid = students(school, 1)[0][0]
+    save_answers(school, campaign.id, sid, "phq9", L3)
+    entry = ledger_rows(school, LedgerFilter(campaign_id=campaign.id))[0].entry_id
+    record_interview(school, entry, confirmed_level=3, reason="情绪低落，需关注。", next_step="关注")
+    assert get_student(school.db, school.account, sid).warning_level == 3
+    clock.set_fixed(dt.datetime(2027, 3, 9, 10, 0))
+    spring = create_campaign(school, "七年级复测", {7: "phq9"})
+    save_answers(school, spring.id, sid, "phq9", L3)
+    rows = [r for r in ledger_rows(school, LedgerFilter(campaign_id=spring.id)) if r.student_id == sid]
+    record_interview(school, rows[0].entry_id, confirmed_level=0, reason="复测后情况好转。", next_step="解除")
+    assert get_student(school.db, school.account, sid).warning_level is None

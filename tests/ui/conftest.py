@@ -19,8 +19,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def _ui_defaults(qapp):
-    from ui import dialogs, tasks
-    from ui.application import setup_app
+    from ui.shell import dialogs, tasks
+    from ui.shell.application import setup_app
 
     setup_app(qapp)
     dialogs.reset()
@@ -50,6 +50,6 @@ def fake_clock() -> FakeClock:
 
 
 def wait_tasks(qtbot, timeout: int = 10_000) -> None:
-    from ui import tasks
+    from ui.shell import tasks
 
     qtbot.waitUntil(lambda: tasks.running() == 0, timeout=timeout)

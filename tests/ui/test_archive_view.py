@@ -16,16 +16,16 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 @pytest.fixture(autouse=True)
 def _cjk_font(qapp):
-    from ui.fonts import apply_app_font
+    from ui.shell.fonts import apply_app_font
 
     apply_app_font(qapp)
 
 
 def make_page(qtbot, session):
-    from ui.context import AppContext
-    from ui.pages.students import create
+    from ui.archive.page import StudentsPage
+    from ui.shell.context import AppContext
 
-    page = create(AppContext(session))
+    page = StudentsPage(AppContext(session))
     qtbot.addWidget(page)
     page.resize(1200, 760)
     return page
@@ -163,11 +163,12 @@ def test_head_teacher_cannot_open_another_class(qtbot, school, head_teacher):
 
 
 def test_banner_from_a_capability_stands_at_the_top(qtbot, school):
-    from app.archive import chronology
+    from app import capability
 
     sid = school.db.scalar("SELECT id FROM students ORDER BY id LIMIT 1")
-    chronology.register_banner("test_crisis", lambda s, i: ["危机个案进行中：一级风险（2026-11-20 起）"] if i == sid else [])
-    try:
+    test_crisis = capability.Capability(
+        "test_crisis", "测试", banners=(lambda s, i: ["危机个案进行中：一级风险（2026-11-20 起）"] if i == sid else [],))
+    with capability.installed(capability.current().extended(test_crisis)):
         page = make_page(qtbot, school)
         page.show_student(sid)
         # other capabilities (screening, crisis) may add their own lines for the demo data: only ours is checked
@@ -175,8 +176,6 @@ def test_banner_from_a_capability_stands_at_the_top(qtbot, school):
         assert page.archive.banner_labels[0].isVisible() or not page.isVisible()
         page.show_student(sid + 1)
         assert "危机个案进行中：一级风险（2026-11-20 起）" not in page.archive.banner_texts()
-    finally:
-        chronology._banners.pop("test_crisis", None)
 
 
 def test_profile_masks_the_id_number(qtbot, school):

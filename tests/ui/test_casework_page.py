@@ -18,11 +18,11 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 @pytest.fixture
 def page(qtbot, school):
-    from ui.context import AppContext
-    from ui.pages import casework
+    from ui.casework.page import CaseworkPage
+    from ui.shell.context import AppContext
 
     ctx = AppContext(school)
-    widget = casework.create(ctx)
+    widget = CaseworkPage(ctx)
     qtbot.addWidget(widget)
     widget.resize(1200, 800)
     widget.show()
@@ -40,9 +40,13 @@ def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier):
 
 
 def test_page_contract():
-    from ui.pages import casework
+    from ui.pages import PAGES
 
-    assert (casework.PAGE_ID, casework.TITLE, casework.ORDER) == ("casework", "个案与谈话", 40)
+    ids = [p.id for p in PAGES]
+    casework = PAGES[ids.index("casework")]
+    assert (casework.id, casework.title) == ("casework", "个案与谈话")
+    assert ids.index("screening") < ids.index("casework") < ids.index("crisis")  # after 测评, before 危机干预
+    assert casework.search_sources == ("casework",)
 
 
 def test_session_recorded_by_keyboard_alone(qtbot, page, school):
@@ -111,11 +115,12 @@ def test_group_session_with_12_attendees_on_12_timelines(qtbot, page, school):
 def test_draft_survives_a_forced_lock(qtbot, school):
     from tests.conftest import PASSWORD
     from tests.ui.conftest import wait_tasks
-    from ui.context import AppContext
-    from ui.main_window import MainWindow
-    from ui.pages import casework
+    from ui.casework.page import CaseworkPage
+    from ui.pages import page as declared
+    from ui.shell.context import AppContext
+    from ui.shell.main_window import MainWindow
 
-    win = MainWindow(school, auto_backup=False, page_modules=[casework])
+    win = MainWindow(school, auto_backup=False, pages=[declared("casework")])
     qtbot.addWidget(win)
     win.show()
     page = win.pages["casework"]
@@ -136,7 +141,7 @@ def test_draft_survives_a_forced_lock(qtbot, school):
     assert draft and draft["summary"] == "谈到一半被叫走，" and draft["confidential"] == "保密的半句话"
     assert draft["student_ids"] == [sid]
     # a fresh window (after a crash) restores the draft into a new form
-    fresh = casework.create(AppContext(school))
+    fresh = CaseworkPage(AppContext(school))
     qtbot.addWidget(fresh)
     fresh.new_record()
     assert fresh.form.summary.toPlainText() == "谈到一半被叫走，" and fresh.form.student.student_id == sid
@@ -151,7 +156,18 @@ def test_draft_saved_by_timer(qtbot, page, school):
                     timeout=3000)
 
 
-def test_search_highlights_and_opens_the_record(qtbot, page, school):
+def test_search_highlights_and_opens_the_record(qtbot, school):
+    """The hit goes to the window, which routes it by its source back to this page (the record opens)."""
+    from ui.pages import page as declared
+    from ui.shell.main_window import MainWindow
+
+    win = MainWindow(school, auto_backup=False, pages=[declared("casework")])
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    page = win.pages["casework"]
     sid = class_students(school)[0]
     rid = create_record(school, record(sid, summary="独特的蝴蝶标本话题。"))
     page.tabs.setCurrentWidget(page.search)
@@ -168,7 +184,7 @@ def test_search_highlights_and_opens_the_record(qtbot, page, school):
 
 
 def test_edit_asks_a_reason_and_keeps_a_version(qtbot, page, school):
-    from ui import dialogs
+    from ui.shell import dialogs
 
     sid = class_students(school)[0]
     rid = create_record(school, record(sid, summary="原来的摘要"))
@@ -204,8 +220,8 @@ def test_coverage_view_bars_and_missing(qtbot, page, school):
 def test_import_dialog(qtbot, page, school, tmp_path):
     from openpyxl import Workbook
 
-    from ui import dialogs
     from ui.casework.import_dialog import SessionsImportDialog
+    from ui.shell import dialogs
 
     reg, name = school.db.one("SELECT registry_no, name FROM students ORDER BY id LIMIT 1")
     wb = Workbook()
@@ -229,19 +245,19 @@ def test_import_dialog(qtbot, page, school, tmp_path):
 
 
 def test_head_teacher_view(qtbot, school, head_teacher):
-    from ui.context import AppContext
-    from ui.pages import casework
+    from ui.casework.page import CaseworkPage
+    from ui.shell.context import AppContext
 
     mine = class_students(school)[0]
-    create_record(school, record(mine, summary="本班学生失眠。", confidential="家庭冲突细节"))
+    create_record(school, record(mine, summary="本班学生失眠。", confidential="家庭冲突细节：父亲酗酒"))
     create_record(school, record(class_students(school, "8.1")[0], summary="外班学生失眠。"))
-    w = casework.create(AppContext(head_teacher))
+    w = CaseworkPage(AppContext(head_teacher))
     qtbot.addWidget(w)
     w.show()
     assert w.form.confidential.isHidden() and not w.import_btn.isVisible()
     texts = [w.table.item(r, 3).text() for r in range(w.table.rowCount())]
     assert "本班学生失眠。" in texts and "外班学生失眠。" not in texts
-    w.search.edit.setText("冲突")
+    w.search.edit.setText("酗酒")  # only in the confidential text (the demo's ordinary summaries say 冲突)
     w.search.run()
     assert w.search.hits == []
     w.search.edit.setText("失眠")

@@ -13,6 +13,7 @@ from app.archive.students import StudentFilter
 from app.crisis.cases import get_case
 from app.crisis.institutions import add_institution
 from app.crisis.rules import set_follow_up_weeks
+from ui.shell.context import Change
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 T0 = dt.datetime(2026, 11, 2, 8, 0)
@@ -21,8 +22,8 @@ SECRET = "评估时自述有具体自杀计划"
 
 @pytest.fixture(autouse=True)
 def _strict_dialogs(qapp):
-    from ui import dialogs
-    from ui.fonts import apply_app_font
+    from ui.shell import dialogs
+    from ui.shell.fonts import apply_app_font
 
     apply_app_font(qapp)
     dialogs.reset()
@@ -33,11 +34,12 @@ def _strict_dialogs(qapp):
 
 
 def make_page(qtbot, session):
-    from ui.context import AppContext
-    from ui.pages.crisis import PAGE_ID, TITLE, create
+    from ui.pages import page as declared
+    from ui.shell.context import AppContext
 
-    assert (PAGE_ID, TITLE) == ("crisis", "危机干预")
-    page = create(AppContext(session))
+    decl = declared("crisis")
+    assert (decl.id, decl.title) == ("crisis", "危机干预")
+    page = decl.factory(AppContext(session))
     qtbot.addWidget(page)
     page.resize(1400, 800)
     page.show()
@@ -137,7 +139,7 @@ def test_a_case_from_discovery_to_closing(qtbot, session):
     complete(qtbot, page, "notify_parents", method="电话", parent="母亲", letter_given=True)
     complete(qtbot, page, "parent_consent", signed=True, signer="母亲")
     complete(qtbot, page, "referral", institution_id=inst, outcome="已就诊，住院治疗")
-    with qtbot.waitSignal(page.ctx.data_changed, check_params_cb=lambda what: what == "students"):
+    with qtbot.waitSignal(page.ctx.data_changed, check_params_cb=lambda change: change is Change.STUDENTS):
         complete(qtbot, page, "treatment", kind="休学")      # the index is rebuilt: 休学 is off the 在读 list
     assert school_status(session, sid) == "休学"
     assert sid not in {s.id for s in page.ctx.index.search(session.account, StudentFilter())}
@@ -164,7 +166,7 @@ def test_a_case_from_discovery_to_closing(qtbot, session):
     type_text(qtbot, dlg.participants, "分管校长、班主任、心理教师、家长")
     type_text(qtbot, dlg.meeting_note, "医生意见：可复学，继续服药")
     save(qtbot, dlg)
-    with qtbot.waitSignal(page.ctx.data_changed, check_params_cb=lambda what: what == "students"):
+    with qtbot.waitSignal(page.ctx.data_changed, check_params_cb=lambda change: change is Change.STUDENTS):
         complete(qtbot, page, "return_assessment", "同意复学")
     assert school_status(session, sid) == "在读"
     assert sid in {s.id for s in page.ctx.index.search(session.account, StudentFilter())}
@@ -205,7 +207,7 @@ def school_status(session, student_id):
 
 
 def dialogs_asked():
-    from ui import dialogs
+    from ui.shell import dialogs
 
     return list(dialogs.shown)
 
@@ -232,7 +234,7 @@ def test_head_teacher_page_shows_no_confidential_text_and_no_writing(qtbot, scho
 
     from openpyxl import load_workbook
 
-    from ui import dialogs
+    from ui.shell import dialogs
 
     path = school.paths.root.parent / "ht-ledger.xlsx"
     dialogs.preanswer(str(path), None)                  # the save dialog, then the "done" message
@@ -311,14 +313,14 @@ def test_directory_rules_incident_and_amend_through_dialogs(qtbot, session):
 def test_overdue_crisis_steps_are_red_on_the_workbench(qtbot, session):
     from app.crisis.cases import open_case
     from app.demo import generate_students, insert_students
-    from ui.context import AppContext
-    from ui.pages.workbench import OVERDUE, create
+    from ui.shell.context import AppContext
+    from ui.workbench.page import OVERDUE, WorkbenchPage
 
     clock.set_fixed(T0)
     [sid] = insert_students(session, generate_students(1, grades=(7,)))
     open_case(session, sid, "major", "teacher", summary="在天台边徘徊")
     advance(hours=3)
-    page = create(AppContext(session))
+    page = WorkbenchPage(AppContext(session))
     qtbot.addWidget(page)
     page.refresh()
     group = next(page.tree.topLevelItem(i) for i in range(page.tree.topLevelItemCount())
@@ -332,7 +334,7 @@ def test_overdue_crisis_steps_are_red_on_the_workbench(qtbot, session):
 def test_typed_text_survives_a_lock(qtbot, session):
     from app.crisis.cases import open_case
     from app.demo import generate_students, insert_students
-    from ui.main_window import close_dialogs
+    from ui.shell.main_window import close_dialogs
 
     clock.set_fixed(T0)
     [sid] = insert_students(session, generate_students(1, grades=(7,)))

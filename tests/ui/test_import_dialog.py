@@ -16,7 +16,7 @@ HEADERS = ["序号", "学生姓名", "性别", "出生日期", "全国学籍号"
 
 @pytest.fixture(autouse=True)
 def _cjk_font(qapp):
-    from ui.fonts import apply_app_font
+    from ui.shell.fonts import apply_app_font
 
     apply_app_font(qapp)
 
@@ -38,7 +38,7 @@ def messy_roster(path: Path, headers: list[str] = HEADERS) -> Path:
 
 def make_dialog(qtbot, session):
     from ui.archive.roster_import import RosterImportDialog
-    from ui.context import AppContext
+    from ui.shell.context import AppContext
 
     ctx = AppContext(session)
     dlg = RosterImportDialog(ctx)
@@ -51,10 +51,10 @@ def wait_idle(qtbot, dlg) -> None:
 
 
 def test_preview_skip_and_import(qtbot, school, tmp_path):
-    from ui.pages.students import create
+    from ui.archive.page import StudentsPage
 
     ctx, dlg = make_dialog(qtbot, school)
-    page = create(ctx)
+    page = StudentsPage(ctx)
     qtbot.addWidget(page)
     dlg.set_file(messy_roster(tmp_path / "花名册.xlsx"))
     assert dlg.busy and not dlg.progress.isHidden()  # the file is read off the UI thread

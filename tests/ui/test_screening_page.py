@@ -11,13 +11,14 @@ from app import clock
 from app.screening.campaigns import create_campaign, progress
 from app.screening.ledger import LedgerFilter, ledger_rows
 from app.screening.results import save_answers
+from ui.shell.context import Change
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
 @pytest.fixture(autouse=True)
 def _cjk_font(qapp):
-    from ui.fonts import apply_app_font
+    from ui.shell.fonts import apply_app_font
 
     apply_app_font(qapp)
 
@@ -30,11 +31,11 @@ def camp(school):
 
 @pytest.fixture
 def page(qtbot, school, camp):
-    from ui.context import AppContext
-    from ui.pages import screening
+    from ui.screening.page import ScreeningPage
+    from ui.shell.context import AppContext
 
     ctx = AppContext(school)
-    widget = screening.create(ctx)
+    widget = ScreeningPage(ctx)
     qtbot.addWidget(widget)
     widget.resize(1300, 800)
     widget.show()
@@ -42,9 +43,12 @@ def page(qtbot, school, camp):
 
 
 def test_page_contract():
-    from ui.pages import screening
+    from ui.pages import PAGES
 
-    assert (screening.PAGE_ID, screening.TITLE, screening.ORDER) == ("screening", "测评", 30)
+    ids = [p.id for p in PAGES]
+    screening = PAGES[ids.index("screening")]
+    assert (screening.id, screening.title) == ("screening", "测评")
+    assert ids.index("students") < ids.index("screening") < ids.index("casework")  # after 学生档案, before 个案
 
 
 def test_answer_entry_by_keyboard_alone(qtbot, page, school, camp):
@@ -55,11 +59,13 @@ def test_answer_entry_by_keyboard_alone(qtbot, page, school, camp):
     first_class = entry.class_combo.itemData(1)
     entry.class_combo.setCurrentIndex(1)
     students = [t for t in entry.students if t.class_id == first_class]
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)  # keyboard focus needs an active window, offscreen too
     entry.search.setFocus()
     qtbot.keyClicks(entry.search, students[0].registry_no[-8:])  # QTest cannot type CJK; pinyin/registry work
     qtbot.keyClick(entry.search, Qt.Key.Key_Return)
     assert entry.current.student_id == students[0].student_id
-    assert entry.pad.hasFocus() or True  # offscreen focus is not guaranteed; keys go to the pad directly
+    qtbot.waitUntil(entry.pad.hasFocus)  # Return in the search box hands the keyboard to the answer pad
     qtbot.keyClicks(entry.pad, "22222220")
     qtbot.keyClick(entry.pad, Qt.Key.Key_Backspace)   # correct the 8th answer
     qtbot.keyClicks(entry.pad, "20")
@@ -91,7 +97,7 @@ def test_campaign_progress_updates(qtbot, page, school, camp):
     sid, cls = school.db.one("SELECT s.id, c.name FROM students s JOIN classes c ON c.id = s.class_id"
                              " WHERE c.grade = 8 ORDER BY s.id LIMIT 1")
     save_answers(school, camp.id, sid, "gad7", [3] * 7)
-    page.ctx.data_changed.emit("screening")
+    page.ctx.data_changed.emit(Change.SCREENING)
     assert tab.wait_loaded()
     after = {model.row(r).class_name: model.row(r).done for r in range(model.rowCount())}
     assert after[cls] == 1
@@ -101,8 +107,8 @@ def test_campaign_progress_updates(qtbot, page, school, camp):
 
 
 def test_follow_up_interview_confirms_a_level(qtbot, page, school, camp):
-    from ui import dialogs
     from ui.screening.interview_dialog import InterviewDialog
+    from ui.shell import dialogs
 
     sid = school.db.scalar("SELECT s.id FROM students s JOIN classes c ON c.id = s.class_id WHERE c.grade = 7"
                            " ORDER BY s.id LIMIT 1")
@@ -148,7 +154,7 @@ def test_follow_up_interview_confirms_a_level(qtbot, page, school, camp):
 
 
 def test_ledger_exported_and_read_back(qtbot, page, school, camp, tmp_path):
-    from ui import dialogs
+    from ui.shell import dialogs
 
     ids = [r[0] for r in school.db.query("SELECT s.id FROM students s JOIN classes c ON c.id = s.class_id"
                                          " WHERE c.grade = 7 ORDER BY s.id LIMIT 3")]
@@ -171,7 +177,7 @@ def test_ledger_exported_and_read_back(qtbot, page, school, camp, tmp_path):
 
 
 def test_settings_tab_saves_rules_and_rejects_a_bad_scale(qtbot, page, school, tmp_path):
-    from ui import dialogs
+    from ui.shell import dialogs
 
     st = page.settings
     st.review["1"].setValue(2)
@@ -188,10 +194,10 @@ def test_settings_tab_saves_rules_and_rejects_a_bad_scale(qtbot, page, school, t
 
 
 def test_head_teacher_page_has_no_entry_or_settings(qtbot, head_teacher):
-    from ui.context import AppContext
-    from ui.pages import screening
+    from ui.screening.page import ScreeningPage
+    from ui.shell.context import AppContext
 
-    widget = screening.create(AppContext(head_teacher))
+    widget = ScreeningPage(AppContext(head_teacher))
     qtbot.addWidget(widget)
     assert widget.entry is None and widget.settings is None
     assert not widget.ledger.interview_btn.isVisible()
@@ -216,8 +222,8 @@ def test_entry_marks_absence_and_refusal(qtbot, page, school, camp):
 def test_import_dialog_preview_confirm_and_import(qtbot, page, school, camp, tmp_path):
     from openpyxl import Workbook
 
-    from ui import dialogs
     from ui.screening.import_dialog import ImportResultsDialog
+    from ui.shell import dialogs
 
     rows = school.db.query("SELECT s.registry_no, s.name, c.name FROM students s JOIN classes c ON c.id = s.class_id"
                            " WHERE c.grade = 7 AND (SELECT count(*) FROM students t WHERE t.name = s.name) = 1"
@@ -302,8 +308,8 @@ def test_import_dialog_mapping_editor_saves_a_platform_profile(qtbot, page, scho
 
 def test_head_teacher_window_ledger_and_export_are_their_class(qtbot, school, camp, head_teacher, tmp_path):
     from app.school.classes import find_class
-    from ui import dialogs
     from ui.screening.ledger_view import LedgerView
+    from ui.shell import dialogs
 
     mine = find_class(school.db, "7.1")
     for grade in (7, 8):

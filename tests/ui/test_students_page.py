@@ -11,18 +11,18 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 @pytest.fixture(autouse=True)
 def _cjk_font(qapp):
-    from ui.fonts import apply_app_font
+    from ui.shell.fonts import apply_app_font
 
     apply_app_font(qapp)
 
 
 @pytest.fixture
 def page(qtbot, school):
-    from ui.context import AppContext
-    from ui.pages import students
+    from ui.archive.page import StudentsPage
+    from ui.shell.context import AppContext
 
     ctx = AppContext(school)
-    widget = students.create(ctx)
+    widget = StudentsPage(ctx)
     qtbot.addWidget(widget)
     widget.resize(1200, 700)
     widget.show()
@@ -35,9 +35,12 @@ def shown_ids(page) -> list[int]:
 
 
 def test_page_contract():
-    from ui.pages import students
+    from ui.pages import PAGES
 
-    assert (students.PAGE_ID, students.TITLE, students.ORDER) == ("students", "学生档案", 20)
+    ids = [p.id for p in PAGES]
+    students = PAGES[ids.index("students")]
+    assert (students.id, students.title) == ("students", "学生档案")
+    assert ids.index("students") == ids.index("workbench") + 1  # second in the navigation
 
 
 def test_search_by_initials_and_full_pinyin(qtbot, page, school):
@@ -87,10 +90,11 @@ def test_filter_by_class_grade_tag(qtbot, page, school):
 
 
 def test_warning_level_cell_is_coloured(qtbot, school):
+    from app import capability
     from app.archive import students as st
     from ui.archive.models import LEVEL_COLORS
-    from ui.context import AppContext
-    from ui.pages.students import create
+    from ui.archive.page import StudentsPage
+    from ui.shell.context import AppContext
 
     taken = st.warning_levels(school.db)  # levels the screening capability already gives (demo data)
     ids = [e.id for e in st.StudentIndex(school.db).entries if e.id not in taken][:3]
@@ -98,9 +102,9 @@ def test_warning_level_cell_is_coloured(qtbot, school):
     def levels(db):  # stands in for the screening capability
         return {ids[0]: 1, ids[1]: 2, ids[2]: 3}
 
-    st.register_level_provider(levels)
-    try:
-        page = create(AppContext(school))
+    test_levels = capability.Capability("test_levels", "测试", warning_levels=levels)
+    with capability.installed(capability.current().extended(test_levels)):
+        page = StudentsPage(AppContext(school))
         qtbot.addWidget(page)
         page.level_combo.setCurrentIndex(page.level_combo.findData(1))
         shown = shown_ids(page)
@@ -109,8 +113,6 @@ def test_warning_level_cell_is_coloured(qtbot, school):
         idx = page.model.index(shown.index(ids[0]), page.model.COL_LEVEL)
         assert page.model.data(idx) == "一级"
         assert page.model.data(idx, Qt.ItemDataRole.BackgroundRole).color() == LEVEL_COLORS[1]
-    finally:
-        st._level_providers.remove(levels)
 
 
 def test_enter_opens_archive_and_escape_returns(qtbot, page, school):
@@ -148,10 +150,10 @@ def test_left_students_hidden_unless_asked(qtbot, page, school):
 
 
 def test_head_teacher_sees_only_own_class(qtbot, head_teacher):
-    from ui.context import AppContext
-    from ui.pages.students import create
+    from ui.archive.page import StudentsPage
+    from ui.shell.context import AppContext
 
-    page = create(AppContext(head_teacher))
+    page = StudentsPage(AppContext(head_teacher))
     qtbot.addWidget(page)
     rows = [page.model.entry(r) for r in range(page.model.rowCount())]
     assert rows and {e.class_id for e in rows} == {head_teacher.account.class_id}

@@ -10,11 +10,11 @@ from app.errors import InputRejected
 from app.store import autobackup
 from tests.conftest import PASSWORD, ROOT
 from tests.ui.conftest import wait_tasks
-from ui import dialogs
-from ui.application import Shell
-from ui.main_window import MainWindow
-from ui.setup_wizard import SetupWizard
-from ui.unlock import UnlockWidget
+from ui.shell import dialogs
+from ui.shell.application import Shell
+from ui.shell.main_window import MainWindow
+from ui.shell.setup_wizard import SetupWizard
+from ui.shell.unlock import UnlockWidget
 
 
 def test_no_vault_opens_the_wizard(qtbot, data_dir):
@@ -64,7 +64,7 @@ def test_demo_screenshot_writes_a_png(tmp_path):
 
 
 def test_user_errors_are_plain_messages_and_bugs_get_a_report(qtbot, tmp_path, monkeypatch):
-    from ui import errors
+    from ui.shell import errors
 
     dialogs.preanswer(None)
     errors.show_error(None, InputRejected("第 3 行：出生日期无法识别。"))
@@ -87,7 +87,7 @@ def test_qt_speaks_chinese_and_the_cjk_font_is_registered(qtbot):
     from PySide6.QtGui import QFontDatabase
     from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-    from ui.fonts import register_fonts
+    from ui.shell.fonts import register_fonts
 
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     qtbot.addWidget(box)
@@ -224,8 +224,8 @@ def test_a_head_teacher_account_added_in_the_window_signs_in_and_sees_one_class(
 
 def test_none_cannot_be_exhausted_by_qt_calls():
     """PySide6 6.12 on CPython 3.11 drops a reference to None on every void Qt call (pyproject excludes it;
-    ui.application guards it if installed anyway): 20,000 calls must not abort the interpreter."""
-    code = ("import ui.application; from PySide6.QtWidgets import QApplication, QLabel; app = QApplication([]);"
+    ui.shell.application guards it if installed anyway): 20,000 calls must not abort the interpreter."""
+    code = ("import ui.shell.application; from PySide6.QtWidgets import QApplication, QLabel; app = QApplication([]);"
             " label = QLabel(); [label.setText('心桥') for _ in range(20000)]; print('ok')")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})

@@ -57,9 +57,9 @@ def test_newest_verified_backup_skips_a_damaged_one(session):
 
 
 def test_closing_the_window_backs_up_once_a_day(qtbot, session):
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
-    win = MainWindow(session, page_modules=[])
+    win = MainWindow(session, pages=[])
     qtbot.addWidget(win)
     win.show()
     win.close()

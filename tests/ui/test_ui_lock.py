@@ -1,8 +1,6 @@
 """Idle lock with an injected clock: drafts survive, dialogs close, the clipboard is cleared, the key is dropped."""
 from __future__ import annotations
 
-import types
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QMessageBox, QWidget
@@ -10,15 +8,14 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QMessageBox, QWid
 from app.store.settings import set_setting
 from tests.conftest import PASSWORD
 from tests.ui.conftest import wait_tasks
-from ui import clipboard
-from ui.context import AppContext
-from ui.main_window import MainWindow
+from ui.shell import clipboard
+from ui.shell.context import AppContext
+from ui.shell.main_window import MainWindow
+from ui.shell.page import Page
 
 
-def form_page() -> types.ModuleType:
+def form_page() -> Page:
     """A page with an unsaved form that records what the lock signals told it."""
-    mod = types.ModuleType("fake_form_page")
-    mod.PAGE_ID, mod.TITLE, mod.ORDER = "form", "表单", 10
 
     def create(ctx: AppContext) -> QWidget:
         w = QWidget()
@@ -30,12 +27,11 @@ def form_page() -> types.ModuleType:
         ctx.unlocked.connect(lambda: w.events.append(("unlocked", ctx.session.locked)))
         return w
 
-    mod.create = create
-    return mod
+    return Page("form", "表单", create)
 
 
 def make_window(qtbot, session, clock) -> MainWindow:
-    win = MainWindow(session, idle_clock=clock, auto_backup=False, page_modules=[form_page()])
+    win = MainWindow(session, idle_clock=clock, auto_backup=False, pages=[form_page()])
     qtbot.addWidget(win)
     win.show()
     return win
@@ -122,7 +118,7 @@ def test_clipboard_text_of_other_programs_is_left_alone(qtbot, session, fake_clo
 
 
 def test_os_session_lock_locks(qtbot, session, fake_clock):
-    from ui.idle import OsLockWatcher
+    from ui.shell.idle import OsLockWatcher
 
     win = make_window(qtbot, session, fake_clock)
     watcher = OsLockWatcher(win, use_dbus=False)
@@ -138,7 +134,7 @@ DBUS_SCRIPT = r"""
 import subprocess, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from ui.idle import OsLockWatcher
+from ui.shell.idle import OsLockWatcher
 app = QApplication([])
 w = OsLockWatcher()
 hits = []
@@ -175,7 +171,7 @@ def test_lock_closes_the_apps_own_file_dialogs_and_modal_loops(qtbot, session, f
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QFileDialog
 
-    from ui import dialogs
+    from ui.shell import dialogs
 
     win = make_window(qtbot, session, fake_clock)
     dialogs.strict = False  # really open the dialogs

@@ -10,13 +10,13 @@ from app.session import add_account, open_session
 from app.store.backup import list_backups
 from tests.conftest import PASSWORD
 from tests.ui.conftest import wait_tasks
-from ui import dialogs
-from ui.main_window import MainWindow
-from ui.pages import settings as settings_page
+from ui.pages import page as declared
+from ui.shell import dialogs
+from ui.shell.main_window import MainWindow
 
 
 def make_window(qtbot, session) -> MainWindow:
-    win = MainWindow(session, auto_backup=False, page_modules=[settings_page])
+    win = MainWindow(session, auto_backup=False, pages=[declared("settings")])
     qtbot.addWidget(win)
     win.show()
     return win
@@ -81,7 +81,7 @@ def test_the_account_dialogs_apply_the_password_policy(qtbot, school):
 
 
 def test_the_recovery_dialog_applies_the_policy(qtbot, session):
-    from ui.unlock import RecoveryDialog
+    from ui.shell.unlock import RecoveryDialog
 
     dlg = RecoveryDialog(session.paths.root, "counselor")
     qtbot.addWidget(dlg)
@@ -94,14 +94,14 @@ def test_the_recovery_dialog_applies_the_policy(qtbot, session):
 
 
 def tasks_idle() -> bool:
-    from ui import tasks
+    from ui.shell import tasks
 
     return tasks.running() == 0
 
 
 def test_the_unlock_countdown_follows_the_account_typed(qtbot, session):
     from app.store.lockout import FREE_ATTEMPTS, Lockout
-    from ui.unlock import UnlockWidget
+    from ui.shell.unlock import UnlockWidget
 
     root = session.paths.root
     add_account(session, "admin1", "Admin-password-2026!", Role.ADMIN)

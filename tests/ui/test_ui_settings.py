@@ -12,13 +12,13 @@ from app.store.backup import list_backups
 from app.store.settings import get_setting, set_setting
 from tests.conftest import PASSWORD
 from tests.ui.conftest import wait_tasks
-from ui import dialogs
-from ui.main_window import MainWindow
-from ui.pages import settings as settings_page
+from ui.pages import page as declared
+from ui.shell import dialogs
+from ui.shell.main_window import MainWindow
 
 
 def make_window(qtbot, session) -> MainWindow:
-    win = MainWindow(session, auto_backup=False, page_modules=[settings_page])
+    win = MainWindow(session, auto_backup=False, pages=[declared("settings")])
     qtbot.addWidget(win)
     win.show()
     return win

@@ -7,8 +7,8 @@ from app.session import open_session, vault_exists
 from app.store.keyslots import KeySlots
 from tests.conftest import PASSWORD
 from tests.ui.conftest import wait_tasks
-from ui import dialogs
-from ui.setup_wizard import SetupWizard
+from ui.shell import dialogs
+from ui.shell.setup_wizard import SetupWizard
 
 
 def _fill(wizard: SetupWizard) -> None:
@@ -25,9 +25,9 @@ def _fill(wizard: SetupWizard) -> None:
 
 
 def test_wizard_creates_the_vault_and_shows_the_recovery_code(qtbot, data_dir, tmp_path, monkeypatch):
-    import ui.removable
+    import ui.shell.removable
 
-    monkeypatch.setattr(ui.removable, "LINUX_MOUNT_BASES", (str(tmp_path / "no-media"),))  # no USB stick
+    monkeypatch.setattr(ui.shell.removable, "LINUX_MOUNT_BASES", (str(tmp_path / "no-media"),))  # no USB stick
     wizard = SetupWizard(data_dir)
     qtbot.addWidget(wizard)
     wizard.show()
@@ -124,13 +124,13 @@ def test_weak_passwords_are_refused_with_the_rule_that_failed(qtbot, data_dir):
 
 def test_the_recovery_pdf_is_suggested_on_a_usb_stick_and_a_fixed_disk_is_warned_about(qtbot, data_dir, tmp_path,
                                                                                       monkeypatch):
-    import ui.removable
+    import ui.shell.removable
 
     media = tmp_path / "media"
     stick = media / "teacher" / "KINGSTON"
     stick.mkdir(parents=True)
-    monkeypatch.setattr(ui.removable, "LINUX_MOUNT_BASES", (str(media),))
-    monkeypatch.setattr(ui.removable, "is_mount", lambda p: p == str(stick))
+    monkeypatch.setattr(ui.shell.removable, "LINUX_MOUNT_BASES", (str(media),))
+    monkeypatch.setattr(ui.shell.removable, "is_mount", lambda p: p == str(stick))
     wizard = _created_wizard(qtbot, data_dir)
     try:
         dialogs.preanswer(None)                    # the save dialog is cancelled

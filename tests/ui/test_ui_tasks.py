@@ -6,7 +6,7 @@ import time
 
 from app.errors import InputRejected
 from tests.ui.conftest import wait_tasks
-from ui import dialogs, tasks
+from ui.shell import dialogs, tasks
 
 
 def test_success_runs_on_a_worker_and_calls_back_on_the_ui_thread(qtbot):

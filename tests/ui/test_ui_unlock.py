@@ -9,8 +9,8 @@ from app.session import open_session
 from app.store.keyslots import KeySlots
 from tests.conftest import PASSWORD
 from tests.ui.conftest import wait_tasks
-from ui import dialogs
-from ui.unlock import UnlockWidget
+from ui.shell import dialogs
+from ui.shell.unlock import UnlockWidget
 
 
 def _try(qtbot, w: UnlockWidget, password: str) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget, QWizard
 from app import clock
 from tests.conftest import PASSWORD
 from tests.ui.conftest import wait_tasks
-from ui import dialogs
+from ui.shell import dialogs
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 PNG = os.environ.get("WALK_PNG", "")
@@ -84,7 +84,7 @@ def messy_roster(path: Path) -> Path:
 
 
 def test_first_day(qtbot, data_dir, tmp_path):
-    from ui.application import Shell
+    from ui.shell.application import Shell
 
     clock.set_fixed(T0)
     # -- 1. first run: the set-up wizard from an empty data folder ------------------------------------

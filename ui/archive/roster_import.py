@@ -43,10 +43,10 @@ from app.school.roster_import import (
 )
 from app.tabular.profiles import list_profiles, load_profile, save_profile
 from app.tabular.reader import TableError, sheet_names
-from ui import dialogs
 from ui.archive.models import RowsModel
 from ui.archive.worker import Task, run_in_background
-from ui.context import AppContext
+from ui.shell import dialogs
+from ui.shell.context import AppContext, Change
 
 PROFILE_KIND = "roster"
 
@@ -458,7 +458,7 @@ class RosterImportDialog(QDialog):
             text += f"\n{c['invalid']} 行无效未导入，错误报告已保存到：{result.error_report}"
         self._message(text, ok=True)
         self._update_buttons()
-        self.ctx.data_changed.emit("students")
+        self.ctx.data_changed.emit(Change.STUDENTS)
         self.imported.emit(result)
 
     def _import_failed(self, exc: BaseException) -> None:

@@ -19,7 +19,7 @@ from ui.archive.plan import PlanTab
 from ui.archive.profile import GuardiansTab, ProfileTab
 from ui.archive.tags import TagsTab
 from ui.archive.timeline import TimelineWidget
-from ui.context import AppContext
+from ui.shell.context import AppContext
 
 STATUS_COLORS = {"在读": "#137333", "转出": "#888888", "毕业": "#1a73e8", "休学": "#b06000"}
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from app.archive.students import StudentFilter
 from app.school.classes import list_classes
-from ui.context import AppContext
+from ui.shell.context import AppContext
 
 
 class AttendancePicker(QWidget):

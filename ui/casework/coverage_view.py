@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from app.casework.coverage import ClassCoverage, Measure, class_coverage, current_semester
 from app.errors import XinqiaoError
 from app.school.classes import list_classes
-from ui.context import AppContext
+from ui.shell.context import AppContext
 
 
 class CoverageView(QWidget):

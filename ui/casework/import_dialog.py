@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 from app.casework.importer import FIELD_LABELS, PROFILE_KIND, SessionsPreview, apply_sessions, preview_sessions
 from app.errors import XinqiaoError
 from app.tabular.profiles import list_profiles, load_profile, save_profile
-from ui import dialogs
-from ui.context import AppContext
+from ui.shell import dialogs
+from ui.shell.context import AppContext, Change
 
 
 class SessionsImportDialog(QDialog):
@@ -171,5 +171,5 @@ class SessionsImportDialog(QDialog):
         self.written = result.written
         note = f"\n错误报告：{result.error_report}" if result.error_report else ""
         dialogs.inform(self, "导入完成", f"已写入 {result.written} 条记录。{note}")
-        self.ctx.data_changed.emit("casework")
+        self.ctx.data_changed.emit(Change.CASEWORK)
         self.accept()

@@ -32,10 +32,10 @@ from app.casework.model import CONCERN_CATEGORIES, KIND_LABELS, KINDS, RISK_LABE
 from app.casework.records import create_record, get_record, load_students, update_record
 from app.casework.templates import TEMPLATES, template
 from app.errors import XinqiaoError
-from ui import dialogs
 from ui.casework.attendance import AttendancePicker
 from ui.casework.student_picker import StudentPicker
-from ui.context import AppContext
+from ui.shell import dialogs
+from ui.shell.context import AppContext, Change
 
 DRAFT_INTERVAL_MS = 3000
 
@@ -345,7 +345,7 @@ class RecordForm(QWidget):
             return None
         discard_draft(self.ctx.session, self.form_key)
         self._dirty = False
-        self.ctx.data_changed.emit("casework")
+        self.ctx.data_changed.emit(Change.CASEWORK)
         self.saved.emit(rid)
         return rid
 

@@ -10,13 +10,6 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, Q
 from app.errors import XinqiaoError
 from app.search import MARK_END, MARK_START, SearchHit, search
 
-_openers: dict[str, Callable[[SearchHit], None]] = {}
-
-
-def register_opener(source: str, fn: Callable[[SearchHit], None]) -> None:
-    """How the window opens a hit of another capability's source (default: the student's archive)."""
-    _openers[source] = fn
-
 
 def snippet_html(snippet: str) -> str:
     """Escape the text, then turn the match markers into bold."""
@@ -26,7 +19,7 @@ def snippet_html(snippet: str) -> str:
 
 
 class SearchBox(QWidget):
-    open_hit = Signal(object)   # SearchHit
+    open_hit = Signal(object)   # SearchHit: the page hands it to the window, which opens it on its owner's page
 
     def __init__(self, session_getter: Callable[[], object], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,8 +82,4 @@ class SearchBox(QWidget):
             self._activated(item)
 
     def _activated(self, item: QListWidgetItem) -> None:
-        hit = self.hits[self.results.row(item)]
-        opener = _openers.get(hit.source)
-        if opener is not None:
-            opener(hit)
-        self.open_hit.emit(hit)
+        self.open_hit.emit(self.hits[self.results.row(item)])

@@ -6,7 +6,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from app.archive.students import StudentFilter
-from ui.context import AppContext
+from ui.shell.context import AppContext
 
 MAX_RESULTS = 8
 

@@ -11,8 +11,8 @@ from app.crisis.rules import LEVEL_LABELS, LEVELS, SOURCE_LABELS
 from app.crisis.steps import complete_step, missing_for_return, record_follow_up, record_return_materials, skip_step
 from app.errors import InputRejected
 from app.session import Session
-from ui.context import AppContext
 from ui.crisis.forms import FormDialog, StudentPicker, date_of, datetime_edit, iso_of, line, text_box
+from ui.shell.context import AppContext
 
 
 def _combo(items: dict[str, str] | tuple[str, ...], current: str | None = None) -> QComboBox:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from app import clock
 from app.archive.students import StudentFilter
 from app.errors import XinqiaoError
-from ui.context import AppContext
+from ui.shell.context import AppContext
 
 CONFIDENTIAL_STYLE = "background: #fff8e1;"
 

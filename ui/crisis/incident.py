@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from app.crisis.incidents import record_incident
 from app.crisis.model import PARTY_LABELS
-from ui.context import AppContext
 from ui.crisis.forms import FormDialog, StudentPicker, datetime_edit, iso_of, line, text_box
+from ui.shell.context import AppContext
 
 PARTIES = ("parents", "leaders", "bureau", "police")
 

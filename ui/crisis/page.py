@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 
 from app.crisis.cases import CaseRow, list_cases
 from app.crisis.model import short
+from app.crisis.searchable import INCIDENT_SOURCE
+from app.search import SearchHit
 from ui.casework.flow import flow_bar
-from ui.context import AppContext
 from ui.crisis.case_view import OVERDUE, CaseView, _is_red
 from ui.crisis.dialogs import OpenCaseDialog
 from ui.crisis.directory import DirectoryDialog
@@ -31,6 +32,7 @@ from ui.crisis.incident import IncidentDialog
 from ui.crisis.incident_list import IncidentDialogView, IncidentList
 from ui.crisis.incident_list import can_read as can_read_incidents
 from ui.crisis.rules_editor import RulesDialog
+from ui.shell.context import AppContext, Change
 
 FILTERS = (("open", "进行中"), ("overdue", "有逾期步骤"), ("all", "全部个案"))
 COLUMNS = ("学生", "班级", "等级", "状态", "下一步", "截止", "逾期")   # the case number is in the tooltip
@@ -108,7 +110,6 @@ class CrisisPage(QWidget):
         lay.addWidget(split, 1)
 
         self.rows: list[CaseRow] = []
-        _register_search_opener(self)
         self._held: QDialog | None = None
         ctx.data_changed.connect(self._data_changed)
         ctx.locking.connect(self._locking)
@@ -185,7 +186,7 @@ class CrisisPage(QWidget):
 
     def _changed(self) -> None:
         self.refresh()
-        self.ctx.data_changed.emit("crisis")
+        self.ctx.data_changed.emit(Change.CRISIS)
 
     def _students_changed(self) -> None:
         """A step put a student on leave or back to school: the student index (which lists 在读 students) is
@@ -194,11 +195,11 @@ class CrisisPage(QWidget):
 
         ctx = self.ctx
         session, index = ctx.session, ctx.index
-        run_in_background(lambda: index.reload(session.db), lambda _r: ctx.data_changed.emit("students"),
+        run_in_background(lambda: index.reload(session.db), lambda _r: ctx.data_changed.emit(Change.STUDENTS),
                           lambda _e: None)
 
-    def _data_changed(self, what: str) -> None:
-        if what != "crisis":
+    def _data_changed(self, change: Change) -> None:
+        if change is not Change.CRISIS:
             self.refresh()
 
     # -- dialogs ----------------------------------------------------------------------------------------------
@@ -253,7 +254,7 @@ class CrisisPage(QWidget):
 
         from app.crisis.export import export_xlsx
         from app.errors import XinqiaoError
-        from ui import dialogs
+        from ui.shell import dialogs
 
         path = dialogs.save_file(self, "导出危机干预与转介台账", "危机干预与转介台账.xlsx", "Excel 文件 (*.xlsx)")
         if not path:
@@ -282,6 +283,14 @@ class CrisisPage(QWidget):
         if case_id in self.case_ids():
             self.select_case(case_id)
 
+    def open_hit(self, hit: SearchHit) -> None:
+        """A search hit of this page's sources (the window routes them here): the case, or the incident."""
+        if hit.source == INCIDENT_SOURCE:
+            if can_read_incidents(self.session):
+                self.open_incident(int(hit.ref_id))
+        elif self.session.account.does_student_work:
+            self.open_case_anywhere(int(hit.ref_id))
+
     def _show(self, dlg: FormDialog) -> None:
         self.dialog = dlg
         dlg.open()
@@ -294,16 +303,3 @@ def _due_label(when: str | None) -> str:
     text = short(when)
     return text[5:] if text.startswith(f"{clock.today().year}-") else text
 
-
-def _register_search_opener(page: CrisisPage) -> None:
-    """A search hit of a crisis case opens it on this page."""
-    try:
-        from ui.casework.search_box import register_opener
-    except ImportError:
-        return
-
-    def open_hit(hit) -> None:  # type: ignore[no-untyped-def]
-        page.ctx.show_page.emit("crisis")
-        page.open_case_anywhere(int(hit.ref_id))
-
-    register_opener("crisis", open_hit)

@@ -38,10 +38,10 @@ from app.screening.campaigns import (
 from app.screening.scales import all_scales
 from app.screening.stats import CampaignStats, GradeCoverage, campaign_stats
 from app.session import Session
-from ui import dialogs
 from ui.screening.charts import CampaignCharts, render_charts
 from ui.screening.models import RowsModel
-from ui.tasks import run_task, wait_idle
+from ui.shell import dialogs
+from ui.shell.tasks import run_task, wait_idle
 
 PROGRESS_HEADERS = ["班级", "应测", "已完成", "未完成", "缺考", "拒绝", "待回执", "完成率"]
 GRADE_HEADERS = ["年级", "应测", "完成", "完成率", "一级", "二级", "三级"]
@@ -264,7 +264,7 @@ class CampaignsTab(QWidget):
         self.loading = False
         if self.session.locked:
             return
-        from ui.errors import show_error
+        from ui.shell.errors import show_error
 
         show_error(self, exc)
 

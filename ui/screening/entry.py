@@ -36,7 +36,7 @@ from app.screening.results import save_answers
 from app.screening.scales import Scale, all_scales
 from app.screening.scoring import Answer, check_answers
 from app.session import Session
-from ui.tasks import run_task, wait_idle
+from ui.shell.tasks import run_task, wait_idle
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 

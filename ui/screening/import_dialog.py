@@ -37,9 +37,9 @@ from app.screening.importer import (
 from app.screening.scales import all_scales
 from app.session import Session
 from app.tabular.profiles import list_profiles
-from ui import dialogs
 from ui.screening.models import RowsModel
-from ui.tasks import run_task
+from ui.shell import dialogs
+from ui.shell.tasks import run_task
 
 UNMAPPED = "\u0000未对应"  # a header no file has: keeps a field from being matched by its synonyms
 
@@ -283,7 +283,7 @@ class ImportResultsDialog(QDialog):
         if found:
             self.fill_mapping(*found)
         if not isinstance(exc, XinqiaoError):
-            from ui.errors import show_error
+            from ui.shell.errors import show_error
 
             show_error(self, exc)
             return
@@ -339,7 +339,7 @@ class ImportResultsDialog(QDialog):
         if isinstance(exc, XinqiaoError):
             dialogs.warn(self, "未导入", exc.message)
         else:
-            from ui.errors import show_error
+            from ui.shell.errors import show_error
 
             show_error(self, exc)
 

@@ -22,7 +22,7 @@ from app.screening.grading import NEXT_STEPS, level_label
 from app.screening.interviews import Interview, record_interview
 from app.screening.ledger import LedgerRow
 from app.session import Session
-from ui import dialogs
+from ui.shell import dialogs
 
 
 class InterviewDialog(QDialog):

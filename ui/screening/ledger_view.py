@@ -28,9 +28,9 @@ from app.screening.export import export_ledger
 from app.screening.grading import LEVEL_COLOURS, STATUS_LABELS, level_label
 from app.screening.ledger import LedgerFilter, LedgerRow, ledger_rows, level_history
 from app.session import Session
-from ui import dialogs
 from ui.screening.models import RowsModel
-from ui.tasks import run_task, wait_idle
+from ui.shell import dialogs
+from ui.shell.tasks import run_task, wait_idle
 
 HEADERS = ["学籍号", "姓名", "班级", "测评日期", "得分", "初评", "当前等级", "状态", "复核截止", "类别", "干预措施", "责任人"]
 CATEGORIES = ["自伤风险", "抑郁情绪", "焦虑情绪", "行为观察"]
@@ -204,7 +204,7 @@ class LedgerView(QWidget):
         if isinstance(exc, XinqiaoError):
             dialogs.warn(self, "干预台账", exc.message)
         else:
-            from ui.errors import show_error
+            from ui.shell.errors import show_error
 
             show_error(self, exc)
 

@@ -25,7 +25,7 @@ from app.screening.custom_scales import add_scale_file
 from app.screening.grading import DEFAULT_RULES, load_rules, save_rules
 from app.screening.scales import RATER_LABELS, all_scales
 from app.session import Session
-from ui import dialogs
+from ui.shell import dialogs
 
 
 class ScreeningSettings(QWidget):

@@ -18,11 +18,11 @@ from app.accounts.model import ROLE_LABELS, Account, Role
 from app.accounts.store import list_accounts
 from app.school.classes import list_classes
 from app.session import add_account, change_password, set_account_class, set_account_disabled
-from ui import dialogs, tasks
-from ui.context import AppContext
-from ui.errors import show_error
 from ui.settings.common import can_manage, cell, make_table
-from ui.unlock import ERROR_STYLE, PasswordFields, RecoveryDialog
+from ui.shell import dialogs, tasks
+from ui.shell.context import AppContext, Change
+from ui.shell.errors import show_error
+from ui.shell.unlock import ERROR_STYLE, PasswordFields, RecoveryDialog
 
 
 class AccountDialog(QDialog):
@@ -265,7 +265,7 @@ class AccountsTab(QWidget):
         except Exception as e:  # noqa: BLE001 - shown to the user
             show_error(self, e)
             return False
-        self.ctx.data_changed.emit("school")
+        self.ctx.data_changed.emit(Change.SCHOOL)
         self.refresh()
         self.select_user(acc.username)
         return True

@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from app.audit import recent, verify_chain
 from app.audit.log import ACTION_LABELS, AuditEntry
-from ui import dialogs, tasks
-from ui.context import AppContext
 from ui.settings.common import cell, make_table
+from ui.shell import dialogs, tasks
+from ui.shell.context import AppContext
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class AuditTab(QWidget):
     def _read_failed(self, exc: BaseException) -> None:
         if self.ctx.session.locked:
             return  # locked or closed while reading: the next showing reads again
-        from ui.errors import show_error
+        from ui.shell.errors import show_error
 
         show_error(self, exc)
 
@@ -100,7 +100,7 @@ class AuditTab(QWidget):
         return tasks.run_task(self, work, self._verified, self._verify_failed, label="正在校验……")
 
     def _verify_failed(self, exc: BaseException) -> None:
-        from ui.errors import show_error
+        from ui.shell.errors import show_error
 
         self.verify_button.setEnabled(True)
         show_error(self, exc)

@@ -9,9 +9,9 @@ from app.errors import WrongPassword
 from app.store import autobackup
 from app.store.backup import COUNTED_TABLES, BackupInfo, backup_key, inspect_backup, list_backups
 from app.store.settings import get_setting, set_setting
-from ui import dialogs, tasks
-from ui.context import AppContext
 from ui.settings.common import cell, make_table
+from ui.shell import dialogs, tasks
+from ui.shell.context import AppContext, Change
 
 
 def counts_text(info: BackupInfo) -> str:
@@ -56,7 +56,7 @@ class BackupTab(QWidget):
         self.backups: list[BackupInfo] = []
         self.keep.valueChanged.connect(self._keep_changed)
         ctx.unlocked.connect(self.refresh)
-        ctx.data_changed.connect(lambda what: self.refresh() if what == "backups" else None)
+        ctx.data_changed.connect(lambda change: self.refresh() if change is Change.BACKUPS else None)
         self.refresh()
 
     def refresh(self) -> None:
@@ -76,7 +76,7 @@ class BackupTab(QWidget):
         self.ctx.session.audit("settings", "backup_keep", str(value))
 
     def _done(self, info: BackupInfo) -> None:
-        self.ctx.data_changed.emit("backups")
+        self.ctx.data_changed.emit(Change.BACKUPS)
         dialogs.inform(self, "备份完成", f"备份已写入并校验通过：\n{info.path}\n{counts_text(info)}")
 
     def backup_now(self) -> tasks.Task:
@@ -110,7 +110,7 @@ class BackupTab(QWidget):
     def _other_key(self, exc: BaseException, path: Path) -> None:
         """A backup made under another key (e.g. another machine): open it with its own key-slot copy."""
         if not isinstance(exc, WrongPassword):
-            from ui.errors import show_error
+            from ui.shell.errors import show_error
 
             show_error(self, exc)
             return

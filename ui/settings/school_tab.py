@@ -28,10 +28,10 @@ from app.school.classes import add_class, list_classes, set_head_teacher
 from app.school.holidays import Holiday, add_holiday, list_holidays, remove_holiday
 from app.school.profile import STAGE_LABELS, get_school, update_school
 from app.school.staff import STAFF_ROLES, StaffMember, add_staff, list_staff, set_staff_active, update_staff
-from ui import dialogs
-from ui.context import AppContext
 from ui.settings.common import can_manage, cell, make_table
-from ui.unlock import ERROR_STYLE
+from ui.shell import dialogs
+from ui.shell.context import AppContext, Change
+from ui.shell.unlock import ERROR_STYLE
 
 TERM_LABELS = {"autumn": "秋季学期", "spring": "春季学期"}
 
@@ -122,7 +122,7 @@ class SchoolDialog(QDialog):
         except XinqiaoError as e:
             self.error_label.setText(e.message)
             return
-        self.ctx.data_changed.emit("settings")
+        self.ctx.data_changed.emit(Change.SETTINGS)
         self.accept()
 
 
@@ -175,7 +175,7 @@ class HolidayDialog(QDialog):
         except XinqiaoError as e:
             self.error.setText(e.message)
             return
-        self.ctx.data_changed.emit("school")
+        self.ctx.data_changed.emit(Change.SCHOOL)
         self.accept()
 
 
@@ -281,7 +281,7 @@ class SchoolTab(QWidget):
 
         self.date_edits: dict[int, tuple[QDateEdit, QDateEdit]] = {}
         ctx.unlocked.connect(self.refresh)
-        ctx.data_changed.connect(lambda what: self.refresh() if what in ("students", "school", "settings") else None)
+        ctx.data_changed.connect(lambda change: self.refresh() if change in (Change.STUDENTS, Change.SCHOOL, Change.SETTINGS) else None)
         self.refresh()
 
     def refresh(self) -> None:
@@ -357,7 +357,7 @@ class SchoolTab(QWidget):
             changed += 1
         if changed:
             self.ctx.session.audit("settings", "semesters", f"修改了 {changed} 个学期的日期")
-            self.ctx.data_changed.emit("school")
+            self.ctx.data_changed.emit(Change.SCHOOL)
         return changed
 
     def _set_head(self, class_id: int, combo: QComboBox) -> None:
@@ -410,7 +410,7 @@ class SchoolTab(QWidget):
             self.holiday_error.setText(e.message)
             return False
         self.holiday_error.clear()
-        self.ctx.data_changed.emit("school")
+        self.ctx.data_changed.emit(Change.SCHOOL)
         self.refresh()
         self.holiday_table.clearSelection()  # a second Delete must not remove the next range
         self._holiday_selection_changed()
@@ -438,7 +438,7 @@ class SchoolTab(QWidget):
         except XinqiaoError as e:
             dialogs.warn(self, "添加班级", e.message)
             return False
-        self.ctx.data_changed.emit("school")
+        self.ctx.data_changed.emit(Change.SCHOOL)
         self.refresh()
         return True
 

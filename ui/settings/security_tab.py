@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from app.store.settings import get_setting, set_setting
-from ui.context import AppContext
+from ui.shell.context import AppContext, Change
 
 
 class SecurityTab(QWidget):
@@ -37,4 +37,4 @@ class SecurityTab(QWidget):
     def _changed(self, value: int) -> None:
         set_setting(self.ctx.session.db, "idle_lock_minutes", int(value))
         self.ctx.session.audit("settings", "idle_lock_minutes", str(value))
-        self.ctx.data_changed.emit("settings")
+        self.ctx.data_changed.emit(Change.SETTINGS)

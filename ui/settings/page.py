@@ -3,16 +3,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from ui.context import AppContext
 from ui.settings.accounts_tab import AccountsTab
 from ui.settings.audit_tab import AuditTab
 from ui.settings.backup_tab import BackupTab
 from ui.settings.school_tab import SchoolTab
 from ui.settings.security_tab import SecurityTab
-
-PAGE_ID = "settings"
-TITLE = "设置"
-ORDER = 900
+from ui.shell.context import AppContext
 
 
 class SettingsPage(QWidget):
@@ -41,7 +37,3 @@ class SettingsPage(QWidget):
         for i in range(self.tabs.count()):
             if self.tabs.tabText(i) == name:
                 self.tabs.setCurrentIndex(i)
-
-
-def create(ctx: AppContext) -> QWidget:
-    return SettingsPage(ctx)

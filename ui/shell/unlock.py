@@ -31,8 +31,8 @@ from app.passwords import password_problem
 from app.session import Session, open_session, password_strength, reset_password_with_recovery
 from app.store.lockout import Lockout
 from app.store.paths import VaultPaths
-from ui import dialogs, tasks
-from ui.errors import show_error
+from ui.shell import dialogs, tasks
+from ui.shell.errors import show_error
 
 ERROR_STYLE = "color: #b3261e;"
 HINT_STYLE = "color: #8a5a00;"

@@ -140,7 +140,7 @@ class Task(QObject):
         if self.on_failure is not None:
             self.on_failure(exc)
         else:
-            from ui.errors import show_error
+            from ui.shell.errors import show_error
 
             show_error(self.parent_widget, exc)
 

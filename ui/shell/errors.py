@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import XinqiaoError
-from ui import clipboard, dialogs
+from ui.shell import clipboard, dialogs
 
 LogDir = Callable[[], Path | None]
 _log_dir: LogDir = lambda: None  # noqa: E731

@@ -1,4 +1,4 @@
-"""Render the main screens of a demo vault to PNGs: ``python -m ui.screenshots docs/screenshots`` (offscreen)."""
+"""Render the main screens of a demo vault to PNGs: ``python -m ui.shell.screenshots docs/screenshots`` (offscreen)."""
 from __future__ import annotations
 
 import os
@@ -26,7 +26,7 @@ def _settle_tasks(timeout: float = 20.0) -> None:
     often started by a queued call, so wait for a few quiet rounds in a row, not just for no task running."""
     import time
 
-    from ui import tasks
+    from ui.shell import tasks
 
     end = time.monotonic() + timeout
     quiet = 0
@@ -62,10 +62,10 @@ def _more_demo_records(session: Session) -> None:
 
 def render_all(out: Path, n_students: int = 600) -> list[Path]:
     from app.archive.students import StudentFilter
-    from ui import tasks
-    from ui.application import make_app, make_demo_vault
-    from ui.main_window import MainWindow
-    from ui.setup_wizard import SetupWizard
+    from ui.shell import tasks
+    from ui.shell.application import make_app, make_demo_vault
+    from ui.shell.main_window import MainWindow
+    from ui.shell.setup_wizard import SetupWizard
 
     make_app()
     out.mkdir(parents=True, exist_ok=True)
@@ -123,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     out = Path(argv[0]) if argv else Path("docs/screenshots")
+    from app.capabilities import install_default
+
+    install_default()
     for p in render_all(out):
         print(p)
     return 0

@@ -17,22 +17,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.accounts.model import Account
 from app.casework.model import KIND_LABELS, KINDS
 from app.casework.records import RecordFilter, delete_record, list_records, versions
 from app.errors import XinqiaoError
 from app.search import SearchHit
-from ui import dialogs
 from ui.casework.coverage_view import CoverageView
 from ui.casework.flow import flow_bar
 from ui.casework.import_dialog import SessionsImportDialog
 from ui.casework.record_form import RecordForm
 from ui.casework.search_box import SearchBox
-from ui.context import AppContext
+from ui.shell import dialogs
+from ui.shell.context import AppContext, Change
 
-PAGE_ID = "casework"
-TITLE = "个案与谈话"
-ORDER = 40
 COLUMNS = ["日期", "类型", "学生", "摘要", "回访", "保密"]
 LIST_LIMIT = 500
 
@@ -96,7 +92,7 @@ class CaseworkPage(QWidget):
         self.kind_filter.currentIndexChanged.connect(self.refresh)
         self.form.saved.connect(self._after_save)
         self.form.cancelled.connect(lambda: self.stack.setCurrentWidget(self.tabs))
-        self.search.open_hit.connect(self.open_hit)
+        self.search.open_hit.connect(ctx.open_hit)  # the window routes it to the page that owns its source
         ctx.data_changed.connect(self._data_changed)
         ctx.unlocked.connect(self.refresh)
         self.refresh()
@@ -121,8 +117,8 @@ class CaseworkPage(QWidget):
         self.count_label.setText(f"显示最新 {LIST_LIMIT} 条；更早的记录请用“检索”或按类型筛选" if len(records) >= LIST_LIMIT
                                  else f"共 {len(records)} 条")
 
-    def _data_changed(self, what: str) -> None:
-        if what in ("casework", "students"):
+    def _data_changed(self, change: Change) -> None:
+        if change in (Change.CASEWORK, Change.STUDENTS):
             self.refresh()
             self.coverage.refresh()
 
@@ -150,10 +146,8 @@ class CaseworkPage(QWidget):
             self.open_record(rid)
 
     def open_hit(self, hit: SearchHit) -> None:
-        if hit.source == "casework":
-            self.open_record(hit.ref_id)
-        elif hit.students:
-            self.ctx.open_student.emit(hit.students[0].id)
+        """A hit of this page's source (``casework``), routed here by the window."""
+        self.open_record(hit.ref_id)
 
     def _after_save(self, _rid: int) -> None:
         self.stack.setCurrentWidget(self.tabs)
@@ -172,7 +166,7 @@ class CaseworkPage(QWidget):
         except XinqiaoError as e:
             dialogs.warn(self, "无法删除", e.message)
             return
-        self.ctx.data_changed.emit("casework")
+        self.ctx.data_changed.emit(Change.CASEWORK)
 
     def show_versions(self) -> None:
         rid = self.selected_id()
@@ -204,12 +198,3 @@ def _size_columns(table: QTableWidget) -> None:
         header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
         table.setColumnWidth(col, width)
     header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-
-
-
-def available(account: Account) -> bool:
-    """Students' records are for 心理教师 and 班主任."""
-    return bool(account.does_student_work)
-
-def create(ctx: AppContext) -> QWidget:
-    return CaseworkPage(ctx)

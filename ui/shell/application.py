@@ -14,17 +14,18 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTra
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.archive.students import StudentIndex
+from app.capabilities import install_default
 from app.config import default_data_dir
 from app.session import Session, create_vault
 from app.store import autobackup
 from app.store.backup import restore_backup
 from app.store.paths import VaultPaths
-from ui import dialogs, tasks
-from ui.errors import install_excepthook, show_error
-from ui.fonts import apply_app_font
-from ui.main_window import MainWindow
-from ui.setup_wizard import SetupWizard
-from ui.unlock import UnlockWidget, ask_integrity_restore
+from ui.shell import dialogs, tasks
+from ui.shell.errors import install_excepthook, show_error
+from ui.shell.fonts import apply_app_font
+from ui.shell.main_window import MainWindow
+from ui.shell.setup_wizard import SetupWizard
+from ui.shell.unlock import UnlockWidget, ask_integrity_restore
 
 DEMO_PASSWORD = "xinqiao-2026!"
 SCREENSHOT_SIZE = (1280, 800)
@@ -224,6 +225,7 @@ def run_demo(app: QApplication, screenshot: str | None) -> int:
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    install_default()  # the window reads the declared capabilities (工作台, timeline, search, demo, ...)
     app = make_app()
     if getattr(args, "demo", False):
         return run_demo(app, getattr(args, "screenshot", None))

@@ -1,11 +1,14 @@
 """What every page gets: the signed-in session, the shared student index, and app-wide signals.
 
-Pages are modules in ``ui/pages/`` that define ``PAGE_ID`` (English), ``TITLE`` (Chinese, shown in the left
-navigation), ``ORDER`` (int) and ``create(ctx: AppContext) -> QWidget``. The main window discovers them.
+Pages are declared in ``ui/pages.py`` (id, title, factory ``(ctx: AppContext) -> QWidget``, who sees them, which
+search sources they open). What changed is told with ``ctx.data_changed.emit(Change.X)``; a receiver tests the
+value by identity or membership (``if change in (Change.STUDENTS, Change.SCHOOL)``), never by text.
 A page that keeps unsaved text must keep it across a lock: connect to ``ctx.locking`` to save a draft
 (the session is still open while ``locking`` is emitted) and to ``ctx.unlocked`` to refresh.
 """
 from __future__ import annotations
+
+from enum import Enum
 
 from PySide6.QtCore import QObject, Signal
 
@@ -13,13 +16,26 @@ from app.archive.students import StudentIndex
 from app.session import Session
 
 
+class Change(Enum):
+    """What a ``data_changed`` notice is about."""
+
+    STUDENTS = "students"      # students were added, moved, put on leave, tagged: the index was rebuilt
+    SCHOOL = "school"          # the school's profile, calendar, classes, staff or accounts
+    SETTINGS = "settings"      # app settings (idle lock, school name in the title)
+    BACKUPS = "backups"        # a backup was made or removed
+    SCREENING = "screening"    # campaigns, results, levels, the ledger
+    CASEWORK = "casework"      # counseling records
+    CRISIS = "crisis"          # crisis cases, incidents, the directory, the rules
+
+
 class AppContext(QObject):
     locking = Signal()               # emitted just before the key is dropped: save drafts now
     unlocked = Signal()              # the session is open again
     open_student = Signal(int)       # ask the main window to show a student's archive
-    data_changed = Signal(str)       # a capability changed data ("students", "screening", ...): refresh views
+    data_changed = Signal(object)    # a Change: a capability changed data, views refresh
     show_page = Signal(str)          # ask the main window to switch to a page by PAGE_ID
     open_crisis_case = Signal(int)   # ask the main window to start a crisis case for a student (危机干预 page)
+    open_hit = Signal(object)        # a SearchHit: the main window opens it on the page that owns its source
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -38,4 +54,4 @@ class AppContext(QObject):
 
     def reload_index(self) -> None:
         self.index.reload(self.session.db)
-        self.data_changed.emit("students")
+        self.data_changed.emit(Change.STUDENTS)

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 from app.errors import XinqiaoError
 from app.passwords import password_problem, policy_text
 from app.session import Session, create_vault
-from ui import dialogs, tasks
-from ui.errors import show_error
-from ui.fonts import mono_font
-from ui.removable import fixed_disk_warning, suggested_pdf_path
-from ui.unlock import ERROR_STYLE, strength_label
+from ui.shell import dialogs, tasks
+from ui.shell.errors import show_error
+from ui.shell.fonts import mono_font
+from ui.shell.removable import fixed_disk_warning, suggested_pdf_path
+from ui.shell.unlock import ERROR_STYLE, strength_label
 
 STAGES = [("primary", "小学"), ("junior", "初中"), ("senior", "高中")]
 

@@ -24,12 +24,8 @@ from PySide6.QtWidgets import (
 from app import clock
 from app.session import Session
 from app.workbench import WorkItem, work_items
-from ui.context import AppContext
-from ui.tasks import run_task, wait_idle
-
-PAGE_ID = "workbench"
-TITLE = "工作台"
-ORDER = 10
+from ui.shell.context import AppContext, Change
+from ui.shell.tasks import run_task, wait_idle
 
 OVERDUE = QColor("#c62828")
 URGENT_BG = QColor("#fdecea")
@@ -107,8 +103,8 @@ class WorkbenchPage(QWidget):
         self.loading = True
         QTimer.singleShot(0, self.reload)
 
-    def _data_changed(self, what: str = "") -> None:
-        if what in ("backups", "settings"):
+    def _data_changed(self, change: Change | None = None) -> None:
+        if change in (Change.BACKUPS, Change.SETTINGS):
             return
         if self.isVisible():
             self.reload()
@@ -237,7 +233,7 @@ class WorkbenchPage(QWidget):
             self.dirty = True
             return
         self.summary.setText("工作台载入失败")
-        from ui.errors import show_error
+        from ui.shell.errors import show_error
 
         show_error(self, exc)
 
@@ -245,7 +241,3 @@ class WorkbenchPage(QWidget):
         sid = item.data(0, STUDENT_ROLE)
         if sid is not None:
             self.ctx.open_student.emit(int(sid))
-
-
-def create(ctx: AppContext) -> QWidget:
-    return WorkbenchPage(ctx)

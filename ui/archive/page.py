@@ -28,11 +28,7 @@ from app.school.classnames import grade_name
 from ui.archive.models import LEVEL_LABELS, StudentTableModel
 from ui.archive.view import ArchiveView
 from ui.casework.flow import flow_bar
-from ui.context import AppContext
-
-PAGE_ID = "students"
-TITLE = "学生档案"
-ORDER = 20
+from ui.shell.context import AppContext, Change
 
 COLUMN_WIDTHS = (200, 110, 48, 100, 130, 200, 72)
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -251,13 +247,13 @@ class StudentsPage(QWidget):
         # Tags changed: the index (focus-tag filter) is rebuilt off the UI thread, then every view refreshes.
         ctx = self.ctx
         session, index = ctx.session, ctx.index
-        run_in_background(lambda: index.reload(session.db), lambda _r: ctx.data_changed.emit("students"),
+        run_in_background(lambda: index.reload(session.db), lambda _r: ctx.data_changed.emit(Change.STUDENTS),
                           lambda _e: None)
 
-    def _data_changed(self, kind: str) -> None:
+    def _data_changed(self, change: Change) -> None:
         if self.ctx.session.locked:
             return
-        if kind == "students":
+        if change is Change.STUDENTS:
             self._load_classes()
         self.refresh()
         if self.showing_archive():
@@ -277,7 +273,3 @@ class StudentsPage(QWidget):
         self.import_dialog = dlg
         dlg.open()
         return dlg
-
-
-def create(ctx: AppContext) -> StudentsPage:
-    return StudentsPage(ctx)

@@ -8,8 +8,7 @@ from __future__ import annotations
 import html
 import time
 import traceback
-from collections.abc import Callable
-from types import ModuleType
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -31,15 +30,17 @@ from PySide6.QtWidgets import (
 from app.accounts.model import Account
 from app.archive.students import StudentIndex
 from app.school.profile import get_school
+from app.search import SearchHit
 from app.session import Session
 from app.store import autobackup
 from app.store.backup import BackupInfo, restore_backup
 from app.store.settings import get_setting
-from ui import clipboard, tasks
-from ui.context import AppContext
-from ui.idle import IdleWatcher, OsLockWatcher
-from ui.pages import discover
-from ui.unlock import UnlockWidget
+from ui.pages import PAGES
+from ui.shell import clipboard, tasks
+from ui.shell.context import AppContext, Change
+from ui.shell.idle import IdleWatcher, OsLockWatcher
+from ui.shell.page import Page
+from ui.shell.unlock import UnlockWidget
 
 NAV_STYLE = """
 QListWidget#nav { background: #f3f5f7; border: none; border-right: 1px solid #d9dde1; outline: none; }
@@ -87,9 +88,6 @@ def error_placeholder(title: str, exc: BaseException) -> QWidget:
     return w
 
 
-EAGER_PAGES = ("workbench", "students")  # cheap, and the students page must hear ctx.open_student from the start
-
-
 class _LazyPages(dict):
     """``pages[page_id]`` builds a page the first time it is asked for."""
 
@@ -98,7 +96,7 @@ class _LazyPages(dict):
         self.window = window
 
     def __missing__(self, page_id: str) -> QWidget:
-        if page_id not in self.window._page_modules:
+        if page_id not in self.window._page_decls:
             raise KeyError(page_id)
         widget = self.window._build_page(page_id)
         self[page_id] = widget
@@ -108,7 +106,7 @@ class _LazyPages(dict):
 class MainWindow(QMainWindow):
     def __init__(self, session: Session, *, idle_clock: Callable[[], float] = time.monotonic,
                  lockout_clock: Callable[[], float] | None = None, watch_os_lock: bool = False,
-                 auto_backup: bool = True, demo_note: str = "", page_modules: list[ModuleType] | None = None,
+                 auto_backup: bool = True, demo_note: str = "", pages: Sequence[Page] | None = None,
                  index: StudentIndex | None = None) -> None:
         super().__init__()
         self.session = session
@@ -147,10 +145,11 @@ class MainWindow(QMainWindow):
 
         self.pages: dict[str, QWidget] = _LazyPages(self)
         self.page_titles: dict[str, str] = {}
-        self._page_modules: dict[str, ModuleType] = {}
+        self._page_decls: dict[str, Page] = {}
+        self._source_pages: dict[str, str] = {}  # search source -> the id of the page that opens its hits
         self._holders: dict[str, QWidget] = {}
         self.page_errors: dict[str, BaseException] = {}
-        self._load_pages(page_modules if page_modules is not None else discover())
+        self._load_pages(PAGES if pages is None else pages)
         self.nav.currentRowChanged.connect(self._show_row)
 
         # -- toolbar, shortcuts, status bar --------------------------------------------------------
@@ -184,6 +183,7 @@ class MainWindow(QMainWindow):
         self.ctx.open_student.connect(self._open_student)
         self.ctx.show_page.connect(self.show_page)
         self.ctx.open_crisis_case.connect(self._open_crisis_case)
+        self.ctx.open_hit.connect(self.open_hit)
         self.ctx.data_changed.connect(self._data_changed)
         self.idle = IdleWatcher(self._idle_minutes(), clock=idle_clock, parent=self)
         self.idle.idle.connect(lambda: self.lock("因长时间未操作，心桥已自动锁定。"))
@@ -196,16 +196,19 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(0)
 
     # -- pages -------------------------------------------------------------------------------------
-    def _load_pages(self, modules: list[ModuleType]) -> None:
-        """Every page gets its navigation entry now; pages other than EAGER_PAGES are built the first time they
+    def _load_pages(self, pages: Sequence[Page]) -> None:
+        """Every page gets its navigation entry now; pages not declared ``eager`` are built the first time they
         are shown (or asked for through ``self.pages``), so start-up does not pay for all of them at once."""
-        for mod in modules:
-            page_id, title = str(mod.PAGE_ID), str(getattr(mod, "TITLE", mod.PAGE_ID))
-            available = getattr(mod, "available", None)
-            if available is not None and not available(self.session.account):
+        for decl in pages:
+            page_id, title = decl.id, decl.title
+            if not decl.available(self.session.account):
                 continue  # e.g. a 管理员 has no 个案与谈话 page
+            if page_id in self._page_decls:
+                raise ValueError(f"page {page_id!r} is declared twice")
             self.page_titles[page_id] = title
-            self._page_modules[page_id] = mod
+            self._page_decls[page_id] = decl
+            for source in decl.search_sources:
+                self._source_pages[source] = page_id
             holder = QWidget()
             QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
             self._holders[page_id] = holder
@@ -214,16 +217,16 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, page_id)
             item.setSizeHint(QSize(150, 40))
             self.nav.addItem(item)
-            if page_id in EAGER_PAGES:
+            if decl.eager:
                 self.pages[page_id]
 
     def _build_page(self, page_id: str) -> QWidget:
-        mod = self._page_modules[page_id]
+        decl = self._page_decls[page_id]
         title = self.page_titles[page_id]
         try:
-            widget = mod.create(self.ctx)
+            widget = decl.factory(self.ctx)
             if not isinstance(widget, QWidget):
-                raise TypeError(f"{mod.__name__}.create() returned {type(widget).__name__}, not a QWidget")
+                raise TypeError(f"the factory of page {page_id!r} returned {type(widget).__name__}, not a QWidget")
         except Exception as e:  # noqa: BLE001 - one broken page must not take the window down
             self.page_errors[page_id] = e
             widget = error_placeholder(title, e)
@@ -263,6 +266,24 @@ class MainWindow(QMainWindow):
         if callable(fn):
             fn(student_id)
 
+    def page_for_source(self, source: str) -> str | None:
+        """The id of the page that opens search hits of ``source`` (from the page declarations), if it is shown."""
+        return self._source_pages.get(source)
+
+    def open_hit(self, hit: SearchHit) -> None:
+        """A search hit opens on the page that owns its source, and stays there; a source no page owns opens the
+        student's archive."""
+        if self.locked:
+            return
+        page_id = self.page_for_source(hit.source)
+        if page_id is not None and self.show_page(page_id):
+            opener = getattr(self.pages[page_id], "open_hit", None)
+            if callable(opener):
+                opener(hit)
+            return
+        if hit.students:
+            self.ctx.open_student.emit(hit.students[0].id)
+
     def focus_student_search(self) -> None:
         if self.locked or not self.show_page("students"):
             return
@@ -270,8 +291,8 @@ class MainWindow(QMainWindow):
         if callable(fn):
             fn()
 
-    def _data_changed(self, what: str) -> None:
-        if what == "settings" and not self.session.locked:
+    def _data_changed(self, change: Change) -> None:
+        if change is Change.SETTINGS and not self.session.locked:
             self.idle.set_minutes(self._idle_minutes())
             self.school = get_school(self.session.db)
             self.setWindowTitle(f"心桥 · {self.school.name}" if self.school.name else "心桥")
@@ -335,7 +356,7 @@ class MainWindow(QMainWindow):
             self._reload_after_unlock = False
             self.school = get_school(self.session.db)
             self._update_status()
-            self.ctx.data_changed.emit("students")  # the index was rebuilt on the unlock worker
+            self.ctx.data_changed.emit(Change.STUDENTS)  # the index was rebuilt on the unlock worker
         self.ctx.unlocked.emit()
         focus = getattr(self, "_focus_before_lock", None)
         if isinstance(focus, QWidget) and focus.isVisible():
@@ -349,7 +370,7 @@ class MainWindow(QMainWindow):
 
         def done(info: autobackup.BackupInfo) -> None:
             self.statusBar().showMessage(f"备份完成：{info.path.name}", 8000)
-            self.ctx.data_changed.emit("backups")
+            self.ctx.data_changed.emit(Change.BACKUPS)
 
         tasks.run_task(self, lambda _p: autobackup.backup_now(session), done, label="正在备份并校验……")
 
@@ -369,7 +390,7 @@ class MainWindow(QMainWindow):
             unlock.password_edit.setFocus()
 
         def failed(exc: BaseException) -> None:
-            from ui.errors import show_error
+            from ui.shell.errors import show_error
 
             unlock.setEnabled(True)
             unlock.reset_for_relock("恢复没有完成。请重新登录后再试。")
@@ -393,7 +414,7 @@ class MainWindow(QMainWindow):
                 self.close()
 
             def failed(exc: BaseException) -> None:
-                from ui.errors import show_error
+                from ui.shell.errors import show_error
 
                 show_error(self, exc)
                 finish()

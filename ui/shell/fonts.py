@@ -6,7 +6,7 @@ from pathlib import Path
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
+FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 FONT_FILE = FONT_DIR / "DroidSansFallbackFull.ttf"
 
 _families: list[str] = []

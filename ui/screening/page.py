@@ -1,7 +1,7 @@
 """测评: campaigns and progress, answer entry, the intervention ledger and the screening settings.
 
 Each tab's widget is built the first time the tab is shown (or asked for through its attribute), so opening the
-page pays only for the tab on screen; the tabs load their rows on worker threads (ui/tasks.py)."""
+page pays only for the tab on screen; the tabs load their rows on worker threads (ui/shell/tasks.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from app.accounts.model import Account
-from ui.context import AppContext
+from ui.shell.context import AppContext, Change
 
 if TYPE_CHECKING:
     from ui.screening.campaigns import CampaignsTab
@@ -19,9 +18,6 @@ if TYPE_CHECKING:
     from ui.screening.ledger_view import LedgerView
     from ui.screening.settings_tab import ScreeningSettings
 
-PAGE_ID = "screening"
-TITLE = "测评"
-ORDER = 30
 
 
 class ScreeningPage(QWidget):
@@ -106,21 +102,21 @@ class ScreeningPage(QWidget):
         from ui.screening.campaigns import CampaignsTab
 
         tab = CampaignsTab(self.ctx.session)
-        tab.changed.connect(lambda: self.ctx.data_changed.emit("screening"))
+        tab.changed.connect(lambda: self.ctx.data_changed.emit(Change.SCREENING))
         return tab
 
     def _make_entry(self) -> QWidget:
         from ui.screening.entry import AnswerEntry
 
         entry = AnswerEntry(self.ctx.session)
-        entry.saved.connect(lambda _sid: self.ctx.data_changed.emit("screening"))
+        entry.saved.connect(lambda _sid: self.ctx.data_changed.emit(Change.SCREENING))
         return entry
 
     def _make_ledger(self) -> QWidget:
         from ui.screening.ledger_view import LedgerView
 
         ledger = LedgerView(self.ctx.session)
-        ledger.changed.connect(lambda: self.ctx.data_changed.emit("screening"))
+        ledger.changed.connect(lambda: self.ctx.data_changed.emit(Change.SCREENING))
         ledger.open_student.connect(self.ctx.open_student.emit)
         return ledger
 
@@ -128,12 +124,12 @@ class ScreeningPage(QWidget):
         from ui.screening.settings_tab import ScreeningSettings
 
         settings = ScreeningSettings(self.ctx.session)
-        settings.changed.connect(lambda: self.ctx.data_changed.emit("screening"))
+        settings.changed.connect(lambda: self.ctx.data_changed.emit(Change.SCREENING))
         return settings
 
     # -- refreshing ----------------------------------------------------------------------------------
-    def on_data_changed(self, what: str) -> None:
-        if what in ("screening", "students"):
+    def on_data_changed(self, change: Change) -> None:
+        if change in (Change.SCREENING, Change.STUDENTS):
             self._dirty = True
             if self.isVisible():
                 self.refresh()
@@ -159,12 +155,3 @@ class ScreeningPage(QWidget):
         if self._dirty:
             self.refresh()
         super().showEvent(event)
-
-
-
-def available(account: Account) -> bool:
-    """Students' records are for 心理教师 and 班主任."""
-    return bool(account.does_student_work)
-
-def create(ctx: AppContext) -> QWidget:
-    return ScreeningPage(ctx)

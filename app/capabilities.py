@@ -1,0 +1,41 @@
+"""The one list of capabilities, in a fixed order, and the registry built from it.
+
+Order matters where several capabilities contribute to one list: the 工作台 and timeline keep it for items of
+equal rank, ``--help`` lists sub-commands in it, and the demo school is seeded in it (one shared random generator,
+so moving a capability changes the demo data). Adding a capability: write ``app/<name>/capability.py`` with a
+``CAPABILITY`` and add it here.
+"""
+from __future__ import annotations
+
+from app import capability
+from app.accounts.capability import CAPABILITY as ACCOUNTS
+from app.archive.capability import CAPABILITY as ARCHIVE
+from app.capability import Capability, Registry
+from app.casework.capability import CAPABILITY as CASEWORK
+from app.crisis.capability import CAPABILITY as CRISIS
+from app.school.capability import CAPABILITY as SCHOOL
+from app.screening.capability import CAPABILITY as SCREENING
+from app.search.capability import CAPABILITY as SEARCH
+from app.store.capability import CAPABILITY as STORE
+
+CAPABILITIES: tuple[Capability, ...] = (
+    ACCOUNTS,
+    ARCHIVE,
+    CASEWORK,
+    CRISIS,
+    SCHOOL,
+    SCREENING,
+    SEARCH,
+    STORE,
+)
+
+
+def default_registry() -> Registry:
+    return Registry(CAPABILITIES)
+
+
+def install_default() -> Registry:
+    """Install the default registry unless one is installed already (entry points call this; it is cheap)."""
+    if capability.is_installed():
+        return capability.current()
+    return capability.install(default_registry())

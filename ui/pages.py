@@ -1,0 +1,76 @@
+"""The pages of the main window, in navigation order: the one place a page is declared.
+
+Each factory imports its page module when the page is first built, so the window starts without loading every
+page. Adding a page: write ``ui/<capability>/page.py`` and add a ``Page`` here (see docs/architecture.md).
+"""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from app.accounts.model import Account
+from ui.shell.context import AppContext
+from ui.shell.page import Page
+
+
+def _workbench(ctx: AppContext) -> QWidget:
+    from ui.workbench.page import WorkbenchPage
+
+    return WorkbenchPage(ctx)
+
+
+def _students(ctx: AppContext) -> QWidget:
+    from ui.archive.page import StudentsPage
+
+    return StudentsPage(ctx)
+
+
+def _screening(ctx: AppContext) -> QWidget:
+    from ui.screening.page import ScreeningPage
+
+    return ScreeningPage(ctx)
+
+
+def _casework(ctx: AppContext) -> QWidget:
+    from ui.casework.page import CaseworkPage
+
+    return CaseworkPage(ctx)
+
+
+def _crisis(ctx: AppContext) -> QWidget:
+    from ui.crisis.page import CrisisPage
+
+    return CrisisPage(ctx)
+
+
+def _settings(ctx: AppContext) -> QWidget:
+    from ui.settings.page import SettingsPage
+
+    return SettingsPage(ctx)
+
+
+def does_student_work(account: Account) -> bool:
+    """Students' records are for 心理教师 and 班主任."""
+    return bool(account.does_student_work)
+
+
+def student_work_or_manages(account: Account) -> bool:
+    """A 管理员 keeps crisis incidents and the referral directory, not students' cases."""
+    return bool(account.does_student_work or account.manages)
+
+
+PAGES: tuple[Page, ...] = (
+    Page("workbench", "工作台", _workbench, eager=True),
+    Page("students", "学生档案", _students, eager=True),  # hears ctx.open_student from the start
+    Page("screening", "测评", _screening, does_student_work),
+    Page("casework", "个案与谈话", _casework, does_student_work, search_sources=("casework",)),
+    Page("crisis", "危机干预", _crisis, student_work_or_manages, search_sources=("crisis", "crisis_incident")),
+    Page("settings", "设置", _settings),
+)
+
+
+def page(page_id: str) -> Page:
+    """One declared page by id (tests build a window of a few real pages)."""
+    for p in PAGES:
+        if p.id == page_id:
+            return p
+    raise KeyError(page_id)

@@ -1,0 +1,1 @@
+"""工作台: today's work from every capability."""
