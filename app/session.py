@@ -371,6 +371,7 @@ def set_account_class(session: Session, username: str, class_id: int) -> Account
     from app.accounts.store import get_account, set_class
 
     session.require_manager()
+    username = normalize_username(username)
     acc = get_account(session.db, username)
     if acc is None:
         raise XinqiaoError(f"没有名为“{username}”的账号。")
