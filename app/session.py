@@ -231,8 +231,24 @@ def open_session(data_dir: Path, username: str, password: str,
                       "last": dt.datetime.fromtimestamp(failed.last_failure).isoformat(timespec="seconds")})
     lockout.clear(username)
     audit.record(db, username, "sign_in", username)
+    _drop_disabled_slots(paths, db, username)
     make_private(paths.root)
     return Session(paths, account, db, bytearray(key))
+
+
+def _drop_disabled_slots(paths: VaultPaths, db: Database, signed_in: str) -> None:
+    """Accounts disabled by an earlier version of the program kept their key slots: remove them at the next
+    sign-in (audited under the account signing in), so a disabled account's password opens nothing here either."""
+    from app.accounts.store import list_accounts
+
+    slots = KeySlots.load(paths.keyslots)
+    stale = sorted(a.username for a in list_accounts(db) if a.disabled and a.username in slots.slots)
+    if not stale:
+        return
+    for name in stale:
+        slots.remove(name, disabled=True)
+    slots.save()
+    audit.record(db, signed_in, "account", ",".join(stale), "删除已停用账号遗留的密钥槽")
 
 
 def unlock_counted(paths: VaultPaths, lockout: Lockout, username: str, password: str,

@@ -116,6 +116,25 @@ def test_disabling_removes_the_slot_so_the_old_password_opens_nothing(session):
     assert details[-2:] == ["停用（已删除密钥槽）", "启用（已设置新密码）"]
 
 
+def test_slots_left_by_an_older_program_for_disabled_accounts_go_at_the_next_sign_in(session):
+    root = session.paths.root
+    add_account(session, "admin2", ADMIN_PW, Role.ADMIN)
+    with session.db.transaction():   # what disabling did before: the row only
+        session.db.execute("UPDATE accounts SET disabled = 1 WHERE username = 'admin2'")
+    session.close()
+    assert KeySlots.load(root / "keyslots.json").unlock("admin2", ADMIN_PW)   # the finding
+    s = open_session(root, "counselor", PASSWORD)
+    try:
+        slots = KeySlots.load(root / "keyslots.json")
+        assert "admin2" not in slots.slots and "admin2" in slots.disabled
+        with pytest.raises(WrongPassword):
+            slots.unlock("admin2", ADMIN_PW)
+        assert s.db.scalar("SELECT count(*) FROM audit_log WHERE action = 'account' AND target = 'admin2'"
+                           " AND detail LIKE '%遗留的密钥槽%'") == 1
+    finally:
+        s.close()
+
+
 def test_a_disabled_account_cannot_get_a_slot_back_by_password_change_or_recovery(data_dir):
     from app.session import change_password, create_vault, reset_password_with_recovery
 
