@@ -16,6 +16,7 @@ from typing import Any
 from app.capabilities import install_default
 from app.console import EXIT_OTHER, EXIT_USAGE, err, print_json
 from app.errors import InputRejected, XinqiaoError
+from app.store.errors import SqliteError, storage_error
 
 Window = Callable[[argparse.Namespace], int]
 
@@ -73,6 +74,14 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OTHER
+    except (OSError, SqliteError) as e:
+        # A full disk or a read-only folder met outside the database wrapper (a report file, lockout.json):
+        # sorted by errno / result code like the wrapper's; anything else is a bug and keeps its traceback.
+        typed = storage_error(e)
+        if typed is None:
+            raise
+        err(f"错误：{typed.message}")
+        return typed.exit_code
 
 
 def main(argv: list[str] | None = None, *, window: Window | None = None) -> int:

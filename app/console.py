@@ -3,7 +3,9 @@
 Both the dispatcher (``app/cli.py``) and each capability's ``commands.py`` use these, so a capability never
 imports the dispatcher.
 
-Exit codes: 0 done; 2 usage; 3 input rejected; 4 wrong password or locked out; 5 integrity failure; 1 other.
+Exit codes: 0 done; 2 usage; 3 input rejected; 4 wrong password or locked out; 5 integrity failure; 6 the disk
+or another program stopped a read or write (full, read-only, I/O error, busy: ``StorageError``; the vault is as
+it was); 1 other.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from app.session import Session
 
 EXIT_OK, EXIT_OTHER, EXIT_USAGE, EXIT_REJECTED, EXIT_PASSWORD, EXIT_INTEGRITY = 0, 1, 2, 3, 4, 5
+EXIT_STORAGE = 6
 
 
 def data_dir(args: argparse.Namespace) -> Path:

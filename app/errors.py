@@ -40,3 +40,50 @@ class VaultMissing(XinqiaoError):
 
 class PermissionDenied(XinqiaoError):
     exit_code = 1
+
+
+class VaultSetAside(VaultMissing):
+    """The vault file is not in its folder, but quarantine/ holds a set-aside one: restore, never init."""
+
+
+# -- storage: one class per cause (SQLite result code or OS errno), sorted in app/store/errors.py -----------
+class StorageError(XinqiaoError):
+    """The disk, the folder or another program stopped a read or write; the vault itself is not damaged, and
+    nothing of it is ever set aside for this. ``cause`` names the SQLite result code the class stands for."""
+
+    exit_code = 6
+    cause = ""
+
+
+class DiskFull(StorageError):
+    cause = "FULL"
+
+
+class StorageIOError(StorageError):
+    cause = "IOERR"
+
+
+class StorageReadOnly(StorageError):
+    cause = "READONLY"
+
+
+class VaultBusy(StorageError):
+    """Another program (a second window, a command line) holds the write lock longer than we wait."""
+
+    cause = "BUSY"
+
+
+class CannotOpen(StorageError):
+    cause = "CANTOPEN"
+
+
+class VaultCorrupt(IntegrityFailure):
+    """Real damage found while reading: a page that fails its check."""
+
+    cause = "CORRUPT"
+
+
+class NotADatabase(IntegrityFailure):
+    """The file is not a database this key opens: damaged in its first page, or another file."""
+
+    cause = "NOTADB"

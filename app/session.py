@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,18 +21,23 @@ from app.errors import (
     InputRejected,
     IntegrityFailure,
     LockedOut,
+    NotADatabase,
     PermissionDenied,
+    VaultCorrupt,
     VaultMissing,
+    VaultSetAside,
     WrongPassword,
     XinqiaoError,
 )
 from app.passwords import require_acceptable
 from app.school.calendar import ensure_year
 from app.store.db import Database, open_database
+from app.store.errors import storage_error, storage_errors
 from app.store.keyslots import RECOVERY_SLOT, KeySlots, new_recovery_code, normalize_recovery_code
 from app.store.lockout import Lockout
 from app.store.migrate import migrate
-from app.store.paths import VaultPaths, create_private_file, make_private, private_umask, unique_folder
+from app.store.paths import VaultPaths, create_private_file, make_private, private_umask
+from app.store.quarantine import set_aside, set_aside_vaults
 
 
 @dataclass
@@ -124,6 +128,10 @@ def create_vault(data_dir: Path, *, school_name: str, username: str, password: s
     from app.store.kdf import new_vault_cost
 
     paths = VaultPaths(Path(data_dir))
+    aside = set_aside_vaults(paths) if not paths.db.exists() else []
+    if aside:
+        raise XinqiaoError(f"文件夹 {paths.root} 的数据库已被隔离到 {aside[0]}，没有删除。不能在这里新建空的数据库："
+                           f"{_restore_hint(paths, aside[0])}如果确实要为另一所学校新建数据，请换一个数据文件夹。")
     if paths.db.exists() or paths.keyslots.exists():
         raise XinqiaoError(f"文件夹 {paths.root} 中已经有心桥数据，不能重复初始化。")
     if not school_name.strip():
@@ -131,17 +139,22 @@ def create_vault(data_dir: Path, *, school_name: str, username: str, password: s
     username = check_new_username(username)
     require_acceptable(password, account=username, school=school_name)
     private_umask()
-    paths.root.mkdir(parents=True, exist_ok=True)
-    for d in (paths.backups, paths.logs):
-        d.mkdir(exist_ok=True)
-    make_private(paths.root)
+    with storage_errors(paths.root):
+        paths.root.mkdir(parents=True, exist_ok=True)
+        for d in (paths.backups, paths.logs):
+            d.mkdir(exist_ok=True)
+        make_private(paths.root)
     db_key = os.urandom(32)
     recovery = new_recovery_code()
     slots = KeySlots(paths.keyslots, {}, cost=kdf or new_vault_cost())
     slots.set_account_secret(username, password, db_key)
     slots.set_secret(RECOVERY_SLOT, normalize_recovery_code(recovery), db_key)
-    create_private_file(paths.db)
-    db = open_database(paths.db, db_key, create=True)
+    try:
+        create_private_file(paths.db)
+        db = open_database(paths.db, db_key, create=True)
+    except BaseException:
+        paths.db.unlink(missing_ok=True)   # no empty vault.db left to block the next try
+        raise
     try:
         migrate(db)
         with db.transaction():
@@ -160,36 +173,65 @@ def create_vault(data_dir: Path, *, school_name: str, username: str, password: s
             if p.exists():
                 p.unlink()
         raise
-    slots.save()
+    try:
+        with storage_errors(paths.keyslots):
+            slots.save()
+    except BaseException:
+        db.close()
+        for p in (paths.db, paths.db.with_name("vault.db-wal"), paths.db.with_name("vault.db-shm")):
+            p.unlink(missing_ok=True)
+        raise
     make_private(paths.root)
     return Session(paths, account, db, bytearray(db_key)), recovery
 
 
-def _restore_hint(paths: VaultPaths) -> str:
-    """What to do next, naming the newest backup when there is one."""
+def _restore_hint(paths: VaultPaths, aside: Path | None = None) -> str:
+    """What to do next, naming the newest backup when there is one (and a set-aside vault to try first)."""
     from app.store.backup import list_backups
 
     backups = list_backups(paths.backups)
     if not backups:
-        return "请从 U 盘等处的备份恢复（restore 备份文件）。"
-    return f"请从最近的备份恢复：restore {backups[0].path}（{backups[0].made_at}）。"
+        hint = "请从 U 盘等处的备份恢复（restore 备份文件）。"
+    else:
+        hint = f"请从最近的备份恢复：restore {backups[0].path}（{backups[0].made_at}）。"
+    if aside is not None:
+        hint += (f"如果它是因磁盘已满等原因被误隔离的，也可以先试：restore {aside / paths.db.name}"
+                 "（恢复前会先校验，损坏的文件不会被放回）。")
+    return hint
+
+
+def _set_aside_damaged(paths: VaultPaths, what: str) -> IntegrityFailure:
+    """Set a damaged vault aside; the error to raise says where it went and how to get the school back."""
+    try:
+        where = quarantine(paths)
+    except OSError as e:
+        # Damaged, and the folder cannot take it (full, read-only): nothing moved, the file stays untouched.
+        why = storage_error(e, paths.quarantine)
+        reason = why.message if why is not None else f"{type(e).__name__}"
+        return IntegrityFailure(f"{what}。它没能移到 quarantine 文件夹（{reason}），原文件留在原处，没有改动。"
+                                + _restore_hint(paths))
+    return IntegrityFailure(f"{what}。原文件已原样移到 {where}。{_restore_hint(paths)}")
 
 
 def _open_db_with_key(paths: VaultPaths, key: bytes) -> Database:
+    """Open the vault with a key its slot proved. Only damage sets it aside; a full disk, a read-only folder or
+    a vault another program holds is raised as its ``StorageError`` with the vault where it is."""
     try:
         db = open_database(paths.db, key)
-    except WrongPassword:
+    except (WrongPassword, NotADatabase):
         # The key was authenticated by its key slot (AES-GCM), so a database it cannot read is damaged in its
         # first page (or is not this vault's file): an integrity failure, set aside like any other.
-        where = quarantine(paths)
-        raise IntegrityFailure(f"数据库文件无法用本数据文件夹的密钥读取（文件头已损坏或不是本数据库）。原文件已原样移到 "
-                               f"{where}。{_restore_hint(paths)}") from None
-    problems = [p for p in db.quick_check() if p != "ok"]
+        raise _set_aside_damaged(paths, "数据库文件无法用本数据文件夹的密钥读取（文件头已损坏或不是本数据库）") from None
+    except VaultCorrupt as e:
+        raise _set_aside_damaged(paths, f"数据库完整性检查未通过（{e.__cause__ or e}）") from None
+    try:
+        problems = [p for p in db.quick_check() if p != "ok"]
+    except BaseException:
+        db.close()
+        raise
     if problems:
         db.close()
-        where = quarantine(paths)
-        raise IntegrityFailure(f"数据库完整性检查未通过（{problems[0]}）。原文件已原样移到 {where}。"
-                               + _restore_hint(paths))
+        raise _set_aside_damaged(paths, f"数据库完整性检查未通过（{problems[0]}）")
     try:
         migrate(db)
     except BaseException:
@@ -199,39 +241,44 @@ def _open_db_with_key(paths: VaultPaths, key: bytes) -> Database:
 
 
 def quarantine(paths: VaultPaths) -> Path:
-    """Set a damaged vault aside, never deleting or rewriting it."""
-    dest = unique_folder(paths.quarantine / clock.now().strftime("%Y%m%d-%H%M%S"))
-    for suffix in ("", "-wal", "-shm"):
-        src = paths.db.with_name(paths.db.name + suffix)
-        if src.exists():
-            shutil.move(str(src), dest / src.name)
-    shutil.copy2(paths.keyslots, dest / paths.keyslots.name)
-    return dest
+    """Set a damaged vault aside, never deleting or rewriting it: all files move, or none (``OSError``)."""
+    return set_aside(paths, clock.now().strftime("%Y%m%d-%H%M%S"))
+
+
+def _missing(paths: VaultPaths) -> VaultMissing:
+    aside = set_aside_vaults(paths) if not paths.db.exists() else []
+    if aside:
+        return VaultSetAside(f"在 {paths.root} 没有找到数据库文件：它已被移到 {aside[0]}（隔离保存，没有删除）。"
+                             f"请不要运行 init，那会新建一个空的数据库。{_restore_hint(paths, aside[0])}")
+    return VaultMissing(f"在 {paths.root} 没有找到心桥数据。请先运行 init 或在窗口中完成初始设置。")
 
 
 def open_session(data_dir: Path, username: str, password: str,
                  lockout_clock: Callable[[], float] | None = None) -> Session:
     paths = VaultPaths(Path(data_dir))
     if not paths.exists():
-        raise VaultMissing(f"在 {paths.root} 没有找到心桥数据。请先运行 init 或在窗口中完成初始设置。")
+        raise _missing(paths)
     username = normalize_username(username)
     private_umask()
     lockout = Lockout(paths.lockout, lockout_clock) if lockout_clock else Lockout(paths.lockout)
     key = unlock_counted(paths, lockout, username, password)
     db = _open_db_with_key(paths, key)
-    account = get_account(db, username)
-    if account is None or account.disabled:
+    try:
+        account = get_account(db, username)
+        if account is None or account.disabled:
+            lockout.fail(username)
+            raise WrongPassword("该账号已停用，请联系管理员。" if account else "用户名或密码不正确。")
+        failed = lockout.load(username)
+        if failed.failures:
+            audit.record(db, username, "sign_in_failed", username,
+                         {"failures": failed.failures,
+                          "last": dt.datetime.fromtimestamp(failed.last_failure).isoformat(timespec="seconds")})
+        lockout.clear(username)
+        audit.record(db, username, "sign_in", username)  # a write: a full disk or a busy vault fails here
+        _drop_disabled_slots(paths, db, username)
+    except BaseException:
         db.close()
-        lockout.fail(username)
-        raise WrongPassword("该账号已停用，请联系管理员。" if account else "用户名或密码不正确。")
-    failed = lockout.load(username)
-    if failed.failures:
-        audit.record(db, username, "sign_in_failed", username,
-                     {"failures": failed.failures,
-                      "last": dt.datetime.fromtimestamp(failed.last_failure).isoformat(timespec="seconds")})
-    lockout.clear(username)
-    audit.record(db, username, "sign_in", username)
-    _drop_disabled_slots(paths, db, username)
+        raise
     make_private(paths.root)
     return Session(paths, account, db, bytearray(key))
 
@@ -247,7 +294,10 @@ def _drop_disabled_slots(paths: VaultPaths, db: Database, signed_in: str) -> Non
         return
     for name in stale:
         slots.remove(name, disabled=True)
-    slots.save()
+    try:
+        slots.save()
+    except OSError:
+        return  # a read-only folder: signing in still works; the next sign-in tries again
     audit.record(db, signed_in, "account", ",".join(stale), "删除已停用账号遗留的密钥槽")
 
 

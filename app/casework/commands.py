@@ -14,9 +14,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", type=Path)
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--skip-invalid", action="store_true", help="跳过无效行，写入其余行并保存错误报告")
+    p.add_argument("--confirm-name-matches", action="store_true",
+                   help="确认按姓名和班级对应到的学生（没有学籍号的记录），一并写入")
     p.add_argument("--map", action="append", default=[], metavar="字段=表头",
-                   help="调整列对应关系，如 summary=咨询内容（字段：registry_no name date time kind duration "
-                        "categories summary confidential place next_step follow_up）")
+                   help="调整列对应关系，如 summary=咨询内容（字段：registry_no id_number name class grade date time "
+                        "kind duration categories summary confidential place counselor next_step follow_up）")
     p.add_argument("--profile", help="使用已保存的列对应方案")
     p.add_argument("--save-profile", metavar="名称", help="把本次的列对应关系保存为方案")
     p.add_argument("--json", action="store_true", help="以 JSON 输出报告")
@@ -59,13 +61,16 @@ def cmd_import_sessions(args: argparse.Namespace) -> int:
             save_profile(session.db, PROFILE_KIND, args.save_profile, dict(preview.columns))
         report = preview.as_json()
         rejected = bool(preview.errors) and not args.skip_invalid
-        written = 0
+        written = skipped = 0
         error_report = None
         if not args.dry_run and not rejected:
-            result = apply_sessions(session, preview, skip_invalid=args.skip_invalid)
+            result = apply_sessions(session, preview, skip_invalid=args.skip_invalid,
+                                    confirm_name_matches=args.confirm_name_matches)
             written = result.written
+            skipped = result.skipped_name_matches
             error_report = str(result.error_report) if result.error_report else None
-        report.update({"ok": not rejected, "dry_run": args.dry_run, "written": written, "error_report": error_report})
+        report.update({"ok": not rejected, "dry_run": args.dry_run, "written": written, "error_report": error_report,
+                       "skipped_name_matches": skipped})
         if args.json:
             print_json(report)
         else:
@@ -74,12 +79,16 @@ def cmd_import_sessions(args: argparse.Namespace) -> int:
             out(f"新记录 {c['new']}（其中含保密记录 {c['confidential']}），已存在 {c['duplicates']}，无效 {c['invalid']}")
             for e in preview.errors:
                 out(f"  第 {e.row} 行  {e.field}：{e.reason}")
+            for m in preview.name_matches:
+                out(f"  第 {m.sheet_row} 行  按姓名和班级对应到 {m.class_name} {m.name}（学籍号 {m.registry_no}），需确认")
             if rejected:
                 err("有无效行，未写入任何数据。请修改后重新导入，或加 --skip-invalid 跳过无效行。")
             elif args.dry_run:
                 out("（试运行：未写入）")
             else:
                 out(f"已写入 {written} 条记录。" + (f" 错误报告：{error_report}" if error_report else ""))
+                if skipped:
+                    out(f"{skipped} 行按姓名对应的记录未写入；确认无误后加 --confirm-name-matches 重新导入。")
         return EXIT_REJECTED if rejected else EXIT_OK
     finally:
         session.close()

@@ -18,6 +18,7 @@ from app.session import Session
 from app.tabular import RowError, cell_text, parse_bool, parse_date, read_table
 from app.tabular.reader import Table, nonblank_rows
 from app.tabular.reader import write_error_report as tabular_report
+from app.tabular.spec import ERROR_HEADERS, ImporterSpec, Option, Options, PreviewView, Progress, Tab
 
 FIELD_LABELS = {
     "name": "姓名", "gender": "性别", "birth_date": "出生日期", "registry_no": "学籍号", "id_number": "身份证件号",
@@ -208,8 +209,9 @@ def _row_values(row: RosterRow) -> dict[str, Any]:
 
 
 def preview_roster(session: Session, path: Path, mapping: dict[str, str] | None = None,
-                   sheet: str | None = None) -> RosterPreview:
-    """Read and check a roster file without writing anything."""
+                   sheet: str | None = None, *, progress: Progress | None = None) -> RosterPreview:
+    """Read and check a roster file without writing anything. ``progress(done, total)`` is called now and then
+    (it may raise to stop the work)."""
     if not (session.account.manages or session.account.sees_confidential):
         raise PermissionDenied("只有心理教师或管理员可以导入花名册。")
     path = Path(path)
@@ -220,7 +222,10 @@ def preview_roster(session: Session, path: Path, mapping: dict[str, str] | None 
                             headers=[h for h in table.headers if h])
     existing = _existing(session)
     seen: dict[str, RosterRow] = {}
-    for sheet_row, cells in nonblank_rows(table):
+    total = len(table.rows)
+    for done, (sheet_row, cells) in enumerate(nonblank_rows(table)):
+        if progress is not None and done % 200 == 0:
+            progress(done, total)
         row, errors = _parse_row(table, sheet_row, cells)
         if row is None:
             preview.errors.extend(errors)
@@ -378,3 +383,54 @@ def roster_headers(path: Path, mapping: dict[str, str] | None = None,
     except TableError:
         return None
     return [h for h in table.headers if h], {f: table.header_of(f) for f in table.columns}
+
+
+# -- the import dialog's description ---------------------------------------------------------------------------
+def _describe(p: RosterPreview) -> PreviewView:
+    c = p.counts()
+    return PreviewView(
+        p.sheet, p.header_row, p.headers, p.columns, c,
+        f"新增 {c['new']} 名，更新 {c['updated']} 名，未变 {c['unchanged']} 名，无效 {c['invalid']} 行，"
+        f"重复 {c['duplicates']} 行，不在名单中 {c['absent']} 名。",
+        {"new": [(ch.row.sheet_row, ch.row.registry_no, ch.row.name, ch.row.gender, ch.row.birth_date,
+                  ch.row.class_ref.name) for ch in p.new],
+         "updated": [(ch.row.sheet_row, ch.row.registry_no, ch.row.name,
+                      "、".join(COMPARED_LABELS.get(k, "在读状态") for k in ch.changed)) for ch in p.updated],
+         "absent": [(reg, name) for _sid, reg, name in p.absent],
+         "duplicates": [(r, "同一学生重复列出，只计一次") for r in p.duplicates]},
+        p.errors)
+
+
+def _outcome(result: RosterResult, options: Options) -> str:
+    c = result.preview.counts()
+    text = f"导入完成：新增 {c['new']} 名，更新 {c['updated']} 名，未变 {c['unchanged']} 名"
+    if result.marked_absent:
+        text += f"，{result.marked_absent} 名标记为{options.get('mark_absent')}"
+    text += "。"
+    if result.error_report is not None:
+        text += f"\n{c['invalid']} 行无效未导入，错误报告已保存到：{result.error_report}"
+    return text
+
+
+def _import_label(p: RosterPreview, options: Options) -> str:
+    mark = options.get("mark_absent")
+    return f"导入并将 {len(p.absent)} 名学生标记为{mark}" if mark and p.absent else "导入"
+
+
+ROSTER_IMPORT = ImporterSpec(
+    kind="roster", title="导入花名册", file_hint="选择学籍系统导出的 .xlsx 或 .csv 花名册",
+    fields=lambda _s, _o: dict(FIELD_LABELS), required=tuple(REQUIRED),
+    preview=lambda s, path, sheet, mapping, _o, progress: preview_roster(s, path, mapping, sheet, progress=progress),
+    headers=lambda _s, path, sheet, mapping, _o: roster_headers(path, mapping, sheet),
+    describe=_describe,
+    apply=lambda s, p, a: apply_roster(s, p, skip_invalid=a.skip_invalid, mark_absent=a.options.get("mark_absent")),
+    outcome=_outcome,
+    tabs=(Tab("new", "新增", ("工作表行号", "学籍号", "姓名", "性别", "出生日期", "班级")),
+          Tab("updated", "更新", ("工作表行号", "学籍号", "姓名", "变化的字段")),
+          Tab("errors", "无效行", ERROR_HEADERS),
+          Tab("absent", "不在名单中", ("学籍号", "姓名")),
+          Tab("duplicates", "重复", ("工作表行号", "说明"))),
+    options=(Option("mark_absent", "不在新名单中的在读学生：",
+                    choices=lambda _s: [("不处理", None)] + [(f"标记为{st}", st) for st in ABSENT_STATUSES],
+                    repreview=False, before_import=True),),
+    import_label=_import_label)

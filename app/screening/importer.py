@@ -1,7 +1,7 @@
 """Import of screening result files from online platforms (.xlsx / .csv): per-item answers or totals only.
 
-Preview first (nothing written), then apply in one transaction. Students are matched by registry number, else by
-name and class (such matches need the user's confirmation). Every problem is reported by sheet row, field and
+Preview first (nothing written), then apply in one transaction. Students are matched by app.archive.matcher:
+registry number, else ID number, else name and class (such matches need the user's confirmation). Every problem is reported by sheet row, field and
 reason; answers are re-scored by the app and a platform total that disagrees is reported (the app's score kept).
 """
 from __future__ import annotations
@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from app import clock
+from app.archive.matcher import BY_NAME, BY_REGISTRY, KnownStudent, MatchProblem, StudentMatcher
 from app.errors import InputRejected, PermissionDenied
-from app.school.classnames import _cn_number, normalize_text, parse_class, parse_grade
+from app.school.classnames import _cn_number, normalize_text
 from app.screening.campaigns import add_targets, ensure_campaign, find_campaign
 from app.screening.grading import load_rules, regrade
 from app.screening.results import write_result
@@ -26,12 +27,14 @@ from app.tabular import RowError, TableError, cell_text, parse_date, read_table
 from app.tabular.profiles import load_profile, save_profile
 from app.tabular.reader import HEADER_SCAN_ROWS, Table, nonblank_rows, normalize_header
 from app.tabular.reader import write_error_report as tabular_report
+from app.tabular.spec import ERROR_HEADERS, UNMAPPED, ImporterSpec, Option, Options, PreviewView, Progress, Tab
 
 PROFILE_KIND = "screening"
-FIELD_LABELS = {"registry_no": "学籍号", "name": "姓名", "class": "班级", "grade": "年级", "taken_on": "测评时间",
-                "total": "总分"}
+FIELD_LABELS = {"registry_no": "学籍号", "id_number": "身份证号", "name": "姓名", "class": "班级", "grade": "年级",
+                "taken_on": "测评时间", "total": "总分"}
 SYNONYMS: dict[str, list[str]] = {
     "registry_no": ["全国学籍号", "学籍号", "国家学籍号", "学生学籍号", "学籍辅号", "个人标识码", "学号"],
+    "id_number": ["身份证号", "身份证件号", "身份证号码", "证件号码", "身份证件号码"],
     "name": ["姓名", "学生姓名", "名字", "答题人", "被试姓名"],
     "class": ["班级", "班级名称", "所在班级", "班名", "班别"],
     "grade": ["年级", "所在年级", "年级名称"],
@@ -83,7 +86,7 @@ class ParsedRow:
     result: ScoreResult
     taken_on: str
     platform_total: float | None
-    matched_by: str  # "registry" or "name_class"
+    matched_by: str  # how the student was found: "registry", "id_number" or "name_class" (needs confirmation)
 
     def as_json(self) -> dict[str, Any]:
         return {"row": self.sheet_row, "registry_no": self.registry_no, "name": self.name,
@@ -109,7 +112,7 @@ class ScreeningPreview:
 
     @property
     def name_matches(self) -> list[ParsedRow]:
-        return [r for r in self.rows if r.matched_by == "name_class"]
+        return [r for r in self.rows if r.matched_by == BY_NAME]
 
     @property
     def invalid_rows(self) -> list[int]:
@@ -126,27 +129,6 @@ class ScreeningPreview:
                 "item_columns": {str(k): v for k, v in sorted(self.item_columns.items())}, "counts": self.counts(),
                 "errors": [e.as_json() for e in self.errors], "warnings": [w.as_json() for w in self.warnings],
                 "duplicates": self.duplicates, "name_matches": [r.as_json() for r in self.name_matches]}
-
-
-@dataclass(frozen=True)
-class _Known:
-    id: int
-    registry_no: str
-    name: str
-    class_key: tuple[int, int] | None
-    class_name: str
-    status: str
-
-
-def _students(session: Session) -> tuple[dict[str, _Known], dict[str, list[_Known]]]:
-    by_reg: dict[str, _Known] = {}
-    by_name: dict[str, list[_Known]] = {}
-    for r in session.db.query("SELECT s.id, s.registry_no, s.name, c.grade, c.number, c.name, s.status FROM students s"
-                              " LEFT JOIN classes c ON c.id = s.class_id"):
-        k = _Known(r[0], r[1], r[2], (r[3], r[4]) if r[3] is not None else None, r[5] or "", r[6])
-        by_reg[k.registry_no] = k
-        by_name.setdefault(k.name, []).append(k)
-    return by_reg, by_name
 
 
 def parse_answer(value: Any, item: Item) -> tuple[Answer, str]:
@@ -209,9 +191,10 @@ def save_import_profile(session: Session, name: str, fields: dict[str, str], ite
 
 def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: str | None = None,
                       profile: str | None = None, sheet: str | None = None,
-                      mapping: dict[str, str] | None = None, item_mapping: dict[int, str] | None = None
-                      ) -> ScreeningPreview:
-    """Read and check a result file without writing anything."""
+                      mapping: dict[str, str] | None = None, item_mapping: dict[int, str] | None = None,
+                      progress: Progress | None = None) -> ScreeningPreview:
+    """Read and check a result file without writing anything. ``progress(done, total)`` is called now and then
+    (it may raise to stop the work)."""
     if not session.account.sees_confidential:  # the preview shows scores: counselors only
         raise PermissionDenied("只有心理教师或管理员可以导入测评结果。")
     scale = get_scale(scale_id, session.db)
@@ -231,7 +214,7 @@ def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: 
                                {n: table.headers[c] for n, c in item_cols.items()}, mode,
                                file_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
                                headers=[h for h in table.headers if h])
-    by_reg, by_name = _students(session)
+    matcher = StudentMatcher.load(session)
     refused: set[int] = set()
     if campaign:
         found = find_campaign(session.db, campaign)
@@ -239,8 +222,11 @@ def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: 
             refused = {r[0] for r in session.db.query("SELECT student_id FROM screening_targets WHERE campaign_id = :c"
                                                       " AND consent = 'refused'", {"c": found.id})}
     seen: dict[int, ParsedRow] = {}
-    for sheet_row, cells in nonblank_rows(table):
-        row, errors, warnings = _parse_row(table, scale, item_cols, sheet_row, cells, by_reg, by_name)
+    total = len(table.rows)
+    for done, (sheet_row, cells) in enumerate(nonblank_rows(table)):
+        if progress is not None and done % 200 == 0:
+            progress(done, total)
+        row, errors, warnings = _parse_row(table, scale, item_cols, sheet_row, cells, matcher)
         preview.warnings.extend(warnings)
         if row is None:
             preview.errors.extend(errors)
@@ -343,47 +329,23 @@ def _item_columns(table: Table, scale: Scale, items_map: dict[int, str]) -> dict
 
 
 def _parse_row(table: Table, scale: Scale, item_cols: dict[int, int], sheet_row: int, cells: list[Any],
-               by_reg: dict[str, _Known], by_name: dict[str, list[_Known]]
-               ) -> tuple[ParsedRow | None, list[RowError], list[RowError]]:
+               matcher: StudentMatcher) -> tuple[ParsedRow | None, list[RowError], list[RowError]]:
     errors: list[RowError] = []
     warnings: list[RowError] = []
 
     def err(fieldname: str, reason: str, value: Any = "") -> None:
         errors.append(RowError(sheet_row, fieldname, reason, cell_text(value)[:60]))
 
-    registry = cell_text(table.value(cells, "registry_no")).replace(" ", "").upper()
-    name = cell_text(table.value(cells, "name")).replace(" ", "")
-    class_text = cell_text(table.value(cells, "class"))
-    grade_text = cell_text(table.value(cells, "grade"))
-    student: _Known | None = None
-    matched_by = "registry"
-    if registry:
-        student = by_reg.get(registry)
-        if student is None:
-            err(_label(table, "registry_no"), f"学籍号 {registry} 不在学生档案中（未知学生）", registry)
-        elif name and name != student.name:
-            err(_label(table, "name"), f"学籍号 {registry} 属于“{student.name}”，与姓名“{name}”不符", name)
-            student = None
-    elif name:
-        candidates = by_name.get(name, [])
-        grade_hint = parse_grade(grade_text) if grade_text else None
-        ref = parse_class(class_text, grade_hint) if class_text else None
-        if class_text and ref is None:
-            err(_label(table, "class"), f"班级“{class_text}”无法识别", class_text)
-        elif ref is not None:
-            candidates = [c for c in candidates if c.class_key == (ref.grade, ref.number)]
-        if not errors:
-            if not candidates:
-                where = f"{ref.name}" if ref else "档案"
-                err(_label(table, "name"), f"{where}中没有名为“{name}”的学生（未知学生）", name)
-            elif len(candidates) > 1:
-                err(_label(table, "name"), f"有 {len(candidates)} 名学生叫“{name}”，请填写学籍号或班级", name)
-            else:
-                student = candidates[0]
-                matched_by = "name_class"
+    found = matcher.match(registry_no=cell_text(table.value(cells, "registry_no")),
+                          id_number=cell_text(table.value(cells, "id_number")),
+                          name=cell_text(table.value(cells, "name")), class_text=cell_text(table.value(cells, "class")),
+                          grade_text=cell_text(table.value(cells, "grade")))
+    student: KnownStudent | None = None
+    matched_by = BY_REGISTRY
+    if isinstance(found, MatchProblem):
+        err(_label(table, found.field), found.reason, found.value)
     else:
-        err(_label(table, "registry_no") if "registry_no" in table.columns else _label(table, "name"),
-            "学籍号和姓名都为空，无法对应学生")
+        student, matched_by = found.student, found.by
     answers: list[Answer] = []
     for item in scale.items:
         col = item_cols.get(item.n)
@@ -476,7 +438,7 @@ def apply_screening(session: Session, preview: ScreeningPreview, campaign: str, 
         import_id = int(cur.lastrowid or 0)
         rows = []
         for r in preview.rows:
-            if r.matched_by == "name_class" and not (confirm_name_matches or
+            if r.matched_by == BY_NAME and not (confirm_name_matches or
                                                      (confirmed_rows is not None and r.sheet_row in confirmed_rows)):
                 skipped += 1
                 continue
@@ -499,3 +461,102 @@ def apply_screening(session: Session, preview: ScreeningPreview, campaign: str, 
 
 def write_error_report(folder: Path, preview: ScreeningPreview) -> Path:
     return tabular_report(folder, preview.file, preview.errors, "测评导入错误")
+
+
+# -- the import dialog's description ---------------------------------------------------------------------------
+# The dialog's mapping is flat: the fields, then one "item:N" key per question of the chosen scale.
+def _item_key(n: int) -> str:
+    return f"item:{n}"
+
+
+def _split(mapping: dict[str, str] | None) -> tuple[dict[str, str] | None, dict[int, str] | None]:
+    if mapping is None:
+        return None, None
+    fields = {k: v for k, v in mapping.items() if not k.startswith("item:")}
+    items = {int(k[5:]): v for k, v in mapping.items() if k.startswith("item:") and v and v != UNMAPPED}
+    return fields, items
+
+
+def _flat(columns: dict[str, str], items: dict[int, str]) -> dict[str, str]:
+    return {**columns, **{_item_key(n): h for n, h in items.items()}}
+
+
+def _fields(session: Session, options: Options) -> dict[str, str]:
+    scale = get_scale(str(options.get("scale") or "phq9"), session.db)
+    return {**FIELD_LABELS, **{_item_key(i.n): f"第{i.n}题" for i in scale.items}}
+
+
+def _preview(session: Session, path: Path, sheet: str | None, mapping: dict[str, str] | None, options: Options,
+             progress: Progress | None) -> ScreeningPreview:
+    fields, items = _split(mapping)
+    return preview_screening(session, path, str(options.get("scale")), campaign=str(options.get("campaign") or "")
+                             or None, sheet=sheet, mapping=fields, item_mapping=items, progress=progress)
+
+
+def _headers(session: Session, path: Path, sheet: str | None, mapping: dict[str, str] | None,
+             options: Options) -> tuple[list[str], dict[str, str]] | None:
+    fields, items = _split(mapping)
+    found = screening_headers(session, path, str(options.get("scale")), sheet=sheet, mapping=fields,
+                              item_mapping=items)
+    return None if found is None else (found[0], _flat(found[1], found[2]))
+
+
+def _describe(p: ScreeningPreview) -> PreviewView:
+    c = p.counts()
+    return PreviewView(
+        p.sheet, p.header_row, p.headers, _flat(p.columns, p.item_columns), c,
+        f"有效 {c['valid']} 行，无效 {c['invalid']} 行，重复 {c['duplicates']} 行，需确认 {c['name_matches']} 行，"
+        f"关键题阳性 {c['critical']} 人。",
+        {"rows": [(r.sheet_row, r.registry_no, r.name, r.class_name, r.result.total_display, r.result.band_label,
+                   "是" if r.result.critical else "") for r in p.rows],
+         "duplicates": [(r, "同一结果重复列出，只计一次") for r in p.duplicates]},
+        p.errors, p.warnings,
+        [(m.sheet_row, f"第 {m.sheet_row} 行 → {m.class_name} {m.name}（学籍号 {m.registry_no}）") for m in p.name_matches],
+        "各题作答" if p.mode == "items" else "仅总分", bool(p.rows))
+
+
+def _outcome(res: ScreeningImportResult, _options: Options) -> str:
+    levels = "，".join(f"{k}级 {v} 人" for k, v in sorted(res.levels.items())) or "无预警"
+    msg = f"已导入 {res.written} 份结果（{levels}）。"
+    if res.skipped_name_matches:
+        msg += f"\n{res.skipped_name_matches} 行按姓名对应的结果未确认，未导入。"
+    if res.error_report:
+        msg += f"\n错误报告：{res.error_report}"
+    return msg
+
+
+def _load_profile(session: Session, name: str) -> dict[str, str] | None:
+    if load_profile(session.db, PROFILE_KIND, name) is None:
+        return None
+    fields, items = _profile(session, name)
+    return _flat(fields, items)
+
+
+def _save_profile(session: Session, name: str, mapping: dict[str, str]) -> None:
+    fields, items = _split(mapping)
+    save_import_profile(session, name, fields or {}, items or {})
+
+
+def _scales(session: Session) -> list[tuple[str, object]]:
+    return [(f"{s.short_name}（{s.name}）", s.id) for s in all_scales(session.db).values()]
+
+
+def _default_scale(session: Session, values: Options) -> object:
+    """The campaign's own scale when the dialog is opened for a campaign."""
+    name = str(values.get("campaign") or "")
+    found = find_campaign(session.db, name) if name else None
+    return found.scale_ids[-1] if found is not None and found.scale_ids else None
+
+
+SCREENING_IMPORT = ImporterSpec(
+    kind=PROFILE_KIND, title="导入测评结果", file_hint="测评平台导出的 .xlsx 或 .csv 文件",
+    fields=_fields, required=(), preview=_preview, headers=_headers, describe=_describe,
+    apply=lambda s, p, a: apply_screening(s, p, str(a.options.get("campaign") or "").strip(),
+                                          skip_invalid=a.skip_invalid, confirmed_rows=set(a.confirmed_rows)),
+    outcome=_outcome,
+    tabs=(Tab("rows", "有效", ("工作表行号", "学籍号", "姓名", "班级", "总分", "等级", "关键题阳性")),
+          Tab("errors", "问题行", ERROR_HEADERS), Tab("warnings", "提示", ERROR_HEADERS),
+          Tab("duplicates", "重复", ("工作表行号", "说明"))),
+    options=(Option("scale", "量表", choices=_scales, default=_default_scale, resets_mapping=True),
+             Option("campaign", "测评活动", placeholder="不存在时自动创建", required="请填写测评活动名称。")),
+    load_profile=_load_profile, save_profile=_save_profile)

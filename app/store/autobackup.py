@@ -15,6 +15,7 @@ from app.errors import XinqiaoError
 from app.session import Session
 from app.store.backup import BackupInfo, backup_due, backup_key, inspect_backup, list_backups, make_backup, prune
 from app.store.paths import VaultPaths
+from app.store.quarantine import set_aside_vaults
 from app.store.settings import get_setting
 
 MIN_INTERVAL = dt.timedelta(days=1)
@@ -60,11 +61,16 @@ def backup_now(session: Session, dest: Path | None = None) -> BackupInfo:
 
 
 def newest_verified_backup(paths: VaultPaths, username: str, password: str) -> tuple[BackupInfo, bytes] | None:
-    """The newest backup in ``paths.backups`` that this account's password opens and that passes its checks."""
-    for info in list_backups(paths.backups):
+    """The newest copy this account's password opens and that passes its checks: first a vault set aside in
+    quarantine/ that turns out whole (an older version set vaults aside on a full disk; it holds everything up
+    to that day), then the backups in ``paths.backups``, newest first. A vault replaced by a restore is not
+    offered back."""
+    candidates = [d / paths.db.name for d in set_aside_vaults(paths) if not d.name.startswith("before-restore-")]
+    candidates += [info.path for info in list_backups(paths.backups)]
+    for path in candidates:
         try:
-            key = backup_key(info.path, paths, username, password)
-            return inspect_backup(info.path, key), key
+            key = backup_key(path, paths, username, password)
+            return inspect_backup(path, key), key
         except XinqiaoError:
             continue
     return None

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import audit, clock
-from app.errors import InputRejected, IntegrityFailure, PermissionDenied, WrongPassword, XinqiaoError
+from app.errors import InputRejected, IntegrityFailure, PermissionDenied, StorageError, WrongPassword, XinqiaoError
 from app.store.db import Database, open_database
+from app.store.errors import environment_error, storage_error, storage_errors
 from app.store.fileio import atomic_write_text, fsync_dir
 from app.store.keyslots import KeySlots
 from app.store.migrate import current_version, latest_version
-from app.store.paths import VaultPaths, create_private_file, make_private, unique_folder
+from app.store.paths import VaultPaths, create_private_file, make_private
+from app.store.quarantine import set_aside, vault_files
 
 NAME_RE = re.compile(r"^xinqiao-(\d{8}-\d{6})\.db$")
 COUNTED_TABLES = {"students": "学生", "focus_tags": "关注标签", "support_plans": "一生一策方案",
@@ -58,6 +60,9 @@ def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, acc
     try:
         dest_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
+        typed = storage_error(e, dest_dir)  # a full or read-only stick: its own error, by errno
+        if isinstance(typed, StorageError):
+            raise type(typed)(f"没有备份：{typed.message}") from e
         raise XinqiaoError(f"无法在 {dest_dir} 创建备份文件夹：{e.strerror}。请检查 U 盘是否插好、是否有写权限。") from e
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     target = dest_dir / f"xinqiao-{stamp}.db"
@@ -78,8 +83,14 @@ def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, acc
         finally:
             db.execute("DETACH DATABASE backup")
     except Exception as e:
-        if tmp.exists():
-            tmp.unlink()
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        # Sorted again for the backup's folder: the full disk may be the USB stick's, not the vault's.
+        # sqlcipher_export reports a full target as plain SQLITE_ERROR: then the target's folder is looked at.
+        cause = e.__cause__ if isinstance(e, StorageError) and e.__cause__ is not None else e
+        typed = storage_error(cause, tmp) or environment_error(tmp)
+        if isinstance(typed, StorageError):
+            raise type(typed)(f"没有备份：{typed.message}") from e
         raise XinqiaoError(f"写入备份失败：{e}。请检查磁盘空间或 U 盘。") from e
     copy = open_database(tmp, key)
     try:
@@ -93,13 +104,19 @@ def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, acc
         side = tmp.with_name(tmp.name + suffix)
         if side.exists():
             side.unlink()
-    tmp.replace(target)
-    shutil.copy2(paths.keyslots, sidecar(target, "keyslots"))
     info = BackupInfo(target, clock.now_iso(), counts, school)
-    atomic_write_text(sidecar(target, "meta"), json.dumps(
-        {"made_at": info.made_at, "counts": counts, "school": school, "schema": version, "manual": manual},
-        ensure_ascii=False, indent=1))
-    fsync_dir(dest_dir)
+    try:
+        with storage_errors(dest_dir):
+            tmp.replace(target)
+            shutil.copy2(paths.keyslots, sidecar(target, "keyslots"))
+            atomic_write_text(sidecar(target, "meta"), json.dumps(
+                {"made_at": info.made_at, "counts": counts, "school": school, "schema": version, "manual": manual},
+                ensure_ascii=False, indent=1))
+            fsync_dir(dest_dir)
+    except BaseException:
+        for leftover in (tmp, target, sidecar(target, "keyslots"), sidecar(target, "meta")):
+            leftover.unlink(missing_ok=True)  # no half backup that list_backups or a restore could pick
+        raise
     if dest_dir.resolve().is_relative_to(paths.root.resolve()):
         make_private(paths.root)
     audit.record(db, account, "backup", str(target), {"manual": manual, "students": counts.get("students", 0)})
@@ -202,25 +219,36 @@ def backup_key(path: Path, paths: VaultPaths, username: str, password: str) -> b
 def restore_backup(path: Path, key: bytes, paths: VaultPaths, *, account: str) -> tuple[BackupInfo, Path | None]:
     """Replace the vault with a verified backup, as ``account`` (an enabled manager in the backup; audited under
     that name). A backup newer than this program is refused first. The current vault is set aside, never
-    deleted."""
+    deleted.
+
+    The backup is copied next to the vault first: a full disk or a read-only folder stops the restore there,
+    with the current vault untouched. Only then is the current vault set aside (renames, all or nothing)."""
     info = inspect_backup(path, key)
     restoring_account(path, key, account)
-    aside = None
-    if paths.db.exists():
-        aside = unique_folder(paths.quarantine / f"before-restore-{clock.now().strftime('%Y%m%d-%H%M%S')}")
-        for suffix in ("", "-wal", "-shm"):
-            src = paths.db.with_name(paths.db.name + suffix)
-            if src.exists():
-                shutil.move(str(src), aside / src.name)
-        if paths.keyslots.exists():
-            shutil.copy2(paths.keyslots, aside / paths.keyslots.name)
-    paths.root.mkdir(parents=True, exist_ok=True)
     tmp = paths.db.with_name("vault.db.restoring")
-    shutil.copy2(path, tmp)
-    tmp.replace(paths.db)
     side = sidecar(Path(path), "keyslots")
-    if not paths.keyslots.exists() and side.exists():
-        shutil.copy2(side, paths.keyslots)
+    new_slots = not paths.keyslots.exists() and side.exists()
+    try:
+        with storage_errors(paths.root):
+            paths.root.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, tmp)
+            if new_slots:
+                shutil.copy2(side, paths.keyslots.with_name(paths.keyslots.name + ".restoring"))
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        paths.keyslots.with_name(paths.keyslots.name + ".restoring").unlink(missing_ok=True)
+        raise
+    aside = None
+    if vault_files(paths):
+        try:
+            with storage_errors(paths.quarantine):
+                aside = set_aside(paths, f"before-restore-{clock.now().strftime('%Y%m%d-%H%M%S')}")
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    tmp.replace(paths.db)
+    if new_slots:
+        paths.keyslots.with_name(paths.keyslots.name + ".restoring").replace(paths.keyslots)
     fsync_dir(paths.root)
     make_private(paths.root)
     db = open_database(paths.db, key)

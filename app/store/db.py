@@ -1,7 +1,12 @@
 """The SQLCipher connection: opening with a raw key, pragmas, transactions and queries.
 
 Thin on purpose (after qutebrowser's misc/sql.py): named parameters, one ``transaction()`` that rolls back on
-any exception, and SQLite errors sorted into "the environment's fault" (a message) versus bugs.
+any exception, and SQLite errors sorted by their result code into typed app errors at this one place
+(``app/store/errors.py``): a full disk, a read-only folder, a vault held by another program or real damage each
+reach every caller as its own ``XinqiaoError``; anything else is a bug and stays an SQLite error.
+
+Two programs writing at once: a write waits up to ``BUSY_TIMEOUT`` seconds for the other's transaction to end,
+then fails with ``VaultBusy`` (nothing written; the caller's transaction rolled back).
 """
 from __future__ import annotations
 
@@ -9,11 +14,12 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import sqlcipher3.dbapi2 as sqlite
 
-from app.errors import IntegrityFailure, WrongPassword, XinqiaoError
+from app.errors import IntegrityFailure, NotADatabase, VaultCorrupt, WrongPassword, XinqiaoError
+from app.store.errors import from_sqlite, storage_errors
 
 if TYPE_CHECKING:
     Row = Any  # sqlcipher3 ships no type information: a row is indexable by position and by column name
@@ -21,6 +27,7 @@ else:
     Row = sqlite.Row
 Params = Mapping[str, Any] | Sequence[Any]
 DatabaseError = sqlite.DatabaseError
+BUSY_TIMEOUT = 10.0  # seconds a write waits for another program's write transaction
 
 
 class Database:
@@ -35,11 +42,17 @@ class Database:
     # -- queries -----------------------------------------------------------------------------------
     def query(self, sql: str, params: Params = ()) -> list[Row]:
         with self._lock:
-            return self.conn.execute(sql, params).fetchall()
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except sqlite.Error as e:
+                self._raise_sorted(e)
 
     def one(self, sql: str, params: Params = ()) -> Row | None:
         with self._lock:
-            return self.conn.execute(sql, params).fetchone()
+            try:
+                return self.conn.execute(sql, params).fetchone()
+            except sqlite.Error as e:
+                self._raise_sorted(e)
 
     def scalar(self, sql: str, params: Params = ()) -> Any:
         row = self.one(sql, params)
@@ -47,11 +60,25 @@ class Database:
 
     def execute(self, sql: str, params: Params = ()) -> sqlite.Cursor:
         with self._lock:
-            return self.conn.execute(sql, params)
+            try:
+                return self.conn.execute(sql, params)
+            except sqlite.Error as e:
+                self._raise_sorted(e)
 
     def executemany(self, sql: str, seq: Sequence[Params]) -> sqlite.Cursor:
         with self._lock:
-            return self.conn.executemany(sql, seq)
+            try:
+                return self.conn.executemany(sql, seq)
+            except sqlite.Error as e:
+                self._raise_sorted(e)
+
+    def _raise_sorted(self, e: sqlite.Error) -> NoReturn:
+        """Raise the typed app error for ``e`` (a full disk, a busy vault, damage ...), or ``e`` itself: a bug.
+        Inline try/except rather than a context manager: this is on every query's path."""
+        typed = from_sqlite(e, self.path)
+        if typed is None:
+            raise e
+        raise typed from e
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
@@ -64,22 +91,40 @@ class Database:
                 finally:
                     self._depth -= 1
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
+            with storage_errors(self.path):
+                self.conn.execute("BEGIN IMMEDIATE")  # waits up to BUSY_TIMEOUT for another writer
             self._depth = 1
             try:
                 yield self
+            except sqlite.Error as e:  # raw ``db.conn`` use inside the block: sorted here too
+                self._depth = 0
+                self._rollback()
+                typed = from_sqlite(e, self.path)
+                if typed is None:
+                    raise
+                raise typed from e
             except BaseException:
                 self._depth = 0
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             else:
                 self._depth = 0
                 try:
-                    self.conn.execute("COMMIT")
+                    with storage_errors(self.path):
+                        self.conn.execute("COMMIT")
                 except BaseException:
-                    if self.conn.in_transaction:
-                        self.conn.execute("ROLLBACK")
+                    self._rollback()
                     raise
+
+    def _rollback(self) -> None:
+        """Undo the open transaction, if SQLite has not already (it does on a full disk or an I/O error).
+        A failing ROLLBACK is not reported: the error that caused it is the one the user needs."""
+        if not self.conn.in_transaction:
+            return
+        try:
+            self.conn.execute("ROLLBACK")
+        except sqlite.Error:
+            pass
 
     @property
     def in_transaction(self) -> bool:
@@ -94,25 +139,27 @@ class Database:
 
     # -- checks ------------------------------------------------------------------------------------
     def quick_check(self) -> list[str]:
-        """``['ok']`` or the problems found. A page that fails its HMAC makes SQLite raise "database disk image
-        is malformed" instead of answering: that is a problem found too, not a crash."""
+        """``['ok']`` or the problems found. A page that fails its HMAC makes SQLite raise SQLITE_CORRUPT instead
+        of answering: that is a problem found too, not a crash. A full disk, an I/O error or a busy vault is not
+        a problem of the file: it is raised as its typed error."""
         try:
             return [r[0] for r in self.query("PRAGMA quick_check")]
-        except sqlite.DatabaseError as e:
-            return [str(e)]
+        except (VaultCorrupt, NotADatabase) as e:
+            return [str(e.__cause__ or e)]
 
     def integrity_check(self) -> list[str]:
         try:
             problems = [r[0] for r in self.query("PRAGMA integrity_check")]
             problems = [p for p in problems if p != "ok"]
             problems += [r[0] for r in self.query("PRAGMA cipher_integrity_check")]
-        except sqlite.DatabaseError as e:
-            return [str(e)]
+        except (VaultCorrupt, NotADatabase) as e:
+            return [str(e.__cause__ or e)]
         return problems
 
 
-def _connect(path: Path) -> sqlite.Connection:
-    conn = sqlite.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10.0)
+def _connect(path: Path, busy_timeout: float | None = None) -> sqlite.Connection:
+    timeout = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+    conn = sqlite.connect(str(path), isolation_level=None, check_same_thread=False, timeout=timeout)
     conn.row_factory = sqlite.Row
     version = conn.execute("PRAGMA cipher_version").fetchone()
     if not version or not version[0]:
@@ -124,22 +171,32 @@ def _connect(path: Path) -> sqlite.Connection:
     return conn
 
 
-def open_database(path: Path, key: bytes, *, create: bool = False) -> Database:
-    """Open (or create) the vault database with a raw 32-byte key and the required pragmas."""
+def open_database(path: Path, key: bytes, *, create: bool = False, busy_timeout: float | None = None) -> Database:
+    """Open (or create) the vault database with a raw 32-byte key and the required pragmas.
+
+    A key the file does not accept (SQLITE_NOTADB) is ``WrongPassword``; a damaged page on the way is
+    ``VaultCorrupt``; a full disk, a read-only folder or a busy vault is its ``StorageError``. A write waits
+    ``busy_timeout`` seconds (default ``BUSY_TIMEOUT``) for another program's transaction."""
     if not create and not path.exists():
         raise XinqiaoError(f"找不到数据库文件 {path}。")
-    conn = _connect(path)
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    with storage_errors(path):
+        conn = _connect(path, busy_timeout)
     try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite.DatabaseError:
+        try:
+            with storage_errors(path):
+                conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except NotADatabase:
+            raise WrongPassword("密钥无法打开数据库（密码不正确或文件不是心桥数据库）。") from None
+        with storage_errors(path):
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("PRAGMA secure_delete = ON")
+    except BaseException:
         conn.close()
-        raise WrongPassword("密钥无法打开数据库（密码不正确或文件不是心桥数据库）。") from None
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA temp_store = MEMORY")
-    conn.execute("PRAGMA secure_delete = ON")
+        raise
     return Database(conn, path)
 
 

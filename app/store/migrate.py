@@ -12,6 +12,7 @@ from pathlib import Path
 
 from app.errors import XinqiaoError
 from app.store.db import Database
+from app.store.errors import storage_errors
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -56,15 +57,17 @@ def migrate(db: Database) -> list[int]:
             continue
         sql = mig.path.read_text("utf-8")
         conn = db.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in split_statements(sql):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {mig.number}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        with storage_errors(db.path):  # a full disk during a migration is DiskFull, like any other write
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in split_statements(sql):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {mig.number}")
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
         applied.append(mig.number)
     return applied
 

@@ -53,18 +53,6 @@ class VaultPaths:
         return self.db.exists() and self.keyslots.exists()
 
 
-def unique_folder(base: Path) -> Path:
-    """Create and return ``base``, or ``base-1``, ``base-2``… if it exists: what was set aside before stays."""
-    dest, n = base, 1
-    while True:
-        try:
-            dest.mkdir(parents=True)
-            return dest
-        except FileExistsError:
-            dest = base.with_name(f"{base.name}-{n}")
-            n += 1
-
-
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 
@@ -84,20 +72,26 @@ def create_private_file(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
 
 
+def _narrow(path: str) -> None:
+    """Take away what group and others may do (and a file's execute bits); never add a permission, so a folder
+    its owner made read-only stays read-only."""
+    st = os.lstat(path)
+    if stat.S_ISLNK(st.st_mode):
+        return
+    mode = stat.S_IMODE(st.st_mode)
+    want = mode & (PRIVATE_DIR_MODE if stat.S_ISDIR(st.st_mode) else PRIVATE_FILE_MODE)
+    if want != mode:
+        os.chmod(path, want)
+
+
 def make_private(root: Path) -> None:
-    """chmod the folder and everything below it: folders 0700, files 0600. Links are not followed; what this
-    user does not own (a shared USB stick) is left as it is."""
+    """Narrow the folder and everything below it to the owner: folders 0700, files 0600 (from the usual 0755
+    and 0644). Links are not followed; what this user may not chmod (a shared USB stick) is left as it is."""
     if os.name != "posix" or not root.exists():
         return
     with contextlib.suppress(OSError):
-        os.chmod(root, PRIVATE_DIR_MODE)
+        _narrow(str(root))
     for base, dirs, files in os.walk(root):
         for name in dirs + files:
-            path = os.path.join(base, name)
             with contextlib.suppress(OSError):
-                st = os.lstat(path)
-                if stat.S_ISLNK(st.st_mode):
-                    continue
-                want = PRIVATE_DIR_MODE if stat.S_ISDIR(st.st_mode) else PRIVATE_FILE_MODE
-                if stat.S_IMODE(st.st_mode) != want:
-                    os.chmod(path, want)
+                _narrow(os.path.join(base, name))

@@ -176,3 +176,21 @@ def test_any_row_is_imported_or_rejected_never_a_crash(session, tmp_path_factory
     assert len(p.rows) + len(p.invalid_rows) + len(p.duplicates) == 1
     for e in p.errors:
         assert e.row == 2 and e.field and e.reason
+
+
+def test_id_numbers_match_without_confirmation_through_the_one_matcher(school, tmp_path):
+    """A platform that exports 身份证号 instead of 学籍号: matched by ID number (no confirmation needed); an unknown
+    ID number is reported with the archive's one message."""
+    rows = school.db.query("SELECT id, name FROM students ORDER BY id LIMIT 2")
+    for sid, _name in rows:  # the demo school has no ID numbers: give two students one
+        school.db.execute("UPDATE students SET id_number = :n WHERE id = :i", {"n": f"37020220130101{sid:03d}X", "i": sid})
+    f = write_xlsx(tmp_path / "idn.xlsx", [
+        ["身份证号", "姓名"] + ITEMS,
+        [f"37020220130101{rows[0][0]:03d}x", rows[0][1]] + [1] * 9,
+        [f"37020220130101{rows[1][0]:03d}X", ""] + [0] * 9,
+        ["110101200001011234", "无名"] + [0] * 9])
+    p = preview_screening(school, f, "phq9")
+    assert [(r.sheet_row, r.matched_by) for r in p.rows] == [(2, "id_number"), (3, "id_number")]
+    assert p.name_matches == []
+    assert [(e.row, e.field) for e in p.errors] == [(4, "身份证号")] and "未知学生" in p.errors[0].reason
+    assert apply_screening(school, p, "身份证导入", skip_invalid=True).written == 2

@@ -124,9 +124,9 @@ def test_tag_and_plan_through_ui_show_on_timeline(qtbot, school, head_teacher):
     assert all("父亲" not in " ".join(r) and "一生一策" not in r[1] for r in ht_rows)
     assert ht.tags.add_button.isHidden()
 
-    from ui.archive import worker
+    from ui.shell import tasks
 
-    qtbot.waitUntil(lambda: worker.running() == 0)  # the index rebuilt after the tag changes
+    qtbot.waitUntil(lambda: tasks.running() == 0)  # the index rebuilt after the tag changes
     assert "其他" not in page.ctx.index.matching(school.account, StudentFilter(search=ht.student.registry_no))[0].tags
 
 
@@ -285,7 +285,7 @@ def get_profile(session, sid):
 
 
 def test_status_edit_refreshes_the_list(qtbot, school):
-    from ui.archive import worker
+    from ui.shell import tasks
 
     sid = school.db.scalar("SELECT id FROM students WHERE status = '在读' ORDER BY id LIMIT 1")
     registry = school.db.scalar("SELECT registry_no FROM students WHERE id = :id", {"id": sid})
@@ -299,7 +299,7 @@ def test_status_edit_refreshes_the_list(qtbot, school):
     assert page.archive.save_edit()
     assert "学籍状态（在读→转出）" in page.archive.timeline.rows()[0][2]
     assert "转出" in page.archive.facts_label.text()
-    qtbot.waitUntil(lambda: worker.running() == 0)
+    qtbot.waitUntil(lambda: tasks.running() == 0)
     page.show_list()
     page.search.setText(registry)
     assert page.model.rowCount() == 0      # left students are hidden by default

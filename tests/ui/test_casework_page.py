@@ -220,8 +220,8 @@ def test_coverage_view_bars_and_missing(qtbot, page, school):
 def test_import_dialog(qtbot, page, school, tmp_path):
     from openpyxl import Workbook
 
-    from ui.casework.import_dialog import SessionsImportDialog
-    from ui.shell import dialogs
+    from app.casework.importer import SESSIONS_IMPORT
+    from ui.imports.dialog import ImportDialog
 
     reg, name = school.db.one("SELECT registry_no, name FROM students ORDER BY id LIMIT 1")
     wb = Workbook()
@@ -231,17 +231,21 @@ def test_import_dialog(qtbot, page, school, tmp_path):
     ws.append(["G000", "某人", "2026-10-11", "个体咨询", 40, "情绪", "坏行", ""])
     path = tmp_path / "records.xlsx"
     wb.save(path)
-    dlg = SessionsImportDialog(page.ctx, path, parent=page)
+    before = school.db.scalar("SELECT count(*) FROM case_records")
+    dlg = ImportDialog(SESSIONS_IMPORT, page.ctx.session, page, ctx=page.ctx, path=path)
     qtbot.addWidget(dlg)
-    assert "新记录 1 条" in dlg.summary.text() and dlg.errors.rowCount() == 1
-    assert dlg.errors.item(0, 0).text() == "3"
-    dialogs.preanswer(None)
-    dlg.do_import()                       # an invalid row and no skip: nothing written
-    assert dlg.written == 0
+    assert dlg.busy                       # the file is read off the UI thread
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    assert "新记录 1 条" in dlg.counts_label.text() and dlg.error_model.rowCount() == 1
+    assert dlg.error_model.rows[0][0] == 3
+    dlg.start_import()                    # an invalid row and no skip: nothing written
+    assert not dlg.import_button.isEnabled() and dlg.outcome is None
+    assert school.db.scalar("SELECT count(*) FROM case_records") == before
     dlg.skip_invalid.setChecked(True)
-    dialogs.preanswer(None)
-    dlg.do_import()
-    assert dlg.written == 1
+    with qtbot.waitSignal(dlg.imported, timeout=10_000):
+        dlg.start_import()                # the import runs on a worker too
+    assert dlg.outcome.written == 1 and "已写入 1 条记录" in dlg.result_label.text()
+    assert school.db.scalar("SELECT count(*) FROM case_records") == before + 1
 
 
 def test_head_teacher_view(qtbot, school, head_teacher):

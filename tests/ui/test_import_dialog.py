@@ -37,12 +37,15 @@ def messy_roster(path: Path, headers: list[str] = HEADERS) -> Path:
 
 
 def make_dialog(qtbot, session):
-    from ui.archive.roster_import import RosterImportDialog
+    """The roster's import dialog, opened as the 学生档案 page opens it."""
+    from ui.archive.page import StudentsPage
     from ui.shell.context import AppContext
 
     ctx = AppContext(session)
-    dlg = RosterImportDialog(ctx)
-    qtbot.addWidget(dlg)
+    opener = StudentsPage(ctx)
+    qtbot.addWidget(opener)
+    dlg = opener.open_import_dialog()
+    assert dlg.windowTitle() == "导入花名册"
     return ctx, dlg
 
 
@@ -68,7 +71,7 @@ def test_preview_skip_and_import(qtbot, school, tmp_path):
     assert "火星班" in dlg.error_model.rows[0][2] and "无法识别" in dlg.error_model.rows[0][2]
     assert dlg.lists.currentWidget() is dlg.error_view
     assert dlg.lists.tabText(2) == "无效行（1）"
-    new = {r[1]: r for r in dlg.new_model.rows}
+    new = {r[1]: r for r in dlg.models["new"].rows}
     assert new["L201305040001"][5] == "七年级（3）班"  # full-width digits and 初一３班 understood
     assert new["L201307070004"][2] == "上官 婉儿" or new["L201307070004"][2] == "上官婉儿"
     assert dlg.map_combos["name"].currentText() == "学生姓名"
@@ -77,7 +80,7 @@ def test_preview_skip_and_import(qtbot, school, tmp_path):
     assert not dlg.import_button.isEnabled()
     dlg.skip_invalid.setChecked(True)
     assert dlg.import_button.isEnabled()
-    assert dlg.absent_combo.currentData() is None  # absent students are left alone unless asked
+    assert dlg.option("mark_absent").currentData() is None  # absent students are left alone unless asked
     dlg.import_button.click()
     wait_idle(qtbot, dlg)
     assert dlg.outcome is not None
@@ -100,7 +103,7 @@ def test_reimport_changes_nothing_and_absent_marked_only_on_request(qtbot, schoo
     dlg.set_file(path)
     wait_idle(qtbot, dlg)
     dlg.skip_invalid.setChecked(True)
-    dlg.absent_combo.setCurrentIndex(dlg.absent_combo.findData("毕业"))
+    dlg.option("mark_absent").setCurrentIndex(dlg.option("mark_absent").findData("毕业"))
     assert dlg.import_button.text() == "导入并将 120 名学生标记为毕业"
     dlg.import_button.click()
     wait_idle(qtbot, dlg)
@@ -204,7 +207,7 @@ def test_workbook_with_several_sheets_lets_the_user_pick_the_sheet(qtbot, sessio
     dlg.choose_sheet("八年级")
     wait_idle(qtbot, dlg)
     assert dlg.preview is not None and dlg.preview.sheet == "八年级" and dlg.preview.header_row == 2
-    assert [r[1] for r in dlg.new_model.rows] == ["L201212010003"]
+    assert [r[1] for r in dlg.models["new"].rows] == ["L201212010003"]
 
     dlg.choose_sheet("说明")
     wait_idle(qtbot, dlg)

@@ -222,8 +222,8 @@ def test_entry_marks_absence_and_refusal(qtbot, page, school, camp):
 def test_import_dialog_preview_confirm_and_import(qtbot, page, school, camp, tmp_path):
     from openpyxl import Workbook
 
-    from ui.screening.import_dialog import ImportResultsDialog
-    from ui.shell import dialogs
+    from app.screening.importer import SCREENING_IMPORT
+    from ui.imports.dialog import ImportDialog
 
     rows = school.db.query("SELECT s.registry_no, s.name, c.name FROM students s JOIN classes c ON c.id = s.class_id"
                            " WHERE c.grade = 7 AND (SELECT count(*) FROM students t WHERE t.name = s.name) = 1"
@@ -237,19 +237,17 @@ def test_import_dialog_preview_confirm_and_import(qtbot, page, school, camp, tmp
     ws.append(["G999", "查无此人", "7.1"] + [0] * 9)
     f = tmp_path / "r.xlsx"
     wb.save(f)
-    dlg = ImportResultsDialog(school, "界面测评", page)
+    dlg = ImportDialog(SCREENING_IMPORT, school, page, values={"campaign": "界面测评"})
     qtbot.addWidget(dlg)
-    dlg.path.setText(str(f))
-    dlg.run_preview()
+    dlg.set_file(f)
     qtbot.waitUntil(lambda: dlg.preview is not None, timeout=10_000)
-    assert dlg.errors_model.rowCount() == 1 and dlg.errors_model.row(0).row == 5
+    assert dlg.error_model.rowCount() == 1 and dlg.error_model.rows[0][0] == 5
     assert dlg.matches.count() == 1
     dlg.matches.item(0).setCheckState(Qt.CheckState.Checked)
     dlg.skip_invalid.setChecked(True)
-    dialogs.preanswer(None)
     with qtbot.waitSignal(dlg.imported, timeout=10_000):
-        dlg.run_import()
-    assert "已导入 2 份结果" in dialogs.shown[-1].text
+        dlg.start_import()
+    assert "已导入 2 份结果" in dlg.result_label.text()
     assert school.db.scalar("SELECT count(*) FROM screening_results WHERE campaign_id = :c", {"c": camp.id}) == 2
 
 
@@ -258,8 +256,8 @@ def test_import_dialog_mapping_editor_saves_a_platform_profile(qtbot, page, scho
     profile, and a later import (window or command line) with that profile reads the file."""
     from openpyxl import Workbook
 
-    from app.screening.importer import preview_screening
-    from ui.screening.import_dialog import ImportResultsDialog
+    from app.screening.importer import SCREENING_IMPORT, preview_screening
+    from ui.imports.dialog import ImportDialog
 
     rows = school.db.query("SELECT s.registry_no, s.name FROM students s JOIN classes c ON c.id = s.class_id"
                            " WHERE c.grade = 7 ORDER BY s.id LIMIT 3")
@@ -271,21 +269,21 @@ def test_import_dialog_mapping_editor_saves_a_platform_profile(qtbot, page, scho
         ws.append([reg, name] + [1] * 9 + [9])
     f = tmp_path / "odd.xlsx"
     wb.save(f)
-    dlg = ImportResultsDialog(school, "界面测评", page)
+    dlg = ImportDialog(SCREENING_IMPORT, school, page, values={"campaign": "界面测评"})
     qtbot.addWidget(dlg)
-    assert dlg.scale.currentData() == "phq9"   # the campaign's scale (grade 7: PHQ-9)
-    assert len(dlg.item_combos) == 9
-    dlg.path.setText(str(f))
-    dlg.run_preview()
-    qtbot.waitUntil(lambda: dlg.preview_btn.isEnabled(), timeout=10_000)
-    assert dlg.preview is None and "找不到表头行" in dlg.summary.text() and "列对应关系" in dlg.summary.text()
+    assert dlg.option("scale").currentData() == "phq9"   # the campaign's scale (grade 7: PHQ-9)
+    assert len([k for k in dlg.map_combos if k.startswith("item:")]) == 9
+    dlg.set_file(f)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    assert dlg.preview is None and "找不到表头行" in dlg.status.text() and "列对应关系" in dlg.status.text()
     assert dlg.mapping_box.isEnabled()
-    combo = dlg.field_combos["registry_no"]
+    combo = dlg.map_combos["registry_no"]
     assert combo.findData("考生编号") > 0   # the file's headers are offered
     combo.setCurrentIndex(combo.findData("考生编号"))
-    dlg.field_combos["name"].setCurrentIndex(dlg.field_combos["name"].findData("答题者"))
-    dlg.field_combos["total"].setCurrentIndex(dlg.field_combos["total"].findData("分数合计"))
-    for n, c in dlg.item_combos.items():
+    dlg.map_combos["name"].setCurrentIndex(dlg.map_combos["name"].findData("答题者"))
+    dlg.map_combos["total"].setCurrentIndex(dlg.map_combos["total"].findData("分数合计"))
+    for n in range(1, 10):
+        c = dlg.map_combos[f"item:{n}"]
         c.setCurrentIndex(c.findData(f"T{n}"))
     dlg.repreview()
     qtbot.waitUntil(lambda: dlg.preview is not None, timeout=10_000)
@@ -293,15 +291,15 @@ def test_import_dialog_mapping_editor_saves_a_platform_profile(qtbot, page, scho
     assert not dlg.save_mapping_profile()          # a name is needed
     dlg.profile_name.setText("某平台")
     assert dlg.save_mapping_profile()
-    assert dlg.profile.currentData() == "某平台"
+    assert dlg.profile_combo.currentData() == "某平台"
     # a new dialog: picking the profile is enough
-    dlg2 = ImportResultsDialog(school, "界面测评", page)
+    dlg2 = ImportDialog(SCREENING_IMPORT, school, page, values={"campaign": "界面测评"})
     qtbot.addWidget(dlg2)
-    dlg2.path.setText(str(f))
-    dlg2.profile.setCurrentIndex(dlg2.profile.findData("某平台"))
+    dlg2.set_file(f)
+    dlg2.profile_combo.setCurrentIndex(dlg2.profile_combo.findData("某平台"))
     qtbot.waitUntil(lambda: dlg2.preview is not None, timeout=10_000)
     assert dlg2.preview.counts()["valid"] == 3
-    assert dlg2.item_combos[9].currentData() == "T9"
+    assert dlg2.map_combos["item:9"].currentData() == "T9"
     # and the command line's --profile reads the same saved mapping
     assert preview_screening(school, f, "phq9", profile="某平台").counts()["valid"] == 3
 
@@ -346,3 +344,40 @@ def test_views_load_off_the_ui_thread(qtbot, page, school, camp):
     entry.reload()
     assert entry.loading
     assert entry.wait_loaded() and entry.students
+
+
+def test_import_dialog_needs_a_campaign_and_follows_the_scale(qtbot, page, school, camp, tmp_path):
+    """The one import dialog with screening's options: the scale's questions are the mapping's item fields, and an
+    import without a campaign name is refused with a message (nothing written)."""
+    from openpyxl import Workbook
+
+    from app.screening.importer import SCREENING_IMPORT
+    from ui.imports.dialog import ImportDialog
+    from ui.shell import dialogs
+
+    reg, name = school.db.one("SELECT registry_no, name FROM students ORDER BY id LIMIT 1")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["学籍号", "姓名"] + [f"第{i}题" for i in range(1, 8)])
+    ws.append([reg, name] + [1] * 7)
+    f = tmp_path / "gad.xlsx"
+    wb.save(f)
+    dlg = ImportDialog(SCREENING_IMPORT, school, page)
+    qtbot.addWidget(dlg)
+    scale = dlg.option("scale")
+    scale.setCurrentIndex(scale.findData("gad7"))
+    assert sorted(k for k in dlg.map_combos if k.startswith("item:")) == sorted(f"item:{n}" for n in range(1, 8))
+    dlg.set_file(f)
+    qtbot.waitUntil(lambda: dlg.preview is not None, timeout=10_000)
+    assert dlg.counts()["valid"] == 1 and dlg.map_combos["item:7"].currentText() == "第7题"
+    assert dlg.import_button.isEnabled()
+    before = school.db.scalar("SELECT count(*) FROM screening_results")
+    dialogs.preanswer(None)
+    dlg.start_import()
+    assert dialogs.shown[-1].kind == "warning" and "测评活动名称" in dialogs.shown[-1].text
+    assert not dlg.busy and school.db.scalar("SELECT count(*) FROM screening_results") == before
+    dlg.option("campaign").setText("焦虑筛查")
+    with qtbot.waitSignal(dlg.imported, timeout=10_000):
+        dlg.start_import()
+    assert "已导入 1 份结果" in dlg.result_label.text()
+    assert school.db.scalar("SELECT count(*) FROM screening_results") == before + 1

@@ -242,13 +242,13 @@ class StudentsPage(QWidget):
         return self.stack.currentWidget() is self.archive
 
     def _archive_changed(self) -> None:
-        from ui.archive.worker import run_in_background
+        from ui.shell.tasks import run_task
 
         # Tags changed: the index (focus-tag filter) is rebuilt off the UI thread, then every view refreshes.
         ctx = self.ctx
         session, index = ctx.session, ctx.index
-        run_in_background(lambda: index.reload(session.db), lambda _r: ctx.data_changed.emit(Change.STUDENTS),
-                          lambda _e: None)
+        run_task(None, lambda _p: index.reload(session.db), lambda _r: ctx.data_changed.emit(Change.STUDENTS),
+                 lambda _e: None, show_progress=False)
 
     def _data_changed(self, change: Change) -> None:
         if self.ctx.session.locked:
@@ -267,9 +267,13 @@ class StudentsPage(QWidget):
 
     # -- import ------------------------------------------------------------------------------------
     def open_import_dialog(self) -> QWidget:
-        from ui.archive.roster_import import RosterImportDialog
+        from app.school.roster_import import ROSTER_IMPORT
+        from ui.imports.dialog import ImportDialog
 
-        dlg = RosterImportDialog(self.ctx, self)
+        session, index = self.ctx.session, self.ctx.index
+        # the index is rebuilt on the import's worker, right after the import (the same as ctx.reload_index())
+        dlg = ImportDialog(ROSTER_IMPORT, session, self, ctx=self.ctx, after_apply=lambda: index.reload(session.db))
+        dlg.imported.connect(lambda _result: self.ctx.data_changed.emit(Change.STUDENTS))
         self.import_dialog = dlg
         dlg.open()
         return dlg

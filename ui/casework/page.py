@@ -17,15 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.casework.importer import SESSIONS_IMPORT
 from app.casework.model import KIND_LABELS, KINDS
 from app.casework.records import RecordFilter, delete_record, list_records, versions
 from app.errors import XinqiaoError
 from app.search import SearchHit
 from ui.casework.coverage_view import CoverageView
 from ui.casework.flow import flow_bar
-from ui.casework.import_dialog import SessionsImportDialog
 from ui.casework.record_form import RecordForm
 from ui.casework.search_box import SearchBox
+from ui.imports.dialog import ImportDialog
 from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
 
@@ -37,7 +38,7 @@ class CaseworkPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.import_dialog: SessionsImportDialog | None = None
+        self.import_dialog: ImportDialog | None = None
         self.stack = QStackedWidget()
         self.tabs = QTabWidget()
         # -- list ----------------------------------------------------------------------------------
@@ -181,7 +182,8 @@ class CaseworkPage(QWidget):
         dialogs.inform(self, "历史版本", "\n".join(lines))
 
     def open_import(self) -> None:
-        self.import_dialog = SessionsImportDialog(self.ctx, parent=self)
+        self.import_dialog = ImportDialog(SESSIONS_IMPORT, self.ctx.session, self, ctx=self.ctx)
+        self.import_dialog.imported.connect(lambda _result: self.ctx.data_changed.emit(Change.CASEWORK))
         self.import_dialog.show()
 
 

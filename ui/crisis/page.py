@@ -191,12 +191,12 @@ class CrisisPage(QWidget):
     def _students_changed(self) -> None:
         """A step put a student on leave or back to school: the student index (which lists 在读 students) is
         rebuilt off the UI thread, then every view refreshes."""
-        from ui.archive.worker import run_in_background
+        from ui.shell.tasks import run_task
 
         ctx = self.ctx
         session, index = ctx.session, ctx.index
-        run_in_background(lambda: index.reload(session.db), lambda _r: ctx.data_changed.emit(Change.STUDENTS),
-                          lambda _e: None)
+        run_task(None, lambda _p: index.reload(session.db), lambda _r: ctx.data_changed.emit(Change.STUDENTS),
+                 lambda _e: None, show_progress=False)
 
     def _data_changed(self, change: Change) -> None:
         if change is not Change.CRISIS:

@@ -280,10 +280,11 @@ class CampaignsTab(QWidget):
             self.changed.emit()
 
     def import_results(self) -> None:
-        from ui.screening.import_dialog import ImportResultsDialog
+        from app.screening.importer import SCREENING_IMPORT
+        from ui.imports.dialog import ImportDialog
 
         name = self.combo.currentText().split("（截止")[0] if self.campaign_id() else ""
-        dlg = ImportResultsDialog(self.session, name, self)
-        dlg.imported.connect(lambda: (self.reload(), self.changed.emit()))
+        dlg = ImportDialog(SCREENING_IMPORT, self.session, self, values={"campaign": name})
+        dlg.imported.connect(lambda _result: (self.reload(), self.changed.emit()))
         dlg.open()
         self.import_dialog = dlg

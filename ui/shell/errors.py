@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import XinqiaoError
+from app.store.errors import storage_error
 from ui.shell import clipboard, dialogs
 
 LogDir = Callable[[], Path | None]
@@ -72,9 +73,11 @@ class CrashDialog(QDialog):
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
-    """A user error becomes its message; anything else is a bug with a report."""
-    if isinstance(exc, XinqiaoError):
-        dialogs.error(parent, "心桥", exc.message)
+    """A user error becomes its message (so does a full disk or a read-only folder, by errno or SQLite result
+    code); anything else is a bug with a report."""
+    user_error = exc if isinstance(exc, XinqiaoError) else storage_error(exc)
+    if user_error is not None:
+        dialogs.error(parent, "心桥", user_error.message)
         return
     report_bug(type(exc), exc, exc.__traceback__, parent)
 
@@ -94,8 +97,9 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: Traceback
     if issubclass(exc_type, KeyboardInterrupt):
         sys.__excepthook__(exc_type, exc, tb)
         return
-    if isinstance(exc, XinqiaoError):
-        dialogs.error(QApplication.activeWindow(), "心桥", exc.message)
+    user_error = exc if isinstance(exc, XinqiaoError) else storage_error(exc)
+    if user_error is not None:
+        dialogs.error(QApplication.activeWindow(), "心桥", user_error.message)
         return
     report_bug(exc_type, exc, tb)
 

@@ -1,0 +1,88 @@
+"""Setting a vault aside: all or nothing, and a vault that was set aside is never mistaken for no vault at all
+(the message points to restore; ``init`` refuses to make an empty vault on top)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from app.errors import VaultMissing, VaultSetAside, XinqiaoError
+from app.session import create_vault, open_session, quarantine
+from app.store import quarantine as quarantine_module
+from app.store.backup import backup_key, restore_backup
+from app.store.paths import VaultPaths
+from tests.conftest import PASSWORD
+from tests.store.conftest import ROOT, assert_intact, make_school, sha
+
+
+def _cli(args: list[str], vault) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XINQIAO_")}
+    env.update(XINQIAO_DATA_DIR=str(vault), XINQIAO_TEST_FAST_KDF="1", XINQIAO_USER="counselor",
+               XINQIAO_PASSWORD=PASSWORD)
+    return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120, stdin=subprocess.DEVNULL)
+
+
+def test_a_set_aside_vault_points_to_restore_never_to_init(tmp_path):
+    vault = tmp_path / "vault"
+    n = make_school(vault)
+    paths = VaultPaths(vault)
+    aside = quarantine(paths)  # what the full-disk bug did to a healthy vault
+    assert (aside / "vault.db").exists() and (aside / "keyslots.json").exists()
+    with pytest.raises(VaultSetAside) as exc:
+        open_session(vault, "counselor", PASSWORD)
+    msg = exc.value.message
+    assert isinstance(exc.value, VaultMissing) and exc.value.exit_code == 1  # the unlock screen offers restore
+    assert str(aside) in msg and "restore" in msg and "不要运行 init" in msg and "请先运行 init" not in msg
+    with pytest.raises(XinqiaoError) as refused:
+        create_vault(vault, school_name="新学校", username="counselor", password=PASSWORD)
+    assert "已被隔离" in refused.value.message and "restore" in refused.value.message
+    assert not (vault / "vault.db").exists()
+
+    r = _cli(["students"], vault)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert str(aside) in r.stderr and "restore" in r.stderr and "请先运行 init" not in r.stderr
+    r = _cli(["init", "--school", "新学校", "--user", "counselor"], vault)
+    assert r.returncode != 0 and "已被隔离" in r.stderr and not (vault / "vault.db").exists()
+
+    # The way the message names: the set-aside file is checked and, being whole, put back.
+    key = backup_key(aside / "vault.db", paths, "counselor", PASSWORD)
+    restore_backup(aside / "vault.db", key, paths, account="counselor")
+    s = open_session(vault, "counselor", PASSWORD)
+    assert s.db.scalar("SELECT count(*) FROM students") == n
+    s.close()
+    assert (aside / "vault.db").exists()  # the set-aside copy stays too
+
+
+def test_without_anything_set_aside_a_missing_vault_still_says_init(tmp_path):
+    with pytest.raises(VaultMissing) as exc:
+        open_session(tmp_path / "nothing", "counselor", PASSWORD)
+    assert not isinstance(exc.value, VaultSetAside) and "init" in exc.value.message
+
+
+def test_setting_aside_is_all_or_nothing(tmp_path, monkeypatch):
+    """A file another program holds open cannot be renamed on Windows: the files already moved go back."""
+    vault = tmp_path / "vault"
+    n = make_school(vault)
+    s = open_session(vault, "counselor", PASSWORD)  # keeps vault.db-wal and -shm in place
+    paths = s.paths
+    wal = paths.db.with_name("vault.db-wal")
+    assert wal.exists()
+    before = sha(paths.db)
+    real_replace = os.replace
+
+    def replace(src, dst):  # type: ignore[no-untyped-def]
+        if os.fspath(src) == os.fspath(wal):
+            raise PermissionError(13, "The process cannot access the file", str(src))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(quarantine_module.os, "replace", replace)
+    with pytest.raises(PermissionError):
+        quarantine(paths)
+    monkeypatch.setattr(quarantine_module.os, "replace", real_replace)
+    assert sha(paths.db) == before and wal.exists()
+    assert list(vault.glob("quarantine/*")) == []
+    s.close()
+    assert_intact(vault, n)

@@ -1,0 +1,1 @@
+"""The one import dialog, for every importer described by app.tabular.spec."""
