@@ -278,3 +278,23 @@ def test_a_folder_made_readable_is_made_private_again_at_sign_in(session):
     os.chmod(root / "keyslots.json", 0o644)
     open_session(root, "counselor", PASSWORD).close()
     _assert_private(root)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_modes_are_only_ever_narrowed_never_widened(tmp_path):
+    from app.store.paths import make_private
+
+    root = tmp_path / "v"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text("x")
+    (root / "run.sh").write_text("x")
+    os.chmod(root / "a.txt", 0o444)
+    os.chmod(root / "run.sh", 0o755)
+    os.chmod(root / "sub", 0o555)
+    os.chmod(root, 0o555)            # made read-only on purpose: it stays read-only
+    try:
+        make_private(root)
+        assert _modes(root) == {".": 0o500, "sub": 0o500, "a.txt": 0o400, "run.sh": 0o600}
+    finally:
+        os.chmod(root, 0o700)
+        os.chmod(root / "sub", 0o700)
