@@ -3,6 +3,7 @@
 This is the one place that chooses between the window and the command line: ``app`` never imports ``ui``.
 """
 import argparse
+import multiprocessing
 import sys
 
 from app.cli import main
@@ -15,4 +16,5 @@ def open_window(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
+    multiprocessing.freeze_support()  # the installed (PyInstaller) program reads .xls files in a child process
     sys.exit(main(window=open_window))

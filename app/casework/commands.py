@@ -10,7 +10,7 @@ from app.store.outpaths import add_force_option, check_out_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("import-sessions", help="导入历史谈话与辅导记录（.xlsx / .csv）")
+    p = sub.add_parser("import-sessions", help="导入历史谈话与辅导记录（.xlsx / .xls / .ods / .csv）")
     p.add_argument("file", type=Path)
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--skip-invalid", action="store_true", help="跳过无效行，写入其余行并保存错误报告")

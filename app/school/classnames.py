@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+
+from app.text import normalize_text as normalize_text  # the core's rule; re-exported for older imports
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 GRADE_NAMES = {1: "一年级", 2: "二年级", 3: "三年级", 4: "四年级", 5: "五年级", 6: "六年级", 7: "七年级",
@@ -59,13 +61,6 @@ def _cn_number(text: str) -> int | None:
     return None
 
 
-def normalize_text(text: str) -> str:
-    """Full-width to half-width, every kind of space removed at the edges and collapsed inside."""
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\u3000", " ")
-    return re.sub(r"\s+", " ", text).strip()
-
-
 _NUM = r"([0-9]+|[一二三四五六七八九十]+)"
 _GRADE_PATTERNS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"^初" + _NUM), 6),            # 初一 -> 7
@@ -74,6 +69,7 @@ _GRADE_PATTERNS: list[tuple[re.Pattern[str], int]] = [
 ]
 
 
+@lru_cache(maxsize=4096)  # an import asks about the same few dozen grade and class texts thousands of times
 def parse_grade(text: str) -> int | None:
     t = normalize_text(text).replace(" ", "")
     if not t:
@@ -96,6 +92,7 @@ _CLASS_SUFFIX = re.compile(r"^[(（]?" + _NUM + r"[)）]?班?$")
 _DOTTED = re.compile(r"^([0-9]{1,2})\s*[.\-－—_/]\s*([0-9]{1,2})$")
 
 
+@lru_cache(maxsize=4096)
 def parse_class(text: str, grade_hint: int | None = None) -> ClassRef | None:
     """Understand a class written in any common form; ``grade_hint`` is used when only '3班' is given."""
     t = normalize_text(text).replace(" ", "")

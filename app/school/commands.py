@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--centre", action="store_true", help="区县心理辅导中心使用（接收各校上报）")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("import-roster", help="导入学生花名册（.xlsx / .csv）")
+    p = sub.add_parser("import-roster", help="导入学生花名册（.xlsx / .xls / .ods / .csv）")
     p.add_argument("file", type=Path)
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--skip-invalid", action="store_true", help="跳过无效行，写入其余行并保存错误报告")

@@ -117,27 +117,30 @@ class RosterPreview:
 
 def _parse_row(table: Table, sheet_row: int, cells: list[Any]) -> tuple[RosterRow | None, list[RowError]]:
     errors: list[RowError] = []
+    # Each mapped cell is read and normalised once; a field without a column (or a blank cell) is "".
+    raw = {f: table.value(cells, f) for f in table.columns}
+    text = {f: cell_text(v) for f, v in raw.items()}
 
     def err(fieldname: str, reason: str, value: Any = "") -> None:
         label = table.header_of(fieldname) or FIELD_LABELS[fieldname]
         errors.append(RowError(sheet_row, label, reason, cell_text(value)))
 
-    name = cell_text(table.value(cells, "name"))
+    name = text.get("name", "")
     if not name:
         err("name", "姓名为空，请填写学生姓名")
     elif not NAME_RE.match(name):
         err("name", f"姓名“{name}”含有数字或不该出现的符号", name)
-    registry = cell_text(table.value(cells, "registry_no")).replace(" ", "").upper()
+    registry = text.get("registry_no", "").replace(" ", "").upper()
     if not registry:
         err("registry_no", "学籍号为空（全国学籍号、学籍号或学籍辅号至少填一个）")
     elif not REGISTRY_RE.match(registry):
         err("registry_no", f"学籍号“{registry}”格式不正确，应为 6–30 位字母或数字", registry)
-    raw_gender = cell_text(table.value(cells, "gender")).lower()
+    raw_gender = text.get("gender", "").lower()
     gender = GENDERS.get(raw_gender, "")
     if raw_gender and not gender:
         err("gender", f"性别“{raw_gender}”无法识别，应为“男”或“女”", raw_gender)
     birth = ""
-    raw_birth = table.value(cells, "birth_date")
+    raw_birth = raw.get("birth_date")
     try:
         d = parse_date(raw_birth)
         if d is not None:
@@ -146,8 +149,8 @@ def _parse_row(table: Table, sheet_row: int, cells: list[Any]) -> tuple[RosterRo
             birth = d.isoformat()
     except ValueError as e:
         err("birth_date", f"出生日期{e}", raw_birth)
-    grade_text = cell_text(table.value(cells, "grade"))
-    class_text = cell_text(table.value(cells, "class"))
+    grade_text = text.get("grade", "")
+    class_text = text.get("class", "")
     grade_hint = parse_grade(grade_text) if grade_text else None
     if grade_text and grade_hint is None:
         err("grade", f"年级“{grade_text}”无法识别", grade_text)
@@ -166,24 +169,22 @@ def _parse_row(table: Table, sheet_row: int, cells: list[Any]) -> tuple[RosterRo
             class_ref = None
     flags = {}
     for key in ("boarding", "left_behind"):
-        raw = table.value(cells, key)
+        value = raw.get(key)
         try:
-            flags[key] = bool(parse_bool(raw))
+            flags[key] = bool(parse_bool(value))
         except ValueError as e:
-            err(key, f"{FIELD_LABELS[key]}{e}", raw)
+            err(key, f"{FIELD_LABELS[key]}{e}", value)
             flags[key] = False
-    phone = cell_text(table.value(cells, "guardian_phone")).replace(" ", "")
+    phone = text.get("guardian_phone", "").replace(" ", "")
     if phone and not PHONE_RE.match(phone):
         err("guardian_phone", f"电话“{phone}”格式不正确", phone)
     if errors or class_ref is None:
         return None, errors
     row = RosterRow(sheet_row, registry, name, gender, birth,
-                    cell_text(table.value(cells, "id_number")).replace(" ", "").upper(), class_ref,
-                    cell_text(table.value(cells, "ethnicity")), flags["boarding"], flags["left_behind"],
-                    cell_text(table.value(cells, "address")),
-                    (cell_text(table.value(cells, "guardian_name")), cell_text(table.value(cells, "guardian_relation")),
-                     phone),
-                    frozenset(f for f in KEPT_WHEN_BLANK if not cell_text(table.value(cells, f))))
+                    text.get("id_number", "").replace(" ", "").upper(), class_ref,
+                    text.get("ethnicity", ""), flags["boarding"], flags["left_behind"],
+                    text.get("address", ""), (text.get("guardian_name", ""), text.get("guardian_relation", ""), phone),
+                    frozenset(f for f in KEPT_WHEN_BLANK if not text.get(f, "")))
     return row, []
 
 

@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("import-screening", help="导入测评平台导出的结果文件（.xlsx / .csv）")
+    p = sub.add_parser("import-screening", help="导入测评平台导出的结果文件（.xlsx / .xls / .ods / .csv）")
     p.add_argument("file", type=Path)
     p.add_argument("--scale", required=True, help="量表编号，如 phq9")
     p.add_argument("--campaign", required=True, help="测评活动名称（不存在时自动创建）")

@@ -23,7 +23,7 @@ from app.screening.results import write_result
 from app.screening.scales import Item, Scale, all_scales, get_scale
 from app.screening.scoring import Answer, ScoreResult, check_answers, score, score_total_only
 from app.session import Session
-from app.tabular import RowError, TableError, cell_text, parse_date, read_table
+from app.tabular import HeaderNotFound, RowError, TableError, cell_text, parse_date, read_table
 from app.tabular.profiles import load_profile, save_profile
 from app.tabular.reader import HEADER_SCAN_ROWS, Table, nonblank_rows, normalize_header
 from app.tabular.reader import write_error_report as tabular_report
@@ -266,11 +266,9 @@ def _read(session: Session, path: Path, scale: Scale, profile: str | None, sheet
             counter = _HeaderRowItems(re.compile(mapped + ITEM_RE.pattern))  # read_table only calls .match
             table = read_table(path, SYNONYMS, [], FIELD_LABELS, fields, sheet,
                                extra_columns=counter)  # type: ignore[arg-type]
-        except TableError as e:
-            if "找不到表头行" not in e.message:
-                raise
-            raise TableError(f"{path.name}：前 {HEADER_SCAN_ROWS} 行中找不到表头行。表头应有“学籍号”或“姓名”列，"
-                             "以及各题得分列（第1题 / Q1 / 题1 …）或“总分”列；列名不同时请指定列对应关系。") from None
+        except HeaderNotFound:
+            raise HeaderNotFound(f"{path.name}：前 {HEADER_SCAN_ROWS} 行中找不到表头行。表头应有“学籍号”或“姓名”列，"
+                                 "以及各题得分列（第1题 / Q1 / 题1 …）或“总分”列；列名不同时请指定列对应关系。") from None
     return table, _item_columns(table, scale, items_map)
 
 

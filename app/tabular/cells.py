@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
-from app.school.classnames import normalize_text
+from app.text import normalize_text
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def cell_text(value: Any) -> str:
     """Any cell to normalised text: full-width folded, spaces trimmed, 2013.0 -> '2013', big numbers kept whole."""
+    if type(value) is str:  # most cells: the first test
+        return normalize_text(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -20,6 +23,10 @@ def cell_text(value: Any) -> str:
         if value != value:  # NaN
             return ""
         if value.is_integer():
+            if 2 ** 53 <= abs(value) < 1e21:
+                # Beyond 2**53 a float's last digits are noise: write the 15 significant digits Excel shows (an
+                # 18-digit number typed into Excel is kept to 15 digits and shown as 201305040001234000).
+                return format(Decimal(f"{value:.14e}"), "f")
             return str(int(value))
         return repr(value)
     if isinstance(value, dt.datetime):

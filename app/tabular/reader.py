@@ -1,22 +1,19 @@
 """Find the header row, match columns by synonyms or a saved mapping, and yield rows with sheet row numbers."""
 from __future__ import annotations
 
-import csv
-import io
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.errors import InputRejected
-from app.school.classnames import normalize_text
+from app.tabular.errors import HeaderNotFound, MissingColumns, TableError
+from app.tabular.sheets import HEADER_SCAN_ROWS, sheet_names, sheet_rows
+from app.text import is_blank, normalize_text
 
-HEADER_SCAN_ROWS = 30
-
-
-class TableError(InputRejected):
-    """The file as a whole cannot be read (wrong format, no header row, a required column missing)."""
+__all__ = ["HEADER_SCAN_ROWS", "ColumnMap", "RowError", "Table", "TableError", "cell_text_header", "nonblank_rows",
+           "normalize_header", "read_table", "sheet_names", "write_error_report"]
 
 
 @dataclass(frozen=True)
@@ -51,89 +48,28 @@ class Table:
 
     def value(self, cells: Sequence[Any], fieldname: str) -> Any:
         """The first non-blank value among the field's columns."""
-        for v in self.values(cells, fieldname):
-            if v is not None and normalize_text(str(v)) != "":
+        for i in self.columns.get(fieldname, ()):
+            v = cells[i] if i < len(cells) else None
+            if v is not None and not is_blank(v if type(v) is str else str(v)):
                 return v
         return None
 
 
 def normalize_header(text: Any) -> str:
-    t = normalize_text("" if text is None else str(text))
+    return _normalize_header("" if text is None else str(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalize_header(text: str) -> str:  # header detection compares every synonym with 30 rows of cells
+    t = normalize_text(text)
     t = re.sub(r"[\s*＊:：]", "", t)
     t = re.sub(r"[(（](必填|选填|必选)[)）]", "", t)
     return t.lower()
 
 
 def _raw_rows(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path, sheet)
-    if suffix in (".csv", ".txt"):
-        return path.name, _csv_rows(path)
-    if suffix == ".xls":
-        raise TableError(f"{path.name}：暂不支持旧版 .xls 文件。请在 Excel 或 WPS 中“另存为” .xlsx 后再导入。")
-    raise TableError(f"{path.name}：不支持的文件类型“{suffix}”，请使用 .xlsx 或 .csv。")
-
-
-def _xlsx_rows(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        wb = load_workbook(path, read_only=False, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as e:
-        raise TableError(f"{path.name}：无法打开此 Excel 文件（{e}）。请确认文件未损坏、未加密。") from None
-    except Exception as e:  # noqa: BLE001 - zipfile.BadZipFile and friends
-        raise TableError(f"{path.name}：无法打开此 Excel 文件（{type(e).__name__}）。请确认文件未损坏、未加密。") from None
-    ws = wb[sheet] if sheet and sheet in wb.sheetnames else wb.worksheets[0]
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    # Merged cells: copy the top-left value across the range in the header area, so a merged
-    # "监护人" over two columns, or a header merged over two rows, still reads.
-    for rng in ws.merged_cells.ranges:
-        if rng.min_row > HEADER_SCAN_ROWS:
-            continue
-        top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(rows) else None
-        for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                row = rows[r - 1]
-                while len(row) < c:
-                    row.append(None)
-                if row[c - 1] is None:
-                    row[c - 1] = top
-    wb.close()
-    return ws.title, rows
-
-
-def sheet_names(path: Path) -> list[str]:
-    """The worksheet names of an .xlsx in workbook order (a .csv has none: an empty list)."""
-    path = Path(path)
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return []
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True)
-    except Exception as e:  # noqa: BLE001 - zipfile.BadZipFile, InvalidFileException, OSError …
-        raise TableError(f"{path.name}：无法打开此 Excel 文件（{type(e).__name__}）。请确认文件未损坏、未加密。") from None
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
-
-
-def _csv_rows(path: Path) -> list[list[Any]]:
-    data = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise TableError(f"{path.name}：无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV。")
-    sample = text[:4096]
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    """Kept for callers of the earlier private name; ``app.tabular.sheets.sheet_rows`` is the public one."""
+    return sheet_rows(path, sheet)
 
 
 def _match(headers: list[str], synonyms: Mapping[str, Sequence[str]]) -> ColumnMap:
@@ -162,9 +98,7 @@ def read_table(path: Path, synonyms: Mapping[str, Sequence[str]], required: Sequ
     the header row.
     """
     path = Path(path)
-    if not path.exists():
-        raise TableError(f"找不到文件 {path}。")
-    sheet_name, raw = _raw_rows(path, sheet)
+    sheet_name, raw = sheet_rows(path, sheet)
     merged: dict[str, list[str]] = {k: list(v) for k, v in synonyms.items()}
     for fieldname, header in (mapping or {}).items():
         merged[fieldname] = [header] if isinstance(header, str) else list(header)
@@ -178,7 +112,7 @@ def read_table(path: Path, synonyms: Mapping[str, Sequence[str]], required: Sequ
             best = (score, idx)
     if best is None:
         wanted = "、".join(labels.get(f, f) for f in required)
-        raise TableError(f"{path.name}（工作表“{sheet_name}”）：前 {HEADER_SCAN_ROWS} 行中找不到表头行。"
+        raise HeaderNotFound(f"{path.name}（工作表“{sheet_name}”）：前 {HEADER_SCAN_ROWS} 行中找不到表头行。"
                          f"表头应包含这些列：{wanted}。")
     header_idx = best[1]
     headers = [cell_text_header(c) for c in raw[header_idx]]
@@ -186,7 +120,7 @@ def read_table(path: Path, synonyms: Mapping[str, Sequence[str]], required: Sequ
     missing = [f for f in required if f not in columns]
     if missing:
         names = "、".join(f"“{labels.get(f, f)}”" for f in missing)
-        raise TableError(f"{path.name}（工作表“{sheet_name}”，第 {header_idx + 1} 行表头）：缺少 {names} 列。"
+        raise MissingColumns(f"{path.name}（工作表“{sheet_name}”，第 {header_idx + 1} 行表头）：缺少 {names} 列。"
                          "请检查表头名称，或在导入时调整列对应关系。")
     table = Table(path, sheet_name, header_idx + 1, headers, columns)
     table.rows = [(i + 1, row) for i, row in enumerate(raw) if i > header_idx]
@@ -199,7 +133,7 @@ def cell_text_header(value: Any) -> str:
 
 def nonblank_rows(table: Table) -> Iterator[tuple[int, list[Any]]]:
     for sheet_row, cells in table.rows:
-        if any(c is not None and normalize_text(str(c)) != "" for c in cells):
+        if any(c is not None and not is_blank(c if type(c) is str else str(c)) for c in cells):
             yield sheet_row, cells
 
 

@@ -36,3 +36,15 @@ def test_performance_doc_has_a_header_and_every_area():
     assert text.startswith("# Performance") and "Machine:" in text and "Rerun:" in text
     for name in run_all.modules():
         assert name.removeprefix("bench_").split("_")[-1] in text.lower()
+
+
+def test_roster_import_report_nets_out_process_start_and_checks_the_target():
+    from bench.bench_roster_import import report
+
+    figures = {"start": [(0.2, 0.1)], "import": [(1.4, 1.0)], "python": [(0.05, 0.03)], "read_only": [(1.05, 0.83)],
+               "full": [(1.2, 0.9)]}
+    steps = dict.fromkeys(("unlock", "read", "table", "preview", "pinyin_load", "apply"), 0.1)
+    text = report(3000, 1, figures, steps)
+    assert "| 1.20× | ≤ 1.5× ✓ |" in text and "1200 ms" in text  # (1.4 − 0.2) ÷ (1.05 − 0.05)
+    figures["import"] = [(1.9, 1.5)]
+    assert "| 1.70× | ≤ 1.5× ✗ |" in report(3000, 1, figures, steps)

@@ -240,11 +240,16 @@ def test_not_a_roster_at_all(session, tmp_path):
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(TableError):
         preview_roster(session, bad)
+    # a file type that is no spreadsheet: refused, naming the types that are read
+    doc = tmp_path / "花名册.docx"
+    shutil.copy(REGISTRY, doc)
+    with pytest.raises(TableError) as exc:
+        preview_roster(session, doc)
+    assert ".xlsx" in exc.value.message and ".xls" in exc.value.message and "花名册.docx" in exc.value.message
+    # an .xlsx saved under an .xls name is read by its content, like the .xlsx itself
     old = tmp_path / "old.xls"
     shutil.copy(REGISTRY, old)
-    with pytest.raises(TableError) as exc:
-        preview_roster(session, old)
-    assert ".xlsx" in exc.value.message
+    assert preview_roster(session, old).counts() == preview_roster(session, REGISTRY).counts()
 
 
 def test_grade_column_and_bare_class_numbers(session, tmp_path):

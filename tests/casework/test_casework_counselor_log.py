@@ -35,7 +35,7 @@ def log_school(session, tmp_path):
 def test_log_preview_matches_by_name_and_class(log_school):
     p = preview_sessions(log_school, LOG)
     assert p.header_row == LOG_EXPECTED["header_row"]
-    assert p.columns["date"] == "来访日期" and p.columns["summary"] == "主要问题/记录"
+    assert p.columns["date"] == "来访日期" and p.columns["confidential"] == "主要问题/记录"
     assert p.columns["counselor"] == "辅导教师" and "registry_no" not in p.columns
     got = {r.sheet_row: (r.data.kind, r.data.occurred_at) for r in p.new}
     assert got == LOG_EXPECTED["new"]
@@ -43,7 +43,8 @@ def test_log_preview_matches_by_name_and_class(log_school):
     assert [r.sheet_row for r in p.name_matches] == sorted(LOG_EXPECTED["new"])
     first = p.new[0]
     assert (first.name, first.class_name, first.registry_no) == ("李俊熙", "七年级（1）班", "G37020220120000001")
-    assert first.data.participants == "辅导教师：张老师" and first.data.summary.startswith("与同桌发生矛盾")
+    assert first.data.participants == "辅导教师：张老师" and first.data.confidential.startswith("与同桌发生矛盾")
+    assert first.data.summary == ""  # a counselor's log is what the student said: confidential tier by default
     assert {e.row: e.field for e in p.errors} == LOG_EXPECTED["invalid"]
     reasons = {e.row: e.reason for e in p.errors}
     assert "七年级（1）班有 2 名学生叫“王子涵”" in reasons[9] and "学籍号或身份证号" in reasons[9]

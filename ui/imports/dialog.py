@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import XinqiaoError
 from app.session import Session
+from app.tabular import OPEN_FILE_FILTER
 from app.tabular.reader import TableError, sheet_names
 from app.tabular.spec import UNMAPPED, Apply, ImporterSpec, PreviewView, error_rows
 from ui.archive.models import RowsModel
@@ -330,7 +331,7 @@ class ImportDialog(QDialog):
 
     # -- file and sheet ------------------------------------------------------------------------------------------
     def choose_file(self) -> None:
-        name = dialogs.open_file(self, "选择文件", str(Path.home()), "表格文件 (*.xlsx *.csv);;所有文件 (*)")
+        name = dialogs.open_file(self, "选择文件", str(Path.home()), OPEN_FILE_FILTER)
         if name:
             self.set_file(Path(name))
 
