@@ -13,23 +13,27 @@ from pathlib import Path
 
 from app import audit, clock
 from app.accounts.model import Account
-from app.accounts.store import get_account
+from app.accounts.store import get_account, normalize_username
 from app.errors import (
+    InputRejected,
     IntegrityFailure,
     LockedOut,
     NotADatabase,
+    PermissionDenied,
     VaultCorrupt,
     VaultMissing,
     VaultSetAside,
     WrongPassword,
     XinqiaoError,
 )
+from app.passwords import require_acceptable
+from app.policy import can_manage_school
 from app.store.db import Database, open_database
 from app.store.errors import storage_error
 from app.store.keyslots import KeySlots
 from app.store.lockout import Lockout
 from app.store.migrate import migrate
-from app.store.paths import VaultPaths
+from app.store.paths import VaultPaths, make_private, private_umask
 from app.store.quarantine import set_aside, set_aside_vaults
 
 
@@ -60,6 +64,9 @@ class Session:
 
     def audit(self, action: str, target: str = "", detail: str | dict = "") -> None:
         audit.record(self.db, self.account.username, action, target, detail)
+
+    def school_name(self) -> str:
+        return school_name(self.db)
 
     # -- lock / unlock -----------------------------------------------------------------------------
     def lock(self) -> None:
@@ -93,6 +100,10 @@ class Session:
 
 def vault_exists(data_dir: Path) -> bool:
     return VaultPaths(Path(data_dir)).exists()
+
+
+def school_name(db: Database) -> str:
+    return str(db.scalar("SELECT name FROM school WHERE id = 1") or "")
 
 
 def restore_hint(paths: VaultPaths, aside: Path | None = None) -> str:
@@ -168,61 +179,135 @@ def open_session(data_dir: Path, username: str, password: str,
     paths = VaultPaths(Path(data_dir))
     if not paths.exists():
         raise _missing(paths)
+    username = normalize_username(username)
+    private_umask()
     lockout = Lockout(paths.lockout, lockout_clock) if lockout_clock else Lockout(paths.lockout)
-    wait = lockout.remaining()
-    if wait > 0:
-        raise LockedOut(wait)
-    slots = KeySlots.load(paths.keyslots)
-    try:
-        key = slots.unlock(username, password)
-    except WrongPassword:
-        state = lockout.fail()
-        wait = state.wait_remaining(lockout.clock())
-        if wait:
-            raise LockedOut(wait) from None
-        raise
+    key = unlock_counted(paths, lockout, username, password)
     db = _open_db_with_key(paths, key)
     try:
         account = get_account(db, username)
         if account is None or account.disabled:
-            lockout.fail()
+            lockout.fail(username)
             raise WrongPassword("该账号已停用，请联系管理员。" if account else "用户名或密码不正确。")
-        failed = lockout.load()
+        failed = lockout.load(username)
         if failed.failures:
             audit.record(db, username, "sign_in_failed", username,
                          {"failures": failed.failures,
                           "last": dt.datetime.fromtimestamp(failed.last_failure).isoformat(timespec="seconds")})
-        lockout.clear()
+        lockout.clear(username)
         audit.record(db, username, "sign_in", username)  # a write: a full disk or a busy vault fails here
+        _drop_disabled_slots(paths, db, username)
     except BaseException:
         db.close()
         raise
+    make_private(paths.root)
     return Session(paths, account, db, bytearray(key))
+
+
+def _drop_disabled_slots(paths: VaultPaths, db: Database, signed_in: str) -> None:
+    """Accounts disabled by an earlier version of the program kept their key slots: remove them at the next
+    sign-in (audited under the account signing in), so a disabled account's password opens nothing here either."""
+    from app.accounts.store import list_accounts
+
+    slots = KeySlots.load(paths.keyslots)
+    stale = sorted(a.username for a in list_accounts(db) if a.disabled and a.username in slots.slots)
+    if not stale:
+        return
+    for name in stale:
+        slots.remove(name, disabled=True)
+    try:
+        slots.save()
+    except OSError:
+        return  # a read-only folder: signing in still works; the next sign-in tries again
+    audit.record(db, signed_in, "account", ",".join(stale), "删除已停用账号遗留的密钥槽")
+
+
+def unlock_counted(paths: VaultPaths, lockout: Lockout, username: str, password: str,
+                   slots_file: Path | None = None) -> bytes:
+    """The key from ``username``'s slot, under the lockout: refused while the account must wait, and a wrong
+    password counts as a failure (the command line's restore and backup go through here too)."""
+    wait = lockout.remaining(username)
+    if wait > 0:
+        raise LockedOut(wait)
+    slots = KeySlots.load(slots_file or paths.keyslots)
+    try:
+        return slots.unlock(username, password)
+    except WrongPassword:
+        state = lockout.fail(username)
+        wait = state.wait_remaining(lockout.clock())
+        if wait:
+            raise LockedOut(wait) from None
+        raise
+
+
+def restoring_account(path: Path, key: bytes, username: str) -> None:
+    """A restore is a manager's act: ``username`` must be an enabled account passing ``can_manage_school`` (a
+    管理员 or the managing 心理教师) in the backup that would replace the vault, so a restore cannot bring back an
+    account's old rights."""
+    db = open_database(Path(path), key)
+    try:
+        acc = get_account(db, username)
+    finally:
+        db.close()
+    if acc is None or acc.disabled or not can_manage_school(acc):
+        raise PermissionDenied(f"只有启用中的管理员账号可以从备份恢复，“{username}”在这份备份中不是。"
+                               "请让管理员登录后恢复。")
+
+
+def restore_sign_in(paths: VaultPaths, backup: Path, username: str, password: str,
+                    lockout_clock: Callable[[], float] | None = None) -> tuple[str, bytes]:
+    """Sign in for a restore when there is no vault to sign in to: the password must open a key slot (the
+    vault's keyslots.json if it is still there, else the backup's own copy), under the lockout, and the account
+    must be an enabled manager in the backup. Returns the account name and the backup's key."""
+    from app.store.backup import sidecar
+
+    username = normalize_username(username)
+    paths.root.mkdir(parents=True, exist_ok=True)
+    lockout = Lockout(paths.lockout, lockout_clock) if lockout_clock else Lockout(paths.lockout)
+    slots_file = paths.keyslots if paths.keyslots.exists() else sidecar(Path(backup), "keyslots")
+    if not slots_file.exists():
+        raise XinqiaoError(f"找不到可以打开备份 {Path(backup).name} 的密钥文件（{slots_file.name}）。"
+                           "请把备份旁的 .keyslots.json 文件一起复制过来。")
+    key = unlock_counted(paths, lockout, username, password, slots_file)
+    try:
+        restoring_account(backup, key, username)
+    except PermissionDenied:
+        lockout.fail(username)
+        raise
+    except WrongPassword:
+        raise IntegrityFailure(f"备份文件 {Path(backup).name} 无法用这个密钥打开（已损坏或不属于本数据库）。") from None
+    lockout.clear(username)
+    return username, key
 
 
 def reset_password_with_recovery(data_dir: Path, code: str, username: str, new_password: str) -> None:
     """Any account's password can be reset with the recovery code."""
     paths = VaultPaths(Path(data_dir))
+    username = normalize_username(username)
     slots = KeySlots.load(paths.keyslots)
     key = slots.unlock_recovery(code)
     db = _open_db_with_key(paths, key)
     try:
-        if get_account(db, username) is None:
+        acc = get_account(db, username)
+        if acc is None:
             raise XinqiaoError(f"没有名为“{username}”的账号。")
-        slots.set_secret(username, new_password, key)
+        if acc.disabled:
+            raise InputRejected(f"账号“{username}”已停用，不能用恢复码重设密码。请由管理员重新启用它，启用时会设置新密码。")
+        require_acceptable(new_password, account=username, school=school_name(db))
+        slots.set_account_secret(username, new_password, key)
         slots.save()
         audit.record(db, username, "account", username, "用恢复码重设密码")
     finally:
         db.close()
-    Lockout(paths.lockout).clear()
+    Lockout(paths.lockout).clear(username)
 
 
 def password_strength(password: str) -> tuple[int, str]:
-    """0–4 and a Chinese hint."""
+    """0–4 and a Chinese hint, for the live label under a new password (the rules are app/passwords.py)."""
     score = 0
-    if len(password) >= 8:
+    if len(password) >= 10:
         score += 1
-    if len(password) >= 12:
+    if len(password) >= 14:
         score += 1
     kinds = sum([any(c.islower() for c in password), any(c.isupper() for c in password),
                  any(c.isdigit() for c in password), any(not c.isalnum() for c in password)])
@@ -232,6 +317,6 @@ def password_strength(password: str) -> tuple[int, str]:
         score += 1
     if len(set(password)) <= 3:
         score = 0
-    hints = ["太弱：至少 8 位，并混合字母、数字和符号", "较弱：建议 12 位以上", "一般：再加入大写字母或符号",
+    hints = ["太弱：至少 10 位，并混合字母、数字和符号", "较弱：建议 14 位以上", "一般：再加入大写字母或符号",
              "较强", "很强"]
     return score, hints[score]

@@ -59,7 +59,8 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def prepare(folder: Path, rows: int) -> tuple[Path, Path]:
-    from app.session import create_vault
+    from app.setup import create_vault
+
     from bench.generate import roster_students, write_roster_xlsx
 
     roster = write_roster_xlsx(folder / "花名册3000.xlsx", roster_students(rows))

@@ -124,7 +124,7 @@ def measure(session: Session, n_notes: int, n_students: int) -> dict[str, object
 def run(n_notes: int, n_students: int) -> str:
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         root = Path(tmp)
-        cipher, _ = create_vault(root / "cipher", school_name="基准学校", username="bench", password="bench-pass-1")
+        cipher, _ = create_vault(root / "cipher", school_name="基准学校", username="bench", password="Base-line-2026!")
         try:
             c = measure(cipher, n_notes, n_students)
         finally:

@@ -5,6 +5,7 @@ import argparse
 
 from app.console import EXIT_OK, data_dir, open_from_args, out, print_json, read_password
 from app.errors import UsageError
+from app.policy import can_manage_accounts, require
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,7 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(func=cmd_list)
     for name, disabled in (("disable", True), ("enable", False)):
-        d = us.add_parser(name, help="停用账号" if disabled else "启用账号")
+        d = us.add_parser(name, help="停用账号（同时删除它的密钥槽）" if disabled else
+                          "重新启用账号（新密码取自环境变量 XINQIAO_NEW_PASSWORD 或提示输入）")
         d.add_argument("name")
         d.set_defaults(func=cmd_disable, disabled=disabled)
     c = us.add_parser("set-class", help="更换班主任账号所带的班级（如升年级后）")
@@ -58,6 +60,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     session = open_from_args(args)
     try:
+        require(session, can_manage_accounts)
         accounts = list_accounts(session.db)
         if args.json:
             print_json([{"username": a.username, "role": a.role.value, "class_id": a.class_id,
@@ -75,8 +78,10 @@ def cmd_disable(args: argparse.Namespace) -> int:
 
     session = open_from_args(args)
     try:
-        set_account_disabled(session, args.name, args.disabled)
-        out(f"账号“{args.name}”已{'停用' if args.disabled else '启用'}。")
+        require(session, can_manage_accounts)
+        password = None if args.disabled else read_password("XINQIAO_NEW_PASSWORD", "账号的新密码：")
+        set_account_disabled(session, args.name, args.disabled, password)
+        out(f"账号“{args.name}”已{'停用，它的密码不再能打开数据' if args.disabled else '启用，请把新密码告诉本人'}。")
         return EXIT_OK
     finally:
         session.close()

@@ -1,10 +1,34 @@
 """Account rows. Passwords never live here: they are key slots in keyslots.json."""
 from __future__ import annotations
 
+import unicodedata
+
 from app import clock
 from app.accounts.model import Account, Role
 from app.errors import InputRejected
 from app.store.db import Database, Row
+
+# Names that belong to the key-slot file itself (the recovery slot is ``__recovery__``): never an account.
+RESERVED_PREFIX = "__"
+
+
+def normalize_username(name: str) -> str:
+    """The one spelling of an account name: Unicode NFC, no surrounding spaces."""
+    return unicodedata.normalize("NFC", name).strip()
+
+
+def check_new_username(name: str) -> str:
+    """Normalise a new account's name and refuse an empty, reserved or unprintable one."""
+    name = normalize_username(name)
+    if not name:
+        raise InputRejected("用户名不能为空。")
+    if name.startswith(RESERVED_PREFIX):
+        raise InputRejected(f"用户名“{name}”不可用：以“__”开头的名称留给恢复码等内部用途。请换一个用户名。")
+    if any(unicodedata.category(ch)[0] == "C" for ch in name):
+        raise InputRejected("用户名中有不可见的控制字符，请重新输入。")
+    if len(name) > 64:
+        raise InputRejected("用户名太长（最多 64 个字符）。")
+    return name
 
 
 def _account(r: Row) -> Account:
@@ -13,7 +37,7 @@ def _account(r: Row) -> Account:
 
 
 def get_account(db: Database, username: str) -> Account | None:
-    r = db.one("SELECT * FROM accounts WHERE username = :u", {"u": username})
+    r = db.one("SELECT * FROM accounts WHERE username = :u", {"u": normalize_username(username)})
     return _account(r) if r else None
 
 
@@ -23,13 +47,15 @@ def list_accounts(db: Database) -> list[Account]:
 
 def insert_account(db: Database, username: str, role: Role, display_name: str = "",
                    class_id: int | None = None, manager: bool = False) -> Account:
-    username = username.strip()
-    if not username:
-        raise InputRejected("用户名不能为空。")
+    username = check_new_username(username)
     if role == Role.HEAD_TEACHER and class_id is None:
         raise InputRejected("班主任账号必须指定所带班级（--class）。")
     if get_account(db, username):
         raise InputRejected(f"用户名“{username}”已存在。")
+    folded = username.casefold()
+    clash = next((a.username for a in list_accounts(db) if a.username.casefold() == folded), None)
+    if clash:
+        raise InputRejected(f"用户名“{username}”与已有的“{clash}”只差大小写，容易混淆。请换一个用户名。")
     now = clock.now_iso()
     with db.transaction():
         db.execute("INSERT INTO accounts (uuid, username, display_name, role, class_id, manager, created_at,"

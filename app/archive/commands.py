@@ -34,6 +34,10 @@ def cmd_students(args: argparse.Namespace) -> int:
         if args.class_name:
             flt.class_id = require_class(session.db, args.class_name).id
         rows = list_students(session.db, session.account, flt)
+        if args.json or args.tag or args.level:
+            # Names with their tags and warning levels leave the window here: audited like an export.
+            session.audit("export", "students:stdout", {"format": "json" if args.json else "text",
+                                                        "rows": len(rows), "tag": args.tag, "level": args.level})
         if args.json:
             print_json([s.as_json() for s in rows])
         else:

@@ -16,7 +16,7 @@ from pathlib import Path
 from app import audit, clock
 from app.errors import XinqiaoError
 from app.policy import can_manage_school, require
-from app.session import Session
+from app.session import Session, restoring_account
 from app.store import backup as store
 from app.store.backup import COUNTED_TABLES, BackupInfo, backup_due, backup_key, inspect_backup, list_backups, prune
 from app.store.db import open_database
@@ -58,12 +58,14 @@ def make_backup(session: Session, dest_dir: Path, manual: bool = False) -> Backu
     return info
 
 
-def restore(path: Path, key: bytes, paths: VaultPaths, account: str = "system") -> tuple[BackupInfo, Path | None]:
-    """Replace the vault with a verified backup (the current one is set aside) and audit it in the restored vault."""
+def restore(path: Path, key: bytes, paths: VaultPaths, *, account: str) -> tuple[BackupInfo, Path | None]:
+    """Replace the vault with a verified backup, as ``account`` (an enabled manager in the backup, see
+    ``session.restoring_account``); the current vault is set aside, and the restored vault's audit log says who."""
+    restoring_account(path, key, account)
     info, aside = store.restore_backup(path, key, paths)
     db = open_database(paths.db, key)
     try:
-        audit.record(db, account, "restore", str(path), {"made_at": info.made_at})
+        audit.record(db, account, "restore", str(Path(path).resolve()), {"made_at": info.made_at})
     finally:
         db.close()
     return info, aside
@@ -105,7 +107,10 @@ def run_auto_backup(session: Session, now: dt.datetime | None = None) -> AutoBac
 
 
 def backup_now(session: Session, dest: Path | None = None) -> BackupInfo:
-    """A manual backup: into the vault's backups folder (pruned) or a chosen folder such as a USB stick."""
+    """A manual backup: into the vault's backups folder (pruned) or a chosen folder such as a USB stick. For
+    managers only: a backup is a full copy of the vault (the automatic backup on closing stays in the vault's
+    own folder and runs for every account)."""
+    require(session, can_manage_school, "备份（备份是数据库的完整副本）")
     target = Path(dest) if dest else session.paths.backups
     info = make_backup(session, target, manual=True)
     if dest is None:

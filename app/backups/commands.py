@@ -5,6 +5,7 @@ import argparse
 from pathlib import Path
 
 from app.console import EXIT_INTEGRITY, EXIT_OK, data_dir, err, open_from_args, out, read_password, username
+from app.policy import can_manage_school, require
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,8 +24,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from app.backups import keep_count, make_backup
     from app.store.backup import prune
 
-    session = open_from_args(args)
+    session = open_from_args(args)  # a signed-in session: lockout, disabled accounts, audited by name
     try:
+        require(session, can_manage_school, "备份（备份是数据库的完整副本）")
         dest = args.to or session.paths.backups
         info = make_backup(session, dest, manual=args.to is not None)
         if args.to is None:
@@ -40,13 +42,32 @@ def cmd_restore(args: argparse.Namespace) -> int:
     import sys
 
     from app.backups import restore
-    from app.errors import InputRejected
+    from app.errors import InputRejected, IntegrityFailure
+    from app.session import open_session, restore_sign_in
     from app.store.backup import backup_key, inspect_backup
     from app.store.paths import VaultPaths
 
     paths = VaultPaths(data_dir(args))
-    key = backup_key(args.file, paths, username(args), read_password())
-    info = inspect_backup(args.file, key)
+    user, password = username(args), read_password()
+    key: bytes | None = None
+    if paths.exists():
+        # The vault opens: sign in to it as anyone else would (lockout, disabled accounts), as a manager.
+        try:
+            session = open_session(paths.root, user, password)
+        except IntegrityFailure as e:
+            err(f"错误：{e.message}")  # the damaged vault is set aside; the backup's own accounts decide below
+        else:
+            try:
+                require(session, can_manage_school, "从备份恢复")
+                user = session.account.username
+            finally:
+                session.close()
+            key = backup_key(args.file, paths, user, password)
+    if key is None:
+        # No vault to sign in to (set aside after a failed check, or a new PC): the backup's own key slots and
+        # accounts decide, under the same lockout.
+        user, key = restore_sign_in(paths, args.file, user, password)
+    info = inspect_backup(args.file, key)  # a damaged backup or one newer than this program stops here
     out(f"备份：{info.describe()}")
     if not args.yes:
         if not (sys.stdin and sys.stdin.isatty()):
@@ -55,7 +76,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if input("恢复后当前数据将被替换（原文件移到 quarantine/ 保留）。确认恢复？(y/N) ").strip().lower() != "y":
             out("已取消。")
             return EXIT_OK
-    _, aside = restore(args.file, key, paths)
+    _, aside = restore(args.file, key, paths, account=user)
     out("已恢复。" + (f"原数据库已移到 {aside}" if aside else ""))
     return EXIT_OK
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.console import EXIT_OK, EXIT_REJECTED, err, open_from_args, out, print_json
+from app.console import EXIT_OK, EXIT_REJECTED, data_dir, err, open_from_args, out, print_json
 from app.errors import InputRejected
+from app.store.outpaths import add_force_option, check_out_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--from", dest="date_from", help="起始日期")
     p.add_argument("--to", dest="date_to", help="截止日期")
     p.add_argument("--out", type=Path, help="导出为 .xlsx 文件")
+    add_force_option(p)
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_sessions)
 
@@ -99,6 +101,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     from app.casework.records import RecordFilter, list_records
     from app.school.classes import require_class
 
+    out_file = check_out_path(args.out, data_dir(args), [".xlsx"], force=args.force) if args.out else None
     session = open_from_args(args)
     try:
         flt = RecordFilter(limit=None, date_from=args.date_from, date_to=args.date_to)
@@ -115,8 +118,8 @@ def cmd_sessions(args: argparse.Namespace) -> int:
                 raise InputRejected(f"未知的记录类型“{args.kind}”。")
             flt.kind = kind
         records = list_records(session, flt)
-        if args.out:
-            path = export_xlsx(session, records, args.out)
+        if out_file:
+            path = export_xlsx(session, records, out_file)
             out(f"已导出 {len(records)} 条记录到 {path}")
         elif args.json:
             print_json([r.as_json() for r in records])
@@ -143,6 +146,9 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             rows = [class_coverage(session, require_class(session.db, args.class_name).id, sem)]
         else:
             rows = school_coverage(session, sem)
+        # Who is missing a talk or a home visit of a 重点学生 names students with tags: audited like an export.
+        session.audit("export", "coverage:stdout", {"format": "json" if args.json else "text",
+                                                    "semester": sem.name, "classes": len(rows)})
         if args.json:
             print_json({"semester": sem.name, "classes": [c.as_json() for c in rows]})
         else:

@@ -36,5 +36,5 @@ def export_xlsx(session: Session, records: list[CaseRecord], path: Path, *, with
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     session.audit("export", path.name, {"kind": "casework", "records": len(records),
-                                        "confidential": with_confidential})
+                                        "confidential": with_confidential, "path": str(path.resolve())})
     return path

@@ -376,6 +376,10 @@ def versions(session: Session, record_id: int) -> list[Version]:
         if not can_read_confidential(session.account):
             snap.pop("confidential", None)
         out.append(Version(v["version"], v["changed_at"], v["changed_by"], v["reason"], snap))
+    shown = [v.version for v in out if v.record.get("confidential")]
+    if shown:
+        # Old confidential text is read like the current one: audited.
+        session.audit("view_confidential", f"case_records:{record_id}", {"versions": shown})
     return out
 
 

@@ -54,5 +54,6 @@ def export_xlsx(session: Session, path: Path, *, open_only: bool = False, with_c
     buf = BytesIO()
     wb.save(buf)
     atomic_write_bytes(path, buf.getvalue())
-    session.audit("export", str(path.name), {"crisis_cases": len(rows), "confidential": with_confidential})
+    session.audit("export", str(path.name), {"crisis_cases": len(rows), "confidential": with_confidential,
+                                             "path": str(Path(path).resolve())})
     return len(rows)

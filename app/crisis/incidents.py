@@ -178,8 +178,13 @@ def incident_history(session: Session, incident_id: int) -> list[HistoryEntry]:
     sql = "SELECT * FROM crisis_history WHERE entity = 'incident' AND entity_id = :i"
     if not can_read_confidential(session.account):
         sql += " AND tier = 'ordinary'"
-    return [HistoryEntry(h["at"], h["by"], h["entity"], h["entity_id"], h["field"], h["old_value"], h["new_value"],
-                         h["reason"], h["tier"]) for h in session.db.query(sql + " ORDER BY id", {"i": incident_id})]
+    out = [HistoryEntry(h["at"], h["by"], h["entity"], h["entity_id"], h["field"], h["old_value"], h["new_value"],
+                        h["reason"], h["tier"]) for h in session.db.query(sql + " ORDER BY id", {"i": incident_id})]
+    shown = sum(1 for h in out if h.tier != "ordinary")
+    if shown:
+        # Earlier wordings of the confidential note are read like the note itself: audited.
+        session.audit("view_confidential", f"crisis_incident:{incident_id}", {"history": shown})
+    return out
 
 
 def notices_line(incident: Incident) -> str:

@@ -5,8 +5,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.console import EXIT_OK, EXIT_REJECTED, err, open_from_args, out, print_json
+from app.console import EXIT_OK, EXIT_REJECTED, data_dir, err, open_from_args, out, print_json
 from app.errors import InputRejected
+from app.store.outpaths import add_force_option, check_out_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--campaign", help="测评活动名称")
     p.add_argument("--format", choices=["json", "xlsx", "csv"], default=None, help="输出格式（默认：文字表格）")
     p.add_argument("--out", type=Path, help="导出文件路径（xlsx / csv 必填，json 可选）")
+    add_force_option(p)
     p.add_argument("--history", action="store_true", help="JSON 中包含等级变化记录")
     p.set_defaults(func=cmd_ledger)
 
@@ -122,6 +124,9 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     fmt = args.format
     if fmt in ("xlsx", "csv") and not args.out:
         raise InputRejected(f"导出 {fmt} 需要用 --out 指定文件路径。")
+    out_file = None
+    if args.out and fmt in ("xlsx", "csv", "json"):
+        out_file = check_out_path(args.out, data_dir(args), [f".{fmt}"], force=args.force)
     session = open_from_args(args)
     try:
         flt = LedgerFilter(level=args.level, status=args.status, category=args.category)
@@ -138,7 +143,8 @@ def cmd_ledger(args: argparse.Namespace) -> int:
             flt.campaign_id = camp.id
         rows = ledger_rows(session, flt, with_history=args.history)
         if fmt in ("xlsx", "csv") or (fmt == "json" and args.out):
-            path = export_ledger(session, rows, fmt, args.out)
+            assert out_file is not None
+            path = export_ledger(session, rows, fmt, out_file)
             out(f"已导出 {len(rows)} 条台账记录到 {path}")
         elif fmt == "json":
             session.audit("export", "screening_ledger:stdout", {"format": "json", "rows": len(rows)})

@@ -49,5 +49,6 @@ def export_ledger(session: Session, rows: list[LedgerRow], fmt: str, path: Path)
         path.write_text(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1), "utf-8")
     else:
         raise ValueError(fmt)
-    session.audit("export", f"screening_ledger:{path.name}", {"format": fmt, "rows": len(rows)})
+    session.audit("export", f"screening_ledger:{path.name}", {"format": fmt, "rows": len(rows),
+                                                              "path": str(path.resolve())})
     return path

@@ -152,8 +152,13 @@ def level_history(session: Session, entry_id: int) -> list[dict[str, Any]]:
         return []
     get_student(session.db, session.account, int(student_id))  # raises outside a head teacher's class
     counselor = can_read_confidential(session.account)
-    return [{"at": h[0], "from_level": h[1], "to_level": h[2], "status": h[3], "reason": h[4] if counselor else "",
-             "account": h[5]}
-            for h in session.db.query("SELECT at, from_level, to_level, status, reason, account"
-                                      " FROM screening_level_changes WHERE entry_id = :e ORDER BY at, id",
-                                      {"e": entry_id})]
+    out = [{"at": h[0], "from_level": h[1], "to_level": h[2], "status": h[3], "reason": h[4] if counselor else "",
+            "account": h[5]}
+           for h in session.db.query("SELECT at, from_level, to_level, status, reason, account"
+                                     " FROM screening_level_changes WHERE entry_id = :e ORDER BY at, id",
+                                     {"e": entry_id})]
+    shown = sum(1 for h in out if h["reason"])
+    if shown:
+        # Level-change reasons are confidential text: reading their history is audited.
+        session.audit("view_confidential", f"screening_level:{entry_id}", {"reasons": shown})
+    return out

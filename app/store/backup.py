@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import clock
-from app.errors import IntegrityFailure, StorageError, WrongPassword, XinqiaoError
+from app.errors import InputRejected, IntegrityFailure, StorageError, WrongPassword, XinqiaoError
 from app.store.db import Database, open_database
 from app.store.errors import environment_error, storage_error, storage_errors
 from app.store.fileio import atomic_write_text, fsync_dir
 from app.store.keyslots import KeySlots
-from app.store.migrate import current_version
-from app.store.paths import VaultPaths
+from app.store.migrate import current_version, latest_version
+from app.store.paths import VaultPaths, create_private_file, make_private
 from app.store.quarantine import set_aside, vault_files
 
 NAME_RE = re.compile(r"^xinqiao-(\d{8}-\d{6})\.db$")
@@ -33,6 +33,7 @@ class BackupInfo:
     made_at: str
     counts: dict[str, int]
     school: str
+    schema: int = 0
 
     def describe(self) -> str:
         parts = [f"{COUNTED_TABLES.get(k, k)} {v}" for k, v in self.counts.items() if k in COUNTED_TABLES]
@@ -45,7 +46,7 @@ def record_counts(db: Database) -> dict[str, int]:
     return {n: int(db.scalar(f'SELECT count(*) FROM "{n}"')) for n in names}
 
 
-def _sidecar(path: Path, kind: str) -> Path:
+def sidecar(path: Path, kind: str) -> Path:
     return path.with_name(path.stem + f".{kind}.json")
 
 
@@ -72,6 +73,7 @@ def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, man
     tmp = target.with_name(target.name + ".partial")
     if tmp.exists():
         tmp.unlink()
+    create_private_file(tmp)  # owner-only before SQLCipher writes a byte into it
     version = current_version(db)
     try:
         db.execute(f"ATTACH DATABASE :p AS backup KEY \"x'{key.hex()}'\"", {"p": str(tmp)})
@@ -106,15 +108,17 @@ def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, man
     try:
         with storage_errors(dest_dir):
             tmp.replace(target)
-            shutil.copy2(paths.keyslots, _sidecar(target, "keyslots"))
-            atomic_write_text(_sidecar(target, "meta"), json.dumps(
+            shutil.copy2(paths.keyslots, sidecar(target, "keyslots"))
+            atomic_write_text(sidecar(target, "meta"), json.dumps(
                 {"made_at": info.made_at, "counts": counts, "school": school, "schema": version, "manual": manual},
                 ensure_ascii=False, indent=1))
             fsync_dir(dest_dir)
     except BaseException:
-        for leftover in (tmp, target, _sidecar(target, "keyslots"), _sidecar(target, "meta")):
+        for leftover in (tmp, target, sidecar(target, "keyslots"), sidecar(target, "meta")):
             leftover.unlink(missing_ok=True)  # no half backup that list_backups or a restore could pick
         raise
+    if dest_dir.resolve().is_relative_to(paths.root.resolve()):
+        make_private(paths.root)
     return info
 
 
@@ -124,7 +128,7 @@ def list_backups(folder: Path) -> list[BackupInfo]:
     if not folder.exists():
         return []
     for p in folder.glob("xinqiao-*.db"):
-        meta = _sidecar(p, "meta")
+        meta = sidecar(p, "meta")
         try:
             obj = json.loads(meta.read_text("utf-8"))
         except (OSError, ValueError):
@@ -137,7 +141,7 @@ def list_backups(folder: Path) -> list[BackupInfo]:
 def prune(folder: Path, keep: int) -> list[Path]:
     removed = []
     for info in list_backups(folder)[keep:]:
-        for p in (info.path, _sidecar(info.path, "meta"), _sidecar(info.path, "keyslots")):
+        for p in (info.path, sidecar(info.path, "meta"), sidecar(info.path, "keyslots")):
             if p.exists():
                 p.unlink()
         removed.append(info.path)
@@ -163,6 +167,11 @@ def inspect_backup(path: Path, key: bytes) -> BackupInfo:
         # The key was proven by a key slot, so a backup it cannot read is damaged (or another vault's).
         raise IntegrityFailure(f"备份文件 {path.name} 已损坏或不属于本数据库，不能用于恢复。") from None
     try:
+        schema = current_version(db)
+        if schema > latest_version():
+            # Checked before anything is replaced: this program could not open the vault it would restore.
+            raise InputRejected(f"备份 {path.name} 来自更新版本的心桥（数据库版本 {schema}，本程序支持到 "
+                                f"{latest_version()}）。请先升级心桥，再恢复这份备份；当前数据没有改动。")
         if db.integrity_check():
             raise IntegrityFailure(f"备份文件 {path.name} 已损坏，不能用于恢复。")
         counts = record_counts(db)
@@ -170,17 +179,17 @@ def inspect_backup(path: Path, key: bytes) -> BackupInfo:
     finally:
         db.close()
     made = ""
-    meta = _sidecar(path, "meta")
+    meta = sidecar(path, "meta")
     if meta.exists():
         made = json.loads(meta.read_text("utf-8")).get("made_at", "")
     if not made:
         made = dt.datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds")
-    return BackupInfo(path, made, counts, school)
+    return BackupInfo(path, made, counts, school, schema)
 
 
 def backup_key(path: Path, paths: VaultPaths, username: str, password: str) -> bytes:
     """The key for a backup: from the vault's key slots, else from the backup's own key-slot copy."""
-    candidates = [paths.keyslots, _sidecar(Path(path), "keyslots")]
+    candidates = [paths.keyslots, sidecar(Path(path), "keyslots")]
     last: Exception | None = None
     for slots_path in candidates:
         if slots_path.exists():
@@ -192,13 +201,14 @@ def backup_key(path: Path, paths: VaultPaths, username: str, password: str) -> b
 
 
 def restore_backup(path: Path, key: bytes, paths: VaultPaths) -> tuple[BackupInfo, Path | None]:
-    """Replace the vault with a verified backup. The current vault is set aside, never deleted.
+    """Replace the vault with a verified backup. A backup newer than this program is refused first. The current
+    vault is set aside, never deleted. Who may restore, and the audit line, are ``app.backups.restore``'s.
 
     The backup is copied next to the vault first: a full disk or a read-only folder stops the restore there,
     with the current vault untouched. Only then is the current vault set aside (renames, all or nothing)."""
     info = inspect_backup(path, key)
     tmp = paths.db.with_name("vault.db.restoring")
-    side = _sidecar(Path(path), "keyslots")
+    side = sidecar(Path(path), "keyslots")
     new_slots = not paths.keyslots.exists() and side.exists()
     try:
         with storage_errors(paths.root):
@@ -222,4 +232,5 @@ def restore_backup(path: Path, key: bytes, paths: VaultPaths) -> tuple[BackupInf
     if new_slots:
         paths.keyslots.with_name(paths.keyslots.name + ".restoring").replace(paths.keyslots)
     fsync_dir(paths.root)
+    make_private(paths.root)
     return info, aside

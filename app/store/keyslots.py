@@ -3,6 +3,10 @@
 Argon2id(password, salt) -> 32-byte key-encryption key -> AES-256-GCM over the database key. The slot's
 own identity is the AEAD's associated data, so a slot cannot be swapped onto another account. Changing a
 password rewrites one slot; the database is never re-encrypted.
+
+The file also keeps the vault's Argon2id cost (``kdf``: calibrated when the vault was made, app/store/kdf.py;
+every new slot gets it, never less than ``app.config.kdf_cost()``) and the names of disabled accounts
+(``disabled``): a disabled account has no slot at all, so its old password yields no key.
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from app.config import KdfCost, kdf_cost
-from app.errors import IntegrityFailure, WrongPassword, XinqiaoError
+from app.errors import InputRejected, IntegrityFailure, WrongPassword, XinqiaoError
 from app.store.fileio import atomic_write_text
 
 KEYSLOTS_FILE = "keyslots.json"
@@ -45,6 +49,22 @@ def derive_kek(secret: str, salt: bytes, cost: KdfCost) -> bytes:
     return kdf.derive(normalized)
 
 
+def _cost_json(cost: KdfCost) -> dict[str, object]:
+    return {"alg": "argon2id", "iterations": cost.iterations, "memory_kib": cost.memory_kib, "lanes": cost.lanes}
+
+
+def _cost_from_json(k: dict) -> KdfCost:
+    return KdfCost(int(k["iterations"]), int(k["memory_kib"]), int(k["lanes"]))
+
+
+def at_least(cost: KdfCost | None, floor: KdfCost) -> KdfCost:
+    """``cost`` if it is no weaker than ``floor`` in memory and passes, else ``floor`` (a ``kdf`` entry edited
+    down in the file does not weaken new slots)."""
+    if cost is None or cost.memory_kib < floor.memory_kib or cost.iterations < floor.iterations or cost.lanes < 1:
+        return floor
+    return cost
+
+
 @dataclass
 class Slot:
     name: str
@@ -55,16 +75,12 @@ class Slot:
 
     def to_json(self) -> dict[str, object]:
         return {"name": self.name, "salt": _b64(self.salt), "nonce": _b64(self.nonce),
-                "wrapped": _b64(self.wrapped),
-                "kdf": {"alg": "argon2id", "iterations": self.cost.iterations,
-                        "memory_kib": self.cost.memory_kib, "lanes": self.cost.lanes}}
+                "wrapped": _b64(self.wrapped), "kdf": _cost_json(self.cost)}
 
     @classmethod
     def from_json(cls, obj: dict) -> Slot:
-        k = obj["kdf"]
         slot = cls(name=str(obj["name"]), salt=_unb64(obj["salt"]), nonce=_unb64(obj["nonce"]),
-                   wrapped=_unb64(obj["wrapped"]),
-                   cost=KdfCost(int(k["iterations"]), int(k["memory_kib"]), int(k["lanes"])))
+                   wrapped=_unb64(obj["wrapped"]), cost=_cost_from_json(obj["kdf"]))
         c = slot.cost
         if (len(slot.salt) < 8 or len(slot.nonce) != 12 or len(slot.wrapped) != 32 + 16 or c.iterations < 1
                 or c.lanes < 1 or c.memory_kib < 8 * c.lanes):
@@ -92,9 +108,12 @@ def unwrap(slot: Slot, secret: str) -> bytes:
 class KeySlots:
     """The key-slot file of one vault folder."""
 
-    def __init__(self, path: Path, slots: dict[str, Slot]) -> None:
+    def __init__(self, path: Path, slots: dict[str, Slot], cost: KdfCost | None = None,
+                 disabled: set[str] | None = None) -> None:
         self.path = path
         self.slots = slots
+        self.cost = cost                 # the vault's calibrated cost; None in files from before calibration
+        self.disabled = disabled or set()
 
     @classmethod
     def load(cls, path: Path) -> KeySlots:
@@ -109,24 +128,37 @@ class KeySlots:
             version = obj.get("version") if isinstance(obj, dict) else None
             raise XinqiaoError(f"密钥文件 {path} 的版本（{version}）不受支持。")
         try:
-            return cls(path, {s["name"]: Slot.from_json(s) for s in obj["slots"]})
+            slots = {s["name"]: Slot.from_json(s) for s in obj["slots"]}
+            cost = _cost_from_json(obj["kdf"]) if "kdf" in obj else None
+            disabled = {str(n) for n in obj.get("disabled", [])}
         except (KeyError, TypeError, ValueError, binascii.Error) as e:
             raise IntegrityFailure(f"密钥文件 {path} 已损坏（{type(e).__name__}）。请用备份旁的 .keyslots.json"
                                    " 副本替换它，或从备份恢复。") from None
+        return cls(path, slots, cost, disabled)
 
     def save(self) -> None:
-        obj = {"version": FORMAT_VERSION, "slots": [s.to_json() for s in self.slots.values()]}
-        atomic_write_text(self.path, json.dumps(obj, indent=1))
+        atomic_write_text(self.path, self.to_text())
 
     def to_text(self) -> str:
-        return json.dumps({"version": FORMAT_VERSION, "slots": [s.to_json() for s in self.slots.values()]},
-                          indent=1)
+        obj: dict[str, object] = {"version": FORMAT_VERSION}
+        if self.cost is not None:
+            obj["kdf"] = _cost_json(self.cost)
+        if self.disabled:
+            obj["disabled"] = sorted(self.disabled)
+        obj["slots"] = [s.to_json() for s in self.slots.values()]
+        return json.dumps(obj, indent=1)
+
+    @property
+    def new_slot_cost(self) -> KdfCost:
+        return at_least(self.cost, kdf_cost())
 
     def unlock(self, account: str, password: str) -> bytes:
         slot = self.slots.get(account)
         if slot is None:
             # Same work as a real attempt, so timing does not reveal which accounts exist.
-            derive_kek(password, os.urandom(16), kdf_cost())
+            derive_kek(password, os.urandom(16), self.new_slot_cost)
+            if account in self.disabled:
+                raise WrongPassword("该账号已停用，请联系管理员。")
             raise WrongPassword("用户名或密码不正确。")
         return unwrap(slot, password)
 
@@ -140,10 +172,22 @@ class KeySlots:
             raise WrongPassword("恢复码不正确。") from None
 
     def set_secret(self, name: str, secret: str, db_key: bytes) -> None:
-        self.slots[name] = make_slot(name, secret, db_key)
+        self.slots[name] = make_slot(name, secret, db_key, self.new_slot_cost)
+        self.disabled.discard(name)
 
-    def remove(self, name: str) -> None:
+    def set_account_secret(self, name: str, secret: str, db_key: bytes) -> None:
+        """An account's slot; the recovery slot's name is not an account's (``user add __recovery__``)."""
+        if name == RECOVERY_SLOT:
+            raise InputRejected(f"“{RECOVERY_SLOT}”是恢复码的密钥槽，不能用作账号。")
+        self.set_secret(name, secret, db_key)
+
+    def remove(self, name: str, *, disabled: bool = False) -> None:
+        """Drop a slot (its password no longer yields the key); ``disabled`` remembers why, for the message."""
         self.slots.pop(name, None)
+        if disabled:
+            self.disabled.add(name)
+        else:
+            self.disabled.discard(name)
 
 
 def new_recovery_code() -> str:

@@ -87,7 +87,7 @@ def test_restore_sets_aside_the_current_vault_and_brings_data_back(school, data_
     key = backup_key(info.path, VaultPaths(data_dir), "counselor", PASSWORD)
     shown = inspect_backup(info.path, key)
     assert shown.counts["students"] == n and shown.made_at == info.made_at
-    restored, aside = backups.restore(info.path, key, VaultPaths(data_dir))
+    restored, aside = backups.restore(info.path, key, VaultPaths(data_dir), account="counselor")
     assert aside is not None and aside.parent == data_dir / "quarantine"
     assert sha(aside / "vault.db") == damaged_hash  # set aside intact, not deleted
     s = open_session(data_dir, "counselor", PASSWORD)
@@ -110,7 +110,7 @@ def test_restore_on_a_new_machine_uses_the_sidecar_keyslots(school, tmp_path):
     with pytest.raises(WrongPassword):
         backup_key(info.path, paths, "counselor", "wrong")
     key = backup_key(info.path, paths, "counselor", PASSWORD)
-    _, aside = backups.restore(info.path, key, paths)
+    _, aside = backups.restore(info.path, key, paths, account="counselor")
     assert aside is None
     s = open_session(new_dir, "counselor", PASSWORD)
     assert s.db.scalar("SELECT count(*) FROM students") == n
@@ -127,7 +127,7 @@ def test_restore_refuses_a_damaged_backup(school):
     with pytest.raises(IntegrityFailure):
         inspect_backup(info.path, school.key)
     with pytest.raises(IntegrityFailure):
-        backups.restore(info.path, school.key, school.paths)
+        backups.restore(info.path, school.key, school.paths, account="counselor")
     assert sha(school.paths.db) == before
 
 
@@ -152,7 +152,7 @@ def test_damaged_vault_at_start_is_set_aside_never_deleted(school, data_dir, cor
     newest = list_backups(data_dir / "backups")[0]
     assert newest.path == good.path
     key = backup_key(newest.path, VaultPaths(data_dir), "counselor", PASSWORD)
-    backups.restore(newest.path, key, VaultPaths(data_dir))
+    backups.restore(newest.path, key, VaultPaths(data_dir), account="counselor")
     s = open_session(data_dir, "counselor", PASSWORD)
     assert s.db.scalar("SELECT count(*) FROM students") == 120
     s.close()

@@ -41,11 +41,11 @@ def test_password_is_nfc_normalised():
 
 
 def test_slot_swapped_onto_another_account_fails(data_dir):
-    s, _ = create_vault(data_dir, school_name="测试学校", username="alice", password="pw-alice")
+    s, _ = create_vault(data_dir, school_name="测试学校", username="alice", password="Amber-lake-2026!")
     from app.accounts.admin import add_account
     from app.accounts.model import Role
 
-    add_account(s, "bob", "pw-bob", Role.COUNSELOR)
+    add_account(s, "bob", "Birch-road-2026!", Role.COUNSELOR)
     s.close()
     slots = KeySlots.load(data_dir / "keyslots.json")
     # Bob's slot copied under Alice's name: same password, but the AAD (the slot name) no longer matches.
@@ -54,9 +54,9 @@ def test_slot_swapped_onto_another_account_fails(data_dir):
     slots.slots["alice"] = stolen
     slots.save()
     with pytest.raises(WrongPassword):
-        KeySlots.load(data_dir / "keyslots.json").unlock("alice", "pw-bob")
+        KeySlots.load(data_dir / "keyslots.json").unlock("alice", "Birch-road-2026!")
     with pytest.raises(WrongPassword):
-        open_session(data_dir, "alice", "pw-bob")
+        open_session(data_dir, "alice", "Birch-road-2026!")
 
 
 def test_unknown_account_is_wrong_password(session):
@@ -68,14 +68,14 @@ def test_password_change_rewrites_one_slot_and_not_the_database(session, data_di
     from app.accounts.admin import add_account
     from app.accounts.model import Role
 
-    add_account(session, "other", "pw-other", Role.ADMIN)
+    add_account(session, "other", "Quiet-hill-2026!", Role.ADMIN)
     session.close()
     db_files = [data_dir / "vault.db"]
     before = KeySlots.load(data_dir / "keyslots.json").slots
     s = open_session(data_dir, "counselor", PASSWORD)
     s.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     before_db = {p: sha(p) for p in db_files}
-    change_password(s, "counselor", "新密码-2027")  # its audit entry goes to the WAL, not into vault.db
+    change_password(s, "counselor", "新的密码-心桥-2027")  # its audit entry goes to the WAL, not into vault.db
     after = KeySlots.load(data_dir / "keyslots.json").slots
     assert after["counselor"].salt != before["counselor"].salt
     for name in ("other", RECOVERY_SLOT):
@@ -84,7 +84,7 @@ def test_password_change_rewrites_one_slot_and_not_the_database(session, data_di
     s.close()
     with pytest.raises(WrongPassword):
         open_session(data_dir, "counselor", PASSWORD)
-    s = open_session(data_dir, "counselor", "新密码-2027")
+    s = open_session(data_dir, "counselor", "新的密码-心桥-2027")
     assert s.db.scalar("SELECT count(*) FROM students") == 0
     s.close()
 
@@ -108,18 +108,18 @@ def test_recovery_code_opens_and_resets_any_account(data_dir):
     from app.accounts.admin import add_account
     from app.accounts.model import Role
 
-    s, code = create_vault(data_dir, school_name="测试学校", username="alice", password="pw-alice")
-    add_account(s, "bob", "pw-bob", Role.ADMIN)
+    s, code = create_vault(data_dir, school_name="测试学校", username="alice", password="Amber-lake-2026!")
+    add_account(s, "bob", "Birch-road-2026!", Role.ADMIN)
     key = s.key
     s.close()
     assert KeySlots.load(data_dir / "keyslots.json").unlock_recovery(code) == key
-    reset_password_with_recovery(data_dir, code, "bob", "bob-new")
-    reset_password_with_recovery(data_dir, code, "alice", "alice-new")
-    for user, pw in (("bob", "bob-new"), ("alice", "alice-new")):
+    reset_password_with_recovery(data_dir, code, "bob", "Brand-new-bee-7")
+    reset_password_with_recovery(data_dir, code, "alice", "Azure-new-sky-8")
+    for user, pw in (("bob", "Brand-new-bee-7"), ("alice", "Azure-new-sky-8")):
         open_session(data_dir, user, pw).close()
     with pytest.raises(WrongPassword):
-        open_session(data_dir, "alice", "pw-alice")
-    s = open_session(data_dir, "alice", "alice-new")
+        open_session(data_dir, "alice", "Amber-lake-2026!")
+    s = open_session(data_dir, "alice", "Azure-new-sky-8")
     details = [r[0] for r in s.db.query("SELECT detail FROM audit_log WHERE action = 'account'")]
     assert details.count("用恢复码重设密码") == 2
     s.close()
@@ -134,7 +134,7 @@ def test_wrong_recovery_code(session, data_dir):
 
 
 def test_recovery_code_normalisation(data_dir):
-    s, code = create_vault(data_dir, school_name="测试学校", username="alice", password="pw")
+    s, code = create_vault(data_dir, school_name="测试学校", username="alice", password="Amber-lake-2026!")
     key = s.key
     s.close()
     slots = KeySlots.load(data_dir / "keyslots.json")

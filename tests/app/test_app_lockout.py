@@ -44,7 +44,7 @@ def test_wrong_password_touches_neither_vault_nor_keyslots(closed_vault):
             open_session(closed_vault, "counselor", f"wrong-{i}")
         assert _vault_hashes(closed_vault) == before
         state = json.loads((closed_vault / "lockout.json").read_text("utf-8"))
-        assert state["failures"] == i + 1
+        assert state["accounts"]["counselor"]["failures"] == i + 1
 
 
 def test_unknown_user_counts_as_failure(closed_vault):
@@ -52,7 +52,7 @@ def test_unknown_user_counts_as_failure(closed_vault):
     with pytest.raises(WrongPassword):
         open_session(closed_vault, "nobody", PASSWORD)
     assert _vault_hashes(closed_vault) == before
-    assert Lockout(closed_vault / "lockout.json").load().failures == 1
+    assert Lockout(closed_vault / "lockout.json").load("nobody").failures == 1
 
 
 def test_growing_delay_after_five_failures_survives_restart(closed_vault):
@@ -72,11 +72,11 @@ def test_growing_delay_after_five_failures_survives_restart(closed_vault):
     with pytest.raises(LockedOut) as exc:
         open_session(closed_vault, "counselor", PASSWORD, lockout_clock=clock)
     assert exc.value.seconds == 5
-    assert Lockout(closed_vault / "lockout.json").load().failures == FREE_ATTEMPTS
+    assert Lockout(closed_vault / "lockout.json").load("counselor").failures == FREE_ATTEMPTS
 
     # "Restart": a fresh Lockout object reads the same file.
     clock.t += 5
-    assert Lockout(closed_vault / "lockout.json", clock).remaining() == 0
+    assert Lockout(closed_vault / "lockout.json", clock).remaining("counselor") == 0
     with pytest.raises(LockedOut) as exc:
         open_session(closed_vault, "counselor", "wrong again", lockout_clock=clock)
     assert exc.value.seconds == 2 * BASE_DELAY
@@ -118,9 +118,9 @@ def test_disabled_account_cannot_sign_in(session, data_dir):
     from app.accounts.admin import add_account, set_account_disabled
     from app.accounts.model import Role
 
-    add_account(session, "gone", "pw-gone", Role.ADMIN)
+    add_account(session, "gone", "Faded-river-2026!", Role.ADMIN)
     set_account_disabled(session, "gone", True)
     session.close()
     with pytest.raises(WrongPassword) as exc:
-        open_session(data_dir, "gone", "pw-gone")
+        open_session(data_dir, "gone", "Faded-river-2026!")
     assert "停用" in exc.value.message

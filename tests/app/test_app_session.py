@@ -53,26 +53,26 @@ def test_lock_drops_the_key_and_unlock_restores(session):
 
 
 def test_roles(session, data_dir):
-    add_account(session, "admin2", "pw-a", Role.ADMIN)
+    add_account(session, "admin2", "Copper-gate-2026!", Role.ADMIN)
     with session.db.transaction():
         session.db.execute("INSERT INTO classes (uuid, grade, number, name) VALUES ('c1', 7, 1, '七年级（1）班')")
     cid = int(session.db.scalar("SELECT id FROM classes"))
     with pytest.raises(InputRejected):
-        add_account(session, "t0", "pw", Role.HEAD_TEACHER)  # a head teacher needs a class
-    add_account(session, "t1", "pw-t", Role.HEAD_TEACHER, class_id=cid)
+        add_account(session, "t0", "Tulip-field-2028!", Role.HEAD_TEACHER)  # a head teacher needs a class
+    add_account(session, "t1", "Tulip-field-2026!", Role.HEAD_TEACHER, class_id=cid)
     with pytest.raises(InputRejected):
-        add_account(session, "t1", "pw-t", Role.COUNSELOR)
-    admin = open_session(data_dir, "admin2", "pw-a")
-    teacher = open_session(data_dir, "t1", "pw-t")
+        add_account(session, "t1", "Tulip-field-2026!", Role.COUNSELOR)
+    admin = open_session(data_dir, "admin2", "Copper-gate-2026!")
+    teacher = open_session(data_dir, "t1", "Tulip-field-2026!")
     try:
         assert admin.account.manages and not admin.account.sees_confidential
         assert admin.account.class_scope is None
         assert teacher.account.class_scope == cid and not teacher.account.manages
         with pytest.raises(PermissionDenied):
-            add_account(teacher, "x", "pw", Role.ADMIN)
+            add_account(teacher, "x", "Xylem-wood-2026!", Role.ADMIN)
         with pytest.raises(PermissionDenied):
             change_password(teacher, "counselor", "taken-over")
-        change_password(teacher, "t1", "pw-t-2")
+        change_password(teacher, "t1", "Tulip-field-2027!")
         with pytest.raises(PermissionDenied):
             set_account_disabled(teacher, "admin2", True)
         with pytest.raises(XinqiaoError):
@@ -82,7 +82,7 @@ def test_roles(session, data_dir):
         admin.close()
         teacher.close()
     with pytest.raises(WrongPassword):
-        open_session(data_dir, "t1", "pw-t-2")
+        open_session(data_dir, "t1", "Tulip-field-2027!")
 
 
 def test_password_strength():
@@ -184,7 +184,7 @@ def test_a_head_teacher_account_gives_a_class_without_one_its_head_teacher(schoo
 
     cls = add_class(school, "9.7")
     assert cls.head_teacher_id is None
-    add_account(school, "zhou", "Zhou-teacher-2026!", Role.HEAD_TEACHER, display_name="周老师", class_id=cls.id)
+    add_account(school, "zhou", "Week-teacher-2026!", Role.HEAD_TEACHER, display_name="周老师", class_id=cls.id)
     assert find_class(school.db, "9.7").head_teacher == "周老师"
     # a class that already has its head teacher keeps it
     other = find_class(school.db, "7.1")
@@ -204,13 +204,13 @@ def test_a_head_teacher_account_follows_its_class_up_a_grade(school):
     from app.session import open_session
 
     seven, eight = find_class(school.db, "7.1"), find_class(school.db, "8.1")
-    add_account(school, "qian", "Qian-teacher-2026!", Role.HEAD_TEACHER, display_name="钱老师", class_id=seven.id)
+    add_account(school, "qian", "Autumn-teacher-2026!", Role.HEAD_TEACHER, display_name="钱老师", class_id=seven.id)
     moved = set_account_class(school, "qian", eight.id)
     assert moved.class_id == eight.id
     assert any(e.action == "account" and e.target == "qian" for e in recent(school.db, 5))
     with pytest.raises(XinqiaoError):
         set_account_class(school, "counselor", eight.id)  # a counselor has no class
-    t = open_session(school.paths.root, "qian", "Qian-teacher-2026!")
+    t = open_session(school.paths.root, "qian", "Autumn-teacher-2026!")
     try:
         assert {s.class_id for s in list_students(t.db, t.account, StudentFilter())} == {eight.id}
     finally:

@@ -164,4 +164,5 @@ def test_export_head_teacher_gets_no_confidential_text(school, head_teacher, cas
     export_xlsx(school, tmp_path / "full.xlsx", with_confidential=True)
     assert SECRET in xlsx_text(tmp_path / "full.xlsx")
     assert json.loads(recent(school.db, 1, "export")[0].detail) == {"confidential": True,
-                                                                    "crisis_cases": len(list_cases(school))}
+                                                                    "crisis_cases": len(list_cases(school)),
+                                                                    "path": str((tmp_path / "full.xlsx").resolve())}

@@ -15,7 +15,7 @@ from app import clock
 PASSWORD = "Test-password-2026!"
 TEACHER = ("teacher1", "Teacher-password-2026!")
 ADMIN = ("admin1", "Admin-password-2026!")
-OTHER_TEACHER = ("teacher8", "Teacher8-password-2026!")
+OTHER_TEACHER = ("teacher8", "Eighth-class-password-2026!")
 BUILT_AT = dt.datetime(2026, 11, 20, 9, 0)
 TODAY = BUILT_AT.date()
 

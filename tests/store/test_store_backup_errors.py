@@ -45,7 +45,7 @@ def test_a_restore_that_cannot_copy_leaves_the_vault_as_it_was(tmpfs, tmp_path):
     key = backup_key(info.path, paths, "counselor", PASSWORD)
     filler = fill(disk)
     with pytest.raises(DiskFull) as exc:
-        restore(info.path, key, paths)
+        restore(info.path, key, paths, account="counselor")
     assert "磁盘已满" in exc.value.message
     assert sha(vault / "vault.db") == before
     assert sorted(p.name for p in vault.iterdir()) == ["backups", "keyslots.json", "logs", "vault.db"]

@@ -51,7 +51,7 @@ def test_a_set_aside_vault_points_to_restore_never_to_init(tmp_path):
 
     # The way the message names: the set-aside file is checked and, being whole, put back.
     key = backup_key(aside / "vault.db", paths, "counselor", PASSWORD)
-    restore(aside / "vault.db", key, paths)
+    restore(aside / "vault.db", key, paths, account="counselor")
     s = open_session(vault, "counselor", PASSWORD)
     assert s.db.scalar("SELECT count(*) FROM students") == n
     s.close()

@@ -394,8 +394,8 @@ def test_a_manager_who_is_not_a_counselor_sees_no_confidential_text(qtbot, schoo
     sid = class_student(school, next(iter({e.class_id for e in _index_entries(school)})))
     add_tag(school, sid, "其他", "保密说明：父母离异后与祖母同住")
     save_plan(school, sid, review_date="2030-01-01", change_reason="初次制定", situation="保密：家庭情况复杂")
-    add_account(school, "office", "Office-admin-2026!", Role.ADMIN)
-    admin = open_session(school.paths.root, "office", "Office-admin-2026!")
+    add_account(school, "office", "Front-desk-2026!", Role.ADMIN)
+    admin = open_session(school.paths.root, "office", "Front-desk-2026!")
     try:
         page = make_page(qtbot, admin)
         page.show_student(sid)

@@ -422,11 +422,11 @@ def test_incident_tiers_in_the_window(qtbot, session):
     _first, inc, _case_id, _name = _incident_with_case(session)
 
     amend_incident(session, inc, "更正", note="学生称被同学逼迫")
-    add_account(session, "office", "Office-admin-2026!", Role.ADMIN)
+    add_account(session, "office", "Front-desk-2026!", Role.ADMIN)
     add_account(session, "ht", "Teacher-password-2026!", Role.HEAD_TEACHER,
                 class_id=session.db.scalar("SELECT class_id FROM students LIMIT 1"))
 
-    manager = open_session(session.paths.root, "office", "Office-admin-2026!")
+    manager = open_session(session.paths.root, "office", "Front-desk-2026!")
     try:
         page = make_page(qtbot, manager)
         # managers may read incidents (not students' crisis cases)

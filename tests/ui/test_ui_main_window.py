@@ -156,8 +156,8 @@ def test_an_admin_account_gets_no_student_record_pages(qtbot, school):
     from app.accounts.model import Role
     from app.session import open_session
 
-    add_account(school, "office", "Office-admin-2026!", Role.ADMIN)
-    admin = open_session(school.paths.root, "office", "Office-admin-2026!")
+    add_account(school, "office", "Front-desk-2026!", Role.ADMIN)
+    admin = open_session(school.paths.root, "office", "Front-desk-2026!")
     try:
         win = MainWindow(admin, auto_backup=False)
         qtbot.addWidget(win)

@@ -94,8 +94,24 @@ def test_add_disable_and_change_password_of_accounts(qtbot, school):
     dialogs.preanswer(True)
     tab.toggle_disabled()
     assert get_account(school.db, "teacher9").disabled
-    tab.toggle_disabled()
+    from app.store.keyslots import KeySlots
+
+    assert "teacher9" not in KeySlots.load(school.paths.keyslots).slots   # disabling removed its key slot
+    tab.select_user("teacher9")
+    assert tab.toggle_button.text() == "启用"
+    enable = tab.toggle_disabled()               # enabling again asks for a new password
+    assert enable is not None and enable.enable
+    enable.pw.new.setText("123456789a")
+    enable.pw.again.setText("123456789a")
+    enable.submit()
+    assert "太常见" in enable.error.text()
+    assert get_account(school.db, "teacher9").disabled
+    enable.pw.new.setText("Teacher-9-again-2027")
+    enable.pw.again.setText("Teacher-9-again-2027")
+    enable.submit()
+    wait_tasks(qtbot)
     assert not get_account(school.db, "teacher9").disabled
+    assert KeySlots.load(school.paths.keyslots).unlock("teacher9", "Teacher-9-again-2027") == school.key
 
     tab.select_user("counselor")
     assert not tab.toggle_button.isEnabled()  # not one's own account
@@ -105,8 +121,6 @@ def test_add_disable_and_change_password_of_accounts(qtbot, school):
     dialogs.preanswer(None)
     pw.submit()
     wait_tasks(qtbot)
-    from app.store.keyslots import KeySlots
-
     assert KeySlots.load(school.paths.keyslots).unlock("counselor", "Another-password-1!") == school.key
 
 
@@ -292,7 +306,7 @@ def test_a_head_teacher_account_changes_class_in_the_window(qtbot, school):
     from app.accounts.store import get_account
     from app.school.classes import find_class
 
-    add_account(school, "sun", "Sun-teacher-2026!!", Role.HEAD_TEACHER, class_id=find_class(school.db, "7.1").id)
+    add_account(school, "sun", "Bright-teacher-2026!", Role.HEAD_TEACHER, class_id=find_class(school.db, "7.1").id)
     win = make_window(qtbot, school)
     tab = win.pages["settings"].accounts
     tab.refresh()

@@ -24,7 +24,10 @@ def _fill(wizard: SetupWizard) -> None:
     ap.password_edit.setText(PASSWORD)
 
 
-def test_wizard_creates_the_vault_and_shows_the_recovery_code(qtbot, data_dir, tmp_path):
+def test_wizard_creates_the_vault_and_shows_the_recovery_code(qtbot, data_dir, tmp_path, monkeypatch):
+    import ui.shell.removable
+
+    monkeypatch.setattr(ui.shell.removable, "LINUX_MOUNT_BASES", (str(tmp_path / "no-media"),))  # no USB stick
     wizard = SetupWizard(data_dir)
     qtbot.addWidget(wizard)
     wizard.show()
@@ -58,8 +61,9 @@ def test_wizard_creates_the_vault_and_shows_the_recovery_code(qtbot, data_dir, t
     assert wizard.isVisible()
 
     pdf = tmp_path / "code.pdf"
-    dialogs.preanswer(str(pdf))
+    dialogs.preanswer(True, str(pdf))      # no removable disk: saving on this PC only after a warning
     assert wizard.save_pdf() == pdf and pdf.stat().st_size > 1000
+    assert "没有找到 U 盘" in dialogs.shown[-2].text
 
     wizard.recovery_page.confirm.setChecked(True)
     assert finish.isEnabled()
@@ -86,3 +90,63 @@ def test_wizard_reports_an_existing_vault_inline(qtbot, session):
     assert wizard.currentPage() is wizard.account_page
     assert "已经有心桥数据" in wizard.account_page.error_label.text()
     assert wizard.session is None
+
+
+def _created_wizard(qtbot, data_dir) -> SetupWizard:
+    wizard = SetupWizard(data_dir)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    _fill(wizard)
+    wizard.account_page.again_edit.setText(PASSWORD)
+    wizard.next()
+    wait_tasks(qtbot)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.recovery_page)
+    return wizard
+
+
+def test_weak_passwords_are_refused_with_the_rule_that_failed(qtbot, data_dir):
+    wizard = SetupWizard(data_dir)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    _fill(wizard)
+    ap = wizard.account_page
+    for weak, words in (("1", "至少需要 10 个"), ("woaini1314", "太常见"), ("Wang-2026-ok", "账号名“wang”"),
+                        ("育才中学-2026-ab", "学校名称"), ("abcdefghijkl", "只用了一类字符")):
+        ap.password_edit.setText(weak)
+        ap.again_edit.setText(weak)
+        assert not ap.isComplete(), weak
+        assert words in ap.error_label.text(), (weak, ap.error_label.text())
+    ap.password_edit.setText(PASSWORD)
+    ap.again_edit.setText(PASSWORD)
+    assert ap.isComplete() and ap.error_label.text() == ""
+    assert not vault_exists(data_dir)
+
+
+def test_the_recovery_pdf_is_suggested_on_a_usb_stick_and_a_fixed_disk_is_warned_about(qtbot, data_dir, tmp_path,
+                                                                                      monkeypatch):
+    import ui.shell.removable
+
+    media = tmp_path / "media"
+    stick = media / "teacher" / "KINGSTON"
+    stick.mkdir(parents=True)
+    monkeypatch.setattr(ui.shell.removable, "LINUX_MOUNT_BASES", (str(media),))
+    monkeypatch.setattr(ui.shell.removable, "is_mount", lambda p: p == str(stick))
+    wizard = _created_wizard(qtbot, data_dir)
+    try:
+        dialogs.preanswer(None)                    # the save dialog is cancelled
+        assert wizard.save_pdf() is None
+        assert dialogs.shown[-1].kind == "save_file" and dialogs.shown[-1].text == str(stick / "心桥恢复码.pdf")
+
+        on_pc = tmp_path / "desktop" / "code.pdf"
+        on_pc.parent.mkdir()
+        dialogs.preanswer(str(on_pc), False)       # chosen on this PC's disk, then "取消" at the warning
+        assert wizard.save_pdf() is None and not on_pc.exists()
+        assert "这台电脑自己的磁盘" in dialogs.shown[-1].text
+
+        dialogs.preanswer(str(stick / "心桥恢复码.pdf"))  # on the stick: no warning
+        assert wizard.save_pdf() == stick / "心桥恢复码.pdf"
+        assert dialogs.shown[-1].kind == "save_file"
+    finally:
+        wizard.recovery_page.confirm.setChecked(True)   # so closing the wizard at teardown is not refused
+        assert wizard.session is not None
+        wizard.session.close()

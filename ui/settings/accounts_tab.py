@@ -47,7 +47,7 @@ class AccountDialog(QDialog):
         form.addRow("姓名", self.display)
         form.addRow("角色", self.role)
         form.addRow("所带班级", self.klass)
-        self.pw = PasswordFields(form)
+        self.pw = PasswordFields(form, names=lambda: (self.user.text(), ctx.session.school_name()))
         self.error = QLabel("")
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
@@ -96,14 +96,23 @@ class AccountDialog(QDialog):
 
 
 class PasswordDialog(QDialog):
-    def __init__(self, ctx: AppContext, username: str, parent: QWidget | None = None) -> None:
+    """Set an account's password; with ``enable`` the account is enabled again with it (disabling removed its
+    key slot, so there is no old password to return to)."""
+
+    def __init__(self, ctx: AppContext, username: str, parent: QWidget | None = None, *,
+                 enable: bool = False) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.username = username
-        self.setWindowTitle(f"修改“{username}”的密码")
+        self.enable = enable
+        self.setWindowTitle(f"重新启用“{username}”" if enable else f"修改“{username}”的密码")
         self.setMinimumWidth(400)
         form = QFormLayout(self)
-        self.pw = PasswordFields(form)
+        if enable:
+            note = QLabel("停用时这个账号的密钥槽已删除，旧密码不再有效。请为它设置新密码，并把新密码告诉本人。")
+            note.setWordWrap(True)
+            form.addRow(note)
+        self.pw = PasswordFields(form, names=lambda: (username, ctx.session.school_name()))
         self.error = QLabel("")
         self.error.setStyleSheet(ERROR_STYLE)
         form.addRow(self.error)
@@ -119,8 +128,15 @@ class PasswordDialog(QDialog):
             return
         session, user, pw = self.ctx.session, self.username, self.pw.new.text()
         self.buttons.setEnabled(False)
-        tasks.run_task(self, lambda _p: change_password(session, user, pw), lambda _r: self.accept(),
-                       self._failed, show_progress=False)
+        enable = self.enable
+
+        def work(_p: tasks.Progress) -> None:
+            if enable:
+                set_account_disabled(session, user, False, pw)
+            else:
+                change_password(session, user, pw)
+
+        tasks.run_task(self, work, lambda _r: self.accept(), self._failed, show_progress=False)
 
     def _failed(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
@@ -209,20 +225,30 @@ class AccountsTab(QWidget):
         if isinstance(self.dialog, AccountDialog) and self.dialog.added:
             self.select_user(self.dialog.added.username)
 
-    def toggle_disabled(self) -> None:
+    def toggle_disabled(self) -> PasswordDialog | None:
+        """Disable the selected account (its key slot is removed), or open the dialog that enables it again
+        with a new password."""
         acc = self.selected()
         if acc is None:
-            return
+            return None
         disable = not acc.disabled
-        if disable and not dialogs.ask(self, "停用账号", f"停用账号“{acc.username}”？停用后该账号不能登录，记录保留。",
-                                       yes="停用"):
-            return
+        if not disable:
+            dlg = PasswordDialog(self.ctx, acc.username, self, enable=True)
+            dlg.accepted.connect(self.refresh)
+            dlg.accepted.connect(lambda: self.select_user(acc.username))
+            self.dialog = dlg
+            dlg.open()
+            return dlg
+        if not dialogs.ask(self, "停用账号", f"停用账号“{acc.username}”？停用后该账号不能登录，它的密码也不再能打开数据"
+                           "（密钥槽被删除）；记录保留。以后可以重新启用，届时需要设置新密码。", yes="停用"):
+            return None
         try:
             set_account_disabled(self.ctx.session, acc.username, disable)
         except Exception as e:  # noqa: BLE001 - shown to the user
             show_error(self, e)
         self.refresh()
         self.select_user(acc.username)
+        return None
 
     def change_class(self) -> bool:
         """Pick the class a 班主任 account now leads; True if it was changed."""

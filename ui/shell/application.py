@@ -27,7 +27,7 @@ from ui.shell.main_window import MainWindow
 from ui.shell.setup_wizard import SetupWizard
 from ui.shell.unlock import UnlockWidget, ask_integrity_restore
 
-DEMO_PASSWORD = "xinqiao-demo"
+DEMO_PASSWORD = "xinqiao-2026!"
 SCREENSHOT_SIZE = (1280, 800)
 _translators: list[QTranslator] = []
 
@@ -146,7 +146,7 @@ class Shell:
             def restore(_p: tasks.Progress) -> tuple[Session, StudentIndex]:
                 from app.session import open_session
 
-                backups.restore(info.path, key, paths)
+                backups.restore(info.path, key, paths, account=user)
                 session = open_session(paths.root, user, password)
                 return session, StudentIndex(session.db)
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app import backups
 from app.accounts.model import Account
 from app.archive.students import StudentIndex
+from app.policy import can_manage_school
 from app.preferences import idle_lock_minutes
 from app.school.profile import get_school
 from app.search import SearchHit
@@ -168,6 +169,7 @@ class MainWindow(QMainWindow):
         self.search_action.triggered.connect(self.focus_student_search)
         for a in (self.search_action, self.backup_action, self.lock_action):
             self.toolbar.addAction(a)
+        self.backup_action.setVisible(can_manage_school(session.account))  # backups are a manager's (as on the command line)
         QShortcut(QKeySequence("Ctrl+L"), self, lambda: self.lock())
         QShortcut(QKeySequence("Ctrl+K"), self, self.focus_student_search)
 
@@ -359,7 +361,7 @@ class MainWindow(QMainWindow):
 
     # -- backups -----------------------------------------------------------------------------------
     def backup_now(self) -> None:
-        if self.session.locked:
+        if self.session.locked or not can_manage_school(self.session.account):
             return
         session = self.session
 
@@ -371,7 +373,7 @@ class MainWindow(QMainWindow):
 
     def restore_from(self, info: backups.BackupInfo, key: bytes) -> tasks.Task | None:
         """Lock (pages save drafts, the key is dropped), replace the vault with the backup, ask to sign in again."""
-        paths = self.session.paths
+        paths, user = self.session.paths, self.session.account.username
         if not self.lock("正在从备份恢复……"):
             return None
         assert self.unlock_widget is not None
@@ -391,7 +393,7 @@ class MainWindow(QMainWindow):
             unlock.reset_for_relock("恢复没有完成。请重新登录后再试。")
             show_error(self, exc)
 
-        return tasks.run_task(self, lambda _p: backups.restore(info.path, key, paths), done, failed,
+        return tasks.run_task(self, lambda _p: backups.restore(info.path, key, paths, account=user), done, failed,
                               label="正在从备份恢复……")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API

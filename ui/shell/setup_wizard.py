@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
 
 from app.accounts.admin import record_recovery_code_output
 from app.errors import XinqiaoError
+from app.passwords import password_problem, policy_text
 from app.school.setup import create_vault
-from app.session import Session, password_strength
+from app.session import Session
 from ui.shell import dialogs, tasks
 from ui.shell.errors import show_error
 from ui.shell.fonts import mono_font
+from ui.shell.removable import fixed_disk_warning, suggested_pdf_path
 from ui.shell.unlock import ERROR_STYLE, strength_label
 
 STAGES = [("primary", "小学"), ("junior", "初中"), ("senior", "高中")]
@@ -83,23 +85,34 @@ class AccountPage(QWizardPage):
         form.addRow("密码", self.password_edit)
         form.addRow("", self.strength)
         form.addRow("再输入一次", self.again_edit)
+        rules = QLabel(policy_text())
+        rules.setWordWrap(True)
+        form.addRow("", rules)
         form.addRow("", self.error_label)
         self.password_edit.textChanged.connect(self._changed)
         self.again_edit.textChanged.connect(self._changed)
         self.user_edit.textChanged.connect(self._changed)
 
+    def problem(self) -> str:
+        """The password policy's objection to the password typed (app/passwords.py), or ""."""
+        return password_problem(self.password_edit.text(), account=self.user_edit.text(),
+                                school=self.wiz.school_page.name_edit.text())
+
     def _changed(self) -> None:
-        strength_label(self.strength, self.password_edit.text())
+        pw = self.password_edit.text()
+        strength_label(self.strength, pw)
         again = self.again_edit.text()
-        if again and again != self.password_edit.text()[:len(again)]:
+        if again and again != pw[:len(again)]:
             self.error_label.setText("两次输入的密码不一致。")
+        elif pw and (again or len(pw) >= 10):
+            self.error_label.setText(self.problem())  # which rule fails, once the password is nearly typed
         else:
             self.error_label.setText("")
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt API
         pw = self.password_edit.text()
-        return (bool(self.user_edit.text().strip()) and password_strength(pw)[0] >= 1
+        return (bool(self.user_edit.text().strip()) and not self.problem()
                 and pw == self.again_edit.text() and not self.wiz.busy)
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt API
@@ -231,8 +244,20 @@ class SetupWizard(QWizard):
         painter.drawLine(0, y + int(line), width, y + int(line))
 
     def save_pdf(self) -> Path | None:
-        path = dialogs.save_file(self, "保存恢复码为 PDF", str(Path.home() / "心桥恢复码.pdf"), "PDF 文件 (*.pdf)")
+        """Save the code as a PDF: suggested on a USB stick when one is plugged in (never on this PC's disk by
+        default), with a warning when the chosen place is a fixed disk of this PC."""
+        suggested = suggested_pdf_path("心桥恢复码.pdf")
+        if suggested is None and not dialogs.ask(
+                self, "保存恢复码", "没有找到 U 盘等可移动磁盘。恢复码最好不要存在这台电脑上：请插入 U 盘后再点"
+                "“保存为 PDF”，或者抄写、打印出来。\n\n仍要保存到这台电脑上吗？", yes="仍然保存", no="取消"):
+            return None
+        start = str(suggested) if suggested else "心桥恢复码.pdf"
+        path = dialogs.save_file(self, "保存恢复码为 PDF（建议存到 U 盘）", start, "PDF 文件 (*.pdf)")
         if not path:
+            return None
+        warning = fixed_disk_warning(Path(path))
+        if suggested is not None and warning and not dialogs.ask(self, "保存恢复码", warning, yes="仍然保存",
+                                                                 no="取消"):
             return None
         writer = QPdfWriter(path)
         writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,

@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accounts.store import normalize_username
 from app.errors import IntegrityFailure, LockedOut, VaultMissing, WrongPassword, XinqiaoError
+from app.passwords import password_problem
 from app.session import Session, open_session, password_strength, reset_password_with_recovery
 from app.store.lockout import Lockout
 from app.store.paths import VaultPaths
@@ -74,9 +76,14 @@ def strength_label(label: QLabel, password: str) -> None:
 
 
 class PasswordFields:
-    """New password twice with a live strength hint and a check."""
+    """New password twice with a live strength hint and a check against the password policy (app/passwords.py).
 
-    def __init__(self, form: QFormLayout, label: str = "密码") -> None:
+    ``names`` gives the account and school names the password must not contain (read when checking, so a
+    name typed after the password counts)."""
+
+    def __init__(self, form: QFormLayout, label: str = "密码",
+                 names: Callable[[], tuple[str, str]] = lambda: ("", "")) -> None:
+        self.names = names
         self.new = QLineEdit()
         self.new.setEchoMode(QLineEdit.EchoMode.Password)
         self.again = QLineEdit()
@@ -90,8 +97,10 @@ class PasswordFields:
 
     def problem(self) -> str:
         pw = self.new.text()
-        if password_strength(pw)[0] < 1:
-            return f"{self.label}太弱：至少 8 位，并混合字母、数字和符号。"
+        account, school = self.names()
+        problem = password_problem(pw, account=account, school=school)
+        if problem:
+            return problem.replace("密码", self.label, 1) if self.label != "密码" else problem
         if pw != self.again.text():
             return f"两次输入的{self.label}不一致。"
         return ""
@@ -188,6 +197,7 @@ class UnlockWidget(QWidget):
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self.tick)
         self.recovery_dialog: RecoveryDialog | None = None
+        self.user_edit.textChanged.connect(lambda _t: self.tick())  # the lockout counts per account
         self.tick()
 
     # -- state -------------------------------------------------------------------------------------
@@ -205,7 +215,7 @@ class UnlockWidget(QWidget):
 
     def tick(self) -> int:
         """Refresh the lockout countdown; returns the seconds still to wait."""
-        remaining = self.lockout.remaining()
+        remaining = self.lockout.remaining(normalize_username(self.user_edit.text()))
         if remaining > 0:
             self.show_error(lockout_message(remaining))
             self.unlock_button.setEnabled(False)
@@ -326,7 +336,7 @@ class RecoveryDialog(QDialog):
         self.user_edit = QLineEdit(username)
         form.addRow("恢复码", self.code_edit)
         form.addRow("账号", self.user_edit)
-        self.pw = PasswordFields(form, "新密码")
+        self.pw = PasswordFields(form, "新密码", lambda: (self.user_edit.text(), ""))
         self.new_edit, self.again_edit = self.pw.new, self.pw.again
         lay.addLayout(form)
         self.error_label = QLabel("")
