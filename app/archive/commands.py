@@ -5,6 +5,7 @@ import argparse
 
 from app.console import EXIT_OK, open_from_args, out, print_json
 from app.errors import InputRejected
+from app.policy import require, sees_focus_tags, sees_warning_levels
 from app.school.classnames import parse_grade
 
 
@@ -26,6 +27,11 @@ def cmd_students(args: argparse.Namespace) -> int:
 
     session = open_from_args(args)
     try:
+        # A 管理员 sees no tags and no warning levels: filtering by them is refused, not answered empty.
+        if args.tag:
+            require(session, sees_focus_tags, "按重点关注标签筛选学生")
+        if args.level:
+            require(session, sees_warning_levels, "按预警等级筛选学生")
         flt = StudentFilter(search=args.search, tag=args.tag, level=args.level, include_left=args.all)
         if args.grade:
             flt.grade = parse_grade(args.grade)
