@@ -70,6 +70,9 @@ class StudentsPage(QWidget):
         # Wraps onto a second line when narrow: at 1024×768 the filters would otherwise widen the window.
         bar = flow_bar([self.search, self.grade_combo, self.class_combo, self.tag_combo, self.level_combo,
                         self.include_left], [self.import_button])
+        # A 管理员 sees no tags and no warning levels: no filters by them, no columns for them.
+        self.tag_combo.setVisible(sees_focus_tags(self.account))
+        self.level_combo.setVisible(sees_warning_levels(self.account))
         if class_scope(self.account) is not None:  # a head teacher sees one class: no grade or class filter
             self.grade_combo.hide()
             self.class_combo.hide()
