@@ -59,8 +59,7 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def prepare(folder: Path, rows: int) -> tuple[Path, Path]:
-    from app.setup import create_vault
-
+    from app.school.setup import create_vault
     from bench.generate import roster_students, write_roster_xlsx
 
     roster = write_roster_xlsx(folder / "花名册3000.xlsx", roster_students(rows))

@@ -98,12 +98,12 @@ def test_screening_and_crisis_agree_on_the_counselors_work(school):
     assert cls is not None
     pupils = [s.id for s in list_students(school.db, school.account, StudentFilter(class_id=cls.id))][:8]
     campaign = create_campaign(school, "秋季测评", {7: "phq9"})
-    add_account(school, "office", "Office-admin-2026!", Role.ADMIN)
-    add_account(school, "chen", "Chen-counselor-2026!", Role.COUNSELOR)
-    add_account(school, "zhang", "Zhang-teacher-2026!", Role.HEAD_TEACHER, class_id=cls.id)
+    add_account(school, "office", "Granite-path-2026!", Role.ADMIN)
+    add_account(school, "chen", "Willow-brook-2026!", Role.COUNSELOR)
+    add_account(school, "zhang", "Maple-ridge-2026!", Role.HEAD_TEACHER, class_id=cls.id)
     sessions = {"counselor+manager": school}
-    for kind, (user, pw) in {"admin": ("office", "Office-admin-2026!"), "counselor": ("chen", "Chen-counselor-2026!"),
-                             "head_teacher": ("zhang", "Zhang-teacher-2026!")}.items():
+    for kind, (user, pw) in {"admin": ("office", "Granite-path-2026!"), "counselor": ("chen", "Willow-brook-2026!"),
+                             "head_teacher": ("zhang", "Maple-ridge-2026!")}.items():
         sessions[kind] = open_session(school.paths.root, user, pw)
     try:
         seen = {}

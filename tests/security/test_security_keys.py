@@ -137,9 +137,8 @@ def test_slots_left_by_an_older_program_for_disabled_accounts_go_at_the_next_sig
 
 
 def test_a_disabled_account_cannot_get_a_slot_back_by_password_change_or_recovery(data_dir):
-    from app.setup import create_vault
-
     from app.accounts.admin import change_password
+    from app.school.setup import create_vault
     from app.session import reset_password_with_recovery
 
     s, code = create_vault(data_dir, school_name="测试学校", username="counselor", password=PASSWORD)
