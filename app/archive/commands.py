@@ -14,8 +14,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--grade", help="年级，如 七年级、初一、7")
     p.add_argument("--class", dest="class_name", help="班级，如 七年级（3）班、初一3班、7.3")
     p.add_argument("--search", default="", help="姓名、拼音、首字母或学籍号")
-    p.add_argument("--tag", help="重点关注类别")
-    p.add_argument("--level", type=int, choices=[1, 2, 3], help="预警等级")
+    p.add_argument("--tag", help="重点关注类别（班主任：普通级的类别；管理员不能使用）")
+    p.add_argument("--level", type=int, choices=[1, 2, 3],
+                   help="预警等级（班主任：只含心理教师已复核的；管理员不能使用）")
     p.add_argument("--all", action="store_true", help="包括转出、毕业的学生")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_students)

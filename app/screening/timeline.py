@@ -1,6 +1,8 @@
 """Timeline entries (results, level changes, follow-up interviews) and the archive banner."""
 from __future__ import annotations
 
+from typing import Any
+
 from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent
 from app.policy import can_read_confidential, sees_unreviewed_levels
 from app.screening.grading import LAST_REVIEW_SQL, as_reviewed, level_label, reviewed_history
@@ -28,7 +30,7 @@ def student_events(session: Session, student_id: int) -> list[TimelineEvent]:
         else:
             events.append(TimelineEvent(r[2], "screening", "测评", f"完成 {short} 测评", f"测评活动：{r[7]}",
                                         ORDINARY, f"screening_results:{r[0]}"))
-    changes: dict[int, list[dict[str, object]]] = {}
+    changes: dict[int, list[dict[str, Any]]] = {}
     for r in db.query("SELECT h.id, h.at, h.from_level, h.to_level, h.status, h.reason, h.entry_id"
                       " FROM screening_level_changes h JOIN screening_levels l ON l.id = h.entry_id"
                       " WHERE l.student_id = :s ORDER BY h.at, h.id", {"s": student_id}):
@@ -41,12 +43,11 @@ def student_events(session: Session, student_id: int) -> list[TimelineEvent]:
             status = {"pending_review": "待复核", "confirmed": "已复核", "released": "已解除"}[str(h["status"])]
             to_level, from_level = h["to_level"], h["from_level"]
             if not machine:
-                title = (f"重点关注（{level_label(to_level)}，已复核）" if to_level  # type: ignore[arg-type]
-                         else "解除重点关注")
+                title = f"重点关注（{level_label(to_level)}，已复核）" if to_level else "解除重点关注"
             elif to_level:
-                title = f"预警等级：{level_label(to_level)}（{status}）"  # type: ignore[arg-type]
+                title = f"预警等级：{level_label(to_level)}（{status}）"
             else:
-                title = f"预警等级解除（原{level_label(from_level)}）"  # type: ignore[arg-type]
+                title = f"预警等级解除（原{level_label(from_level)}）"
             # the reason names the rule that fired (e.g. an item): counselor-tier detail
             events.append(TimelineEvent(str(h["at"]), "warning_level", "预警等级", title,
                                         str(h["reason"]) if counselor else "", ORDINARY,
