@@ -207,8 +207,15 @@ def test_a_confirmed_level_without_a_plan_stands_on_the_workbench(school, head_t
     assert missing(head_teacher) == []               # plans are the counselor's
     save_plan(school, sid, review_date="2026-12-01", situation="基本情况")
     assert missing(school) == []
-    due = [i for i in work_items(school, dt.date(2026, 12, 1)) if i.kind == "plan_review" and i.student_id == sid]
-    assert due and due[0].due == "2026-12-01"          # the plan's review date reminds
+    def review(day):  # type: ignore[no-untyped-def]
+        return [i for i in work_items(school, day) if i.kind == "plan_review" and i.student_id == sid]
+
+    assert review(dt.date(2026, 11, 23)) == []
+    [ahead] = review(dt.date(2026, 11, 24))            # a week ahead, the plan's review date reminds
+    assert ahead.due == "2026-12-01" and not ahead.overdue and "将于 2026-12-01 复查" in ahead.title
+    [due] = review(dt.date(2026, 12, 1))
+    assert "到期复查" in due.title and not due.overdue
+    assert review(dt.date(2026, 12, 2))[0].overdue
 
 
 def test_a_plan_written_long_before_the_level_is_not_current(school, critical, t0):
