@@ -29,3 +29,18 @@ def test_counselor_sets_a_tier_and_the_feedback_scope(qtbot, school, head_teache
 def test_head_teacher_has_no_focus_settings(qtbot, head_teacher):
     win = make_window(qtbot, head_teacher)
     assert win.pages["settings"].focus is None
+
+
+def test_the_add_tag_dialog_says_the_tier(qtbot, school):
+    from ui.archive.tags import TagsTab
+
+    tab = TagsTab(school)
+    qtbot.addWidget(tab)
+    sid = school.db.scalar("SELECT id FROM students ORDER BY id LIMIT 1")
+    tab.load(sid, "某学生")
+    dlg = tab.open_add_dialog()
+    dlg.tag.setCurrentText("确诊心理障碍")
+    assert dlg.tier.text().startswith("保密级")
+    dlg.tag.setCurrentText("留守")
+    assert dlg.tier.text().startswith("普通级")
+    dlg.reject()
