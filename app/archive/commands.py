@@ -1,4 +1,5 @@
-"""students: list and search the roster (the head teacher sees only their class)."""
+"""students: list and search the roster (the head teacher sees only their class); tag-tiers: the tier of each focus
+tag category."""
 from __future__ import annotations
 
 import argparse
@@ -20,6 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--all", action="store_true", help="包括转出、毕业的学生")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_students)
+
+    p = sub.add_parser("tag-tiers", help="查看或设置重点关注类别的保密级别（保密级的标签只有心理教师能看到）")
+    p.add_argument("--set", action="append", default=[], metavar="类别=级别",
+                   help="如 情感危机=confidential 或 早期心理创伤=ordinary（级别：ordinary 普通、confidential 保密）")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_tag_tiers)
 
 
 def cmd_students(args: argparse.Namespace) -> int:
@@ -51,6 +58,29 @@ def cmd_students(args: argparse.Namespace) -> int:
             for s in rows:
                 out(f"{s.registry_no}\t{s.name}\t{s.gender}\t{s.birth_date}\t{s.class_name}\t{s.status}")
             out(f"共 {len(rows)} 人")
+        return EXIT_OK
+    finally:
+        session.close()
+
+
+def cmd_tag_tiers(args: argparse.Namespace) -> int:
+    from app.archive.tags import TIER_LABELS, set_tag_tier, tag_tiers
+    from app.policy import can_set_tag_tiers
+
+    session = open_from_args(args)
+    try:
+        require(session, can_set_tag_tiers, "查看或设置关注标签的保密级别")
+        for item in args.set:
+            tag, sep, tier = item.partition("=")
+            if not sep:
+                raise InputRejected(f"--set {item}：请写成 类别=级别，如 情感危机=confidential。")
+            set_tag_tier(session, tag.strip(), tier.strip())
+        tiers = tag_tiers(session.db)
+        if args.json:
+            print_json([{"tag": t, "tier": tier, "tier_label": TIER_LABELS[tier]} for t, tier in tiers.items()])
+        else:
+            for t, tier in tiers.items():
+                out(f"{t}\t{TIER_LABELS[tier]}")
         return EXIT_OK
     finally:
         session.close()

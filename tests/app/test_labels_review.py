@@ -269,3 +269,16 @@ def test_coverage_command_line_counts_by_the_setting(school, capsys, monkeypatch
     assert main(args + ["coverage", "--class", "7.1"]) == 0
     text = capsys.readouterr().out
     assert "一反馈范围：仅重点学生" in text and "重点学生家长反馈" in text
+
+
+def test_tag_tiers_command(school, capsys, monkeypatch):
+    from app.cli import main
+    from tests.conftest import PASSWORD
+
+    monkeypatch.setenv("XINQIAO_PASSWORD", PASSWORD)
+    args = ["--data-dir", str(school.paths.root), "--user", "counselor"]
+    assert main(args + ["tag-tiers", "--set", "情感危机=confidential", "--json"]) == 0
+    tiers = {r["tag"]: r["tier"] for r in json.loads(capsys.readouterr().out)}
+    assert tiers["情感危机"] == "confidential" and tiers["确诊心理障碍"] == "confidential" and tiers["留守"] == "ordinary"
+    assert main(args + ["tag-tiers", "--set", "情感危机"]) == 3
+    assert "类别=级别" in capsys.readouterr().err

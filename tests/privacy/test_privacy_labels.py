@@ -225,3 +225,11 @@ def test_cli_admin_students_json_has_no_tags_or_levels(cli):
     rows = json.loads(out)
     assert code == 0 and rows
     assert all(r["tags"] == [] and r["warning_level"] is None for r in rows)
+
+
+@pytest.mark.parametrize("who", [TEACHER, ADMIN])
+def test_cli_tag_tiers_are_the_counselors(cli, who):
+    code, out, err = cli(who, "tag-tiers", "--set", "确诊心理障碍=ordinary")
+    assert code != 0 and out.strip() == "" and "只有心理教师" in err
+    code, out, err = cli(("counselor", "Test-password-2026!"), "tag-tiers", "--json")
+    assert code == 0 and {"tag": CONFIDENTIAL_TAG, "tier": "confidential", "tier_label": "保密"} in json.loads(out)
