@@ -14,7 +14,7 @@ import pytest
 
 from app.archive.tags import DEFAULT_CONFIDENTIAL
 from app.errors import PermissionDenied
-from tests.privacy.builder import ADMIN, CONFIDENTIAL_TAG, MACHINE_CATEGORY, TEACHER, TODAY
+from tests.privacy.builder import ADMIN, CONFIDENTIAL_TAG, MACHINE_CATEGORY, PASSWORD, TEACHER, TODAY
 from tests.privacy.conftest import dump
 from tests.privacy.files import any_text
 
@@ -231,5 +231,5 @@ def test_cli_admin_students_json_has_no_tags_or_levels(cli):
 def test_cli_tag_tiers_are_the_counselors(cli, who):
     code, out, err = cli(who, "tag-tiers", "--set", "确诊心理障碍=ordinary")
     assert code != 0 and out.strip() == "" and "只有心理教师" in err
-    code, out, err = cli(("counselor", "Test-password-2026!"), "tag-tiers", "--json")
+    code, out, err = cli(("counselor", PASSWORD), "tag-tiers", "--json")
     assert code == 0 and {"tag": CONFIDENTIAL_TAG, "tier": "confidential", "tier_label": "保密"} in json.loads(out)
