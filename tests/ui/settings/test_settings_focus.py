@@ -4,7 +4,7 @@ from __future__ import annotations
 from app.archive.students import StudentFilter
 from app.archive.tags import add_tag, tag_tiers
 from app.casework.coverage import feedback_scope
-from tests.ui.test_ui_settings import make_window
+from tests.ui.settings.test_settings_page import make_window
 
 
 def test_counselor_sets_a_tier_and_the_feedback_scope(qtbot, school, head_teacher):
