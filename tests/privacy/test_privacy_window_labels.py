@@ -107,3 +107,4 @@ def test_ledger_view_as_head_teacher(qtbot, teacher, vault):
     _no_labels(_model_text(view.model), "ledger view")
     for col in (4, 5, 8):        # 得分, 初评, 复核截止
         assert view.table.isColumnHidden(col)
+    assert view.status.findData("pending_review") == -1

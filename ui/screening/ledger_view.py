@@ -71,8 +71,10 @@ class LedgerView(QWidget):
         self.status = QComboBox()
         self.status.addItem("未解除", "active")
         self.status.addItem("全部状态", None)
+        machine = sees_unreviewed_levels(session.account)
         for k, v in STATUS_LABELS.items():
-            self.status.addItem(v, k)
+            if machine or k != "pending_review":   # a head teacher reads reviewed entries only
+                self.status.addItem(v, k)
         self.category = QComboBox()
         self.category.addItem("全部类别", "")
         for c in CATEGORIES:
