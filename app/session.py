@@ -29,7 +29,7 @@ from app.errors import (
 from app.passwords import require_acceptable
 from app.policy import can_manage_school
 from app.store.db import Database, open_database
-from app.store.errors import storage_error
+from app.store.errors import storage_error as storage_error  # re-exported: ui never imports app.store
 from app.store.keyslots import KeySlots
 from app.store.lockout import Lockout
 from app.store.migrate import migrate

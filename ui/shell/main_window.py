@@ -35,7 +35,6 @@ from app.preferences import idle_lock_minutes
 from app.school.profile import get_school
 from app.search import SearchHit
 from app.session import Session
-from ui.pages import PAGES
 from ui.shell import clipboard, tasks
 from ui.shell.context import AppContext, Change
 from ui.shell.idle import IdleWatcher, OsLockWatcher
@@ -106,7 +105,7 @@ class _LazyPages(dict):
 class MainWindow(QMainWindow):
     def __init__(self, session: Session, *, idle_clock: Callable[[], float] = time.monotonic,
                  lockout_clock: Callable[[], float] | None = None, watch_os_lock: bool = False,
-                 auto_backup: bool = True, demo_note: str = "", pages: Sequence[Page] | None = None,
+                 auto_backup: bool = True, demo_note: str = "", pages: Sequence[Page] = (),
                  index: StudentIndex | None = None) -> None:
         super().__init__()
         self.session = session
@@ -149,7 +148,7 @@ class MainWindow(QMainWindow):
         self._source_pages: dict[str, str] = {}  # search source -> the id of the page that opens its hits
         self._holders: dict[str, QWidget] = {}
         self.page_errors: dict[str, BaseException] = {}
-        self._load_pages(PAGES if pages is None else pages)
+        self._load_pages(pages)
         self.nav.currentRowChanged.connect(self._show_row)
 
         # -- toolbar, shortcuts, status bar --------------------------------------------------------
