@@ -337,7 +337,7 @@ def open_session(data_dir: Path, username: str, password: str,
         _drop_disabled_slots(paths, db, username)
         if conf_key is not None:
             _grant_pending(paths, db, username, conf_key)
-            finding = check_checkpoints(db)
+            finding = check_checkpoints(db, since_last_finding=True)
             if finding:
                 notices.append(finding)
                 audit.record(db, username, "audit_tampered", "audit_log", finding)

@@ -59,10 +59,16 @@ def checkpoints(db: Database) -> list[Checkpoint]:
         "SELECT id, at, account, reason, seq, hash, entries FROM conf.audit_checkpoints ORDER BY id")]
 
 
-def check_checkpoints(db: Database) -> str:
+def check_checkpoints(db: Database, *, since_last_finding: bool = False) -> str:
     """'' when the chain is whole and still extends every checkpoint; else a Chinese account of what is missing
-    or rewritten (shown to the counselor signing in, printed by ``verify``)."""
+    or rewritten (printed by ``verify``, which looks at every checkpoint, so a cut once found stays found).
+    ``since_last_finding``: only the checkpoints from the last one that recorded a finding on (a counselor is
+    told of a cut once, at the sign-in that finds it)."""
     cps = checkpoints(db)
+    if since_last_finding:
+        found = db.scalar("SELECT max(id) FROM conf.audit_checkpoints WHERE finding != ''")
+        if found is not None:
+            cps = [cp for cp in cps if cp.id >= int(found)]
     problems: list[str] = []
     chain = audit.verify_chain(db)
     if not chain.ok:
