@@ -91,8 +91,9 @@ def test_add_disable_and_change_password_of_accounts(qtbot, school):
 
     tab.select_user("teacher9")
     assert tab.toggle_button.text() == "停用"
-    dialogs.preanswer(True)
+    dialogs.preanswer(True, False)               # disable; decline the rekey offered right after
     tab.toggle_disabled()
+    assert dialogs.shown[-1].title == "更换密钥"
     assert get_account(school.db, "teacher9").disabled
     from app.store.keyslots import KeySlots
 
@@ -319,3 +320,36 @@ def test_a_head_teacher_account_changes_class_in_the_window(qtbot, school):
     assert get_account(school.db, "sun").class_id == find_class(school.db, "8.1").id
     row = next(r for r in range(tab.table.rowCount()) if tab.table.item(r, 0).text() == "sun")
     assert tab.table.item(row, 3).text() == "八年级（1）班"
+
+
+def test_rekey_is_offered_after_disabling_and_the_recovery_code_can_be_renewed(qtbot, session):
+    from app.session import add_account
+    from app.store.db import open_database
+    from app.store.keyslots import KeySlots
+
+    add_account(session, "admin2", "Copper-gate-2026!", Role.ADMIN)
+    old = session.key
+    win = make_window(qtbot, session)
+    tab = win.pages["settings"].accounts
+    assert tab.rekey_button.isVisibleTo(tab) and tab.rotate_button.isVisibleTo(tab)
+    tab.select_user("admin2")
+    dialogs.preanswer(True, True, None)          # disable; accept the rekey; the "done" message
+    tab.toggle_disabled()
+    assert "和保密数据的密钥" in dialogs.shown[-1].text
+    assert session.key != old
+    session.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with pytest.raises(Exception, match="密钥"):
+        open_database(session.paths.db, old)
+    dialogs.preanswer(True, None)
+    code = tab.rotate_recovery_code()
+    assert code and code in dialogs.shown[-1].text
+    assert KeySlots.load(session.paths.keyslots).unlock_recovery_keys(code).confidential == session.conf_key
+
+
+def test_what_sign_in_found_is_shown_once_after_unlock(qtbot, session):
+    session.notices.append("审计日志被截断或改写：测试")
+    win = make_window(qtbot, session)
+    dialogs.preanswer(None)
+    assert win.show_security_notices() == ["审计日志被截断或改写：测试"]
+    assert dialogs.shown[-1].kind == "warning" and "截断" in dialogs.shown[-1].text
+    assert win.show_security_notices() == []
