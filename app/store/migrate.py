@@ -24,8 +24,17 @@ class Migration:
     path: Path
 
 
-def available(folder: Path | None = None) -> list[Migration]:
-    folder = folder or MIGRATIONS_DIR
+def available() -> list[Migration]:
+    """vault.db's migrations."""
+    return scan(MIGRATIONS_DIR)
+
+
+def _track(folder: Path | None) -> list[Migration]:
+    return available() if folder is None else scan(folder)
+
+
+def scan(folder: Path) -> list[Migration]:
+    """The numbered migrations in ``folder`` (a track: vault.db's or confidential.db's)."""
     found = []
     for p in folder.iterdir():
         m = _NAME.match(p.name)
@@ -39,7 +48,7 @@ def available(folder: Path | None = None) -> list[Migration]:
 
 
 def latest_version(folder: Path | None = None) -> int:
-    migs = available(folder)
+    migs = _track(folder)
     return migs[-1].number if migs else 0
 
 
@@ -55,7 +64,7 @@ def migrate(db: Database, folder: Path | None = None) -> list[int]:
         raise XinqiaoError(f"数据库 {db.path.name} 的版本（{version}）比本程序支持的版本（{latest_version(folder)}）新，"
                            "请升级心桥后再打开。")
     applied = []
-    for mig in available(folder):
+    for mig in _track(folder):
         if mig.number <= version:
             continue
         sql = mig.path.read_text("utf-8")
