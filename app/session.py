@@ -93,7 +93,10 @@ class Session:
             raise PermissionDenied("这需要心理教师的保密密钥：请由持有保密密钥的心理教师登录后操作。")
 
     def audit(self, action: str, target: str = "", detail: str | dict = "") -> None:
+        """Append to the audit log; an export by a counselor also checkpoints the chain's head in ``conf``."""
         audit.record(self.db, self.account.username, action, target, detail)
+        if action == "export" and self.holds_confidential:
+            take_checkpoint(self.db, self.account.username, "export")
 
     def require_manager(self) -> None:
         if not self.account.manages:

@@ -344,3 +344,15 @@ def test_a_head_teachers_key_opens_nothing_that_holds_a_marker(school, head_teac
                         found.append((f.name, table))
             conn.close()
     assert found == []
+
+
+def test_a_counselors_export_and_backup_checkpoint_the_chain(staffed, tmp_path):
+    def count() -> int:
+        return int(staffed.db.scalar("SELECT count(*) FROM conf.audit_checkpoints"))
+
+    before = count()
+    staffed.audit("export", "students:stdout", {"format": "json"})
+    assert count() == before + 1
+    make_backup(staffed.db, staffed.key, staffed.paths, tmp_path / "b", "counselor")
+    row = staffed.db.one("SELECT reason, seq FROM conf.audit_checkpoints ORDER BY id DESC LIMIT 1")
+    assert row[0] == "backup" and row[1] == staffed.db.scalar("SELECT max(id) FROM audit_log")
