@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 
 from app.errors import XinqiaoError
+from app.policy import can_manage_accounts, require
 from app.session import Session
 from app.store.errors import storage_errors
 from app.store.keyslots import (
@@ -40,7 +41,7 @@ def rekey(session: Session) -> RekeyResult:
     the remaining slots only. A manager's act; audited, and checkpointed in the confidential tier."""
     from app.audit.checkpoint import take_checkpoint
 
-    session.require_manager()
+    require(session, can_manage_accounts, "更换密钥")
     paths = session.paths
     slots = KeySlots.load(paths.keyslots)
     rotate_conf = session.holds_confidential
@@ -89,7 +90,7 @@ def rekey(session: Session) -> RekeyResult:
 def rotate_recovery(session: Session) -> str:
     """A new recovery code (shown once): the old one opens nothing from now on. The recovery code holds the
     confidential key, so only a counselor holding it may make one."""
-    session.require_manager()
+    require(session, can_manage_accounts, "生成新的恢复码")
     session.require_confidential()
     slots = KeySlots.load(session.paths.keyslots)
     code = new_recovery_code()

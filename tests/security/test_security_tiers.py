@@ -7,11 +7,14 @@ import shutil
 import pytest
 import sqlcipher3.dbapi2 as sqlite
 
+from app.accounts.admin import add_account, set_account_disabled
 from app.accounts.model import Role
 from app.accounts.rekey import grant_confidential, rekey, rotate_recovery
+from app.backups import make_backup, restore
 from app.errors import PermissionDenied, WrongPassword
-from app.session import add_account, create_vault, open_session, reset_password_with_recovery, set_account_disabled
-from app.store.backup import confidential_copy, make_backup, restore_backup
+from app.school.setup import create_vault
+from app.session import open_session, reset_password_with_recovery
+from app.store.backup import confidential_copy
 from app.store.keyslots import KeySlots
 from tests.conftest import PASSWORD
 from tests.security.formats import as_format_1
@@ -241,14 +244,14 @@ def test_backups_carry_both_tiers_encrypted_and_an_admin_can_make_one(staffed, t
     root = staffed.paths.root
     staffed.close()
     admin = open_session(root, *ADMIN)
-    info = make_backup(admin.db, admin.key, admin.paths, tmp_path / "usb", admin.account.username, manual=True)
+    info = make_backup(admin, tmp_path / "usb", manual=True)
     admin.close()
     copy = confidential_copy(info.path)
     assert copy.exists()
     keys = KeySlots.load(root / "keyslots.json").unlock_keys("counselor", PASSWORD)
     assert keys.confidential is not None and _opens(copy, keys.confidential)
     assert not _opens(copy, keys.ordinary)
-    restore_backup(info.path, keys.ordinary, staffed.paths, account=ADMIN[0])
+    restore(info.path, keys.ordinary, staffed.paths, account=ADMIN[0])
     s = open_session(root, "counselor", PASSWORD)
     assert s.holds_confidential
     s.close()
@@ -353,6 +356,6 @@ def test_a_counselors_export_and_backup_checkpoint_the_chain(staffed, tmp_path):
     before = count()
     staffed.audit("export", "students:stdout", {"format": "json"})
     assert count() == before + 1
-    make_backup(staffed.db, staffed.key, staffed.paths, tmp_path / "b", "counselor")
+    make_backup(staffed, tmp_path / "b")
     row = staffed.db.one("SELECT reason, seq FROM conf.audit_checkpoints ORDER BY id DESC LIMIT 1")
     assert row[0] == "backup" and row[1] == staffed.db.scalar("SELECT max(id) FROM audit_log")
