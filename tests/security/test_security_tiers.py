@@ -27,8 +27,7 @@ COUNSELOR2 = ("counselor2", "Second-counselor-2026!")
 def _staff(session) -> None:
     from app.school.classes import add_class
 
-    with session.db.transaction():
-        cls = add_class(session.db, "7.1")
+    cls = add_class(session, "7.1")
     add_account(session, *HT, Role.HEAD_TEACHER, class_id=cls.id)
     add_account(session, *ADMIN, Role.ADMIN)
     add_account(session, *COUNSELOR2, Role.COUNSELOR)
