@@ -376,3 +376,26 @@ def test_semester_save_with_a_bad_later_row_writes_nothing(qtbot, school):
     assert dialogs.shown[-1].kind == "warning" and later.name in dialogs.shown[-1].text
     assert [(s.start_date, s.end_date) for s in list_semesters(school.db)] == before
     assert school.db.scalar("SELECT count(*) FROM audit_log") == audit_rows
+
+
+def test_a_counselor_grants_the_confidential_key_from_the_accounts_tab(qtbot, session):
+    from app.accounts.admin import add_account
+    from app.session import open_session
+    from app.store.keyslots import KeySlots
+
+    add_account(session, "counselor2", "Second-counselor-2026!", Role.COUNSELOR)
+    slots = KeySlots.load(session.paths.keyslots)
+    slots.grants["confidential"].pop("counselor2")     # as after an upgrade or a reset by recovery code
+    slots.save()
+    win = make_window(qtbot, session)
+    tab = win.pages["settings"].accounts
+    tab.refresh()
+    tab.select_user("counselor")
+    assert not tab.grant_button.isEnabled()             # not oneself
+    tab.select_user("counselor2")
+    assert tab.grant_button.isEnabled()
+    dialogs.preanswer(None)
+    assert tab.grant_key()
+    c2 = open_session(session.paths.root, "counselor2", "Second-counselor-2026!")
+    assert c2.holds_confidential
+    c2.close()

@@ -161,6 +161,9 @@ class AccountsTab(QWidget):
         self.rekey_button = QPushButton("更换密钥…")
         self.rekey_button.setToolTip("删除或停用有权限的账号后使用：数据库换新密钥，只授予仍在的账号")
         self.rekey_button.clicked.connect(self.offer_rekey)
+        self.grant_button = QPushButton("授予保密密钥")
+        self.grant_button.setToolTip("升级后或用恢复码重设密码后，心理教师账号需要由持有保密密钥的心理教师授予")
+        self.grant_button.clicked.connect(self.grant_key)
         self.rotate_button = QPushButton("生成新恢复码…")
         self.rotate_button.clicked.connect(self.rotate_recovery_code)
         self.class_button.clicked.connect(self.change_class)
@@ -169,14 +172,14 @@ class AccountsTab(QWidget):
         self.password_button.clicked.connect(self.change_password)
         self.recovery_button.clicked.connect(self.reset_with_recovery)
         for b in (self.add_button, self.toggle_button, self.class_button, self.password_button,
-                  self.recovery_button, self.rekey_button, self.rotate_button):
+                  self.recovery_button, self.rekey_button, self.rotate_button, self.grant_button):
             row.addWidget(b)
         row.addStretch(1)
         lay.addLayout(row)
         if not self.may_manage:
             self.table.hide()
             for b in (self.add_button, self.toggle_button, self.class_button, self.recovery_button,
-                      self.rekey_button, self.rotate_button):
+                      self.rekey_button, self.rotate_button, self.grant_button):
                 b.hide()
             self.password_button.setText("修改我的密码…")
             note = QLabel("账号管理只对管理员开放。您可以修改自己的密码。")
@@ -191,6 +194,7 @@ class AccountsTab(QWidget):
         if self.ctx.session.locked or not self.may_manage:
             return
         self.rotate_button.setVisible(self.ctx.session.holds_confidential)
+        self.grant_button.setVisible(self.ctx.session.holds_confidential)
         db = self.ctx.session.db
         classes = {c.id: c.name for c in list_classes(db)}
         self.accounts = list_accounts(db)
@@ -214,6 +218,8 @@ class AccountsTab(QWidget):
         self.toggle_button.setEnabled(acc is not None and acc.username != self.ctx.session.account.username)
         self.toggle_button.setText("启用" if acc is not None and acc.disabled else "停用")
         self.class_button.setEnabled(acc is not None and acc.role == Role.HEAD_TEACHER)
+        self.grant_button.setEnabled(acc is not None and acc.role == Role.COUNSELOR and not acc.disabled
+                                     and acc.username != self.ctx.session.account.username)
 
     def select_user(self, username: str) -> None:
         for r, a in enumerate(self.accounts):
@@ -278,6 +284,21 @@ class AccountsTab(QWidget):
         if result.dropped:
             text += f"这些账号需要重设密码：{'、'.join(result.dropped)}。"
         dialogs.inform(self, "更换密钥", text)
+        return True
+
+    def grant_key(self) -> bool:
+        """Give the selected counselor account the confidential key (it needs no one's password)."""
+        from app.accounts.rekey import grant_confidential
+
+        acc = self.selected()
+        if acc is None:
+            return False
+        try:
+            grant_confidential(self.ctx.session, acc.username)
+        except Exception as e:  # noqa: BLE001 - shown to the user
+            show_error(self, e)
+            return False
+        dialogs.inform(self, "授予保密密钥", f"已把保密密钥授予“{acc.label}”。")
         return True
 
     def rotate_recovery_code(self) -> str:
