@@ -119,6 +119,7 @@ class Shell:
             index = prepared  # built on the sign-in worker, not here on the UI thread
         self.window = MainWindow(session, watch_os_lock=self.watch_os_lock, index=index, pages=self.pages)
         self.window.show()
+        self.window.show_security_notices()
         settle_garbage_collector()
         for w in (self.wizard, self.unlock):
             if w is not None:
