@@ -30,7 +30,7 @@ from app.errors import (
 )
 from app.passwords import require_acceptable
 from app.policy import can_manage_school
-from app.store import confidential
+from app.store import confidential, tier_move
 from app.store.db import Database, open_database
 from app.store.errors import storage_error as storage_error  # re-exported: ui never imports app.store
 from app.store.errors import storage_errors
@@ -245,6 +245,9 @@ def open_session(data_dir: Path, username: str, password: str,
         _drop_disabled_slots(paths, db, username)
         if conf_key is not None:
             _grant_pending(paths, db, username, conf_key)
+            moved = tier_move.move_to_conf(db)   # confidential text still in vault.db: into confidential.db
+            if moved:
+                audit.record(db, username, "tier_move", "confidential.db", {"moved": moved})
             finding = check_checkpoints(db, since_last_finding=True)
             if finding:
                 notices.append(finding)

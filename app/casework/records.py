@@ -31,9 +31,34 @@ from app.session import Session
 from app.store.db import Database, Row
 
 SOURCE = "casework"
-_COLUMNS = ("id, uuid, kind, occurred_at, entered_at, duration_min, place, participants, title, concern_categories,"
-            " concern_text, summary, confidential, risk, next_step, follow_up_date, follow_up_done, version,"
-            " created_by, updated_at, updated_by, deleted_at, delete_reason")
+_COLUMNS = ("r.id, r.uuid, r.kind, r.occurred_at, r.entered_at, r.duration_min, r.place, r.participants, r.title,"
+            " r.concern_categories, r.concern_text, r.summary, {conf} AS confidential, r.risk, r.next_step,"
+            " r.follow_up_date, r.follow_up_done, r.version, r.created_by, r.updated_at, r.updated_by, r.deleted_at,"
+            " r.delete_reason")
+
+# A counselor's read: text left in vault.db (only ever from before the move, so newer) or else conf's.
+CONF_TEXT = "coalesce(nullif(r.confidential, ''), cc.text, '')"
+
+
+def _from(session: Session) -> tuple[str, str]:
+    """(columns, FROM clause) of a record read. The confidential text lives in confidential.db
+    (``conf.case_confidential``); vault.db's column holds only text from before the move. Only a session holding
+    the key names ``conf``; any other reads vault.db alone (and never shows that column)."""
+    if session.holds_confidential:
+        return (_COLUMNS.format(conf=CONF_TEXT),
+                "case_records r LEFT JOIN conf.case_confidential cc ON cc.record_id = r.id")
+    return _COLUMNS.format(conf="r.confidential"), "case_records r"
+
+
+def _require_tier(session: Session, text: str) -> None:
+    if text and not session.holds_confidential:
+        raise PermissionDenied("只有持有保密密钥的心理教师可以填写保密记录。")
+
+
+def _put_confidential(db: Database, record_id: int, text: str) -> None:
+    """The record's confidential text in ``conf`` (a session holding the key; vault.db's column stays blank)."""
+    db.execute("INSERT INTO conf.case_confidential (record_id, text) VALUES (:id, :t)"
+               " ON CONFLICT (record_id) DO UPDATE SET text = excluded.text", {"id": record_id, "t": text})
 
 
 # -- students ---------------------------------------------------------------------------------------
@@ -168,6 +193,7 @@ def insert_record(session: Session, data: RecordInput, *, import_id: int | None 
     db = session.db
     now = entered_at or clock.now_iso()
     who = session.account.label
+    _require_tier(session, data.confidential)
     with db.transaction():
         cur = db.execute(
             "INSERT INTO case_records (uuid, kind, occurred_at, entered_at, duration_min, place, participants, title,"
@@ -177,9 +203,11 @@ def insert_record(session: Session, data: RecordInput, *, import_id: int | None 
             {"uuid": clock.new_uuid(), "kind": data.kind, "occ": data.occurred_at, "ent": now,
              "dur": data.duration_min, "place": data.place, "part": data.participants, "title": data.title,
              "cats": json.dumps(data.concern_categories, ensure_ascii=False), "ctext": data.concern_text,
-             "summary": data.summary, "conf": data.confidential, "risk": data.risk, "next": data.next_step,
+             "summary": data.summary, "conf": "", "risk": data.risk, "next": data.next_step,
              "follow": data.follow_up_date, "who": who, "imp": import_id})
         rid = int(cur.lastrowid or 0)
+        if data.confidential:
+            _put_confidential(db, rid, data.confidential)
         db.executemany("INSERT INTO case_attendance (record_id, student_id) VALUES (?, ?)",
                        [(rid, sid) for sid in data.student_ids])
         search_put(db, search_document(rid, data))
@@ -196,8 +224,9 @@ def create_record(session: Session, data: RecordInput) -> int:
     return rid
 
 
-def _raw(db: Database, record_id: int) -> Row:
-    r = db.one(f"SELECT {_COLUMNS} FROM case_records WHERE id = :id", {"id": record_id})
+def _raw(session: Session, record_id: int) -> Row:
+    columns, source = _from(session)
+    r = session.db.one(f"SELECT {columns} FROM {source} WHERE r.id = :id", {"id": record_id})
     if r is None:
         raise XinqiaoError("找不到该记录。")
     return r
@@ -218,7 +247,7 @@ def update_record(session: Session, record_id: int, data: RecordInput, reason: s
     if not reason.strip():
         raise InputRejected("请填写修改原因。")
     db = session.db
-    r = _raw(db, record_id)
+    r = _raw(session, record_id)
     before = attendance(db, [record_id]).get(record_id, [])
     _check_may_edit(session, r, before)
     if not can_read_confidential(session.account):
@@ -228,22 +257,35 @@ def update_record(session: Session, record_id: int, data: RecordInput, reason: s
         clean.confidential = r["confidential"]  # a head teacher's edit keeps the counselor's notes untouched
     now = clock.now_iso()
     who = session.account.label
+    tiered = session.holds_confidential
     with db.transaction():
         snapshot = {k: r[k] for k in r.keys()}
         snapshot["student_ids"] = [s.id for s in before]
+        old_confidential = snapshot.pop("confidential")
+        if tiered:
+            # The version's confidential text goes to conf, always (even ''): a version without a conf row was
+            # written by a session without the key, which never changes it (see versions()).
+            db.execute("INSERT INTO conf.case_version_confidential (record_id, version, text) VALUES (:r, :v, :t)"
+                       " ON CONFLICT (record_id, version) DO UPDATE SET text = excluded.text",
+                       {"r": record_id, "v": r["version"], "t": old_confidential})
+            _put_confidential(db, record_id, clean.confidential)
+        elif old_confidential:
+            snapshot["confidential"] = old_confidential   # text from before the move: moved with the version
         db.execute("INSERT INTO case_versions (record_id, version, snapshot, changed_at, changed_by, reason)"
                    " VALUES (:r, :v, :s, :t, :by, :why)",
                    {"r": record_id, "v": r["version"], "s": json.dumps(snapshot, ensure_ascii=False), "t": now,
                     "by": who, "why": reason.strip()})
+        # Without the key the confidential column is left as it is; with it vault.db's copy is blank.
+        keep = ", confidential = ''" if tiered else ""
         db.execute("UPDATE case_records SET kind = :kind, occurred_at = :occ, duration_min = :dur, place = :place,"
                    " participants = :part, title = :title, concern_categories = :cats, concern_text = :ctext,"
-                   " summary = :summary, confidential = :conf, risk = :risk, next_step = :next,"
+                   f" summary = :summary{keep}, risk = :risk, next_step = :next,"
                    " follow_up_date = :follow, version = version + 1, updated_at = :t, updated_by = :who"
                    " WHERE id = :id",
                    {"kind": clean.kind, "occ": clean.occurred_at, "dur": clean.duration_min, "place": clean.place,
                     "part": clean.participants, "title": clean.title,
                     "cats": json.dumps(clean.concern_categories, ensure_ascii=False), "ctext": clean.concern_text,
-                    "summary": clean.summary, "conf": clean.confidential, "risk": clean.risk,
+                    "summary": clean.summary, "risk": clean.risk,
                     "next": clean.next_step, "follow": clean.follow_up_date, "t": now, "who": who, "id": record_id})
         db.execute("DELETE FROM case_attendance WHERE record_id = :id", {"id": record_id})
         db.executemany("INSERT INTO case_attendance (record_id, student_id) VALUES (?, ?)",
@@ -259,7 +301,7 @@ def delete_record(session: Session, record_id: int, reason: str) -> None:
     if not reason.strip():
         raise InputRejected("请填写删除原因。")
     db = session.db
-    r = _raw(db, record_id)
+    r = _raw(session, record_id)
     _check_may_edit(session, r, attendance(db, [record_id]).get(record_id, []))
     with db.transaction():
         db.execute("UPDATE case_records SET deleted_at = :t, deleted_by = :who, delete_reason = :why WHERE id = :id",
@@ -271,7 +313,7 @@ def delete_record(session: Session, record_id: int, reason: str) -> None:
 
 def set_follow_up_done(session: Session, record_id: int, done: bool = True) -> None:
     db = session.db
-    r = _raw(db, record_id)
+    r = _raw(session, record_id)
     students = attendance(db, [record_id]).get(record_id, [])
     if not _visible_students(session, students):
         raise PermissionDenied("班主任只能处理本班学生的记录。")
@@ -300,7 +342,7 @@ def get_record(session: Session, record_id: int, *, reveal: bool = True) -> Case
     """One record. With ``reveal`` a counselor gets the confidential notes (and the audit log says so)."""
     require(session, does_student_work)
     db = session.db
-    r = _raw(db, record_id)
+    r = _raw(session, record_id)
     students = attendance(db, [record_id]).get(record_id, [])
     if class_scope(session.account) is not None and not _visible_students(session, students):
         raise PermissionDenied("班主任只能查看本班学生的记录。")
@@ -349,7 +391,8 @@ def list_records(session: Session, flt: RecordFilter | None = None) -> list[Case
     if flt.date_to:
         where.append("r.occurred_at < :dt")
         params["dt"] = (dt.date.fromisoformat(flt.date_to[:10]) + dt.timedelta(days=1)).isoformat()
-    sql = f"SELECT {_COLUMNS} FROM case_records r WHERE {' AND '.join(where)} ORDER BY r.occurred_at DESC, r.id DESC"
+    columns, source = _from(session)
+    sql = f"SELECT {columns} FROM {source} WHERE {' AND '.join(where)} ORDER BY r.occurred_at DESC, r.id DESC"
     if flt.limit:
         sql += f" LIMIT {int(flt.limit)}"
     rows = session.db.query(sql, params)
@@ -376,11 +419,29 @@ def versions(session: Session, record_id: int) -> list[Version]:
         if not can_read_confidential(session.account):
             snap.pop("confidential", None)
         out.append(Version(v["version"], v["changed_at"], v["changed_by"], v["reason"], snap))
+    if session.holds_confidential:
+        _confidential_versions(session, record_id, out)
     shown = [v.version for v in out if v.record.get("confidential")]
     if shown:
         # Old confidential text is read like the current one: audited.
         session.audit("view_confidential", f"case_records:{record_id}", {"versions": shown})
     return out
+
+
+def _confidential_versions(session: Session, record_id: int, out: list[Version]) -> None:
+    """Fill each version's confidential text from ``conf``, newest first: a version without a row there was
+    written by a session without the key (which never changes it), so its text is the next version's."""
+    stored = {int(r[0]): str(r[1]) for r in session.db.query(
+        "SELECT version, text FROM conf.case_version_confidential WHERE record_id = :id", {"id": record_id})}
+    columns, source = _from(session)
+    row = session.db.one(f"SELECT {columns} FROM {source} WHERE r.id = :id", {"id": record_id})
+    following = str(row["confidential"]) if row is not None else ""
+    for v in reversed(out):
+        text = v.record.get("confidential") or stored.get(v.version)
+        if text is None and v.version not in stored:
+            text = following
+        v.record["confidential"] = text or ""
+        following = text or ""
 
 
 def known_categories() -> list[str]:
@@ -397,6 +458,8 @@ def bulk_insert(session: Session, items: Sequence[RecordInput], *, entered_at: s
     db = session.db
     now = entered_at or clock.now_iso()
     who = created_by or session.account.label
+    for d in items:
+        _require_tier(session, d.confidential)
     with db.transaction():
         first = int(db.scalar("SELECT coalesce(max(id), 0) FROM case_records")) + 1
         ids = list(range(first, first + len(items)))
@@ -405,8 +468,11 @@ def bulk_insert(session: Session, items: Sequence[RecordInput], *, entered_at: s
             " title, concern_categories, concern_text, summary, confidential, risk, next_step, follow_up_date,"
             " created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(i, clock.new_uuid(), d.kind, d.occurred_at, now, d.duration_min, d.place, d.participants, d.title,
-              json.dumps(d.concern_categories, ensure_ascii=False), d.concern_text, d.summary, d.confidential, d.risk,
+              json.dumps(d.concern_categories, ensure_ascii=False), d.concern_text, d.summary, "", d.risk,
               d.next_step, d.follow_up_date, who, now, who) for i, d in zip(ids, items, strict=True)])
+        secret = [(i, d.confidential) for i, d in zip(ids, items, strict=True) if d.confidential]
+        if secret:
+            db.executemany("INSERT INTO conf.case_confidential (record_id, text) VALUES (?, ?)", secret)
         db.executemany("INSERT INTO case_attendance (record_id, student_id) VALUES (?, ?)",
                        [(i, sid) for i, d in zip(ids, items, strict=True) for sid in d.student_ids])
         put_many(db, [search_document(i, d) for i, d in zip(ids, items, strict=True)])

@@ -21,11 +21,16 @@ def _title(kind: str, title: str, duration: int | None, others: int) -> str:
 
 def casework_events(session: Session, student_id: int) -> list[TimelineEvent]:
     sees = can_read_confidential(session.account)
+    if session.holds_confidential:   # the notes live in confidential.db; vault.db holds only unmoved text
+        conf = "coalesce(nullif(r.confidential, ''), cc.text, '')"
+        join = " LEFT JOIN conf.case_confidential cc ON cc.record_id = r.id"
+    else:
+        conf, join = "r.confidential", ""
     rows = session.db.query(
-        "SELECT r.id, r.kind, r.occurred_at, r.duration_min, r.title, r.summary, r.confidential, r.risk,"
+        f"SELECT r.id, r.kind, r.occurred_at, r.duration_min, r.title, r.summary, {conf} AS confidential, r.risk,"
         " r.next_step, r.follow_up_date,"
         " (SELECT count(*) - 1 FROM case_attendance o WHERE o.record_id = r.id) AS others"
-        " FROM case_attendance a JOIN case_records r ON r.id = a.record_id"
+        f" FROM case_attendance a JOIN case_records r ON r.id = a.record_id{join}"
         " WHERE a.student_id = :s AND r.deleted_at IS NULL", {"s": student_id})
     events = []
     shown_confidential = 0

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from app import capability
 from app.search.tokens import index_tokens
+from app.store import confidential
 from app.store.db import Database
 
 
@@ -41,23 +42,39 @@ def sources() -> dict[str, Source]:
 
 
 def put(db: Database, doc: Document) -> int:
-    """Insert or replace a document; call inside the transaction that writes the record."""
+    """Insert or replace a document; call inside the transaction that writes the record.
+
+    With the confidential tier attached (a counselor) the confidential half goes to ``conf.search_conf`` and
+    ``conf.search_fts_conf``; vault.db keeps only the ordinary half. Without it (a head teacher's edit, which never
+    carries confidential text) the confidential half already indexed is left as it is."""
+    tiered = confidential.attached(db)
     with db.transaction():
         old = db.scalar("SELECT id FROM search_docs WHERE source = :s AND ref_id = :r",
                         {"s": doc.source, "r": doc.ref_id})
+        legacy = "" if tiered else doc.confidential   # no key: only text from before the move is ever here
         params = {"s": doc.source, "r": doc.ref_id, "k": doc.kind, "kl": doc.kind_label, "at": doc.at,
-                  "t": doc.title, "o": doc.ordinary, "c": doc.confidential}
+                  "t": doc.title, "o": doc.ordinary, "c": legacy}
         if old is None:
             cur = db.execute("INSERT INTO search_docs (source, ref_id, kind, kind_label, at, title, ordinary,"
                              " confidential) VALUES (:s, :r, :k, :kl, :at, :t, :o, :c)", params)
             doc_id = int(cur.lastrowid or 0)
         else:
             doc_id = int(old)
-            db.execute("UPDATE search_docs SET kind = :k, kind_label = :kl, at = :at, title = :t, ordinary = :o,"
-                       " confidential = :c WHERE id = :id", {**params, "id": doc_id})
-            _drop_fts(db, doc_id)
+            # Counselor: vault.db's copy is blanked. No key: the column is rewritten only with text from before the
+            # move (it is then moved at the next counselor's sign-in), otherwise left as it is.
+            blank_or_keep = ", confidential = :c" if tiered or legacy else ""
+            db.execute("UPDATE search_docs SET kind = :k, kind_label = :kl, at = :at, title = :t, ordinary = :o"
+                       + blank_or_keep + " WHERE id = :id", {**params, "id": doc_id})
+            db.execute("DELETE FROM search_fts WHERE rowid = :id", {"id": doc_id})
+            if tiered or legacy:
+                db.execute("DELETE FROM main.search_fts_conf WHERE rowid = :id", {"id": doc_id})
             db.execute("DELETE FROM search_doc_students WHERE doc_id = :id", {"id": doc_id})
-        _write_fts(db, doc_id, doc)
+        db.execute("INSERT INTO search_fts (rowid, body) VALUES (:id, :b)", {"id": doc_id, "b": _body(doc)})
+        if legacy:
+            db.execute("INSERT INTO main.search_fts_conf (rowid, body) VALUES (:id, :b)",
+                       {"id": doc_id, "b": index_tokens(legacy)})
+        if tiered:
+            _put_conf(db, doc.source, doc.ref_id, doc.confidential)
         db.executemany("INSERT OR IGNORE INTO search_doc_students (doc_id, student_id) VALUES (?, ?)",
                        [(doc_id, sid) for sid in doc.student_ids])
         return doc_id
@@ -68,17 +85,24 @@ def put_many(db: Database, docs: Iterable[Document]) -> None:
     docs = list(docs)
     if not docs:
         return
+    tiered = confidential.attached(db)
     with db.transaction():
         first = int(db.scalar("SELECT coalesce(max(id), 0) FROM search_docs")) + 1
         ids = range(first, first + len(docs))
         db.executemany("INSERT INTO search_docs (id, source, ref_id, kind, kind_label, at, title, ordinary,"
                        " confidential) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       [(i, d.source, d.ref_id, d.kind, d.kind_label, d.at, d.title, d.ordinary, d.confidential)
-                        for i, d in zip(ids, docs, strict=True)])
+                       [(i, d.source, d.ref_id, d.kind, d.kind_label, d.at, d.title, d.ordinary,
+                         "" if tiered else d.confidential) for i, d in zip(ids, docs, strict=True)])
         db.executemany("INSERT INTO search_fts (rowid, body) VALUES (?, ?)",
                        [(i, _body(d)) for i, d in zip(ids, docs, strict=True)])
-        db.executemany("INSERT INTO search_fts_conf (rowid, body) VALUES (?, ?)",
-                       [(i, index_tokens(d.confidential)) for i, d in zip(ids, docs, strict=True) if d.confidential])
+        if tiered:
+            for d in docs:
+                if d.confidential:
+                    _put_conf(db, d.source, d.ref_id, d.confidential)
+        else:
+            db.executemany("INSERT INTO main.search_fts_conf (rowid, body) VALUES (?, ?)",
+                           [(i, index_tokens(d.confidential)) for i, d in zip(ids, docs, strict=True)
+                            if d.confidential])
         db.executemany("INSERT OR IGNORE INTO search_doc_students (doc_id, student_id) VALUES (?, ?)",
                        [(i, sid) for i, d in zip(ids, docs, strict=True) for sid in d.student_ids])
 
@@ -87,19 +111,27 @@ def remove(db: Database, source: str, ref_id: int) -> None:
     """Take a record out of the index (a soft delete): it is found no more."""
     with db.transaction():
         doc_id = db.scalar("SELECT id FROM search_docs WHERE source = :s AND ref_id = :r", {"s": source, "r": ref_id})
+        if confidential.attached(db):
+            _put_conf(db, source, ref_id, "")
         if doc_id is None:
             return
-        _drop_fts(db, int(doc_id))
+        db.execute("DELETE FROM search_fts WHERE rowid = :id", {"id": doc_id})
+        db.execute("DELETE FROM main.search_fts_conf WHERE rowid = :id", {"id": doc_id})
         db.execute("DELETE FROM search_docs WHERE id = :id", {"id": doc_id})
 
 
 def rebuild(db: Database) -> int:
-    """Rebuild the whole index from every declared source (after a restore or a tokenizer change)."""
+    """Rebuild the whole index from every declared source (after a restore or a tokenizer change). Without the
+    confidential tier attached its half in ``conf`` is left as it is (keyed by source and record, not document)."""
     count = 0
+    tiered = confidential.attached(db)
     with db.transaction():
         db.execute("DELETE FROM search_fts")
-        db.execute("DELETE FROM search_fts_conf")
         db.execute("DELETE FROM search_docs")
+        db.execute("INSERT INTO main.search_fts_conf (search_fts_conf) VALUES ('delete-all')")
+        if tiered:
+            db.execute("DELETE FROM conf.search_conf")
+            db.execute("INSERT INTO conf.search_fts_conf (search_fts_conf) VALUES ('delete-all')")
         for src in sources().values():
             if src.reindex is not None:
                 docs = list(src.reindex(db))
@@ -108,17 +140,33 @@ def rebuild(db: Database) -> int:
     return count
 
 
+def index_pending(db: Database) -> None:
+    """Tokenize the confidential text the move from vault.db left unindexed (``conf.search_conf.indexed = 0``)."""
+    if not confidential.attached(db):
+        return
+    rows = db.query("SELECT id, text FROM conf.search_conf WHERE indexed = 0")
+    if not rows:
+        return
+    with db.transaction():
+        db.executemany("DELETE FROM conf.search_fts_conf WHERE rowid = ?", [(r[0],) for r in rows])
+        db.executemany("INSERT INTO conf.search_fts_conf (rowid, body) VALUES (?, ?)",
+                       [(r[0], index_tokens(r[1])) for r in rows if r[1]])
+        db.executemany("UPDATE conf.search_conf SET indexed = 1 WHERE id = ?", [(r[0],) for r in rows])
+
+
+def _put_conf(db: Database, source: str, ref_id: int, text: str) -> None:
+    """The confidential half of (source, ref_id) in ``conf``: replaced, or removed when ``text`` is empty."""
+    old = db.scalar("SELECT id FROM conf.search_conf WHERE source = :s AND ref_id = :r", {"s": source, "r": ref_id})
+    if old is not None:
+        db.execute("DELETE FROM conf.search_fts_conf WHERE rowid = :id", {"id": old})
+        db.execute("DELETE FROM conf.search_conf WHERE id = :id", {"id": old})
+    if not text:
+        return
+    cur = db.execute("INSERT INTO conf.search_conf (source, ref_id, text, indexed) VALUES (:s, :r, :t, 1)",
+                     {"s": source, "r": ref_id, "t": text})
+    db.execute("INSERT INTO conf.search_fts_conf (rowid, body) VALUES (:id, :b)",
+               {"id": int(cur.lastrowid or 0), "b": index_tokens(text)})
+
+
 def _body(doc: Document) -> str:
     return index_tokens(f"{doc.title}\n{doc.ordinary}")
-
-
-def _write_fts(db: Database, doc_id: int, doc: Document) -> None:
-    db.execute("INSERT INTO search_fts (rowid, body) VALUES (:id, :b)", {"id": doc_id, "b": _body(doc)})
-    if doc.confidential:
-        db.execute("INSERT INTO search_fts_conf (rowid, body) VALUES (:id, :b)",
-                   {"id": doc_id, "b": index_tokens(doc.confidential)})
-
-
-def _drop_fts(db: Database, doc_id: int) -> None:
-    db.execute("DELETE FROM search_fts WHERE rowid = :id", {"id": doc_id})
-    db.execute("DELETE FROM search_fts_conf WHERE rowid = :id", {"id": doc_id})

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.policy import can_read_confidential, does_student_work, in_scope, require, scope_condition
+from app.search.index import index_pending
 from app.search.tokens import match_expression, query_terms
 from app.session import Session
 
@@ -62,7 +63,17 @@ def search(session: Session, text: str, limit: int = 50) -> list[SearchHit]:
     if expr is None:
         return []
     db = session.db
-    if can_read_confidential(account):
+    tiered = session.holds_confidential
+    if tiered:
+        # The confidential half lives in confidential.db (keyed by source and record); vault.db's own
+        # search_fts_conf holds only text from before the move, which a counselor's sign-in empties.
+        index_pending(db)
+        matched = ("SELECT rowid FROM search_fts WHERE search_fts MATCH :q"
+                   " UNION SELECT rowid FROM main.search_fts_conf WHERE search_fts_conf MATCH :q"
+                   " UNION SELECT d2.id FROM conf.search_conf c JOIN search_docs d2"
+                   " ON d2.source = c.source AND d2.ref_id = c.ref_id"
+                   " WHERE c.id IN (SELECT rowid FROM conf.search_fts_conf WHERE search_fts_conf MATCH :q)")
+    elif can_read_confidential(account):
         matched = ("SELECT rowid FROM search_fts WHERE search_fts MATCH :q"
                    " UNION SELECT rowid FROM search_fts_conf WHERE search_fts_conf MATCH :q")
     else:
@@ -81,9 +92,15 @@ def search(session: Session, text: str, limit: int = 50) -> list[SearchHit]:
         return []
     # Step 2: the rows of those few documents.
     marks = ",".join("?" * len(ids))
-    by_id = {r["id"]: r for r in db.query(
-        "SELECT id, source, ref_id, kind, kind_label, at, title, ordinary, confidential FROM search_docs"
-        f" WHERE id IN ({marks})", ids)}
+    if tiered:
+        rows_sql = ("SELECT d.id, d.source, d.ref_id, d.kind, d.kind_label, d.at, d.title, d.ordinary,"
+                    " coalesce(nullif(c.text, ''), d.confidential) AS confidential FROM search_docs d"
+                    " LEFT JOIN conf.search_conf c ON c.source = d.source AND c.ref_id = d.ref_id"
+                    f" WHERE d.id IN ({marks})")
+    else:
+        rows_sql = ("SELECT id, source, ref_id, kind, kind_label, at, title, ordinary, confidential FROM search_docs"
+                    f" WHERE id IN ({marks})")
+    by_id = {r["id"]: r for r in db.query(rows_sql, ids)}
     rows = [by_id[i] for i in ids]
     students = _students(session, [r["id"] for r in rows])
     terms = query_terms(text)

@@ -61,7 +61,9 @@ def test_messy_file_errors_by_sheet_row(school, tmp_path):
     assert school.db.scalar("SELECT count(*) FROM case_records") == count + 3
     # tiers: the summary is ordinary, 保密内容 confidential
     rid = search(school, "家庭冲突")[0].ref_id
-    row = school.db.one("SELECT summary, confidential, import_id FROM case_records WHERE id = :i", {"i": rid})
+    # (the confidential text lives in confidential.db, issue 8 (b))
+    row = school.db.one("SELECT r.summary, c.text AS confidential, r.import_id FROM case_records r"
+                        " JOIN conf.case_confidential c ON c.record_id = r.id WHERE r.id = :i", {"i": rid})
     assert row["summary"] == "近期失眠，约定回访。" and row["confidential"] == "谈及家庭冲突。" and row["import_id"]
     # importing the same file again writes nothing twice
     again = preview_sessions(school, path)

@@ -322,7 +322,7 @@ MARKER = "MARKER-保密-7d1c"
 @pytest.mark.xfail(strict=True, reason="ISSUE8 (b) not built yet: confidential-tier columns (case_records.confidential, "
                    "crisis notes, plans, tag notes, screening answers, search_fts_conf, drafts) still live in vault.db "
                    "under the ordinary key. Remove this mark when they move to confidential.db.")
-def test_a_head_teachers_key_opens_nothing_that_holds_a_marker(school, head_teacher):
+def test_a_head_teachers_key_opens_nothing_that_holds_a_marker(school, head_teacher, tmp_path):
     from app.casework.model import RecordInput
     from app.casework.records import insert_record
 
@@ -345,6 +345,20 @@ def test_a_head_teachers_key_opens_nothing_that_holds_a_marker(school, head_teac
                     if any(isinstance(v, str) and MARKER in v for v in row):
                         found.append((f.name, table))
             conn.close()
+    # Every capability's confidential fields (tests/privacy's marked vault: a marker in each one), not only
+    # casework's: this stays expected to fail until crisis, archive and screening have moved too.
+    from tests.privacy.builder import TEACHER as MARKED_TEACHER
+    from tests.privacy.builder import build
+
+    marked = build(tmp_path / "marked")
+    ordinary = KeySlots.load(marked.root / "keyslots.json").unlock_keys(*MARKED_TEACHER).ordinary
+    for f in [marked.root / "vault.db"]:
+        conn = _raw(f, ordinary)
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            for row in conn.execute(f'SELECT * FROM "{table}"').fetchall():
+                found += [(f.name, table, m) for m in marked.markers
+                          if any(isinstance(v, str) and m in v for v in row)]
+        conn.close()
     assert found == []
 
 

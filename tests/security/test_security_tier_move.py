@@ -1,0 +1,213 @@
+"""Issue 8 (b): the confidential tier's text lives in confidential.db, so the ordinary key opens nothing that holds
+it — vault.db, its WAL and the backups. Played as an attacker with the project's key-slot code and sqlcipher3 on
+the marked vault of tests/privacy (a marker in every confidential field, each naming its field), one capability
+at a time as each one moves; and a vault written before the move, which a counselor's sign-in moves once."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlcipher3.dbapi2 as sqlite
+
+from app.store.keyslots import KeySlots
+from tests.privacy.builder import PASSWORD, TEACHER, Built, build, mark
+
+# The markers each moved capability wrote (tests/privacy/builder.py names them by field).
+CASEWORK = [mark(f"谈话{k}") for k in ("individual", "talk", "parent_meeting", "parent_phone", "home_visit")] + [
+    mark("团体辅导"), mark("修改前版本"), mark("修改后版本"), mark("已删除记录"), mark("外班谈话")]
+
+
+@pytest.fixture(scope="module")
+def _marked(tmp_path_factory) -> Built:
+    return build(tmp_path_factory.mktemp("tiermove") / "vault")
+
+
+@pytest.fixture
+def marked(_marked, tmp_path) -> Built:
+    dest = tmp_path / "vault"
+    shutil.copytree(_marked.root, dest)
+    return Built(dest, _marked.own, _marked.own_registry, _marked.other, _marked.other_registry, _marked.own_class,
+                 _marked.other_class, _marked.records, _marked.cases, _marked.incidents, _marked.entries,
+                 _marked.interviews, _marked.tag_ids, _marked.markers)
+
+
+def _raw(path: Path, key: bytes) -> sqlite.Connection:
+    conn = sqlite.connect(str(path), isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    return conn
+
+
+def _found(path: Path, key: bytes, markers: list[str]) -> list[tuple[str, str, str]]:
+    """(file, table, marker) for every marker a table of ``path`` shows to ``key`` (text and blobs alike)."""
+    conn = _raw(path, key)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()]
+    except sqlite.DatabaseError:
+        conn.close()
+        return []
+    out = []
+    try:
+        for table in tables:
+            for row in conn.execute(f'SELECT * FROM "{table}"').fetchall():
+                for v in row:
+                    text = v if isinstance(v, str) else v.decode("utf-8", "replace") if isinstance(v, bytes) else ""
+                    out += [(path.name, table, m) for m in markers if m in text]
+    finally:
+        conn.close()
+    return out
+
+
+def _ordinary_files(root: Path) -> list[Path]:
+    """vault.db (read with its -wal, which is kept: the attacker copies the folder while it is in use) and every
+    backup of it."""
+    return [root / "vault.db"] + sorted((root / "backups").glob("*.db")) if (root / "backups").exists() \
+        else [root / "vault.db"]
+
+
+def _head_teachers_findings(root: Path, markers: list[str]) -> list[tuple[str, str, str]]:
+    keys = KeySlots.load(root / "keyslots.json").unlock_keys(*TEACHER)
+    assert keys.confidential is None
+    found = []
+    for f in sorted(p for p in root.rglob("*") if p.is_file()):
+        for m in markers:
+            assert m.encode() not in f.read_bytes(), f        # nothing in plain text anywhere in the folder
+    for f in _ordinary_files(root):
+        found += _found(f, keys.ordinary, markers)
+    return found
+
+
+def _backup(root: Path, tmp_path: Path) -> Path:
+    from app.backups import make_backup
+    from app.session import open_session
+
+    s = open_session(root, "counselor", PASSWORD)
+    try:
+        return make_backup(s, root / "backups", manual=True).path
+    finally:
+        s.close()
+
+
+def test_casework_markers_are_not_under_the_ordinary_key(marked, tmp_path):
+    _backup(marked.root, tmp_path)
+    assert _head_teachers_findings(marked.root, CASEWORK) == []
+    # ...while the counselor's key reaches every one of them (the test could fail: the markers exist).
+    conf = KeySlots.load(marked.root / "keyslots.json").unlock_keys("counselor", PASSWORD).confidential
+    assert conf is not None
+    in_conf = {m for _f, _t, m in _found(marked.root / "confidential.db", conf, CASEWORK)}
+    assert in_conf == set(CASEWORK)
+
+
+def test_casework_reads_and_search_still_show_the_counselor_everything(marked):
+    from app.casework.drafts import load_draft, save_draft
+    from app.casework.records import get_record, versions
+    from app.search import search
+    from app.session import open_session
+
+    s = open_session(marked.root, "counselor", PASSWORD)
+    try:
+        assert get_record(s, marked.records["edited"]).confidential == mark("修改后版本")
+        assert [v.record["confidential"] for v in versions(s, marked.records["edited"])] == [mark("修改前版本")]
+        hits = search(s, "修改后版本")
+        assert any(h.ref_id == marked.records["edited"] and h.tier == "confidential" for h in hits)
+        save_draft(s, "record:new", {"confidential": mark("草稿")})
+        assert load_draft(s, "record:new") == {"confidential": mark("草稿")}
+        assert s.db.scalar("SELECT count(*) FROM main.case_drafts") == 0
+        assert s.db.scalar("SELECT count(*) FROM conf.case_drafts") == 1
+    finally:
+        s.close()
+    t = open_session(marked.root, *TEACHER)
+    try:
+        assert get_record(t, marked.records["edited"]).confidential is None
+        assert search(t, "修改后版本") == []
+    finally:
+        t.close()
+    assert _head_teachers_findings(marked.root, [mark("草稿")]) == []
+
+
+def _keys(root: Path):  # type: ignore[no-untyped-def]
+    return KeySlots.load(root / "keyslots.json").unlock_keys("counselor", PASSWORD)
+
+
+def _as_written_before_the_move(root: Path, record_id: int) -> None:
+    """Put the record's confidential text back where a vault from before the move kept it (vault.db's columns, the
+    version snapshot, search_docs and its FTS table, a draft) and empty confidential.db's copies."""
+    from app.search.tokens import index_tokens
+
+    keys = _keys(root)
+    assert keys.confidential is not None
+    c = _raw(root / "confidential.db", keys.confidential)
+    c.execute("DELETE FROM case_confidential WHERE record_id = ?", (record_id,))
+    c.execute("DELETE FROM case_version_confidential WHERE record_id = ?", (record_id,))
+    ids = [r[0] for r in c.execute("SELECT id FROM search_conf WHERE ref_id = ? AND source = 'casework'",
+                                   (record_id,)).fetchall()]
+    for i in ids:
+        c.execute("DELETE FROM search_fts_conf WHERE rowid = ?", (i,))
+        c.execute("DELETE FROM search_conf WHERE id = ?", (i,))
+    c.close()
+    v = _raw(root / "vault.db", keys.ordinary)
+    v.execute("UPDATE case_records SET confidential = ? WHERE id = ?", (mark("旧版保密"), record_id))
+    snap = json.loads(v.execute("SELECT snapshot FROM case_versions WHERE record_id = ?", (record_id,)).fetchone()[0])
+    snap["confidential"] = mark("旧版早先保密")
+    v.execute("UPDATE case_versions SET snapshot = ? WHERE record_id = ?", (json.dumps(snap, ensure_ascii=False),
+                                                                            record_id))
+    doc = v.execute("SELECT id FROM search_docs WHERE source = 'casework' AND ref_id = ?", (record_id,)).fetchone()[0]
+    v.execute("UPDATE search_docs SET confidential = ? WHERE id = ?", (mark("旧版保密"), doc))
+    v.execute("INSERT INTO search_fts_conf (rowid, body) VALUES (?, ?)", (doc, index_tokens(mark("旧版保密"))))
+    v.execute("INSERT INTO case_drafts (account, form_key, content, saved_at) VALUES ('counselor', 'record:old', ?,"
+              " '2026-11-01T10:00:00')", (json.dumps({"confidential": mark("旧版草稿")}, ensure_ascii=False),))
+    v.execute("INSERT INTO case_drafts (account, form_key, content, saved_at) VALUES ('teacher1', 'record:t', ?,"
+              " '2026-11-01T10:00:00')", (json.dumps({"summary": "班主任草稿"}, ensure_ascii=False),))
+    v.close()
+
+
+OLD = [mark("旧版保密"), mark("旧版早先保密"), mark("旧版草稿")]
+
+
+def test_a_vault_from_before_the_move_is_moved_once_at_a_counselors_sign_in(marked):
+    from app.casework.drafts import load_draft
+    from app.casework.records import get_record, versions
+    from app.search import search
+    from app.session import open_session
+
+    rid = marked.records["edited"]
+    _as_written_before_the_move(marked.root, rid)
+    assert {m for *_x, m in _head_teachers_findings_unchecked(marked.root, OLD)} == set(OLD)   # the set-up holds
+
+    # A head teacher's sign-in cannot move it (no key) and sees none of it.
+    t = open_session(marked.root, *TEACHER)
+    try:
+        assert get_record(t, rid).confidential is None and search(t, "旧版保密") == []
+        assert load_draft(t, "record:t") == {"summary": "班主任草稿"}
+    finally:
+        t.close()
+
+    s = open_session(marked.root, "counselor", PASSWORD)        # the move
+    try:
+        assert get_record(s, rid).confidential == mark("旧版保密")
+        assert [v.record["confidential"] for v in versions(s, rid)] == [mark("旧版早先保密")]
+        assert any(h.ref_id == rid and h.tier == "confidential" for h in search(s, "旧版保密"))
+        assert load_draft(s, "record:old") == {"confidential": mark("旧版草稿")}
+        assert s.db.scalar("SELECT count(*) FROM audit_log WHERE action = 'tier_move'") == 1
+        assert s.db.scalar("PRAGMA main.freelist_count") == 0          # VACUUMed: no free page keeps old text
+    finally:
+        s.close()
+    assert _head_teachers_findings(marked.root, OLD + CASEWORK) == []
+    t = open_session(marked.root, *TEACHER)                    # a head teacher's own draft stayed theirs
+    try:
+        assert load_draft(t, "record:t") == {"summary": "班主任草稿"}
+    finally:
+        t.close()
+    s = open_session(marked.root, "counselor", PASSWORD)        # idempotent: nothing left, nothing moved again
+    try:
+        assert s.db.scalar("SELECT count(*) FROM audit_log WHERE action = 'tier_move'") == 1
+        assert get_record(s, rid).confidential == mark("旧版保密")
+    finally:
+        s.close()
+
+
+def _head_teachers_findings_unchecked(root: Path, markers: list[str]) -> list[tuple[str, str, str]]:
+    keys = KeySlots.load(root / "keyslots.json").unlock_keys(*TEACHER)
+    return _found(root / "vault.db", keys.ordinary, markers)
