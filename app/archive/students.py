@@ -8,8 +8,8 @@ from app import capability
 from app.accounts.model import Account
 from app.errors import PermissionDenied, XinqiaoError
 from app.policy import class_scope, in_scope
-from app.school.classnames import normalize_text
 from app.store.db import Database, Row
+from app.text import normalize_text
 
 FOCUS_TAGS = ["留守", "单亲", "经济困难", "学业压力", "校园欺凌", "家庭变故", "身体疾病或残疾", "既往心理问题", "其他"]
 STATUSES = ["在读", "转出", "毕业", "休学"]
