@@ -59,7 +59,7 @@ def cmd_import_sessions(args: argparse.Namespace) -> int:
         mapping = _mapping(args, session)
         preview = preview_sessions(session, args.file, mapping, sheet=args.sheet)
         if args.save_profile:
-            save_profile(session.db, PROFILE_KIND, args.save_profile, dict(preview.columns))
+            save_profile(session, PROFILE_KIND, args.save_profile, dict(preview.columns))
         report = preview.as_json()
         rejected = bool(preview.errors) and not args.skip_invalid
         written = skipped = 0

@@ -56,7 +56,7 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
         mapping = mapping_from_options(session.db, "roster", args.profile, args.map, FIELD_LABELS)
         preview = preview_roster(session, args.file, mapping, sheet=args.sheet)
         if args.save_profile:
-            save_profile(session.db, "roster", args.save_profile, dict(preview.columns))
+            save_profile(session, "roster", args.save_profile, dict(preview.columns))
         report = preview.as_json()
         rejected = bool(preview.errors) and not args.skip_invalid
         written = False

@@ -186,9 +186,11 @@ def _profile(session: Session, name: str | None) -> tuple[dict[str, str], dict[i
 
 
 def save_import_profile(session: Session, name: str, fields: dict[str, str], items: dict[int, str]) -> None:
+    """A platform's column and item mapping, saved under ``can_manage_screening`` and audited (see
+    ``app.tabular.profiles.save_profile``)."""
     mapping: dict[str, object] = {k: v for k, v in fields.items() if k in FIELD_LABELS}
     mapping["items"] = {str(k): v for k, v in items.items()}
-    save_profile(session.db, PROFILE_KIND, name, mapping)
+    save_profile(session, PROFILE_KIND, name, mapping)
 
 
 def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: str | None = None,

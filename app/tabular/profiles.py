@@ -3,14 +3,40 @@ from __future__ import annotations
 
 import json
 
+from app import audit
+from app.errors import InputRejected
+from app.policy import Rule, can_counsel, can_manage_roster, can_manage_screening, require
+from app.session import Session
 from app.store.db import Database
 
+RULES: dict[str, Rule] = {
+    "roster": can_manage_roster,        # whoever imports the roster
+    "screening": can_manage_screening,  # a platform's columns, set up with the campaigns
+    "sessions": can_counsel,            # the counselor's own session logs
+}
+"""The rule a kind of import's saved mappings are written under: the rule of the import itself."""
 
-def save_profile(db: Database, kind: str, name: str, mapping: dict[str, object]) -> None:
+
+def save_profile(session: Session, kind: str, name: str, mapping: dict[str, object]) -> None:
+    """Save (or replace) the column mapping ``name`` for imports of ``kind``: one transaction, audited."""
+    rule = RULES.get(kind)
+    if rule is None:
+        raise ValueError(f"unknown import profile kind {kind!r}")
+    require(session, rule, "保存列对应方案")
+    name = name.strip()
+    if not name:
+        raise InputRejected("请填写方案名称。")
+    db = session.db
     with db.transaction():
-        db.execute("INSERT INTO import_profiles (kind, name, mapping) VALUES (:k, :n, :m)"
-                   " ON CONFLICT (kind, name) DO UPDATE SET mapping = excluded.mapping",
-                   {"k": kind, "n": name, "m": json.dumps(mapping, ensure_ascii=False)})
+        _write_profile(db, kind, name, mapping)
+        audit.record(db, session.account.username, "settings", f"import_profile:{kind}",
+                     {"name": name, "fields": sorted(mapping)})
+
+
+def _write_profile(db: Database, kind: str, name: str, mapping: dict[str, object]) -> None:
+    db.execute("INSERT INTO import_profiles (kind, name, mapping) VALUES (:k, :n, :m)"
+               " ON CONFLICT (kind, name) DO UPDATE SET mapping = excluded.mapping",
+               {"k": kind, "n": name, "m": json.dumps(mapping, ensure_ascii=False)})
 
 
 def load_profile(db: Database, kind: str, name: str) -> dict[str, object] | None:
@@ -28,8 +54,6 @@ def mapping_from_options(db: Database, kind: str, profile: str | None, maps: lis
 
     ``fields`` are the importer's field ids with their Chinese labels (for the message on a bad item).
     """
-    from app.errors import InputRejected
-
     mapping: dict[str, str] = {}
     if profile:
         saved = load_profile(db, kind, profile)

@@ -156,9 +156,9 @@ def test_semester_dates_are_saved_all_or_nothing(session):
 
 
 def test_import_profiles(session):
-    save_profile(session.db, "roster", "教务处导出", {"name": "学生名字", "class": "所在班"})
-    save_profile(session.db, "roster", "教务处导出", {"name": "学生名字", "class": "班名"})
-    save_profile(session.db, "screening", "平台", {"score": "总分"})
+    save_profile(session, "roster", "教务处导出", {"name": "学生名字", "class": "所在班"})
+    save_profile(session, "roster", "教务处导出", {"name": "学生名字", "class": "班名"})
+    save_profile(session, "screening", "平台", {"score": "总分"})
     assert list_profiles(session.db, "roster") == ["教务处导出"]
     assert load_profile(session.db, "roster", "教务处导出") == {"name": "学生名字", "class": "班名"}
     assert load_profile(session.db, "roster", "nothing") is None
