@@ -51,13 +51,14 @@ def _mapping(args: argparse.Namespace, session) -> dict[str, str] | None:  # typ
 
 
 def cmd_import_sessions(args: argparse.Namespace) -> int:
-    from app.casework.importer import PROFILE_KIND, apply_sessions, preview_sessions
-    from app.tabular.profiles import save_profile
+    from app.casework.importer import FIELD_LABELS, PROFILE_KIND, apply_sessions, preview_sessions
+    from app.tabular.profiles import check_maps_found, save_profile
 
     session = open_from_args(args)
     try:
         mapping = _mapping(args, session)
         preview = preview_sessions(session, args.file, mapping, sheet=args.sheet)
+        check_maps_found(args.map, preview.columns, FIELD_LABELS, preview.file)
         if args.save_profile:
             save_profile(session, PROFILE_KIND, args.save_profile, dict(preview.columns))
         report = preview.as_json()

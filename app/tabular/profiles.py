@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from app import audit
 from app.errors import InputRejected
 from app.policy import Rule, can_counsel, can_manage_roster, can_manage_screening, require
 from app.session import Session
 from app.store.db import Database
+from app.tabular.errors import MissingColumns
 
 RULES: dict[str, Rule] = {
     "roster": can_manage_roster,        # whoever imports the roster
@@ -66,3 +68,16 @@ def mapping_from_options(db: Database, kind: str, profile: str | None, maps: lis
             raise InputRejected(f"--map “{item}”格式不正确，应为 字段=表头，字段可选：{'、'.join(fields)}。")
         mapping[key.strip()] = header.strip()
     return mapping or None
+
+
+def check_maps_found(maps: list[str], columns: Mapping[str, str], fields: Mapping[str, str], file_name: str) -> None:
+    """Refuse when a ``--map field=header`` names a header the file does not have: without this, a field that is
+    not required would quietly be imported empty. ``columns`` are the fields the preview matched."""
+    unfound = []
+    for item in maps:
+        key, _sep, header = item.partition("=")
+        if key.strip() not in columns:
+            unfound.append(f"“{header.strip()}”（为“{fields.get(key.strip(), key.strip())}”指定）")
+    if unfound:
+        raise MissingColumns(f"{file_name}：没有找到 --map 指定的表头 {'、'.join(unfound)}。"
+                             "请检查表头名称（与表格中的写法一致），或去掉这一项 --map。")

@@ -82,9 +82,16 @@ def _file_bytes(path: Path) -> bytes:
         data = path.read_bytes()
     except FileNotFoundError:
         raise UnreadableFile(f"找不到文件 {path}。") from None
+    except IsADirectoryError:
+        raise UnreadableFile(f"{path.name}：这是一个文件夹，不是文件。请选择文件夹里的表格文件。") from None
+    except PermissionError as e:
+        _log.info("%s: cannot read: %r", path, e)
+        raise UnreadableFile(f"{path.name}：没有读取此文件的权限，或文件正被其他程序独占打开。"
+                             "请关闭打开它的程序（如 Excel、WPS），或把文件复制到桌面后再导入。") from e
     except OSError as e:
-        raise UnreadableFile(f"{path.name}：无法读取此文件（{e.strerror or type(e).__name__}）。"
-                             "请确认文件没有被其他程序占用，并且有读取权限。") from None
+        _log.info("%s: cannot read: %r", path, e)
+        raise UnreadableFile(f"{path.name}：无法读取此文件（读盘出错）。请确认 U 盘或网络盘仍然连接，"
+                             "或把文件复制到本机后再导入。") from e
     if not data:
         raise UnreadableFile(f"{path.name}：文件是空的（0 字节），可能没有下载或复制完整。请重新导出或复制后再导入。")
     instead = _not_a_spreadsheet(path, data)

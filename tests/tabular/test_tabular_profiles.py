@@ -42,10 +42,9 @@ def test_saving_a_profile_is_audited_in_its_transaction(session, monkeypatch):
     def failing(*_a, **_k):  # type: ignore[no-untyped-def]
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(audit, "record", failing)
-    with pytest.raises(OSError):
+    with monkeypatch.context() as m, pytest.raises(OSError):
+        m.setattr(audit, "record", failing)
         save_profile(session, "roster", "没写成", {"name": "姓名"})
-    monkeypatch.undo()
     assert "没写成" not in list_profiles(session.db, "roster")  # the audit line failed: nothing was saved
 
 

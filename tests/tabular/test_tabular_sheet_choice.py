@@ -141,6 +141,13 @@ def test_a_mapped_header_that_is_not_there_is_named(session, tmp_path, monkeypat
     assert main(["import-roster", str(REGISTRY), "--map", "class=不存在列"]) == 3
     err = capsys.readouterr().err
     assert "不存在列" in err and "班级" in err and "没有找到指定的表头" in err
+    # a field that is not required is never quietly imported empty
+    assert main(["import-roster", str(REGISTRY), "--map", "ethnicity=民族名称"]) == 3
+    err = capsys.readouterr().err
+    assert "没有找到 --map 指定的表头 “民族名称”（为“民族”指定）" in err
+    assert main(["import-sessions", str(LOG), "--map", "summary=谈话内容"]) == 3
+    assert "“谈话内容”（为“记录摘要”指定）" in capsys.readouterr().err
+    assert main(["students", "--json"]) == 0 and json.loads(capsys.readouterr().out) == []
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:
@@ -190,3 +197,23 @@ def test_a_damaged_workbook_says_damaged_and_what_to_do_in_chinese_only(session,
     assert "(" not in msg and "Cannot" not in msg
     if not name.endswith(".xls"):  # read in this process: the reader's own words stay on as the cause
         assert exc.value.__cause__ is not None and str(exc.value.__cause__) not in msg
+
+
+def test_a_file_that_cannot_be_read_is_said_in_chinese(session, tmp_path, monkeypatch):
+    folder = tmp_path / "名单.xlsx"
+    folder.mkdir()
+    with pytest.raises(UnreadableFile) as exc:
+        preview_roster(session, folder)
+    assert "名单.xlsx" in exc.value.message and "文件夹" in exc.value.message
+    locked = tmp_path / "锁定.xlsx"
+    locked.write_bytes(REGISTRY.read_bytes())
+    for error, words in ((PermissionError(13, "Permission denied"), "权限"), (OSError(5, "Input/output error"), "读盘出错")):
+        def refuse(self, error=error):  # type: ignore[no-untyped-def]
+            raise error
+
+        with monkeypatch.context() as m, pytest.raises(UnreadableFile) as exc:
+            m.setattr(Path, "read_bytes", refuse)  # as a locked file or a pulled USB stick answers
+            preview_roster(session, locked)
+        msg = exc.value.message
+        assert words in msg and "锁定.xlsx" in msg and exc.value.__cause__ is error
+        assert not ENGLISH.search(msg.replace("锁定.xlsx", "").replace("Excel", "")), msg
