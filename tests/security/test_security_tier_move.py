@@ -211,3 +211,32 @@ def test_a_vault_from_before_the_move_is_moved_once_at_a_counselors_sign_in(mark
 def _head_teachers_findings_unchecked(root: Path, markers: list[str]) -> list[tuple[str, str, str]]:
     keys = KeySlots.load(root / "keyslots.json").unlock_keys(*TEACHER)
     return _found(root / "vault.db", keys.ordinary, markers)
+
+
+def test_versions_written_without_the_key_take_the_next_versions_text(marked):
+    from app.casework.records import RecordInput, create_record, update_record, versions
+    from app.session import open_session
+
+    def rec(summary: str, confidential: str = "") -> RecordInput:
+        return RecordInput("talk", [marked.own], "2026-10-20T10:00", 20, summary=summary, confidential=confidential)
+
+    t = open_session(marked.root, *TEACHER)
+    try:
+        rid = create_record(t, rec("班主任谈话"))
+        update_record(t, rid, rec("班主任谈话（改）"), reason="补充")          # v1: written without the key
+    finally:
+        t.close()
+    s = open_session(marked.root, "counselor", PASSWORD)
+    try:
+        update_record(s, rid, rec("班主任谈话（改）", mark("后补保密")), reason="心理教师补充")   # v2
+        update_record(s, rid, rec("班主任谈话（改）", mark("再改保密")), reason="再改")         # v3
+        assert [v.record["confidential"] for v in versions(s, rid)] == ["", "", mark("后补保密")]
+        assert s.db.scalar("SELECT count(*) FROM conf.case_version_confidential WHERE record_id = ?", (rid,)) == 2
+    finally:
+        s.close()
+    t = open_session(marked.root, *TEACHER)
+    try:
+        assert all("confidential" not in v.record for v in versions(t, rid))
+    finally:
+        t.close()
+    assert _head_teachers_findings(marked.root, [mark("后补保密"), mark("再改保密")]) == []
