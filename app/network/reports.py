@@ -267,7 +267,7 @@ def untriaged(session: Session, *, today: dt.date | None = None, period: str | N
             " AND (:p IS NULL OR r.period = :p) ORDER BY n.urgent DESC, r.reported_on, n.id",
             {"scope": scope, "p": period}):
         place = r[9] if r[8] is not None else room_label(r[10], r[11])
-        overdue = bool(r[7]) or red_after(db, r[6]) < day
+        overdue = bool(r[7]) or red_after(db, r[6]) <= day
         out.append(TriageItem(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])), r[6], bool(r[7]), overdue,
                               place, r[12]))
     return out
