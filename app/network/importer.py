@@ -143,6 +143,7 @@ def preview_reports(session: Session, path: Path, mapping: dict[str, str] | None
     today = clock.today()
     existing = {(r[0], r[1], r[2], r[3], r[4], r[5]) for r in session.db.query(
         "SELECT reported_on, immediate, class_id, building, room, reporter FROM network_reports")}
+    class_names = {r[0]: r[1] for r in session.db.query("SELECT id, name FROM classes")}
     groups: dict[tuple[Any, ...], ImportedReport] = {}
     bad_groups: set[tuple[Any, ...]] = set()
     reporter_header = table.header_of("reporter")
@@ -243,7 +244,7 @@ def preview_reports(session: Session, path: Path, mapping: dict[str, str] | None
             continue
         rep = groups.get(key)
         if rep is None:
-            place = class_text if class_id is not None else f"{building} {room}"
+            place = class_names[class_id] if class_id is not None else f"{building} {room}"
             rep = ImportedReport([], key, ReportInput(day.isoformat(), rkind, reporter, class_id, building, room,
                                                       immediate, period), place)
             groups[key] = rep
