@@ -1,0 +1,155 @@
+"""预警网络 page through the real widgets: the period's classes (unreported in red), a report typed in from paper,
+the triage list driven from the keyboard (a decision, then a crisis case from the report), empty leadership posts
+highlighted, and what a 班主任 and a 管理员 see."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app import clock
+from app.network.model import SELF_HARM
+from app.network.people import set_leader
+from app.network.reports import ConcernInput, ReportInput, add_report, concern_for_case, untriaged
+from ui.network.common import RED
+from ui.shell import dialogs
+from ui.shell.context import Change
+
+T0 = dt.datetime(2026, 11, 2, 9, 0)   # a Monday
+SECRET = "隐秘所见情况"
+
+
+@pytest.fixture
+def pupils(session):
+    from app.demo import generate_students, insert_students
+
+    clock.set_fixed(T0)
+    return insert_students(session, generate_students(10, grades=(7,), class_size=5))
+
+
+def class_of(session, name: str) -> int:
+    from app.school.classes import find_class
+
+    return find_class(session.db, name).id
+
+
+def make_page(qtbot, session):
+    from ui.pages import page as declared
+    from ui.shell.context import AppContext
+
+    decl = declared("network")
+    assert (decl.id, decl.title, decl.search_sources) == ("network", "预警网络", ("network_report",))
+    ctx = AppContext(session)
+    page = decl.factory(ctx)
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    return page, ctx
+
+
+def cells(table, col: int) -> list[str]:
+    return [table.item(r, col).text() for r in range(table.rowCount())]
+
+
+def test_overview_and_a_report_typed_in(qtbot, session, pupils):
+    page, ctx = make_page(qtbot, session)
+    assert page.current_period() == "2026-11"
+    assert cells(page.classes, 0) == ["七年级（1）班", "七年级（2）班"]
+    assert cells(page.classes, 2) == ["未报告", "未报告"]
+    assert page.classes.item(0, 2).foreground() == RED
+    assert "缺报：七年级（1）班、七年级（2）班" in page.missing.text()
+
+    page.open_report_dialog()
+    d = page.report_dialog
+    d.place.setCurrentIndex(d.place.findText("七年级（1）班"))
+    d.student.setCurrentIndex(1)
+    d.signs.item(d.signs.count() - 2).setCheckState(Qt.CheckState.Checked)   # 自伤或伤人言行
+    d.seen.setText(SECRET)
+    qtbot.mouseClick(d.add_button, Qt.MouseButton.LeftButton)
+    assert d.listed.count() == 1
+    seen = []
+    ctx.data_changed.connect(seen.append)
+    d.save()
+    assert seen == [Change.NETWORK]
+    assert cells(page.classes, 2) == ["已报告", "未报告"]
+    assert page.triage is not None and [i.urgent for i in page.triage.items] == [True]
+    assert page.triage.table.item(0, 5).text() == "紧急：当天处理"
+
+
+def test_triage_list_from_the_keyboard(qtbot, session, pupils):
+    c1 = class_of(session, "7.1")
+    add_report(session, ReportInput("2026-11-02", "psych_rep", "甲", c1, concerns=[
+        ConcernInput(pupils[0], ["情绪低落"]), ConcernInput(pupils[1], [SELF_HARM], SECRET),
+        ConcernInput(pupils[2], ["人际冲突"])]))
+    page, ctx = make_page(qtbot, session)
+    page.tabs.setCurrentWidget(page.triage)
+    triage = page.triage
+    assert [i.student_id for i in triage.items] == [pupils[1], pupils[0], pupils[2]]   # urgent first
+    assert page.tabs.tabText(1) == "分诊（3）"
+    triage.table.setFocus()
+    qtbot.keyClick(triage.table, Qt.Key.Key_Down)
+    assert triage.current().student_id == pupils[0]
+    qtbot.keyClick(triage.table, Qt.Key.Key_2)
+    assert triage.decision.currentData() == "watch"
+    qtbot.keyClick(triage.table, Qt.Key.Key_Return)
+    assert [i.student_id for i in untriaged(session)] == [pupils[1], pupils[2]]
+    assert page.tabs.tabText(1) == "分诊（2）"
+    # the urgent one: 6 = 开危机个案, confirmed; the case is pre-filled and linked to the report
+    qtbot.keyClick(triage.table, Qt.Key.Key_Up)
+    assert triage.current().student_id == pupils[1]
+    qtbot.keyClick(triage.table, Qt.Key.Key_6)
+    seen = []
+    ctx.data_changed.connect(seen.append)
+    dialogs.preanswer(True)
+    qtbot.keyClick(triage.table, Qt.Key.Key_Return)
+    assert dialogs.shown[-1].title == "开危机个案" and "自伤或伤人言行" in dialogs.shown[-1].text
+    assert seen == [Change.CRISIS]
+    case_id = session.db.scalar("SELECT id FROM crisis_cases WHERE student_id = :s", {"s": pupils[1]})
+    assert concern_for_case(session, case_id) is not None
+    assert [i.student_id for i in triage.items] == [pupils[2]]
+    # declining the question writes nothing
+    qtbot.keyClick(triage.table, Qt.Key.Key_6)
+    dialogs.preanswer(False)
+    qtbot.keyClick(triage.table, Qt.Key.Key_Return)
+    assert [i.student_id for i in untriaged(session)] == [pupils[2]]
+
+
+def test_empty_leadership_posts_are_highlighted(qtbot, session, pupils):
+    set_leader(session, "leader", outside_name="张校长")
+    page, _ctx = make_page(qtbot, session)
+    assert cells(page.group, 1) == ["张校长", "（空缺）", "（空缺）"]
+    assert page.group.item(1, 1).foreground() == RED and page.group.item(0, 1).foreground() != RED
+
+
+def _accounts(session):
+    from app.accounts.model import Role
+    from app.session import add_account, open_session
+
+    add_account(session, "ht", "Teacher-password-2026!", Role.HEAD_TEACHER, class_id=class_of(session, "7.1"))
+    add_account(session, "keeper", "Office-password-2026!", Role.ADMIN)
+    return (open_session(session.paths.root, "ht", "Teacher-password-2026!"),
+            open_session(session.paths.root, "keeper", "Office-password-2026!"))
+
+
+def test_head_teacher_and_admin_views(qtbot, session, pupils):
+    c1, c2 = class_of(session, "7.1"), class_of(session, "7.2")
+    add_report(session, ReportInput("2026-11-02", "psych_rep", "甲", c1, climate="隐秘班级情况",
+                                    concerns=[ConcernInput(pupils[0], ["情绪低落"], SECRET)]))
+    add_report(session, ReportInput("2026-11-02", "psych_rep", "乙", c2,
+                                    concerns=[ConcernInput(pupils[7], ["欺凌"], "外班所见")]))
+    ht, adm = _accounts(session)
+    try:
+        page, _ctx = make_page(qtbot, ht)
+        assert page.triage is None and not page.new_button.isVisible()
+        assert cells(page.classes, 0) == ["七年级（1）班"]
+        assert cells(page.reports, 1) == ["七年级（1）班"]
+        assert cells(page.reports, 5) == [""]
+        name0 = session.db.scalar("SELECT name FROM students WHERE id = :s", {"s": pupils[0]})
+        assert name0 in cells(page.reports, 4)[0]
+        page2, _ctx2 = make_page(qtbot, adm)
+        assert page2.triage is None
+        assert cells(page2.reports, 4) == ["1 人", "1 人"] and cells(page2.reports, 5) == ["", ""]
+    finally:
+        ht.close()
+        adm.close()
