@@ -70,7 +70,7 @@ PAGES: tuple[Page, ...] = (
     Page("screening", "测评", _screening, does_student_work),
     Page("casework", "个案与谈话", _casework, does_student_work, search_sources=("casework",)),
     Page("crisis", "危机干预", _crisis, student_work_or_manages, search_sources=("crisis", "crisis_incident")),
-    Page("network", "预警网络", _network, search_sources=("network_report",)),
+    Page("network", "预警网络", _network, does_student_work, search_sources=("network_report",)),
     Page("settings", "设置", _settings),
 )
 

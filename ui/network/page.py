@@ -158,7 +158,10 @@ class NetworkPage(QWidget):
             self.tabs.setTabText(1, f"分诊（{len(self.triage.items)}）")
 
     def _decided(self, key: str) -> None:
-        self.ctx.data_changed.emit(Change.CRISIS if key == "crisis" else Change.NETWORK)
+        if key == "crisis":
+            self.ctx.data_changed.emit(Change.CRISIS)
+        else:
+            self.ctx.data_changed.emit(Change.NETWORK)
 
     def _data_changed(self, change: Change) -> None:
         if change in (Change.NETWORK, Change.STUDENTS, Change.SCHOOL, Change.CRISIS):
