@@ -63,20 +63,20 @@ def populate(session: Session, _shared: random.Random, student_ids: list[int]) -
         set_leader(session, "deputy", outside_name="刘主任", department="政教处")
         set_leader(session, "member", staff_id=staff[0], department="心理辅导室")
         set_leader(session, "member", outside_name="王医生", department="卫生室")
-    # Two months of routine reports (last month complete but for two classes; this month started), one
+    # Two months of routine reports (last month complete but for one class; this month started), one
     # immediate report with a self-harm sign, left for today's triage.
     this = period_of(today)
     last = previous_period(this)
     reps = {r[0]: r[1] for r in db.query("SELECT n.class_id, min(s.name) FROM network_reps n JOIN students s"
                                         " ON s.id = n.student_id GROUP BY n.class_id")}
     named_last: list[int] = []
-    for period, skip in ((last, 2), (this, len(classes) // 2)):
+    for period, reporting in ((last, classes[:-1]), (this, classes[:max(1, len(classes) // 2)])):
         year, month = int(period[:4]), int(period[5:7])
         day = min(dt.date(year, month, 25), today)
-        for cid in classes[:len(classes) - skip]:
+        for cid in reporting:
             concerns: list[ConcernInput] = []
-            if rng.random() < 0.45:
-                picks = rng.sample(by_class[cid], rng.choice((1, 1, 2)))
+            if cid in reporting[:2] or rng.random() < 0.45:
+                picks = rng.sample(by_class[cid], 2 if cid == reporting[0] else rng.choice((1, 1, 2)))
                 if period == this and named_last:
                     picks = [named_last.pop()]   # named again: the two-periods-running rule suggests a talk
                 for sid in picks:
@@ -96,8 +96,12 @@ def populate(session: Session, _shared: random.Random, student_ids: list[int]) -
                                        " r.id = n.report_id WHERE r.period = :p ORDER BY n.id", {"p": last})]
     choices = [k for k in DECISIONS if k != "crisis"]
     for k, cid in enumerate(open_ids):
-        if k == 0:
+        has_case = db.scalar("SELECT 1 FROM crisis_cases c JOIN network_concerns n ON n.student_id = c.student_id"
+                             " WHERE n.id = :n AND c.status = 'open'", {"n": cid})
+        if k == 0 and not has_case:
             open_crisis_case(session, cid, level="general")
+        elif k == 0:
+            triage(session, cid, "talk", "已有危机个案，约谈跟进")
         elif k % 4 != 3:
             triage(session, cid, choices[k % len(choices)], "已与班主任沟通")
     cid0 = classes[0]

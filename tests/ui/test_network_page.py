@@ -156,3 +156,36 @@ def test_head_teacher_and_admin_views(qtbot, session, pupils):
     finally:
         ht.close()
         adm.close()
+
+
+def test_reports_import_through_the_one_import_dialog(qtbot, session, pupils, tmp_path):
+    from openpyxl import Workbook
+
+    from tests.ui.conftest import wait_tasks
+
+    clock.set_fixed(dt.datetime(2026, 11, 30, 9, 0))
+    names = [r[0] for r in session.db.query("SELECT name FROM students WHERE class_id = :c ORDER BY id",
+                                            {"c": class_of(session, "7.1")})]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["日期", "班级", "心理委员", "类型", "班级情况", "关注学生", "表现", "情况说明"])
+    ws.append(["2026-11-27", "初一（1）班", "甲", "例行", "平稳", names[0], "情绪低落", "不愿说话"])
+    ws.append(["2026-11-27", "7.2", "乙", "例行", "平稳", "", "", ""])
+    ws.append(["2026-11-27", "七年级1班", "甲", "例行", "", "查无此人", "欺凌", ""])
+    f = tmp_path / "reports.xlsx"
+    wb.save(f)
+    page, ctx = make_page(qtbot, session)
+    page.open_import()
+    dlg = page.import_dialog
+    assert dlg.windowTitle() == "导入预警网络报告"
+    dlg.set_file(f)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    assert "报告 2 份（其中本期无异常 1 份）" in dlg.counts_label.text()
+    assert [r[0] for r in dlg.error_model.rows] == [4]
+    assert not dlg.import_button.isEnabled()
+    dlg.skip_invalid.setChecked(True)
+    with qtbot.waitSignal(dlg.imported, timeout=10_000):
+        dlg.import_button.click()
+    wait_tasks(qtbot)
+    assert dlg.outcome.written == 2
+    qtbot.waitUntil(lambda: cells(page.classes, 2) == ["已报告", "已报告"])
