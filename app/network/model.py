@@ -9,6 +9,7 @@ from typing import Any
 from app.errors import InputRejected
 from app.store.db import Database
 from app.store.settings import get_setting
+from app.text import normalize_text
 
 SELF_HARM = "自伤或伤人言行"
 SIGNS = ("重大变故", "重大挫折", "明显异常", "情绪低落", "人际冲突", "欺凌", SELF_HARM, "其他")
@@ -130,7 +131,7 @@ def room_label(building: str, room: str) -> str:
 
 def parse_room(text: str) -> tuple[str, str] | None:
     """'3号楼 201', '3号楼201', '3栋-201', '男生宿舍 A201' -> (building, room)."""
-    t = re.sub(r"\s+", " ", (text or "").strip())
+    t = re.sub(r"\s+", " ", normalize_text(text or "").strip())
     if not t:
         return None
     m = re.match(r"^(.*?(?:号楼|栋|幢|楼|宿舍|公寓))[\s\-－—]*([A-Za-z]?\d{2,4}[A-Za-z]?)(?:室|房间|寝室)?$", t)

@@ -24,6 +24,7 @@ from app.network.model import (
 )
 from app.school.classnames import grade_name
 from app.session import Session
+from app.text import normalize_text
 
 
 def _date(value: str | dt.date | None, what: str, *, blank_ok: bool = False) -> str:
@@ -179,7 +180,7 @@ def set_dorm(session: Session, student_id: int, building: str, room: str) -> Non
                                                         or session.account.sees_confidential):
         raise PermissionDenied("只有心理教师或管理员可以修改学生的宿舍。")
     student = _student(session, student_id)
-    b, r = building.strip(), room.strip()
+    b, r = normalize_text(building).strip(), normalize_text(room).strip()
     if bool(b) != bool(r):
         raise InputRejected("请同时填写楼栋和房间号（或都留空以清除）。")
     db = session.db

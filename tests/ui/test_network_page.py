@@ -189,3 +189,27 @@ def test_reports_import_through_the_one_import_dialog(qtbot, session, pupils, tm
     wait_tasks(qtbot)
     assert dlg.outcome.written == 2
     qtbot.waitUntil(lambda: cells(page.classes, 2) == ["已报告", "已报告"])
+
+
+def test_people_are_kept_from_the_page(qtbot, session, pupils):
+    page, _ctx = make_page(qtbot, session)
+    page.tabs.setCurrentIndex(page.tabs.count() - 1)
+    regs = [r[0] for r in session.db.query("SELECT registry_no FROM students WHERE id IN (:a, :b) ORDER BY id",
+                                           {"a": pupils[0], "b": pupils[1]})]
+    dialogs.preanswer(regs[0], "5号楼 301")
+    page.set_dorm()
+    dialogs.preanswer(regs[1], "5号楼３０１")
+    page.set_dorm()
+    assert cells(page.people_rooms, 0) == ["5号楼 301"]
+    dialogs.preanswer(regs[0])
+    page.appoint_informant()
+    assert page.people_rooms.rowCount() == 0
+    dialogs.preanswer(regs[1], None)      # a second informant for the room is refused with the reason
+    page.appoint_informant()
+    assert dialogs.shown[-1].kind == "warning" and "已有信息员" in dialogs.shown[-1].text
+    dialogs.preanswer(regs[0], "区级培训")
+    page.appoint_rep()
+    assert "（无）" not in cells(page.classes, 1)[0]
+    dialogs.preanswer("心理健康副校长", "孙教授", "市精神卫生中心")
+    page.set_leader()
+    assert cells(page.group, 1) == ["（空缺）", "（空缺）", "孙教授"]

@@ -4,6 +4,7 @@ people (committee members, informants, the leadership group with empty posts hig
 A 班主任 sees their own class without the reports' free text; a 管理员 sees the people and the counts only."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
+from app.errors import XinqiaoError
 from app.network.access import can_keep_network, sees_named_students
 from app.network.forms import blank_forms
 from app.network.importer import REPORTS_IMPORT
@@ -92,6 +94,20 @@ class NetworkPage(QWidget):
         self.pairs = table(("学生", "结对同伴", "开始", "结束"), stretch=1)
         people_tab = QWidget()
         pl = QVBoxLayout(people_tab)
+        self.rep_button = QPushButton("任命心理委员…")
+        self.rep_button.clicked.connect(self.appoint_rep)
+        self.dorm_button = QPushButton("登记宿舍…")
+        self.dorm_button.clicked.connect(self.set_dorm)
+        self.informant_button = QPushButton("任命宿舍信息员…")
+        self.informant_button.clicked.connect(self.appoint_informant)
+        self.leader_button = QPushButton("设置领导小组…")
+        self.leader_button.clicked.connect(self.set_leader)
+        people_bar = QHBoxLayout()
+        for b in (self.rep_button, self.dorm_button, self.informant_button, self.leader_button):
+            b.setVisible(keeper)
+            people_bar.addWidget(b)
+        people_bar.addStretch(1)
+        pl.addLayout(people_bar)
         pl.addWidget(QLabel("领导小组（空缺的职务标红）"))
         pl.addWidget(self.group)
         pair_row = QHBoxLayout()
@@ -188,6 +204,82 @@ class NetworkPage(QWidget):
         target = Path(path).with_suffix(".pdf")
         run_task(self, lambda _p: blank_forms(self.session, period, target),
                  lambda out: dialogs.inform(self, "已生成", f"空白报告表已保存到 {out}"), label="正在生成报告表……")
+
+    # -- people -------------------------------------------------------------------------------------------------
+    def _student_id(self, title: str) -> int | None:
+        from app.archive.students import find_by_registry
+
+        text = dialogs.get_text(self, title, "学生的学籍号：")
+        if not text:
+            return None
+        try:
+            found = find_by_registry(self.session.db, self.session.account, text.strip())
+        except XinqiaoError as e:
+            dialogs.warn(self, title, e.message)
+            return None
+        if found is None:
+            dialogs.warn(self, title, f"没有学籍号为 {text.strip()} 的学生，请核对。")
+            return None
+        return found.id
+
+    def _write(self, title: str, fn: Callable[[], object]) -> None:
+        try:
+            fn()
+        except XinqiaoError as e:
+            dialogs.warn(self, title, e.message)
+            return
+        self.ctx.data_changed.emit(Change.NETWORK)
+
+    def appoint_rep(self) -> None:
+        from app.network.people import appoint_rep
+
+        sid = self._student_id("任命心理委员")
+        if sid is None:
+            return
+        training = dialogs.get_text(self, "任命心理委员", "参加的培训（可留空）：")
+        if training is None:
+            return
+        self._write("任命心理委员", lambda: appoint_rep(self.session, sid, clock.today(), training=training))
+
+    def set_dorm(self) -> None:
+        from app.network.model import parse_room
+        from app.network.people import set_dorm
+
+        sid = self._student_id("登记宿舍")
+        if sid is None:
+            return
+        text = dialogs.get_text(self, "登记宿舍", "楼栋和房间（如“3号楼 201”）：")
+        if not text:
+            return
+        where = parse_room(text)
+        if where is None:
+            dialogs.warn(self, "登记宿舍", f"“{text}”无法识别，请写成“3号楼 201”。")
+            return
+        self._write("登记宿舍", lambda: set_dorm(self.session, sid, *where))
+
+    def appoint_informant(self) -> None:
+        from app.network.people import appoint_informant
+
+        sid = self._student_id("任命宿舍信息员")
+        if sid is not None:
+            self._write("任命宿舍信息员", lambda: appoint_informant(self.session, sid, clock.today()))
+
+    def set_leader(self) -> None:
+        from app.network.model import POSTS
+        from app.network.people import set_leader
+
+        label = dialogs.get_item(self, "设置领导小组", "职务：", list(POSTS.values()))
+        if not label:
+            return
+        post = next(k for k, v in POSTS.items() if v == label)
+        name = dialogs.get_text(self, "设置领导小组", "姓名（本校教职工或校外人员）：")
+        if not name:
+            return
+        dept = dialogs.get_text(self, "设置领导小组", "部门或单位：") or ""
+        staff = self.session.db.scalar("SELECT id FROM staff WHERE name = :n AND active = 1", {"n": name.strip()})
+        self._write("设置领导小组", lambda: set_leader(
+            self.session, post, staff_id=int(staff) if staff is not None else None,
+            outside_name="" if staff is not None else name, department=dept))
 
     def open_hit(self, hit: SearchHit) -> None:
         if hit.source != SOURCE:
