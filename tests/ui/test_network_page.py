@@ -213,3 +213,30 @@ def test_people_are_kept_from_the_page(qtbot, session, pupils):
     dialogs.preanswer("心理健康副校长", "孙教授", "市精神卫生中心")
     page.set_leader()
     assert cells(page.group, 1) == ["（空缺）", "（空缺）", "孙教授"]
+
+
+def test_a_roster_with_a_dorm_column_sets_the_rooms(qtbot, session, tmp_path):
+    from openpyxl import Workbook
+
+    from app.network.people import list_rooms
+    from tests.ui.conftest import wait_tasks
+    from ui.archive.page import StudentsPage
+    from ui.shell.context import AppContext
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "性别", "学籍号", "班级", "是否住校", "宿舍"])
+    ws.append(["王小明", "男", "G37020220130000001", "七年级（1）班", "是", "3号楼 201"])
+    ws.append(["李雨桐", "女", "G37020220130000002", "七年级（1）班", "是", "4号楼２０２"])
+    ws.append(["张子涵", "女", "G37020220130000003", "七年级（1）班", "否", ""])
+    f = tmp_path / "roster.xlsx"
+    wb.save(f)
+    opener = StudentsPage(AppContext(session))
+    qtbot.addWidget(opener)
+    dlg = opener.open_import_dialog()
+    dlg.set_file(f)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=10_000)
+    with qtbot.waitSignal(dlg.imported, timeout=10_000):
+        dlg.import_button.click()
+    wait_tasks(qtbot)
+    assert [(r.label, r.residents) for r in list_rooms(session)] == [("3号楼 201", 1), ("4号楼 202", 1)]
