@@ -10,6 +10,7 @@ from __future__ import annotations
 from app import capability
 from app.accounts.capability import CAPABILITY as ACCOUNTS
 from app.archive.capability import CAPABILITY as ARCHIVE
+from app.backups.capability import CAPABILITY as BACKUPS
 from app.capability import Capability, Registry
 from app.casework.capability import CAPABILITY as CASEWORK
 from app.crisis.capability import CAPABILITY as CRISIS
@@ -17,7 +18,6 @@ from app.network.capability import CAPABILITY as NETWORK
 from app.school.capability import CAPABILITY as SCHOOL
 from app.screening.capability import CAPABILITY as SCREENING
 from app.search.capability import CAPABILITY as SEARCH
-from app.store.capability import CAPABILITY as STORE
 
 CAPABILITIES: tuple[Capability, ...] = (
     ACCOUNTS,
@@ -27,7 +27,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     SCHOOL,
     SCREENING,
     SEARCH,
-    STORE,
+    BACKUPS,
     NETWORK,
 )
 

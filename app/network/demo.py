@@ -18,6 +18,7 @@ from app.network.people import (
     set_leader,
 )
 from app.network.reports import ConcernInput, ReportInput, add_report, open_crisis_case, triage
+from app.policy import can_read_confidential
 from app.session import Session
 
 SEEN = ["最近上课常趴在桌上，不愿和同学说话", "和同桌发生争执后一直闷闷不乐", "家里老人去世后请假一周，返校后情绪低",
@@ -26,7 +27,7 @@ CLIMATE = ["总体平稳，学习氛围较好", "临近考试，同学们压力�
 
 
 def populate(session: Session, _shared: random.Random, student_ids: list[int]) -> None:
-    if not session.account.sees_confidential or len(student_ids) < 20:
+    if not can_read_confidential(session.account) or len(student_ids) < 20:
         return
     rng = random.Random(12)
     db = session.db

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import InputRejected
-from app.network.access import require_keep_network
 from app.network.model import SIGNS, check_period
+from app.policy import can_keep_network, require
 from app.session import Session
 
 FONT_FILE = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts" / "DroidSansFallbackFull.ttf"
@@ -68,7 +68,7 @@ def blank_forms(session: Session, period: str, out: Path, class_ids: list[int] |
 
     from app.network.people import eligible_classes
 
-    require_keep_network(session, "打印报告表")
+    require(session, can_keep_network, "打印报告表")
     p = check_period(period)
     classes = [c for c in eligible_classes(session) if class_ids is None or c.class_id in class_ids]
     if not classes:

@@ -20,9 +20,9 @@ from typing import Any
 from app import clock
 from app.archive.matcher import BY_NAME, MatchProblem, StudentMatcher
 from app.errors import InputRejected
-from app.network.access import require_keep_network
 from app.network.model import REPORTER_KINDS, SIGNS, ZERO_WORDS, check_period, parse_room, sign_from_text
 from app.network.reports import ConcernInput, ReportInput, insert_report
+from app.policy import can_keep_network, require
 from app.school.classnames import parse_class, parse_grade
 from app.session import Session
 from app.tabular import RowError, TableError, cell_text, parse_date, read_table
@@ -129,7 +129,7 @@ def _text(value: Any) -> str:
 def preview_reports(session: Session, path: Path, mapping: dict[str, str] | None = None, sheet: str | None = None,
                     *, progress: Progress | None = None) -> ReportsPreview:
     """Read and check a collection sheet without writing anything."""
-    require_keep_network(session, "导入预警网络报告")
+    require(session, can_keep_network, "导入预警网络报告")
     path = Path(path)
     table = read_table(path, SYNONYMS, REQUIRED, FIELD_LABELS, mapping, sheet)
     if "class" not in table.columns and "room" not in table.columns:
@@ -290,7 +290,7 @@ def apply_reports(session: Session, preview: ReportsPreview, *, skip_invalid: bo
     if preview.errors and not skip_invalid:
         raise InputRejected(f"{preview.file} 有 {len(preview.invalid_rows)} 行无效，未写入任何数据。"
                             "请修改后重新导入，或选择“跳过无效行”。")
-    require_keep_network(session, "导入预警网络报告")
+    require(session, can_keep_network, "导入预警网络报告")
     db = session.db
     with db.transaction():
         counts = preview.counts()

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from app import clock
 from app.archive.students import Student, get_student
-from app.errors import InputRejected, PermissionDenied
-from app.network.access import class_scope, require_keep_network, sees_named_students
+from app.errors import InputRejected
 from app.network.model import (
     POSTS,
     REQUIRED_POSTS,
@@ -21,6 +20,14 @@ from app.network.model import (
     parse_room,
     quarter_of,
     room_label,
+)
+from app.policy import (
+    can_configure_network,
+    can_keep_network,
+    can_manage_roster,
+    class_scope,
+    does_student_work,
+    require,
 )
 from app.school.classnames import grade_name
 from app.session import Session
@@ -49,8 +56,7 @@ def set_network_settings(session: Session, *, eligible_grades: list[int] | None 
                          triage_school_days: int | None = None, escalation_periods: int | None = None,
                          escalation_action: str | None = None) -> None:
     """The school's settings for the network (eligible grades, red after N school days, escalation rule)."""
-    if not (session.account.manages or session.account.sees_confidential):
-        raise PermissionDenied("只有心理教师或管理员可以修改预警网络设置。")
+    require(session, can_configure_network)
     cur = load_settings(session.db)
     grades = sorted({int(g) for g in (eligible_grades if eligible_grades is not None else cur.eligible_grades)})
     days = cur.triage_school_days if triage_school_days is None else int(triage_school_days)
@@ -84,7 +90,7 @@ class Rep:
 def appoint_rep(session: Session, student_id: int, start_date: str | dt.date, *, end_date: str | dt.date = "",
                 training: str = "") -> int:
     """Appoint a student of an eligible class as its 心理委员 (from the class list)."""
-    require_keep_network(session, "任命心理委员")
+    require(session, can_keep_network, "任命心理委员")
     student = _student(session, student_id)
     if student.class_id is None or student.grade is None:
         raise InputRejected(f"{student.name} 没有班级，不能任命为心理委员。")
@@ -109,7 +115,7 @@ def appoint_rep(session: Session, student_id: int, start_date: str | dt.date, *,
 
 
 def end_rep(session: Session, rep_id: int, end_date: str | dt.date) -> None:
-    require_keep_network(session, "调整心理委员")
+    require(session, can_keep_network, "调整心理委员")
     end = _date(end_date, "任职结束日期")
     with session.db.transaction():
         row = session.db.one("SELECT start_date FROM network_reps WHERE id = :i", {"i": rep_id})
@@ -176,9 +182,7 @@ def _grades_text(grades: tuple[int, ...]) -> str:
 # -- dormitories --------------------------------------------------------------------------------------------
 def set_dorm(session: Session, student_id: int, building: str, room: str) -> None:
     """Set (or, with blank building and room, clear) a boarding student's building and room."""
-    if session.account.class_scope is not None or not (session.account.manages
-                                                        or session.account.sees_confidential):
-        raise PermissionDenied("只有心理教师或管理员可以修改学生的宿舍。")
+    require(session, can_manage_roster, "修改学生的宿舍")
     student = _student(session, student_id)
     b, r = normalize_text(building).strip(), normalize_text(room).strip()
     if bool(b) != bool(r):
@@ -219,9 +223,7 @@ def dorms_from_roster(session: Session, path: Path, sheet: str | None = None, *,
     from app.tabular import cell_text, read_table
     from app.tabular.reader import nonblank_rows
 
-    if session.account.class_scope is not None or not (session.account.manages
-                                                        or session.account.sees_confidential):
-        raise PermissionDenied("只有心理教师或管理员可以导入宿舍。")
+    require(session, can_manage_roster, "导入宿舍")
     labels = {"registry_no": "学籍号", "name": "姓名", "class": "班级", "grade": "年级", "dorm": "宿舍",
               "building": "楼栋", "room": "房间"}
     table = read_table(Path(path), DORM_SYNONYMS, [], labels, None, sheet)
@@ -298,7 +300,7 @@ def rooms_without_informant(session: Session) -> list[Room]:
 
 def appoint_informant(session: Session, student_id: int, start_date: str | dt.date) -> int:
     """Make a boarder the 宿舍心理信息员 of their own room; a room has one serving informant."""
-    require_keep_network(session, "任命宿舍心理信息员")
+    require(session, can_keep_network, "任命宿舍心理信息员")
     student = _student(session, student_id)
     dorm = dorm_of(session, student.id)
     if dorm is None:
@@ -320,7 +322,7 @@ def appoint_informant(session: Session, student_id: int, start_date: str | dt.da
 
 
 def end_informant(session: Session, informant_id: int, end_date: str | dt.date) -> None:
-    require_keep_network(session, "调整宿舍心理信息员")
+    require(session, can_keep_network, "调整宿舍心理信息员")
     end = _date(end_date, "任职结束日期")
     with session.db.transaction():
         if session.db.execute("UPDATE network_informants SET end_date = :e WHERE id = :i AND end_date = ''",
@@ -347,7 +349,7 @@ class Post:
 def set_leader(session: Session, post: str, *, staff_id: int | None = None, outside_name: str = "",
                organisation: str = "", department: str = "") -> int:
     """Put a staff member or an outside person on a post (组长, 副组长 and 心理健康副校长 have one holder)."""
-    require_keep_network(session, "调整领导小组")
+    require(session, can_keep_network, "调整领导小组")
     if post not in POSTS:
         raise InputRejected(f"职务应为：{'、'.join(POSTS.values())} 之一。")
     if (staff_id is None) == (not outside_name.strip()):
@@ -368,7 +370,7 @@ def set_leader(session: Session, post: str, *, staff_id: int | None = None, outs
 
 
 def remove_leader(session: Session, leader_id: int) -> None:
-    require_keep_network(session, "调整领导小组")
+    require(session, can_keep_network, "调整领导小组")
     with session.db.transaction():
         session.db.execute("DELETE FROM network_leaders WHERE id = :i", {"i": leader_id})
         session.audit("edit", f"network_leader:{leader_id}", "移出领导小组")
@@ -397,7 +399,7 @@ def leadership(session: Session) -> list[Post]:
 def record_review(session: Session, grade: int, quarter: str, held_on: str | dt.date, participants: str,
                   decisions: list[tuple[int, str]]) -> int:
     """A 年级组研判: who took part and, for each student discussed, the decision (lands on the timeline)."""
-    require_keep_network(session, "记录年级组研判")
+    require(session, can_keep_network, "记录年级组研判")
     q = check_quarter(quarter)
     day = _date(held_on, "研判日期")
     if not participants.strip():
@@ -442,7 +444,7 @@ def missing_reviews(session: Session, today: dt.date | None = None) -> list[tupl
 # -- peer support pairs -------------------------------------------------------------------------------------
 def add_pair(session: Session, student_id: int, peer_id: int, start_date: str | dt.date, *,
              end_date: str | dt.date = "", note: str = "") -> int:
-    require_keep_network(session, "安排朋辈结对")
+    require(session, can_keep_network, "安排朋辈结对")
     st, peer = _student(session, student_id), _student(session, peer_id)
     if st.id == peer.id:
         raise InputRejected("结对的两名学生不能是同一人。")
@@ -461,7 +463,7 @@ def add_pair(session: Session, student_id: int, peer_id: int, start_date: str | 
 
 def list_pairs(session: Session) -> list[tuple[int, str, str, str, str]]:
     """(id, student, peer, from, to) within the account's scope; nothing for a 管理员."""
-    if not sees_named_students(session.account):
+    if not does_student_work(session.account):
         return []
     scope = class_scope(session.account)
     return [tuple(r) for r in session.db.query(  # type: ignore[misc]

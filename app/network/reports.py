@@ -14,7 +14,6 @@ from typing import Any
 from app import clock
 from app.archive.students import get_student
 from app.errors import InputRejected
-from app.network.access import class_scope, require_keep_network, sees_named_students, sees_report_text
 from app.network.model import (
     DECISIONS,
     REPORTER_KINDS,
@@ -25,6 +24,7 @@ from app.network.model import (
     period_of,
     room_label,
 )
+from app.policy import can_keep_network, can_read_confidential, class_scope, does_student_work, require
 from app.session import Session
 from app.store.db import Database
 
@@ -157,7 +157,7 @@ def insert_report(session: Session, data: ReportInput, *, import_id: int | None 
 
 def add_report(session: Session, data: ReportInput) -> int:
     """The counselor types a report in from paper. No students named: a zero report (本期无异常)."""
-    require_keep_network(session, "录入预警网络报告")
+    require(session, can_keep_network, "录入预警网络报告")
     with session.db.transaction():
         rid = insert_report(session, data)
         session.audit("edit", f"network_report:{rid}", {"add": "report", "concerns": len(data.concerns)})
@@ -180,8 +180,8 @@ def list_reports(session: Session, *, period: str | None = None, class_id: int |
     """Reports newest first, with the tier and class rules of the account (reading free text is audited)."""
     db = session.db
     acc = session.account
-    text = sees_report_text(acc)
-    named = sees_named_students(acc)
+    text = can_read_confidential(acc)
+    named = does_student_work(acc)
     scope = class_scope(acc)
     where, params = ["1 = 1"], {}  # type: tuple[list[str], dict[str, Any]]
     if period:
@@ -252,7 +252,7 @@ def red_after(db: Database, since: str) -> dt.date:
 
 def untriaged(session: Session, *, today: dt.date | None = None, period: str | None = None) -> list[TriageItem]:
     """Every named student awaiting a decision (urgent first, then oldest), within the account's scope."""
-    if not sees_named_students(session.account):
+    if not does_student_work(session.account):
         return []
     day = today or clock.today()
     scope = class_scope(session.account)
@@ -288,7 +288,7 @@ def _open_concern(session: Session, concern_id: int) -> Any:
 def triage(session: Session, concern_id: int, decision: str, note: str = "") -> None:
     """Record the counselor's decision on one named student (it lands on the student's timeline). Opening a
     crisis case goes through :func:`open_crisis_case`, which links the two."""
-    require_keep_network(session, "分诊")
+    require(session, can_keep_network, "分诊")
     if decision not in DECISIONS:
         raise InputRejected(f"分诊决定应为：{'、'.join(DECISIONS.values())} 之一。")
     if decision == "crisis":
@@ -304,7 +304,7 @@ def triage(session: Session, concern_id: int, decision: str, note: str = "") -> 
 
 def crisis_prefill(session: Session, concern_id: int) -> dict[str, str]:
     """What a crisis case opened from this concern starts with (the window shows it for editing)."""
-    require_keep_network(session, "开危机个案")
+    require(session, can_keep_network, "开危机个案")
     row = _open_concern(session, concern_id)
     signs = "、".join(json.loads(row["signs"]))
     kind = REPORTER_KINDS[row["reporter_kind"]]
@@ -321,7 +321,7 @@ def open_crisis_case(session: Session, concern_id: int, *, level: str | None = N
     """开危机个案: a case pre-filled from the report, the concern decided and linked to it, in one transaction."""
     from app.crisis.cases import open_case
 
-    require_keep_network(session, "开危机个案")
+    require(session, can_keep_network, "开危机个案")
     pre = crisis_prefill(session, concern_id)
     row = _open_concern(session, concern_id)
     with session.db.transaction():
@@ -361,7 +361,7 @@ def escalations(session: Session, period: str) -> list[Escalation]:
     (default: named in two periods running → 约谈)."""
     from app.network.model import previous_period
 
-    if not sees_named_students(session.account):
+    if not does_student_work(session.account):
         return []
     settings = load_settings(session.db)
     periods = [check_period(period)]

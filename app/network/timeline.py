@@ -6,6 +6,7 @@ import json
 
 from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent
 from app.network.model import DECISIONS, REPORTER_KINDS, room_label
+from app.policy import can_read_confidential
 from app.school.classnames import grade_name
 from app.session import Session
 
@@ -15,7 +16,7 @@ LABEL = "预警网络"
 
 def student_events(session: Session, student_id: int) -> list[TimelineEvent]:
     db = session.db
-    conf = session.account.sees_confidential
+    conf = can_read_confidential(session.account)
     ev: list[TimelineEvent] = []
     for n in db.query(
             "SELECT n.*, r.reported_on, r.reporter_kind, r.reporter, r.immediate, r.period, r.class_id,"

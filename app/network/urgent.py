@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 
 from app.network.reports import untriaged
+from app.policy import can_read_confidential
 from app.session import Session
 from app.workbench import WorkItem
 
 
 def same_day_items(session: Session, today: dt.date) -> list[WorkItem]:
     """Every untriaged concern with an urgent sign: at the very top of the 工作台, due the day it was reported."""
-    if not session.account.sees_confidential:
+    if not can_read_confidential(session.account):
         return []
     return [WorkItem("network_urgent", "紧急：预警网络",
                      f"{t.student}（{t.class_name}）{'、'.join(t.signs)}：当天评估，请立即分诊", t.since,

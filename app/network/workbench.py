@@ -8,13 +8,14 @@ from app.network.model import period_of, previous_period
 from app.network.people import missing_reviews, rep_problems, rooms_without_informant
 from app.network.reports import escalations, overview, red_after, untriaged
 from app.network.urgent import same_day_items
+from app.policy import can_read_confidential
 from app.school.classnames import grade_name
 from app.session import Session
 from app.workbench import WorkItem
 
 
 def network_items(session: Session, today: dt.date) -> list[WorkItem]:
-    if not session.account.sees_confidential:
+    if not can_read_confidential(session.account):
         return []
     items = same_day_items(session, today)
     for t in untriaged(session, today=today):

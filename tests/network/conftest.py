@@ -36,9 +36,10 @@ def class_ids(session, pupils):
 
 @pytest.fixture
 def head_teacher_71(session, pupils):
+    from app.accounts.admin import add_account
     from app.accounts.model import Role
     from app.school.classes import find_class
-    from app.session import add_account, open_session
+    from app.session import open_session
 
     add_account(session, "ht", "Teacher-password-2026!", Role.HEAD_TEACHER, class_id=find_class(session.db, "7.1").id)
     s = open_session(session.paths.root, "ht", "Teacher-password-2026!")

@@ -94,7 +94,7 @@ def test_rooms_come_from_a_roster_column(session, class_ids, tmp_path):
 
 
 def test_leadership_group_shows_empty_posts(session):
-    staff = add_staff(session.db, "赵主任", "leader")
+    staff = add_staff(session, "赵主任", "leader")
     set_leader(session, "leader", staff_id=staff, department="校长室")
     set_leader(session, "member", outside_name="钱医生", department="卫生室")
     posts = leadership(session)

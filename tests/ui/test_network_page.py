@@ -123,8 +123,9 @@ def test_empty_leadership_posts_are_highlighted(qtbot, session, pupils):
 
 
 def _accounts(session):
+    from app.accounts.admin import add_account
     from app.accounts.model import Role
-    from app.session import add_account, open_session
+    from app.session import open_session
 
     add_account(session, "ht", "Teacher-password-2026!", Role.HEAD_TEACHER, class_id=class_of(session, "7.1"))
     add_account(session, "keeper", "Office-password-2026!", Role.ADMIN)

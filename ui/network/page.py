@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.errors import XinqiaoError
-from app.network.access import can_keep_network, sees_named_students
 from app.network.forms import blank_forms
 from app.network.importer import REPORTS_IMPORT
 from app.network.model import period_of, previous_period
 from app.network.people import leadership, list_pairs, missing_reviews, rep_problems, rooms_without_informant
 from app.network.reports import ReportView, escalations, list_reports, overview
 from app.network.searchable import SOURCE
+from app.policy import can_keep_network, does_student_work
 from app.school.classnames import grade_name
 from app.search import SearchHit
 from ui.network.common import EMPTY_POST, fill, table
@@ -154,7 +154,7 @@ class NetworkPage(QWidget):
         self.suggested.setText("建议处理：" + "；".join(f"{e.student}（{e.class_name}）连续 {len(e.periods)} 期被报告，"
                                                    f"建议{e.action_label}" for e in ups) if ups else "")
         self.report_rows = list_reports(self.session, period=period)
-        named = sees_named_students(self.session.account)
+        named = does_student_work(self.session.account)
         fill(self.reports, [(r.reported_on, r.place, r.kind_label, r.reporter,
                              ("本期无异常" if r.zero else ("、".join(f"{c.student}（{'、'.join(c.signs)}）"
                                                                for c in r.concerns) if named
