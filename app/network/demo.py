@@ -8,7 +8,7 @@ import datetime as dt
 import random
 
 from app import clock
-from app.network.model import DECISIONS, SELF_HARM, SIGNS, period_of, previous_period, quarter_of
+from app.network.model import DECISIONS, SELF_HARM, SIGNS, load_settings, period_of, previous_period, quarter_of
 from app.network.people import (
     add_pair,
     appoint_informant,
@@ -39,7 +39,10 @@ def populate(session: Session, _shared: random.Random, student_ids: list[int]) -
     for r in rows:
         by_class.setdefault(r[1], []).append(r[0])
         grade_of[r[0]] = r[4]
-    classes = sorted(by_class)
+    eligible = load_settings(db).eligible_grades
+    classes = sorted(c for c in by_class if grade_of[by_class[c][0]] in eligible)
+    if len(classes) < 2:
+        return
     start = (today - dt.timedelta(days=90)).isoformat()
     # Committee members: two in most classes, one in some, none in the last class (listed on the 工作台).
     for i, cid in enumerate(classes[:-1]):
