@@ -26,7 +26,7 @@ from app.network.model import period_of, previous_period
 from app.network.people import leadership, list_pairs, missing_reviews, rep_problems, rooms_without_informant
 from app.network.reports import ReportView, escalations, list_reports, overview
 from app.network.searchable import SOURCE
-from app.policy import can_keep_network, does_student_work
+from app.policy import can_configure_network, can_keep_network, does_student_work
 from app.school.classnames import grade_name
 from app.search import SearchHit
 from ui.network.common import EMPTY_POST, fill, table
@@ -102,10 +102,14 @@ class NetworkPage(QWidget):
         self.informant_button.clicked.connect(self.appoint_informant)
         self.leader_button = QPushButton("设置领导小组…")
         self.leader_button.clicked.connect(self.set_leader)
+        self.settings_button = QPushButton("网络设置…")
+        self.settings_button.clicked.connect(self.edit_settings)
         people_bar = QHBoxLayout()
         for b in (self.rep_button, self.dorm_button, self.informant_button, self.leader_button):
             b.setVisible(keeper)
             people_bar.addWidget(b)
+        self.settings_button.setVisible(can_configure_network(account))
+        people_bar.addWidget(self.settings_button)
         people_bar.addStretch(1)
         pl.addLayout(people_bar)
         pl.addWidget(QLabel("领导小组（空缺的职务标红）"))
@@ -280,6 +284,38 @@ class NetworkPage(QWidget):
         self._write("设置领导小组", lambda: set_leader(
             self.session, post, staff_id=int(staff) if staff is not None else None,
             outside_name="" if staff is not None else name, department=dept))
+
+    def edit_settings(self) -> None:
+        """The school's settings: grades with committee members, red after N school days, the escalation rule."""
+        from app.network.model import DECISIONS, load_settings
+        from app.network.people import set_network_settings
+        from app.school.classnames import parse_grade
+
+        title = "预警网络设置"
+        cur = load_settings(self.session.db)
+        grades_text = dialogs.get_text(self, title, "设有心理委员的年级（用顿号分隔，如 四年级、五年级、七年级）：",
+                                       text="、".join(grade_name(g) for g in cur.eligible_grades))
+        if grades_text is None:
+            return
+        grades = [parse_grade(p) for p in grades_text.replace(",", "、").replace("，", "、").split("、") if p.strip()]
+        if any(g is None for g in grades):
+            dialogs.warn(self, title, f"“{grades_text}”中有无法识别的年级，请写成 四年级、七年级、高一 的形式。")
+            return
+        days = dialogs.get_text(self, title, "未分诊的关注学生几个上课日后标红：", text=str(cur.triage_school_days))
+        periods = dialogs.get_text(self, title, "连续几期被报告时建议处理：", text=str(cur.escalation_periods))
+        if days is None or periods is None:
+            return
+        action = dialogs.get_item(self, title, "建议的处理：", list(DECISIONS.values()),
+                                  list(DECISIONS).index(cur.escalation_action))
+        if not action:
+            return
+        if not (days.strip().isdigit() and periods.strip().isdigit()):
+            dialogs.warn(self, title, "标红的上课日数和连续期数都应为整数。")
+            return
+        key = next(k for k, v in DECISIONS.items() if v == action)
+        self._write(title, lambda: set_network_settings(
+            self.session, eligible_grades=[g for g in grades if g is not None], triage_school_days=int(days),
+            escalation_periods=int(periods), escalation_action=key))
 
     def open_hit(self, hit: SearchHit) -> None:
         if hit.source != SOURCE:

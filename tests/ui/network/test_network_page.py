@@ -241,3 +241,30 @@ def test_a_roster_with_a_dorm_column_sets_the_rooms(qtbot, session, tmp_path):
         dlg.import_button.click()
     wait_tasks(qtbot)
     assert [(r.label, r.residents) for r in list_rooms(session)] == [("3号楼 201", 1), ("4号楼 202", 1)]
+
+
+def test_settings_from_the_page(qtbot, session, pupils):
+    from app.network.model import load_settings
+
+    page, _ctx = make_page(qtbot, session)
+    dialogs.preanswer("七年级、八年级", "2", "3", "家校沟通")
+    page.edit_settings()
+    s = load_settings(session.db)
+    assert (s.eligible_grades, s.triage_school_days, s.escalation_periods, s.escalation_action) == ((7, 8), 2, 3,
+                                                                                                    "home_school")
+    dialogs.preanswer("七年级、火星班", None)
+    page.edit_settings()
+    assert dialogs.shown[-1].kind == "warning" and "火星班" in dialogs.shown[-1].text
+
+
+def test_a_search_hit_opens_the_report(qtbot, session, pupils):
+    from app.search import search
+
+    add_report(session, ReportInput("2026-10-20", "psych_rep", "甲", class_of(session, "7.2"),
+                                    concerns=[ConcernInput(pupils[6], ["重大挫折"])]))
+    page, _ctx = make_page(qtbot, session)
+    [hit] = [h for h in search(session, "重大挫折") if h.source == "network_report"]
+    page.open_hit(hit)
+    assert page.current_period() == "2026-10"
+    assert page.tabs.currentWidget() is page.reports and page.reports.currentRow() == 0
+    assert page.reports.item(0, 1).text() == "七年级（2）班"
