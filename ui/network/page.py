@@ -102,10 +102,15 @@ class NetworkPage(QWidget):
         self.informant_button.clicked.connect(self.appoint_informant)
         self.leader_button = QPushButton("设置领导小组…")
         self.leader_button.clicked.connect(self.set_leader)
+        self.review_button = QPushButton("记录年级组研判…")
+        self.review_button.clicked.connect(self.open_review_dialog)
+        self.pair_button = QPushButton("朋辈结对…")
+        self.pair_button.clicked.connect(self.add_pair)
         self.settings_button = QPushButton("网络设置…")
         self.settings_button.clicked.connect(self.edit_settings)
         people_bar = QHBoxLayout()
-        for b in (self.rep_button, self.dorm_button, self.informant_button, self.leader_button):
+        for b in (self.rep_button, self.dorm_button, self.informant_button, self.leader_button, self.review_button,
+                  self.pair_button):
             b.setVisible(keeper)
             people_bar.addWidget(b)
         self.settings_button.setVisible(can_configure_network(account))
@@ -136,6 +141,7 @@ class NetworkPage(QWidget):
         lay.addLayout(bar)
         lay.addWidget(self.tabs, 1)
         self.report_dialog: ReportDialog | None = None
+        self.review_dialog: Any = None
         self.import_dialog: Any = None
         ctx.data_changed.connect(self._data_changed)
         self.refresh()
@@ -284,6 +290,27 @@ class NetworkPage(QWidget):
         self._write("设置领导小组", lambda: set_leader(
             self.session, post, staff_id=int(staff) if staff is not None else None,
             outside_name="" if staff is not None else name, department=dept))
+
+    def open_review_dialog(self) -> None:
+        from ui.network.review_dialog import ReviewDialog
+
+        self.review_dialog = ReviewDialog(self.session, self)
+        self.review_dialog.saved.connect(lambda _rid: self.ctx.data_changed.emit(Change.NETWORK))
+        self.review_dialog.show()
+
+    def add_pair(self) -> None:
+        from app.network.people import add_pair
+
+        sid = self._student_id("朋辈结对：需要支持的学生")
+        if sid is None:
+            return
+        peer = self._student_id("朋辈结对：结对同伴")
+        if peer is None:
+            return
+        until = dialogs.get_text(self, "朋辈结对", "结对截止日期（如 2027-01-15，可留空）：")
+        if until is None:
+            return
+        self._write("朋辈结对", lambda: add_pair(self.session, sid, peer, clock.today(), end_date=until.strip()))
 
     def edit_settings(self) -> None:
         """The school's settings: grades with committee members, red after N school days, the escalation rule."""

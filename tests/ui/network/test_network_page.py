@@ -268,3 +268,25 @@ def test_a_search_hit_opens_the_report(qtbot, session, pupils):
     assert page.current_period() == "2026-10"
     assert page.tabs.currentWidget() is page.reports and page.reports.currentRow() == 0
     assert page.reports.item(0, 1).text() == "七年级（2）班"
+
+
+def test_a_review_and_a_pair_from_the_page(qtbot, session, pupils):
+    from app.archive.chronology import timeline
+
+    page, _ctx = make_page(qtbot, session)
+    assert "七年级 2026-Q4" in page.reviews.text()
+    page.open_review_dialog()
+    d = page.review_dialog
+    assert d.students.rowCount() == 10
+    d.participants.setText("年级主任、班主任、心理教师")
+    d.students.item(2, 0).setCheckState(Qt.CheckState.Checked)
+    d.students.item(2, 2).setText("持续关注，班主任每周反馈")
+    d.save()
+    assert "七年级 2026-Q4" not in page.reviews.text()
+    assert ("年级组研判（七年级 2026-Q4）", "持续关注，班主任每周反馈") in [
+        (e.title, e.detail) for e in timeline(session, d.ids[2])]
+    regs = [r[0] for r in session.db.query("SELECT registry_no FROM students WHERE id IN (:a, :b) ORDER BY id",
+                                           {"a": pupils[3], "b": pupils[4]})]
+    dialogs.preanswer(regs[0], regs[1], "2027-01-15")
+    page.add_pair()
+    assert page.pairs.rowCount() == 1 and page.pairs.item(0, 3).text() == "2027-01-15"
