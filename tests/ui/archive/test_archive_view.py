@@ -170,10 +170,13 @@ def test_banner_from_a_capability_stands_at_the_top(qtbot, school):
         "test_crisis", "测试", banners=(lambda s, i: ["危机个案进行中：一级风险（2026-11-20 起）"] if i == sid else [],))
     with capability.installed(capability.current().extended(test_crisis)):
         page = make_page(qtbot, school)
+        page.show()
+        qtbot.waitExposed(page)
         page.show_student(sid)
         # other capabilities (screening, crisis) may add their own lines for the demo data: only ours is checked
         assert "危机个案进行中：一级风险（2026-11-20 起）" in page.archive.banner_texts()
-        assert page.archive.banner_labels[0].isVisible() or not page.isVisible()
+        ours = [lb for lb in page.archive.banner_labels if "危机个案进行中：一级风险" in lb.text()]
+        assert ours and ours[0].isVisible()
         page.show_student(sid + 1)
         assert "危机个案进行中：一级风险（2026-11-20 起）" not in page.archive.banner_texts()
 
