@@ -36,7 +36,7 @@ def class_student(session, head_teacher_class: int) -> int:
 
     index = StudentIndex(session.db)
     return next(e.id for e in index.matching(session.account, StudentFilter(class_id=head_teacher_class))
-                if not e.tags)
+                if not e.all_tags)
 
 
 def plan_views(session) -> list:
@@ -127,7 +127,7 @@ def test_tag_and_plan_through_ui_show_on_timeline(qtbot, school, head_teacher):
     from ui.shell import tasks
 
     qtbot.waitUntil(lambda: tasks.running() == 0)  # the index rebuilt after the tag changes
-    assert "其他" not in page.ctx.index.matching(school.account, StudentFilter(search=ht.student.registry_no))[0].tags
+    assert "其他" not in page.ctx.index.matching(school.account, StudentFilter(search=ht.student.registry_no))[0].all_tags
 
 
 def test_opening_plan_tab_is_audited_once_per_opening(qtbot, school):
