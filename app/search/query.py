@@ -92,9 +92,9 @@ def search(session: Session, text: str, limit: int = 50) -> list[SearchHit]:
         return []
     # Step 2: the rows of those few documents.
     marks = ",".join("?" * len(ids))
-    if tiered:
+    if tiered:   # text still in vault.db was written after conf's (by a session without the key): it wins
         rows_sql = ("SELECT d.id, d.source, d.ref_id, d.kind, d.kind_label, d.at, d.title, d.ordinary,"
-                    " coalesce(nullif(c.text, ''), d.confidential) AS confidential FROM search_docs d"
+                    " coalesce(nullif(d.confidential, ''), c.text, '') AS confidential FROM search_docs d"
                     " LEFT JOIN conf.search_conf c ON c.source = d.source AND c.ref_id = d.ref_id"
                     f" WHERE d.id IN ({marks})")
     else:
