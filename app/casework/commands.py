@@ -4,7 +4,18 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.console import EXIT_OK, EXIT_REJECTED, data_dir, err, open_from_args, out, print_json
+from app.console import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    add_export_options,
+    data_dir,
+    err,
+    export_protection,
+    open_from_args,
+    out,
+    print_json,
+    report_saved_text,
+)
 from app.errors import InputRejected
 from app.store.outpaths import add_force_option, check_out_path
 
@@ -30,8 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--kind", help="类型：个体咨询、团体辅导、谈心谈话、家长面谈、家长电话、家访")
     p.add_argument("--from", dest="date_from", help="起始日期")
     p.add_argument("--to", dest="date_to", help="截止日期")
-    p.add_argument("--out", type=Path, help="导出为 .xlsx 文件")
+    p.add_argument("--out", type=Path, help="导出为 .xlsx 文件（用环境变量 XINQIAO_EXPORT_PASSWORD 中的密码加密）")
     add_force_option(p)
+    add_export_options(p)
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_sessions)
 
@@ -68,7 +80,7 @@ def cmd_import_sessions(args: argparse.Namespace) -> int:
                                     confirm_name_matches=args.confirm_name_matches)
             written = result.written
             skipped = result.skipped_name_matches
-            error_report = str(result.error_report) if result.error_report else None
+            error_report = result.error_report
         report.update({"ok": not rejected, "dry_run": args.dry_run, "written": written, "error_report": error_report,
                        "skipped_name_matches": skipped})
         if args.json:
@@ -86,7 +98,7 @@ def cmd_import_sessions(args: argparse.Namespace) -> int:
             elif args.dry_run:
                 out("（试运行：未写入）")
             else:
-                out(f"已写入 {written} 条记录。" + (f" 错误报告：{error_report}" if error_report else ""))
+                out(f"已写入 {written} 条记录。" + (" " + report_saved_text(error_report) if error_report else ""))
                 if skipped:
                     out(f"{skipped} 行按姓名对应的记录未写入；确认无误后加 --confirm-name-matches 重新导入。")
         return EXIT_REJECTED if rejected else EXIT_OK
@@ -101,6 +113,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     from app.casework.records import RecordFilter, list_records
     from app.school.classes import require_class
 
+    password, plain = export_protection(args) if args.out else (None, False)
     out_file = check_out_path(args.out, data_dir(args), [".xlsx"], force=args.force) if args.out else None
     session = open_from_args(args)
     try:
@@ -119,7 +132,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
             flt.kind = kind
         records = list_records(session, flt)
         if out_file:
-            path = export_xlsx(session, records, out_file)
+            path = export_xlsx(session, records, out_file, password=password, plain=plain)
             out(f"已导出 {len(records)} 条记录到 {path}")
         elif args.json:
             print_json([r.as_json() for r in records])

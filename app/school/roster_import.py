@@ -16,8 +16,8 @@ from app.school.classes import ensure_class
 from app.school.classnames import MAX_CLASS_NUMBER, ClassRef, class_display_name, parse_class, parse_grade
 from app.session import Session
 from app.tabular import RowError, cell_text, parse_bool, parse_date, read_table
+from app.tabular.error_reports import store_error_report
 from app.tabular.reader import Table, nonblank_rows
-from app.tabular.reader import write_error_report as tabular_report
 from app.tabular.spec import ERROR_HEADERS, ImporterSpec, Option, Options, PreviewView, Progress, Tab
 
 FIELD_LABELS = {
@@ -269,7 +269,7 @@ def preview_roster(session: Session, path: Path, mapping: dict[str, str] | None 
 class RosterResult:
     preview: RosterPreview
     written: bool
-    error_report: Path | None = None
+    error_report: int | None = None  # the vault's import error report (app.tabular.error_reports)
     marked_absent: int = 0
 
 
@@ -341,9 +341,7 @@ def apply_roster(session: Session, preview: RosterPreview, *, skip_invalid: bool
                    " ('roster', :f, :h, :t, :a, :c)",
                    {"f": preview.file, "h": preview.file_hash, "t": now, "a": who, "c": json.dumps(counts)})
         session.audit("import", preview.file, {"kind": "roster", **counts, "marked_absent": marked})
-    report = None
-    if preview.errors:
-        report = write_error_report(session.paths.reports, preview)
+        report = store_error_report(session, "roster", preview.file, preview.errors) if preview.errors else None
     return RosterResult(preview, True, report, marked)
 
 
@@ -353,11 +351,6 @@ def _write_guardian(session: Session, student_id: int, r: RosterRow) -> None:
     session.db.execute("DELETE FROM guardians WHERE student_id = :s AND sort = 0", {"s": student_id})
     session.db.execute("INSERT INTO guardians (student_id, name, relation, phone, sort) VALUES (:s, :n, :r, :p, 0)",
                        {"s": student_id, "n": r.guardian[0], "r": r.guardian[1], "p": r.guardian[2]})
-
-
-def write_error_report(folder: Path, preview: RosterPreview) -> Path:
-    """An .xlsx listing each invalid row: sheet row, field, reason, value."""
-    return tabular_report(folder, preview.file, preview.errors, "导入错误")
 
 
 def import_roster(session: Session, path: Path, *, dry_run: bool = False, skip_invalid: bool = False,
@@ -409,7 +402,7 @@ def _outcome(result: RosterResult, options: Options) -> str:
         text += f"，{result.marked_absent} 名标记为{options.get('mark_absent')}"
     text += "。"
     if result.error_report is not None:
-        text += f"\n{c['invalid']} 行无效未导入，错误报告已保存到：{result.error_report}"
+        text += f"\n{c['invalid']} 行无效未导入，错误报告已保存到心桥中（第 {result.error_report} 号，可在“导入错误报告”中查看或加密导出）。"
     return text
 
 

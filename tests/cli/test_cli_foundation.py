@@ -118,7 +118,10 @@ def test_import_rejected_report_and_skip(vault):
     assert json.loads(r.stdout)["written"] is False
     r = ok(run(["import-roster", DATA / "roster_messy.xlsx", "--skip-invalid", "--json"], vault))
     report = json.loads(r.stdout)
-    assert report["ok"] is True and report["written"] is True and Path(report["error_report"]).exists()
+    assert report["ok"] is True and report["written"] is True and isinstance(report["error_report"], int)
+    assert not (vault / "reports").exists()
+    shown = json.loads(ok(run(["import-errors", str(report["error_report"]), "--json"], vault)).stdout)
+    assert sorted({e["row"] for e in shown["errors"]}) == [11, 12, 14, 16]
     assert len(json.loads(run(["students", "--json"], vault).stdout)) == 38
     again = json.loads(ok(run(["import-roster", DATA / "roster_registry_gbk.csv", "--json"], vault)).stdout)
     assert again["counts"]["unchanged"] == 30 and again["counts"]["new"] == 0

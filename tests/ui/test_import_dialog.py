@@ -8,6 +8,8 @@ import pytest
 from openpyxl import Workbook
 
 from app.archive.students import find_by_registry
+from tests.xlsx_crypto import EXPORT_PASSWORD, load_encrypted
+from ui.shell import dialogs
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -85,8 +87,14 @@ def test_preview_skip_and_import(qtbot, school, tmp_path):
     wait_idle(qtbot, dlg)
     assert dlg.outcome is not None
     assert "新增 3 名" in dlg.result_label.text()
-    assert "错误报告已保存到" in dlg.result_label.text()
-    assert dlg.outcome.error_report is not None and dlg.outcome.error_report.exists()
+    assert "错误报告已保存到心桥中" in dlg.result_label.text()
+    assert dlg.outcome.error_report is not None and not school.paths.reports.exists()
+    assert not dlg.report_button.isHidden()
+    out = tmp_path / "错误报告.xlsx"
+    dialogs.preanswer(str(out), EXPORT_PASSWORD, EXPORT_PASSWORD, None)   # where, the password twice, "done"
+    assert dlg.export_error_report() == out
+    rows = list(load_encrypted(out).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("文件", "工作表行号", "字段", "原因") and len(rows) > 1
     assert not dlg.import_button.isEnabled()  # one preview, one import
 
     student = find_by_registry(school.db, school.account, "L201305040001")

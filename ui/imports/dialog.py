@@ -246,8 +246,12 @@ class ImportDialog(QDialog):
         self.import_button.clicked.connect(self.start_import)
         self.close_button = QPushButton("关闭")
         self.close_button.clicked.connect(self.reject)
+        self.report_button = QPushButton("导出错误报告…")  # the rejected rows stay in the vault until exported
+        self.report_button.clicked.connect(self.export_error_report)
+        self.report_button.hide()
         actions = QHBoxLayout()
         actions.addWidget(self.result_label, 1)
+        actions.addWidget(self.report_button)
         actions.addWidget(self.import_button)
         actions.addWidget(self.close_button)
 
@@ -616,8 +620,15 @@ class ImportDialog(QDialog):
         self.task = None
         self.outcome = result
         self._message(self.spec.outcome(result, self.options()), ok=True)
+        self.report_button.setVisible(bool(getattr(result, "error_report", None)))
         self._update_buttons()
         self.imported.emit(result)
+
+    def export_error_report(self) -> Path | None:
+        from ui.imports.error_reports import export_report
+
+        report_id = getattr(self.outcome, "error_report", None)
+        return export_report(self, self.session, int(report_id)) if report_id else None
 
     def _import_failed(self, exc: BaseException) -> None:
         self.task = None
