@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import zipfile
 
 import pytest
@@ -83,7 +84,7 @@ def test_formula_like_values_are_written_as_text(tmp_path):
         assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()
     assert back.cell(row=2, column=2).value == -3                 # numbers stay numbers
     text = csv_rows([DANGEROUS]).decode("utf-8-sig")
-    assert text.startswith("'=HYPERLINK")
+    assert next(csv.reader(io.StringIO(text, newline="")))[0] == "'" + DANGEROUS[0]
     assert [text_cell(v, csv_cell=True) for v in DANGEROUS] == ["'" + v for v in DANGEROUS]
 
 
