@@ -29,6 +29,7 @@ from ui.archive.models import LEVEL_LABELS, StudentTableModel
 from ui.archive.view import ArchiveView
 from ui.casework.flow import flow_bar
 from ui.shell.context import AppContext, Change
+from ui.shell.views import keep_registry_numbers_whole
 
 COLUMN_WIDTHS = (200, 110, 48, 100, 130, 200, 72)
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -73,6 +74,7 @@ class StudentsPage(QWidget):
 
         self.model = StudentTableModel(self)
         self.table = QTableView()
+        keep_registry_numbers_whole(self.table)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

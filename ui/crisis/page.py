@@ -33,6 +33,7 @@ from ui.crisis.incident_list import IncidentDialogView, IncidentList
 from ui.crisis.incident_list import can_read as can_read_incidents
 from ui.crisis.rules_editor import RulesDialog
 from ui.shell.context import AppContext, Change
+from ui.shell.views import keep_registry_numbers_whole
 
 FILTERS = (("open", "进行中"), ("overdue", "有逾期步骤"), ("all", "全部个案"))
 COLUMNS = ("学生", "班级", "等级", "状态", "下一步", "截止", "逾期")   # the case number is in the tooltip
@@ -69,6 +70,7 @@ class CrisisPage(QWidget):
                         self.rules_button])
 
         self.table = QTableWidget(0, len(COLUMNS))
+        keep_registry_numbers_whole(self.table)
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -46,6 +46,7 @@ from ui.archive.models import RowsModel
 from ui.shell import dialogs
 from ui.shell.context import AppContext
 from ui.shell.tasks import Progress, Task, run_task
+from ui.shell.views import keep_registry_numbers_whole
 
 AUTO = "（自动识别）"
 FIELDS_PER_ROW = 4
@@ -66,6 +67,7 @@ class _Unmapped(Exception):
 
 def _table(model: RowsModel) -> QTableView:
     view = QTableView()
+    keep_registry_numbers_whole(view)
     view.setModel(model)
     view.verticalHeader().hide()
     view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
@@ -225,6 +227,7 @@ class ImportDialog(QDialog):
         self.error_view = self.views["errors"]
         self.matches_label = QLabel(spec.confirm_hint)
         self.matches = QListWidget()
+        keep_registry_numbers_whole(self.matches)
         self.matches.setMaximumHeight(110)
         self.matches.setAccessibleName("按姓名对应的学生")
         self.confirm_all_button = QPushButton("全部确认")

@@ -31,6 +31,7 @@ from app.session import Session
 from ui.screening.models import RowsModel
 from ui.shell import dialogs, export_password
 from ui.shell.tasks import run_task, wait_idle
+from ui.shell.views import keep_registry_numbers_whole
 
 HEADERS = ["学籍号", "姓名", "班级", "测评日期", "得分", "初评", "当前等级", "状态", "复核截止", "类别", "干预措施", "责任人"]
 CATEGORIES = ["自伤风险", "抑郁情绪", "焦虑情绪", "行为观察"]
@@ -83,6 +84,7 @@ class LedgerView(QWidget):
         filters.addWidget(self.count, 1)
         self.model = RowsModel(HEADERS, _cell, _colour)
         self.table = QTableView()
+        keep_registry_numbers_whole(self.table)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
