@@ -13,7 +13,16 @@ from app import clock
 from app.archive.pinyin import pinyin_keys
 from app.errors import InputRejected, PermissionDenied
 from app.school.classes import ensure_class
-from app.school.classnames import MAX_CLASS_NUMBER, ClassRef, class_display_name, parse_class, parse_grade
+from app.school.classnames import (
+    MAX_CLASS_NUMBER,
+    ClassRef,
+    class_display_name,
+    parse_class_in,
+    parse_grade_in,
+    parse_stage,
+    school_year_of,
+)
+from app.school.profile import get_school
 from app.session import Session
 from app.tabular import RowError, cell_text, parse_bool, parse_date, read_table
 from app.tabular.error_reports import store_error_report
@@ -24,23 +33,24 @@ FIELD_LABELS = {
     "name": "姓名", "gender": "性别", "birth_date": "出生日期", "registry_no": "学籍号", "id_number": "身份证件号",
     "grade": "年级", "class": "班级", "ethnicity": "民族", "boarding": "是否住校", "left_behind": "是否留守儿童",
     "guardian_name": "监护人姓名", "guardian_relation": "监护人关系", "guardian_phone": "监护人联系电话",
-    "address": "家庭住址",
+    "address": "家庭住址", "stage": "学段",
 }
 SYNONYMS: dict[str, list[str]] = {
     "name": ["姓名", "学生姓名", "名字"],
-    "gender": ["性别"],
+    "gender": ["性别", "性别码"],
     "birth_date": ["出生日期", "出生年月日", "出生年月", "生日"],
     "registry_no": ["全国学籍号", "学籍号", "国家学籍号", "学生学籍号", "学籍辅号", "个人标识码"],
     "id_number": ["身份证件号", "身份证号", "身份证号码", "证件号码", "身份证件号码"],
     "grade": ["年级", "所在年级", "年级名称"],
     "class": ["班级", "班级名称", "所在班级", "班名", "班别"],
-    "ethnicity": ["民族"],
-    "boarding": ["是否住校", "住校", "是否寄宿", "住宿情况"],
+    "ethnicity": ["民族", "民族码"],
+    "boarding": ["是否住校", "住校", "是否寄宿", "住宿情况", "就读方式"],
     "left_behind": ["是否留守儿童", "留守儿童", "是否留守"],
     "guardian_name": ["监护人姓名", "监护人", "家长姓名", "监护人1姓名", "第一监护人"],
     "guardian_relation": ["监护人关系", "与学生关系", "监护人与学生关系", "关系"],
     "guardian_phone": ["监护人联系电话", "监护人电话", "联系电话", "家长电话", "家长联系电话", "手机号码", "手机号"],
     "address": ["家庭住址", "现住址", "家庭地址", "居住地址"],
+    "stage": ["学段", "所在学段", "学段名称"],
 }
 REQUIRED = ["name", "registry_no", "class"]
 REGISTRY_RE = re.compile(r"^[A-Z0-9]{6,30}$")
@@ -115,7 +125,19 @@ class RosterPreview:
                 "absent": [{"registry_no": r, "name": n} for _, r, n in self.absent]}
 
 
-def _parse_row(table: Table, sheet_row: int, cells: list[Any]) -> tuple[RosterRow | None, list[RowError]]:
+ETHNICITY_CODE = re.compile(r"^\d{1,3}\s*[-－—_.、:：]?\s*(?=\D)")  # "01-汉族", "01 汉族" -> "汉族"
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a cohort (2024级, 2024届) needs: the school year of the import and the school's stages."""
+
+    school_year: int
+    stages: tuple[str, ...]
+
+
+def _parse_row(table: Table, sheet_row: int, cells: list[Any],
+               ctx: _Context) -> tuple[RosterRow | None, list[RowError]]:
     errors: list[RowError] = []
     # Each mapped cell is read and normalised once; a field without a column (or a blank cell) is "".
     raw = {f: table.value(cells, f) for f in table.columns}
@@ -151,14 +173,27 @@ def _parse_row(table: Table, sheet_row: int, cells: list[Any]) -> tuple[RosterRo
         err("birth_date", f"出生日期{e}", raw_birth)
     grade_text = text.get("grade", "")
     class_text = text.get("class", "")
-    grade_hint = parse_grade(grade_text) if grade_text else None
-    if grade_text and grade_hint is None:
-        err("grade", f"年级“{grade_text}”无法识别", grade_text)
+    stage_text = text.get("stage", "")
+    stage = parse_stage(stage_text) if stage_text else None
+    if stage_text and stage is None:
+        err("stage", f"学段“{stage_text}”无法识别，应为 小学、初中 或 高中", stage_text)
+    grade_hint = None
+    if grade_text:
+        try:
+            grade_hint = parse_grade_in(grade_text, ctx.school_year, ctx.stages, stage)
+            if grade_hint is None:
+                err("grade", f"年级“{grade_text}”无法识别，请写成 七年级、初一、初中一年级 或 2024级", grade_text)
+        except ValueError as e:
+            err("grade", str(e), grade_text)
     class_ref = None
     if not class_text:
         err("class", "班级为空")
     else:
-        class_ref = parse_class(class_text, grade_hint)
+        try:
+            class_ref = parse_class_in(class_text, grade_hint, ctx.school_year, ctx.stages, stage)
+        except ValueError as e:
+            err("class", str(e), class_text)
+            return None, errors
         if (class_ref is None and grade_hint is not None and class_text.isascii() and class_text.isdigit()
                 and 1 <= int(class_text) <= MAX_CLASS_NUMBER):
             class_ref = ClassRef(grade_hint, int(class_text))
@@ -182,7 +217,7 @@ def _parse_row(table: Table, sheet_row: int, cells: list[Any]) -> tuple[RosterRo
         return None, errors
     row = RosterRow(sheet_row, registry, name, gender, birth,
                     text.get("id_number", "").replace(" ", "").upper(), class_ref,
-                    text.get("ethnicity", ""), flags["boarding"], flags["left_behind"],
+                    ETHNICITY_CODE.sub("", text.get("ethnicity", "")), flags["boarding"], flags["left_behind"],
                     text.get("address", ""), (text.get("guardian_name", ""), text.get("guardian_relation", ""), phone),
                     frozenset(f for f in KEPT_WHEN_BLANK if not text.get(f, "")))
     return row, []
@@ -222,12 +257,13 @@ def preview_roster(session: Session, path: Path, mapping: dict[str, str] | None 
                             file_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
                             headers=[h for h in table.headers if h])
     existing = _existing(session)
+    ctx = _Context(school_year_of(clock.today()), tuple(get_school(session.db).stages))
     seen: dict[str, RosterRow] = {}
     total = len(table.rows)
     for done, (sheet_row, cells) in enumerate(nonblank_rows(table)):
         if progress is not None and done % 200 == 0:
             progress(done, total)
-        row, errors = _parse_row(table, sheet_row, cells)
+        row, errors = _parse_row(table, sheet_row, cells, ctx)
         if row is None:
             preview.errors.extend(errors)
             continue
