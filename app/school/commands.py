@@ -42,6 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--profile", help="使用已保存的列对应方案（窗口中“保存为方案”保存的也可用）")
     p.add_argument("--save-profile", metavar="名称", help="把本次的列对应关系保存为方案")
     p.add_argument("--mark-absent", choices=["转出", "毕业"], help="把不在新名单中的在读学生标记为转出或毕业")
+    p.add_argument("--create-classes", action="store_true",
+                   help="新建学校还没有的班级（不加时，已有班级的学校遇到新班级会拒绝导入并列出这些班级）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出报告")
     p.set_defaults(func=cmd_import_roster)
 
@@ -71,7 +73,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import_roster(args: argparse.Namespace) -> int:
-    from app.school.roster_import import FIELD_LABELS, apply_roster, preview_roster
+    from app.school.roster_import import FIELD_LABELS, apply_roster, new_classes_refusal, preview_roster
     from app.tabular.profiles import mapping_from_options, save_profile
 
     session = open_from_args(args)
@@ -81,17 +83,23 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
         if args.save_profile:
             save_profile(session.db, "roster", args.save_profile, dict(preview.columns))
         report = preview.as_json()
-        rejected = bool(preview.errors) and not args.skip_invalid
+        # a class the school does not have yet is created only with --create-classes (the first roster of a
+        # school without classes creates its classes)
+        classes_refused = bool(preview.new_classes) and preview.school_has_classes and not args.create_classes
+        rejected = (bool(preview.errors) and not args.skip_invalid) or classes_refused
         written = False
         error_report = None
         marked = 0
         if not args.dry_run and not rejected:
-            result = apply_roster(session, preview, skip_invalid=args.skip_invalid, mark_absent=args.mark_absent)
+            result = apply_roster(session, preview, skip_invalid=args.skip_invalid, mark_absent=args.mark_absent,
+                                  create_classes=True if args.create_classes else None)
             written = True
             error_report = result.error_report
             marked = result.marked_absent
         report.update({"ok": not rejected, "dry_run": args.dry_run, "written": written,
                        "error_report": error_report, "marked_absent": marked})
+        if classes_refused:
+            err(new_classes_refusal(preview))
         if args.json:
             print_json(report)
         else:
@@ -101,7 +109,11 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
                 f"重复 {c['duplicates']}，不在名单中 {c['absent']}")
             for e in preview.errors:
                 out(f"  第 {e.row} 行  {e.field}：{e.reason}")
-            if rejected:
+            if preview.new_classes:
+                out(preview.new_classes_text)
+            if rejected and classes_refused and not (preview.errors and not args.skip_invalid):
+                pass  # the new classes' message is said above
+            elif rejected:
                 err("有无效行，未写入任何数据。请修改后重新导入，或加 --skip-invalid 跳过无效行。")
             elif args.dry_run:
                 out("（试运行：未写入）")

@@ -27,7 +27,7 @@ from app.session import Session
 from app.tabular import RowError, cell_text, parse_bool, parse_date, read_table
 from app.tabular.error_reports import store_error_report
 from app.tabular.reader import Table, nonblank_rows
-from app.tabular.spec import ERROR_HEADERS, ImporterSpec, Option, Options, PreviewView, Progress, Tab
+from app.tabular.spec import CONFIRMED, ERROR_HEADERS, ImporterSpec, Option, Options, PreviewView, Progress, Tab
 
 FIELD_LABELS = {
     "name": "姓名", "gender": "性别", "birth_date": "出生日期", "registry_no": "学籍号", "id_number": "身份证件号",
@@ -108,6 +108,17 @@ class RosterPreview:
     absent: list[tuple[int, str, str]] = field(default_factory=list)  # (student id, registry no, name)
     file_hash: str = ""
     headers: list[str] = field(default_factory=list)  # every header cell of the header row, for a mapping editor
+    # Classes the vault does not have yet, with how many of the file's students would go to each: a typo in one
+    # row must not create 八年级（9）班 silently. ``school_has_classes``: whether any class exists already.
+    new_classes: list[tuple[ClassRef, int]] = field(default_factory=list)
+    school_has_classes: bool = False
+
+    @property
+    def new_classes_text(self) -> str:
+        """将新建班级：八年级（9）班（1 人）、… — empty when every class exists."""
+        if not self.new_classes:
+            return ""
+        return "将新建班级：" + "、".join(f"{ref.name}（{n} 人）" for ref, n in self.new_classes)
 
     @property
     def invalid_rows(self) -> list[int]:
@@ -122,7 +133,8 @@ class RosterPreview:
                 "counts": self.counts(), "errors": [e.as_json() for e in self.errors],
                 "new": [c.row.registry_no for c in self.new],
                 "updated": [{"registry_no": c.row.registry_no, "changed": c.changed} for c in self.updated],
-                "absent": [{"registry_no": r, "name": n} for _, r, n in self.absent]}
+                "absent": [{"registry_no": r, "name": n} for _, r, n in self.absent],
+                "new_classes": [{"class_name": ref.name, "students": n} for ref, n in self.new_classes]}
 
 
 ETHNICITY_CODE = re.compile(r"^\d{1,3}\s*[-－—_.、:：]?\s*(?=\D)")  # "01-汉族", "01 汉族" -> "汉族"
@@ -297,6 +309,14 @@ def preview_roster(session: Session, path: Path, mapping: dict[str, str] | None 
     for reg, old in existing.items():
         if reg not in seen and old["status"] == "在读":
             preview.absent.append((old["id"], reg, old["name"]))
+    have = {(r[0], r[1]) for r in session.db.query("SELECT grade, number FROM classes")}
+    preview.school_has_classes = bool(have)
+    wanted: dict[ClassRef, int] = {}
+    for change in (*preview.new, *preview.updated):
+        ref = change.row.class_ref
+        if (ref.grade, ref.number) not in have:
+            wanted[ref] = wanted.get(ref, 0) + 1
+    preview.new_classes = sorted(wanted.items())
     preview.errors.sort(key=lambda e: e.row)
     return preview
 
@@ -309,9 +329,20 @@ class RosterResult:
     marked_absent: int = 0
 
 
+def new_classes_refusal(preview: RosterPreview) -> str:
+    return (f"{preview.new_classes_text}。学校已有的班级中没有这些班，可能是某一行写错了班级。请核对花名册；"
+            "确需新建时在导入窗口中确认，命令行加 --create-classes。")
+
+
 def apply_roster(session: Session, preview: RosterPreview, *, skip_invalid: bool = False,
-                 mark_absent: str | None = None) -> RosterResult:
-    """Write the previewed rows in one transaction: all valid rows, or nothing."""
+                 mark_absent: str | None = None, create_classes: bool | None = None) -> RosterResult:
+    """Write the previewed rows in one transaction: all valid rows, or nothing.
+
+    New classes (``preview.new_classes``) are created only when confirmed: ``create_classes=True``. Left at None,
+    they are created only for a school that has no class yet (its first roster is how its classes come to be);
+    ``False`` refuses any new class."""
+    if preview.new_classes and not (create_classes or (create_classes is None and not preview.school_has_classes)):
+        raise InputRejected(new_classes_refusal(preview))
     if preview.errors and not skip_invalid:
         raise InputRejected(f"{preview.file} 有 {len(preview.invalid_rows)} 行无效，未写入任何数据。"
                             "请修改后重新导入，或选择“跳过无效行”。")
@@ -391,11 +422,12 @@ def _write_guardian(session: Session, student_id: int, r: RosterRow) -> None:
 
 def import_roster(session: Session, path: Path, *, dry_run: bool = False, skip_invalid: bool = False,
                   mark_absent: str | None = None, mapping: dict[str, str] | None = None,
-                  sheet: str | None = None) -> RosterResult:
+                  sheet: str | None = None, create_classes: bool | None = None) -> RosterResult:
     preview = preview_roster(session, path, mapping, sheet)
     if dry_run:
         return RosterResult(preview, False)
-    return apply_roster(session, preview, skip_invalid=skip_invalid, mark_absent=mark_absent)
+    return apply_roster(session, preview, skip_invalid=skip_invalid, mark_absent=mark_absent,
+                        create_classes=create_classes)
 
 
 def class_label(ref: ClassRef) -> str:
@@ -421,7 +453,8 @@ def _describe(p: RosterPreview) -> PreviewView:
     return PreviewView(
         p.sheet, p.header_row, p.headers, p.columns, c,
         f"新增 {c['new']} 名，更新 {c['updated']} 名，未变 {c['unchanged']} 名，无效 {c['invalid']} 行，"
-        f"重复 {c['duplicates']} 行，不在名单中 {c['absent']} 名。",
+        f"重复 {c['duplicates']} 行，不在名单中 {c['absent']} 名。"
+        + (f"\n{p.new_classes_text}。" if p.new_classes else ""),
         {"new": [(ch.row.sheet_row, ch.row.registry_no, ch.row.name, ch.row.gender, ch.row.birth_date,
                   ch.row.class_ref.name) for ch in p.new],
          "updated": [(ch.row.sheet_row, ch.row.registry_no, ch.row.name,
@@ -453,7 +486,10 @@ ROSTER_IMPORT = ImporterSpec(
     preview=lambda s, path, sheet, mapping, _o, progress: preview_roster(s, path, mapping, sheet, progress=progress),
     headers=lambda _s, path, sheet, mapping, _o: roster_headers(path, mapping, sheet),
     describe=_describe,
-    apply=lambda s, p, a: apply_roster(s, p, skip_invalid=a.skip_invalid, mark_absent=a.options.get("mark_absent")),
+    apply=lambda s, p, a: apply_roster(s, p, skip_invalid=a.skip_invalid, mark_absent=a.options.get("mark_absent"),
+                                       create_classes=True if a.options.get(CONFIRMED) else None),
+    confirm=lambda p, _o: (f"{p.new_classes_text}。\n\n请确认这些班级确实存在（不是某一行写错了班级），"
+                           "再新建并导入。") if p.new_classes and p.school_has_classes else "",
     outcome=_outcome,
     tabs=(Tab("new", "新增", ("工作表行号", "学籍号", "姓名", "性别", "出生日期", "班级")),
           Tab("updated", "更新", ("工作表行号", "学籍号", "姓名", "变化的字段")),

@@ -71,3 +71,26 @@ def test_a_cohort_in_a_multi_stage_school_says_what_to_add(junior):
     bad = {e.row: e.reason for e in preview.errors}
     assert sorted(bad) == [8, 11]             # "2024级3班" and "2027届" give no stage; 初2024级 rows are fine
     assert "学段" in bad[8] and "初2024级" in bad[8]
+
+
+def test_a_typo_class_is_not_created_silently(junior, tmp_path):
+    from openpyxl import Workbook
+
+    from app.errors import InputRejected
+    from app.school.roster_import import apply_roster
+
+    import_roster(junior, DATA / "roster_registry_system.xlsx")
+    classes = junior.db.scalar("SELECT count(*) FROM classes")
+    wb = Workbook()
+    wb.active.append(["姓名", "全国学籍号", "班级"])
+    wb.active.append(["新同学", "G3702022013999999", "八年级（9）班"])     # one typo row: 9 for 1
+    wb.save(tmp_path / "插班.xlsx")
+    preview = preview_roster(junior, tmp_path / "插班.xlsx")
+    assert preview.new_classes_text == "将新建班级：八年级（9）班（1 人）"
+    with pytest.raises(InputRejected) as e:
+        apply_roster(junior, preview)
+    assert "将新建班级：八年级（9）班（1 人）" in e.value.message and "--create-classes" in e.value.message
+    assert junior.db.scalar("SELECT count(*) FROM classes") == classes
+    assert junior.db.scalar("SELECT count(*) FROM students WHERE registry_no = 'G3702022013999999'") == 0
+    apply_roster(junior, preview, create_classes=True)                  # confirmed
+    assert junior.db.scalar("SELECT count(*) FROM classes") == classes + 1

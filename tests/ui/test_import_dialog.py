@@ -83,6 +83,12 @@ def test_preview_skip_and_import(qtbot, school, tmp_path):
     dlg.skip_invalid.setChecked(True)
     assert dlg.import_button.isEnabled()
     assert dlg.option("mark_absent").currentData() is None  # absent students are left alone unless asked
+    assert "将新建班级：七年级（3）班（" in dlg.counts_label.text()   # a class the school does not have yet
+    dialogs.preanswer(False)                                           # asked first: declined, nothing written
+    dlg.import_button.click()
+    assert dlg.outcome is None and not dlg.busy
+    assert "将新建班级：七年级（3）班（" in dialogs.shown[-1].text
+    dialogs.preanswer(True)
     dlg.import_button.click()
     wait_idle(qtbot, dlg)
     assert dlg.outcome is not None
@@ -113,6 +119,7 @@ def test_reimport_changes_nothing_and_absent_marked_only_on_request(qtbot, schoo
     dlg.skip_invalid.setChecked(True)
     dlg.option("mark_absent").setCurrentIndex(dlg.option("mark_absent").findData("毕业"))
     assert dlg.import_button.text() == "导入并将 120 名学生标记为毕业"
+    dialogs.preanswer(True)  # 将新建班级：七年级（3）班
     dlg.import_button.click()
     wait_idle(qtbot, dlg)
     assert "120 名标记为毕业" in dlg.result_label.text()

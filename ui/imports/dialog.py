@@ -41,7 +41,7 @@ from app.errors import XinqiaoError
 from app.session import Session
 from app.tabular import OPEN_FILE_FILTER
 from app.tabular.reader import TableError, sheet_names
-from app.tabular.spec import UNMAPPED, Apply, ImporterSpec, PreviewView, error_rows
+from app.tabular.spec import CONFIRMED, UNMAPPED, Apply, ImporterSpec, PreviewView, error_rows
 from ui.archive.models import RowsModel
 from ui.shell import dialogs
 from ui.shell.context import AppContext
@@ -604,6 +604,11 @@ class ImportDialog(QDialog):
                 dialogs.warn(self, self.spec.title, opt.required)
                 return
         spec, session, preview, after = self.spec, self.session, self.preview, self.after_apply
+        question = spec.confirm(preview, options) if spec.confirm is not None else ""
+        if question:
+            if not dialogs.ask(self, spec.title, question, yes="确认并导入", no="取消"):
+                return
+            options = {**options, CONFIRMED: True}
         choice = Apply(self.skip_invalid.isChecked(), frozenset(self.confirmed_rows()), options)
 
         def work(_p: Progress) -> Any:
