@@ -6,6 +6,7 @@ from pathlib import Path
 
 from app.casework.model import RISK_LABELS, CaseRecord
 from app.errors import PermissionDenied
+from app.policy import can_read_confidential
 from app.session import Session
 from app.tabular.writing import append_row, new_workbook, protection, save_named_workbook
 
@@ -18,7 +19,7 @@ def export_xlsx(session: Session, records: list[CaseRecord], path: Path, *, with
     """Encrypted with ``password``; plain only by the explicit ``plain=True`` (see app.tabular.writing)."""
     from app.casework.records import get_record
 
-    if with_confidential and not session.account.sees_confidential:
+    if with_confidential and not can_read_confidential(session.account):
         raise PermissionDenied("只有心理教师可以导出保密记录。")
     protection(password, plain)  # refused before any record is read
     wb, ws = new_workbook("谈话与辅导记录", HEADERS + (["保密记录"] if with_confidential else []))

@@ -8,6 +8,7 @@ from pathlib import Path
 from app.crisis.cases import get_case, list_cases
 from app.crisis.model import short
 from app.errors import PermissionDenied
+from app.policy import can_read_confidential
 from app.session import Session
 from app.tabular.writing import append_row, new_workbook, protection, save_named_workbook
 
@@ -20,7 +21,7 @@ def export_xlsx(session: Session, path: Path, *, open_only: bool = False, with_c
                 password: str | None = None, plain: bool = False) -> int:
     """Write the ledger, encrypted with ``password`` (plain only by the explicit ``plain=True``); returns the
     number of cases."""
-    if with_confidential and not session.account.sees_confidential:
+    if with_confidential and not can_read_confidential(session.account):
         raise PermissionDenied("只有心理教师可以导出危机个案的保密记录。")
     protection(password, plain)  # refused before any case is read
     wb, ws = new_workbook("危机干预与转介台账", HEADERS + (CONFIDENTIAL_HEADERS if with_confidential else []))

@@ -15,11 +15,12 @@ from typing import Any
 
 from app import clock
 from app.archive.matcher import BY_NAME, BY_REGISTRY, KnownStudent, MatchProblem, StudentMatcher
-from app.errors import InputRejected, PermissionDenied
+from app.errors import InputRejected
+from app.policy import can_counsel, require
 from app.school.classnames import _cn_number, normalize_text
-from app.screening.campaigns import add_targets, ensure_campaign, find_campaign
+from app.screening.campaigns import _add_targets, ensure_campaign, find_campaign
 from app.screening.grading import load_rules, regrade
-from app.screening.results import write_result
+from app.screening.results import _write_result
 from app.screening.scales import Item, Scale, all_scales, get_scale
 from app.screening.scoring import Answer, ScoreResult, check_answers, score, score_total_only
 from app.session import Session
@@ -195,8 +196,7 @@ def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: 
                       progress: Progress | None = None) -> ScreeningPreview:
     """Read and check a result file without writing anything. ``progress(done, total)`` is called now and then
     (it may raise to stop the work)."""
-    if not session.account.sees_confidential:  # the preview shows scores: counselors only
-        raise PermissionDenied("只有心理教师或管理员可以导入测评结果。")
+    require(session, can_counsel, "导入测评结果")  # the preview shows scores
     scale = get_scale(scale_id, session.db)
     path = Path(path)
     table, item_cols = _read(session, path, scale, profile, sheet, mapping, item_mapping)
@@ -441,9 +441,9 @@ def apply_screening(session: Session, preview: ScreeningPreview, campaign: str, 
                 skipped += 1
                 continue
             rows.append(r)
-        add_targets(db, camp.id, [r.student_id for r in rows])
+        _add_targets(db, camp.id, [r.student_id for r in rows])
         for r in rows:
-            write_result(db, campaign_id=camp.id, student_id=r.student_id, scale=scale, result=r.result,
+            _write_result(db, campaign_id=camp.id, student_id=r.student_id, scale=scale, result=r.result,
                          taken_on=r.taken_on, source="import", who=who, platform_total=r.platform_total,
                          import_id=import_id)
             written += 1

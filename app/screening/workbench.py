@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app.policy import can_read_confidential
 from app.screening.grading import level_label
 from app.session import Session
 from app.workbench import WorkItem
@@ -11,7 +12,7 @@ RESCREEN_NOTICE_DAYS = 7
 
 
 def work_items(session: Session, today: dt.date) -> list[WorkItem]:
-    if not session.account.sees_confidential:
+    if not can_read_confidential(session.account):
         return []
     iso = today.isoformat()
     items: list[WorkItem] = []

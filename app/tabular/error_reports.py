@@ -17,6 +17,7 @@ from typing import Any
 
 from app import clock
 from app.errors import InputRejected, PermissionDenied
+from app.policy import Rule, can_counsel, can_manage_roster
 from app.session import Session
 from app.tabular.reader import RowError
 from app.tabular.writing import append_row, new_workbook, save_named_workbook
@@ -25,11 +26,12 @@ HEADERS = ["文件", "工作表行号", "字段", "原因", "原值"]
 KIND_LABELS = {"roster": "花名册", "screening": "测评结果", "sessions": "谈话与辅导记录"}
 
 
+# The rule of app.policy that lets an account run each import, and so read its rejected rows.
+READ_RULES: dict[str, Rule] = {"roster": can_manage_roster, "screening": can_counsel, "sessions": can_counsel}
+
+
 def _may_read(session: Session, kind: str) -> bool:
-    account = session.account
-    if kind == "roster":
-        return bool(account.manages or account.sees_confidential)
-    return bool(account.sees_confidential)
+    return READ_RULES.get(kind, can_counsel)(session.account)
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def get_error_report(session: Session, report_id: int) -> ErrorReport:
     if not row:
         raise InputRejected(f"没有编号为 {report_id} 的导入错误报告。用 import-errors 列出已有的报告。")
     if not _may_read(session, row[0]["kind"]):
-        raise PermissionDenied("当前账号不能查看这份导入错误报告：只有能进行这类导入的账号可以查看。")
+        raise PermissionDenied(READ_RULES.get(row[0]["kind"], can_counsel).refusal("查看这份导入错误报告"))
     return _report(row[0])
 
 
