@@ -50,6 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("coverage", help="一生一谈、重点学生家访与家长反馈的完成情况（按班级、学期）")
     p.add_argument("--class", dest="class_name", help="班级（默认：全部可见班级）")
     p.add_argument("--date", help="学期内的任一日期（默认：今天）")
+    p.add_argument("--out", type=Path, help="导出为 .xlsx 文件，含未完成学生名单（用环境变量 XINQIAO_EXPORT_PASSWORD 中的密码加密）")
+    add_force_option(p)
+    add_export_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_coverage)
 
@@ -149,8 +152,11 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from app.casework.coverage import class_coverage, current_semester, school_coverage
+    from app.casework.export import export_coverage
     from app.school.classes import require_class
 
+    password, plain = export_protection(args) if args.out else (None, False)
+    out_file = check_out_path(args.out, data_dir(args), [".xlsx"], force=args.force) if args.out else None
     session = open_from_args(args)
     try:
         day = dt.date.fromisoformat(args.date) if args.date else None
@@ -159,6 +165,11 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             rows = [class_coverage(session, require_class(session.db, args.class_name).id, sem)]
         else:
             rows = school_coverage(session, sem)
+        if out_file is not None:
+            export_coverage(session, rows, out_file, password=password, plain=plain)
+            out(f"已导出 {len(rows)} 个班级的完成情况到 {out_file}" + ("（已加密，打开时需输入导出密码）" if password
+                                                                 else "（未加密）"))
+            return EXIT_OK
         # Who is missing a talk or a home visit of a 重点学生 names students with tags: audited like an export.
         session.audit("export", "coverage:stdout", {"format": "json" if args.json else "text",
                                                     "semester": sem.name, "classes": len(rows)})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.casework.coverage import ClassCoverage
 from app.casework.model import RISK_LABELS, CaseRecord
 from app.errors import PermissionDenied
 from app.policy import can_read_confidential
@@ -33,3 +34,26 @@ def export_xlsx(session: Session, records: list[CaseRecord], path: Path, *, with
         append_row(ws, row)
     return save_named_workbook(session, wb, Path(path), password=password, plain=plain,
                                detail={"kind": "casework", "records": len(records), "confidential": with_confidential})
+
+
+COVERAGE_HEADERS = ["班级", "学期", "学生数", "一生一谈", "重点学生家访", "家长反馈"]
+MISSING_HEADERS = ["班级", "项目", "学籍号", "姓名"]
+
+
+def export_coverage(session: Session, rows: list[ClassCoverage], path: Path, *, password: str | None = None,
+                    plain: bool = False) -> Path:
+    """一生一谈 / 家访 / 家长反馈 coverage as an .xlsx: the counts per class, and who is still missing each (named
+    records: encrypted with ``password``, plain only by the explicit ``plain=True``)."""
+    protection(password, plain)
+    wb, ws = new_workbook("完成情况", COVERAGE_HEADERS)
+    for c in rows:
+        append_row(ws, [c.class_name, c.semester, c.students,
+                        *(f"{len(m.done)}/{m.total}" for m in (c.talk, c.home_visit, c.feedback))])
+    missing = wb.create_sheet("未完成名单")
+    append_row(missing, MISSING_HEADERS)
+    for c in rows:
+        for m in (c.talk, c.home_visit, c.feedback):
+            for s in m.missing:
+                append_row(missing, [c.class_name, m.label, s.registry_no, s.name])
+    return save_named_workbook(session, wb, Path(path), password=password, plain=plain,
+                               target=f"coverage:{Path(path).name}", detail={"kind": "coverage", "classes": len(rows)})

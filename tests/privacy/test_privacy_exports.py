@@ -20,6 +20,8 @@ TODAY = dt.date(2026, 11, 20)
 
 def _exports(session, out):  # type: ignore[no-untyped-def]
     """Every exporter of named records in app/, as (name, call(path, **protection))."""
+    from app.casework.coverage import current_semester, school_coverage
+    from app.casework.export import export_coverage
     from app.casework.export import export_xlsx as export_records
     from app.casework.records import RecordFilter, list_records
     from app.crisis.export import export_xlsx as export_crisis
@@ -30,6 +32,7 @@ def _exports(session, out):  # type: ignore[no-untyped-def]
 
     report = store_error_report(session, "roster", "花名册.xlsx", [RowError(5, "姓名", "姓名为空", "")])
     rows = ledger_rows(session, today=TODAY)
+    coverage = school_coverage(session, current_semester(session, TODAY))
     return [
         ("sessions", lambda p, **kw: export_records(session, list_records(session, RecordFilter()), p, **kw), ".xlsx"),
         ("crisis", lambda p, **kw: export_crisis(session, p, **kw), ".xlsx"),
@@ -37,6 +40,7 @@ def _exports(session, out):  # type: ignore[no-untyped-def]
         ("ledger-csv", lambda p, **kw: export_ledger(session, rows, "csv", p, **kw), ".csv"),
         ("ledger-json", lambda p, **kw: export_ledger(session, rows, "json", p, **kw), ".json"),
         ("import-errors", lambda p, **kw: export_error_report(session, report, p, **kw), ".xlsx"),
+        ("coverage", lambda p, **kw: export_coverage(session, coverage, p, **kw), ".xlsx"),
     ]
 
 
@@ -58,7 +62,7 @@ def test_no_named_export_is_plain_without_the_explicit_choice(counselor, tmp_pat
         call(path, plain=True)
         assert path.exists() and not (suffix == ".xlsx" and is_encrypted(path)), name
     audits = _export_audits(counselor)
-    assert len(audits) == 6 and all(a["encrypted"] is False and a["plain"] is True for a in audits)
+    assert len(audits) == 7 and all(a["encrypted"] is False and a["plain"] is True for a in audits)
 
 
 def test_an_encrypted_export_opens_with_the_password_and_not_without(counselor, tmp_path):
@@ -78,7 +82,7 @@ def test_an_encrypted_export_opens_with_the_password_and_not_without(counselor, 
         ws = load_workbook(decrypt(path, EXPORT_PASSWORD)).active
         assert ws is not None and ws.max_row >= 2, name
     audits = _export_audits(counselor)
-    assert len(audits) == 4 and all(a["encrypted"] is True and a["plain"] is False for a in audits)
+    assert len(audits) == 5 and all(a["encrypted"] is True and a["plain"] is False for a in audits)
 
 
 def test_a_short_password_is_refused(counselor, tmp_path):
@@ -92,12 +96,13 @@ def test_a_short_password_is_refused(counselor, tmp_path):
 
 CLI_EXPORTS = [
     ["sessions", "--out", "{out}/s.xlsx"],
+    ["coverage", "--date", "2026-11-20", "--out", "{out}/v.xlsx"],
     ["crisis", "export", "{out}/c.xlsx"],
     ["ledger", "--format", "xlsx", "--out", "{out}/l.xlsx"],
 ]
 
 
-@pytest.mark.parametrize("argv", CLI_EXPORTS, ids=["sessions", "crisis", "ledger"])
+@pytest.mark.parametrize("argv", CLI_EXPORTS, ids=["sessions", "coverage", "crisis", "ledger"])
 def test_cli_named_export_needs_the_environment_password_or_plain(cli, vault, tmp_path, monkeypatch, argv):
     args = [a.format(out=tmp_path) for a in argv]
     target = tmp_path / args[-1].rsplit("/", 1)[-1]

@@ -65,10 +65,13 @@ class StudentsPage(QWidget):
         self.import_button = QPushButton("导入花名册…")
         self.import_button.clicked.connect(self.open_import_dialog)
         self.import_button.setVisible(can_manage_roster(self.account))
+        self.reports_button = QPushButton("导入错误报告…")  # rows imports skipped, kept in the vault
+        self.reports_button.clicked.connect(self.open_error_reports)
+        self.reports_button.setVisible(can_manage_roster(self.account))
 
         # Wraps onto a second line when narrow: at 1024×768 the filters would otherwise widen the window.
         bar = flow_bar([self.search, self.grade_combo, self.class_combo, self.tag_combo, self.level_combo,
-                        self.include_left], [self.import_button])
+                        self.include_left], [self.import_button, self.reports_button])
         if class_scope(self.account) is not None:  # a head teacher sees one class: no grade or class filter
             self.grade_combo.hide()
             self.class_combo.hide()
@@ -269,6 +272,14 @@ class StudentsPage(QWidget):
             self.archive.reload()
 
     # -- import ------------------------------------------------------------------------------------
+    def open_error_reports(self) -> QWidget:
+        from ui.imports.error_reports import ErrorReportsDialog
+
+        dlg = ErrorReportsDialog(self.ctx.session, self)
+        self.reports_dialog = dlg
+        dlg.open()
+        return dlg
+
     def open_import_dialog(self) -> QWidget:
         from app.school.roster_import import ROSTER_IMPORT
         from ui.imports.dialog import ImportDialog

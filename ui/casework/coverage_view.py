@@ -2,6 +2,8 @@
 and the names still missing."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -29,11 +31,14 @@ class CoverageView(QWidget):
         self.class_combo = QComboBox()
         self.semester_label = QLabel()
         self.refresh_btn = QPushButton("刷新")
+        self.export_btn = QPushButton("导出…")  # this class's counts and the names still missing, encrypted
+        self.export_btn.clicked.connect(self.export)
         top = QHBoxLayout()
         top.addWidget(QLabel("班级"))
         top.addWidget(self.class_combo)
         top.addWidget(self.semester_label, 1)
         top.addWidget(self.refresh_btn)
+        top.addWidget(self.export_btn)
         self.bars: dict[str, QProgressBar] = {}
         self.missing: dict[str, QListWidget] = {}
         self.titles: dict[str, QLabel] = {}
@@ -87,3 +92,25 @@ class CoverageView(QWidget):
         lst = self.missing[key]
         lst.clear()
         lst.addItems([f"{s.name}　{s.registry_no}" for s in m.missing])
+
+    def export(self) -> Path | None:
+        """The shown class's coverage and missing names as an .xlsx (encrypted with the export password)."""
+        from app.casework.export import export_coverage
+        from ui.shell import dialogs, export_password
+
+        if self.coverage is None:
+            return None
+        path = dialogs.save_file(self, "导出完成情况", f"完成情况-{self.coverage.class_name}.xlsx", "Excel 文件 (*.xlsx)")
+        if not path:
+            return None
+        how = export_password.choose(self, self.ctx.session)
+        if how is None:
+            return None
+        try:
+            out = export_coverage(self.ctx.session, [self.coverage], Path(path), password=how.password,
+                                  plain=how.plain)
+        except (OSError, XinqiaoError) as e:
+            dialogs.error(self, "导出完成情况", getattr(e, "message", None) or f"无法写入文件：{e}")
+            return None
+        dialogs.inform(self, "导出完成情况", f"已导出到 {out}。{how.done_text}")
+        return out

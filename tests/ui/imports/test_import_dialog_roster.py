@@ -103,6 +103,15 @@ def test_preview_skip_and_import(qtbot, school, tmp_path):
     assert rows[0][:4] == ("文件", "工作表行号", "字段", "原因") and len(rows) > 1
     assert not dlg.import_button.isEnabled()  # one preview, one import
 
+    # the same report from the 学生档案 page's 导入错误报告… list, shown from the vault and exported again
+    reports = page.open_error_reports()
+    assert reports.list.count() == 1 and "花名册.xlsx" in reports.list.item(0).text()
+    assert reports.rows.rowCount() == 1 and reports.rows.item(0, 0).text() == "5"
+    again = tmp_path / "再次导出.xlsx"
+    dialogs.preanswer(str(again), None)  # the password is remembered for the session
+    assert reports.export_selected() == again and load_encrypted(again).active["B2"].value == 5
+    reports.reject()
+
     student = find_by_registry(school.db, school.account, "L201305040001")
     assert student is not None and student.class_name == "七年级（3）班" and student.birth_date == "2013-05-04"
     assert find_by_registry(school.db, school.account, "L201312010003") is None
