@@ -21,6 +21,7 @@ from app.errors import XinqiaoError
 from app.policy import class_scope
 from app.school.classes import list_classes
 from ui.shell.context import AppContext
+from ui.shell.views import keep_registry_numbers_whole
 
 
 class CoverageView(QWidget):
@@ -48,6 +49,7 @@ class CoverageView(QWidget):
             self.bars[key] = QProgressBar()
             self.bars[key].setFormat("%v / %m")
             self.missing[key] = QListWidget()
+            keep_registry_numbers_whole(self.missing[key])
             grid.addWidget(self.titles[key], 0, col)
             grid.addWidget(self.bars[key], 1, col)
             grid.addWidget(QLabel("尚未完成："), 2, col)

@@ -75,10 +75,14 @@ def test_mismatched_passwords_export_nothing(ledger, school, tmp_path):
     assert not out.exists() and not export_password.remembered(school)
 
 
-def test_registry_numbers_elide_in_the_middle(qtbot, school):
+def test_registry_numbers_elide_in_the_middle(qtbot, school, ledger):
     from ui.archive.page import StudentsPage
+    from ui.casework.coverage_view import CoverageView
     from ui.shell.context import AppContext
 
     page = StudentsPage(AppContext(school))
     qtbot.addWidget(page)
-    assert page.table.textElideMode() == Qt.TextElideMode.ElideMiddle
+    coverage = CoverageView(AppContext(school))
+    qtbot.addWidget(coverage)
+    for view in (page.table, ledger.table, *coverage.missing.values()):
+        assert view.textElideMode() == Qt.TextElideMode.ElideMiddle
