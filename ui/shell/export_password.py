@@ -7,6 +7,7 @@ the warning. A .csv cannot be encrypted: it is always a plain export, with the s
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
@@ -42,6 +43,7 @@ def _remember(session: Session, password: str) -> None:
     key = id(session)
     if key not in _remembered:
         session.on_lock.append(lambda: forget(session))
+        weakref.finalize(session, _remembered.pop, key, None)  # an id is reused only after its object is gone
     _remembered[key] = password
 
 
