@@ -116,8 +116,8 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     from app.casework.records import RecordFilter, list_records
     from app.school.classes import require_class
 
-    password, plain = export_protection(args) if args.out else (None, False)
     out_file = check_out_path(args.out, data_dir(args), [".xlsx"], force=args.force) if args.out else None
+    password, plain = export_protection(args) if args.out else (None, False)
     session = open_from_args(args)
     try:
         flt = RecordFilter(limit=None, date_from=args.date_from, date_to=args.date_to)
@@ -155,8 +155,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     from app.casework.export import export_coverage
     from app.school.classes import require_class
 
-    password, plain = export_protection(args) if args.out else (None, False)
     out_file = check_out_path(args.out, data_dir(args), [".xlsx"], force=args.force) if args.out else None
+    password, plain = export_protection(args) if args.out else (None, False)
     session = open_from_args(args)
     try:
         day = dt.date.fromisoformat(args.date) if args.date else None

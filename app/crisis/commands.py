@@ -174,8 +174,8 @@ def cmd_open(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from app.crisis.export import export_xlsx
 
-    password, plain = export_protection(args)
     target = check_out_path(args.file, data_dir(args), [".xlsx"], force=args.force)
+    password, plain = export_protection(args)
     session = open_from_args(args)
     try:
         n = export_xlsx(session, target, open_only=args.open, with_confidential=args.confidential, password=password,

@@ -132,8 +132,8 @@ def cmd_import_errors(args: argparse.Namespace) -> int:
     if args.out:
         if args.report is None:
             raise InputRejected("导出错误报告请给出报告编号，例如 import-errors 3 --out 错误报告.xlsx。")
-        password, plain = export_protection(args)
         target = check_out_path(args.out, data_dir(args), [".xlsx"], force=args.force)
+        password, plain = export_protection(args)
     session = open_from_args(args)
     try:
         if args.report is None:

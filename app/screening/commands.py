@@ -139,8 +139,8 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     out_file = None
     password, plain = None, False
     if args.out and fmt in ("xlsx", "csv", "json"):
-        password, plain = export_protection(args, encryptable=fmt == "xlsx")
         out_file = check_out_path(args.out, data_dir(args), [f".{fmt}"], force=args.force)
+        password, plain = export_protection(args, encryptable=fmt == "xlsx")
     session = open_from_args(args)
     try:
         flt = LedgerFilter(level=args.level, status=args.status, category=args.category)
