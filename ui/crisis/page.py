@@ -24,7 +24,6 @@ from app.crisis.model import short
 from app.crisis.searchable import INCIDENT_SOURCE
 from app.policy import can_manage_school, can_read_confidential, can_read_incidents, does_student_work
 from app.search import SearchHit
-from ui.casework.flow import flow_bar
 from ui.crisis.case_view import OVERDUE, CaseView, _is_red
 from ui.crisis.dialogs import OpenCaseDialog
 from ui.crisis.directory import DirectoryDialog
@@ -33,6 +32,7 @@ from ui.crisis.incident import IncidentDialog
 from ui.crisis.incident_list import IncidentDialogView, IncidentList
 from ui.crisis.rules_editor import RulesDialog
 from ui.shell.context import AppContext, Change
+from ui.shell.flow import flow_bar
 from ui.shell.views import keep_registry_numbers_whole
 
 FILTERS = (("open", "进行中"), ("overdue", "有逾期步骤"), ("all", "全部个案"))
