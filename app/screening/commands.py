@@ -32,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", type=Path)
     p.add_argument("--scale", required=True, help="量表编号，如 phq9")
     p.add_argument("--campaign", required=True, help="测评活动名称（不存在时自动创建）")
+    p.add_argument("--sheet", help="工作表名称（默认第一个工作表）")
     p.add_argument("--profile", help="已保存的导入配置（列对应关系）名称")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--skip-invalid", action="store_true", help="跳过无效行，写入其余行并保存错误报告")
@@ -84,7 +85,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     session = open_from_args(args)
     try:
-        preview = preview_screening(session, args.file, args.scale, campaign=args.campaign, profile=args.profile)
+        preview = preview_screening(session, args.file, args.scale, campaign=args.campaign, profile=args.profile,
+                                    sheet=args.sheet)
         report = preview.as_json()
         rejected = bool(preview.errors) and not args.skip_invalid
         written = None
