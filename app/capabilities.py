@@ -14,6 +14,7 @@ from app.backups.capability import CAPABILITY as BACKUPS
 from app.capability import Capability, Registry
 from app.casework.capability import CAPABILITY as CASEWORK
 from app.crisis.capability import CAPABILITY as CRISIS
+from app.network.capability import CAPABILITY as NETWORK
 from app.school.capability import CAPABILITY as SCHOOL
 from app.screening.capability import CAPABILITY as SCREENING
 from app.search.capability import CAPABILITY as SEARCH
@@ -27,6 +28,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     SCREENING,
     SEARCH,
     BACKUPS,
+    NETWORK,
 )
 
 
