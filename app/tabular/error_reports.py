@@ -17,17 +17,18 @@ from typing import Any
 
 from app import clock
 from app.errors import InputRejected, PermissionDenied
-from app.policy import Rule, can_counsel, can_manage_roster
+from app.policy import Rule, can_counsel, can_keep_network, can_manage_roster
 from app.session import Session
 from app.tabular.reader import RowError
 from app.tabular.writing import append_row, new_workbook, save_named_workbook
 
 HEADERS = ["文件", "工作表行号", "字段", "原因", "原值"]
-KIND_LABELS = {"roster": "花名册", "screening": "测评结果", "sessions": "谈话与辅导记录"}
+KIND_LABELS = {"roster": "花名册", "screening": "测评结果", "sessions": "谈话与辅导记录", "network": "预警网络报告"}
 
 
 # The rule of app.policy that lets an account run each import, and so read its rejected rows.
-READ_RULES: dict[str, Rule] = {"roster": can_manage_roster, "screening": can_counsel, "sessions": can_counsel}
+READ_RULES: dict[str, Rule] = {"roster": can_manage_roster, "screening": can_counsel, "sessions": can_counsel,
+                               "network": can_keep_network}
 
 
 def _may_read(session: Session, kind: str) -> bool:
