@@ -66,3 +66,42 @@ def out(text: str) -> None:
 
 def err(text: str) -> None:
     print(text, file=sys.stderr)
+
+
+def add_export_options(parser: argparse.ArgumentParser) -> None:
+    """``--plain`` for a command that exports named records (the password comes from the environment only)."""
+    from app.tabular.writing import EXPORT_PASSWORD_ENV
+
+    parser.add_argument("--plain", action="store_true",
+                        help=f"不加密导出（先显示警告；默认用环境变量 {EXPORT_PASSWORD_ENV} 中的密码加密）")
+
+
+def export_protection(args: argparse.Namespace, *, encryptable: bool = True) -> tuple[str | None, bool]:
+    """(password, plain) for an export of named records, decided before the vault is opened: ``--plain`` prints
+    the warning and writes plain; else the password from ``XINQIAO_EXPORT_PASSWORD``; else exit 3 saying how to
+    give one. ``encryptable=False`` (a .csv, a JSON file) can only be plain."""
+    from app.tabular.writing import (
+        EXPORT_PASSWORD_ENV,
+        PLAIN_WARNING,
+        ExportPasswordRequired,
+        check_password,
+        missing_password_message,
+    )
+
+    if getattr(args, "plain", False):
+        err(f"警告：{PLAIN_WARNING}")
+        return None, True
+    if not encryptable:
+        raise ExportPasswordRequired("CSV 和 JSON 文件无法加密：导出含学生姓名的 CSV 或 JSON 文件须加 --plain"
+                                     "（会显示警告）。需要加密时请导出为 .xlsx。")
+    password = os.environ.get(EXPORT_PASSWORD_ENV) or None
+    if password is None:
+        raise ExportPasswordRequired(missing_password_message())
+    return check_password(password), False
+
+
+def report_saved_text(report_id: int | None) -> str:
+    """What an import says about its error report, kept in the vault."""
+    if not report_id:
+        return ""
+    return f"无效行的错误报告已保存在心桥中（第 {report_id} 号），用 import-errors {report_id} 查看，加 --out 导出。"

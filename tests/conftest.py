@@ -43,6 +43,7 @@ def _isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.delenv("XINQIAO_EXPORT_PASSWORD", raising=False)  # a named export asks for it explicitly
 
     real_connect = socket.socket.connect
 

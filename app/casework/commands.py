@@ -4,7 +4,18 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.console import EXIT_OK, EXIT_REJECTED, data_dir, err, open_from_args, out, print_json
+from app.console import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    add_export_options,
+    data_dir,
+    err,
+    export_protection,
+    open_from_args,
+    out,
+    print_json,
+    report_saved_text,
+)
 from app.errors import InputRejected
 from app.store.outpaths import add_force_option, check_out_path
 
@@ -31,14 +42,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--kind", help="类型：个体咨询、团体辅导、谈心谈话、家长面谈、家长电话、家访")
     p.add_argument("--from", dest="date_from", help="起始日期")
     p.add_argument("--to", dest="date_to", help="截止日期")
-    p.add_argument("--out", type=Path, help="导出为 .xlsx 文件")
+    p.add_argument("--out", type=Path, help="导出为 .xlsx 文件（用环境变量 XINQIAO_EXPORT_PASSWORD 中的密码加密）")
     add_force_option(p)
+    add_export_options(p)
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_sessions)
 
     p = sub.add_parser("coverage", help="一生一谈、重点学生家访与家长反馈的完成情况（按班级、学期）")
     p.add_argument("--class", dest="class_name", help="班级（默认：全部可见班级）")
     p.add_argument("--date", help="学期内的任一日期（默认：今天）")
+    p.add_argument("--out", type=Path, help="导出为 .xlsx 文件，含未完成学生名单（用环境变量 XINQIAO_EXPORT_PASSWORD 中的密码加密）")
+    add_force_option(p)
+    add_export_options(p)
     p.add_argument("--set-feedback-scope", choices=["all", "focus"],
                    help="设置一反馈的范围（学校设置）：all 全体学生（默认），focus 仅重点学生；需要管理权限")
     p.add_argument("--json", action="store_true")
@@ -72,7 +87,7 @@ def cmd_import_sessions(args: argparse.Namespace) -> int:
                                     confirm_name_matches=args.confirm_name_matches)
             written = result.written
             skipped = result.skipped_name_matches
-            error_report = str(result.error_report) if result.error_report else None
+            error_report = result.error_report
         report.update({"ok": not rejected, "dry_run": args.dry_run, "written": written, "error_report": error_report,
                        "skipped_name_matches": skipped})
         if args.json:
@@ -90,7 +105,7 @@ def cmd_import_sessions(args: argparse.Namespace) -> int:
             elif args.dry_run:
                 out("（试运行：未写入）")
             else:
-                out(f"已写入 {written} 条记录。" + (f" 错误报告：{error_report}" if error_report else ""))
+                out(f"已写入 {written} 条记录。" + (" " + report_saved_text(error_report) if error_report else ""))
                 if skipped:
                     out(f"{skipped} 行按姓名对应的记录未写入；确认无误后加 --confirm-name-matches 重新导入。")
         return EXIT_REJECTED if rejected else EXIT_OK
@@ -106,6 +121,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     from app.school.classes import require_class
 
     out_file = check_out_path(args.out, data_dir(args), [".xlsx"], force=args.force) if args.out else None
+    password, plain = export_protection(args) if args.out else (None, False)
     session = open_from_args(args)
     try:
         flt = RecordFilter(limit=None, date_from=args.date_from, date_to=args.date_to)
@@ -123,7 +139,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
             flt.kind = kind
         records = list_records(session, flt)
         if out_file:
-            path = export_xlsx(session, records, out_file)
+            path = export_xlsx(session, records, out_file, password=password, plain=plain)
             out(f"已导出 {len(records)} 条记录到 {path}")
         elif args.json:
             print_json([r.as_json() for r in records])
@@ -147,8 +163,11 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         school_coverage,
         set_feedback_scope,
     )
+    from app.casework.export import export_coverage
     from app.school.classes import require_class
 
+    out_file = check_out_path(args.out, data_dir(args), [".xlsx"], force=args.force) if args.out else None
+    password, plain = export_protection(args) if args.out else (None, False)
     session = open_from_args(args)
     try:
         if args.set_feedback_scope:
@@ -161,6 +180,11 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             rows = [class_coverage(session, require_class(session.db, args.class_name).id, sem)]
         else:
             rows = school_coverage(session, sem)
+        if out_file is not None:
+            export_coverage(session, rows, out_file, password=password, plain=plain)
+            out(f"已导出 {len(rows)} 个班级的完成情况到 {out_file}" + ("（已加密，打开时需输入导出密码）" if password
+                                                                 else "（未加密）"))
+            return EXIT_OK
         # Who is missing a talk or a home visit of a 重点学生 names students with tags: audited like an export.
         session.audit("export", "coverage:stdout", {"format": "json" if args.json else "text",
                                                     "semester": sem.name, "classes": len(rows)})

@@ -27,8 +27,8 @@ from app.errors import InputRejected
 from app.policy import can_counsel, require
 from app.session import Session
 from app.tabular import RowError, TableError, cell_text, parse_date, read_table
+from app.tabular.error_reports import store_error_report
 from app.tabular.reader import Table, nonblank_rows
-from app.tabular.reader import write_error_report as tabular_report
 from app.tabular.spec import ERROR_HEADERS, ImporterSpec, Options, PreviewView, Progress, Tab
 from app.text import normalize_text
 
@@ -338,7 +338,7 @@ def sessions_headers(path: Path, mapping: dict[str, str] | None = None,
 class SessionsResult:
     preview: SessionsPreview
     written: int
-    error_report: Path | None = None
+    error_report: int | None = None  # the vault's import error report (app.tabular.error_reports)
     skipped_name_matches: int = 0
 
 
@@ -368,12 +368,8 @@ def apply_sessions(session: Session, preview: SessionsPreview, *, skip_invalid: 
         for row in rows:
             insert_record(session, row.data, import_id=import_id, entered_at=now)
         session.audit("import", preview.file, {"kind": "sessions", "written": len(rows), **counts})
-    report = write_error_report(session.paths.reports, preview) if preview.errors else None
+        report = store_error_report(session, "sessions", preview.file, preview.errors) if preview.errors else None
     return SessionsResult(preview, len(rows), report, skipped)
-
-
-def write_error_report(folder: Path, preview: SessionsPreview) -> Path:
-    return tabular_report(folder, preview.file, preview.errors, "记录导入错误")
 
 
 def import_sessions(session: Session, path: Path, *, dry_run: bool = False, skip_invalid: bool = False,
@@ -407,7 +403,8 @@ def _outcome(result: SessionsResult, _options: Options) -> str:
     if result.skipped_name_matches:
         text += f"\n{result.skipped_name_matches} 条按姓名对应的记录未确认，未导入。"
     if result.error_report:
-        text += f"\n{len(result.preview.invalid_rows)} 行无效未导入，错误报告：{result.error_report}"
+        text += (f"\n{len(result.preview.invalid_rows)} 行无效未导入，错误报告已保存到心桥中（第 {result.error_report} 号，"
+                 "可在“导入错误报告”中查看或加密导出）。")
     return text
 
 

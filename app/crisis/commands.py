@@ -5,7 +5,16 @@ import argparse
 import json
 from pathlib import Path
 
-from app.console import EXIT_OK, EXIT_USAGE, data_dir, open_from_args, out, print_json
+from app.console import (
+    EXIT_OK,
+    EXIT_USAGE,
+    add_export_options,
+    data_dir,
+    export_protection,
+    open_from_args,
+    out,
+    print_json,
+)
 from app.errors import InputRejected
 from app.store.outpaths import add_force_option, check_out_path
 
@@ -46,6 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--open", action="store_true", help="只导出进行中的个案")
     q.add_argument("--confidential", action="store_true", help="包含保密记录（仅心理教师）")
     add_force_option(q)
+    add_export_options(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_export)
 
@@ -165,11 +175,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     from app.crisis.export import export_xlsx
 
     target = check_out_path(args.file, data_dir(args), [".xlsx"], force=args.force)
+    password, plain = export_protection(args)
     session = open_from_args(args)
     try:
-        n = export_xlsx(session, target, open_only=args.open, with_confidential=args.confidential)
+        n = export_xlsx(session, target, open_only=args.open, with_confidential=args.confidential, password=password,
+                        plain=plain)
         if args.json:
-            print_json({"ok": True, "cases": n, "file": str(args.file)})
+            print_json({"ok": True, "cases": n, "file": str(args.file), "encrypted": password is not None})
         else:
             out(f"已导出 {n} 个危机个案到 {args.file}。")
         return EXIT_OK

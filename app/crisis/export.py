@@ -10,26 +10,21 @@ from app.crisis.model import short
 from app.errors import PermissionDenied
 from app.policy import can_read_confidential
 from app.session import Session
-from app.store.fileio import atomic_write_bytes
+from app.tabular.writing import append_row, new_workbook, protection, save_named_workbook
 
 HEADERS = ["编号", "学籍号", "姓名", "班级", "等级", "来源", "负责人", "发现时间", "状态", "结案时间", "个案概况",
            "通知家长", "书面告知书", "转介机构", "转介时间", "转介结果", "治疗或休学", "复学评估", "逾期步骤"]
 CONFIDENTIAL_HEADERS = ["保密记录", "结案说明"]
 
 
-def export_xlsx(session: Session, path: Path, *, open_only: bool = False, with_confidential: bool = False) -> int:
-    """Write the ledger; returns the number of cases."""
-    from io import BytesIO
-
-    from openpyxl import Workbook
-
+def export_xlsx(session: Session, path: Path, *, open_only: bool = False, with_confidential: bool = False,
+                password: str | None = None, plain: bool = False) -> int:
+    """Write the ledger, encrypted with ``password`` (plain only by the explicit ``plain=True``); returns the
+    number of cases."""
     if with_confidential and not can_read_confidential(session.account):
         raise PermissionDenied("只有心理教师可以导出危机个案的保密记录。")
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "危机干预与转介台账"
-    ws.append(HEADERS + (CONFIDENTIAL_HEADERS if with_confidential else []))
+    protection(password, plain)  # refused before any case is read
+    wb, ws = new_workbook("危机干预与转介台账", HEADERS + (CONFIDENTIAL_HEADERS if with_confidential else []))
     rows = list_cases(session, open_only=open_only)
     for r in rows:
         case = get_case(session, r.id, audit=False)
@@ -50,10 +45,7 @@ def export_xlsx(session: Session, path: Path, *, open_only: bool = False, with_c
                 "、".join(s.name for s in case.steps if s.overdue)]
         if with_confidential:
             line += [case.note, case.closing_note]
-        ws.append(line)
-    buf = BytesIO()
-    wb.save(buf)
-    atomic_write_bytes(path, buf.getvalue())
-    session.audit("export", str(path.name), {"crisis_cases": len(rows), "confidential": with_confidential,
-                                             "path": str(Path(path).resolve())})
+        append_row(ws, line)
+    save_named_workbook(session, wb, Path(path), password=password, plain=plain,
+                        detail={"kind": "crisis", "crisis_cases": len(rows), "confidential": with_confidential})
     return len(rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.console import EXIT_OK, EXIT_REJECTED, data_dir, err, open_from_args, out, print_json
+from app.console import EXIT_OK, EXIT_REJECTED, data_dir, err, open_from_args, out, print_json, report_saved_text
 from app.store.outpaths import add_force_option, check_out_path
 
 
@@ -47,7 +47,7 @@ def cmd_import_reports(args: argparse.Namespace) -> int:
         if not args.dry_run and not rejected:
             result = apply_reports(session, preview, skip_invalid=args.skip_invalid)
             written = result.written
-            error_report = str(result.error_report) if result.error_report else None
+            error_report = result.error_report
         report.update({"ok": not rejected, "dry_run": args.dry_run, "written": written, "error_report": error_report})
         if args.json:
             print_json(report)
@@ -65,7 +65,7 @@ def cmd_import_reports(args: argparse.Namespace) -> int:
             elif args.dry_run:
                 out("（试运行：未写入）")
             else:
-                out(f"已写入 {written} 份报告。" + (f" 错误报告：{error_report}" if error_report else ""))
+                out(f"已写入 {written} 份报告。" + (" " + report_saved_text(error_report) if error_report else ""))
         return EXIT_REJECTED if rejected else EXIT_OK
     finally:
         session.close()

@@ -26,8 +26,8 @@ from app.policy import can_keep_network, require
 from app.school.classnames import parse_class, parse_grade
 from app.session import Session
 from app.tabular import RowError, TableError, cell_text, parse_date, read_table
+from app.tabular.error_reports import store_error_report
 from app.tabular.reader import nonblank_rows
-from app.tabular.reader import write_error_report as tabular_report
 from app.tabular.spec import ERROR_HEADERS, ImporterSpec, Options, PreviewView, Progress, Tab
 
 PROFILE_KIND = "network_reports"
@@ -282,7 +282,7 @@ def reports_headers(path: Path, mapping: dict[str, str] | None = None,
 class ReportsResult:
     preview: ReportsPreview
     written: int
-    error_report: Path | None = None
+    error_report: int | None = None  # the vault's import error report (app.tabular.error_reports)
 
 
 def apply_reports(session: Session, preview: ReportsPreview, *, skip_invalid: bool = False) -> ReportsResult:
@@ -302,8 +302,7 @@ def apply_reports(session: Session, preview: ReportsPreview, *, skip_invalid: bo
         for rep in preview.reports:
             insert_report(session, rep.data, import_id=import_id)
         session.audit("import", preview.file, {"kind": "network_reports", **counts})
-    report = tabular_report(session.paths.reports, preview.file, preview.errors, "预警报告导入错误") \
-        if preview.errors else None
+        report = store_error_report(session, "network", preview.file, preview.errors) if preview.errors else None
     return ReportsResult(preview, len(preview.reports), report)
 
 
@@ -333,7 +332,8 @@ def _describe(p: ReportsPreview) -> PreviewView:
 def _outcome(result: ReportsResult, _options: Options) -> str:
     text = f"已写入 {result.written} 份报告。"
     if result.error_report:
-        text += f"\n{len(result.preview.invalid_rows)} 行无效未导入，错误报告：{result.error_report}"
+        text += (f"\n{len(result.preview.invalid_rows)} 行无效未导入，错误报告已保存到心桥中（第 {result.error_report} 号，"
+                 "可在“导入错误报告”中查看或加密导出）。")
     return text
 
 

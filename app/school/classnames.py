@@ -1,7 +1,14 @@
 """Grades and class names in every form schools write them.
 
-七年级（3）班, 七年级3班, 初一3班, 初一(3), 7.3, 7-3, 7年级3班 all mean grade 7, class 3. Grades run 1–12:
-一年级..六年级 (primary), 七..九年级 = 初一..初三 (junior), 高一..高三 = grade 10..12 (senior).
+七年级（3）班, 七年级3班, 初一3班, 初一(3), 7.3, 7-3, 7年级3班, 八（3）班, 初中一年级(3)班 all mean a grade and class.
+Grades run 1–12: 一年级..六年级 = 小学一年级.. (primary), 七..九年级 = 初一..初三 = 初中一年级.. (junior),
+高一..高三 = 高中一年级.. = grade 10..12 (senior). 中职一年级.. (secondary vocational) is counted with the senior stage,
+grade 10..12, since the program knows three stages.
+
+The registry system also writes cohorts: 2024级 (entered the stage in autumn 2024), 2024届 (leaves it in summer
+2024), 初2024级 / 高2026届 (with the stage). A cohort's grade depends on the school year and, without a stage
+prefix, on the school's stages: ``parse_grade_in`` / ``parse_class_in`` work it out, and say what to add when a
+multi-stage school gives a cohort without its stage.
 """
 from __future__ import annotations
 
@@ -63,6 +70,9 @@ def cn_number(text: str) -> int | None:
 
 _NUM = r"([0-9]+|[一二三四五六七八九十]+)"
 _GRADE_PATTERNS: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(r"^小学" + _NUM + r"年级"), 0),  # 小学四年级 -> 4
+    (re.compile(r"^初中" + _NUM + r"年级"), 6),  # 初中一年级 -> 7
+    (re.compile(r"^(?:高中|中职|职高)" + _NUM + r"年级"), 9),  # 高中二年级 -> 11, 中职一年级 -> 10
     (re.compile(r"^初" + _NUM), 6),            # 初一 -> 7
     (re.compile(r"^高" + _NUM), 9),            # 高一 -> 10
     (re.compile(r"^" + _NUM + r"年级"), 0),    # 七年级 / 7年级
@@ -88,6 +98,8 @@ def parse_grade(text: str) -> int | None:
     return None
 
 
+# 八（1）班, 八1班: a bare grade digit, only in front of a class number
+_SHORT_GRADE = re.compile(r"^([一二三四五六七八九])(?=[(（0-9])")
 _CLASS_SUFFIX = re.compile(r"^[(（]?" + _NUM + r"[)）]?班?$")
 _DOTTED = re.compile(r"^([0-9]{1,2})\s*[.\-－—_/]\s*([0-9]{1,2})$")
 
@@ -102,7 +114,7 @@ def parse_class(text: str, grade_hint: int | None = None) -> ClassRef | None:
     if m:
         g, n = int(m.group(1)), int(m.group(2))
         return ClassRef(g, n) if 1 <= g <= 12 and 1 <= n <= MAX_CLASS_NUMBER else None
-    for pat, offset in _GRADE_PATTERNS:
+    for pat, offset in (*_GRADE_PATTERNS, (_SHORT_GRADE, 0)):
         m = pat.match(t)
         if m:
             g_num = cn_number(m.group(1))
@@ -121,3 +133,85 @@ def parse_class(text: str, grade_hint: int | None = None) -> ClassRef | None:
         if number is not None and 1 <= number <= MAX_CLASS_NUMBER:
             return ClassRef(grade_hint, number)
     return None
+
+
+# -- cohorts: 2024级, 2024届, 初2024级 -------------------------------------------------------------------------
+_STAGE_PREFIXES = {"小学": "primary", "小": "primary", "初中": "junior", "初": "junior", "高中": "senior",
+                   "高": "senior", "中职": "senior", "职高": "senior"}
+_COHORT = re.compile(r"^(小学|初中|高中|中职|职高|小|初|高)?(?:[(（])?(\d{4})(?:[)）])?(级|届)")
+
+
+def school_year_of(day: object) -> int:
+    """The school year a date falls in, by its first calendar year: 2026-10-12 -> 2026, 2027-03-01 -> 2026."""
+    import datetime as dt
+
+    assert isinstance(day, dt.date)
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def _cohort(t: str, school_year: int, stages: tuple[str, ...], stage_hint: str | None) -> tuple[int, str] | None:
+    """(grade, rest of the text) for a cohort form at the start of ``t``; None if ``t`` is not one. Raises
+    ValueError (a Chinese message saying what to add) when the stage cannot be told or the grade is out of range."""
+    m = _COHORT.match(t)
+    if not m:
+        return None
+    prefix, year, kind = m.group(1), int(m.group(2)), m.group(3)
+    stage = _STAGE_PREFIXES[prefix] if prefix else stage_hint
+    if stage is None:
+        if len(stages) == 1:
+            stage = stages[0]
+        else:
+            school = (f"本校有多个学段（{'、'.join(STAGE_LABELS[s] for s in stages)}）" if stages
+                      else "学校还没有设置学段（设置 → 学校）")
+            raise ValueError(f"“{t}”是届别/级别写法，{school}，无法判断是哪个学段。"
+                             f"请在表中加一列“学段”，或写成“初{year}{kind}”“高{year}{kind}”")
+    first, last = STAGES[stage]
+    if kind == "级":   # entered the stage's first grade in autumn of ``year``
+        grade = first + (school_year - year)
+    else:              # leaves the stage's last grade in summer of ``year``
+        grade = last - (year - (school_year + 1))
+    if not first <= grade <= last:
+        raise ValueError(f"“{t}”在 {school_year}–{school_year + 1} 学年不在{STAGE_LABELS[stage]}"
+                         f"（算出的是第 {grade} 年级），请核对届别/级别或学段")
+    return grade, t[m.end():]
+
+
+def parse_stage(text: str) -> str | None:
+    """小学 / 初中 / 高中 (or primary / junior / senior) to the stage key; None if not one."""
+    t = normalize_text(text).replace(" ", "").lower()
+    for label, key in (("小学", "primary"), ("初中", "junior"), ("高中", "senior"), ("中职", "senior"),
+                       ("职高", "senior")):
+        if t in (label, key, label[0]):
+            return key
+    return t if t in STAGES else None
+
+
+def parse_grade_in(text: str, school_year: int, stages: tuple[str, ...] = (),
+                   stage_hint: str | None = None) -> int | None:
+    """``parse_grade`` plus the cohort forms; None if not a grade; ValueError when truly ambiguous."""
+    g = parse_grade(text)
+    if g is not None:
+        return g
+    t = normalize_text(text).replace(" ", "")
+    found = _cohort(t, school_year, stages, stage_hint)
+    if found is None or found[1] not in ("", "学生"):
+        return None
+    return found[0]
+
+
+def parse_class_in(text: str, grade_hint: int | None, school_year: int, stages: tuple[str, ...] = (),
+                   stage_hint: str | None = None) -> ClassRef | None:
+    """``parse_class`` plus the cohort forms 2024级3班, 初2024级(3)班; ValueError when truly ambiguous."""
+    ref = parse_class(text, grade_hint)
+    if ref is not None:
+        return ref
+    t = normalize_text(text).replace(" ", "")
+    found = _cohort(t, school_year, stages, stage_hint)
+    if found is None:
+        return None
+    grade, rest = found
+    m = _CLASS_SUFFIX.match(rest)
+    number = cn_number(m.group(1)) if m else None
+    if number is None or not 1 <= number <= MAX_CLASS_NUMBER:
+        return None
+    return ClassRef(grade, number)

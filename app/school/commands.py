@@ -1,10 +1,25 @@
-"""init and import-roster."""
+"""init, import-roster, and import-errors (every importer's error reports, kept in the vault)."""
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from app.console import EXIT_OK, EXIT_REJECTED, data_dir, err, open_from_args, out, print_json, read_password, username
+from app.console import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    add_export_options,
+    data_dir,
+    err,
+    export_protection,
+    open_from_args,
+    out,
+    print_json,
+    read_password,
+    report_saved_text,
+    username,
+)
+from app.errors import InputRejected
+from app.store.outpaths import add_force_option, check_out_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,8 +42,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--profile", help="使用已保存的列对应方案（窗口中“保存为方案”保存的也可用）")
     p.add_argument("--save-profile", metavar="名称", help="把本次的列对应关系保存为方案")
     p.add_argument("--mark-absent", choices=["转出", "毕业"], help="把不在新名单中的在读学生标记为转出或毕业")
+    p.add_argument("--create-classes", action="store_true",
+                   help="新建学校还没有的班级（不加时，已有班级的学校遇到新班级会拒绝导入并列出这些班级）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出报告")
     p.set_defaults(func=cmd_import_roster)
+
+    p = sub.add_parser("import-errors", help="导入错误报告（保存在心桥中）：列出、查看或加密导出")
+    p.add_argument("report", nargs="?", type=int, help="报告编号（不填则列出全部）")
+    p.add_argument("--out", type=Path, help="导出为 .xlsx（用环境变量 XINQIAO_EXPORT_PASSWORD 中的密码加密）")
+    add_force_option(p)
+    add_export_options(p)
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_import_errors)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -48,7 +73,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import_roster(args: argparse.Namespace) -> int:
-    from app.school.roster_import import FIELD_LABELS, apply_roster, preview_roster
+    from app.school.roster_import import FIELD_LABELS, apply_roster, new_classes_refusal, preview_roster
     from app.tabular.profiles import check_maps_found, mapping_from_options, save_profile
 
     session = open_from_args(args)
@@ -59,17 +84,23 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
         if args.save_profile:
             save_profile(session, "roster", args.save_profile, dict(preview.columns))
         report = preview.as_json()
-        rejected = bool(preview.errors) and not args.skip_invalid
+        # a class the school does not have yet is created only with --create-classes (the first roster of a
+        # school without classes creates its classes)
+        classes_refused = bool(preview.new_classes) and preview.school_has_classes and not args.create_classes
+        rejected = (bool(preview.errors) and not args.skip_invalid) or classes_refused
         written = False
         error_report = None
         marked = 0
         if not args.dry_run and not rejected:
-            result = apply_roster(session, preview, skip_invalid=args.skip_invalid, mark_absent=args.mark_absent)
+            result = apply_roster(session, preview, skip_invalid=args.skip_invalid, mark_absent=args.mark_absent,
+                                  create_classes=True if args.create_classes else None)
             written = True
-            error_report = str(result.error_report) if result.error_report else None
+            error_report = result.error_report
             marked = result.marked_absent
         report.update({"ok": not rejected, "dry_run": args.dry_run, "written": written,
                        "error_report": error_report, "marked_absent": marked})
+        if classes_refused:
+            err(new_classes_refusal(preview))
         if args.json:
             print_json(report)
         else:
@@ -79,12 +110,55 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
                 f"重复 {c['duplicates']}，不在名单中 {c['absent']}")
             for e in preview.errors:
                 out(f"  第 {e.row} 行  {e.field}：{e.reason}")
-            if rejected:
+            if preview.new_classes:
+                out(preview.new_classes_text)
+            if rejected and classes_refused and not (preview.errors and not args.skip_invalid):
+                pass  # the new classes' message is said above
+            elif rejected:
                 err("有无效行，未写入任何数据。请修改后重新导入，或加 --skip-invalid 跳过无效行。")
             elif args.dry_run:
                 out("（试运行：未写入）")
             else:
-                out("已写入。" + (f" 错误报告：{error_report}" if error_report else ""))
+                out("已写入。" + (" " + report_saved_text(error_report) if error_report else ""))
         return EXIT_REJECTED if rejected else EXIT_OK
+    finally:
+        session.close()
+
+
+def cmd_import_errors(args: argparse.Namespace) -> int:
+    from app.tabular.error_reports import export_error_report, get_error_report, list_error_reports
+
+    password, plain = None, False
+    target = None
+    if args.out:
+        if args.report is None:
+            raise InputRejected("导出错误报告请给出报告编号，例如 import-errors 3 --out 错误报告.xlsx。")
+        target = check_out_path(args.out, data_dir(args), [".xlsx"], force=args.force)
+        password, plain = export_protection(args)
+    session = open_from_args(args)
+    try:
+        if args.report is None:
+            reports = list_error_reports(session)
+            if args.json:
+                print_json([{"id": r.id, "kind": r.kind, "file": r.file_name, "at": r.at, "account": r.account,
+                             "rows": len({e.row for e in r.errors})} for r in reports])
+            else:
+                for r in reports:
+                    out(f"{r.id}\t{r.title}")
+                out(f"共 {len(reports)} 份")
+            return EXIT_OK
+        if target is not None:
+            export_error_report(session, args.report, target, password=password, plain=plain)
+            out(f"已导出错误报告到 {target}" + ("（已加密，打开时需输入导出密码）" if password else "（未加密）"))
+            return EXIT_OK
+        report = get_error_report(session, args.report)
+        session.audit("export", f"import_error_report:{report.id}:stdout", {"format": "json" if args.json else "text"})
+        if args.json:
+            print_json(report.as_json())
+        else:
+            out(report.title)
+            for e in report.errors:
+                out(f"  第 {e.row} 行  {e.field}：{e.reason}" + (f"（原值：{e.value}）" if e.value else ""))
+        return EXIT_OK
     finally:
         session.close()

@@ -14,34 +14,44 @@ from app.errors import InputRejected
 from app.pinyin import pinyin_keys
 from app.policy import can_manage_roster, require
 from app.school.classes import _ensure_class
-from app.school.classnames import MAX_CLASS_NUMBER, ClassRef, class_display_name, parse_class, parse_grade
+from app.school.classnames import (
+    MAX_CLASS_NUMBER,
+    ClassRef,
+    class_display_name,
+    parse_class_in,
+    parse_grade_in,
+    parse_stage,
+    school_year_of,
+)
+from app.school.profile import get_school
 from app.session import Session
 from app.tabular import RowError, cell_text, parse_bool, parse_date, read_table
+from app.tabular.error_reports import store_error_report
 from app.tabular.reader import Table, nonblank_rows
-from app.tabular.reader import write_error_report as tabular_report
-from app.tabular.spec import ERROR_HEADERS, ImporterSpec, Option, Options, PreviewView, Progress, Tab
+from app.tabular.spec import CONFIRMED, ERROR_HEADERS, ImporterSpec, Option, Options, PreviewView, Progress, Tab
 
 FIELD_LABELS = {
     "name": "姓名", "gender": "性别", "birth_date": "出生日期", "registry_no": "学籍号", "id_number": "身份证件号",
     "grade": "年级", "class": "班级", "ethnicity": "民族", "boarding": "是否住校", "left_behind": "是否留守儿童",
     "guardian_name": "监护人姓名", "guardian_relation": "监护人关系", "guardian_phone": "监护人联系电话",
-    "address": "家庭住址",
+    "address": "家庭住址", "stage": "学段",
 }
 SYNONYMS: dict[str, list[str]] = {
     "name": ["姓名", "学生姓名", "名字"],
-    "gender": ["性别"],
+    "gender": ["性别", "性别码"],
     "birth_date": ["出生日期", "出生年月日", "出生年月", "生日"],
     "registry_no": ["全国学籍号", "学籍号", "国家学籍号", "学生学籍号", "学籍辅号", "个人标识码"],
     "id_number": ["身份证件号", "身份证号", "身份证号码", "证件号码", "身份证件号码"],
     "grade": ["年级", "所在年级", "年级名称"],
     "class": ["班级", "班级名称", "所在班级", "班名", "班别"],
-    "ethnicity": ["民族"],
-    "boarding": ["是否住校", "住校", "是否寄宿", "住宿情况"],
+    "ethnicity": ["民族", "民族码"],
+    "boarding": ["是否住校", "住校", "是否寄宿", "住宿情况", "就读方式"],
     "left_behind": ["是否留守儿童", "留守儿童", "是否留守"],
     "guardian_name": ["监护人姓名", "监护人", "家长姓名", "监护人1姓名", "第一监护人"],
     "guardian_relation": ["监护人关系", "与学生关系", "监护人与学生关系", "关系"],
     "guardian_phone": ["监护人联系电话", "监护人电话", "联系电话", "家长电话", "家长联系电话", "手机号码", "手机号"],
     "address": ["家庭住址", "现住址", "家庭地址", "居住地址"],
+    "stage": ["学段", "所在学段", "学段名称"],
 }
 REQUIRED = ["name", "registry_no", "class"]
 REGISTRY_RE = re.compile(r"^[A-Z0-9]{6,30}$")
@@ -99,6 +109,17 @@ class RosterPreview:
     absent: list[tuple[int, str, str]] = field(default_factory=list)  # (student id, registry no, name)
     file_hash: str = ""
     headers: list[str] = field(default_factory=list)  # every header cell of the header row, for a mapping editor
+    # Classes the vault does not have yet, with how many of the file's students would go to each: a typo in one
+    # row must not create 八年级（9）班 silently. ``school_has_classes``: whether any class exists already.
+    new_classes: list[tuple[ClassRef, int]] = field(default_factory=list)
+    school_has_classes: bool = False
+
+    @property
+    def new_classes_text(self) -> str:
+        """将新建班级：八年级（9）班（1 人）、… — empty when every class exists."""
+        if not self.new_classes:
+            return ""
+        return "将新建班级：" + "、".join(f"{ref.name}（{n} 人）" for ref, n in self.new_classes)
 
     @property
     def invalid_rows(self) -> list[int]:
@@ -113,10 +134,23 @@ class RosterPreview:
                 "counts": self.counts(), "errors": [e.as_json() for e in self.errors],
                 "new": [c.row.registry_no for c in self.new],
                 "updated": [{"registry_no": c.row.registry_no, "changed": c.changed} for c in self.updated],
-                "absent": [{"registry_no": r, "name": n} for _, r, n in self.absent]}
+                "absent": [{"registry_no": r, "name": n} for _, r, n in self.absent],
+                "new_classes": [{"class_name": ref.name, "students": n} for ref, n in self.new_classes]}
 
 
-def _parse_row(table: Table, sheet_row: int, cells: list[Any]) -> tuple[RosterRow | None, list[RowError]]:
+ETHNICITY_CODE = re.compile(r"^\d{1,3}\s*[-－—_.、:：]?\s*(?=\D)")  # "01-汉族", "01 汉族" -> "汉族"
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a cohort (2024级, 2024届) needs: the school year of the import and the school's stages."""
+
+    school_year: int
+    stages: tuple[str, ...]
+
+
+def _parse_row(table: Table, sheet_row: int, cells: list[Any],
+               ctx: _Context) -> tuple[RosterRow | None, list[RowError]]:
     errors: list[RowError] = []
     # Each mapped cell is read and normalised once; a field without a column (or a blank cell) is "".
     raw = {f: table.value(cells, f) for f in table.columns}
@@ -152,14 +186,27 @@ def _parse_row(table: Table, sheet_row: int, cells: list[Any]) -> tuple[RosterRo
         err("birth_date", f"出生日期{e}", raw_birth)
     grade_text = text.get("grade", "")
     class_text = text.get("class", "")
-    grade_hint = parse_grade(grade_text) if grade_text else None
-    if grade_text and grade_hint is None:
-        err("grade", f"年级“{grade_text}”无法识别", grade_text)
+    stage_text = text.get("stage", "")
+    stage = parse_stage(stage_text) if stage_text else None
+    if stage_text and stage is None:
+        err("stage", f"学段“{stage_text}”无法识别，应为 小学、初中 或 高中", stage_text)
+    grade_hint = None
+    if grade_text:
+        try:
+            grade_hint = parse_grade_in(grade_text, ctx.school_year, ctx.stages, stage)
+            if grade_hint is None:
+                err("grade", f"年级“{grade_text}”无法识别，请写成 七年级、初一、初中一年级 或 2024级", grade_text)
+        except ValueError as e:
+            err("grade", str(e), grade_text)
     class_ref = None
     if not class_text:
         err("class", "班级为空")
     else:
-        class_ref = parse_class(class_text, grade_hint)
+        try:
+            class_ref = parse_class_in(class_text, grade_hint, ctx.school_year, ctx.stages, stage)
+        except ValueError as e:
+            err("class", str(e), class_text)
+            return None, errors
         if (class_ref is None and grade_hint is not None and class_text.isascii() and class_text.isdigit()
                 and 1 <= int(class_text) <= MAX_CLASS_NUMBER):
             class_ref = ClassRef(grade_hint, int(class_text))
@@ -183,7 +230,7 @@ def _parse_row(table: Table, sheet_row: int, cells: list[Any]) -> tuple[RosterRo
         return None, errors
     row = RosterRow(sheet_row, registry, name, gender, birth,
                     text.get("id_number", "").replace(" ", "").upper(), class_ref,
-                    text.get("ethnicity", ""), flags["boarding"], flags["left_behind"],
+                    ETHNICITY_CODE.sub("", text.get("ethnicity", "")), flags["boarding"], flags["left_behind"],
                     text.get("address", ""), (text.get("guardian_name", ""), text.get("guardian_relation", ""), phone),
                     frozenset(f for f in KEPT_WHEN_BLANK if not text.get(f, "")))
     return row, []
@@ -222,12 +269,13 @@ def preview_roster(session: Session, path: Path, mapping: dict[str, str] | None 
                             file_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
                             headers=[h for h in table.headers if h])
     existing = _existing(session)
+    ctx = _Context(school_year_of(clock.today()), tuple(get_school(session.db).stages))
     seen: dict[str, RosterRow] = {}
     total = len(table.rows)
     for done, (sheet_row, cells) in enumerate(nonblank_rows(table)):
         if progress is not None and done % 200 == 0:
             progress(done, total)
-        row, errors = _parse_row(table, sheet_row, cells)
+        row, errors = _parse_row(table, sheet_row, cells, ctx)
         if row is None:
             preview.errors.extend(errors)
             continue
@@ -261,6 +309,14 @@ def preview_roster(session: Session, path: Path, mapping: dict[str, str] | None 
     for reg, old in existing.items():
         if reg not in seen and old["status"] == "在读":
             preview.absent.append((old["id"], reg, old["name"]))
+    have = {(r[0], r[1]) for r in session.db.query("SELECT grade, number FROM classes")}
+    preview.school_has_classes = bool(have)
+    wanted: dict[ClassRef, int] = {}
+    for change in (*preview.new, *preview.updated):
+        ref = change.row.class_ref
+        if (ref.grade, ref.number) not in have:
+            wanted[ref] = wanted.get(ref, 0) + 1
+    preview.new_classes = sorted(wanted.items())
     preview.errors.sort(key=lambda e: e.row)
     return preview
 
@@ -269,13 +325,24 @@ def preview_roster(session: Session, path: Path, mapping: dict[str, str] | None 
 class RosterResult:
     preview: RosterPreview
     written: bool
-    error_report: Path | None = None
+    error_report: int | None = None  # the vault's import error report (app.tabular.error_reports)
     marked_absent: int = 0
 
 
+def new_classes_refusal(preview: RosterPreview) -> str:
+    return (f"{preview.new_classes_text}。学校已有的班级中没有这些班，可能是某一行写错了班级。请核对花名册；"
+            "确需新建时在导入窗口中确认，命令行加 --create-classes。")
+
+
 def apply_roster(session: Session, preview: RosterPreview, *, skip_invalid: bool = False,
-                 mark_absent: str | None = None) -> RosterResult:
-    """Write the previewed rows in one transaction: all valid rows, or nothing."""
+                 mark_absent: str | None = None, create_classes: bool | None = None) -> RosterResult:
+    """Write the previewed rows in one transaction: all valid rows, or nothing.
+
+    New classes (``preview.new_classes``) are created only when confirmed: ``create_classes=True``. Left at None,
+    they are created only for a school that has no class yet (its first roster is how its classes come to be);
+    ``False`` refuses any new class."""
+    if preview.new_classes and not (create_classes or (create_classes is None and not preview.school_has_classes)):
+        raise InputRejected(new_classes_refusal(preview))
     if preview.errors and not skip_invalid:
         raise InputRejected(f"{preview.file} 有 {len(preview.invalid_rows)} 行无效，未写入任何数据。"
                             "请修改后重新导入，或选择“跳过无效行”。")
@@ -341,9 +408,7 @@ def apply_roster(session: Session, preview: RosterPreview, *, skip_invalid: bool
                    " ('roster', :f, :h, :t, :a, :c)",
                    {"f": preview.file, "h": preview.file_hash, "t": now, "a": who, "c": json.dumps(counts)})
         session.audit("import", preview.file, {"kind": "roster", **counts, "marked_absent": marked})
-    report = None
-    if preview.errors:
-        report = write_error_report(session.paths.reports, preview)
+        report = store_error_report(session, "roster", preview.file, preview.errors) if preview.errors else None
     return RosterResult(preview, True, report, marked)
 
 
@@ -355,18 +420,14 @@ def _write_guardian(session: Session, student_id: int, r: RosterRow) -> None:
                        {"s": student_id, "n": r.guardian[0], "r": r.guardian[1], "p": r.guardian[2]})
 
 
-def write_error_report(folder: Path, preview: RosterPreview) -> Path:
-    """An .xlsx listing each invalid row: sheet row, field, reason, value."""
-    return tabular_report(folder, preview.file, preview.errors, "导入错误")
-
-
 def import_roster(session: Session, path: Path, *, dry_run: bool = False, skip_invalid: bool = False,
                   mark_absent: str | None = None, mapping: dict[str, str] | None = None,
-                  sheet: str | None = None) -> RosterResult:
+                  sheet: str | None = None, create_classes: bool | None = None) -> RosterResult:
     preview = preview_roster(session, path, mapping, sheet)
     if dry_run:
         return RosterResult(preview, False)
-    return apply_roster(session, preview, skip_invalid=skip_invalid, mark_absent=mark_absent)
+    return apply_roster(session, preview, skip_invalid=skip_invalid, mark_absent=mark_absent,
+                        create_classes=create_classes)
 
 
 def class_label(ref: ClassRef) -> str:
@@ -392,7 +453,8 @@ def _describe(p: RosterPreview) -> PreviewView:
     return PreviewView(
         p.sheet, p.header_row, p.headers, p.columns, c,
         f"新增 {c['new']} 名，更新 {c['updated']} 名，未变 {c['unchanged']} 名，无效 {c['invalid']} 行，"
-        f"重复 {c['duplicates']} 行，不在名单中 {c['absent']} 名。",
+        f"重复 {c['duplicates']} 行，不在名单中 {c['absent']} 名。"
+        + (f"\n{p.new_classes_text}。" if p.new_classes else ""),
         {"new": [(ch.row.sheet_row, ch.row.registry_no, ch.row.name, ch.row.gender, ch.row.birth_date,
                   ch.row.class_ref.name) for ch in p.new],
          "updated": [(ch.row.sheet_row, ch.row.registry_no, ch.row.name,
@@ -409,7 +471,7 @@ def _outcome(result: RosterResult, options: Options) -> str:
         text += f"，{result.marked_absent} 名标记为{options.get('mark_absent')}"
     text += "。"
     if result.error_report is not None:
-        text += f"\n{c['invalid']} 行无效未导入，错误报告已保存到：{result.error_report}"
+        text += f"\n{c['invalid']} 行无效未导入，错误报告已保存到心桥中（第 {result.error_report} 号，可在“导入错误报告”中查看或加密导出）。"
     return text
 
 
@@ -424,7 +486,10 @@ ROSTER_IMPORT = ImporterSpec(
     preview=lambda s, path, sheet, mapping, _o, progress: preview_roster(s, path, mapping, sheet, progress=progress),
     headers=lambda _s, path, sheet, mapping, _o: roster_headers(path, mapping, sheet),
     describe=_describe,
-    apply=lambda s, p, a: apply_roster(s, p, skip_invalid=a.skip_invalid, mark_absent=a.options.get("mark_absent")),
+    apply=lambda s, p, a: apply_roster(s, p, skip_invalid=a.skip_invalid, mark_absent=a.options.get("mark_absent"),
+                                       create_classes=True if a.options.get(CONFIRMED) else None),
+    confirm=lambda p, _o: (f"{p.new_classes_text}。\n\n请确认这些班级确实存在（不是某一行写错了班级），"
+                           "再新建并导入。") if p.new_classes and p.school_has_classes else "",
     outcome=_outcome,
     tabs=(Tab("new", "新增", ("工作表行号", "学籍号", "姓名", "性别", "出生日期", "班级")),
           Tab("updated", "更新", ("工作表行号", "学籍号", "姓名", "变化的字段")),

@@ -5,7 +5,18 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.console import EXIT_OK, EXIT_REJECTED, data_dir, err, open_from_args, out, print_json
+from app.console import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    add_export_options,
+    data_dir,
+    err,
+    export_protection,
+    open_from_args,
+    out,
+    print_json,
+    report_saved_text,
+)
 from app.errors import InputRejected
 from app.store.outpaths import add_force_option, check_out_path
 
@@ -40,6 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=["json", "xlsx", "csv"], default=None, help="输出格式（默认：文字表格）")
     p.add_argument("--out", type=Path, help="导出文件路径（xlsx / csv 必填，json 可选）")
     add_force_option(p)
+    add_export_options(p)
     p.add_argument("--history", action="store_true", help="JSON 中包含等级变化记录")
     p.set_defaults(func=cmd_ledger)
 
@@ -85,7 +97,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                        "written": written.written if written else 0,
                        "skipped_name_matches": written.skipped_name_matches if written else 0,
                        "levels": written.as_json()["levels"] if written else {},
-                       "error_report": str(written.error_report) if written and written.error_report else None})
+                       "error_report": written.error_report if written else None})
         if args.json:
             print_json(report)
         else:
@@ -108,7 +120,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 lv = "，".join(f"{k}级 {v} 人" for k, v in sorted(written.levels.items())) or "无预警"
                 out(f"已写入 {written.written} 份结果（{lv}）。")
                 if written.error_report:
-                    out(f"无效行未写入，错误报告：{written.error_report}")
+                    out(report_saved_text(written.error_report))
                 if written.skipped_name_matches:
                     out(f"{written.skipped_name_matches} 行按姓名对应的结果未写入；确认无误后加 --confirm-name-matches 重新导入。")
         return EXIT_REJECTED if rejected else EXIT_OK
@@ -127,8 +139,10 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     if fmt in ("xlsx", "csv") and not args.out:
         raise InputRejected(f"导出 {fmt} 需要用 --out 指定文件路径。")
     out_file = None
+    password, plain = None, False
     if args.out and fmt in ("xlsx", "csv", "json"):
         out_file = check_out_path(args.out, data_dir(args), [f".{fmt}"], force=args.force)
+        password, plain = export_protection(args, encryptable=fmt == "xlsx")
     session = open_from_args(args)
     try:
         flt = LedgerFilter(level=args.level, status=args.status, category=args.category)
@@ -146,8 +160,8 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         rows = ledger_rows(session, flt, with_history=args.history)
         if fmt in ("xlsx", "csv") or (fmt == "json" and args.out):
             assert out_file is not None
-            path = export_ledger(session, rows, fmt, out_file)
-            out(f"已导出 {len(rows)} 条台账记录到 {path}")
+            path = export_ledger(session, rows, fmt, out_file, password=password, plain=plain)
+            out(f"已导出 {len(rows)} 条台账记录到 {path}" + ("（已加密，打开时需输入导出密码）" if password else "（未加密）"))
         elif fmt == "json":
             session.audit("export", "screening_ledger:stdout", {"format": "json", "rows": len(rows)})
             print_json([r.as_json() for r in rows])

@@ -25,9 +25,9 @@ from app.screening.scales import Item, Scale, all_scales, get_scale
 from app.screening.scoring import Answer, ScoreResult, check_answers, score, score_total_only
 from app.session import Session
 from app.tabular import HeaderNotFound, RowError, TableError, cell_text, parse_date, read_table
+from app.tabular.error_reports import store_error_report
 from app.tabular.profiles import load_profile, save_profile
 from app.tabular.reader import HEADER_SCAN_ROWS, Table, nonblank_rows, normalize_header, sheets_hint
-from app.tabular.reader import write_error_report as tabular_report
 from app.tabular.spec import ERROR_HEADERS, UNMAPPED, ImporterSpec, Option, Options, PreviewView, Progress, Tab
 from app.text import normalize_text
 
@@ -405,13 +405,13 @@ class ScreeningImportResult:
     written: int
     skipped_name_matches: int
     levels: dict[int, int]
-    error_report: Path | None = None
+    error_report: int | None = None  # the vault's import error report (app.tabular.error_reports)
 
     def as_json(self) -> dict[str, Any]:
         return {"campaign_id": self.campaign_id, "written": self.written,
                 "skipped_name_matches": self.skipped_name_matches,
                 "levels": {str(k): v for k, v in sorted(self.levels.items())},
-                "error_report": str(self.error_report) if self.error_report else None}
+                "error_report": self.error_report}
 
 
 def apply_screening(session: Session, preview: ScreeningPreview, campaign: str, *, skip_invalid: bool = False,
@@ -458,12 +458,8 @@ def apply_screening(session: Session, preview: ScreeningPreview, campaign: str, 
                 levels[lvl] = levels.get(lvl, 0) + 1
         session.audit("import", preview.file, {"kind": "screening", "campaign": camp.name, "scale": scale.id,
                                                "written": written, **counts})
-    report = write_error_report(session.paths.reports, preview) if preview.errors else None
+        report = store_error_report(session, "screening", preview.file, preview.errors) if preview.errors else None
     return ScreeningImportResult(preview, camp.id, written, skipped, levels, report)
-
-
-def write_error_report(folder: Path, preview: ScreeningPreview) -> Path:
-    return tabular_report(folder, preview.file, preview.errors, "测评导入错误")
 
 
 # -- the import dialog's description ---------------------------------------------------------------------------
@@ -524,7 +520,7 @@ def _outcome(res: ScreeningImportResult, _options: Options) -> str:
     if res.skipped_name_matches:
         msg += f"\n{res.skipped_name_matches} 行按姓名对应的结果未确认，未导入。"
     if res.error_report:
-        msg += f"\n错误报告：{res.error_report}"
+        msg += f"\n无效行的错误报告已保存到心桥中（第 {res.error_report} 号，可在“导入错误报告”中查看或加密导出）。"
     return msg
 
 

@@ -12,6 +12,10 @@ class UnreadableFile(TableError):
     """Not a spreadsheet this program can open: damaged, empty (0 bytes), a web page saved as .xls, …"""
 
 
+class FileTooLarge(UnreadableFile):
+    """Absurdly large: the file, its unpacked size, its packing ratio or its row count (checked before parsing)."""
+
+
 class FileEncrypted(UnreadableFile):
     """The workbook has a password to open."""
 

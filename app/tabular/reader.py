@@ -13,7 +13,7 @@ from app.tabular.sheets import HEADER_SCAN_ROWS, sheet_names, sheet_rows
 from app.text import is_blank, normalize_text
 
 __all__ = ["HEADER_SCAN_ROWS", "ColumnMap", "RowError", "Table", "TableError", "cell_text_header", "nonblank_rows",
-           "normalize_header", "other_sheets_hint", "read_table", "sheet_names", "sheet_rows", "sheets_hint", "write_error_report"]
+           "normalize_header", "other_sheets_hint", "read_table", "sheet_names", "sheet_rows", "sheets_hint"]
 
 
 @dataclass(frozen=True)
@@ -177,21 +177,3 @@ def nonblank_rows(table: Table) -> Iterator[tuple[int, list[Any]]]:
     for sheet_row, cells in table.rows:
         if any(c is not None and not is_blank(c if type(c) is str else str(c)) for c in cells):
             yield sheet_row, cells
-
-
-def write_error_report(folder: Path, file_name: str, errors: Sequence[RowError], prefix: str = "导入错误") -> Path:
-    """An .xlsx listing each invalid row (file, sheet row, field, reason, value), saved under ``folder``."""
-    from openpyxl import Workbook
-
-    from app import clock
-
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{prefix}-{Path(file_name).stem}-{clock.now().strftime('%Y%m%d-%H%M%S')}.xlsx"
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "错误行"
-    ws.append(["文件", "工作表行号", "字段", "原因", "原值"])
-    for e in errors:
-        ws.append([file_name, e.row, e.field, e.reason, e.value])
-    wb.save(path)
-    return path

@@ -12,6 +12,12 @@ and so does the tab-separated text some platforms save under an .xls name. A fil
 An Excel 97 file is read in a child process (see ``_isolated``): a damaged one cannot take the program down.
 
 Merged cells: calamine reports them for .xlsx and .xls; for .ods they are read from the file's content.xml.
+
+Limits, checked before anything is parsed (a 500 KB .xlsx that unpacks to 129 MB of XML once took 2.3 GB of memory
+and 108 s): a workbook whose zip members declare more than ``MAX_UNPACKED_BYTES`` in all, or a large member packed
+more than ``MAX_RATIO`` times, is refused (``FileTooLarge``); so is a file over ``MAX_FILE_BYTES``, and a sheet
+of more than ``MAX_ROWS`` rows (from the sheet's size, before its cells become Python values; a CSV while it is
+read). A CSV cell longer than the csv module's field limit gets a message naming the row, not a traceback.
 """
 from __future__ import annotations
 
@@ -25,11 +31,24 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 from xml.etree.ElementTree import iterparse
 
-from app.tabular.errors import EmptySheet, FileEncrypted, NotASpreadsheet, SheetNotFound, TableError, UnreadableFile
+from app.tabular.errors import (
+    EmptySheet,
+    FileEncrypted,
+    FileTooLarge,
+    NotASpreadsheet,
+    SheetNotFound,
+    TableError,
+    UnreadableFile,
+)
 
 _log = logging.getLogger(__name__)
 
 HEADER_SCAN_ROWS = 30
+MAX_FILE_BYTES = 64 * 1024 * 1024        # a school's roster of 20,000 students is a few MB
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024   # all members of an .xlsx / .ods as their headers declare them
+MAX_RATIO = 100                          # unpacked / packed, for a member over RATIO_FLOOR
+RATIO_FLOOR = 8 * 1024 * 1024
+MAX_ROWS = 200_000
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt")
 SUPPORTED_SUFFIXES = WORKBOOK_SUFFIXES + TEXT_SUFFIXES
@@ -57,6 +76,7 @@ def sheet_rows(path: Path, sheet: str | None = None) -> tuple[str, Rows]:
     if data.startswith(_OLE):
         return _isolated(_workbook_rows, path, data, sheet)
     if data.startswith(_ZIP):
+        check_unpacked_size(path, data)
         return _workbook_rows(path, data, sheet)
     return path.name, _text_rows(path, data)
 
@@ -68,6 +88,7 @@ def sheet_names(path: Path) -> list[str]:
     if data.startswith(_OLE):
         return _isolated(_workbook_names, path, data)
     if data.startswith(_ZIP):
+        check_unpacked_size(path, data)
         return _workbook_names(path, data)
     _text_rows(path, data)  # the same message as reading it would give, if it is not readable text either
     return []
@@ -97,7 +118,40 @@ def _file_bytes(path: Path) -> bytes:
     instead = _not_a_spreadsheet(path, data)
     if instead is not None:
         raise NotASpreadsheet(instead)
+    if len(data) > MAX_FILE_BYTES:
+        raise FileTooLarge(f"{path.name}：文件有 {_mb(len(data))}，超过可导入的 {_mb(MAX_FILE_BYTES)}。"
+                           "请确认选择了正确的文件；名单很大时请按年级拆成几个文件分别导入。")
     return data
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB"
+
+
+def check_unpacked_size(path: Path, data: bytes) -> None:
+    """Refuse an .xlsx / .ods whose members would unpack to an absurd size, from the sizes the zip declares,
+    before any XML is parsed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        return  # not a readable zip: calamine gives the damaged-file message
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNPACKED_BYTES:
+        raise FileTooLarge(f"{path.name}：文件解压后有 {_mb(total)}，超过可导入的 {_mb(MAX_UNPACKED_BYTES)}，"
+                           "不是一份正常的名单或结果表（可能含有大量空白格式或已损坏）。请在 Excel 或 WPS 中"
+                           "只复制有数据的区域到新工作簿，另存为 .xlsx 后再导入。")
+    for i in infos:
+        if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            raise FileTooLarge(f"{path.name}：文件中的“{i.filename}”压缩比异常（{_mb(i.file_size)} 压成了 "
+                               f"{i.compress_size // 1024} KB），可能是大量空白格式或恶意构造的文件，未读取。"
+                               "请在 Excel 或 WPS 中只复制有数据的区域到新工作簿，另存为 .xlsx 后再导入。")
+
+
+def _too_many_rows(path: Path, rows: int, sheet: str = "") -> FileTooLarge:
+    where = f"（工作表“{sheet}”）" if sheet else ""
+    return FileTooLarge(f"{path.name}{where}：有 {rows} 行，超过可导入的 {MAX_ROWS} 行。请确认选择了正确的文件和"
+                        "工作表；若表格末尾有大量空行或格式，请删除后另存再导入。")
 
 
 def _isolated(func: Callable[..., _T], path: Path, *args: Any) -> _T:
@@ -248,9 +302,11 @@ def _workbook_rows(path: Path, data: bytes, sheet: str | None) -> tuple[str, Row
         name = sheet if sheet is not None else names[0]
         try:
             ws = wb.get_sheet_by_name(name)
+            if ws.height > MAX_ROWS:  # before the cells become Python values
+                raise _too_many_rows(path, ws.height, name)
             raw = ws.to_python(skip_empty_area=False)
             merges = ws.merged_cell_ranges  # .xlsx and .xls; None for .ods
-        except (KeyboardInterrupt, SystemExit):
+        except (KeyboardInterrupt, SystemExit, TableError):
             raise
         except BaseException as e:  # noqa: BLE001 - as in _open_workbook
             raise UnreadableFile(_damaged_message(path, e)) from e
@@ -349,9 +405,18 @@ def _text_rows(path: Path, data: bytes) -> Rows:
                               f"分隔的列），只是扩展名为 {path.suffix}。请确认选择了正确的文件；表格请在 Excel 或 WPS 中"
                               "“另存为” .xlsx 后再导入。")
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    rows: Rows = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        rows: Rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        for r in reader:
+            rows.append(list(r))
+            if len(rows) > MAX_ROWS:
+                raise _too_many_rows(path, len(rows))
     except csv.Error as e:
+        if "field larger than field limit" in str(e):
+            raise UnreadableFile(f"{path.name}：第 {reader.line_num} 行附近有一个单元格超过 {csv.field_size_limit()} "
+                                 "个字符，不像是名单或结果表的内容（可能有引号没有配对）。请在 Excel 或 WPS 中检查这一行，"
+                                 "另存为 .xlsx 后再导入。") from None
         raise UnreadableFile(_damaged_message(path, e)) from e
     if not any(c.strip() for r in rows for c in r):
         raise EmptySheet(f"{path.name}：文件中没有任何内容。请确认选择了正确的文件。")

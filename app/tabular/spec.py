@@ -16,6 +16,7 @@ from app.session import Session
 from app.tabular.profiles import list_profiles, load_profile, save_profile
 from app.tabular.reader import RowError
 
+CONFIRMED = "\u0000confirmed"  # in Apply.options: the user answered yes to the spec's ``confirm`` question
 UNMAPPED = "\u0000未对应"   # a header no file has: keeps a field from being matched by its synonyms
 Progress = Callable[[int, int], None]  # (done, total); may raise to stop the work
 Options = Mapping[str, Any]
@@ -89,6 +90,9 @@ class ImporterSpec:
     tabs: tuple[Tab, ...]
     options: tuple[Option, ...] = ()
     import_label: Callable[[Any, Options], str] | None = None
+    # A question the user must answer yes to before the import (empty: none), e.g. new classes to create; the
+    # answer reaches ``apply`` as ``options[CONFIRMED]``.
+    confirm: Callable[[Any, Options], str] | None = None
     confirm_hint: str = "按姓名和班级对应到的学生（请逐一确认，勾选的才会导入）："
     load_profile: Callable[[Session, str], dict[str, str] | None] | None = None
     save_profile: Callable[[Session, str, dict[str, str]], None] | None = None

@@ -77,14 +77,15 @@ def test_export_path(school, head_teacher, records, tmp_path):
     from openpyxl import load_workbook
 
     from app.casework.export import export_xlsx
+    from tests.xlsx_crypto import EXPORT_PASSWORD, load_encrypted
 
-    path = export_xlsx(head_teacher, list_records(head_teacher), tmp_path / "ht.xlsx")
-    cells = [str(c) for row in load_workbook(path).active.iter_rows(values_only=True) for c in row if c]
+    path = export_xlsx(head_teacher, list_records(head_teacher), tmp_path / "ht.xlsx", password=EXPORT_PASSWORD)
+    cells = [str(c) for row in load_encrypted(path).active.iter_rows(values_only=True) for c in row if c]
     assert any("失眠" in c for c in cells)
     assert not any("冲突" in c or "外班" in c for c in cells)
     with pytest.raises(PermissionDenied):
         export_xlsx(head_teacher, list_records(head_teacher), tmp_path / "x.xlsx", with_confidential=True)
-    path = export_xlsx(school, list_records(school), tmp_path / "c.xlsx", with_confidential=True)
+    path = export_xlsx(school, list_records(school), tmp_path / "c.xlsx", with_confidential=True, plain=True)
     cells = [str(c) for row in load_workbook(path).active.iter_rows(values_only=True) for c in row if c]
     assert SECRET in cells
 

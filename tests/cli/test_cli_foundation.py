@@ -114,11 +114,20 @@ def test_import_rejected_report_and_skip(vault):
     assert len(json.loads(run(["students", "--json"], vault).stdout)) == 30  # nothing written
     r = ok(run(["import-roster", DATA / "roster_messy.xlsx"], vault), 3)
     assert "第 11 行" in r.stdout and "未写入" in r.stderr
-    r = ok(run(["import-roster", DATA / "roster_messy.xlsx", "--dry-run", "--skip-invalid", "--json"], vault))
+    # the messy file puts 8 students into 七年级（3）班, which the school does not have: refused unless confirmed
+    r = ok(run(["import-roster", DATA / "roster_messy.xlsx", "--skip-invalid", "--json"], vault), 3)
+    assert "将新建班级：七年级（3）班（8 人）" in r.stderr and "--create-classes" in r.stderr
+    assert json.loads(r.stdout)["new_classes"] == [{"class_name": "七年级（3）班", "students": 8}]
+    assert len(json.loads(run(["students", "--json"], vault).stdout)) == 30  # nothing written
+    r = ok(run(["import-roster", DATA / "roster_messy.xlsx", "--dry-run", "--skip-invalid", "--create-classes",
+                "--json"], vault))
     assert json.loads(r.stdout)["written"] is False
-    r = ok(run(["import-roster", DATA / "roster_messy.xlsx", "--skip-invalid", "--json"], vault))
+    r = ok(run(["import-roster", DATA / "roster_messy.xlsx", "--skip-invalid", "--create-classes", "--json"], vault))
     report = json.loads(r.stdout)
-    assert report["ok"] is True and report["written"] is True and Path(report["error_report"]).exists()
+    assert report["ok"] is True and report["written"] is True and isinstance(report["error_report"], int)
+    assert not (vault / "reports").exists()
+    shown = json.loads(ok(run(["import-errors", str(report["error_report"]), "--json"], vault)).stdout)
+    assert sorted({e["row"] for e in shown["errors"]}) == [11, 12, 14, 16]
     assert len(json.loads(run(["students", "--json"], vault).stdout)) == 38
     again = json.loads(ok(run(["import-roster", DATA / "roster_registry_gbk.csv", "--json"], vault)).stdout)
     assert again["counts"]["unchanged"] == 30 and again["counts"]["new"] == 0
@@ -182,7 +191,7 @@ def test_backup_restore_and_verify(vault, tmp_path):
     assert any(n.endswith(".keyslots.json") for n in files) and "学生 30" in r.stdout
     ok(run(["backup"], vault))
     assert len(list((vault / "backups").glob("xinqiao-*.db"))) == 1
-    ok(run(["import-roster", DATA / "roster_messy.xlsx", "--skip-invalid"], vault))
+    ok(run(["import-roster", DATA / "roster_messy.xlsx", "--skip-invalid", "--create-classes"], vault))
     assert len(json.loads(run(["students", "--json"], vault).stdout)) == 38
     backup = next(usb.glob("xinqiao-*.db"))
     # Without --yes and nobody to ask: the date and counts are shown, nothing is restored, exit 3.
@@ -251,8 +260,9 @@ def test_import_roster_column_mapping_on_the_command_line(vault, tmp_path):
     assert "班级" in r.stderr  # says which column is missing
     bad = ok(run(["import-roster", f, "--map", "klass=所在年级班"], vault), 3)
     assert "字段=表头" in bad.stderr
-    ok(run(["import-roster", f, "--map", "class=所在年级班", "--save-profile", "学校自制名单", "--dry-run"], vault))
-    r = ok(run(["import-roster", f, "--profile", "学校自制名单", "--json"], vault))
+    ok(run(["import-roster", f, "--map", "class=所在年级班", "--save-profile", "学校自制名单", "--dry-run",
+            "--create-classes"], vault))
+    r = ok(run(["import-roster", f, "--profile", "学校自制名单", "--create-classes", "--json"], vault))
     assert json.loads(r.stdout)["counts"]["new"] == 2
     listed = json.loads(ok(run(["students", "--class", "八年级（5）班", "--json"], vault)).stdout)
     assert {s["name"] for s in listed} == {"欧阳晓", "司马青"}

@@ -11,6 +11,7 @@ from app.audit.log import recent
 from app.crisis.cases import change_level, get_case, list_cases, open_case
 from app.crisis.steps import complete_step, record_follow_up, step_id
 from app.errors import PermissionDenied
+from tests.xlsx_crypto import EXPORT_PASSWORD
 
 SECRET = "割腕自伤计划保密内容"
 REASON = "遗书内容保密理由"
@@ -146,23 +147,27 @@ def test_follow_up_note_is_confidential_on_the_timeline(school, head_teacher, ca
 def xlsx_text(path) -> str:
     from openpyxl import load_workbook
 
-    ws = load_workbook(path).active
+    from tests.xlsx_crypto import is_encrypted, load_encrypted
+
+    ws = (load_encrypted(path) if is_encrypted(path) else load_workbook(path)).active
     return "\n".join(" ".join(str(v) for v in row if v is not None) for row in ws.iter_rows(values_only=True))
 
 
 def test_export_head_teacher_gets_no_confidential_text(school, head_teacher, cases, tmp_path):
     from app.crisis.export import export_xlsx
 
-    n = export_xlsx(head_teacher, tmp_path / "ht.xlsx")
+    n = export_xlsx(head_teacher, tmp_path / "ht.xlsx", password=EXPORT_PASSWORD)
     text = xlsx_text(tmp_path / "ht.xlsx")
     assert n == len(list_cases(head_teacher)) and "心理委员反映情绪低落" in text
     no_secret(text)
     with pytest.raises(PermissionDenied):
         export_xlsx(head_teacher, tmp_path / "ht2.xlsx", with_confidential=True)
-    export_xlsx(school, tmp_path / "plain.xlsx")
+    export_xlsx(school, tmp_path / "plain.xlsx", password=EXPORT_PASSWORD)
     no_secret(xlsx_text(tmp_path / "plain.xlsx"))          # ordinary unless asked for
-    export_xlsx(school, tmp_path / "full.xlsx", with_confidential=True)
+    export_xlsx(school, tmp_path / "full.xlsx", with_confidential=True, plain=True)
     assert SECRET in xlsx_text(tmp_path / "full.xlsx")
-    assert json.loads(recent(school.db, 1, "export")[0].detail) == {"confidential": True,
+    assert json.loads(recent(school.db, 1, "export")[0].detail) == {"kind": "crisis", "confidential": True,
                                                                     "crisis_cases": len(list_cases(school)),
+                                                                    "format": "xlsx", "encrypted": False,
+                                                                    "plain": True,
                                                                     "path": str((tmp_path / "full.xlsx").resolve())}

@@ -35,7 +35,7 @@ def main() -> None:
 
     roster_import.pinyin_keys = counting
     print(f"APPLY {len(preview.new)}", flush=True)
-    roster_import.apply_roster(session, preview)
+    roster_import.apply_roster(session, preview, create_classes=True)  # the classes are new: confirmed
     print("DONE", flush=True)
 
 

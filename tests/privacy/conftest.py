@@ -13,6 +13,7 @@ import pytest
 
 from app.policy import class_scope
 from tests.privacy.builder import ADMIN, MARK_PREFIX, OTHER_NAME, OTHER_PREFIX, PASSWORD, TEACHER, Built, build
+from tests.xlsx_crypto import EXPORT_PASSWORD
 
 
 @pytest.fixture(scope="session")
@@ -129,6 +130,7 @@ def cli(vault, monkeypatch, capsys):
         monkeypatch.setenv("XINQIAO_DATA_DIR", str(vault.root))
         monkeypatch.setenv("XINQIAO_USER", who[0])
         monkeypatch.setenv("XINQIAO_PASSWORD", who[1])
+        monkeypatch.setenv("XINQIAO_EXPORT_PASSWORD", EXPORT_PASSWORD)
         capsys.readouterr()
         code = main([str(a) for a in argv])
         got = capsys.readouterr()

@@ -6,8 +6,12 @@ from pathlib import Path
 
 
 def xlsx_text(path: Path) -> str:
+    """Every XML part of an .xlsx, decrypted first when it is an encrypted export (the tests' export password)."""
+    from tests.xlsx_crypto import decrypt, is_encrypted
+
     parts = []
-    with zipfile.ZipFile(path) as z:
+    source = decrypt(path) if is_encrypted(path) else path
+    with zipfile.ZipFile(source) as z:
         for name in z.namelist():
             parts.append(z.read(name).decode("utf-8", "replace"))
     return "\n".join(parts)

@@ -10,6 +10,7 @@ import pytest
 from app.errors import PermissionDenied, XinqiaoError
 from tests.privacy.builder import MARK_PREFIX, OTHER_PREFIX, TODAY, mark
 from tests.privacy.conftest import admin_refused, assert_clean, dump, is_teacher
+from tests.xlsx_crypto import EXPORT_PASSWORD
 
 
 def _refused_or_clean(fn, *args, **kw) -> None:  # type: ignore[no-untyped-def]
@@ -140,7 +141,7 @@ def test_casework_export(restricted, vault, tmp_path):
     try:
         export_xlsx(restricted, records, out, with_confidential=True)
     except PermissionDenied:
-        export_xlsx(restricted, records, out)
+        export_xlsx(restricted, records, out, password=EXPORT_PASSWORD)
     assert_clean(xlsx_text(out), other_class=is_teacher(restricted), what="casework export")
 
 
@@ -237,7 +238,8 @@ def test_ledger_export(restricted, tmp_path, fmt):
     from tests.privacy.files import any_text
 
     rows = ledger_rows(restricted, LedgerFilter(), with_history=True, today=TODAY)
-    out = export_ledger(restricted, rows, fmt, tmp_path / f"ledger.{fmt}")
+    out = export_ledger(restricted, rows, fmt, tmp_path / f"ledger.{fmt}", password=EXPORT_PASSWORD if fmt == "xlsx" else None,
+                        plain=fmt != "xlsx")
     assert_clean(any_text(out), other_class=is_teacher(restricted), what=f"ledger export {fmt}")
 
 
@@ -291,7 +293,7 @@ def test_crisis_export(restricted, tmp_path):
     out = tmp_path / "crisis.xlsx"
     with pytest.raises(PermissionDenied):
         export_xlsx(restricted, out, with_confidential=True)
-    export_xlsx(restricted, out)
+    export_xlsx(restricted, out, password=EXPORT_PASSWORD)
     assert_clean(xlsx_text(out), other_class=is_teacher(restricted), what="crisis export")
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from app import clock
 from tests.privacy.builder import ADMIN, BUILT_AT, PASSWORD, TEACHER, TODAY, mark
+from tests.xlsx_crypto import EXPORT_PASSWORD
 
 
 def _last_id(session) -> int:  # type: ignore[no-untyped-def]
@@ -168,8 +169,8 @@ EXPORTS = [
     ["sessions", "--out", "{out}/s.xlsx"],
     ["crisis", "export", "{out}/c.xlsx"],
     ["ledger", "--format", "xlsx", "--out", "{out}/l.xlsx"],
-    ["ledger", "--format", "csv", "--out", "{out}/l.csv"],
-    ["ledger", "--format", "json", "--out", "{out}/l.json"],
+    ["ledger", "--format", "csv", "--out", "{out}/l.csv", "--plain"],
+    ["ledger", "--format", "json", "--out", "{out}/l.json", "--plain"],
     ["ledger", "--format", "json"],
 ]
 
@@ -208,7 +209,7 @@ def test_app_exports_are_audited(counselor, tmp_path, with_confidential):
 
     start = _last_id(counselor)
     export_records(counselor, list_records(counselor, RecordFilter()), tmp_path / "r.xlsx",
-                   with_confidential=with_confidential)
-    export_crisis(counselor, tmp_path / "c.xlsx", with_confidential=with_confidential)
-    export_ledger(counselor, ledger_rows(counselor, today=TODAY), "csv", tmp_path / "l.csv")
+                   with_confidential=with_confidential, password=EXPORT_PASSWORD)
+    export_crisis(counselor, tmp_path / "c.xlsx", with_confidential=with_confidential, password=EXPORT_PASSWORD)
+    export_ledger(counselor, ledger_rows(counselor, today=TODAY), "csv", tmp_path / "l.csv", plain=True)
     assert len(_since(counselor, start, "export")) == 3

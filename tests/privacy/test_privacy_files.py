@@ -10,8 +10,10 @@ import pytest
 from openpyxl import Workbook
 
 from app import clock
+from app.tabular.error_reports import export_error_report
 from tests.privacy.builder import BUILT_AT, OWN_NAME, mark
 from tests.privacy.files import xlsx_text
+from tests.xlsx_crypto import EXPORT_PASSWORD
 
 PROBES = [OWN_NAME, mark("个案保密"), mark("谈话individual"), "机密内容"]
 
@@ -83,7 +85,7 @@ def _sessions_file(path: Path, registry: str, name: str) -> Path:
 
 
 def test_imports_leave_no_temp_files(counselor, vault, systemp, tmp_path):
-    from app.casework.importer import import_sessions, write_error_report
+    from app.casework.importer import import_sessions
     from app.screening.importer import apply_screening, preview_screening
 
     clock.set_fixed(BUILT_AT)
@@ -91,7 +93,8 @@ def test_imports_leave_no_temp_files(counselor, vault, systemp, tmp_path):
     inbox.mkdir()
     path = _sessions_file(inbox / "历史记录.xlsx", vault.own_registry, OWN_NAME)
     result = import_sessions(counselor, path, skip_invalid=True)
-    write_error_report(inbox, result.preview)
+    assert result.error_report is not None
+    export_error_report(counselor, result.error_report, inbox / "错误报告.xlsx", password=EXPORT_PASSWORD)
     wb = Workbook()
     ws = wb.active
     ws.append(["学籍号", "姓名", *[f"第{i}题" for i in range(1, 10)]])
@@ -112,9 +115,9 @@ def test_cli_import_leaves_no_temp_files(cli, vault, systemp, tmp_path):
     code, _out, err = cli(("counselor", PASSWORD), "import-sessions", str(path), "--skip-invalid", "--json")
     assert code in (0, 3), err
     assert _left_in(systemp) == []
-    # the skip-invalid error report (plaintext .xlsx in the data folder's reports/) lists the invalid rows' bad
-    # values only: never a row's confidential text
-    assert list((vault.root / "reports").glob("*.xlsx"))
+    # the skip-invalid error report stays in the vault (no plain .xlsx in the data folder's reports/); it lists
+    # the invalid rows' bad values only: never a row's confidential text
+    assert not (vault.root / "reports").exists()
     assert _plaintext_in(vault.root, [mark("导入坏行保密"), mark("导入保密")]) == []
 
 
@@ -129,11 +132,13 @@ def test_exports_and_charts_leave_no_temp_files(counselor, systemp, tmp_path):
     from app.screening.stats import campaign_stats
 
     out = tmp_path / "out"
-    export_records(counselor, list_records(counselor, RecordFilter()), out / "r.xlsx", with_confidential=True)
-    export_crisis(counselor, out / "c.xlsx", with_confidential=True)
+    export_records(counselor, list_records(counselor, RecordFilter()), out / "r.xlsx", with_confidential=True,
+                   password=EXPORT_PASSWORD)
+    export_crisis(counselor, out / "c.xlsx", with_confidential=True, plain=True)
     rows = ledger_rows(counselor, today=dt.date(2026, 11, 20))
     for fmt in ("xlsx", "csv", "json"):
-        export_ledger(counselor, rows, fmt, out / f"l.{fmt}")
+        export_ledger(counselor, rows, fmt, out / f"l.{fmt}", password=EXPORT_PASSWORD if fmt == "xlsx" else None,
+                      plain=fmt != "xlsx")
     stats = campaign_stats(counselor, list_campaigns(counselor.db)[0].id)
     for fig in (coverage_figure(stats), levels_figure(stats), positive_rate_figure(stats)):
         assert render_png(fig).startswith(b"\x89PNG")

@@ -17,6 +17,7 @@ from app.errors import PermissionDenied
 from tests.privacy.builder import ADMIN, CONFIDENTIAL_TAG, MACHINE_CATEGORY, PASSWORD, TEACHER, TODAY
 from tests.privacy.conftest import dump
 from tests.privacy.files import any_text
+from tests.xlsx_crypto import EXPORT_PASSWORD
 
 # The categories grading gives (app/screening/grading.py DEFAULT_RULES): none is shared in the marked vault.
 CATEGORIES = ("自伤风险", "抑郁情绪", "焦虑情绪", "行为观察")
@@ -95,7 +96,8 @@ def test_teacher_ledger_history_and_exports(teacher, vault, tmp_path):
     assert all(h["from_level"] is None for h in history)              # not the provisional 一级
     assert level_history(teacher, vault.entries["unreviewed"]) == []
     for fmt in ("xlsx", "csv", "json"):
-        out = export_ledger(teacher, rows, fmt, tmp_path / f"ledger.{fmt}")
+        out = export_ledger(teacher, rows, fmt, tmp_path / f"ledger.{fmt}",
+                            password=EXPORT_PASSWORD if fmt == "xlsx" else None, plain=fmt != "xlsx")
         _no_labels(any_text(out), f"ledger export {fmt}")
         assert vault.unreviewed_registry not in any_text(out)
 
@@ -189,7 +191,7 @@ def test_admin_sees_no_tags_or_levels(admin, vault):
     ["students", "--tag", CONFIDENTIAL_TAG, "--json"], ["students", "--search", "{unreviewed}", "--json"],
     ["ledger", "--format", "json", "--history"], ["ledger"], ["ledger", "--category", MACHINE_CATEGORY],
     ["ledger", "--status", "pending_review", "--format", "json"], ["coverage", "--json"], ["coverage"],
-    ["ledger", "--format", "csv", "--out", "{out}.csv"], ["ledger", "--format", "xlsx", "--out", "{out}.xlsx"],
+    ["ledger", "--format", "csv", "--out", "{out}.csv", "--plain"], ["ledger", "--format", "xlsx", "--out", "{out}.xlsx"],
     ["campaigns", "--json"],
 ])
 def test_cli_teacher(cli, vault, tmp_path, argv):

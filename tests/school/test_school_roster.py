@@ -13,6 +13,8 @@ from app.errors import InputRejected, PermissionDenied
 from app.school.classnames import ClassRef, parse_class, parse_grade
 from app.school.roster_import import apply_roster, import_roster, preview_roster
 from app.tabular import TableError, cell_text, parse_bool, parse_date
+from app.tabular.error_reports import export_error_report
+from tests.xlsx_crypto import EXPORT_PASSWORD, load_encrypted
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 MESSY = DATA / "roster_messy.xlsx"
@@ -123,12 +125,14 @@ def test_with_skip_valid_rows_written_and_error_report_saved(session):
     assert result.written and count(session) == 8
     assert count(session, "SELECT count(*) FROM classes") == 1
     assert session.db.scalar("SELECT name FROM classes") == "七年级（3）班"
-    assert result.error_report is not None and result.error_report.exists()
-    ws = load_workbook(result.error_report).active
+    assert result.error_report is not None and not session.paths.reports.exists()
+    out = export_error_report(session, result.error_report, session.paths.root.parent / "错误.xlsx",
+                              password=EXPORT_PASSWORD)
+    ws = load_encrypted(out).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][:4] == ("文件", "工作表行号", "字段", "原因")
     assert sorted(r[1] for r in rows[1:]) == [11, 12, 14, 16]
-    assert count(session, "SELECT count(*) FROM audit_log WHERE action = 'import'") == 1
+    assert count(session, "SELECT count(*) FROM audit_log WHERE action = 'import'") == 2  # the import, its report
     assert count(session, "SELECT count(*) FROM student_events WHERE kind = 'imported'") == 8
 
 

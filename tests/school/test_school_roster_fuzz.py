@@ -66,7 +66,7 @@ def test_any_cell_is_imported_or_rejected_with_a_reason(session, data):
         for r in nonblank:
             assert r in accounted or r in invalid, f"row {r} neither imported nor rejected"
         before = int(session.db.scalar("SELECT count(*) FROM students"))
-        apply_roster(session, p, skip_invalid=True)
+        apply_roster(session, p, skip_invalid=True, create_classes=True)  # the user confirmed any new class
         after = int(session.db.scalar("SELECT count(*) FROM students"))
         assert after - before == len(p.new)
 

@@ -13,6 +13,7 @@ from app.errors import InputRejected
 from app.screening.importer import apply_screening, parse_answer, preview_screening, save_import_profile
 from app.screening.scales import get_scale
 from app.tabular import TableError
+from app.tabular.error_reports import get_error_report
 
 ITEMS = [f"第{i}题" for i in range(1, 10)]
 
@@ -75,7 +76,9 @@ def test_errors_by_sheet_row_and_nothing_written(school, tmp_path):
     assert count_results(school) == 0
     assert school.db.scalar("SELECT count(*) FROM screening_campaigns WHERE name = '测评A'") == 0
     res = apply_screening(school, p, "测评A", skip_invalid=True)
-    assert res.written == 3 and res.error_report is not None and res.error_report.exists()
+    assert res.written == 3 and res.error_report is not None
+    assert sorted({e.row for e in get_error_report(school, res.error_report).errors}) == [3, 4, 6, 9, 10]
+    assert not school.paths.reports.exists()  # kept in the vault, never a plain file in reports/
 
 
 def test_name_and_class_matches_need_confirmation(school, tmp_path):

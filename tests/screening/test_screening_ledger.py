@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from helpers import students
-from openpyxl import load_workbook
 
 from app import clock
 from app.archive.chronology import banners, timeline
@@ -19,6 +18,7 @@ from app.screening.ledger import LedgerFilter, ledger_rows
 from app.screening.results import save_answers
 from app.screening.schooldays import add_school_days
 from app.workbench import work_items
+from tests.xlsx_crypto import EXPORT_PASSWORD, load_encrypted
 
 L1 = [0, 0, 0, 0, 0, 0, 0, 0, 2]
 L2 = [2, 2, 2, 2, 2, 2, 2, 2, 0]
@@ -139,13 +139,13 @@ def test_export_xlsx_and_csv_read_back_and_audited(school, campaign, tmp_path):
     for s, a in zip(st_, [L1, L2, L3], strict=True):
         save_answers(school, campaign.id, s[0], "phq9", a)
     rows = ledger_rows(school, LedgerFilter(campaign_id=campaign.id))
-    path = export_ledger(school, rows, "xlsx", tmp_path / "台账.xlsx")
-    ws = load_workbook(path).active
+    path = export_ledger(school, rows, "xlsx", tmp_path / "台账.xlsx", password=EXPORT_PASSWORD)
+    ws = load_encrypted(path).active
     data = list(ws.iter_rows(values_only=True))
     assert list(data[0]) == COLUMNS
     assert [r[0] for r in data[1:]] == [r.registry_no for r in rows]
     assert data[1][6] == "一级" and data[1][10] == "待复核"
-    export_ledger(school, rows, "csv", tmp_path / "台账.csv")
+    export_ledger(school, rows, "csv", tmp_path / "台账.csv", plain=True)
     text = (tmp_path / "台账.csv").read_text("utf-8-sig")
     assert text.splitlines()[0] == ",".join(COLUMNS)
     assert school.db.scalar("SELECT count(*) FROM audit_log WHERE action = 'export'") == 2

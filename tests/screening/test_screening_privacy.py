@@ -7,7 +7,6 @@ import json
 
 import pytest
 from helpers import students
-from openpyxl import load_workbook
 
 from app import clock
 from app.archive.chronology import timeline
@@ -17,6 +16,7 @@ from app.screening.export import export_ledger
 from app.screening.interviews import interviews_for_student, record_interview
 from app.screening.ledger import LedgerFilter, ledger_rows, level_history
 from app.screening.results import save_answers
+from tests.xlsx_crypto import EXPORT_PASSWORD, load_encrypted
 
 L1 = [0, 0, 0, 0, 0, 0, 0, 0, 2]
 L2 = [2, 2, 2, 2, 2, 2, 2, 2, 0]
@@ -64,8 +64,9 @@ def test_head_teacher_ledger_is_their_class_without_confidential_detail(school, 
 def test_head_teacher_exports_hold_only_their_class_and_are_audited(school, head_teacher, data, tmp_path):
     camp, mine, in_class, other = data
     before = _audits(head_teacher)
-    out = export_ledger(head_teacher, ledger_rows(head_teacher, LedgerFilter(campaign_id=camp.id)), "xlsx", tmp_path / "台账.xlsx")
-    data_rows = list(load_workbook(out).active.iter_rows(values_only=True))[1:]
+    out = export_ledger(head_teacher, ledger_rows(head_teacher, LedgerFilter(campaign_id=camp.id)), "xlsx", tmp_path / "台账.xlsx",
+                        password=EXPORT_PASSWORD)
+    data_rows = list(load_encrypted(out).active.iter_rows(values_only=True))[1:]
     assert {r[0] for r in data_rows} == {s[1] for s in in_class}
     assert all(r[2] == mine.name and not r[5] for r in data_rows)   # 班级 theirs, 得分 empty
     assert _audits(head_teacher) == before + 1
@@ -95,7 +96,7 @@ def test_head_teacher_command_line_ledger(school, head_teacher, data, tmp_path, 
     listing = capsys.readouterr().out
     assert all(s[2] not in listing for s in other) and "共 2 条" in listing
     out = tmp_path / "t.csv"
-    assert main(args + ["ledger", "--format", "csv", "--out", str(out)] + only) == 0
+    assert main(args + ["ledger", "--format", "csv", "--out", str(out), "--plain"] + only) == 0
     capsys.readouterr()
     lines = out.read_text("utf-8-sig").splitlines()
     assert len(lines) == 3 and all(mine.name in ln for ln in lines[1:])

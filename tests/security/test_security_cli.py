@@ -18,6 +18,7 @@ from app.store.db import open_database
 from app.store.lockout import Lockout
 from app.store.outpaths import check_out_path
 from tests.conftest import PASSWORD, TEACHER_PASSWORD
+from tests.xlsx_crypto import EXPORT_PASSWORD, is_encrypted
 
 ADMIN = ("admin1", "Admin-password-2026!")
 
@@ -158,7 +159,8 @@ def test_user_list_is_for_managers(vault, cli):
 ])
 def test_every_out_refuses_the_vault_folder_a_wrong_extension_and_an_unasked_overwrite(vault, cli, tmp_path, argv):
     def run(target: Path, *extra: str) -> tuple[int, str, str]:
-        return cli(vault, "counselor", PASSWORD, *[str(target) if a == "{out}" else a for a in argv], *extra)
+        return cli(vault, "counselor", PASSWORD, *[str(target) if a == "{out}" else a for a in argv], *extra,
+                   env={"XINQIAO_EXPORT_PASSWORD": EXPORT_PASSWORD})
 
     vault_files = {p.name: sha(p) for p in vault.iterdir() if p.is_file()}
     for target in (vault / "vault.db", vault / "keyslots.json", vault / "x.xlsx", vault / "backups" / "y.xlsx"):
@@ -178,7 +180,10 @@ def test_every_out_refuses_the_vault_folder_a_wrong_extension_and_an_unasked_ove
     assert code == 3 and "--force" in err and target.read_bytes() == b"keep me"
     code, _out, err = run(target, "--force")
     assert code == 0, err
-    assert target.read_bytes()[:2] == b"PK"       # an xlsx now
+    assert is_encrypted(target)                   # an encrypted xlsx now
+    code, _out, err = run(target, "--force", "--plain")
+    assert code == 0, err
+    assert target.read_bytes()[:2] == b"PK"       # a plain xlsx, by the explicit choice
 
 
 def test_the_out_check_asks_at_a_terminal(tmp_path):
@@ -204,7 +209,7 @@ def test_an_exports_audit_line_holds_its_full_path(vault, cli, tmp_path):
     target.parent.mkdir()
     for argv in (["sessions", "--out", target], ["crisis", "export", target, "--force"],
                  ["ledger", "--format", "xlsx", "--out", target, "--force"]):
-        code, _out, err = cli(vault, "counselor", PASSWORD, *argv)
+        code, _out, err = cli(vault, "counselor", PASSWORD, *argv, env={"XINQIAO_EXPORT_PASSWORD": EXPORT_PASSWORD})
         assert code == 0, err
     details = [json.loads(r[2]) for r in _audit(vault, "export")]
     assert len(details) == 3 and all(d["path"] == str(target.resolve()) for d in details)

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
@@ -19,6 +19,7 @@ from app import clock
 from app.policy import class_scope
 from tests.conftest import PASSWORD
 from tests.ui.conftest import wait_tasks
+from tests.xlsx_crypto import EXPORT_PASSWORD, load_encrypted
 from ui.pages import PAGES
 from ui.shell import dialogs
 
@@ -291,9 +292,9 @@ def test_first_day(qtbot, data_dir, tmp_path):
     ledger.select_student(sid)
     assert ledger.selected().status == "confirmed"
     out = tmp_path / "台账.xlsx"
-    dialogs.preanswer(str(out), None)
+    dialogs.preanswer(str(out), EXPORT_PASSWORD, EXPORT_PASSWORD, None)
     ledger.export("xlsx")
-    ws = load_workbook(out).active
+    ws = load_encrypted(out).active
     header = [c.value for c in ws[1]]
     assert {"学籍号", "姓名", "班级", "初评等级", "复核结果", "状态"} <= set(header)
     assert any("张晓明" in [c.value for c in r] for r in ws.iter_rows(min_row=2))

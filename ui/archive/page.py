@@ -31,6 +31,7 @@ from ui.archive.models import LEVEL_LABELS, StudentTableModel
 from ui.archive.view import ArchiveView
 from ui.shell.context import AppContext, Change
 from ui.shell.flow import flow_bar
+from ui.shell.views import keep_registry_numbers_whole
 
 COLUMN_WIDTHS = (200, 110, 48, 100, 130, 200, 72)
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -66,10 +67,13 @@ class StudentsPage(QWidget):
         self.import_button = QPushButton("导入花名册…")
         self.import_button.clicked.connect(self.open_import_dialog)
         self.import_button.setVisible(can_manage_roster(self.account))
+        self.reports_button = QPushButton("导入错误报告…")  # rows imports skipped, kept in the vault
+        self.reports_button.clicked.connect(self.open_error_reports)
+        self.reports_button.setVisible(can_manage_roster(self.account))
 
         # Wraps onto a second line when narrow: at 1024×768 the filters would otherwise widen the window.
         bar = flow_bar([self.search, self.grade_combo, self.class_combo, self.tag_combo, self.level_combo,
-                        self.include_left], [self.import_button])
+                        self.include_left], [self.import_button, self.reports_button])
         # A 管理员 sees no tags and no warning levels: no filters by them, no columns for them.
         self.tag_combo.setVisible(sees_focus_tags(self.account))
         self.level_combo.setVisible(sees_warning_levels(self.account))
@@ -79,6 +83,7 @@ class StudentsPage(QWidget):
 
         self.model = StudentTableModel(self)
         self.table = QTableView()
+        keep_registry_numbers_whole(self.table)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -275,6 +280,14 @@ class StudentsPage(QWidget):
             self.archive.reload()
 
     # -- import ------------------------------------------------------------------------------------
+    def open_error_reports(self) -> QWidget:
+        from ui.imports.error_reports import ErrorReportsDialog
+
+        dlg = ErrorReportsDialog(self.ctx.session, self)
+        self.reports_dialog = dlg
+        dlg.open()
+        return dlg
+
     def open_import_dialog(self) -> QWidget:
         from app.school.roster_import import ROSTER_IMPORT
         from ui.imports.dialog import ImportDialog

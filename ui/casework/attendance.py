@@ -18,6 +18,7 @@ from app.archive.students import StudentFilter
 from app.policy import class_scope
 from app.school.classes import list_classes
 from ui.shell.context import AppContext
+from ui.shell.views import keep_registry_numbers_whole
 
 
 class AttendancePicker(QWidget):
@@ -31,6 +32,7 @@ class AttendancePicker(QWidget):
             if scope is None or c.id == scope:
                 self.class_combo.addItem(c.name, c.id)
         self.list = QListWidget()
+        keep_registry_numbers_whole(self.list)
         self.list.setMinimumHeight(170)
         # students side by side in columns: a class of 45 is seen at once without a long scroll
         self.list.setFlow(QListView.Flow.LeftToRight)

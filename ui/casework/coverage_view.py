@@ -2,6 +2,8 @@
 and the names still missing."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -19,6 +21,7 @@ from app.errors import XinqiaoError
 from app.policy import class_scope
 from app.school.classes import list_classes
 from ui.shell.context import AppContext
+from ui.shell.views import keep_registry_numbers_whole
 
 
 class CoverageView(QWidget):
@@ -29,11 +32,14 @@ class CoverageView(QWidget):
         self.class_combo = QComboBox()
         self.semester_label = QLabel()
         self.refresh_btn = QPushButton("刷新")
+        self.export_btn = QPushButton("导出…")  # this class's counts and the names still missing, encrypted
+        self.export_btn.clicked.connect(self.export)
         top = QHBoxLayout()
         top.addWidget(QLabel("班级"))
         top.addWidget(self.class_combo)
         top.addWidget(self.semester_label, 1)
         top.addWidget(self.refresh_btn)
+        top.addWidget(self.export_btn)
         self.bars: dict[str, QProgressBar] = {}
         self.missing: dict[str, QListWidget] = {}
         self.titles: dict[str, QLabel] = {}
@@ -43,6 +49,7 @@ class CoverageView(QWidget):
             self.bars[key] = QProgressBar()
             self.bars[key].setFormat("%v / %m")
             self.missing[key] = QListWidget()
+            keep_registry_numbers_whole(self.missing[key])
             grid.addWidget(self.titles[key], 0, col)
             grid.addWidget(self.bars[key], 1, col)
             grid.addWidget(QLabel("尚未完成："), 2, col)
@@ -87,3 +94,25 @@ class CoverageView(QWidget):
         lst = self.missing[key]
         lst.clear()
         lst.addItems([f"{s.name}　{s.registry_no}" for s in m.missing])
+
+    def export(self) -> Path | None:
+        """The shown class's coverage and missing names as an .xlsx (encrypted with the export password)."""
+        from app.casework.export import export_coverage
+        from ui.shell import dialogs, export_password
+
+        if self.coverage is None:
+            return None
+        path = dialogs.save_file(self, "导出完成情况", f"完成情况-{self.coverage.class_name}.xlsx", "Excel 文件 (*.xlsx)")
+        if not path:
+            return None
+        how = export_password.choose(self, self.ctx.session)
+        if how is None:
+            return None
+        try:
+            out = export_coverage(self.ctx.session, [self.coverage], Path(path), password=how.password,
+                                  plain=how.plain)
+        except (OSError, XinqiaoError) as e:
+            dialogs.error(self, "导出完成情况", getattr(e, "message", None) or f"无法写入文件：{e}")
+            return None
+        dialogs.inform(self, "导出完成情况", f"已导出到 {out}。{how.done_text}")
+        return out

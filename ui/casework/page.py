@@ -30,6 +30,7 @@ from ui.imports.dialog import ImportDialog
 from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
 from ui.shell.flow import flow_bar
+from ui.shell.views import keep_registry_numbers_whole
 
 COLUMNS = ["日期", "类型", "学生", "摘要", "回访", "保密"]
 LIST_LIMIT = 500
@@ -55,6 +56,7 @@ class CaseworkPage(QWidget):
         self.import_btn = QPushButton("导入历史记录…")
         self.import_btn.setVisible(can_read_confidential(ctx.session.account))
         self.table = QTableWidget(0, len(COLUMNS))
+        keep_registry_numbers_whole(self.table)
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

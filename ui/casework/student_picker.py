@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, Q
 
 from app.archive.students import StudentFilter
 from ui.shell.context import AppContext
+from ui.shell.views import keep_registry_numbers_whole
 
 MAX_RESULTS = 8
 
@@ -21,6 +22,7 @@ class StudentPicker(QWidget):
         self.edit = QLineEdit()
         self.edit.setPlaceholderText("输入姓名、拼音首字母或学籍号，回车选中")
         self.results = QListWidget()
+        keep_registry_numbers_whole(self.results)
         self.results.setMaximumHeight(150)
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.results.hide()

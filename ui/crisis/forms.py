@@ -24,6 +24,7 @@ from app import clock
 from app.archive.students import StudentFilter
 from app.errors import XinqiaoError
 from ui.shell.context import AppContext
+from ui.shell.views import keep_registry_numbers_whole
 
 CONFIDENTIAL_STYLE = "background: #fff8e1;"
 
@@ -114,6 +115,7 @@ class StudentPicker(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("姓名、拼音首字母或学籍号")
         self.results = QListWidget()
+        keep_registry_numbers_whole(self.results)
         self.results.setFixedHeight(110)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)

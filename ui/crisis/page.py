@@ -33,6 +33,7 @@ from ui.crisis.incident_list import IncidentDialogView, IncidentList
 from ui.crisis.rules_editor import RulesDialog
 from ui.shell.context import AppContext, Change
 from ui.shell.flow import flow_bar
+from ui.shell.views import keep_registry_numbers_whole
 
 FILTERS = (("open", "进行中"), ("overdue", "有逾期步骤"), ("all", "全部个案"))
 COLUMNS = ("学生", "班级", "等级", "状态", "下一步", "截止", "逾期")   # the case number is in the tooltip
@@ -69,6 +70,7 @@ class CrisisPage(QWidget):
                         self.rules_button])
 
         self.table = QTableWidget(0, len(COLUMNS))
+        keep_registry_numbers_whole(self.table)
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -254,19 +256,22 @@ class CrisisPage(QWidget):
 
         from app.crisis.export import export_xlsx
         from app.errors import XinqiaoError
-        from ui.shell import dialogs
+        from ui.shell import dialogs, export_password
 
         path = dialogs.save_file(self, "导出危机干预与转介台账", "危机干预与转介台账.xlsx", "Excel 文件 (*.xlsx)")
         if not path:
             return False
         conf = can_read_confidential(self.session.account) and dialogs.ask(
             self, "导出台账", "是否包含保密记录？包含保密记录的文件必须妥善保管。", yes="包含", no="不包含")
+        how = export_password.choose(self, self.session)
+        if how is None:
+            return False
         try:
-            n = export_xlsx(self.session, Path(path), with_confidential=conf)
+            n = export_xlsx(self.session, Path(path), with_confidential=conf, password=how.password, plain=how.plain)
         except XinqiaoError as e:
             dialogs.error(self, "导出台账", e.message)
             return False
-        dialogs.inform(self, "导出台账", f"已导出 {n} 个危机个案。")
+        dialogs.inform(self, "导出台账", f"已导出 {n} 个危机个案。{how.done_text}")
         return True
 
     def open_rules_dialog(self) -> RulesDialog:

@@ -41,11 +41,12 @@ from app.errors import XinqiaoError
 from app.session import Session
 from app.tabular import OPEN_FILE_FILTER, HeaderNotFound
 from app.tabular.reader import TableError, sheet_names
-from app.tabular.spec import UNMAPPED, Apply, ImporterSpec, PreviewView, error_rows
+from app.tabular.spec import CONFIRMED, UNMAPPED, Apply, ImporterSpec, PreviewView, error_rows
 from ui.shell import dialogs
 from ui.shell.context import AppContext
 from ui.shell.tables import RowsModel
 from ui.shell.tasks import Progress, Task, run_task
+from ui.shell.views import keep_registry_numbers_whole
 
 AUTO = "（自动识别）"
 FIELDS_PER_ROW = 4
@@ -66,6 +67,7 @@ class _Unmapped(Exception):
 
 def _table(model: RowsModel) -> QTableView:
     view = QTableView()
+    keep_registry_numbers_whole(view)
     view.setModel(model)
     view.verticalHeader().hide()
     view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
@@ -225,6 +227,7 @@ class ImportDialog(QDialog):
         self.error_view = self.views["errors"]
         self.matches_label = QLabel(spec.confirm_hint)
         self.matches = QListWidget()
+        keep_registry_numbers_whole(self.matches)
         self.matches.setMaximumHeight(110)
         self.matches.setAccessibleName("按姓名对应的学生")
         self.confirm_all_button = QPushButton("全部确认")
@@ -246,8 +249,12 @@ class ImportDialog(QDialog):
         self.import_button.clicked.connect(self.start_import)
         self.close_button = QPushButton("关闭")
         self.close_button.clicked.connect(self.reject)
+        self.report_button = QPushButton("导出错误报告…")  # the rejected rows stay in the vault until exported
+        self.report_button.clicked.connect(self.export_error_report)
+        self.report_button.hide()
         actions = QHBoxLayout()
         actions.addWidget(self.result_label, 1)
+        actions.addWidget(self.report_button)
         actions.addWidget(self.import_button)
         actions.addWidget(self.close_button)
 
@@ -597,6 +604,11 @@ class ImportDialog(QDialog):
                 dialogs.warn(self, self.spec.title, opt.required)
                 return
         spec, session, preview, after = self.spec, self.session, self.preview, self.after_apply
+        question = spec.confirm(preview, options) if spec.confirm is not None else ""
+        if question:
+            if not dialogs.ask(self, spec.title, question, yes="确认并导入", no="取消"):
+                return
+            options = {**options, CONFIRMED: True}
         choice = Apply(self.skip_invalid.isChecked(), frozenset(self.confirmed_rows()), options)
 
         def work(_p: Progress) -> Any:
@@ -616,8 +628,15 @@ class ImportDialog(QDialog):
         self.task = None
         self.outcome = result
         self._message(self.spec.outcome(result, self.options()), ok=True)
+        self.report_button.setVisible(bool(getattr(result, "error_report", None)))
         self._update_buttons()
         self.imported.emit(result)
+
+    def export_error_report(self) -> Path | None:
+        from ui.imports.error_reports import export_report
+
+        report_id = getattr(self.outcome, "error_report", None)
+        return export_report(self, self.session, int(report_id)) if report_id else None
 
     def _import_failed(self, exc: BaseException) -> None:
         self.task = None

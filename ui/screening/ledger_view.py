@@ -30,8 +30,9 @@ from app.screening.grading import LEVEL_COLOURS, STATUS_LABELS, level_label
 from app.screening.ledger import LedgerFilter, LedgerRow, ledger_rows, level_history
 from app.session import Session
 from ui.screening.models import RowsModel
-from ui.shell import dialogs
+from ui.shell import dialogs, export_password
 from ui.shell.tasks import run_task, wait_idle
+from ui.shell.views import keep_registry_numbers_whole
 
 HEADERS = ["学籍号", "姓名", "班级", "测评日期", "得分", "初评", "当前等级", "状态", "复核截止", "类别", "干预措施", "责任人",
            "给班主任的提示"]
@@ -88,6 +89,7 @@ class LedgerView(QWidget):
         filters.addWidget(self.count, 1)
         self.model = RowsModel(HEADERS, _cell, _colour)
         self.table = QTableView()
+        keep_registry_numbers_whole(self.table)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -269,9 +271,12 @@ class LedgerView(QWidget):
         path = dialogs.save_file(self, "导出台账", suggested, "Excel 文件 (*.xlsx)" if fmt == "xlsx" else "CSV 文件 (*.csv)")
         if not path:
             return
+        how = export_password.choose(self, self.session, csv=fmt == "csv")
+        if how is None:
+            return
         try:
-            out = export_ledger(self.session, self.model.rows, fmt, path)
+            out = export_ledger(self.session, self.model.rows, fmt, path, password=how.password, plain=how.plain)
         except (OSError, XinqiaoError) as e:
             dialogs.error(self, "导出失败", f"无法写入文件：{e}")
             return
-        dialogs.inform(self, "导出完成", f"已导出 {len(self.model.rows)} 条记录到 {out}")
+        dialogs.inform(self, "导出完成", f"已导出 {len(self.model.rows)} 条记录到 {out}。{how.done_text}")

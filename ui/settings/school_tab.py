@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -291,7 +292,7 @@ class SchoolTab(QWidget):
         self.code_label.setText(school.code or "（未填写）")
         self.stages_label.setText(school.stages_label or "（未填写）")
         sems = list_semesters(db)
-        self.semesters.setRowCount(len(sems))
+        _reset_rows(self.semesters, len(sems))
         self.date_edits.clear()
         for r, s in enumerate(reversed(sems)):
             self.semesters.setItem(r, 0, cell(s.year_name))
@@ -315,7 +316,7 @@ class SchoolTab(QWidget):
         self.staff = list_staff(db)
         active = [m for m in self.staff if m.active]
         classes = list_classes(db)
-        self.classes.setRowCount(len(classes))
+        _reset_rows(self.classes, len(classes))
         for r, c in enumerate(classes):
             self.classes.setItem(r, 0, cell(c.name))
             combo = QComboBox()
@@ -425,8 +426,7 @@ class SchoolTab(QWidget):
         except XinqiaoError as e:
             dialogs.warn(self, "添加班级", e.message)
             return False
-        self.ctx.data_changed.emit(Change.SCHOOL)
-        self.refresh()
+        self.ctx.data_changed.emit(Change.SCHOOL)  # refreshes this tab too (connected above): once, not twice
         return True
 
     # -- staff -------------------------------------------------------------------------------------
@@ -474,3 +474,17 @@ class SchoolTab(QWidget):
             return
         self.refresh()
         self.select_staff(m.name)
+
+
+def _reset_rows(table: QTableWidget, rows: int) -> None:
+    """Empty the table, then give it ``rows`` rows. Removing the rows hides and releases the date and head-teacher
+    editors set in them (``setCellWidget``); replacing editors row by row left the old ones drawn over the table,
+    where a resize did not clear them (after 添加班级…)."""
+    for r in range(table.rowCount()):
+        for c in range(table.columnCount()):
+            w = table.cellWidget(r, c)
+            if w is not None:
+                w.hide()
+                table.removeCellWidget(r, c)
+    table.setRowCount(0)
+    table.setRowCount(rows)

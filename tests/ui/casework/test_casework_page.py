@@ -217,6 +217,24 @@ def test_coverage_view_bars_and_missing(qtbot, page, school):
     assert "一生一谈" in view.titles["talk"].text()
 
 
+def test_coverage_exported_encrypted(qtbot, page, school, tmp_path):
+    from tests.xlsx_crypto import EXPORT_PASSWORD, is_encrypted, load_encrypted
+    from ui.shell import dialogs
+
+    view = page.coverage
+    view.class_combo.setCurrentIndex(view.class_combo.findText("七年级（1）班"))
+    view.refresh()
+    cov = view.coverage
+    assert cov is not None
+    out = tmp_path / "完成情况.xlsx"
+    dialogs.preanswer(str(out), EXPORT_PASSWORD, EXPORT_PASSWORD, None)
+    assert view.export() == out and is_encrypted(out)
+    wb = load_encrypted(out)
+    assert wb["完成情况"]["A2"].value == "七年级（1）班"
+    names = {r[3] for r in wb["未完成名单"].iter_rows(min_row=2, values_only=True)}
+    assert names == {s.name for m in (cov.talk, cov.home_visit, cov.feedback) for s in m.missing}
+
+
 def test_import_dialog(qtbot, page, school, tmp_path):
     from openpyxl import Workbook
 

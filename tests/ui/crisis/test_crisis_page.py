@@ -13,6 +13,7 @@ from app.archive.students import StudentFilter
 from app.crisis.cases import get_case
 from app.crisis.institutions import add_institution
 from app.crisis.manual import set_follow_up_weeks
+from tests.xlsx_crypto import EXPORT_PASSWORD, load_encrypted
 from ui.shell.context import Change
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -232,14 +233,13 @@ def test_head_teacher_page_shows_no_confidential_text_and_no_writing(qtbot, scho
     assert not directory.name.isEnabled() and not directory.add_button.isVisible()
     directory.reject()
 
-    from openpyxl import load_workbook
 
     from ui.shell import dialogs
 
     path = school.paths.root.parent / "ht-ledger.xlsx"
-    dialogs.preanswer(str(path), None)                  # the save dialog, then the "done" message
+    dialogs.preanswer(str(path), EXPORT_PASSWORD, EXPORT_PASSWORD, None)  # save dialog, password twice, "done"
     assert page.export()
-    text = " ".join(str(v) for row in load_workbook(path).active.iter_rows(values_only=True) for v in row if v)
+    text = " ".join(str(v) for row in load_encrypted(path).active.iter_rows(values_only=True) for v in row if v)
     assert "测评预警，复核后建档" in text and SECRET not in text
     assert dialogs.pending() == 0 and not [s for s in dialogs.shown if s.kind == "question"]
 

@@ -8,6 +8,8 @@ import pytest
 from openpyxl import Workbook
 
 from app.archive.students import find_by_registry
+from tests.xlsx_crypto import EXPORT_PASSWORD, load_encrypted
+from ui.shell import dialogs
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -81,13 +83,34 @@ def test_preview_skip_and_import(qtbot, school, tmp_path):
     dlg.skip_invalid.setChecked(True)
     assert dlg.import_button.isEnabled()
     assert dlg.option("mark_absent").currentData() is None  # absent students are left alone unless asked
+    assert "将新建班级：七年级（3）班（" in dlg.counts_label.text()   # a class the school does not have yet
+    dialogs.preanswer(False)                                           # asked first: declined, nothing written
+    dlg.import_button.click()
+    assert dlg.outcome is None and not dlg.busy
+    assert "将新建班级：七年级（3）班（" in dialogs.shown[-1].text
+    dialogs.preanswer(True)
     dlg.import_button.click()
     wait_idle(qtbot, dlg)
     assert dlg.outcome is not None
     assert "新增 3 名" in dlg.result_label.text()
-    assert "错误报告已保存到" in dlg.result_label.text()
-    assert dlg.outcome.error_report is not None and dlg.outcome.error_report.exists()
+    assert "错误报告已保存到心桥中" in dlg.result_label.text()
+    assert dlg.outcome.error_report is not None and not school.paths.reports.exists()
+    assert not dlg.report_button.isHidden()
+    out = tmp_path / "错误报告.xlsx"
+    dialogs.preanswer(str(out), EXPORT_PASSWORD, EXPORT_PASSWORD, None)   # where, the password twice, "done"
+    assert dlg.export_error_report() == out
+    rows = list(load_encrypted(out).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("文件", "工作表行号", "字段", "原因") and len(rows) > 1
     assert not dlg.import_button.isEnabled()  # one preview, one import
+
+    # the same report from the 学生档案 page's 导入错误报告… list, shown from the vault and exported again
+    reports = page.open_error_reports()
+    assert reports.list.count() == 1 and "花名册.xlsx" in reports.list.item(0).text()
+    assert reports.rows.rowCount() == 1 and reports.rows.item(0, 0).text() == "5"
+    again = tmp_path / "再次导出.xlsx"
+    dialogs.preanswer(str(again), None)  # the password is remembered for the session
+    assert reports.export_selected() == again and load_encrypted(again).active["B2"].value == 5
+    reports.reject()
 
     student = find_by_registry(school.db, school.account, "L201305040001")
     assert student is not None and student.class_name == "七年级（3）班" and student.birth_date == "2013-05-04"
@@ -105,6 +128,7 @@ def test_reimport_changes_nothing_and_absent_marked_only_on_request(qtbot, schoo
     dlg.skip_invalid.setChecked(True)
     dlg.option("mark_absent").setCurrentIndex(dlg.option("mark_absent").findData("毕业"))
     assert dlg.import_button.text() == "导入并将 120 名学生标记为毕业"
+    dialogs.preanswer(True)  # 将新建班级：七年级（3）班
     dlg.import_button.click()
     wait_idle(qtbot, dlg)
     assert "120 名标记为毕业" in dlg.result_label.text()

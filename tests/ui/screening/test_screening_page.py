@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
 from app import clock
 from app.screening.campaigns import create_campaign, progress
 from app.screening.ledger import LedgerFilter, ledger_rows
 from app.screening.results import save_answers
+from tests.xlsx_crypto import EXPORT_PASSWORD, is_encrypted, load_encrypted
 from ui.shell.context import Change
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -167,9 +167,10 @@ def test_ledger_exported_and_read_back(qtbot, page, school, camp, tmp_path):
     shown = list(view.model.rows)
     assert shown and all(r.level == 2 for r in shown)
     out = tmp_path / "台账.xlsx"
-    dialogs.preanswer(str(out), None)
+    dialogs.preanswer(str(out), EXPORT_PASSWORD, EXPORT_PASSWORD, None)  # path, the password twice, "done"
     view.export("xlsx")
-    ws = load_workbook(out).active
+    assert is_encrypted(out)
+    ws = load_encrypted(out).active
     data = list(ws.iter_rows(values_only=True))
     assert data[0][:3] == ("学籍号", "姓名", "班级") and len(data) == len(shown) + 1
     assert {d[0] for d in data[1:]} == {r.registry_no for r in shown}
@@ -322,9 +323,9 @@ def test_head_teacher_window_ledger_and_export_are_their_class(qtbot, school, ca
     assert view.grade.count() == 2 and view.klass.count() == 2     # 全部 + their own only
     assert all(r.scores == "" and r.basis == "" for r in view.model.rows)
     out = tmp_path / "班级台账.xlsx"
-    dialogs.preanswer(str(out), None)
+    dialogs.preanswer(str(out), EXPORT_PASSWORD, EXPORT_PASSWORD, None)
     view.export("xlsx")
-    regs = {r[0] for r in list(load_workbook(out).active.iter_rows(values_only=True))[1:]}
+    regs = {r[0] for r in list(load_encrypted(out).active.iter_rows(values_only=True))[1:]}
     assert regs == {r.registry_no for r in view.model.rows}
     assert head_teacher.db.scalar("SELECT count(*) FROM audit_log WHERE action = 'export' AND account = 'teacher1'") == 1
 

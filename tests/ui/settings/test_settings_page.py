@@ -205,6 +205,15 @@ def test_staff_are_added_edited_and_marked_left_and_classes_get_head_teachers(qt
     n = len(list_classes(school.db))
     assert tab.add_class("初三4班")
     assert len(list_classes(school.db)) == n + 1 and find_class(school.db, "9.4") is not None
+    # no stale editors drawn over the tables: exactly one head-teacher box per class row, two dates per semester
+    # row, each in its cell (before any deferred deletion runs)
+    from PySide6.QtWidgets import QComboBox, QDateEdit
+
+    combos = [w for w in tab.classes.viewport().findChildren(QComboBox) if not w.isHidden()]
+    assert len(combos) == tab.classes.rowCount() == n + 1
+    assert {id(w) for w in combos} == {id(tab.classes.cellWidget(r, 1)) for r in range(tab.classes.rowCount())}
+    dates = [w for w in tab.semesters.viewport().findChildren(QDateEdit) if not w.isHidden()]
+    assert len(dates) == 2 * tab.semesters.rowCount()
     dialogs.preanswer(None)
     assert not tab.add_class("九年级（4）班")
     assert "已经存在" in dialogs.shown[-1].text
