@@ -17,8 +17,10 @@ from app.school.capability import CAPABILITY as SCHOOL
 from app.screening.capability import CAPABILITY as SCREENING
 from app.search.capability import CAPABILITY as SEARCH
 from app.store.capability import CAPABILITY as STORE
+from app.today.capability import CAPABILITY as TODAY
 
 CAPABILITIES: tuple[Capability, ...] = (
+    TODAY,
     ACCOUNTS,
     ARCHIVE,
     CASEWORK,

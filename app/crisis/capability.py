@@ -4,6 +4,7 @@ from app.crisis.commands import register as commands
 from app.crisis.demo import populate
 from app.crisis.searchable import SOURCES
 from app.crisis.timeline import banner, student_events
+from app.crisis.safety import same_day_items
 from app.crisis.workbench import crisis_items
 
 CAPABILITY = Capability(
@@ -11,7 +12,7 @@ CAPABILITY = Capability(
     label="危机干预",
     timeline=(student_events,),
     banners=(banner,),
-    workbench=(crisis_items,),
+    workbench=(same_day_items, crisis_items),
     search=SOURCES,
     commands=commands,
     demo=populate,

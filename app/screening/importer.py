@@ -19,7 +19,7 @@ from app.errors import InputRejected, PermissionDenied
 from app.school.classnames import _cn_number, normalize_text
 from app.screening.campaigns import add_targets, ensure_campaign, find_campaign
 from app.screening.grading import load_rules, regrade
-from app.screening.results import write_result
+from app.screening.results import raise_if_critical, write_result
 from app.screening.scales import Item, Scale, all_scales, get_scale
 from app.screening.scoring import Answer, ScoreResult, check_answers, score, score_total_only
 from app.session import Session
@@ -446,6 +446,7 @@ def apply_screening(session: Session, preview: ScreeningPreview, campaign: str, 
             write_result(db, campaign_id=camp.id, student_id=r.student_id, scale=scale, result=r.result,
                          taken_on=r.taken_on, source="import", who=who, platform_total=r.platform_total,
                          import_id=import_id)
+            raise_if_critical(session, campaign_id=camp.id, student_id=r.student_id, scale=scale, result=r.result)
             written += 1
         for r in rows:
             lvl = regrade(session, camp.id, r.student_id, rules, scales)

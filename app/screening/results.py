@@ -13,7 +13,7 @@ from app.errors import InputRejected
 from app.screening.campaigns import add_targets, require_counselor
 from app.screening.grading import load_rules, regrade
 from app.screening.scales import Scale, all_scales
-from app.screening.scoring import Answer, ScoreResult, score
+from app.screening.scoring import Answer, ScoreResult, positive_critical_items, score
 from app.session import Session
 from app.store.db import Database
 
@@ -57,6 +57,21 @@ def write_result(db: Database, *, campaign_id: int, student_id: int, scale: Scal
     return int(cur.lastrowid or 0)
 
 
+def raise_if_critical(session: Session, *, campaign_id: int, student_id: int, scale: Scale,
+                      result: ScoreResult) -> int | None:
+    """A positive critical item becomes a same-day alert (``app.crisis.safety.raise_same_day``), inside the caller's
+    transaction. Returns the alert's id, or None when no critical item is positive."""
+    from app.crisis.safety import raise_same_day
+
+    items = positive_critical_items(scale, result.answers) if result.critical else []
+    if not items:
+        return None
+    rid = session.db.scalar("SELECT id FROM screening_results WHERE campaign_id = :c AND student_id = :s"
+                            " AND scale_id = :sc", {"c": campaign_id, "s": student_id, "sc": scale.id})
+    reason = f"{scale.short_name} " + "、".join(f"第{n}题" for n in items) + "阳性"
+    return raise_same_day(session, student_id, f"screening_results:{rid}", reason)
+
+
 def save_answers(session: Session, campaign_id: int, student_id: int, scale_id: str, answers: Sequence[Answer],
                  taken_on: dt.date | None = None) -> tuple[ScoreResult, int | None]:
     """Paper entry: score, store and grade in one transaction. Returns the score and the student's level."""
@@ -72,6 +87,7 @@ def save_answers(session: Session, campaign_id: int, student_id: int, scale_id: 
         add_targets(db, campaign_id, [student_id])
         write_result(db, campaign_id=campaign_id, student_id=student_id, scale=scale, result=result,
                      taken_on=(taken_on or clock.today()).isoformat(), source="entry", who=session.account.label)
+        raise_if_critical(session, campaign_id=campaign_id, student_id=student_id, scale=scale, result=result)
         level = regrade(session, campaign_id, student_id, load_rules(db), scales)
         session.audit("edit", f"screening_results:{campaign_id}:{student_id}", {"action": "entry", "scale": scale_id})
     return result, level

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.session import Session
-from app.workbench import WorkItem, work_items
+from app.workbench import WorkItem, group_items, work_items
 from ui.shell.context import AppContext, Change
 from ui.shell.tasks import run_task, wait_idle
 
@@ -34,14 +34,6 @@ WEEKDAYS = "一二三四五六日"
 CHUNK = 400  # tree rows built per UI-thread slice (~10 ms)
 
 Groups = list[tuple[str, list[WorkItem]]]
-
-
-def group_items(items: list[WorkItem]) -> Groups:
-    """Groups by kind label, in the order of their most pressing item (``work_items`` sorts urgent first)."""
-    groups: dict[str, list[WorkItem]] = {}
-    for item in items:
-        groups.setdefault(item.kind_label, []).append(item)
-    return list(groups.items())
 
 
 def load(session: Session, today: dt.date) -> tuple[list[WorkItem], Groups]:
