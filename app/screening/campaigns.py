@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from app import clock
 from app.errors import InputRejected, PermissionDenied
@@ -68,6 +69,26 @@ def default_window_end(grades: list[int], today: dt.date) -> dt.date:
     return dt.date(year, 9, 30) if primary_only else dt.date(year, 10, 31)
 
 
+# Instruments made for adolescents and adults: offering them below grade 7 needs the user's confirmation.
+ADOLESCENT_SCALES = ("phq9", "gad7")
+ADOLESCENT_FROM_GRADE = 7
+
+
+def young_grades(scales: dict[int, str]) -> list[int]:
+    """The grades below 7 given an adolescent instrument (PHQ-9, GAD-7)."""
+    return sorted(g for g, sid in scales.items() if sid in ADOLESCENT_SCALES and g < ADOLESCENT_FROM_GRADE)
+
+
+def young_warning(scales: dict[int, str], known: dict[str, Any] | None = None) -> str:
+    """Why an adolescent instrument below grade 7 needs confirmation, in Chinese."""
+    young = young_grades(scales)
+    names = sorted({(known or {}).get(scales[g]).short_name if known and scales[g] in known else scales[g]
+                    for g in young})
+    return (f"{'、'.join(names)} 是为青少年和成人编制的自评量表，其题目措辞、常模和分界值都来自 12 岁以上的人群；"
+            f"用于{'、'.join(grade_name(g) for g in young)}的学生时，理解和作答可能不准确，分数不宜直接用于分级。"
+            "小学生通常用面向儿童的量表或由班主任、家长他评。确认仍要使用吗？")
+
+
 def _row_to_campaign(r) -> Campaign:  # type: ignore[no-untyped-def]
     scales = {int(k): v for k, v in json.loads(r["scales"]).items()}
     return Campaign(r["id"], r["name"], r["semester_id"], r["semester_name"] or "", scales, r["window_start"],
@@ -100,8 +121,10 @@ def school_grades(db: Database) -> list[int]:
 
 def create_campaign(session: Session, name: str, scales: dict[int, str], *, window_end: dt.date | None = None,
                     window_start: dt.date | None = None, consent_required: bool = False,
-                    student_ids: list[int] | None = None) -> Campaign:
-    """Create a campaign; targets default to every student in school (在读) in the grades that have a scale."""
+                    student_ids: list[int] | None = None, young_confirmed: bool = False) -> Campaign:
+    """Create a campaign; targets default to every student in school (在读) in the grades that have a scale.
+
+    PHQ-9 or GAD-7 for a grade below 7 is refused unless ``young_confirmed`` (the window asks, saying why)."""
     require_counselor(session)
     name = name.strip()
     if not name:
@@ -113,6 +136,8 @@ def create_campaign(session: Session, name: str, scales: dict[int, str], *, wind
         scale = get_scale(sid, db)
         if grade not in scale.grades:
             raise InputRejected(f"{scale.short_name} 不适用于{grade_name(grade)}（适用：{'、'.join(grade_name(g) for g in scale.grades)}）。")
+    if young_grades(scales) and not young_confirmed:
+        raise InputRejected(young_warning(scales).removesuffix("确认仍要使用吗？") + "如确需使用，请确认后再创建。")
     today = clock.today()
     semester = semester_for(db, today)
     end = window_end or default_window_end(sorted(scales), today)
@@ -147,7 +172,8 @@ def ensure_campaign(session: Session, name: str, scale_id: str) -> Campaign:
         return found
     scale = get_scale(scale_id, session.db)
     grades = [g for g in school_grades(session.db) if g in scale.grades] or list(scale.grades)
-    return create_campaign(session, name, {g: scale.id for g in grades})
+    # The results exist already: importing them is not where the instrument is chosen.
+    return create_campaign(session, name, {g: scale.id for g in grades}, young_confirmed=True)
 
 
 def add_targets(db: Database, campaign_id: int, student_ids: list[int], consent: str = "given") -> None:

@@ -258,6 +258,7 @@ def test_import_dialog_mapping_editor_saves_a_platform_profile(qtbot, page, scho
 
     from app.screening.importer import SCREENING_IMPORT, preview_screening
     from ui.imports.dialog import ImportDialog
+    from ui.shell import dialogs
 
     rows = school.db.query("SELECT s.registry_no, s.name FROM students s JOIN classes c ON c.id = s.class_id"
                            " WHERE c.grade = 7 ORDER BY s.id LIMIT 3")
@@ -285,8 +286,11 @@ def test_import_dialog_mapping_editor_saves_a_platform_profile(qtbot, page, scho
     for n in range(1, 10):
         c = dlg.map_combos[f"item:{n}"]
         c.setCurrentIndex(c.findData(f"T{n}"))
+    dialogs.preanswer("分值（从 0 起）")   # every answer is 1: scores from 0 or option numbers from 1? the dialog asks
     dlg.repreview()
     qtbot.waitUntil(lambda: dlg.preview is not None, timeout=10_000)
+    assert dialogs.shown[-1].kind == "item" and "选项序号" in dialogs.shown[-1].text
+    assert dlg.option("coding").currentData() == "score"
     assert dlg.preview.counts()["valid"] == 3 and dlg.preview.mode == "items"
     assert not dlg.save_mapping_profile()          # a name is needed
     dlg.profile_name.setText("某平台")
@@ -295,13 +299,14 @@ def test_import_dialog_mapping_editor_saves_a_platform_profile(qtbot, page, scho
     # a new dialog: picking the profile is enough
     dlg2 = ImportDialog(SCREENING_IMPORT, school, page, values={"campaign": "界面测评"})
     qtbot.addWidget(dlg2)
+    dlg2.option("coding").setCurrentIndex(dlg2.option("coding").findData("score"))
     dlg2.set_file(f)
     dlg2.profile_combo.setCurrentIndex(dlg2.profile_combo.findData("某平台"))
     qtbot.waitUntil(lambda: dlg2.preview is not None, timeout=10_000)
     assert dlg2.preview.counts()["valid"] == 3
     assert dlg2.map_combos["item:9"].currentData() == "T9"
     # and the command line's --profile reads the same saved mapping
-    assert preview_screening(school, f, "phq9", profile="某平台").counts()["valid"] == 3
+    assert preview_screening(school, f, "phq9", profile="某平台", coding="score").counts()["valid"] == 3
 
 
 def test_head_teacher_window_ledger_and_export_are_their_class(qtbot, school, camp, head_teacher, tmp_path):
@@ -367,6 +372,7 @@ def test_import_dialog_needs_a_campaign_and_follows_the_scale(qtbot, page, schoo
     scale = dlg.option("scale")
     scale.setCurrentIndex(scale.findData("gad7"))
     assert sorted(k for k in dlg.map_combos if k.startswith("item:")) == sorted(f"item:{n}" for n in range(1, 8))
+    dialogs.preanswer("分值（从 0 起）")   # all 1s: the coding cannot be told, the dialog asks
     dlg.set_file(f)
     qtbot.waitUntil(lambda: dlg.preview is not None, timeout=10_000)
     assert dlg.counts()["valid"] == 1 and dlg.map_combos["item:7"].currentText() == "第7题"

@@ -34,7 +34,10 @@ from app.screening.campaigns import (
     list_campaigns,
     refused,
     school_grades,
+    young_grades,
+    young_warning,
 )
+from app.screening.importer import scale_label
 from app.screening.scales import all_scales
 from app.screening.stats import CampaignStats, GradeCoverage, campaign_stats
 from app.session import Session
@@ -70,8 +73,7 @@ class NewCampaignDialog(QDialog):
             combo.addItem("（不测）", None)
             for s in scales.values():
                 if any(g in s.grades for g in present):
-                    label = s.name if s.short_name in s.name else f"{s.short_name}（{s.name}）"
-                    combo.addItem(label, s.id)
+                    combo.addItem(scale_label(s), s.id)   # never reuse ``label``: it names the grade row
             if combo.count() > 1:
                 # PHQ-9 is the usual first screen where it applies; otherwise the first scale offered
                 phq = combo.findData("phq9")
@@ -103,10 +105,13 @@ class NewCampaignDialog(QDialog):
                     if g in all_sc[sid].grades:
                         scales[g] = sid
         d = self.window_end.date()
+        young = young_grades(scales)
+        if young and not dialogs.ask(self, "确认量表与年级", young_warning(scales, all_sc), yes="仍然使用", no="返回修改"):
+            return
         try:
             self.created = create_campaign(self.session, self.name.text(), scales,
                                            window_end=dt.date(d.year(), d.month(), d.day()),
-                                           consent_required=self.consent.isChecked())
+                                           consent_required=self.consent.isChecked(), young_confirmed=bool(young))
         except XinqiaoError as e:
             dialogs.warn(self, "无法创建", e.message)
             return
