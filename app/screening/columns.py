@@ -215,6 +215,7 @@ class CodingGuess:
 def detect_coding(scale: Scale, columns: Mapping[int, int], rows: Iterable[Sequence[Any]]) -> CodingGuess:
     """Score values or option numbers, from the numbers in the item columns; text when there are none."""
     numbers: set[int] = set()
+    counts: dict[int, int] = {}
     texts = 0
     items = {it.n: it for it in scale.items}
     for cells in rows:
@@ -226,6 +227,7 @@ def detect_coding(scale: Scale, columns: Mapping[int, int], rows: Iterable[Seque
             num = _number(text)
             if isinstance(num, int):
                 numbers.add(num)
+                counts[num] = counts.get(num, 0) + 1
             elif num is None and (label_value(text, items[n]) is not None
                                   or (len(text) == 1 and text.upper() in LETTERS)):
                 texts += 1
@@ -241,8 +243,10 @@ def detect_coding(scale: Scale, columns: Mapping[int, int], rows: Iterable[Seque
         coding = "option"
     elif fits_score and fits_option:
         coding = None
-    else:  # neither fits every number: the one that fits more of them; the others are row errors
-        coding = "score" if len(numbers & score_values) >= len(numbers & option_numbers) else "option"
+    else:  # neither fits every answer: the one that fits clearly more answers (the rest are row errors), or ask
+        as_score = sum(c for n, c in counts.items() if n in score_values)
+        as_option = sum(c for n, c in counts.items() if n in option_numbers)
+        coding = None if as_score == as_option else ("score" if as_score > as_option else "option")
     return CodingGuess(coding, tuple(sorted(numbers)), texts)
 
 

@@ -205,6 +205,24 @@ def _profile(session: Session, name: str | None) -> tuple[dict[str, str], dict[i
     return fields, items
 
 
+def screening_map(maps: list[str]) -> tuple[dict[str, str] | None, dict[int, str] | None]:
+    """``--map field=header`` items of the command line: fields (学籍号 …) and items (``item:9=表头`` or ``9=表头``)."""
+    fields: dict[str, str] = {}
+    items: dict[int, str] = {}
+    for entry in maps:
+        key, sep, header = entry.partition("=")
+        key, header = key.strip(), header.strip()
+        num = key.removeprefix("item:")
+        if sep and header and key in FIELD_LABELS:
+            fields[key] = header
+        elif sep and header and num.isdigit() and int(num) >= 1:
+            items[int(num)] = header
+        else:
+            raise InputRejected(f"--map “{entry}”格式不正确，应为 字段=表头（字段：{'、'.join(FIELD_LABELS)}）"
+                                "或 item:题号=表头，如 item:9=有不如死掉或用某种方式伤害自己的念头。")
+    return fields or None, items or None
+
+
 def save_import_profile(session: Session, name: str, fields: dict[str, str], items: dict[int, str]) -> None:
     mapping: dict[str, object] = {k: v for k, v in fields.items() if k in FIELD_LABELS}
     mapping["items"] = {str(k): v for k, v in items.items()}
