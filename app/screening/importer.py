@@ -620,7 +620,9 @@ def _save_profile(session: Session, name: str, mapping: dict[str, str]) -> None:
 def scale_label(s: Scale) -> str:
     """"PHQ-9（患者健康问卷抑郁量表）"-style, never nesting brackets: a name that already holds the short name is
     shown as it is."""
-    return s.name if s.short_name in s.name else f"{s.short_name}（{s.name}）"
+    if s.short_name in s.name:
+        return s.name
+    return f"{s.short_name} · {s.name}" if "（" in s.name or "(" in s.name else f"{s.short_name}（{s.name}）"
 
 
 def _scales(session: Session) -> list[tuple[str, object]]:

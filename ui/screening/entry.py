@@ -31,10 +31,10 @@ from app.screening.campaigns import (
     set_consent,
     targets,
 )
-from app.screening.grading import level_label
+from app.screening.grading import level_label, load_rules
 from app.screening.results import save_answers
 from app.screening.scales import Scale, all_scales
-from app.screening.scoring import Answer, check_answers
+from app.screening.scoring import Answer, check_answers, positive_critical_items
 from app.session import Session
 from ui.shell.tasks import run_task, wait_idle
 
@@ -72,6 +72,7 @@ class AnswerPad(QWidget):
     """The item list of one scale; owns the keyboard while a student is open."""
 
     submitted = Signal()
+    critical_changed = Signal(list)   # the critical items answered positive so far (item numbers), at each key
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -127,6 +128,7 @@ class AnswerPad(QWidget):
             label = next((o.label for o in item.options if o.value == a), "")
             value.setText("" if a is None else f"{a}　{label}")
             text.setStyleSheet("background:#e3f2fd; font-weight:bold" if i == self.pos else "")
+        self.critical_changed.emit(positive_critical_items(self.scale, self.answers))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if self.scale is None:
@@ -191,7 +193,13 @@ class AnswerEntry(QWidget):
         self.hint.setWordWrap(True)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # Shown the moment a critical item is answered positive (before saving): the alert is handled today.
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background:#c62828; color:white; font-weight:bold; font-size:14px; padding:6px;")
+        self.banner.hide()
         self.pad = AnswerPad()
+        self.pad.critical_changed.connect(self._critical_changed)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.pad)
@@ -210,6 +218,7 @@ class AnswerEntry(QWidget):
         rv.setContentsMargins(0, 0, 0, 0)
         rv.addWidget(self.title)
         rv.addWidget(self.hint)
+        rv.addWidget(self.banner)
         rv.addWidget(scroll, 1)
         marks = QHBoxLayout()
         self.absent_btn = QPushButton("标记缺考")
@@ -360,6 +369,14 @@ class AnswerEntry(QWidget):
         self.title.setText(f"{t.name}　{t.class_name}　{scales[sid].short_name}" + ("（已录入，保存将覆盖）" if t.done else ""))
         self.pad.setFocus()
 
+    def _critical_changed(self, items: list[int]) -> None:
+        if not items:
+            self.banner.hide()
+            return
+        level = level_label(int(load_rules(self.session.db)["critical_level"]))
+        self.banner.setText(f"第{'、'.join(str(n) for n in items)}题阳性 → {level}预警，请当天复核")
+        self.banner.show()
+
     def save_and_next(self) -> None:
         camp = self.campaign()
         scale = self.pad.scale
@@ -376,6 +393,8 @@ class AnswerEntry(QWidget):
             return
         done = self.current
         lvl = f"，{level_label(level)}预警（待复核）" if level else ""
+        if result.critical:
+            lvl += "；已列入工作台“当天复核”"
         self.status.setText(f"已保存：{done.name} {scale.short_name} {scale.score_label} {result.total_display}"
                             f"{'（' + result.band_label + '）' if result.band_label else ''}{lvl}")
         self.saved.emit(done.student_id)
