@@ -24,6 +24,7 @@ test-all: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check app ui tests bench main.py
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.run_all

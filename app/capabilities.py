@@ -10,25 +10,27 @@ from __future__ import annotations
 from app import capability
 from app.accounts.capability import CAPABILITY as ACCOUNTS
 from app.archive.capability import CAPABILITY as ARCHIVE
+from app.backups.capability import CAPABILITY as BACKUPS
 from app.capability import Capability, Registry
 from app.casework.capability import CAPABILITY as CASEWORK
 from app.crisis.capability import CAPABILITY as CRISIS
+from app.safety.capability import CAPABILITY as SAFETY
 from app.school.capability import CAPABILITY as SCHOOL
 from app.screening.capability import CAPABILITY as SCREENING
 from app.search.capability import CAPABILITY as SEARCH
-from app.store.capability import CAPABILITY as STORE
 from app.today.capability import CAPABILITY as TODAY
 
 CAPABILITIES: tuple[Capability, ...] = (
     TODAY,
     ACCOUNTS,
     ARCHIVE,
+    SAFETY,
     CASEWORK,
     CRISIS,
     SCHOOL,
     SCREENING,
     SEARCH,
-    STORE,
+    BACKUPS,
 )
 
 

@@ -7,16 +7,13 @@ key bytes. A wrong password touches neither the database nor the key slots: fail
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app import audit, clock
-from app.accounts.model import Account, Role
-from app.accounts.store import check_new_username, get_account, insert_account, normalize_username
-from app.config import KdfCost
+from app.accounts.model import Account
+from app.accounts.store import get_account, normalize_username
 from app.errors import (
     InputRejected,
     IntegrityFailure,
@@ -30,13 +27,13 @@ from app.errors import (
     XinqiaoError,
 )
 from app.passwords import require_acceptable
-from app.school.calendar import ensure_year
+from app.policy import can_manage_school
 from app.store.db import Database, open_database
-from app.store.errors import storage_error, storage_errors
-from app.store.keyslots import RECOVERY_SLOT, KeySlots, new_recovery_code, normalize_recovery_code
+from app.store.errors import storage_error
+from app.store.keyslots import KeySlots
 from app.store.lockout import Lockout
 from app.store.migrate import migrate
-from app.store.paths import VaultPaths, create_private_file, make_private, private_umask
+from app.store.paths import VaultPaths, make_private, private_umask
 from app.store.quarantine import set_aside, set_aside_vaults
 
 
@@ -68,18 +65,8 @@ class Session:
     def audit(self, action: str, target: str = "", detail: str | dict = "") -> None:
         audit.record(self.db, self.account.username, action, target, detail)
 
-    def require_manager(self) -> None:
-        if not self.account.manages:
-            raise PermissionDenied("只有管理员可以进行此操作。")
-
     def school_name(self) -> str:
         return school_name(self.db)
-
-    def require_student_work(self) -> None:
-        """Student records (sessions, screening results, crisis cases) are for 心理教师 and 班主任; a 管理员
-        account keeps accounts, settings, backups and the roster, not students' records."""
-        if not self.account.does_student_work:
-            raise PermissionDenied("管理员账号不能查看学生的谈话、测评和危机记录。请使用心理教师或班主任账号。")
 
     # -- lock / unlock -----------------------------------------------------------------------------
     def lock(self) -> None:
@@ -119,73 +106,7 @@ def school_name(db: Database) -> str:
     return str(db.scalar("SELECT name FROM school WHERE id = 1") or "")
 
 
-def create_vault(data_dir: Path, *, school_name: str, username: str, password: str, school_code: str = "",
-                 stages: list[str] | None = None, display_name: str = "", centre: bool = False,
-                 kdf: KdfCost | None = None) -> tuple[Session, str]:
-    """Create a new vault; returns the signed-in session of the first account and the recovery code.
-
-    The key derivation is calibrated to this PC (app/store/kdf.py) unless ``kdf`` names a cost (benchmarks)."""
-    from app.store.kdf import new_vault_cost
-
-    paths = VaultPaths(Path(data_dir))
-    aside = set_aside_vaults(paths) if not paths.db.exists() else []
-    if aside:
-        raise XinqiaoError(f"文件夹 {paths.root} 的数据库已被隔离到 {aside[0]}，没有删除。不能在这里新建空的数据库："
-                           f"{_restore_hint(paths, aside[0])}如果确实要为另一所学校新建数据，请换一个数据文件夹。")
-    if paths.db.exists() or paths.keyslots.exists():
-        raise XinqiaoError(f"文件夹 {paths.root} 中已经有心桥数据，不能重复初始化。")
-    if not school_name.strip():
-        raise XinqiaoError("学校名称不能为空。")
-    username = check_new_username(username)
-    require_acceptable(password, account=username, school=school_name)
-    private_umask()
-    with storage_errors(paths.root):
-        paths.root.mkdir(parents=True, exist_ok=True)
-        for d in (paths.backups, paths.logs):
-            d.mkdir(exist_ok=True)
-        make_private(paths.root)
-    db_key = os.urandom(32)
-    recovery = new_recovery_code()
-    slots = KeySlots(paths.keyslots, {}, cost=kdf or new_vault_cost())
-    slots.set_account_secret(username, password, db_key)
-    slots.set_secret(RECOVERY_SLOT, normalize_recovery_code(recovery), db_key)
-    try:
-        create_private_file(paths.db)
-        db = open_database(paths.db, db_key, create=True)
-    except BaseException:
-        paths.db.unlink(missing_ok=True)   # no empty vault.db left to block the next try
-        raise
-    try:
-        migrate(db)
-        with db.transaction():
-            db.execute("INSERT INTO school (id, uuid, name, code, stages, created_at) VALUES (1, :u, :n, :c, :s, :t)",
-                       {"u": clock.new_uuid(), "n": school_name.strip(), "c": school_code.strip(),
-                        "s": json.dumps(stages or [], ensure_ascii=False), "t": clock.now_iso()})
-            if centre:
-                db.execute("INSERT INTO settings (key, value) VALUES ('mode', '\"centre\"')")
-            account = insert_account(db, username, Role.COUNSELOR, display_name, manager=True)
-            today = clock.today()
-            ensure_year(db, today.year if today.month >= 9 else today.year - 1)
-            audit.record(db, username, "account", username, "创建数据库和首个账号")
-    except BaseException:
-        db.close()
-        for p in (paths.db, paths.db.with_name("vault.db-wal"), paths.db.with_name("vault.db-shm")):
-            if p.exists():
-                p.unlink()
-        raise
-    try:
-        with storage_errors(paths.keyslots):
-            slots.save()
-    except BaseException:
-        db.close()
-        for p in (paths.db, paths.db.with_name("vault.db-wal"), paths.db.with_name("vault.db-shm")):
-            p.unlink(missing_ok=True)
-        raise
-    make_private(paths.root)
-    return Session(paths, account, db, bytearray(db_key)), recovery
-
-
-def _restore_hint(paths: VaultPaths, aside: Path | None = None) -> str:
+def restore_hint(paths: VaultPaths, aside: Path | None = None) -> str:
     """What to do next, naming the newest backup when there is one (and a set-aside vault to try first)."""
     from app.store.backup import list_backups
 
@@ -209,8 +130,8 @@ def _set_aside_damaged(paths: VaultPaths, what: str) -> IntegrityFailure:
         why = storage_error(e, paths.quarantine)
         reason = why.message if why is not None else f"{type(e).__name__}"
         return IntegrityFailure(f"{what}。它没能移到 quarantine 文件夹（{reason}），原文件留在原处，没有改动。"
-                                + _restore_hint(paths))
-    return IntegrityFailure(f"{what}。原文件已原样移到 {where}。{_restore_hint(paths)}")
+                                + restore_hint(paths))
+    return IntegrityFailure(f"{what}。原文件已原样移到 {where}。{restore_hint(paths)}")
 
 
 def _open_db_with_key(paths: VaultPaths, key: bytes) -> Database:
@@ -249,7 +170,7 @@ def _missing(paths: VaultPaths) -> VaultMissing:
     aside = set_aside_vaults(paths) if not paths.db.exists() else []
     if aside:
         return VaultSetAside(f"在 {paths.root} 没有找到数据库文件：它已被移到 {aside[0]}（隔离保存，没有删除）。"
-                             f"请不要运行 init，那会新建一个空的数据库。{_restore_hint(paths, aside[0])}")
+                             f"请不要运行 init，那会新建一个空的数据库。{restore_hint(paths, aside[0])}")
     return VaultMissing(f"在 {paths.root} 没有找到心桥数据。请先运行 init 或在窗口中完成初始设置。")
 
 
@@ -319,12 +240,26 @@ def unlock_counted(paths: VaultPaths, lockout: Lockout, username: str, password:
         raise
 
 
+def restoring_account(path: Path, key: bytes, username: str) -> None:
+    """A restore is a manager's act: ``username`` must be an enabled account passing ``can_manage_school`` (a
+    管理员 or the managing 心理教师) in the backup that would replace the vault, so a restore cannot bring back an
+    account's old rights."""
+    db = open_database(Path(path), key)
+    try:
+        acc = get_account(db, username)
+    finally:
+        db.close()
+    if acc is None or acc.disabled or not can_manage_school(acc):
+        raise PermissionDenied(f"只有启用中的管理员账号可以从备份恢复，“{username}”在这份备份中不是。"
+                               "请让管理员登录后恢复。")
+
+
 def restore_sign_in(paths: VaultPaths, backup: Path, username: str, password: str,
                     lockout_clock: Callable[[], float] | None = None) -> tuple[str, bytes]:
     """Sign in for a restore when there is no vault to sign in to: the password must open a key slot (the
     vault's keyslots.json if it is still there, else the backup's own copy), under the lockout, and the account
     must be an enabled manager in the backup. Returns the account name and the backup's key."""
-    from app.store.backup import restoring_account, sidecar
+    from app.store.backup import sidecar
 
     username = normalize_username(username)
     paths.root.mkdir(parents=True, exist_ok=True)
@@ -365,93 +300,6 @@ def reset_password_with_recovery(data_dir: Path, code: str, username: str, new_p
     finally:
         db.close()
     Lockout(paths.lockout).clear(username)
-
-
-def add_account(session: Session, username: str, password: str, role: Role, *, display_name: str = "",
-                class_id: int | None = None, manager: bool = False) -> Account:
-    session.require_manager()
-    username = check_new_username(username)
-    require_acceptable(password, account=username, school=session.school_name())
-    slots = KeySlots.load(session.paths.keyslots)
-    with session.db.transaction():
-        acc = insert_account(session.db, username, role, display_name, class_id, manager)
-        if username in slots.slots:
-            raise InputRejected(f"密钥文件中已有名为“{username}”的密钥槽，不能再添加同名账号。")
-        session.audit("account", username, {"add": role.value, "class_id": class_id})
-        if role == Role.HEAD_TEACHER and class_id is not None:
-            from app.school.classes import link_head_teacher
-
-            link_head_teacher(session.db, class_id, display_name or username)
-        slots.set_account_secret(username, password, session.key)
-        slots.save()
-    return acc
-
-
-def change_password(session: Session, username: str, new_password: str) -> None:
-    """A user changes their own password; a manager may set anyone's. One slot is rewritten."""
-    username = normalize_username(username)
-    if username != session.account.username:
-        session.require_manager()
-    acc = get_account(session.db, username)
-    if acc is None:
-        raise XinqiaoError(f"没有名为“{username}”的账号。")
-    if acc.disabled:
-        raise InputRejected(f"账号“{username}”已停用。重新启用它时会设置新密码。")
-    require_acceptable(new_password, account=username, school=session.school_name())
-    slots = KeySlots.load(session.paths.keyslots)
-    slots.set_account_secret(username, new_password, session.key)
-    slots.save()
-    session.audit("account", username, "修改密码")
-
-
-def set_account_disabled(session: Session, username: str, disabled: bool, password: str | None = None) -> None:
-    """Disable an account, which removes its key slot (its password opens nothing from then on), or enable it
-    again with a new ``password`` that the manager sets (there is no old slot to go back to)."""
-    from app.accounts.store import set_disabled
-
-    session.require_manager()
-    username = normalize_username(username)
-    if username == session.account.username and disabled:
-        raise XinqiaoError("不能停用当前登录的账号。")
-    acc = get_account(session.db, username)
-    if acc is None:
-        raise XinqiaoError(f"没有名为“{username}”的账号。")
-    slots = KeySlots.load(session.paths.keyslots)
-    if not disabled:
-        if not password:
-            raise InputRejected(f"重新启用账号“{username}”需要为它设置新密码（停用时它的密钥槽已删除，旧密码不再有效）。")
-        require_acceptable(password, account=username, school=session.school_name())
-    with session.db.transaction():
-        set_disabled(session.db, username, disabled)
-        session.audit("account", username, "停用（已删除密钥槽）" if disabled else "启用（已设置新密码）")
-        if disabled:
-            slots.remove(username, disabled=True)
-        else:
-            assert password is not None
-            slots.set_account_secret(username, password, session.key)
-        slots.save()
-
-
-def set_account_class(session: Session, username: str, class_id: int) -> Account:
-    """Move a 班主任 account to another class (e.g. the class it follows up a grade in September); audited."""
-    from app.accounts.store import get_account, set_class
-
-    session.require_manager()
-    username = normalize_username(username)
-    acc = get_account(session.db, username)
-    if acc is None:
-        raise XinqiaoError(f"没有名为“{username}”的账号。")
-    if acc.role != Role.HEAD_TEACHER:
-        raise XinqiaoError("只有班主任账号有所带班级。")
-    with session.db.transaction():
-        set_class(session.db, username, class_id)
-        session.audit("account", username, {"class_id": class_id, "was": acc.class_id})
-        from app.school.classes import link_head_teacher
-
-        link_head_teacher(session.db, class_id, acc.display_name or username)
-    moved = get_account(session.db, username)
-    assert moved is not None
-    return moved
 
 
 def password_strength(password: str) -> tuple[int, str]:

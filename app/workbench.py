@@ -4,7 +4,7 @@ A capability declares ``fn(session, today) -> list[WorkItem]`` in its ``Capabili
 ``app/<capability>/workbench.py``; see ``app/capability.py``). The order, which the page and ``workbench --json``
 both show:
 
-1. ``PRIORITY_SAME_DAY``: a sign of risk to a student's life raised today (``app.crisis.safety``);
+1. ``PRIORITY_SAME_DAY``: a sign of risk to a student's life raised today (``app.safety.alerts``);
 2. ``PRIORITY_CRISIS``: a crisis step due today or overdue — never below screening items;
 3. the rest: urgent (e.g. a level-1 alert), then overdue (red), then by due date.
 

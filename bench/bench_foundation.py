@@ -30,7 +30,8 @@ from app.accounts.store import insert_account  # noqa: E402
 from app.archive import chronology, plans, tags  # noqa: E402
 from app.archive.students import StudentFilter, StudentIndex, get_student  # noqa: E402
 from app.config import PRODUCTION_KDF, kdf_cost  # noqa: E402
-from app.session import Session, _open_db_with_key, create_vault, open_session  # noqa: E402
+from app.school.setup import create_vault
+from app.session import Session, _open_db_with_key, open_session  # noqa: E402
 from app.store.backup import make_backup, record_counts  # noqa: E402
 from app.store.db import Database, open_plain  # noqa: E402
 from app.store.keyslots import KeySlots, derive_kek  # noqa: E402
@@ -312,7 +313,7 @@ def run(n: int, keep: Path | None) -> str:
                             ratio(pct(c_arch, 95), pct(p_arch, 95)), "< 300 ms", pct(c_arch, 95) < 0.3))
 
             # -- backup (before the import, so both copy the same school) -----------------------------------
-            c_bk = timed(lambda: make_backup(cs.db, cs.key, cs.paths, work / "backups-c", USER), 2)
+            c_bk = timed(lambda: make_backup(cs.db, cs.key, cs.paths, work / "backups-c"), 2)
             p_bk = timed(lambda: plain_backup(ps.db, work / "backups-p"), 2)
             rows.append(Row("Backup (integrity check + export + verify the copy by opening it)", ms(med(c_bk)),
                             ms(med(p_bk)), ratio(med(c_bk), med(p_bk)), "< 15 s", med(c_bk) < 15))

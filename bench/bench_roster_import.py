@@ -59,7 +59,7 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def prepare(folder: Path, rows: int) -> tuple[Path, Path]:
-    from app.session import create_vault
+    from app.school.setup import create_vault
     from bench.generate import roster_students, write_roster_xlsx
 
     roster = write_roster_xlsx(folder / "花名册3000.xlsx", roster_students(rows))
@@ -94,6 +94,7 @@ def measure(folder: Path, roster: Path, template: Path, rounds: int) -> dict[str
 def phases(folder: Path, roster: Path, template: Path) -> dict[str, float]:
     """One import in this process, timed step by step (modules already imported: no import cost here)."""
     from app.archive.pinyin import pinyin_keys
+
     from app.school.roster_import import FIELD_LABELS, REQUIRED, SYNONYMS, apply_roster, preview_roster
     from app.session import open_session
     from app.tabular import read_table, sheet_rows

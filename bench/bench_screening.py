@@ -25,10 +25,11 @@ from openpyxl import Workbook  # noqa: E402
 
 from app import clock  # noqa: E402
 from app.demo import generate_students, insert_students  # noqa: E402
+from app.school.setup import create_vault  # noqa: E402
 from app.screening.campaigns import create_campaign  # noqa: E402
 from app.screening.importer import apply_screening, preview_screening  # noqa: E402
 from app.screening.ledger import LedgerFilter, ledger_rows  # noqa: E402
-from app.session import Session, create_vault  # noqa: E402
+from app.session import Session  # noqa: E402
 from bench.bench_foundation import plain_session  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"

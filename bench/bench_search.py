@@ -21,8 +21,9 @@ from app.archive.chronology import timeline  # noqa: E402
 from app.casework.model import RecordInput  # noqa: E402
 from app.casework.records import bulk_insert  # noqa: E402
 from app.demo import generate_students, insert_students  # noqa: E402
+from app.school.setup import create_vault  # noqa: E402
 from app.search import search  # noqa: E402
-from app.session import Session, create_vault  # noqa: E402
+from app.session import Session  # noqa: E402
 from app.store.db import open_plain  # noqa: E402
 from app.store.migrate import migrate  # noqa: E402
 from app.store.paths import VaultPaths  # noqa: E402

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.archive.students import StudentFilter  # noqa: E402
 from app.demo import generate_students, insert_students  # noqa: E402
-from app.session import create_vault  # noqa: E402
+from app.school.setup import create_vault  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results") / "ui_search.md"
 TARGET_MS = 50.0
@@ -69,7 +69,7 @@ def main() -> int:
 
         # what a user types: initials, full pinyin, a Chinese name, a registry number; then erases it
         names = [s.name for s in students[:: max(1, len(students) // 12)]][:12]
-        from app.archive.pinyin import pinyin_keys
+        from app.pinyin import pinyin_keys
 
         queries: list[str] = []
         for name in names[:4]:

@@ -22,7 +22,8 @@ from pathlib import Path
 os.environ.pop("XINQIAO_TEST_FAST_KDF", None)  # the real cost, always
 
 from app.config import PRODUCTION_KDF, KdfCost  # noqa: E402
-from app.session import create_vault, open_session  # noqa: E402
+from app.school.setup import create_vault
+from app.session import open_session  # noqa: E402
 from app.store.kdf import TARGET_SECONDS, calibrate  # noqa: E402
 from app.store.keyslots import KeySlots, derive_kek, make_slot  # noqa: E402
 from bench.bench_foundation import machine  # noqa: E402

@@ -23,8 +23,9 @@ os.environ.setdefault("XINQIAO_TEST_FAST_KDF", "1")  # the KDF is not what this 
 
 from app import clock  # noqa: E402
 from app.demo import populate_school  # noqa: E402
+from app.school.setup import create_vault  # noqa: E402
 from app.screening.campaigns import create_campaign  # noqa: E402
-from app.session import Session, create_vault  # noqa: E402
+from app.session import Session  # noqa: E402
 from app.workbench import work_items  # noqa: E402
 from bench.bench_screening import fill_ledger  # noqa: E402
 from ui.shell.context import Change

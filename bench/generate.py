@@ -20,7 +20,7 @@ from pathlib import Path
 
 from app import clock
 from app.demo import DemoStudent, add_tags_and_plans, generate_students, insert_students
-from app.school.calendar import ensure_year
+from app.school.calendar import add_school_year
 from app.school.classnames import class_display_name
 from app.session import Session
 
@@ -76,7 +76,7 @@ def populate(session: Session, n: int = 20_000, seed: int = 11) -> dict[str, flo
     today = clock.today()
     this_year = today.year if today.month >= 9 else today.year - 1
     for y in range(this_year - YEARS + 1, this_year + 1):
-        ensure_year(session.db, y)
+        add_school_year(session, y)
     rows = school_students(n, this_year, seed)
     t1 = time.perf_counter()
     ids = insert_students(session, [s for s, _, _ in rows])
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     from app.capabilities import install_default
 
     install_default()
-    from app.session import create_vault
+    from app.school.setup import create_vault
 
     p = argparse.ArgumentParser(description="生成一所合成学校（基准测试用）")
     p.add_argument("folder", type=Path)

@@ -66,7 +66,7 @@ def data_dir(tmp_path) -> Path:
 @pytest.fixture
 def session(data_dir):
     """A fresh vault signed in as the first account (a counselor who also manages)."""
-    from app.session import create_vault
+    from app.school.setup import create_vault
 
     s, _code = create_vault(data_dir, school_name="测试学校", username="counselor", password=PASSWORD)
     yield s
@@ -85,9 +85,10 @@ def school(session):
 @pytest.fixture
 def head_teacher(school):
     """A 班主任 session for 七年级（1）班 of the ``school`` fixture's vault."""
+    from app.accounts.admin import add_account
     from app.accounts.model import Role
     from app.school.classes import find_class
-    from app.session import add_account, open_session
+    from app.session import open_session
 
     cls = find_class(school.db, "7.1")
     assert cls is not None

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from app.accounts.model import Account
+from app.policy import can_read_incidents, does_student_work
 from ui.shell.context import AppContext
 from ui.shell.page import Page
 
@@ -48,14 +49,9 @@ def _settings(ctx: AppContext) -> QWidget:
     return SettingsPage(ctx)
 
 
-def does_student_work(account: Account) -> bool:
-    """Students' records are for 心理教师 and 班主任."""
-    return bool(account.does_student_work)
-
-
-def student_work_or_manages(account: Account) -> bool:
+def student_work_or_incidents(account: Account) -> bool:
     """A 管理员 keeps crisis incidents and the referral directory, not students' cases."""
-    return bool(account.does_student_work or account.manages)
+    return does_student_work(account) or can_read_incidents(account)
 
 
 PAGES: tuple[Page, ...] = (
@@ -63,7 +59,7 @@ PAGES: tuple[Page, ...] = (
     Page("students", "学生档案", _students, eager=True),  # hears ctx.open_student from the start
     Page("screening", "测评", _screening, does_student_work),
     Page("casework", "个案与谈话", _casework, does_student_work, search_sources=("casework",)),
-    Page("crisis", "危机干预", _crisis, student_work_or_manages, search_sources=("crisis", "crisis_incident")),
+    Page("crisis", "危机干预", _crisis, student_work_or_incidents, search_sources=("crisis", "crisis_incident")),
     Page("settings", "设置", _settings),
 )
 

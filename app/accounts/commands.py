@@ -5,6 +5,7 @@ import argparse
 
 from app.console import EXIT_OK, data_dir, open_from_args, out, print_json, read_password
 from app.errors import UsageError
+from app.policy import can_manage_accounts, require
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,9 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from app.accounts.admin import add_account
     from app.accounts.model import Role
     from app.school.classes import require_class
-    from app.session import add_account
 
     session = open_from_args(args)
     try:
@@ -59,7 +60,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     session = open_from_args(args)
     try:
-        session.require_manager()
+        require(session, can_manage_accounts)
         accounts = list_accounts(session.db)
         if args.json:
             print_json([{"username": a.username, "role": a.role.value, "class_id": a.class_id,
@@ -73,11 +74,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_disable(args: argparse.Namespace) -> int:
-    from app.session import set_account_disabled
+    from app.accounts.admin import set_account_disabled
 
     session = open_from_args(args)
     try:
-        session.require_manager()
+        require(session, can_manage_accounts)
         password = None if args.disabled else read_password("XINQIAO_NEW_PASSWORD", "账号的新密码：")
         set_account_disabled(session, args.name, args.disabled, password)
         out(f"账号“{args.name}”已{'停用，它的密码不再能打开数据' if args.disabled else '启用，请把新密码告诉本人'}。")
@@ -97,8 +98,8 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 
 def cmd_set_class(args: argparse.Namespace) -> int:
+    from app.accounts.admin import set_account_class
     from app.school.classes import require_class
-    from app.session import set_account_class
 
     session = open_from_args(args)
     try:

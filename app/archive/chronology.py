@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from app import capability
 from app.archive.students import get_student
+from app.policy import can_read_confidential, does_student_work
 from app.session import Session
 
 ORDINARY = "ordinary"
@@ -43,10 +44,10 @@ def timeline(session: Session, student_id: int) -> list[TimelineEvent]:
     events: list[TimelineEvent] = []
     # A 管理员 without student work sees the archive's own roster entries, not other capabilities' records.
     for name, fn in providers:
-        if session.account.does_student_work or name == "archive":
+        if does_student_work(session.account) or name == "archive":
             events.extend(fn(session, student_id))
     for e in events:
-        if e.tier == CONFIDENTIAL and not session.account.sees_confidential:
+        if e.tier == CONFIDENTIAL and not can_read_confidential(session.account):
             raise AssertionError(f"provider leaked a confidential event: {e.kind}")
     events.reverse()  # equal times: the later-written record first (the sort below is stable)
     events.sort(key=lambda e: e.at, reverse=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.policy import class_scope
 from app.school.classnames import ClassRef, normalize_text, parse_class, parse_grade
 from app.session import Session
 
@@ -84,7 +85,7 @@ class StudentMatcher:
                         "SELECT s.id, s.registry_no, s.name, s.id_number, s.class_id, c.grade, c.number, c.name,"
                         " s.status FROM students s LEFT JOIN classes c ON c.id = s.class_id ORDER BY s.id")]
         classes = {(r[1], r[2]): r[0] for r in session.db.query("SELECT id, grade, number FROM classes")}
-        return cls(students, session.account.class_scope, classes)
+        return cls(students, class_scope(session.account), classes)
 
     # -- the one entry point ----------------------------------------------------------------------------------
     def match(self, *, registry_no: str = "", id_number: str = "", name: str = "", class_text: str = "",

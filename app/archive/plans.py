@@ -6,7 +6,8 @@ from dataclasses import dataclass, fields
 
 from app import clock
 from app.archive.students import get_student
-from app.errors import InputRejected, PermissionDenied
+from app.errors import InputRejected
+from app.policy import can_counsel, can_read_confidential, require
 from app.session import Session
 
 PLAN_FIELDS = {
@@ -38,8 +39,7 @@ class SupportPlan:
 
 def save_plan(session: Session, student_id: int, *, review_date: str, change_reason: str = "",
               **content: str) -> SupportPlan:
-    if not session.account.sees_confidential:
-        raise PermissionDenied("只有心理教师可以编写一生一策方案。")
+    require(session, can_counsel, "编写一生一策方案")
     unknown = set(content) - set(PLAN_FIELDS)
     if unknown:
         raise ValueError(unknown)
@@ -70,12 +70,20 @@ def save_plan(session: Session, student_id: int, *, review_date: str, change_rea
 
 def plan_versions(session: Session, student_id: int) -> list[SupportPlan]:
     """All versions, newest first. Plans are confidential: counselors only."""
-    if not session.account.sees_confidential:
+    if not can_read_confidential(session.account):
         return []
     get_student(session.db, session.account, student_id)
     cols = ", ".join(f.name for f in fields(SupportPlan))
     return [SupportPlan(*tuple(r)) for r in session.db.query(
         f"SELECT {cols} FROM support_plans WHERE student_id = :s ORDER BY version DESC", {"s": student_id})]
+
+
+def view_plan(session: Session, student_id: int) -> list[SupportPlan]:
+    """The plan tab was opened for a student: the confidential view is audited, then its versions returned."""
+    require(session, can_read_confidential, "查看一生一策方案")
+    student = get_student(session.db, session.account, student_id)
+    session.audit("view_confidential", f"student:{student.registry_no}", "support_plan")
+    return plan_versions(session, student_id)
 
 
 def plans_due_for_review(session: Session, on: dt.date) -> list[tuple[int, str]]:

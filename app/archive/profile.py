@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from app import clock
-from app.accounts.model import Account, Role
+from app.accounts.model import Account
 from app.archive.students import STATUSES, Guardian, get_student
-from app.errors import InputRejected, PermissionDenied
+from app.errors import InputRejected
+from app.policy import can_manage_roster, require
 from app.school.classnames import normalize_text
 from app.session import Session
 
@@ -52,13 +53,12 @@ class ProfileInvalid(InputRejected):
 
 
 def can_edit(account: Account) -> bool:
-    """Counselors and managers amend records; a head teacher reads them only."""
-    return account.role != Role.HEAD_TEACHER and (account.sees_confidential or account.manages)
+    """Counselors and managers amend records; a head teacher reads them only (``policy.can_manage_roster``)."""
+    return can_manage_roster(account)
 
 
 def _require_editor(session: Session) -> None:
-    if not can_edit(session.account):
-        raise PermissionDenied("只有心理教师或管理员可以修改学生档案；班主任如发现信息有误，请告知心理教师。")
+    require(session, can_manage_roster, "修改学生档案；班主任如发现信息有误，请告知心理教师")
 
 
 def clean_text(text: str) -> str:

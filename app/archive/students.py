@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from app import capability
 from app.accounts.model import Account
 from app.errors import PermissionDenied, XinqiaoError
+from app.policy import class_scope, in_scope
 from app.school.classnames import normalize_text
 from app.store.db import Database, Row
 
@@ -65,8 +66,7 @@ def _student(r: Row, guardians: tuple[Guardian, ...] = (), tags: tuple[str, ...]
 
 
 def check_visible(account: Account, student: Student) -> None:
-    scope = account.class_scope
-    if scope is not None and student.class_id != scope:
+    if not in_scope(account, student.class_id):
         raise PermissionDenied("班主任只能查看本班学生的档案。")
 
 
@@ -159,7 +159,7 @@ class StudentIndex:
     def matching(self, account: Account, flt: StudentFilter, limit: int | None = None) -> list[IndexEntry]:
         """The index entries that pass the filter, in index order: cheap (no objects built), for list views."""
         q = normalize_text(flt.search).lower().replace(" ", "")
-        scope = account.class_scope
+        scope = class_scope(account)
         out: list[IndexEntry] = []
         with self._lock:
             entries, levels = self.entries, self.levels

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from app import clock
 from app.archive.students import FOCUS_TAGS, get_student
 from app.errors import InputRejected
+from app.policy import can_counsel, can_read_confidential, require
 from app.session import Session
 
 
@@ -21,15 +22,8 @@ class FocusTag:
     clear_reason: str
 
 
-def _require_counselor(session: Session) -> None:
-    if not session.account.sees_confidential:
-        from app.errors import PermissionDenied
-
-        raise PermissionDenied("只有心理教师可以设置重点关注标签。")
-
-
 def add_tag(session: Session, student_id: int, tag: str, note: str = "") -> int:
-    _require_counselor(session)
+    require(session, can_counsel, "设置重点关注标签")
     if tag not in FOCUS_TAGS:
         raise InputRejected(f"未知的关注类别“{tag}”。可选：{'、'.join(FOCUS_TAGS)}。")
     if tag == "其他" and not note.strip():
@@ -45,7 +39,7 @@ def add_tag(session: Session, student_id: int, tag: str, note: str = "") -> int:
 
 
 def clear_tag(session: Session, tag_id: int, reason: str) -> None:
-    _require_counselor(session)
+    require(session, can_counsel, "设置重点关注标签")
     row = session.db.one("SELECT t.student_id, s.registry_no FROM focus_tags t JOIN students s ON s.id = t.student_id"
                          " WHERE t.id = :id", {"id": tag_id})
     if row is None:
@@ -64,7 +58,7 @@ def list_tags(session: Session, student_id: int, include_cleared: bool = True) -
     if not include_cleared:
         sql += " AND cleared_at IS NULL"
     tags = [FocusTag(*tuple(r)) for r in session.db.query(sql + " ORDER BY set_at DESC, id DESC", {"s": student_id})]
-    if not session.account.sees_confidential:
+    if not can_read_confidential(session.account):
         # The tag is ordinary (a head teacher should know whom to watch); its note and clearing reason are not.
         tags = [replace(t, note="", clear_reason="") for t in tags]
     return tags

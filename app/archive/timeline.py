@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent
+from app.policy import can_read_confidential, does_student_work
 from app.session import Session
 
 
 def archive_events(session: Session, student_id: int) -> list[TimelineEvent]:
     db = session.db
-    sees = session.account.sees_confidential
+    sees = can_read_confidential(session.account)
     shown = 0   # confidential texts (tag notes, clearing reasons, plan versions) put on this timeline
     events = [TimelineEvent(r["at"], "roster", "学籍", r["summary"], "", ORDINARY, f"student_events:{r['id']}")
               for r in db.query("SELECT id, at, summary FROM student_events WHERE student_id = :s", {"s": student_id})]
-    if not session.account.does_student_work:
+    if not does_student_work(session.account):
         return events  # a 管理员 keeps the roster: no focus tags or plans
     for r in db.query("SELECT id, tag, note, set_at, set_by, cleared_at, cleared_by, clear_reason FROM focus_tags"
                       " WHERE student_id = :s", {"s": student_id}):

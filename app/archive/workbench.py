@@ -4,12 +4,13 @@ from __future__ import annotations
 import datetime as dt
 
 from app.archive.plans import plans_due_for_review
+from app.policy import can_read_confidential
 from app.session import Session
 from app.workbench import WorkItem
 
 
 def plan_reviews(session: Session, today: dt.date) -> list[WorkItem]:
-    if not session.account.sees_confidential:
+    if not can_read_confidential(session.account):
         return []
     names = {r[0]: r[1] for r in session.db.query("SELECT id, name FROM students")}
     return [WorkItem("plan_review", "一生一策复查", f"{names.get(sid, '')} 的一生一策方案到期复查", due,

@@ -8,6 +8,7 @@ from typing import Any
 
 from app.casework.model import PARENT_FEEDBACK_KINDS, StudentRef
 from app.errors import PermissionDenied
+from app.policy import in_scope
 from app.school.calendar import Semester, semester_for
 from app.school.classes import list_classes
 from app.session import Session
@@ -58,16 +59,14 @@ def current_semester(session: Session, today: dt.date | None = None) -> Semester
 
 
 def class_coverage(session: Session, class_id: int, semester: Semester) -> ClassCoverage:
-    scope = session.account.class_scope
-    if scope is not None and scope != class_id:
+    if not in_scope(session.account, class_id):
         raise PermissionDenied("班主任只能查看本班的情况。")
     return _coverage(session, [class_id], semester)[0]
 
 
 def school_coverage(session: Session, semester: Semester) -> list[ClassCoverage]:
     """Every class the account may see (a head teacher: their own)."""
-    scope = session.account.class_scope
-    ids = [c.id for c in list_classes(session.db) if scope is None or c.id == scope]
+    ids = [c.id for c in list_classes(session.db) if in_scope(session.account, c.id)]
     return _coverage(session, ids, semester)
 
 

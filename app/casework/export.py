@@ -6,6 +6,7 @@ from pathlib import Path
 
 from app.casework.model import RISK_LABELS, CaseRecord
 from app.errors import PermissionDenied
+from app.policy import can_read_confidential
 from app.session import Session
 
 HEADERS = ["日期时间", "类型", "学籍号", "姓名", "班级", "时长（分钟）", "地点", "问题类别", "主诉", "记录摘要", "风险",
@@ -17,7 +18,7 @@ def export_xlsx(session: Session, records: list[CaseRecord], path: Path, *, with
 
     from app.casework.records import get_record
 
-    if with_confidential and not session.account.sees_confidential:
+    if with_confidential and not can_read_confidential(session.account):
         raise PermissionDenied("只有心理教师可以导出保密记录。")
     wb = Workbook()
     ws = wb.active

@@ -23,7 +23,8 @@ from app import clock
 from app.archive.matcher import BY_NAME, BY_REGISTRY, Match, MatchProblem, StudentMatcher
 from app.casework.model import KIND_LABELS, RecordInput, kind_from_text
 from app.casework.records import insert_record
-from app.errors import InputRejected, PermissionDenied
+from app.errors import InputRejected
+from app.policy import can_counsel, require
 from app.school.classnames import normalize_text
 from app.session import Session
 from app.tabular import RowError, TableError, cell_text, parse_date, read_table
@@ -292,7 +293,7 @@ def preview_sessions(session: Session, path: Path, mapping: dict[str, str] | Non
                      sheet: str | None = None, *, progress: Progress | None = None) -> SessionsPreview:
     """Read and check a file of records without writing anything. ``progress(done, total)`` is called now and
     then (it may raise to stop the work)."""
-    _require_counselor(session)
+    require(session, can_counsel, "导入谈话与辅导记录")
     path = Path(path)
     table = read_table(path, SYNONYMS, REQUIRED, FIELD_LABELS, mapping, sheet)
     if not any(f in table.columns for f in STUDENT_FIELDS):
@@ -333,11 +334,6 @@ def sessions_headers(path: Path, mapping: dict[str, str] | None = None,
     return [h for h in table.headers if h], {f: table.header_of(f) for f in table.columns}
 
 
-def _require_counselor(session: Session) -> None:
-    if not session.account.sees_confidential:
-        raise PermissionDenied("只有心理教师可以导入谈话与辅导记录。")
-
-
 @dataclass
 class SessionsResult:
     preview: SessionsPreview
@@ -356,7 +352,7 @@ def apply_sessions(session: Session, preview: SessionsPreview, *, skip_invalid: 
     if preview.errors and not skip_invalid:
         raise InputRejected(f"{preview.file} 有 {len(preview.invalid_rows)} 行无效，未写入任何数据。"
                             "请修改后重新导入，或选择“跳过无效行”。")
-    _require_counselor(session)
+    require(session, can_counsel, "导入谈话与辅导记录")
     rows = [r for r in preview.new if r.matched_by != BY_NAME or confirm_name_matches
             or (confirmed_rows is not None and r.sheet_row in confirmed_rows)]
     skipped = len(preview.new) - len(rows)

@@ -23,6 +23,7 @@ from app.casework.model import (
     StudentRef,
 )
 from app.errors import InputRejected, PermissionDenied, XinqiaoError
+from app.policy import can_read_confidential, class_scope, does_student_work, in_scope, require, scope_condition
 from app.search import Document
 from app.search import put as search_put
 from app.search import remove as search_remove
@@ -59,13 +60,11 @@ def attendance(db: Database, record_ids: Sequence[int]) -> dict[int, list[Studen
 
 
 def _require_writer(session: Session) -> None:
-    if not session.account.does_student_work:
-        raise PermissionDenied("只有心理教师或班主任可以填写谈话与辅导记录。")
+    require(session, does_student_work, "填写谈话与辅导记录")
 
 
 def _visible_students(session: Session, students: list[StudentRef]) -> list[StudentRef]:
-    scope = session.account.class_scope
-    return students if scope is None else [s for s in students if s.class_id == scope]
+    return [s for s in students if in_scope(session.account, s.class_id)]
 
 
 # -- checking input ---------------------------------------------------------------------------------
@@ -100,10 +99,9 @@ def validate(session: Session, data: RecordInput) -> tuple[RecordInput, list[Stu
     missing = [i for i in ids if i not in students]
     if missing:
         raise InputRejected("所选学生不存在（可能已被删除）。")
-    scope = session.account.class_scope
-    if scope is not None and any(students[i].class_id != scope for i in ids):
+    if not all(in_scope(session.account, students[i].class_id) for i in ids):
         raise PermissionDenied("班主任只能为本班学生填写记录。")
-    if data.confidential.strip() and not session.account.sees_confidential:
+    if data.confidential.strip() and not can_read_confidential(session.account):
         raise PermissionDenied("只有心理教师可以填写保密记录。")
     occurred = parse_when(data.occurred_at)
     if data.duration_min is not None and not (0 <= int(data.duration_min) <= 600):
@@ -150,7 +148,7 @@ _LATER = ("EXISTS (SELECT 1 FROM case_attendance a1 JOIN case_attendance a2 ON a
           " AND r2.id <> case_records.id AND r2.deleted_at IS NULL AND r2.occurred_at > case_records.occurred_at)")
 
 
-def refresh_follow_ups(db: Database, student_ids: Sequence[int]) -> None:
+def _refresh_follow_ups(db: Database, student_ids: Sequence[int]) -> None:
     """Recompute 'met by a later record' for the follow-ups of these students (joins the caller's transaction)."""
     ids = list(dict.fromkeys(student_ids))
     with db.transaction():
@@ -185,7 +183,7 @@ def insert_record(session: Session, data: RecordInput, *, import_id: int | None 
         db.executemany("INSERT INTO case_attendance (record_id, student_id) VALUES (?, ?)",
                        [(rid, sid) for sid in data.student_ids])
         search_put(db, search_document(rid, data))
-        refresh_follow_ups(db, data.student_ids)
+        _refresh_follow_ups(db, data.student_ids)
     return rid
 
 
@@ -200,11 +198,11 @@ def create_record(session: Session, data: RecordInput) -> int:
 
 
 def _same_day_if_high_risk(session: Session, record_id: int, data: RecordInput) -> None:
-    """A note marked high risk is handled today: one same-day alert per student (app.crisis.safety), inside the
+    """A note marked high risk is handled today: one same-day alert per student (app.safety.alerts), inside the
     caller's transaction. Imported logs are history and raise nothing."""
     if data.risk != "high":
         return
-    from app.crisis.safety import raise_same_day
+    from app.safety.alerts import raise_same_day
 
     single = len(data.student_ids) == 1
     for sid in data.student_ids:
@@ -223,9 +221,9 @@ def _check_may_edit(session: Session, r: Row, students: list[StudentRef]) -> Non
     _require_writer(session)
     if r["deleted_at"]:
         raise InputRejected("该记录已删除，不能再修改。")
-    scope = session.account.class_scope
-    if scope is not None:
-        if any(s.class_id != scope for s in students) or r["created_by"] != session.account.label:
+    if class_scope(session.account) is not None:
+        if not all(in_scope(session.account, s.class_id) for s in students) \
+                or r["created_by"] != session.account.label:
             raise PermissionDenied("班主任只能修改自己为本班学生填写的记录。")
 
 
@@ -237,10 +235,10 @@ def update_record(session: Session, record_id: int, data: RecordInput, reason: s
     r = _raw(db, record_id)
     before = attendance(db, [record_id]).get(record_id, [])
     _check_may_edit(session, r, before)
-    if not session.account.sees_confidential:
+    if not can_read_confidential(session.account):
         data = RecordInput(**{**data.as_json(), "confidential": ""})
     clean, _students = validate(session, data)
-    if not session.account.sees_confidential:
+    if not can_read_confidential(session.account):
         clean.confidential = r["confidential"]  # a head teacher's edit keeps the counselor's notes untouched
     now = clock.now_iso()
     who = session.account.label
@@ -265,7 +263,7 @@ def update_record(session: Session, record_id: int, data: RecordInput, reason: s
         db.executemany("INSERT INTO case_attendance (record_id, student_id) VALUES (?, ?)",
                        [(record_id, sid) for sid in clean.student_ids])
         search_put(db, search_document(record_id, clean))
-        refresh_follow_ups(db, [s.id for s in before] + list(clean.student_ids))
+        _refresh_follow_ups(db, [s.id for s in before] + list(clean.student_ids))
         session.audit("edit", f"case_records:{record_id}", {"version": r["version"] + 1, "reason": reason.strip()})
         if r["risk"] != "high":
             _same_day_if_high_risk(session, record_id, clean)
@@ -283,7 +281,7 @@ def delete_record(session: Session, record_id: int, reason: str) -> None:
         db.execute("UPDATE case_records SET deleted_at = :t, deleted_by = :who, delete_reason = :why WHERE id = :id",
                    {"t": clock.now_iso(), "who": session.account.label, "why": reason.strip(), "id": record_id})
         search_remove(db, SOURCE, record_id)
-        refresh_follow_ups(db, [s.id for s in attendance(db, [record_id]).get(record_id, [])])
+        _refresh_follow_ups(db, [s.id for s in attendance(db, [record_id]).get(record_id, [])])
         session.audit("edit", f"case_records:{record_id}", {"delete": reason.strip()})
 
 
@@ -296,13 +294,13 @@ def set_follow_up_done(session: Session, record_id: int, done: bool = True) -> N
     with db.transaction():
         db.execute("UPDATE case_records SET follow_up_done = :d WHERE id = :id", {"d": int(done), "id": record_id})
         if not done:   # ticked off by mistake: it may still have been met by a later record
-            refresh_follow_ups(db, [s.id for s in students])
+            _refresh_follow_ups(db, [s.id for s in students])
         session.audit("edit", f"case_records:{record_id}", {"follow_up_done": done, "kind": r["kind"]})
 
 
 # -- reading ------------------------------------------------------------------------------------------
 def _record(session: Session, r: Row, students: list[StudentRef], reveal: bool) -> CaseRecord:
-    sees = session.account.sees_confidential
+    sees = can_read_confidential(session.account)
     return CaseRecord(
         id=r["id"], uuid=r["uuid"], kind=r["kind"], occurred_at=r["occurred_at"], entered_at=r["entered_at"],
         duration_min=r["duration_min"], place=r["place"], participants=r["participants"], title=r["title"],
@@ -316,11 +314,11 @@ def _record(session: Session, r: Row, students: list[StudentRef], reveal: bool) 
 
 def get_record(session: Session, record_id: int, *, reveal: bool = True) -> CaseRecord:
     """One record. With ``reveal`` a counselor gets the confidential notes (and the audit log says so)."""
-    session.require_student_work()
+    require(session, does_student_work)
     db = session.db
     r = _raw(db, record_id)
     students = attendance(db, [record_id]).get(record_id, [])
-    if session.account.class_scope is not None and not _visible_students(session, students):
+    if class_scope(session.account) is not None and not _visible_students(session, students):
         raise PermissionDenied("班主任只能查看本班学生的记录。")
     rec = _record(session, r, students, reveal)
     if rec.confidential:
@@ -340,15 +338,15 @@ class RecordFilter:
 
 def list_records(session: Session, flt: RecordFilter | None = None) -> list[CaseRecord]:
     """Live records the account may see, newest first; never with confidential text."""
-    session.require_student_work()
+    require(session, does_student_work)
     flt = flt or RecordFilter()
     where = ["r.deleted_at IS NULL"]
     params: dict[str, Any] = {}
     student_cond = []
-    scope = session.account.class_scope
-    if scope is not None:
-        student_cond.append("s.class_id = :scope")
-        params["scope"] = scope
+    cond, scope_params = scope_condition(session.account)
+    if scope_params:  # a head teacher: records about their class only
+        student_cond.append(cond)
+        params.update(scope_params)
     if flt.class_id is not None:
         student_cond.append("s.class_id = :cls")
         params["cls"] = flt.class_id
@@ -391,7 +389,7 @@ def versions(session: Session, record_id: int) -> list[Version]:
     for v in session.db.query("SELECT version, changed_at, changed_by, reason, snapshot FROM case_versions"
                               " WHERE record_id = :id ORDER BY version", {"id": record_id}):
         snap = json.loads(v["snapshot"])
-        if not session.account.sees_confidential:
+        if not can_read_confidential(session.account):
             snap.pop("confidential", None)
         out.append(Version(v["version"], v["changed_at"], v["changed_by"], v["reason"], snap))
     shown = [v.version for v in out if v.record.get("confidential")]
@@ -428,5 +426,5 @@ def bulk_insert(session: Session, items: Sequence[RecordInput], *, entered_at: s
         db.executemany("INSERT INTO case_attendance (record_id, student_id) VALUES (?, ?)",
                        [(i, sid) for i, d in zip(ids, items, strict=True) for sid in d.student_ids])
         put_many(db, [search_document(i, d) for i, d in zip(ids, items, strict=True)])
-        refresh_follow_ups(db, [sid for d in items for sid in d.student_ids])
+        _refresh_follow_ups(db, [sid for d in items for sid in d.student_ids])
     return ids

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent
 from app.casework.model import KIND_LABELS, RISK_LABELS
+from app.policy import can_read_confidential
 from app.session import Session
 
 
@@ -19,7 +20,7 @@ def _title(kind: str, title: str, duration: int | None, others: int) -> str:
 
 
 def casework_events(session: Session, student_id: int) -> list[TimelineEvent]:
-    sees = session.account.sees_confidential
+    sees = can_read_confidential(session.account)
     rows = session.db.query(
         "SELECT r.id, r.kind, r.occurred_at, r.duration_min, r.title, r.summary, r.confidential, r.risk,"
         " r.next_step, r.follow_up_date,"

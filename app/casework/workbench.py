@@ -8,7 +8,7 @@ A record's follow-up (``follow_up_date``) is *satisfied* — and leaves the 工�
   student again has followed up; a counselor does not want to tick off what they already wrote down.
 
 Only follow-ups that are still open are listed, overdue ones in red. The second case is stored as
-``follow_up_done = 2`` by every write (``app.casework.records.refresh_follow_ups``) so that this query reads only
+``follow_up_done = 2`` by every write (``app.casework.records._refresh_follow_ups``) so that this query reads only
 open follow-ups; the query tests the rule again as well, so a follow-up whose flag was never computed (a vault
 written before the flag existed) still leaves the list once met; it only costs time.
 """
@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from app.casework.model import KIND_LABELS
+from app.policy import does_student_work, in_scope, scope_condition
 from app.session import Session
 from app.workbench import WorkItem
 
@@ -35,10 +36,11 @@ def open_follow_up_ids(session: Session, until: str) -> list[int]:
     (for a head teacher: only records about a student of their class)."""
     params: dict[str, object] = {"until": until}
     scope_sql = ""
-    if session.account.class_scope is not None:
+    cond, scope_params = scope_condition(session.account)
+    if scope_params:
         scope_sql = (" AND r.id IN (SELECT a.record_id FROM students s JOIN case_attendance a"
-                     " ON a.student_id = s.id WHERE s.class_id = :scope)")
-        params["scope"] = session.account.class_scope
+                     " ON a.student_id = s.id WHERE " + cond + ")")
+        params.update(scope_params)
     return [r[0] for r in session.db.query(
         "SELECT r.id FROM case_records r WHERE r.deleted_at IS NULL AND r.follow_up_done = 0"
         " AND r.follow_up_date IS NOT NULL AND r.follow_up_date <= :until" + scope_sql + " AND NOT "
@@ -55,7 +57,7 @@ class _Due:
 
 
 def follow_ups(session: Session, today: dt.date) -> list[WorkItem]:
-    if not session.account.does_student_work:
+    if not does_student_work(session.account):
         return []
     db = session.db
     # Step 1: the open follow-ups (partial index on follow_up_date; few rows once met ones are flagged).
@@ -63,7 +65,6 @@ def follow_ups(session: Session, today: dt.date) -> list[WorkItem]:
     if not ids:
         return []
     # Step 2: their students (a head teacher: only records about their class, naming only their students).
-    scope = session.account.class_scope
     rows: dict[int, _Due] = {}
     for chunk in range(0, len(ids), 500):
         part = ids[chunk:chunk + 500]
@@ -72,7 +73,7 @@ def follow_ups(session: Session, today: dt.date) -> list[WorkItem]:
                 f"SELECT r.id, r.kind, r.follow_up_date, r.occurred_at, s.id AS sid, s.name, s.class_id"
                 f" FROM case_records r JOIN case_attendance a ON a.record_id = r.id"
                 f" JOIN students s ON s.id = a.student_id WHERE r.id IN ({marks}) ORDER BY r.id, s.id", part):
-            if scope is not None and r["class_id"] != scope:
+            if not in_scope(session.account, r["class_id"]):
                 continue
             row = rows.setdefault(r["id"], _Due(r["kind"], r["follow_up_date"], r["occurred_at"]))
             row.sids.append(r["sid"])

@@ -4,7 +4,6 @@ from app.crisis.commands import register as commands
 from app.crisis.demo import populate
 from app.crisis.searchable import SOURCES
 from app.crisis.timeline import banner, student_events
-from app.crisis.safety import same_day_items
 from app.crisis.workbench import crisis_items
 
 CAPABILITY = Capability(
@@ -12,7 +11,7 @@ CAPABILITY = Capability(
     label="危机干预",
     timeline=(student_events,),
     banners=(banner,),
-    workbench=(same_day_items, crisis_items),
+    workbench=(crisis_items,),
     search=SOURCES,
     commands=commands,
     demo=populate,

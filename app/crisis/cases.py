@@ -5,7 +5,7 @@ import json
 
 from app import clock
 from app.archive.students import get_student
-from app.crisis.due import follow_up_dues, recompute
+from app.crisis.due import _recompute, follow_up_dues
 from app.crisis.model import (
     CaseDetail,
     CaseRow,
@@ -17,10 +17,10 @@ from app.crisis.model import (
     StepView,
     iso,
     parse_when,
-    require_counselor,
 )
 from app.crisis.rules import LEVEL_RANK, LEVELS, SOURCE_LABELS, SOURCES, Rules, level_label, load_rules
 from app.errors import InputRejected, XinqiaoError
+from app.policy import can_counsel, can_read_confidential, does_student_work, require, scope_condition
 from app.session import Session
 from app.store.db import Database, Row
 
@@ -33,7 +33,7 @@ def _now() -> str:
     return clock.now_iso()
 
 
-def add_history(db: Database, session: Session, case_id: int | None, entity: str, entity_id: int, field: str,
+def _add_history(db: Database, session: Session, case_id: int | None, entity: str, entity_id: int, field: str,
                 old: str, new: str, reason: str, tier: str = "ordinary") -> None:
     db.execute("INSERT INTO crisis_history (case_id, entity, entity_id, field, old_value, new_value, tier, reason,"
                " at, by) VALUES (:c, :e, :i, :f, :o, :n, :t, :r, :at, :by)",
@@ -41,17 +41,17 @@ def add_history(db: Database, session: Session, case_id: int | None, entity: str
                 "at": _now(), "by": session.account.label})
 
 
-def touch(db: Database, case_id: int) -> None:
+def _touch(db: Database, case_id: int) -> None:
     """Rewrite the case's search document (in the caller's transaction)."""
-    from app.crisis.searchable import index_case
+    from app.crisis.searchable import _index_case
 
-    index_case(db, case_id)
+    _index_case(db, case_id)
 
 
-def touch_incident(db: Database, incident_id: int) -> None:
-    from app.crisis.searchable import index_incident
+def _touch_incident(db: Database, incident_id: int) -> None:
+    from app.crisis.searchable import _index_incident
 
-    index_incident(db, incident_id)
+    _index_incident(db, incident_id)
 
 
 def _sync_steps(db: Database, case_id: int, level: str, rules: Rules) -> None:
@@ -72,9 +72,9 @@ def open_case(session: Session, student_id: int, level: str, source: str, *, sum
     """A new case; the 发现与报告 step is recorded at once: discovered at ``discovered_at``, reported to the
     counselor at ``reported_at`` (default: the discovery time), so a late report stays visible against its due.
 
-    ``alert_id``: the same-day alert (``app.crisis.safety``) the case is opened from; the case keeps the link back
+    ``alert_id``: the same-day alert (``app.safety.alerts``) the case is opened from; the case keeps the link back
     to what raised it and the alert is handled by the case."""
-    require_counselor(session)
+    require(session, can_counsel, "记录危机干预个案")
     if level not in LEVELS:
         raise InputRejected("危机等级只能是 一般、严重 或 重大。")
     if source not in SOURCES:
@@ -105,17 +105,18 @@ def open_case(session: Session, student_id: int, level: str, source: str, *, sum
              "by": session.account.label})
         case_id = int(cur.lastrowid or 0)
         if alert_id is not None:
-            from app.crisis.safety import link_case
+            from app.safety.alerts import link_case
 
             link_case(session, alert_id, student.id, case_id)
+            db.execute("UPDATE crisis_cases SET alert_id = :a WHERE id = :c", {"a": alert_id, "c": case_id})
         _sync_steps(db, case_id, level, rules)
-        recompute(db, case_id, rules)  # the discovery step's due time, before it is marked done
+        _recompute(db, case_id, rules)  # the discovery step's due time, before it is marked done
         db.execute("UPDATE crisis_steps SET status = 'done', done_at = :at, done_by = :by, summary = :sum,"
                    " recorded_at = :now, recorded_by = :rb WHERE case_id = :c AND step_key = 'discovery'",
                    {"at": iso(reported), "by": reported_by.strip() or session.account.label,
                     "sum": f"来源：{SOURCE_LABELS[source]}", "now": _now(), "rb": session.account.label, "c": case_id})
-        recompute(db, case_id, rules)
-        touch(session.db, case_id)
+        _recompute(db, case_id, rules)
+        _touch(session.db, case_id)
         session.audit("edit", f"crisis_case:{case_id}", {"open": level, "student": student.registry_no,
                                                          **({"alert": alert_id} if alert_id is not None else {})})
     return case_id
@@ -154,13 +155,10 @@ def _row(r: Row, steps: list[Row], rules: Rules, now: str) -> CaseRow:
 def list_cases(session: Session, *, open_only: bool = False, overdue_only: bool = False,
                student_id: int | None = None) -> list[CaseRow]:
     """Cases the account may see (a head teacher: their class only), newest first. Ordinary tier only."""
-    session.require_student_work()
+    require(session, does_student_work)
     db = session.db
-    where, params = [], {}
-    scope = session.account.class_scope
-    if scope is not None:
-        where.append("s.class_id = :scope")
-        params["scope"] = scope
+    cond, params = scope_condition(session.account)
+    where = [cond]
     if open_only or overdue_only:
         where.append("c.status = 'open'")
     if student_id is not None:
@@ -187,11 +185,11 @@ def _case(session: Session, case_id: int) -> Row:
 
 def get_case(session: Session, case_id: int, *, audit: bool = True) -> CaseDetail:
     """The whole case. Confidential text only for counselors, and reading it is written to the audit log."""
-    session.require_student_work()
+    require(session, does_student_work)
     db = session.db
     r = _case(session, case_id)
     rules = load_rules(db)
-    conf = session.account.sees_confidential
+    conf = can_read_confidential(session.account)
     now = _now()
     step_rows = _step_rows(db, [case_id])[case_id]
     row = _row(r, step_rows, rules, now)
@@ -237,7 +235,7 @@ def get_case(session: Session, case_id: int, *, audit: bool = True) -> CaseDetai
                         documents=documents, meetings=meetings, follow_ups=follow_ups, level_changes=changes,
                         history=history, confidential=conf)
     if conf and r["alert_id"] is not None:
-        from app.crisis.safety import case_alert
+        from app.safety.alerts import case_alert
 
         alert = case_alert(session, case_id)
         if alert is not None:
@@ -251,7 +249,7 @@ def get_case(session: Session, case_id: int, *, audit: bool = True) -> CaseDetai
 
 # -- changes --------------------------------------------------------------------------------------------------
 def _open_case_row(session: Session, case_id: int) -> Row:
-    require_counselor(session)
+    require(session, can_counsel, "记录危机干预个案")
     r = _case(session, case_id)
     if r["status"] != "open":
         raise InputRejected("该个案已结案，不能再修改。")
@@ -276,9 +274,9 @@ def change_level(session: Session, case_id: int, level: str, reason: str) -> Non
                                                    "at": _now(), "by": session.account.label})
         db.execute("UPDATE crisis_cases SET level = :l WHERE id = :c", {"l": level, "c": case_id})
         _sync_steps(db, case_id, level, rules)
-        recompute(db, case_id, rules)
+        _recompute(db, case_id, rules)
         word = "升级" if LEVEL_RANK[level] > LEVEL_RANK[r["level"]] else "降级"
-        touch(session.db, case_id)
+        _touch(session.db, case_id)
         session.audit("edit", f"crisis_case:{case_id}", {"level": f"{r['level']}->{level}", "change": word})
 
 
@@ -302,11 +300,11 @@ def amend_case(session: Session, case_id: int, reason: str, **changes: str) -> N
             value = value.strip()
             if value == r[f]:
                 continue
-            add_history(db, session, case_id, "case", case_id, f, r[f], value, reason.strip(), _CASE_FIELDS[f])
+            _add_history(db, session, case_id, "case", case_id, f, r[f], value, reason.strip(), _CASE_FIELDS[f])
             db.execute(f"UPDATE crisis_cases SET {f} = :v WHERE id = :c", {"v": value, "c": case_id})
             changed.append(f)
         if changed:
-            touch(session.db, case_id)
+            _touch(session.db, case_id)
             session.audit("edit", f"crisis_case:{case_id}", {"amend": changed})
 
 
@@ -322,11 +320,11 @@ def set_case_follow_weeks(session: Session, case_id: int, weeks: int, reason: st
         raise InputRejected("修改跟踪周数必须填写理由。")
     db = session.db
     with db.transaction():
-        add_history(db, session, case_id, "case", case_id, "follow_weeks", str(r["follow_weeks"]), str(weeks),
+        _add_history(db, session, case_id, "case", case_id, "follow_weeks", str(r["follow_weeks"]), str(weeks),
                     reason.strip())
         db.execute("UPDATE crisis_cases SET follow_weeks = :w WHERE id = :c", {"w": weeks, "c": case_id})
-        recompute(db, case_id, load_rules(db))
-        touch(session.db, case_id)
+        _recompute(db, case_id, load_rules(db))
+        _touch(session.db, case_id)
         session.audit("edit", f"crisis_case:{case_id}", {"follow_weeks": weeks})
 
 
@@ -338,7 +336,7 @@ def apply_rules_to_open_cases(session: Session, rules: Rules) -> int:
         ids = [(r[0], r[1]) for r in db.query("SELECT id, level FROM crisis_cases WHERE status = 'open'")]
         for case_id, level in ids:
             _sync_steps(db, case_id, level, rules)
-            recompute(db, case_id, rules)
+            _recompute(db, case_id, rules)
     return len(ids)
 
 
@@ -373,5 +371,5 @@ def close_case(session: Session, case_id: int, closing_note: str, *, closed_at: 
                    " recorded_at = :now, recorded_by = :rb WHERE case_id = :c AND step_key = 'closing'",
                    {"at": when, "by": done_by.strip() or session.account.label, "now": _now(),
                     "rb": session.account.label, "c": case_id})
-        touch(session.db, case_id)
+        _touch(session.db, case_id)
         session.audit("edit", f"crisis_case:{case_id}", {"close": when})

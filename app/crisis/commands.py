@@ -235,7 +235,8 @@ def cmd_incidents(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from app.crisis.rules import load_rules, reset_rules, save_rules, set_follow_up_weeks
+    from app.crisis.manual import reset_rules, save_rules, set_follow_up_weeks
+    from app.crisis.rules import load_rules
 
     session = open_from_args(args)
     try:

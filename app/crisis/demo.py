@@ -9,6 +9,7 @@ from app.crisis.cases import close_case, open_case
 from app.crisis.incidents import record_incident
 from app.crisis.institutions import add_institution
 from app.crisis.steps import complete_step, record_document, record_follow_up, record_meeting, skip_step, step_id
+from app.policy import can_read_confidential
 from app.session import Session
 
 INSTITUTIONS = [
@@ -23,7 +24,7 @@ def _at(days_ago: float) -> str:
 
 
 def populate(session: Session, rng: random.Random, student_ids: list[int]) -> None:
-    if not session.account.sees_confidential or len(student_ids) < 10:
+    if not can_read_confidential(session.account) or len(student_ids) < 10:
         return
     inst = [add_institution(session, n, department=d, phone=p, green_channel=g, address=a)
             for n, d, p, g, a in INSTITUTIONS]

@@ -43,7 +43,7 @@ def compute_dues(level: str, opened_at: str, follow_weeks: int, steps: list[dict
     return out
 
 
-def recompute(db: Database, case_id: int, rules: Rules) -> None:
+def _recompute(db: Database, case_id: int, rules: Rules) -> None:
     """Write the due times of a case's open steps (joins the caller's transaction)."""
     case = db.one("SELECT level, opened_at, follow_weeks FROM crisis_cases WHERE id = :c", {"c": case_id})
     if case is None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from app.crisis.cases import get_case, list_cases
 from app.crisis.model import short
 from app.errors import PermissionDenied
+from app.policy import can_read_confidential
 from app.session import Session
 from app.store.fileio import atomic_write_bytes
 
@@ -22,7 +23,7 @@ def export_xlsx(session: Session, path: Path, *, open_only: bool = False, with_c
 
     from openpyxl import Workbook
 
-    if with_confidential and not session.account.sees_confidential:
+    if with_confidential and not can_read_confidential(session.account):
         raise PermissionDenied("只有心理教师可以导出危机个案的保密记录。")
     wb = Workbook()
     ws = wb.active

@@ -11,9 +11,10 @@ from typing import Any
 
 from app import clock
 from app.archive.students import get_student
-from app.crisis.cases import add_history, touch_incident
+from app.crisis.cases import _add_history, _touch_incident
 from app.crisis.model import INCIDENT_PARTIES, PARTY_LABELS, HistoryEntry, iso, parse_when, short
-from app.errors import InputRejected, PermissionDenied, XinqiaoError
+from app.errors import InputRejected, XinqiaoError
+from app.policy import can_counsel, can_read_confidential, can_read_incidents, require
 from app.session import Session
 
 
@@ -50,13 +51,11 @@ class Incident:
 
 
 def _require_reader(session: Session) -> None:
-    if not (session.account.sees_confidential or session.account.manages):
-        raise PermissionDenied("意外事件记录只有心理教师和管理员可以查看。")
+    require(session, can_read_incidents)
 
 
 def _require_writer(session: Session) -> None:
-    if not session.account.sees_confidential:
-        raise PermissionDenied("只有心理教师可以记录意外事件。")
+    require(session, can_counsel, "记录意外事件")
 
 
 def record_incident(session: Session, *, occurred_at: str | None, what: str, place: str = "",
@@ -79,7 +78,7 @@ def record_incident(session: Session, *, occurred_at: str | None, what: str, pla
         inc_id = int(cur.lastrowid or 0)
         for n in notices or []:
             add_notice(session, inc_id, **n)
-        touch_incident(session.db, inc_id)
+        _touch_incident(session.db, inc_id)
         session.audit("edit", f"crisis_incident:{inc_id}", {"record": when})
     return inc_id
 
@@ -120,9 +119,9 @@ def amend_incident(session: Session, incident_id: int, reason: str, **changes: s
     with db.transaction():
         for f in changed:
             value = changes[f].strip()
-            add_history(db, session, None, "incident", incident_id, f, r[f], value, reason.strip(), tiers[f])
+            _add_history(db, session, None, "incident", incident_id, f, r[f], value, reason.strip(), tiers[f])
             db.execute(f"UPDATE crisis_incidents SET {f} = :v WHERE id = :i", {"v": value, "i": incident_id})
-        touch_incident(session.db, incident_id)
+        _touch_incident(session.db, incident_id)
         session.audit("edit", f"crisis_incident:{incident_id}", {"amend": sorted(changed)})
     return changed
 
@@ -138,14 +137,14 @@ def amend_and_notify(session: Session, incident_id: int, reason: str, changes: d
         changed = amend_incident(session, incident_id, reason, **changes) if changes else []
         if notice is not None:
             add_notice(session, incident_id, **notice)
-            touch_incident(session.db, incident_id)
+            _touch_incident(session.db, incident_id)
     return changed
 
 
 def list_incidents(session: Session) -> list[Incident]:
     _require_reader(session)
     db = session.db
-    conf = session.account.sees_confidential
+    conf = can_read_confidential(session.account)
     notices: dict[int, list[Notice]] = {}
     for n in db.query("SELECT * FROM crisis_incident_notices ORDER BY told_at"):
         notices.setdefault(n["incident_id"], []).append(
@@ -177,7 +176,7 @@ def incident_history(session: Session, incident_id: int) -> list[HistoryEntry]:
     amendments only for counselors."""
     _require_reader(session)
     sql = "SELECT * FROM crisis_history WHERE entity = 'incident' AND entity_id = :i"
-    if not session.account.sees_confidential:
+    if not can_read_confidential(session.account):
         sql += " AND tier = 'ordinary'"
     out = [HistoryEntry(h["at"], h["by"], h["entity"], h["entity_id"], h["field"], h["old_value"], h["new_value"],
                         h["reason"], h["tier"]) for h in session.db.query(sql + " ORDER BY id", {"i": incident_id})]

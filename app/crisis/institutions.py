@@ -8,8 +8,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from app import clock
-from app.crisis.cases import add_history
+from app.crisis.cases import _add_history
 from app.errors import InputRejected, XinqiaoError
+from app.policy import can_manage_school, can_read_directory, require
 from app.session import Session
 
 
@@ -36,8 +37,7 @@ _FIELDS = ("name", "department", "phone", "green_channel", "address", "active")
 
 
 def list_institutions(session: Session, *, include_inactive: bool = False) -> list[Institution]:
-    if not session.account.manages:  # the 管理员 keeps the directory
-        session.require_student_work()
+    require(session, can_read_directory)  # the 管理员 keeps the directory, the others look numbers up
     sql = "SELECT id, name, department, phone, green_channel, address, active FROM crisis_institutions"
     if not include_inactive:
         sql += " WHERE active = 1"
@@ -54,7 +54,7 @@ def get_institution(session: Session, inst_id: int) -> Institution:
 
 def add_institution(session: Session, name: str, *, department: str = "", phone: str = "",
                     green_channel: bool = False, address: str = "") -> int:
-    session.require_manager()
+    require(session, can_manage_school, "维护转介机构")
     if not name.strip():
         raise InputRejected("转介机构名称不能为空。")
     db = session.db
@@ -74,7 +74,7 @@ def add_institution(session: Session, name: str, *, department: str = "", phone:
 
 def update_institution(session: Session, inst_id: int, reason: str = "", **changes: Any) -> None:
     """Change fields (``active=False`` takes it off the list); earlier values are kept."""
-    session.require_manager()
+    require(session, can_manage_school, "维护转介机构")
     unknown = set(changes) - set(_FIELDS)
     if unknown:
         raise ValueError(unknown)
@@ -92,7 +92,7 @@ def update_institution(session: Session, inst_id: int, reason: str = "", **chang
                 value = str(value).strip()
             if value == old:
                 continue
-            add_history(db, session, None, "institution", inst_id, f, str(old), str(value),
+            _add_history(db, session, None, "institution", inst_id, f, str(old), str(value),
                         reason.strip() or "更新名录")
             db.execute(f"UPDATE crisis_institutions SET {f} = :v WHERE id = :i",
                        {"v": int(value) if isinstance(value, bool) else value, "i": inst_id})

@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import InputRejected
-from app.session import Session
 from app.store.db import Database
-from app.store.settings import get_setting, set_setting
+from app.store.settings import get_setting
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "resources" / "crisis" / "steps.json"
 SETTING_KEY = "crisis.rules"
@@ -151,36 +150,3 @@ def load_rules(db: Database) -> Rules:
     if raw is None:
         raw = default_raw()
     return parse_rules(copy.deepcopy(raw))
-
-
-def save_rules(session: Session, raw: dict[str, Any], reason: str = "") -> Rules:
-    """A 管理员 saves an edited manual into the vault; open cases follow it at once (new required steps added,
-    open steps' due times recomputed), finished steps keep their record."""
-    session.require_manager()
-    from app.crisis.cases import apply_rules_to_open_cases
-
-    rules = parse_rules(raw)
-    with session.db.transaction():
-        set_setting(session.db, SETTING_KEY, raw)
-        apply_rules_to_open_cases(session, rules)
-        session.audit("settings", SETTING_KEY, {"reason": reason, "steps": [s.key for s in rules.steps]})
-    return rules
-
-
-def reset_rules(session: Session) -> Rules:
-    session.require_manager()
-    from app.crisis.cases import apply_rules_to_open_cases
-
-    with session.db.transaction():
-        set_setting(session.db, SETTING_KEY, None)  # null falls back to the file
-        rules = load_rules(session.db)
-        apply_rules_to_open_cases(session, rules)
-        session.audit("settings", SETTING_KEY, "恢复默认危机干预流程")
-    return rules
-
-
-def set_follow_up_weeks(session: Session, weeks: int) -> Rules:
-    """The number of weekly follow-ups after a return to school, for cases opened from now on."""
-    raw = copy.deepcopy(load_rules(session.db).raw)
-    raw["follow_up_weeks"] = int(weeks)
-    return save_rules(session, raw, f"复学后跟踪改为 {weeks} 周")

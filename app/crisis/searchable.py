@@ -53,13 +53,13 @@ def incident_document(db: Database, incident_id: int) -> Document | None:
                     student_ids=(i["student_id"],) if i["student_id"] else ())
 
 
-def index_case(db: Database, case_id: int) -> None:
+def _index_case(db: Database, case_id: int) -> None:
     doc = case_document(db, case_id)
     if doc is not None:
         put(db, doc)
 
 
-def index_incident(db: Database, incident_id: int) -> None:
+def _index_incident(db: Database, incident_id: int) -> None:
     doc = incident_document(db, incident_id)
     if doc is not None:
         put(db, doc)

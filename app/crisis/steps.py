@@ -8,17 +8,18 @@ from typing import Any
 
 from app import clock
 from app.archive.profile import update_profile
-from app.crisis.cases import _open_case_row, add_history, touch
-from app.crisis.due import recompute
-from app.crisis.model import LEAVE, NOTIFY_METHODS, iso, parse_when, require_counselor
+from app.crisis.cases import _add_history, _open_case_row, _touch
+from app.crisis.due import _recompute
+from app.crisis.model import LEAVE, NOTIFY_METHODS, iso, parse_when
 from app.crisis.rules import Rules, level_label, load_rules
 from app.errors import InputRejected, XinqiaoError
+from app.policy import can_counsel, require
 from app.session import Session
 from app.store.db import Row
 
 
 def _step(session: Session, step_id: int) -> tuple[Row, Row]:
-    require_counselor(session)
+    require(session, can_counsel, "记录危机干预个案")
     s = session.db.one("SELECT * FROM crisis_steps WHERE id = :id", {"id": step_id})
     if s is None:
         raise XinqiaoError("找不到该步骤。")
@@ -119,8 +120,8 @@ def complete_step(session: Session, step_id: int, *, done_at: str | None = None,
                    {"at": iso(when), "by": done_by.strip() or session.account.label, "sum": summary.strip(),
                     "note": note.strip(), "data": json.dumps(stored, ensure_ascii=False), "now": clock.now_iso(),
                     "rb": session.account.label, "id": step_id})
-        recompute(db, case["id"], rules)
-        touch(session.db, case['id'])
+        _recompute(db, case["id"], rules)
+        _touch(session.db, case['id'])
         session.audit("edit", f"crisis_case:{case['id']}", {"step": s["step_key"], "done": iso(when)})
         return _school_status(session, case, s["step_key"], stored)
 
@@ -139,8 +140,8 @@ def skip_step(session: Session, step_id: int, reason: str) -> None:
         db.execute("UPDATE crisis_steps SET status = 'skipped', done_at = :at, skip_reason = :r, recorded_at = :at,"
                    " recorded_by = :rb WHERE id = :id", {"at": clock.now_iso(), "r": reason.strip(),
                                                          "rb": session.account.label, "id": step_id})
-        recompute(db, case["id"], load_rules(db))
-        touch(session.db, case['id'])
+        _recompute(db, case["id"], load_rules(db))
+        _touch(session.db, case['id'])
         session.audit("edit", f"crisis_case:{case['id']}", {"step": s["step_key"], "skipped": reason.strip()})
 
 
@@ -166,13 +167,13 @@ def amend_step(session: Session, step_id: int, reason: str, **changes: str) -> N
             value = value.strip()
             if value == (s[f] or ""):
                 continue
-            add_history(db, session, case["id"], "step", step_id, f, s[f] or "", value, reason.strip(),
+            _add_history(db, session, case["id"], "step", step_id, f, s[f] or "", value, reason.strip(),
                         _STEP_FIELDS[f])
             db.execute(f"UPDATE crisis_steps SET {f} = :v WHERE id = :id", {"v": value, "id": step_id})
             changed.append(f)
         if changed:
-            recompute(db, case["id"], load_rules(db))
-            touch(session.db, case['id'])
+            _recompute(db, case["id"], load_rules(db))
+            _touch(session.db, case['id'])
             session.audit("edit", f"crisis_case:{case['id']}", {"step": s["step_key"], "amend": changed})
 
 
@@ -193,7 +194,7 @@ def record_document(session: Session, case_id: int, doc_key: str, received_on: s
                    " VALUES (:c, :k, :d, :n, :now, :by)", {"c": case["id"], "k": doc_key, "d": day,
                                                             "n": note.strip(), "now": clock.now_iso(),
                                                             "by": session.account.label})
-        touch(session.db, case_id)
+        _touch(session.db, case_id)
         session.audit("edit", f"crisis_case:{case_id}", {"document": doc_key})
 
 
@@ -209,7 +210,7 @@ def record_meeting(session: Session, case_id: int, *, held_at: str | None = None
                    " VALUES (:c, :at, :p, :n, :now, :by)", {"c": case_id, "at": when, "p": participants.strip(),
                                                              "n": note.strip(), "now": clock.now_iso(),
                                                              "by": session.account.label})
-        touch(session.db, case_id)
+        _touch(session.db, case_id)
         session.audit("edit", f"crisis_case:{case_id}", {"meeting": when})
 
 
@@ -263,7 +264,7 @@ def record_follow_up(session: Session, case_id: int, *, done_on: str | None = No
                        {"at": iso(when), "by": done_by.strip() or session.account.label,
                         "s": f"完成 {weeks} 周跟踪", "now": clock.now_iso(), "rb": session.account.label,
                         "id": step["id"]})
-            recompute(db, case_id, load_rules(db))
-        touch(session.db, case_id)
+            _recompute(db, case_id, load_rules(db))
+        _touch(session.db, case_id)
         session.audit("edit", f"crisis_case:{case_id}", {"follow_up_week": week})
     return week

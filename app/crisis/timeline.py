@@ -10,6 +10,7 @@ from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent
 from app.crisis.cases import list_cases
 from app.crisis.model import PARTY_LABELS, short
 from app.crisis.rules import SOURCE_LABELS, level_label, load_rules
+from app.policy import can_read_confidential, does_student_work
 from app.session import Session
 
 KIND = "crisis"
@@ -42,7 +43,7 @@ def step_facts(key: str, data: dict) -> str:
 def case_events(session: Session, case_id: int) -> list[TimelineEvent]:
     """One case's events, newest first, tier rules applied (no audit: callers audit)."""
     db = session.db
-    conf = session.account.sees_confidential
+    conf = can_read_confidential(session.account)
     c = db.one("SELECT * FROM crisis_cases WHERE id = :c", {"c": case_id})
     if c is None:
         return []
@@ -113,7 +114,7 @@ def student_events(session: Session, student_id: int) -> list[TimelineEvent]:
     for row in list_cases(session, student_id=student_id):
         events.extend(case_events(session, row.id))
     db = session.db
-    conf = session.account.sees_confidential
+    conf = can_read_confidential(session.account)
     for i in db.query("SELECT * FROM crisis_incidents WHERE student_id = :s", {"s": student_id}):
         told = [PARTY_LABELS[n["party"]] for n in db.query(
             "SELECT party FROM crisis_incident_notices WHERE incident_id = :i ORDER BY told_at", {"i": i["id"]})]
@@ -131,7 +132,7 @@ def student_events(session: Session, student_id: int) -> list[TimelineEvent]:
 
 
 def banner(session: Session, student_id: int) -> list[str]:
-    if not session.account.does_student_work:
+    if not does_student_work(session.account):
         return []
     lines = []
     for row in list_cases(session, open_only=True, student_id=student_id):

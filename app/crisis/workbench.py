@@ -10,6 +10,7 @@ from app.crisis.cases import list_cases
 from app.crisis.due import follow_up_dues
 from app.crisis.model import short
 from app.crisis.rules import load_rules
+from app.policy import does_student_work
 from app.session import Session
 from app.workbench import PRIORITY_CRISIS, WorkItem
 
@@ -22,7 +23,7 @@ def _reference(today: dt.date) -> dt.datetime:
 
 
 def crisis_items(session: Session, today: dt.date) -> list[WorkItem]:
-    if not session.account.does_student_work:
+    if not does_student_work(session.account):
         return []
     ref = _reference(today)
     ref_iso = ref.isoformat(timespec="seconds")

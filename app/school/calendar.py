@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from app.errors import InputRejected
+from app.policy import can_manage_school, require
+from app.session import Session
 from app.store.db import Database
 
 
@@ -25,8 +29,22 @@ def year_name_for(day: dt.date) -> str:
     return f"{start}-{start + 1}"
 
 
-def ensure_year(db: Database, start_year: int) -> int:
-    """Create the school year starting in September of ``start_year`` with its two default semesters."""
+def add_school_year(session: Session, start_year: int) -> int:
+    """The school year starting in September of ``start_year`` (with its two default semesters), created if it
+    does not exist yet; audited when it is created."""
+    require(session, can_manage_school, "添加学年")
+    name = f"{start_year}-{start_year + 1}"
+    with session.db.transaction():
+        if session.db.one("SELECT id FROM school_years WHERE name = :n", {"n": name}):
+            return _ensure_year(session.db, start_year)
+        year_id = _ensure_year(session.db, start_year)
+        session.audit("settings", "school_years", {"add": name})
+    return year_id
+
+
+def _ensure_year(db: Database, start_year: int) -> int:
+    """Create the school year starting in September of ``start_year`` with its two default semesters (joins the
+    caller's transaction; a new vault gets its first year this way, in ``school.setup``)."""
     name = f"{start_year}-{start_year + 1}"
     with db.transaction():
         row = db.one("SELECT id FROM school_years WHERE name = :n", {"n": name})
@@ -63,9 +81,37 @@ def semester_for(db: Database, day: dt.date) -> Semester | None:
     return best
 
 
-def update_semester(db: Database, semester_id: int, start_date: str, end_date: str) -> None:
-    if start_date > end_date:
-        raise ValueError("start after end")
-    with db.transaction():
-        db.execute("UPDATE semesters SET start_date = :s, end_date = :e WHERE id = :id",
-                   {"s": start_date, "e": end_date, "id": semester_id})
+def save_semester_dates(session: Session, dates: Mapping[int, tuple[str, str]]) -> int:
+    """New start and end dates (``YYYY-MM-DD``) by semester id; returns how many semesters changed.
+
+    All or nothing: every row is checked before anything is written, then one transaction writes the changed
+    rows and its audit line. A bad row anywhere leaves every semester as it was."""
+    require(session, can_manage_school, "修改学期日期")
+    current = {s.id: s for s in list_semesters(session.db)}
+    changes: dict[int, tuple[str, str]] = {}
+    problems: list[str] = []
+    for sid, (start, end) in dates.items():
+        old = current.get(sid)
+        if old is None:
+            problems.append(f"找不到编号为 {sid} 的学期（可能已被删除），请刷新后再保存")
+            continue
+        try:
+            start_day, end_day = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+        except ValueError:
+            problems.append(f"{old.name}：日期“{start}”或“{end}”不是 年-月-日 格式")
+            continue
+        if start_day > end_day:
+            problems.append(f"{old.name}：开始日期 {start} 晚于结束日期 {end}")
+            continue
+        if (old.start_date, old.end_date) != (start_day.isoformat(), end_day.isoformat()):
+            changes[sid] = (start_day.isoformat(), end_day.isoformat())
+    if problems:
+        raise InputRejected("学期日期没有保存：" + "；".join(problems) + "。请改正后再保存。")
+    if not changes:
+        return 0
+    with session.db.transaction():
+        for sid, (start, end) in changes.items():
+            session.db.execute("UPDATE semesters SET start_date = :s, end_date = :e WHERE id = :id",
+                               {"s": start, "e": end, "id": sid})
+        session.audit("settings", "semesters", f"修改了 {len(changes)} 个学期的日期")
+    return len(changes)

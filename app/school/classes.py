@@ -5,7 +5,10 @@ from dataclasses import dataclass
 
 from app import clock
 from app.errors import InputRejected
+from app.policy import can_manage_accounts, can_manage_roster, can_manage_school, require
 from app.school.classnames import ClassRef, class_display_name, parse_class
+from app.school.staff import _add_staff
+from app.session import Session
 from app.store.db import Database
 
 
@@ -20,7 +23,18 @@ class SchoolClass:
     boarding: bool
 
 
-def ensure_class(db: Database, ref: ClassRef) -> int:
+def ensure_class(session: Session, ref: ClassRef) -> int:
+    """The id of a class, created (and audited) if it does not exist; joins the caller's transaction."""
+    require(session, can_manage_roster, "添加班级")
+    with session.db.transaction():
+        existed = find_class(session.db, ref.name) is not None
+        class_id = _ensure_class(session.db, ref)
+        if not existed:
+            session.audit("settings", f"class:{class_id}", {"add": ref.name})
+    return class_id
+
+
+def _ensure_class(db: Database, ref: ClassRef) -> int:
     """The id of a class, created if it does not exist (joins the caller's transaction)."""
     row = db.one("SELECT id FROM classes WHERE grade = :g AND number = :n", {"g": ref.grade, "n": ref.number})
     if row:
@@ -58,33 +72,44 @@ def require_class(db: Database, text: str) -> SchoolClass:
     return found
 
 
-def set_head_teacher(db: Database, class_id: int, staff_id: int | None) -> None:
-    with db.transaction():
-        db.execute("UPDATE classes SET head_teacher_id = :s WHERE id = :c", {"s": staff_id, "c": class_id})
+def _set_head_teacher(db: Database, class_id: int, staff_id: int | None) -> None:
+    db.execute("UPDATE classes SET head_teacher_id = :s WHERE id = :c", {"s": staff_id, "c": class_id})
 
 
-def add_class(db: Database, text: str) -> SchoolClass:
+def set_head_teacher(session: Session, class_id: int, staff_id: int | None) -> None:
+    """A class's head teacher (a staff member), or none; audited."""
+    require(session, can_manage_school, "设置班主任")
+    with session.db.transaction():
+        _set_head_teacher(session.db, class_id, staff_id)
+        session.audit("settings", f"class:{class_id}", {"head_teacher": staff_id})
+
+
+def add_class(session: Session, text: str) -> SchoolClass:
     """Add a class by any of its written forms (七年级（3）班, 初一3班, 7.3); an existing class is refused."""
+    require(session, can_manage_school, "添加班级")
     ref = parse_class(text)
     if ref is None:
         raise InputRejected(f"无法识别班级“{text}”。请写成 七年级（3）班、初一3班 或 7.3 的形式。")
-    if find_class(db, text) is not None:
+    if find_class(session.db, text) is not None:
         raise InputRejected(f"{ref.name} 已经存在。")
-    with db.transaction():
-        class_id = ensure_class(db, ref)
-    return next(c for c in list_classes(db) if c.id == class_id)
+    with session.db.transaction():
+        class_id = _ensure_class(session.db, ref)
+        session.audit("settings", f"class:{class_id}", {"add": ref.name})
+    return next(c for c in list_classes(session.db) if c.id == class_id)
 
 
-def link_head_teacher(db: Database, class_id: int, name: str) -> None:
+def link_head_teacher(session: Session, class_id: int, name: str) -> None:
     """A 班主任 account for a class without a head teacher: the class gets one (a staff row of that name,
-    reused if a head teacher of that name exists), so the class list and the accounts agree."""
-    from app.school.staff import add_staff
-
+    reused if a head teacher of that name exists), so the class list and the accounts agree. Joins the
+    account's transaction; audited when the class changes."""
+    require(session, can_manage_accounts)
+    db = session.db
     with db.transaction():
         if db.scalar("SELECT head_teacher_id FROM classes WHERE id = :c", {"c": class_id}) is not None:
             return
         staff_id = db.scalar("SELECT id FROM staff WHERE name = :n AND role = 'head_teacher' AND active = 1",
                              {"n": name.strip()})
         if staff_id is None:
-            staff_id = add_staff(db, name, "head_teacher")
-        set_head_teacher(db, class_id, int(staff_id))
+            staff_id = _add_staff(db, name, "head_teacher")
+        _set_head_teacher(db, class_id, int(staff_id))
+        session.audit("settings", f"class:{class_id}", {"head_teacher": int(staff_id), "account": name})

@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from app.session import create_vault
+    from app.school.setup import create_vault
 
     args.user = args.init_user or args.user
     user = username(args)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from app import clock
 from app.errors import InputRejected
+from app.policy import can_manage_school, require
 from app.session import Session
 from app.store.db import Database
 
@@ -53,7 +54,7 @@ def add_holiday(session: Session, name: str, start: dt.date | str, end: dt.date 
                 makeup: bool = False) -> Holiday:
     """Add a holiday range (or, with ``makeup``, make-up school days on a weekend); managers only, audited, one
     transaction. Raises InputRejected with the reason in Chinese."""
-    session.require_manager()
+    require(session, can_manage_school, "修改节假日与调休")
     name = name.strip()
     if not name:
         raise InputRejected("请填写名称（如 国庆节、国庆调休）。")
@@ -88,7 +89,7 @@ def add_holiday(session: Session, name: str, start: dt.date | str, end: dt.date 
 
 def remove_holiday(session: Session, holiday_id: int) -> None:
     """Remove one range (managers only, audited, one transaction)."""
-    session.require_manager()
+    require(session, can_manage_school, "修改节假日与调休")
     db = session.db
     with db.transaction():
         row = db.one("SELECT name, start_date, end_date, makeup FROM school_holidays WHERE id = :id", {"id": holiday_id})

@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass
 
 from app.errors import InputRejected
+from app.policy import can_manage_school, require
 from app.session import Session
 from app.store.db import Database
 
@@ -35,7 +36,7 @@ def get_school(db: Database) -> SchoolProfile:
 
 def update_school(session: Session, name: str, code: str, stages: list[str]) -> SchoolProfile:
     """Correct the school's name, code or stages after set-up (managers only; audited)."""
-    session.require_manager()
+    require(session, can_manage_school, "修改学校信息")
     name, code = name.strip(), code.strip()
     if not name:
         raise InputRejected("学校名称不能为空。")

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from app import clock
-from app.archive.pinyin import pinyin_keys
-from app.errors import InputRejected, PermissionDenied
-from app.school.classes import ensure_class
+from app.errors import InputRejected
+from app.pinyin import pinyin_keys
+from app.policy import can_manage_roster, require
+from app.school.classes import _ensure_class
 from app.school.classnames import MAX_CLASS_NUMBER, ClassRef, class_display_name, parse_class, parse_grade
 from app.session import Session
 from app.tabular import RowError, cell_text, parse_bool, parse_date, read_table
@@ -213,8 +214,7 @@ def preview_roster(session: Session, path: Path, mapping: dict[str, str] | None 
                    sheet: str | None = None, *, progress: Progress | None = None) -> RosterPreview:
     """Read and check a roster file without writing anything. ``progress(done, total)`` is called now and then
     (it may raise to stop the work)."""
-    if not (session.account.manages or session.account.sees_confidential):
-        raise PermissionDenied("只有心理教师或管理员可以导入花名册。")
+    require(session, can_manage_roster, "导入花名册")
     path = Path(path)
     table = read_table(path, SYNONYMS, REQUIRED, FIELD_LABELS, mapping, sheet)
     preview = RosterPreview(path.name, table.sheet, table.header_row,
@@ -289,7 +289,7 @@ def apply_roster(session: Session, preview: RosterPreview, *, skip_invalid: bool
 
         def class_id(row: RosterRow) -> int:
             if row.class_key not in class_ids:
-                class_ids[row.class_key] = ensure_class(db, row.class_ref)
+                class_ids[row.class_key] = _ensure_class(db, row.class_ref)
             return class_ids[row.class_key]
 
         for change in preview.new:

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 
 from app import clock
 from app.errors import InputRejected
+from app.policy import can_manage_school, require
 from app.school.classnames import normalize_text
+from app.session import Session
 from app.store.db import Database
 
 STAFF_ROLES = {"head_teacher": "班主任", "psych_fulltime": "专职心理教师", "psych_parttime": "兼职心理教师",
@@ -34,7 +36,15 @@ def _check(name: str, role: str) -> str:
     return name
 
 
-def add_staff(db: Database, name: str, role: str, phone: str = "") -> int:
+def add_staff(session: Session, name: str, role: str, phone: str = "") -> int:
+    require(session, can_manage_school, "修改教职工")
+    with session.db.transaction():
+        staff_id = _add_staff(session.db, name, role, phone)
+        session.audit("settings", "staff", {"add": _check(name, role), "role": role})
+    return staff_id
+
+
+def _add_staff(db: Database, name: str, role: str, phone: str = "") -> int:
     name = _check(name, role)
     with db.transaction():
         cur = db.execute("INSERT INTO staff (uuid, name, role, phone, created_at) VALUES (:u, :n, :r, :p, :t)",
@@ -54,20 +64,24 @@ def get_staff(db: Database, staff_id: int) -> StaffMember:
     return StaffMember(r[0], r[1], r[2], r[3], bool(r[4]))
 
 
-def update_staff(db: Database, staff_id: int, name: str, role: str, phone: str = "") -> None:
+def update_staff(session: Session, staff_id: int, name: str, role: str, phone: str = "") -> None:
     """Change a staff member's name, role (e.g. part-time → full-time psychological teacher) or phone."""
+    require(session, can_manage_school, "修改教职工")
     name = _check(name, role)
-    get_staff(db, staff_id)
-    with db.transaction():
-        db.execute("UPDATE staff SET name = :n, role = :r, phone = :p WHERE id = :i",
-                   {"n": name, "r": role, "p": phone.strip(), "i": staff_id})
+    get_staff(session.db, staff_id)
+    with session.db.transaction():
+        session.db.execute("UPDATE staff SET name = :n, role = :r, phone = :p WHERE id = :i",
+                           {"n": name, "r": role, "p": phone.strip(), "i": staff_id})
+        session.audit("settings", f"staff:{staff_id}", {"name": name, "role": role})
 
 
-def set_staff_active(db: Database, staff_id: int, active: bool) -> None:
+def set_staff_active(session: Session, staff_id: int, active: bool) -> None:
     """Someone who left is marked inactive (kept for the records that name them), never deleted."""
-    get_staff(db, staff_id)
-    with db.transaction():
-        db.execute("UPDATE staff SET active = :a WHERE id = :i", {"a": int(active), "i": staff_id})
+    require(session, can_manage_school, "修改教职工")
+    get_staff(session.db, staff_id)
+    with session.db.transaction():
+        session.db.execute("UPDATE staff SET active = :a WHERE id = :i", {"a": int(active), "i": staff_id})
+        session.audit("settings", f"staff:{staff_id}", "恢复在职" if active else "已离校")
 
 
 def psych_teachers(db: Database) -> dict[str, int]:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from app import clock
-from app.errors import InputRejected, PermissionDenied
+from app.errors import InputRejected
+from app.policy import can_manage_screening, class_scope, in_scope, require
 from app.school.calendar import semester_for
 from app.school.classnames import grade_name, stage_of
 from app.screening.scales import get_scale
@@ -57,11 +58,6 @@ class ClassProgress:
         return self.done / expected if expected else 0.0
 
 
-def require_counselor(session: Session) -> None:
-    if not (session.account.sees_confidential or session.account.manages):
-        raise PermissionDenied("只有心理教师或管理员可以管理测评。")
-
-
 def default_window_end(grades: list[int], today: dt.date) -> dt.date:
     """Primary screening by 30 September, secondary by 31 October (of the school year that contains today)."""
     year = today.year if today.month >= 8 else today.year - 1
@@ -82,8 +78,8 @@ def young_grades(scales: dict[int, str]) -> list[int]:
 def young_warning(scales: dict[int, str], known: dict[str, Any] | None = None) -> str:
     """Why an adolescent instrument below grade 7 needs confirmation, in Chinese."""
     young = young_grades(scales)
-    names = sorted({(known or {}).get(scales[g]).short_name if known and scales[g] in known else scales[g]
-                    for g in young})
+    known = known or {}
+    names = sorted({known[scales[g]].short_name if scales[g] in known else scales[g] for g in young})
     return (f"{'、'.join(names)} 是为青少年和成人编制的自评量表，其题目措辞、常模和分界值都来自 12 岁以上的人群；"
             f"用于{'、'.join(grade_name(g) for g in young)}的学生时，理解和作答可能不准确，分数不宜直接用于分级。"
             "小学生通常用面向儿童的量表或由班主任、家长他评。确认仍要使用吗？")
@@ -125,7 +121,7 @@ def create_campaign(session: Session, name: str, scales: dict[int, str], *, wind
     """Create a campaign; targets default to every student in school (在读) in the grades that have a scale.
 
     PHQ-9 or GAD-7 for a grade below 7 is refused unless ``young_confirmed`` (the window asks, saying why)."""
-    require_counselor(session)
+    require(session, can_manage_screening)
     name = name.strip()
     if not name:
         raise InputRejected("测评活动名称不能为空。")
@@ -176,17 +172,17 @@ def ensure_campaign(session: Session, name: str, scale_id: str) -> Campaign:
     return create_campaign(session, name, {g: scale.id for g in grades}, young_confirmed=True)
 
 
-def add_targets(db: Database, campaign_id: int, student_ids: list[int], consent: str = "given") -> None:
+def _add_targets(db: Database, campaign_id: int, student_ids: list[int], consent: str = "given") -> None:
     db.executemany("INSERT OR IGNORE INTO screening_targets (campaign_id, student_id, consent) VALUES (?, ?, ?)",
                    [(campaign_id, sid, consent) for sid in student_ids])
 
 
 def set_consent(session: Session, campaign_id: int, student_ids: list[int], consent: str) -> None:
-    require_counselor(session)
+    require(session, can_manage_screening)
     if consent not in CONSENT_LABELS:
         raise InputRejected(f"知情同意状态只能是：{'、'.join(CONSENT_LABELS.values())}。")
     with session.db.transaction():
-        add_targets(session.db, campaign_id, student_ids, consent)
+        _add_targets(session.db, campaign_id, student_ids, consent)
         session.db.executemany("UPDATE screening_targets SET consent = ? WHERE campaign_id = ? AND student_id = ?",
                                [(consent, campaign_id, sid) for sid in student_ids])
         session.audit("edit", f"screening_campaigns:{campaign_id}",
@@ -194,16 +190,15 @@ def set_consent(session: Session, campaign_id: int, student_ids: list[int], cons
 
 
 def set_absent(session: Session, campaign_id: int, student_id: int, absent: bool = True, note: str = "") -> None:
-    require_counselor(session)
+    require(session, can_manage_screening)
     with session.db.transaction():
-        add_targets(session.db, campaign_id, [student_id])
+        _add_targets(session.db, campaign_id, [student_id])
         session.db.execute("UPDATE screening_targets SET absent = :a, note = :n WHERE campaign_id = :c AND student_id = :s",
                            {"a": int(absent), "n": note, "c": campaign_id, "s": student_id})
 
 
 def progress(session: Session, campaign_id: int) -> list[ClassProgress]:
     """Per class: targets, done (a result), missing, absent, refused (excluded), consent still pending."""
-    scope = session.account.class_scope
     rows = session.db.query(
         "SELECT c.id, c.name, c.grade, count(*) AS targets,"
         " sum(CASE WHEN t.consent = 'refused' THEN 0 WHEN EXISTS (SELECT 1 FROM screening_results r"
@@ -216,7 +211,7 @@ def progress(session: Session, campaign_id: int) -> list[ClassProgress]:
         " WHERE t.campaign_id = :c GROUP BY c.id ORDER BY c.grade, c.number", {"c": campaign_id})
     out = []
     for r in rows:
-        if scope is not None and r[0] != scope:
+        if not in_scope(session.account, r[0]):
             continue
         targets, done, refused, pending, absent = r[3], r[4] or 0, r[5] or 0, r[6] or 0, r[7] or 0
         out.append(ClassProgress(r[0], r[1] or "（未分班）", r[2], targets, done, targets - refused - done - absent,
@@ -239,7 +234,7 @@ class TargetStudent:
 
 
 def targets(session: Session, campaign_id: int, class_id: int | None = None) -> list[TargetStudent]:
-    scope = session.account.class_scope
+    scope = class_scope(session.account)
     if scope is not None:
         class_id = scope
     sql = ("SELECT s.id, s.registry_no, s.name, s.class_id, c.name, c.grade, t.consent, t.absent,"

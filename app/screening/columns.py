@@ -134,8 +134,11 @@ def match_items(headers: Sequence[str], field_columns: set[int], identifying: se
             used.add(norm.index(target))
     free = [i for i, h in enumerate(headers) if h and i not in used]
     # headers that are only a number: by that number, when the numbers are the scale's own
-    numbered = {i: number_of(headers[i]) for i in free}
-    numbered = {i: n for i, n in numbered.items() if n is not None}
+    numbered: dict[int, int] = {}
+    for i in free:
+        num = number_of(headers[i])
+        if num is not None:
+            numbered[i] = num
     if numbered and all(1 <= n <= scale.n_items for n in numbered.values()) \
             and len(set(numbered.values())) == len(numbered):
         for i, n in numbered.items():

@@ -6,23 +6,17 @@ from dataclasses import replace
 from pathlib import Path
 
 from app import clock
-from app.errors import InputRejected, PermissionDenied
-from app.screening.scales import Scale, builtin_scales, load_scale_file, validate_definition
+from app.errors import InputRejected
+from app.policy import can_manage_screening, require
+from app.screening.scales import Scale, builtin_scales, custom_scales, load_scale_file
 from app.session import Session
-from app.store.db import Database
 
-
-def custom_scales(db: Database) -> list[Scale]:
-    out = []
-    for r in db.query("SELECT id, definition FROM screening_scales ORDER BY id"):
-        out.append(replace(validate_definition(json.loads(r[1]), f"{r[0]}.json", r[0]), builtin=False))
-    return out
+__all__ = ["add_scale_file", "custom_scales"]
 
 
 def add_scale_file(session: Session, path: Path) -> Scale:
     """Validate a definition file and store it in the vault (replacing an earlier version of the same id)."""
-    if not session.account.sees_confidential and not session.account.manages:
-        raise PermissionDenied("只有心理教师或管理员可以添加量表。")
+    require(session, can_manage_screening, "添加量表")
     scale = load_scale_file(Path(path))
     if scale.id in builtin_scales():
         raise InputRejected(f"量表编号“{scale.id}”与内置量表重复，请换一个文件名和编号。")

@@ -6,10 +6,11 @@ import datetime as dt
 import random
 
 from app import clock
+from app.policy import can_read_confidential
 from app.screening.campaigns import create_campaign, school_grades
 from app.screening.grading import load_rules, regrade
 from app.screening.interviews import record_interview
-from app.screening.results import write_result
+from app.screening.results import _write_result
 from app.screening.scales import all_scales
 from app.screening.scoring import score
 from app.session import Session
@@ -84,11 +85,11 @@ def populate(session: Session, rng: random.Random, student_ids: list[int]) -> No
                 answers[9] = rng.choice([2, 3, 3])
             result = score(scale, answers)
             taken = (start + dt.timedelta(days=rng.randrange(span + 1))).isoformat()
-            write_result(db, campaign_id=camp.id, student_id=sid, scale=scale, result=result, taken_on=taken,
+            _write_result(db, campaign_id=camp.id, student_id=sid, scale=scale, result=result, taken_on=taken,
                          source="demo", who=session.account.label)
             if regrade(session, camp.id, sid, rules, scales):
                 entries.append(sid)
-    if not session.account.sees_confidential:
+    if not can_read_confidential(session.account):
         return
     rows = db.query("SELECT id, level FROM screening_levels WHERE campaign_id = :c ORDER BY id", {"c": camp.id})
     for i, r in enumerate(rows):

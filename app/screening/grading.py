@@ -9,6 +9,7 @@ from typing import Any
 
 from app import clock
 from app.errors import InputRejected
+from app.policy import can_manage_screening, require
 from app.screening.schooldays import add_school_days
 from app.session import Session
 from app.store.db import Database
@@ -72,8 +73,7 @@ def load_rules(db: Database) -> dict[str, Any]:
 
 
 def save_rules(session: Session, rules: dict[str, Any]) -> dict[str, Any]:
-    if not (session.account.sees_confidential or session.account.manages):
-        raise InputRejected("只有心理教师或管理员可以修改分级规则。")
+    require(session, can_manage_screening, "修改分级规则")
     checked = validate_rules(rules)
     with session.db.transaction():
         set_setting(session.db, SETTING_KEY, checked)

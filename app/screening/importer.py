@@ -9,15 +9,17 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from app import clock
 from app.archive.matcher import BY_NAME, BY_REGISTRY, KnownStudent, MatchProblem, StudentMatcher
-from app.errors import InputRejected, PermissionDenied
+from app.errors import InputRejected
+from app.policy import can_counsel, require
 from app.school.classnames import _cn_number
-from app.screening.campaigns import add_targets, ensure_campaign, find_campaign
+from app.screening.campaigns import _add_targets, ensure_campaign, find_campaign
 from app.screening.columns import (
     CODING_LABELS,
     CODINGS,
@@ -32,7 +34,7 @@ from app.screening.columns import (
     text_score,
 )
 from app.screening.grading import load_rules, regrade
-from app.screening.results import raise_if_critical, write_result
+from app.screening.results import _write_result, raise_if_critical
 from app.screening.scales import Item, Scale, all_scales, get_scale
 from app.screening.scoring import Answer, ScoreResult, check_answers, score, score_total_only
 from app.session import Session
@@ -143,7 +145,7 @@ class ScreeningPreview:
     def coding_label(self) -> str:
         return CODING_LABELS[self.coding] + ("（自动识别）" if self.coding_detected else "（指定）")
 
-    def item_lines(self) -> list[tuple[str, str, str, str]]:
+    def item_lines(self) -> list[Sequence[Any]]:
         """Which column became which item, and why: for the preview."""
         from app.screening.columns import HOW_LABELS
 
@@ -237,8 +239,7 @@ def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: 
     (it may raise to stop the work). ``coding`` ("score", "option" or "text") overrides the detected answer coding;
     when it is None and the file cannot tell, ``NeedsChoice`` is raised (the dialog asks, the command line exits 3).
     """
-    if not session.account.sees_confidential:  # the preview shows scores: counselors only
-        raise PermissionDenied("只有心理教师或管理员可以导入测评结果。")
+    require(session, can_counsel, "导入测评结果")  # the preview shows scores
     scale = get_scale(scale_id, session.db)
     if coding is not None and coding not in CODINGS:
         raise InputRejected(f"答案编码“{coding}”无效，可选：score（分值）、option（选项序号，从 1 起）、text（选项文字）。")
@@ -520,9 +521,9 @@ def apply_screening(session: Session, preview: ScreeningPreview, campaign: str, 
                 skipped += 1
                 continue
             rows.append(r)
-        add_targets(db, camp.id, [r.student_id for r in rows])
+        _add_targets(db, camp.id, [r.student_id for r in rows])
         for r in rows:
-            write_result(db, campaign_id=camp.id, student_id=r.student_id, scale=scale, result=r.result,
+            _write_result(db, campaign_id=camp.id, student_id=r.student_id, scale=scale, result=r.result,
                          taken_on=r.taken_on, source="import", who=who, platform_total=r.platform_total,
                          import_id=import_id)
             raise_if_critical(session, campaign_id=camp.id, student_id=r.student_id, scale=scale, result=r.result)
@@ -589,7 +590,7 @@ def _describe(p: ScreeningPreview) -> PreviewView:
         {"rows": [(r.sheet_row, r.registry_no, r.name, r.class_name, r.result.total_display, r.result.band_label,
                    "是" if r.result.critical else "") for r in p.rows],
          "duplicates": [(r, "同一结果重复列出，只计一次") for r in p.duplicates],
-         "items": p.item_lines()},
+         "items": list(p.item_lines())},
         p.errors, p.warnings,
         [(m.sheet_row, f"第 {m.sheet_row} 行 → {m.class_name} {m.name}（学籍号 {m.registry_no}）") for m in p.name_matches],
         f"各题作答，答案按{p.coding_label}读取" if p.mode == "items" else "仅总分", bool(p.rows))

@@ -5,7 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from app import clock
-from app.errors import InputRejected, PermissionDenied
+from app.errors import InputRejected
+from app.policy import can_counsel, can_read_confidential, require
 from app.screening.grading import NEXT_STEPS, _log, level_label, load_rules, rescreen_due
 from app.session import Session
 
@@ -25,8 +26,7 @@ class Interview:
 def record_interview(session: Session, entry_id: int, *, confirmed_level: int, reason: str, next_step: str,
                      held_on: dt.date | None = None, responsible: str = "") -> Interview:
     """Record the interview and update the ledger entry (confirmed, or released by 解除 / level 0)."""
-    if not session.account.sees_confidential:
-        raise PermissionDenied("只有心理教师可以记录复核访谈。")
+    require(session, can_counsel, "记录复核访谈")
     if next_step not in NEXT_STEPS:
         raise InputRejected(f"下一步只能是：{'、'.join(NEXT_STEPS)}。")
     if confirmed_level not in (0, 1, 2, 3):
@@ -72,7 +72,7 @@ def interviews_for_student(session: Session, student_id: int) -> list[Interview]
     from app.archive.students import get_student
 
     get_student(session.db, session.account, student_id)  # raises outside a head teacher's class
-    show = session.account.sees_confidential
+    show = can_read_confidential(session.account)
     out = [Interview(r["id"], r["entry_id"], r["student_id"], r["held_on"], r["confirmed_level"],
                      r["reason"] if show else "", r["next_step"], r["interviewer"])
            for r in session.db.query("SELECT * FROM screening_interviews WHERE student_id = :s ORDER BY held_on, id",

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from app import clock
+from app.policy import can_read_confidential, does_student_work, require, scope_condition
 from app.screening.grading import STATUS_LABELS, level_label
 from app.screening.scales import all_scales
 from app.session import Session
@@ -62,15 +63,12 @@ class LedgerRow:
 
 def ledger_rows(session: Session, flt: LedgerFilter | None = None, *, with_history: bool = False,
                 today: dt.date | None = None) -> list[LedgerRow]:
-    session.require_student_work()
+    require(session, does_student_work)
     flt = flt or LedgerFilter()
     today = today or clock.today()
-    where = ["1 = 1"]
-    params: dict[str, Any] = {}
-    scope = session.account.class_scope
-    if scope is not None:
-        where.append("s.class_id = :scope")
-        params["scope"] = scope
+    cond, scope_params = scope_condition(session.account)
+    where = [cond]
+    params: dict[str, Any] = dict(scope_params)
     if flt.grade is not None:
         where.append("c.grade = :grade")
         params["grade"] = flt.grade
@@ -109,7 +107,7 @@ def ledger_rows(session: Session, flt: LedgerFilter | None = None, *, with_histo
     iso = today.isoformat()
     # Scores and the rule that fired (e.g. which item) are counselor-tier, as on the timeline: a head teacher
     # sees the level, category, status and measure of their own class, not the answers behind them.
-    counselor = session.account.sees_confidential
+    counselor = can_read_confidential(session.account)
     out: list[LedgerRow] = []
     raw = session.db.query(sql, params)
     names = {sid: sc.short_name for sid, sc in scales.items()}
@@ -153,7 +151,7 @@ def level_history(session: Session, entry_id: int) -> list[dict[str, Any]]:
     if student_id is None:
         return []
     get_student(session.db, session.account, int(student_id))  # raises outside a head teacher's class
-    counselor = session.account.sees_confidential
+    counselor = can_read_confidential(session.account)
     out = [{"at": h[0], "from_level": h[1], "to_level": h[2], "status": h[3], "reason": h[4] if counselor else "",
             "account": h[5]}
            for h in session.db.query("SELECT at, from_level, to_level, status, reason, account"

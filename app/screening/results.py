@@ -10,7 +10,8 @@ from typing import Any
 from app import clock
 from app.archive.students import get_student
 from app.errors import InputRejected
-from app.screening.campaigns import add_targets, require_counselor
+from app.policy import can_counsel, require
+from app.screening.campaigns import _add_targets
 from app.screening.grading import load_rules, regrade
 from app.screening.scales import Scale, all_scales
 from app.screening.scoring import Answer, ScoreResult, positive_critical_items, score
@@ -35,7 +36,7 @@ class StoredResult:
     source: str
 
 
-def write_result(db: Database, *, campaign_id: int, student_id: int, scale: Scale, result: ScoreResult,
+def _write_result(db: Database, *, campaign_id: int, student_id: int, scale: Scale, result: ScoreResult,
                  taken_on: str, source: str, who: str, platform_total: float | None = None,
                  import_id: int | None = None) -> int:
     """Insert or replace (same campaign, student, scale) one scored result; joins the caller's transaction."""
@@ -59,9 +60,9 @@ def write_result(db: Database, *, campaign_id: int, student_id: int, scale: Scal
 
 def raise_if_critical(session: Session, *, campaign_id: int, student_id: int, scale: Scale,
                       result: ScoreResult) -> int | None:
-    """A positive critical item becomes a same-day alert (``app.crisis.safety.raise_same_day``), inside the caller's
+    """A positive critical item becomes a same-day alert (``app.safety.alerts.raise_same_day``), inside the caller's
     transaction. Returns the alert's id, or None when no critical item is positive."""
-    from app.crisis.safety import raise_same_day
+    from app.safety.alerts import raise_same_day
 
     items = positive_critical_items(scale, result.answers) if result.critical else []
     if not items:
@@ -75,7 +76,7 @@ def raise_if_critical(session: Session, *, campaign_id: int, student_id: int, sc
 def save_answers(session: Session, campaign_id: int, student_id: int, scale_id: str, answers: Sequence[Answer],
                  taken_on: dt.date | None = None) -> tuple[ScoreResult, int | None]:
     """Paper entry: score, store and grade in one transaction. Returns the score and the student's level."""
-    require_counselor(session)
+    require(session, can_counsel, "录入测评结果")
     db = session.db
     get_student(db, session.account, student_id)
     scales = all_scales(db)
@@ -84,8 +85,8 @@ def save_answers(session: Session, campaign_id: int, student_id: int, scale_id: 
     scale = scales[scale_id]
     result = score(scale, list(answers))
     with db.transaction():
-        add_targets(db, campaign_id, [student_id])
-        write_result(db, campaign_id=campaign_id, student_id=student_id, scale=scale, result=result,
+        _add_targets(db, campaign_id, [student_id])
+        _write_result(db, campaign_id=campaign_id, student_id=student_id, scale=scale, result=result,
                      taken_on=(taken_on or clock.today()).isoformat(), source="entry", who=session.account.label)
         raise_if_critical(session, campaign_id=campaign_id, student_id=student_id, scale=scale, result=result)
         level = regrade(session, campaign_id, student_id, load_rules(db), scales)

@@ -3,7 +3,7 @@ against resources/scales/schema.json. A bad file gets an error naming the file a
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ class Item:
     text: str
     reverse: bool
     options: tuple[Option, ...]
-    critical: bool = False     # a positive answer is handled the same day (app.crisis.safety)
+    critical: bool = False     # a positive answer is handled the same day (app.safety.alerts)
 
     @property
     def min(self) -> int:
@@ -219,12 +219,18 @@ def builtin_scales() -> dict[str, Scale]:
     return {s.id: s for s in (load_scale_file(p) for p in builtin_files())}
 
 
+def custom_scales(db: Any) -> list[Scale]:
+    """The school's own definitions stored in the vault (added through ``custom_scales.add_scale_file``)."""
+    out = []
+    for r in db.query("SELECT id, definition FROM screening_scales ORDER BY id"):
+        out.append(replace(validate_definition(json.loads(r[1]), f"{r[0]}.json", r[0]), builtin=False))
+    return out
+
+
 def all_scales(db: Any = None) -> dict[str, Scale]:
     """The shipped scales, plus the school's own definitions when a vault is open."""
     scales = dict(builtin_scales())
     if db is not None:
-        from app.screening.custom_scales import custom_scales
-
         for s in custom_scales(db):
             scales.setdefault(s.id, s)
     return scales

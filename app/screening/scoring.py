@@ -154,9 +154,9 @@ def positive_critical_items(scale: Scale, answers: Sequence[Answer]) -> list[int
     """The critical items (marked in the scale file or watched by a critical rule) answered positive."""
     out: list[int] = []
     for n in scale.critical_items:
-        if n > len(answers) or answers[n - 1] is None:
+        a = answers[n - 1] if n <= len(answers) else None
+        if a is None:
             continue
-        a = answers[n - 1]
         rules = [r for r in scale.item_rules if r.critical and r.item == n]
         item = scale.items[n - 1]
         hit = any(r.matches(a) for r in rules) if rules else (item.min + item.max - a if item.reverse else a) > item.min

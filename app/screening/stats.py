@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.policy import scope_condition
 from app.school.classnames import grade_name
 from app.screening.campaigns import ClassProgress, progress
 from app.screening.scales import all_scales
@@ -62,9 +63,9 @@ def campaign_stats(session: Session, campaign_id: int) -> CampaignStats:
     grades = [GradeCoverage(g, grade_name(g) if g else "未分班", sum(c.targets for c in cs), sum(c.done for c in cs),
                             sum(c.refused for c in cs), sum(c.absent for c in cs), sum(c.missing for c in cs))
               for g, cs in sorted(by_grade.items(), key=lambda kv: kv[0] or 0)]
-    scope = session.account.class_scope
-    extra = " AND s.class_id = :scope" if scope is not None else ""
-    params: dict[str, object] = {"c": campaign_id, "scope": scope}
+    cond, params = scope_condition(session.account)
+    extra = " AND " + cond
+    params["c"] = campaign_id
     levels: dict[str, dict[int, int]] = {g.label: {} for g in grades}
     for grade, level, n in session.db.query(
             "SELECT c.grade, l.level, count(*) FROM screening_levels l JOIN students s ON s.id = l.student_id"

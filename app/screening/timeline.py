@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent
+from app.policy import can_read_confidential
 from app.screening.grading import level_label
 from app.screening.scales import all_scales
 from app.session import Session
@@ -9,7 +10,7 @@ from app.session import Session
 
 def student_events(session: Session, student_id: int) -> list[TimelineEvent]:
     db = session.db
-    counselor = session.account.sees_confidential
+    counselor = can_read_confidential(session.account)
     scales = all_scales(db)
     events: list[TimelineEvent] = []
     for r in db.query("SELECT r.id, r.scale_id, r.taken_on, r.total, r.band, r.critical, r.flags, k.name"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app.policy import can_read_confidential
 from app.screening.grading import level_label
 from app.session import Session
 from app.workbench import WorkItem
@@ -11,12 +12,12 @@ RESCREEN_NOTICE_DAYS = 7
 
 
 def work_items(session: Session, today: dt.date) -> list[WorkItem]:
-    if not session.account.sees_confidential:
+    if not can_read_confidential(session.account):
         return []
-    from app.crisis.safety import open_alert_students
+    from app.safety.alerts import open_alert_students
 
     iso = today.isoformat()
-    same_day = open_alert_students(session.db)  # their level-1 row is the same-day item (app.crisis.safety)
+    same_day = open_alert_students(session.db)  # their level-1 row is the same-day item (app.safety.alerts)
     items: list[WorkItem] = []
     for r in session.db.query(
             "SELECT l.id, l.student_id, s.name, c.name, l.level, l.due_date, l.basis FROM screening_levels l"

@@ -5,7 +5,7 @@ How it works
 Every searchable record is one row of ``search_docs`` (its source, its id in the source's own table, kind,
 date, title and the text split by tier) plus the students it is about (``search_doc_students``). The text is
 indexed in two contentless FTS5 tables: ``search_fts`` (title + ordinary text) and ``search_fts_conf``
-(confidential text, queried only when ``session.account.sees_confidential``). Chinese is indexed as character
+(confidential text, queried only when ``policy.can_read_confidential``). Chinese is indexed as character
 bigrams so that two-character queries match (see ``app.search.tokens``). A head teacher (``class_scope``) finds
 only records about a student of their class and sees only those students.
 

@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.errors import PermissionDenied
+from app.policy import can_read_confidential, does_student_work, in_scope, require, scope_condition
 from app.search.tokens import match_expression, query_terms
 from app.session import Session
 
@@ -57,25 +57,24 @@ def search(session: Session, text: str, limit: int = 50) -> list[SearchHit]:
     """Newest first. Confidential text is searched only for counselors; a head teacher finds only records
     about students of their class, and sees only those students and ordinary text."""
     account = session.account
-    if not account.does_student_work:
-        raise PermissionDenied("当前账号无权检索学生记录。")
+    require(session, does_student_work, "检索学生记录")
     expr = match_expression(text)
     if expr is None:
         return []
     db = session.db
-    if account.sees_confidential:
+    if can_read_confidential(account):
         matched = ("SELECT rowid FROM search_fts WHERE search_fts MATCH :q"
                    " UNION SELECT rowid FROM search_fts_conf WHERE search_fts_conf MATCH :q")
     else:
         matched = "SELECT rowid FROM search_fts WHERE search_fts MATCH :q"
-    scope = account.class_scope
+    cond, scope_params = scope_condition(account)
     # Step 1: the newest matching ids, sorted on the narrow (id, at) index (no wide text rows are read).
     sql = f"SELECT d.id FROM search_docs d INDEXED BY search_docs_id_at WHERE d.id IN ({matched})"
     params: dict[str, Any] = {"q": expr, "limit": limit}
-    if scope is not None:
+    if scope_params:  # a head teacher: documents about a student of their class
         sql += (" AND d.id IN (SELECT ds.doc_id FROM students s JOIN search_doc_students ds"
-                " ON ds.student_id = s.id WHERE s.class_id = :scope)")
-        params["scope"] = scope
+                " ON ds.student_id = s.id WHERE " + cond + ")")
+        params.update(scope_params)
     sql += " ORDER BY d.at DESC, d.id DESC LIMIT :limit"
     ids = [r[0] for r in db.query(sql, params)]
     if not ids:
@@ -91,7 +90,7 @@ def search(session: Session, text: str, limit: int = 50) -> list[SearchHit]:
     hits = []
     for r in rows:
         tier, snippet = "ordinary", highlight(r["ordinary"] or r["title"], terms)
-        if MARK_START not in snippet and account.sees_confidential and r["confidential"]:
+        if MARK_START not in snippet and can_read_confidential(account) and r["confidential"]:
             conf = highlight(r["confidential"], terms)
             if MARK_START in conf:
                 tier, snippet = "confidential", conf
@@ -104,14 +103,13 @@ def search(session: Session, text: str, limit: int = 50) -> list[SearchHit]:
 
 
 def _students(session: Session, doc_ids: list[int]) -> dict[int, list[HitStudent]]:
-    scope = session.account.class_scope
     marks = ",".join("?" * len(doc_ids))
     sql = (f"SELECT ds.doc_id, s.id, s.registry_no, s.name, coalesce(c.name, ''), s.class_id"
            f" FROM search_doc_students ds JOIN students s ON s.id = ds.student_id"
            f" LEFT JOIN classes c ON c.id = s.class_id WHERE ds.doc_id IN ({marks}) ORDER BY s.pinyin_full")
     out: dict[int, list[HitStudent]] = {}
     for r in session.db.query(sql, doc_ids):
-        if scope is not None and r[5] != scope:
+        if not in_scope(session.account, r[5]):
             continue
         out.setdefault(r[0], []).append(HitStudent(r[1], r[2], r[3], r[4]))
     return out

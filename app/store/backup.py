@@ -12,8 +12,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from app import audit, clock
-from app.errors import InputRejected, IntegrityFailure, PermissionDenied, StorageError, WrongPassword, XinqiaoError
+from app import clock
+from app.errors import InputRejected, IntegrityFailure, StorageError, WrongPassword, XinqiaoError
 from app.store.db import Database, open_database
 from app.store.errors import environment_error, storage_error, storage_errors
 from app.store.fileio import atomic_write_text, fsync_dir
@@ -50,9 +50,9 @@ def sidecar(path: Path, kind: str) -> Path:
     return path.with_name(path.stem + f".{kind}.json")
 
 
-def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, account: str,
-                manual: bool = False) -> BackupInfo:
-    """Check the vault, copy it encrypted into ``dest_dir``, and verify the copy by opening it."""
+def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, manual: bool = False) -> BackupInfo:
+    """Check the vault, copy it encrypted into ``dest_dir``, and verify the copy by opening it. The audit line is
+    written by the caller (``app.backups``): the store does not know who is signed in."""
     problems = db.integrity_check()
     if problems:
         raise IntegrityFailure(f"数据库完整性检查未通过，未进行备份：{problems[0]}")
@@ -119,7 +119,6 @@ def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, acc
         raise
     if dest_dir.resolve().is_relative_to(paths.root.resolve()):
         make_private(paths.root)
-    audit.record(db, account, "backup", str(target), {"manual": manual, "students": counts.get("students", 0)})
     return info
 
 
@@ -188,21 +187,6 @@ def inspect_backup(path: Path, key: bytes) -> BackupInfo:
     return BackupInfo(path, made, counts, school, schema)
 
 
-def restoring_account(path: Path, key: bytes, username: str) -> None:
-    """A restore is a manager's act: ``username`` must be an enabled 管理员 (or managing 心理教师) in the
-    backup that would replace the vault, so a restore cannot bring back an account's old rights."""
-    from app.accounts.store import get_account
-
-    db = open_database(Path(path), key)
-    try:
-        acc = get_account(db, username)
-    finally:
-        db.close()
-    if acc is None or acc.disabled or not acc.manages:
-        raise PermissionDenied(f"只有启用中的管理员账号可以从备份恢复，“{username}”在这份备份中不是。"
-                               "请让管理员登录后恢复。")
-
-
 def backup_key(path: Path, paths: VaultPaths, username: str, password: str) -> bytes:
     """The key for a backup: from the vault's key slots, else from the backup's own key-slot copy."""
     candidates = [paths.keyslots, sidecar(Path(path), "keyslots")]
@@ -216,15 +200,13 @@ def backup_key(path: Path, paths: VaultPaths, username: str, password: str) -> b
     raise last or XinqiaoError("找不到可以打开此备份的密钥文件。")
 
 
-def restore_backup(path: Path, key: bytes, paths: VaultPaths, *, account: str) -> tuple[BackupInfo, Path | None]:
-    """Replace the vault with a verified backup, as ``account`` (an enabled manager in the backup; audited under
-    that name). A backup newer than this program is refused first. The current vault is set aside, never
-    deleted.
+def restore_backup(path: Path, key: bytes, paths: VaultPaths) -> tuple[BackupInfo, Path | None]:
+    """Replace the vault with a verified backup. A backup newer than this program is refused first. The current
+    vault is set aside, never deleted. Who may restore, and the audit line, are ``app.backups.restore``'s.
 
     The backup is copied next to the vault first: a full disk or a read-only folder stops the restore there,
     with the current vault untouched. Only then is the current vault set aside (renames, all or nothing)."""
     info = inspect_backup(path, key)
-    restoring_account(path, key, account)
     tmp = paths.db.with_name("vault.db.restoring")
     side = sidecar(Path(path), "keyslots")
     new_slots = not paths.keyslots.exists() and side.exists()
@@ -251,9 +233,4 @@ def restore_backup(path: Path, key: bytes, paths: VaultPaths, *, account: str) -
         paths.keyslots.with_name(paths.keyslots.name + ".restoring").replace(paths.keyslots)
     fsync_dir(paths.root)
     make_private(paths.root)
-    db = open_database(paths.db, key)
-    try:
-        audit.record(db, account, "restore", str(Path(path).resolve()), {"made_at": info.made_at})
-    finally:
-        db.close()
     return info, aside

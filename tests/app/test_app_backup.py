@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from app import clock
+from app import backups, clock
 from app.errors import IntegrityFailure, VaultMissing, WrongPassword
 from app.session import open_session
-from app.store.backup import backup_due, backup_key, inspect_backup, list_backups, make_backup, prune, restore_backup
+from app.store.backup import backup_due, backup_key, inspect_backup, list_backups, make_backup, prune
 from app.store.db import open_database
 from app.store.paths import VaultPaths
 from tests.conftest import PASSWORD
@@ -26,7 +26,7 @@ def _backup(s, dest: Path | None = None, when: dt.datetime | None = None, manual
     if when is not None:
         clock.set_fixed(when)
     try:
-        return make_backup(s.db, s.key, s.paths, dest or s.paths.backups, s.account.username, manual=manual)
+        return backups.make_backup(s, dest or s.paths.backups, manual=manual)
     finally:
         clock.set_fixed(None)
 
@@ -87,7 +87,7 @@ def test_restore_sets_aside_the_current_vault_and_brings_data_back(school, data_
     key = backup_key(info.path, VaultPaths(data_dir), "counselor", PASSWORD)
     shown = inspect_backup(info.path, key)
     assert shown.counts["students"] == n and shown.made_at == info.made_at
-    restored, aside = restore_backup(info.path, key, VaultPaths(data_dir), account="counselor")
+    restored, aside = backups.restore(info.path, key, VaultPaths(data_dir), account="counselor")
     assert aside is not None and aside.parent == data_dir / "quarantine"
     assert sha(aside / "vault.db") == damaged_hash  # set aside intact, not deleted
     s = open_session(data_dir, "counselor", PASSWORD)
@@ -110,7 +110,7 @@ def test_restore_on_a_new_machine_uses_the_sidecar_keyslots(school, tmp_path):
     with pytest.raises(WrongPassword):
         backup_key(info.path, paths, "counselor", "wrong")
     key = backup_key(info.path, paths, "counselor", PASSWORD)
-    _, aside = restore_backup(info.path, key, paths, account="counselor")
+    _, aside = backups.restore(info.path, key, paths, account="counselor")
     assert aside is None
     s = open_session(new_dir, "counselor", PASSWORD)
     assert s.db.scalar("SELECT count(*) FROM students") == n
@@ -127,7 +127,7 @@ def test_restore_refuses_a_damaged_backup(school):
     with pytest.raises(IntegrityFailure):
         inspect_backup(info.path, school.key)
     with pytest.raises(IntegrityFailure):
-        restore_backup(info.path, school.key, school.paths, account="counselor")
+        backups.restore(info.path, school.key, school.paths, account="counselor")
     assert sha(school.paths.db) == before
 
 
@@ -152,7 +152,7 @@ def test_damaged_vault_at_start_is_set_aside_never_deleted(school, data_dir, cor
     newest = list_backups(data_dir / "backups")[0]
     assert newest.path == good.path
     key = backup_key(newest.path, VaultPaths(data_dir), "counselor", PASSWORD)
-    restore_backup(newest.path, key, VaultPaths(data_dir), account="counselor")
+    backups.restore(newest.path, key, VaultPaths(data_dir), account="counselor")
     s = open_session(data_dir, "counselor", PASSWORD)
     assert s.db.scalar("SELECT count(*) FROM students") == 120
     s.close()
@@ -180,7 +180,7 @@ def test_backup_refuses_a_damaged_vault(school, data_dir, tmp_path, corrupt_vaul
     db = open_database(data_dir / "vault.db", key)
     try:
         with pytest.raises(IntegrityFailure):
-            make_backup(db, key, VaultPaths(data_dir), tmp_path / "b", "counselor")
+            make_backup(db, key, VaultPaths(data_dir), tmp_path / "b")
     finally:
         db.close()
     assert not list((tmp_path / "b").glob("xinqiao-*.db")) if (tmp_path / "b").exists() else True

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from app.accounts.admin import change_password
 from app.config import TEST_KDF
 from app.errors import WrongPassword
-from app.session import change_password, create_vault, open_session, reset_password_with_recovery
+from app.school.setup import create_vault
+from app.session import open_session, reset_password_with_recovery
 from app.store.keyslots import RECOVERY_SLOT, KeySlots, make_slot, normalize_recovery_code, unwrap
 from tests.conftest import PASSWORD
 
@@ -40,8 +42,8 @@ def test_password_is_nfc_normalised():
 
 def test_slot_swapped_onto_another_account_fails(data_dir):
     s, _ = create_vault(data_dir, school_name="测试学校", username="alice", password="Amber-lake-2026!")
+    from app.accounts.admin import add_account
     from app.accounts.model import Role
-    from app.session import add_account
 
     add_account(s, "bob", "Birch-road-2026!", Role.COUNSELOR)
     s.close()
@@ -63,8 +65,8 @@ def test_unknown_account_is_wrong_password(session):
 
 
 def test_password_change_rewrites_one_slot_and_not_the_database(session, data_dir):
+    from app.accounts.admin import add_account
     from app.accounts.model import Role
-    from app.session import add_account
 
     add_account(session, "other", "Quiet-hill-2026!", Role.ADMIN)
     session.close()
@@ -103,8 +105,8 @@ def test_password_change_without_audit_leaves_every_db_file_byte_identical(sessi
 
 
 def test_recovery_code_opens_and_resets_any_account(data_dir):
+    from app.accounts.admin import add_account
     from app.accounts.model import Role
-    from app.session import add_account
 
     s, code = create_vault(data_dir, school_name="测试学校", username="alice", password="Amber-lake-2026!")
     add_account(s, "bob", "Birch-road-2026!", Role.ADMIN)

@@ -115,8 +115,8 @@ def test_corrupt_lockout_file_does_not_lock_anyone_out(closed_vault):
 
 
 def test_disabled_account_cannot_sign_in(session, data_dir):
+    from app.accounts.admin import add_account, set_account_disabled
     from app.accounts.model import Role
-    from app.session import add_account, set_account_disabled
 
     add_account(session, "gone", "Faded-river-2026!", Role.ADMIN)
     set_account_disabled(session, "gone", True)

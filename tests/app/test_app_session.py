@@ -5,18 +5,12 @@ import datetime as dt
 
 import pytest
 
+from app.accounts.admin import add_account, change_password, set_account_disabled
 from app.accounts.model import Role
 from app.errors import InputRejected, PermissionDenied, WrongPassword, XinqiaoError
-from app.school.calendar import ensure_year, list_semesters, semester_for, update_semester, year_name_for
-from app.session import (
-    add_account,
-    change_password,
-    create_vault,
-    open_session,
-    password_strength,
-    set_account_disabled,
-    vault_exists,
-)
+from app.school.calendar import add_school_year, list_semesters, save_semester_dates, semester_for, year_name_for
+from app.school.setup import create_vault
+from app.session import open_session, password_strength, vault_exists
 from app.store.settings import get_setting, set_setting
 from app.tabular.profiles import list_profiles, load_profile, save_profile
 from tests.conftest import PASSWORD
@@ -112,8 +106,8 @@ def test_settings(session):
 def test_calendar(session):
     assert year_name_for(dt.date(2026, 9, 1)) == "2026-2027"
     assert year_name_for(dt.date(2027, 8, 31)) == "2026-2027"
-    y = ensure_year(session.db, 2026)
-    assert ensure_year(session.db, 2026) == y
+    y = add_school_year(session, 2026)
+    assert add_school_year(session, 2026) == y
     sems = {s.name: s for s in list_semesters(session.db)}
     autumn = sems["2026-2027学年第一学期"]
     assert (autumn.start_date, autumn.end_date) == ("2026-09-01", "2027-01-31")
@@ -121,10 +115,43 @@ def test_calendar(session):
     assert semester_for(session.db, dt.date(2027, 3, 1)).term == "spring"
     summer = semester_for(session.db, dt.date(2027, 8, 15))
     assert summer is not None and summer.term == "spring"  # the one that ended most recently
-    update_semester(session.db, autumn.id, "2026-08-25", "2027-01-20")
+    assert save_semester_dates(session, {autumn.id: ("2026-08-25", "2027-01-20")}) == 1
     assert semester_for(session.db, dt.date(2026, 8, 26)).id == autumn.id
-    with pytest.raises(ValueError):
-        update_semester(session.db, autumn.id, "2027-02-01", "2027-01-01")
+    with pytest.raises(InputRejected, match="开始日期 2027-02-01 晚于结束日期 2027-01-01"):
+        save_semester_dates(session, {autumn.id: ("2027-02-01", "2027-01-01")})
+
+
+def test_semester_dates_are_saved_all_or_nothing(session):
+    """A bad later row leaves every semester, and the audit log, as they were."""
+    add_school_year(session, 2026)
+    sems = list_semesters(session.db)
+    first, later = sems[-2], sems[-1]
+    before = [(s.start_date, s.end_date) for s in list_semesters(session.db)]
+    audit_rows = session.db.scalar("SELECT count(*) FROM audit_log")
+    with pytest.raises(InputRejected) as exc:
+        save_semester_dates(session, {first.id: ("2026-08-20", first.end_date),     # good
+                                      later.id: ("2027-08-01", "2027-07-01")})     # start after end
+    assert later.name in exc.value.message and "没有保存" in exc.value.message
+    assert [(s.start_date, s.end_date) for s in list_semesters(session.db)] == before
+    assert session.db.scalar("SELECT count(*) FROM audit_log") == audit_rows
+    with pytest.raises(InputRejected, match="年-月-日"):
+        save_semester_dates(session, {first.id: ("2026-08-20", first.end_date), later.id: ("明年", "2027-07-01")})
+    assert [(s.start_date, s.end_date) for s in list_semesters(session.db)] == before
+    # both good: one transaction, one audit line naming the count
+    assert save_semester_dates(session, {first.id: ("2026-08-20", first.end_date),
+                                         later.id: ("2027-02-03", later.end_date)}) == 2
+    assert session.db.scalar("SELECT count(*) FROM audit_log") == audit_rows + 1
+    assert session.db.scalar("SELECT detail FROM audit_log ORDER BY id DESC LIMIT 1") == "修改了 2 个学期的日期"
+    # a head teacher may not change the calendar
+    from app.school.classes import add_class
+
+    add_account(session, "t7", "Teacher-7-2026!", Role.HEAD_TEACHER, class_id=add_class(session, "7.1").id)
+    teacher = open_session(session.paths.root, "t7", "Teacher-7-2026!")
+    try:
+        with pytest.raises(PermissionDenied, match="只有管理员可以修改学期日期"):
+            save_semester_dates(teacher, {first.id: ("2026-08-21", first.end_date)})
+    finally:
+        teacher.close()
 
 
 def test_import_profiles(session):
@@ -151,29 +178,30 @@ def test_saved_mapping_reads_unusual_headers(session, tmp_path):
 
 
 def test_a_head_teacher_account_gives_a_class_without_one_its_head_teacher(school):
+    from app.accounts.admin import add_account
     from app.accounts.model import Role
     from app.school.classes import add_class, find_class, set_head_teacher
-    from app.session import add_account
 
-    cls = add_class(school.db, "9.7")
+    cls = add_class(school, "9.7")
     assert cls.head_teacher_id is None
     add_account(school, "zhou", "Week-teacher-2026!", Role.HEAD_TEACHER, display_name="周老师", class_id=cls.id)
     assert find_class(school.db, "9.7").head_teacher == "周老师"
     # a class that already has its head teacher keeps it
     other = find_class(school.db, "7.1")
-    set_head_teacher(school.db, other.id, None)
+    set_head_teacher(school, other.id, None)
     add_account(school, "wu", "Wu-teacher-2026!!", Role.HEAD_TEACHER, display_name="吴老师", class_id=other.id)
     add_account(school, "wu2", "Wu-teacher-2026!!", Role.HEAD_TEACHER, display_name="郑老师", class_id=other.id)
     assert find_class(school.db, "7.1").head_teacher == "吴老师"
 
 
 def test_a_head_teacher_account_follows_its_class_up_a_grade(school):
+    from app.accounts.admin import add_account, set_account_class
     from app.accounts.model import Role
     from app.archive.students import StudentFilter, list_students
     from app.audit import recent
     from app.errors import XinqiaoError
     from app.school.classes import find_class
-    from app.session import add_account, open_session, set_account_class
+    from app.session import open_session
 
     seven, eight = find_class(school.db, "7.1"), find_class(school.db, "8.1")
     add_account(school, "qian", "Autumn-teacher-2026!", Role.HEAD_TEACHER, display_name="钱老师", class_id=seven.id)

@@ -6,13 +6,14 @@ import datetime as dt
 import pytest
 
 from app import clock
+from app.accounts.admin import add_account
 from app.accounts.model import Role
 from app.archive import chronology, plans, tags
 from app.archive.students import StudentFilter, StudentIndex, find_by_registry, get_student, list_students
 from app.demo import DemoStudent, insert_students
 from app.errors import InputRejected, PermissionDenied
 from app.school.classes import find_class, require_class
-from app.session import add_account, open_session
+from app.session import open_session
 from tests.conftest import TEACHER_PASSWORD
 
 PEOPLE = [  # name, registry, grade, class

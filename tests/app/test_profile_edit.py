@@ -160,8 +160,9 @@ def test_head_teacher_may_not_edit(school, head_teacher):
 
 
 def test_a_manager_may_edit(imported, data_dir):
+    from app.accounts.admin import add_account
     from app.accounts.model import Role
-    from app.session import add_account, open_session
+    from app.session import open_session
 
     session, sid, _ = imported
     add_account(session, "admin2", "Admin-password-2026!", Role.ADMIN, display_name="教务管理员")

@@ -47,7 +47,7 @@ def test_kind_filter_uses_the_kind_index_in_list_order(session, monkeypatch):
 
 def test_a_vault_at_060_gets_the_index_on_upgrade(tmp_path, monkeypatch):
     """A vault made when 060 was the newest migration (later ones held back) gets 061 when it opens."""
-    from app.session import create_vault
+    from app.school.setup import create_vault
     from app.store import migrate as migrations
 
     every = migrations.available()

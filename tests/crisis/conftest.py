@@ -35,9 +35,10 @@ def institution(session):
 @pytest.fixture
 def head_teacher_plain(session, pupils):
     """A 班主任 of 七年级（1）班 in the plain vault (pupils 0–4 are in that class)."""
+    from app.accounts.admin import add_account
     from app.accounts.model import Role
     from app.school.classes import find_class
-    from app.session import add_account, open_session
+    from app.session import open_session
 
     cls = find_class(session.db, "7.1")
     add_account(session, "ht", "Teacher-password-2026!", Role.HEAD_TEACHER, class_id=cls.id)

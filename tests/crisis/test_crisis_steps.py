@@ -9,7 +9,8 @@ from crisis_helpers import advance, iso
 
 from app import clock
 from app.crisis.cases import amend_case, change_level, close_case, get_case, list_cases, open_case
-from app.crisis.rules import LEVELS, load_rules, save_rules, set_follow_up_weeks
+from app.crisis.manual import save_rules, set_follow_up_weeks
+from app.crisis.rules import LEVELS, load_rules
 from app.crisis.steps import (
     amend_step,
     complete_step,

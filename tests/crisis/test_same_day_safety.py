@@ -11,8 +11,8 @@ from app import clock
 from app.casework.model import RecordInput
 from app.casework.records import create_record, update_record
 from app.crisis.cases import get_case, list_cases, open_case
-from app.crisis.safety import get_alert, open_alerts, raise_same_day, review_same_day
 from app.errors import InputRejected, PermissionDenied
+from app.safety.alerts import get_alert, open_alerts, raise_same_day, review_same_day
 from app.screening.campaigns import create_campaign
 from app.screening.custom_scales import add_scale_file
 from app.screening.results import save_answers

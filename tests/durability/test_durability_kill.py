@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from app.audit import verify_chain
-from app.session import create_vault, open_session
+from app.school.setup import create_vault
+from app.session import open_session
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]

@@ -54,6 +54,7 @@ def _student(db, cls_id: int) -> tuple[int, str]:  # type: ignore[no-untyped-def
 
 
 def build(root: Path) -> Built:
+    from app.accounts.admin import add_account
     from app.accounts.model import Role
     from app.archive.plans import PLAN_FIELDS, save_plan
     from app.archive.tags import add_tag, clear_tag
@@ -65,10 +66,10 @@ def build(root: Path) -> Built:
     from app.crisis.steps import complete_step, record_document, record_meeting, step_id
     from app.demo import populate_school
     from app.school.classes import find_class
+    from app.school.setup import create_vault
     from app.screening.campaigns import list_campaigns
     from app.screening.interviews import record_interview
     from app.screening.results import save_answers
-    from app.session import add_account, create_vault
 
     clock.set_fixed(BUILT_AT)
     s, _code = create_vault(root, school_name="隐私审计中学", username="counselor", password=PASSWORD)

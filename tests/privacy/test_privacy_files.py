@@ -30,9 +30,9 @@ def _plaintext_in(folder: Path, probes: list[str]) -> list[str]:
 
 def test_vault_folder_has_no_plaintext_while_open_and_after_backup(counselor, vault, tmp_path):
     """With writes still in the WAL (session open), then after a backup to the vault and to a "USB stick"."""
+    from app.backups import make_backup
     from app.casework.model import RecordInput
     from app.casework.records import create_record
-    from app.store.backup import make_backup
 
     clock.set_fixed(BUILT_AT)
     fresh = mark("新写入")
@@ -43,7 +43,7 @@ def test_vault_folder_has_no_plaintext_while_open_and_after_backup(counselor, va
     usb = tmp_path / "usb"
     usb.mkdir()
     for dest in (counselor.paths.backups, usb):
-        make_backup(counselor.db, counselor.key, counselor.paths, dest, counselor.account.username)
+        make_backup(counselor, dest)
     assert list(usb.iterdir())
     assert _plaintext_in(vault.root, PROBES + [fresh]) == []
     assert _plaintext_in(usb, PROBES + [fresh]) == []

@@ -71,7 +71,7 @@ def test_levels_review_and_due_dates(school, campaign):
     assert len(r.history) == 0 and len(ledger_rows(school, LedgerFilter(campaign_id=campaign.id),
                                                    with_history=True)[0].history) >= 1
     # the 工作台: a level-1 alert at once, red when the due date passes. Item 9 positive: the alert is the
-    # same-day item (app.crisis.safety), due the day it was raised, shown once.
+    # same-day item (app.safety.alerts), due the day it was raised, shown once.
     items = [w for w in work_items(school, dt.date(2026, 10, 9)) if w.source.startswith(("screening", "safety"))]
     alert = [w for w in items if w.student_id == st_[0][0]]
     assert len(alert) == 1 and alert[0].kind == "same_day" and alert[0].due == "2026-10-09"

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from app.accounts.admin import add_account
 from app.accounts.model import Role
+from app.backups import make_backup, restore
 from app.errors import InputRejected, PermissionDenied
-from app.session import add_account, open_session
-from app.store.backup import list_backups, make_backup, restore_backup
+from app.session import open_session
+from app.store.backup import list_backups
 from app.store.db import open_database
 from app.store.lockout import Lockout
 from app.store.outpaths import check_out_path
@@ -28,7 +30,7 @@ def sha(path: Path) -> str:
 def vault(head_teacher, school):
     """A closed vault with a counselor-manager, an admin, and the 班主任 teacher1; one backup in backups/."""
     add_account(school, *ADMIN, Role.ADMIN)
-    make_backup(school.db, school.key, school.paths, school.paths.backups, "counselor")
+    make_backup(school, school.paths.backups)
     root = school.paths.root
     head_teacher.close()
     school.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -126,11 +128,11 @@ def test_a_backup_newer_than_the_program_is_refused_before_anything_is_replaced(
     assert code == 3 and "更新版本" in err and "升级" in err
     assert not (vault / "quarantine").exists()
     with pytest.raises(InputRejected):
-        restore_backup(info.path, key, VaultPaths(vault), account="counselor")
+        restore(info.path, key, VaultPaths(vault), account="counselor")
     assert not (vault / "quarantine").exists() and not _audit(vault, "restore")
 
 
-def test_restore_backup_itself_refuses_a_non_manager(vault):
+def test_restoring_itself_refuses_a_non_manager(vault):
     from app.store.paths import VaultPaths
 
     info = list_backups(vault / "backups")[0]
@@ -138,7 +140,7 @@ def test_restore_backup_itself_refuses_a_non_manager(vault):
     key = s.key
     s.close()
     with pytest.raises(PermissionDenied):
-        restore_backup(info.path, key, VaultPaths(vault), account="teacher1")
+        restore(info.path, key, VaultPaths(vault), account="teacher1")
     assert not (vault / "quarantine").exists() and not _audit(vault, "restore")
 
 

@@ -11,10 +11,11 @@ import time
 
 import pytest
 
+from app.accounts.admin import add_account, set_account_disabled
 from app.accounts.model import Role
 from app.config import PRODUCTION_KDF, TEST_KDF, KdfCost
 from app.errors import InputRejected, LockedOut, WrongPassword
-from app.session import add_account, open_session, set_account_disabled
+from app.session import open_session
 from app.store.kdf import calibrate, time_derivation
 from app.store.keyslots import RECOVERY_SLOT, KeySlots, at_least, unwrap
 from app.store.lockout import FREE_ATTEMPTS, MAX_DELAY, MAX_FAILURES, Lockout
@@ -30,7 +31,7 @@ def test_fast_kdf_variable_is_ignored_outside_the_test_suite(tmp_path):
     script = (
         "import json, sys\n"
         "from app.config import kdf_cost, test_kdf_enabled\n"
-        "from app.session import create_vault\n"
+        "from app.school.setup import create_vault\n"
         "s, _ = create_vault(sys.argv[1], school_name='测试学校', username='counselor',"
         " password='Test-password-2026!')\n"
         "s.close()\n"
@@ -136,7 +137,9 @@ def test_slots_left_by_an_older_program_for_disabled_accounts_go_at_the_next_sig
 
 
 def test_a_disabled_account_cannot_get_a_slot_back_by_password_change_or_recovery(data_dir):
-    from app.session import change_password, create_vault, reset_password_with_recovery
+    from app.accounts.admin import change_password
+    from app.school.setup import create_vault
+    from app.session import reset_password_with_recovery
 
     s, code = create_vault(data_dir, school_name="测试学校", username="counselor", password=PASSWORD)
     try:
@@ -240,8 +243,7 @@ def _assert_private(root) -> None:
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
 def test_vault_folder_and_files_are_private_including_later_ones(session, tmp_path):
-    from app.store.autobackup import backup_now
-    from app.store.backup import make_backup
+    from app.backups import backup_now, make_backup
 
     os.umask(0o022)   # as a desktop session starts the program
     root = session.paths.root
@@ -260,7 +262,7 @@ def test_vault_folder_and_files_are_private_including_later_ones(session, tmp_pa
     s = open_session(root, "counselor", PASSWORD)
     try:
         time.sleep(0.01)
-        info = make_backup(s.db, s.key, s.paths, s.paths.backups, "counselor")
+        info = make_backup(s, s.paths.backups)
         assert stat.S_IMODE(os.stat(info.path).st_mode) == 0o600
         (root / "logs" / "crash.txt").write_text("x")   # a file the program writes later (umask)
         _assert_private(root)

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from app.accounts.admin import add_account, change_password, set_account_disabled
 from app.accounts.model import Role
 from app.errors import InputRejected, WrongPassword
 from app.passwords import COMMON_FILE, common_passwords, password_problem, require_acceptable
-from app.session import (
-    add_account,
-    change_password,
-    create_vault,
-    open_session,
-    reset_password_with_recovery,
-    set_account_disabled,
-)
+from app.school.setup import create_vault
+from app.session import open_session, reset_password_with_recovery
 from app.store.keyslots import RECOVERY_SLOT, KeySlots
 from tests.conftest import PASSWORD
 

@@ -78,7 +78,7 @@ def make_school(folder: Path, n_students: int = 40) -> int:
 
     Made on the ordinary disk and copied in: on a 3 MB tmpfs, making the demo school's WAL alone would fill it."""
     from app.demo import populate_school
-    from app.session import create_vault
+    from app.school.setup import create_vault
 
     with tempfile.TemporaryDirectory() as scratch:
         s, _code = create_vault(Path(scratch) / "v", school_name="测试学校", username="counselor",

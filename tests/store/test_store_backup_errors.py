@@ -6,10 +6,10 @@ import os
 
 import pytest
 
+from app.backups import backup_now, restore
 from app.errors import DiskFull
 from app.session import open_session
-from app.store.autobackup import backup_now
-from app.store.backup import backup_key, list_backups, restore_backup
+from app.store.backup import backup_key, list_backups
 from app.store.paths import VaultPaths
 from tests.conftest import PASSWORD
 from tests.store.conftest import assert_intact, fill, make_school, sha
@@ -45,7 +45,7 @@ def test_a_restore_that_cannot_copy_leaves_the_vault_as_it_was(tmpfs, tmp_path):
     key = backup_key(info.path, paths, "counselor", PASSWORD)
     filler = fill(disk)
     with pytest.raises(DiskFull) as exc:
-        restore_backup(info.path, key, paths, account="counselor")
+        restore(info.path, key, paths, account="counselor")
     assert "磁盘已满" in exc.value.message
     assert sha(vault / "vault.db") == before
     assert sorted(p.name for p in vault.iterdir()) == ["backups", "keyslots.json", "logs", "vault.db"]

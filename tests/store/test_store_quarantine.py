@@ -8,10 +8,12 @@ import sys
 
 import pytest
 
+from app.backups import restore
 from app.errors import VaultMissing, VaultSetAside, XinqiaoError
-from app.session import create_vault, open_session, quarantine
+from app.school.setup import create_vault
+from app.session import open_session, quarantine
 from app.store import quarantine as quarantine_module
-from app.store.backup import backup_key, restore_backup
+from app.store.backup import backup_key
 from app.store.paths import VaultPaths
 from tests.conftest import PASSWORD
 from tests.store.conftest import ROOT, assert_intact, make_school, sha
@@ -49,7 +51,7 @@ def test_a_set_aside_vault_points_to_restore_never_to_init(tmp_path):
 
     # The way the message names: the set-aside file is checked and, being whole, put back.
     key = backup_key(aside / "vault.db", paths, "counselor", PASSWORD)
-    restore_backup(aside / "vault.db", key, paths, account="counselor")
+    restore(aside / "vault.db", key, paths, account="counselor")
     s = open_session(vault, "counselor", PASSWORD)
     assert s.db.scalar("SELECT count(*) FROM students") == n
     s.close()

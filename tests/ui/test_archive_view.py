@@ -385,10 +385,11 @@ def test_head_teacher_sees_no_edit_buttons(qtbot, school, head_teacher):
 def test_a_manager_who_is_not_a_counselor_sees_no_confidential_text(qtbot, school):
     """A 管理员 (accounts, settings, backups) opens archives but sees neither the plan nor tag notes nor
     confidential timeline rows, although the counselor wrote all three for this student."""
+    from app.accounts.admin import add_account
     from app.accounts.model import Role
     from app.archive.plans import save_plan
     from app.archive.tags import add_tag
-    from app.session import add_account, open_session
+    from app.session import open_session
 
     sid = class_student(school, next(iter({e.class_id for e in _index_entries(school)})))
     add_tag(school, sid, "其他", "保密说明：父母离异后与祖母同住")

@@ -12,7 +12,7 @@ from app import clock
 from app.archive.students import StudentFilter
 from app.crisis.cases import get_case
 from app.crisis.institutions import add_institution
-from app.crisis.rules import set_follow_up_weeks
+from app.crisis.manual import set_follow_up_weeks
 from ui.shell.context import Change
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -414,9 +414,10 @@ def test_incident_list_opens_an_incident_amends_it_and_keeps_the_history(qtbot, 
 
 
 def test_incident_tiers_in_the_window(qtbot, session):
+    from app.accounts.admin import add_account
     from app.accounts.model import Role
     from app.crisis.incidents import amend_incident
-    from app.session import add_account, open_session
+    from app.session import open_session
 
     _first, inc, _case_id, _name = _incident_with_case(session)
 

@@ -6,8 +6,8 @@ import os
 import subprocess
 import sys
 
+from app import backups
 from app.errors import InputRejected
-from app.store import autobackup
 from tests.conftest import PASSWORD, ROOT
 from tests.ui.conftest import wait_tasks
 from ui.shell import dialogs
@@ -26,7 +26,7 @@ def test_no_vault_opens_the_wizard(qtbot, data_dir):
 
 def test_a_damaged_vault_is_set_aside_and_the_newest_backup_offered(qtbot, school, corrupt_vault):
     n = len(school.db.query("SELECT id FROM students"))  # noqa: S608 - test-side check
-    autobackup.backup_now(school)
+    backups.backup_now(school)
     school.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data_dir = school.paths.root
     key = school.key
@@ -122,7 +122,7 @@ def test_first_run_goes_from_the_wizard_to_the_main_window(qtbot, data_dir):
 def test_after_a_restart_a_set_aside_vault_still_offers_the_backup(qtbot, session):
     from app.session import quarantine
 
-    autobackup.backup_now(session)
+    backups.backup_now(session)
     data_dir = session.paths.root
     session.close()
     quarantine(session.paths)  # what a failed check at an earlier start did

@@ -1,10 +1,9 @@
-"""The automatic backup decision (app/store/autobackup.py, no Qt) and the backup made when the window closes."""
+"""The automatic backup decision (app/store/backups.py, no Qt) and the backup made when the window closes."""
 from __future__ import annotations
 
 import datetime as dt
 
-from app import clock
-from app.store import autobackup
+from app import backups, clock
 from app.store.backup import list_backups
 from app.store.settings import set_setting
 from tests.conftest import PASSWORD
@@ -17,13 +16,13 @@ def at(day: int, hour: int = 17) -> dt.datetime:
 
 def test_due_when_none_then_at_most_daily(session):
     paths = session.paths
-    assert autobackup.auto_backup_due(paths, at(1))
+    assert backups.auto_backup_due(paths, at(1))
     clock.set_fixed(at(1))
-    made = autobackup.run_auto_backup(session, at(1))
+    made = backups.run_auto_backup(session, at(1))
     assert made.made is not None and made.pruned == []
-    assert not autobackup.auto_backup_due(paths, at(1, 23))
-    assert autobackup.run_auto_backup(session, at(2, 8)).made is None  # 15 hours later: not again
-    assert autobackup.auto_backup_due(paths, at(2, 17))
+    assert not backups.auto_backup_due(paths, at(1, 23))
+    assert backups.run_auto_backup(session, at(2, 8)).made is None  # 15 hours later: not again
+    assert backups.auto_backup_due(paths, at(2, 17))
     assert len(list_backups(paths.backups)) == 1
 
 
@@ -31,7 +30,7 @@ def test_keeps_only_backup_keep(session):
     set_setting(session.db, "backup_keep", 3)
     for day in range(1, 7):
         clock.set_fixed(at(day))
-        autobackup.run_auto_backup(session, at(day))
+        backups.run_auto_backup(session, at(day))
     kept = list_backups(session.paths.backups)
     assert [b.made_at[:10] for b in kept] == ["2026-03-06", "2026-03-05", "2026-03-04"]
     assert len(list(session.paths.backups.glob("*.meta.json"))) == 3
@@ -39,21 +38,21 @@ def test_keeps_only_backup_keep(session):
 
 def test_nothing_when_locked(session):
     session.lock()
-    assert autobackup.run_auto_backup(session, at(1)).made is None
+    assert backups.run_auto_backup(session, at(1)).made is None
 
 
 def test_newest_verified_backup_skips_a_damaged_one(session):
     clock.set_fixed(at(1))
-    good = autobackup.backup_now(session)
+    good = backups.backup_now(session)
     clock.set_fixed(at(2))
-    bad = autobackup.backup_now(session)
+    bad = backups.backup_now(session)
     data = bytearray(bad.path.read_bytes())
     mid = (len(data) // 4096 // 2) * 4096 + 500
     data[mid:mid + 32] = bytes(32)
     bad.path.write_bytes(data)
-    found = autobackup.newest_verified_backup(session.paths, "counselor", PASSWORD)
+    found = backups.newest_verified_backup(session.paths, "counselor", PASSWORD)
     assert found is not None and found[0].path == good.path and found[1] == session.key
-    assert autobackup.newest_verified_backup(session.paths, "counselor", "wrong") is None
+    assert backups.newest_verified_backup(session.paths, "counselor", "wrong") is None
 
 
 def test_closing_the_window_backs_up_once_a_day(qtbot, session):

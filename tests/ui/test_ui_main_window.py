@@ -152,8 +152,9 @@ def test_workbench_loads_off_the_ui_thread_and_shows_only_the_newest_load(qtbot,
 
 def test_an_admin_account_gets_no_student_record_pages(qtbot, school):
     """A 管理员 keeps accounts, settings, backups, the roster, incidents and the referral directory."""
+    from app.accounts.admin import add_account
     from app.accounts.model import Role
-    from app.session import add_account, open_session
+    from app.session import open_session
 
     add_account(school, "office", "Front-desk-2026!", Role.ADMIN)
     admin = open_session(school.paths.root, "office", "Front-desk-2026!")

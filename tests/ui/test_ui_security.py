@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.accounts.admin import add_account
 from app.accounts.model import Role
 from app.errors import PermissionDenied
-from app.session import add_account, open_session
+from app.session import open_session
 from app.store.backup import list_backups
 from tests.conftest import PASSWORD
 from tests.ui.conftest import wait_tasks
@@ -23,7 +24,7 @@ def make_window(qtbot, session) -> MainWindow:
 
 
 def test_a_head_teacher_has_no_backup_restore_or_account_list_in_the_window(qtbot, head_teacher):
-    from app.store import autobackup
+    from app import backups
 
     win = make_window(qtbot, head_teacher)
     page = win.pages["settings"]
@@ -36,7 +37,7 @@ def test_a_head_teacher_has_no_backup_restore_or_account_list_in_the_window(qtbo
     wait_tasks(qtbot)
     assert len(list_backups(head_teacher.paths.backups)) == before
     with pytest.raises(PermissionDenied):
-        autobackup.backup_now(head_teacher)                      # and the app refuses underneath
+        backups.backup_now(head_teacher)                      # and the app refuses underneath
 
 
 def test_an_admin_has_backups_and_the_account_list(qtbot, school):

@@ -212,7 +212,7 @@ def test_staff_are_added_edited_and_marked_left_and_classes_get_head_teachers(qt
 
 
 def test_the_school_tab_shows_the_code_and_stages_from_set_up(qtbot, data_dir):
-    from app.session import create_vault
+    from app.school.setup import create_vault
 
     s, _ = create_vault(data_dir, school_name="育才中学", school_code="3702030001", stages=["junior", "senior"],
                         username="wang", password=PASSWORD)
@@ -302,9 +302,9 @@ def test_holidays_and_make_up_days_are_added_and_removed_with_errors_inline(qtbo
 
 
 def test_a_head_teacher_account_changes_class_in_the_window(qtbot, school):
+    from app.accounts.admin import add_account
     from app.accounts.store import get_account
     from app.school.classes import find_class
-    from app.session import add_account
 
     add_account(school, "sun", "Bright-teacher-2026!", Role.HEAD_TEACHER, class_id=find_class(school.db, "7.1").id)
     win = make_window(qtbot, school)
@@ -319,3 +319,26 @@ def test_a_head_teacher_account_changes_class_in_the_window(qtbot, school):
     assert get_account(school.db, "sun").class_id == find_class(school.db, "8.1").id
     row = next(r for r in range(tab.table.rowCount()) if tab.table.item(r, 0).text() == "sun")
     assert tab.table.item(row, 3).text() == "八年级（1）班"
+
+
+def test_semester_save_with_a_bad_later_row_writes_nothing(qtbot, school):
+    """The semester table saves all rows or none: a bad later row leaves the earlier (good) change unwritten,
+    says which semester is wrong, and writes no audit line."""
+    from ui.shell import dialogs
+
+    win = make_window(qtbot, school)
+    tab = win.pages["settings"].school
+    sems = list_semesters(school.db)
+    before = [(s.start_date, s.end_date) for s in sems]
+    audit_rows = school.db.scalar("SELECT count(*) FROM audit_log")
+    first, later = sems[-1], sems[0]          # the table lists the newest semester first
+    assert list(tab.date_edits)[0] == first.id and list(tab.date_edits)[-1] == later.id
+    start, _ = tab.date_edits[first.id]
+    start.setDate(start.date().addDays(-3))                        # a good change in the top row
+    later_start, later_end = tab.date_edits[later.id]
+    later_start.setDate(later_end.date().addDays(5))               # a lower row starting after it ends
+    dialogs.preanswer(None)
+    assert tab.save_semesters() == 0
+    assert dialogs.shown[-1].kind == "warning" and later.name in dialogs.shown[-1].text
+    assert [(s.start_date, s.end_date) for s in list_semesters(school.db)] == before
+    assert school.db.scalar("SELECT count(*) FROM audit_log") == audit_rows

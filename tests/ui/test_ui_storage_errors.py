@@ -83,13 +83,13 @@ def test_signing_in_while_another_program_writes_is_an_inline_message(qtbot, ses
 def test_a_whole_vault_set_aside_by_mistake_is_offered_back_before_older_backups(qtbot, session):
     """What the full-disk bug left behind: a healthy vault in quarantine/. Signing in offers it (it holds what
     was written after the newest backup) and putting it back keeps that work."""
-    from app.store import autobackup
+    from app import backups
     from app.store.backup import list_backups
     from app.store.settings import get_setting, set_setting
     from ui.shell.application import Shell
     from ui.shell.main_window import MainWindow
 
-    autobackup.backup_now(session)
+    backups.backup_now(session)
     set_setting(session.db, "written_after_the_backup", "yes")
     data_dir = session.paths.root
     session.close()

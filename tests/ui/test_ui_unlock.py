@@ -95,7 +95,7 @@ def test_caps_lock_warning_from_key_events(qtbot, session):
 
 
 def test_forgotten_password_reset_with_the_recovery_code(qtbot, data_dir):
-    from app.session import create_vault
+    from app.school.setup import create_vault
 
     s, code = create_vault(data_dir, school_name="测试学校", username="counselor", password=PASSWORD)
     s.close()

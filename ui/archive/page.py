@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.archive.students import FOCUS_TAGS, StudentFilter
+from app.policy import can_manage_roster, class_scope
 from app.school.classes import SchoolClass, list_classes
 from app.school.classnames import grade_name
 from ui.archive.models import LEVEL_LABELS, StudentTableModel
@@ -62,12 +63,12 @@ class StudentsPage(QWidget):
         self.include_left = QCheckBox("含转出、毕业")
         self.import_button = QPushButton("导入花名册…")
         self.import_button.clicked.connect(self.open_import_dialog)
-        self.import_button.setVisible(self.account.manages or self.account.sees_confidential)
+        self.import_button.setVisible(can_manage_roster(self.account))
 
         # Wraps onto a second line when narrow: at 1024×768 the filters would otherwise widen the window.
         bar = flow_bar([self.search, self.grade_combo, self.class_combo, self.tag_combo, self.level_combo,
                         self.include_left], [self.import_button])
-        if self.account.class_scope is not None:  # a head teacher sees one class: no grade or class filter
+        if class_scope(self.account) is not None:  # a head teacher sees one class: no grade or class filter
             self.grade_combo.hide()
             self.class_combo.hide()
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
-from app.archive.plans import PLAN_FIELDS, SupportPlan, plan_versions, save_plan
+from app.archive.plans import PLAN_FIELDS, SupportPlan, plan_versions, save_plan, view_plan
 from app.errors import XinqiaoError
 from app.session import Session
 from ui.archive.models import short_time
@@ -115,8 +115,7 @@ class PlanTab(QWidget):
         same_student = student_id == self.student_id
         self.student_id = student_id
         self.registry_no = registry_no
-        self.session.audit("view_confidential", f"student:{registry_no}", "support_plan")
-        self.versions = plan_versions(self.session, student_id)
+        self.versions = view_plan(self.session, student_id)
         self._fill_versions()
         if not same_student or not self._dirty():
             self._fill_form(self.versions[0] if self.versions else None)

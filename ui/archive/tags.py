@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.archive.students import FOCUS_TAGS
 from app.archive.tags import FocusTag, add_tag, clear_tag, list_tags
 from app.errors import XinqiaoError
+from app.policy import can_read_confidential
 from app.session import Session
 from ui.archive.models import RowsModel, short_time
 
@@ -97,7 +98,7 @@ class TagsTab(QWidget):
         self.student_name = ""
         self.tags: list[FocusTag] = []
         self.dialog: QDialog | None = None
-        counselor = session.account.sees_confidential
+        counselor = can_read_confidential(session.account)
         headers = ["关注类别", "说明", "设置时间", "设置人", "状态", "解除原因"] if counselor else \
             ["关注类别", "设置时间", "设置人", "状态"]
         self.model = RowsModel(headers)
@@ -140,7 +141,7 @@ class TagsTab(QWidget):
         self.student_id = student_id
         self.student_name = student_name
         self.tags = list_tags(self.session, student_id)
-        counselor = self.session.account.sees_confidential
+        counselor = can_read_confidential(self.session.account)
         rows: list[tuple[str, ...]] = []
         brushes: dict[int, tuple[QColor | None, QColor | None]] = {}
         for i, t in enumerate(self.tags):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 from app.archive.chronology import banners, timeline
 from app.archive.students import Student, get_student
 from app.errors import XinqiaoError
+from app.policy import can_read_confidential
 from ui.archive.models import LEVEL_COLORS, LEVEL_LABELS
 from ui.archive.plan import PlanTab
 from ui.archive.profile import GuardiansTab, ProfileTab
@@ -53,7 +54,7 @@ class ArchiveView(QWidget):
         self.crisis_button = QPushButton("开危机个案…")
         self.crisis_button.setToolTip("为该学生建立心理危机个案（转到“危机干预”）")
         self.crisis_button.clicked.connect(self._open_crisis_case)
-        self.crisis_button.setVisible(self.session.account.sees_confidential)
+        self.crisis_button.setVisible(can_read_confidential(self.session.account))
         top.addWidget(self.crisis_button)
 
         self.banner_box = QVBoxLayout()
@@ -71,7 +72,7 @@ class ArchiveView(QWidget):
             tab.changed.connect(self._after_change)
             tab.editing_changed.connect(self._editing_changed)
         self.tags = TagsTab(self.session)
-        self.plan: PlanTab | None = PlanTab(self.session) if self.session.account.sees_confidential else None
+        self.plan: PlanTab | None = PlanTab(self.session) if can_read_confidential(self.session.account) else None
         self.timeline = TimelineWidget()
         self.tabs.addTab(self.profile, "基本信息")
         self.tabs.addTab(self.guardians, "家庭与监护人")
@@ -191,7 +192,7 @@ class ArchiveView(QWidget):
         if s.tags:
             facts.append("重点关注：" + html.escape("、".join(s.tags)))
         self.facts_label.setText("　·　".join(facts))
-        if self.session.account.sees_confidential:
+        if can_read_confidential(self.session.account):
             from app.crisis.cases import list_cases
 
             has_open = bool(list_cases(self.session, open_only=True, student_id=s.id))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.archive.students import StudentFilter
+from app.policy import class_scope
 from app.school.classes import list_classes
 from ui.shell.context import AppContext
 
@@ -25,7 +26,7 @@ class AttendancePicker(QWidget):
         self.ctx = ctx
         self.chosen: dict[int, str] = {}
         self.class_combo = QComboBox()
-        scope = ctx.session.account.class_scope
+        scope = class_scope(ctx.session.account)
         for c in list_classes(ctx.session.db):
             if scope is None or c.id == scope:
                 self.class_combo.addItem(c.name, c.id)

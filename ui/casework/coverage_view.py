@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from app.casework.coverage import ClassCoverage, Measure, class_coverage, current_semester
 from app.errors import XinqiaoError
+from app.policy import class_scope
 from app.school.classes import list_classes
 from ui.shell.context import AppContext
 
@@ -54,7 +55,7 @@ class CoverageView(QWidget):
         self.reload_classes()
 
     def reload_classes(self) -> None:
-        scope = self.ctx.session.account.class_scope
+        scope = class_scope(self.ctx.session.account)
         self.class_combo.blockSignals(True)
         self.class_combo.clear()
         for c in list_classes(self.ctx.session.db):

@@ -21,6 +21,7 @@ from app.casework.importer import SESSIONS_IMPORT
 from app.casework.model import KIND_LABELS, KINDS
 from app.casework.records import RecordFilter, delete_record, list_records, versions
 from app.errors import XinqiaoError
+from app.policy import can_read_confidential
 from app.search import SearchHit
 from ui.casework.coverage_view import CoverageView
 from ui.casework.flow import flow_bar
@@ -52,7 +53,7 @@ class CaseworkPage(QWidget):
         self.delete_btn = QPushButton("删除…")
         self.versions_btn = QPushButton("历史版本")
         self.import_btn = QPushButton("导入历史记录…")
-        self.import_btn.setVisible(ctx.session.account.sees_confidential)
+        self.import_btn.setVisible(can_read_confidential(ctx.session.account))
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

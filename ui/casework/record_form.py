@@ -32,6 +32,7 @@ from app.casework.model import CONCERN_CATEGORIES, KIND_LABELS, KINDS, RISK_LABE
 from app.casework.records import create_record, get_record, load_students, update_record
 from app.casework.templates import TEMPLATES, template
 from app.errors import XinqiaoError
+from app.policy import can_read_confidential
 from ui.casework.attendance import AttendancePicker
 from ui.casework.student_picker import StudentPicker
 from ui.shell import dialogs
@@ -57,7 +58,7 @@ class RecordForm(QWidget):
         self.record_id: int | None = None
         self._dirty = False
         self._loading = False
-        sees = ctx.session.account.sees_confidential
+        sees = can_read_confidential(ctx.session.account)
 
         self.kind = QComboBox()
         for k in KINDS:

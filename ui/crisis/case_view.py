@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from app.crisis.cases import CaseDetail, get_case
 from app.crisis.model import StepView, short
 from app.crisis.timeline import case_timeline, step_facts
+from app.policy import can_read_confidential
 from app.session import Session
 from ui.archive.timeline import TimelineWidget
 from ui.casework.flow import flow_bar
@@ -58,7 +59,7 @@ class CaseView(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.writer = session.account.sees_confidential
+        self.writer = can_read_confidential(session.account)
         self.case: CaseDetail | None = None
         self.dialog: FormDialog | None = None
 

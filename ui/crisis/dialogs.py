@@ -34,7 +34,7 @@ class OpenCaseDialog(FormDialog):
                          "概况为普通级，班主任可见；保密记录仅心理教师可见。")
         alert = None
         if alert_id is not None:  # opened from a same-day item: its student, and the link back to what raised it
-            from app.crisis.safety import get_alert
+            from app.safety.alerts import get_alert
 
             alert = get_alert(ctx.session, alert_id)
             student_id = alert.student_id

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.crisis.institutions import Institution, add_institution, list_institutions, update_institution
 from app.errors import XinqiaoError
+from app.policy import can_manage_school
 from app.session import Session
 from ui.crisis.forms import line
 
@@ -30,7 +31,7 @@ class DirectoryDialog(QDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.editable = session.account.manages
+        self.editable = can_manage_school(session.account)
         self.setWindowTitle("转介机构名录")
         self.resize(820, 520)
         self.table = QTableWidget(0, len(COLUMNS))

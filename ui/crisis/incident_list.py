@@ -32,6 +32,7 @@ from app.crisis.incidents import (
     one_line,
 )
 from app.crisis.model import PARTY_LABELS, short
+from app.policy import can_read_confidential, can_read_incidents, does_student_work
 from app.session import Session
 from ui.casework.flow import flow_bar
 from ui.crisis.forms import CONFIDENTIAL_STYLE, FormDialog, datetime_edit, iso_of, line, text_box
@@ -41,7 +42,7 @@ FIELD_LABELS = {"what": "经过", "follow_up": "后续处理", "place": "地点"
 
 
 def can_read(session: Session) -> bool:
-    return session.account.sees_confidential or session.account.manages
+    return can_read_incidents(session.account)
 
 
 def _table(columns: tuple[str, ...]) -> QTableWidget:
@@ -56,7 +57,7 @@ def _table(columns: tuple[str, ...]) -> QTableWidget:
 
 
 def _case_labels(session: Session) -> dict[int, str]:
-    if not session.account.does_student_work:  # a 管理员 reads incidents, not students' cases
+    if not does_student_work(session.account):  # a 管理员 reads incidents, not students' cases
         return {}
     return {c.id: f"编号 {c.id} {c.student_name}" for c in list_cases(session)}
 
@@ -150,7 +151,7 @@ class IncidentDialogView(QDialog):
         self.case_button.clicked.connect(self._open_case)
         self.amend_button = QPushButton("修改…")
         self.amend_button.clicked.connect(self.open_amend_dialog)
-        self.amend_button.setVisible(session.account.sees_confidential)
+        self.amend_button.setVisible(can_read_confidential(session.account))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.rejected.connect(self.reject)
@@ -174,7 +175,7 @@ class IncidentDialogView(QDialog):
                 ("student", "涉及学生", inc.student_name or "—"), ("what", "经过", inc.what),
                 ("follow_up", "后续处理", inc.follow_up or "—"),
                 ("recorded", "记录", f"{inc.recorded_by} {short(inc.recorded_at)}")]
-        if self.session.account.sees_confidential:
+        if can_read_confidential(self.session.account):
             rows.insert(5, ("note", "保密记录", inc.note or "—"))
         for key, label, text in rows:
             value = QLabel(text)
@@ -217,7 +218,7 @@ class IncidentDialogView(QDialog):
             self.open_case.emit(int(case_id))
 
     def open_amend_dialog(self) -> IncidentAmendDialog | None:
-        if not self.session.account.sees_confidential:
+        if not can_read_confidential(self.session.account):
             return None
         dlg = IncidentAmendDialog(self.session, self.incident, self)
         dlg.accepted.connect(self._amended)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.crisis.cases import CaseRow, list_cases
 from app.crisis.model import short
 from app.crisis.searchable import INCIDENT_SOURCE
+from app.policy import can_manage_school, can_read_confidential, can_read_incidents, does_student_work
 from app.search import SearchHit
 from ui.casework.flow import flow_bar
 from ui.crisis.case_view import OVERDUE, CaseView, _is_red
@@ -30,7 +31,6 @@ from ui.crisis.directory import DirectoryDialog
 from ui.crisis.forms import FormDialog
 from ui.crisis.incident import IncidentDialog
 from ui.crisis.incident_list import IncidentDialogView, IncidentList
-from ui.crisis.incident_list import can_read as can_read_incidents
 from ui.crisis.rules_editor import RulesDialog
 from ui.shell.context import AppContext, Change
 
@@ -57,12 +57,12 @@ class CrisisPage(QWidget):
         self.export_button.clicked.connect(self.export)
         self.rules_button = QPushButton("流程设置…")
         self.rules_button.clicked.connect(self.open_rules_dialog)
-        self.rules_button.setVisible(account.manages)
+        self.rules_button.setVisible(can_manage_school(account))
         self.new_button.clicked.connect(self.open_new_case_dialog)
         self.incident_button.clicked.connect(self.open_incident_dialog)
         self.directory_button.clicked.connect(self.open_directory)
-        self.new_button.setVisible(account.sees_confidential)
-        self.incident_button.setVisible(account.sees_confidential)
+        self.new_button.setVisible(can_read_confidential(account))
+        self.incident_button.setVisible(can_read_confidential(account))
         self.count = QLabel()
         bar = flow_bar([QLabel("显示："), self.filter, self.count],
                        [self.new_button, self.incident_button, self.directory_button, self.export_button,
@@ -89,11 +89,11 @@ class CrisisPage(QWidget):
         self.incidents.open_case.connect(self.open_case_anywhere)
         self.incidents.changed.connect(self._changed)
         self.lists = QTabWidget()
-        if account.does_student_work:  # a 管理员 keeps the directory and reads incidents, not students' cases
+        if does_student_work(account):  # a 管理员 keeps the directory and reads incidents, not students' cases
             self.lists.addTab(self.table, "危机个案")
         else:
             self.export_button.setVisible(False)
-        if can_read_incidents(self.session):
+        if can_read_incidents(self.session.account):
             self.lists.addTab(self.incidents, "意外事件")
         self.lists.tabBar().setVisible(self.lists.count() > 1)
 
@@ -120,7 +120,7 @@ class CrisisPage(QWidget):
     def refresh(self) -> None:
         if self.session.locked:
             return
-        if not self.session.account.does_student_work:
+        if not does_student_work(self.session.account):
             self.count.setText("管理员账号可查看意外事件和转介机构名录")
             self.incidents.refresh()
             return
@@ -259,7 +259,7 @@ class CrisisPage(QWidget):
         path = dialogs.save_file(self, "导出危机干预与转介台账", "危机干预与转介台账.xlsx", "Excel 文件 (*.xlsx)")
         if not path:
             return False
-        conf = self.session.account.sees_confidential and dialogs.ask(
+        conf = can_read_confidential(self.session.account) and dialogs.ask(
             self, "导出台账", "是否包含保密记录？包含保密记录的文件必须妥善保管。", yes="包含", no="不包含")
         try:
             n = export_xlsx(self.session, Path(path), with_confidential=conf)
@@ -286,9 +286,9 @@ class CrisisPage(QWidget):
     def open_hit(self, hit: SearchHit) -> None:
         """A search hit of this page's sources (the window routes them here): the case, or the incident."""
         if hit.source == INCIDENT_SOURCE:
-            if can_read_incidents(self.session):
+            if can_read_incidents(self.session.account):
                 self.open_incident(int(hit.ref_id))
-        elif self.session.account.does_student_work:
+        elif does_student_work(self.session.account):
             self.open_case_anywhere(int(hit.ref_id))
 
     def _show(self, dlg: FormDialog) -> None:

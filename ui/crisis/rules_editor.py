@@ -8,7 +8,8 @@ import re
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSpinBox, QTableWidget, QTableWidgetItem, QWidget
 
-from app.crisis.rules import LEVEL_LABELS, LEVELS, load_rules, save_rules
+from app.crisis.manual import save_rules
+from app.crisis.rules import LEVEL_LABELS, LEVELS, load_rules
 from app.errors import InputRejected
 from app.session import Session
 from ui.crisis.forms import FormDialog, line

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.errors import XinqiaoError
+from app.policy import can_manage_screening
 from app.school.classnames import grade_name
 from app.screening.campaigns import (
     Campaign,
@@ -176,7 +177,7 @@ class CampaignsTab(QWidget):
         self.combo.currentIndexChanged.connect(self.show_campaign)
         self.new_btn.clicked.connect(self.new_campaign)
         self.import_btn.clicked.connect(self.import_results)
-        can_manage = session.account.sees_confidential or session.account.manages
+        can_manage = can_manage_screening(session.account)
         self.new_btn.setEnabled(can_manage)
         self.import_btn.setEnabled(can_manage)
         self.loading = True

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import XinqiaoError
+from app.policy import can_read_confidential, class_scope
 from app.school.classes import list_classes
 from app.school.classnames import grade_name
 from app.screening.export import export_ledger
@@ -118,7 +119,7 @@ class LedgerView(QWidget):
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
         self.interview_btn.setEnabled(False)
-        self.interview_btn.setVisible(session.account.sees_confidential)
+        self.interview_btn.setVisible(can_read_confidential(session.account))
         self._fill_classes()
         for combo in (self.grade, self.klass, self.level, self.status, self.category):
             combo.currentIndexChanged.connect(self.refresh)
@@ -137,7 +138,7 @@ class LedgerView(QWidget):
 
     def _fill_classes(self) -> None:
         self.classes = list_classes(self.session.db)
-        scope = self.session.account.class_scope
+        scope = class_scope(self.session.account)
         if scope is not None:
             self.classes = [c for c in self.classes if c.id == scope]
         self.grade.blockSignals(True)
@@ -220,7 +221,7 @@ class LedgerView(QWidget):
 
     def show_history(self) -> None:
         r = self.selected()
-        self.interview_btn.setEnabled(r is not None and self.session.account.sees_confidential)
+        self.interview_btn.setEnabled(r is not None and can_read_confidential(self.session.account))
         self.archive_btn.setEnabled(r is not None)
         if r is None:
             self.history.setPlainText("")
@@ -235,7 +236,7 @@ class LedgerView(QWidget):
         from ui.screening.interview_dialog import InterviewDialog
 
         r = self.selected()
-        if r is None or not self.session.account.sees_confidential:
+        if r is None or not can_read_confidential(self.session.account):
             return
         dlg = InterviewDialog(self.session, r, self)
         self.dialog = dlg  # tests answer the open dialog through this

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from app.policy import can_counsel, can_manage_screening
 from ui.shell.context import AppContext, Change
 
 if TYPE_CHECKING:
@@ -31,11 +32,12 @@ class ScreeningPage(QWidget):
         self._labels: dict[str, str] = {}
         self._placeholders: dict[str, QWidget] = {}
         self._add_tab("campaigns", "测评活动", self._make_campaigns)
-        self.can_enter = account.sees_confidential or account.manages
+        self.can_enter = can_counsel(account)  # paper answers are screening results
+        self.can_manage = can_manage_screening(account)
         if self.can_enter:
             self._add_tab("entry", "答题录入", self._make_entry)
         self._add_tab("ledger", "干预台账", self._make_ledger)
-        if self.can_enter:
+        if self.can_manage:
             self._add_tab("settings", "设置", self._make_settings)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -96,7 +98,7 @@ class ScreeningPage(QWidget):
 
     @property
     def settings(self) -> ScreeningSettings | None:
-        return self._tab("settings") if self.can_enter else None  # type: ignore[return-value]
+        return self._tab("settings") if self.can_manage else None  # type: ignore[return-value]
 
     def _make_campaigns(self) -> QWidget:
         from ui.screening.campaigns import CampaignsTab

@@ -14,11 +14,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accounts.admin import add_account, change_password, set_account_class, set_account_disabled
 from app.accounts.model import ROLE_LABELS, Account, Role
 from app.accounts.store import list_accounts
+from app.policy import can_manage_accounts
 from app.school.classes import list_classes
-from app.session import add_account, change_password, set_account_class, set_account_disabled
-from ui.settings.common import can_manage, cell, make_table
+from ui.settings.common import cell, make_table
 from ui.shell import dialogs, tasks
 from ui.shell.context import AppContext, Change
 from ui.shell.errors import show_error
@@ -146,7 +147,7 @@ class AccountsTab(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.manages = can_manage(ctx.session.account)
+        self.may_manage = can_manage_accounts(ctx.session.account)
         lay = QVBoxLayout(self)
         self.table = make_table(["账号", "姓名", "角色", "所带班级", "状态"])
         lay.addWidget(self.table, 1)
@@ -167,7 +168,7 @@ class AccountsTab(QWidget):
             row.addWidget(b)
         row.addStretch(1)
         lay.addLayout(row)
-        if not self.manages:
+        if not self.may_manage:
             self.table.hide()
             for b in (self.add_button, self.toggle_button, self.class_button, self.recovery_button):
                 b.hide()
@@ -181,7 +182,7 @@ class AccountsTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        if self.ctx.session.locked or not self.manages:
+        if self.ctx.session.locked or not self.may_manage:
             return
         db = self.ctx.session.db
         classes = {c.id: c.name for c in list_classes(db)}
@@ -196,13 +197,13 @@ class AccountsTab(QWidget):
         self._selection_changed()
 
     def selected(self) -> Account | None:
-        if not self.manages:
+        if not self.may_manage:
             return self.ctx.session.account
         rows = self.table.selectionModel().selectedRows()
         return self.accounts[rows[0].row()] if rows else None
 
     def _selection_changed(self) -> None:
-        acc = self.selected() if self.manages else None
+        acc = self.selected() if self.may_manage else None
         self.toggle_button.setEnabled(acc is not None and acc.username != self.ctx.session.account.username)
         self.toggle_button.setText("启用" if acc is not None and acc.disabled else "停用")
         self.class_button.setEnabled(acc is not None and acc.role == Role.HEAD_TEACHER)

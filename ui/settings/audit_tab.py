@@ -1,27 +1,15 @@
 """审计日志: recent entries in Chinese, and a 校验 button (the hash chain and the database's integrity)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.audit import recent, verify_chain
+from app.audit import recent
 from app.audit.log import ACTION_LABELS, AuditEntry
+from app.backups import VaultCheck, verify_vault
 from ui.settings.common import cell, make_table
 from ui.shell import dialogs, tasks
 from ui.shell.context import AppContext
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    entries: int
-    broken_at: int | None
-    problems: list[str]
-
-    @property
-    def ok(self) -> bool:
-        return self.broken_at is None and not self.problems
 
 
 class AuditTab(QWidget):
@@ -52,7 +40,7 @@ class AuditTab(QWidget):
         lay.addWidget(self.table, 1)
         self.result_label = QLabel("")
         lay.addWidget(self.result_label)
-        self.last_result: CheckResult | None = None
+        self.last_result: VaultCheck | None = None
         self._wanted: str | None = None
         # Read when shown (showEvent), not while hidden behind another page or tab.
         ctx.unlocked.connect(lambda: self.refresh() if self.isVisible() else None)
@@ -90,11 +78,10 @@ class AuditTab(QWidget):
                 self.table.setItem(r, c, cell(v))
 
     def verify(self) -> tasks.Task:
-        db = self.ctx.session.db
+        session = self.ctx.session
 
-        def work(_p: tasks.Progress) -> CheckResult:
-            chain = verify_chain(db)
-            return CheckResult(chain.entries, chain.broken_at, db.integrity_check())
+        def work(_p: tasks.Progress) -> VaultCheck:
+            return verify_vault(session)
 
         self.verify_button.setEnabled(False)
         return tasks.run_task(self, work, self._verified, self._verify_failed, label="正在校验……")
@@ -105,7 +92,7 @@ class AuditTab(QWidget):
         self.verify_button.setEnabled(True)
         show_error(self, exc)
 
-    def _verified(self, result: CheckResult) -> None:
+    def _verified(self, result: VaultCheck) -> None:
         self.verify_button.setEnabled(True)
         self.last_result = result
         if result.ok:
@@ -120,6 +107,5 @@ class AuditTab(QWidget):
             text = "校验未通过：" + "；".join(parts) + "。请立即备份现有数据并联系技术支持。"
             self.result_label.setStyleSheet("color: #b3261e;")
         self.result_label.setText(text)
-        self.ctx.session.audit("settings", "verify", {"ok": result.ok, "entries": result.entries})
         if not result.ok:
             dialogs.warn(self, "校验未通过", text)

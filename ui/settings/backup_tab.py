@@ -5,10 +5,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from app import backups
+from app.backups import COUNTED_TABLES, BackupInfo, backup_key, inspect_backup, list_backups
 from app.errors import WrongPassword
-from app.store import autobackup
-from app.store.backup import COUNTED_TABLES, BackupInfo, backup_key, inspect_backup, list_backups
-from app.store.settings import get_setting, set_setting
 from ui.settings.common import cell, make_table
 from ui.shell import dialogs, tasks
 from ui.shell.context import AppContext, Change
@@ -63,7 +62,7 @@ class BackupTab(QWidget):
         if self.ctx.session.locked:
             return
         self.keep.blockSignals(True)
-        self.keep.setValue(int(get_setting(self.ctx.session.db, "backup_keep")))
+        self.keep.setValue(backups.keep_count(self.ctx.session))
         self.keep.blockSignals(False)
         self.backups = list_backups(self.ctx.session.paths.backups)
         self.table.setRowCount(len(self.backups))
@@ -72,8 +71,7 @@ class BackupTab(QWidget):
                 self.table.setItem(r, c, cell(v))
 
     def _keep_changed(self, value: int) -> None:
-        set_setting(self.ctx.session.db, "backup_keep", int(value))
-        self.ctx.session.audit("settings", "backup_keep", str(value))
+        backups.set_keep_count(self.ctx.session, value)
 
     def _done(self, info: BackupInfo) -> None:
         self.ctx.data_changed.emit(Change.BACKUPS)
@@ -81,7 +79,7 @@ class BackupTab(QWidget):
 
     def backup_now(self) -> tasks.Task:
         session = self.ctx.session
-        return tasks.run_task(self, lambda _p: autobackup.backup_now(session), self._done,
+        return tasks.run_task(self, lambda _p: backups.backup_now(session), self._done,
                               label="正在备份并校验……")
 
     def backup_to_folder(self) -> tasks.Task | None:
@@ -89,7 +87,7 @@ class BackupTab(QWidget):
         if not folder:
             return None
         session = self.ctx.session
-        return tasks.run_task(self, lambda _p: autobackup.backup_now(session, Path(folder)), self._done,
+        return tasks.run_task(self, lambda _p: backups.backup_now(session, Path(folder)), self._done,
                               label="正在备份到所选文件夹……")
 
     # -- restore -----------------------------------------------------------------------------------

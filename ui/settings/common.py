@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from app.accounts.model import Account
-
 
 def make_table(headers: list[str], stretch: int | None = None) -> QTableWidget:
     t = QTableWidget(0, len(headers))
@@ -27,6 +25,3 @@ def make_table(headers: list[str], stretch: int | None = None) -> QTableWidget:
 def cell(text: object) -> QTableWidgetItem:
     return QTableWidgetItem("" if text is None else str(text))
 
-
-def can_manage(account: Account) -> bool:
-    return account.manages

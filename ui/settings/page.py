@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from app.policy import can_manage_school
 from ui.settings.accounts_tab import AccountsTab
 from ui.settings.audit_tab import AuditTab
 from ui.settings.backup_tab import BackupTab
@@ -25,7 +26,7 @@ class SettingsPage(QWidget):
         self.backup: BackupTab | None = None
         self.security: SecurityTab | None = None
         self.audit: AuditTab | None = None
-        if ctx.session.account.manages:
+        if can_manage_school(ctx.session.account):
             self.backup = BackupTab(ctx)
             self.security = SecurityTab(ctx)
             self.audit = AuditTab(ctx)

@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.errors import XinqiaoError
-from app.school.calendar import list_semesters, update_semester
+from app.policy import can_manage_school
+from app.school.calendar import list_semesters, save_semester_dates
 from app.school.classes import add_class, list_classes, set_head_teacher
 from app.school.holidays import Holiday, add_holiday, list_holidays, remove_holiday
 from app.school.profile import STAGE_LABELS, get_school, update_school
 from app.school.staff import STAFF_ROLES, StaffMember, add_staff, list_staff, set_staff_active, update_staff
-from ui.settings.common import can_manage, cell, make_table
+from ui.settings.common import cell, make_table
 from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
 from ui.shell.unlock import ERROR_STYLE
@@ -68,13 +69,10 @@ class StaffDialog(QDialog):
         session = self.ctx.session
         name, role, phone = self.name.text().strip(), str(self.role.currentData()), self.phone.text().strip()
         try:
-            with session.db.transaction():
-                if self.member is None:
-                    add_staff(session.db, name, role, phone)
-                    session.audit("settings", "staff", {"add": name, "role": role})
-                else:
-                    update_staff(session.db, self.member.id, name, role, phone)
-                    session.audit("settings", f"staff:{self.member.id}", {"name": name, "role": role})
+            if self.member is None:
+                add_staff(session, name, role, phone)
+            else:
+                update_staff(session, self.member.id, name, role, phone)
         except XinqiaoError as e:
             self.error.setText(e.message)
             return
@@ -183,7 +181,7 @@ class SchoolTab(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.editable = can_manage(ctx.session.account)
+        self.editable = can_manage_school(ctx.session.account)
         lay = QVBoxLayout(self)
         info = QGroupBox("学校")
         form = QFormLayout(info)
@@ -341,31 +339,23 @@ class SchoolTab(QWidget):
         self._staff_selection_changed()
 
     def save_semesters(self) -> int:
-        changed = 0
-        db = self.ctx.session.db
-        current = {s.id: s for s in list_semesters(db)}
-        for sid, (start_ed, end_ed) in self.date_edits.items():
-            start = start_ed.date().toString("yyyy-MM-dd")
-            end = end_ed.date().toString("yyyy-MM-dd")
-            old = current.get(sid)
-            if old is None or (old.start_date, old.end_date) == (start, end):
-                continue
-            if start > end:
-                dialogs.warn(self, "学期日期", f"{old.name}：开始日期不能晚于结束日期。")
-                return changed
-            update_semester(db, sid, start, end)
-            changed += 1
+        """Every semester's dates at once: all saved, or (on a bad row) none, with the reason shown."""
+        dates = {sid: (start_ed.date().toString("yyyy-MM-dd"), end_ed.date().toString("yyyy-MM-dd"))
+                 for sid, (start_ed, end_ed) in self.date_edits.items()}
+        try:
+            changed = save_semester_dates(self.ctx.session, dates)
+        except XinqiaoError as e:
+            dialogs.warn(self, "学期日期", e.message)
+            return 0
         if changed:
-            self.ctx.session.audit("settings", "semesters", f"修改了 {changed} 个学期的日期")
             self.ctx.data_changed.emit(Change.SCHOOL)
         return changed
 
     def _set_head(self, class_id: int, combo: QComboBox) -> None:
-        staff_id = combo.currentData()
-        session = self.ctx.session
-        with session.db.transaction():
-            set_head_teacher(session.db, class_id, staff_id)
-            session.audit("settings", f"class:{class_id}", {"head_teacher": staff_id})
+        try:
+            set_head_teacher(self.ctx.session, class_id, combo.currentData())
+        except XinqiaoError as e:
+            dialogs.warn(self, "设置班主任", e.message)
 
     # -- holidays ----------------------------------------------------------------------------------
     def selected_holiday(self) -> Holiday | None:
@@ -430,11 +420,8 @@ class SchoolTab(QWidget):
             self.add_class(text)
 
     def add_class(self, text: str) -> bool:
-        session = self.ctx.session
         try:
-            with session.db.transaction():
-                cls = add_class(session.db, text)
-                session.audit("settings", f"class:{cls.id}", {"add": cls.name})
+            add_class(self.ctx.session, text)
         except XinqiaoError as e:
             dialogs.warn(self, "添加班级", e.message)
             return False
@@ -477,12 +464,13 @@ class SchoolTab(QWidget):
         m = self.selected_staff()
         if m is None:
             return
-        session = self.ctx.session
         if m.active and not dialogs.ask(self, "标记为已离校", f"将“{m.name}”标记为已离校？记录保留，"
                                         "不再出现在班主任的选择列表中。", yes="标记"):
             return
-        with session.db.transaction():
-            set_staff_active(session.db, m.id, not m.active)
-            session.audit("settings", f"staff:{m.id}", "恢复在职" if not m.active else "已离校")
+        try:
+            set_staff_active(self.ctx.session, m.id, not m.active)
+        except XinqiaoError as e:
+            dialogs.warn(self, "教职工", e.message)
+            return
         self.refresh()
         self.select_staff(m.name)

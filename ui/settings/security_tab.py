@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from app.store.settings import get_setting, set_setting
+from app.preferences import idle_lock_minutes, set_idle_lock_minutes
 from ui.shell.context import AppContext, Change
 
 
@@ -31,10 +31,9 @@ class SecurityTab(QWidget):
         if self.ctx.session.locked:
             return
         self.idle.blockSignals(True)
-        self.idle.setValue(int(get_setting(self.ctx.session.db, "idle_lock_minutes")))
+        self.idle.setValue(int(idle_lock_minutes(self.ctx.session)))
         self.idle.blockSignals(False)
 
     def _changed(self, value: int) -> None:
-        set_setting(self.ctx.session.db, "idle_lock_minutes", int(value))
-        self.ctx.session.audit("settings", "idle_lock_minutes", str(value))
+        set_idle_lock_minutes(self.ctx.session, value)
         self.ctx.data_changed.emit(Change.SETTINGS)

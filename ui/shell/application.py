@@ -13,12 +13,12 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app import backups
 from app.archive.students import StudentIndex
 from app.capabilities import install_default
 from app.config import default_data_dir
-from app.session import Session, create_vault
-from app.store import autobackup
-from app.store.backup import restore_backup
+from app.school.setup import create_vault
+from app.session import Session
 from app.store.paths import VaultPaths
 from ui.shell import dialogs, tasks
 from ui.shell.errors import install_excepthook, show_error
@@ -133,7 +133,7 @@ class Shell:
         parent = self.unlock
         paths = self.paths
 
-        def found(result: tuple[autobackup.BackupInfo, bytes] | None) -> None:
+        def found(result: tuple[backups.BackupInfo, bytes] | None) -> None:
             if result is None:
                 dialogs.error(parent, "无法打开数据库",
                               f"{message}\n\n在 {paths.backups} 中没有找到能用此账号密码打开并通过校验的备份。"
@@ -146,7 +146,7 @@ class Shell:
             def restore(_p: tasks.Progress) -> tuple[Session, StudentIndex]:
                 from app.session import open_session
 
-                restore_backup(info.path, key, paths, account=user)
+                backups.restore(info.path, key, paths, account=user)
                 session = open_session(paths.root, user, password)
                 return session, StudentIndex(session.db)
 
@@ -156,7 +156,7 @@ class Shell:
 
             tasks.run_task(parent, restore, restored, label="正在从备份恢复……")
 
-        tasks.run_task(parent, lambda _p: autobackup.newest_verified_backup(paths, user, password), found,
+        tasks.run_task(parent, lambda _p: backups.newest_verified_backup(paths, user, password), found,
                        label="正在查找可用的备份……")
 
 

@@ -27,14 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import backups
 from app.accounts.model import Account
 from app.archive.students import StudentIndex
+from app.policy import can_manage_school
+from app.preferences import idle_lock_minutes
 from app.school.profile import get_school
 from app.search import SearchHit
 from app.session import Session
-from app.store import autobackup
-from app.store.backup import BackupInfo, restore_backup
-from app.store.settings import get_setting
 from ui.pages import PAGES
 from ui.shell import clipboard, tasks
 from ui.shell.context import AppContext, Change
@@ -169,7 +169,7 @@ class MainWindow(QMainWindow):
         self.search_action.triggered.connect(self.focus_student_search)
         for a in (self.search_action, self.backup_action, self.lock_action):
             self.toolbar.addAction(a)
-        self.backup_action.setVisible(session.account.manages)  # backups are a manager's (as on the command line)
+        self.backup_action.setVisible(can_manage_school(session.account))  # backups are a manager's (as on the command line)
         QShortcut(QKeySequence("Ctrl+L"), self, lambda: self.lock())
         QShortcut(QKeySequence("Ctrl+K"), self, self.focus_student_search)
 
@@ -299,10 +299,7 @@ class MainWindow(QMainWindow):
             self._update_status()
 
     def _idle_minutes(self) -> float:
-        try:
-            return float(get_setting(self.session.db, "idle_lock_minutes"))
-        except (TypeError, ValueError):
-            return 10.0
+        return idle_lock_minutes(self.session)
 
     def _update_status(self) -> None:
         acc: Account = self.session.account
@@ -364,17 +361,17 @@ class MainWindow(QMainWindow):
 
     # -- backups -----------------------------------------------------------------------------------
     def backup_now(self) -> None:
-        if self.session.locked or not self.session.account.manages:
+        if self.session.locked or not can_manage_school(self.session.account):
             return
         session = self.session
 
-        def done(info: autobackup.BackupInfo) -> None:
+        def done(info: backups.BackupInfo) -> None:
             self.statusBar().showMessage(f"备份完成：{info.path.name}", 8000)
             self.ctx.data_changed.emit(Change.BACKUPS)
 
-        tasks.run_task(self, lambda _p: autobackup.backup_now(session), done, label="正在备份并校验……")
+        tasks.run_task(self, lambda _p: backups.backup_now(session), done, label="正在备份并校验……")
 
-    def restore_from(self, info: BackupInfo, key: bytes) -> tasks.Task | None:
+    def restore_from(self, info: backups.BackupInfo, key: bytes) -> tasks.Task | None:
         """Lock (pages save drafts, the key is dropped), replace the vault with the backup, ask to sign in again."""
         paths, user = self.session.paths, self.session.account.username
         if not self.lock("正在从备份恢复……"):
@@ -396,7 +393,7 @@ class MainWindow(QMainWindow):
             unlock.reset_for_relock("恢复没有完成。请重新登录后再试。")
             show_error(self, exc)
 
-        return tasks.run_task(self, lambda _p: restore_backup(info.path, key, paths, account=user), done, failed,
+        return tasks.run_task(self, lambda _p: backups.restore(info.path, key, paths, account=user), done, failed,
                               label="正在从备份恢复……")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
@@ -405,7 +402,7 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         self.ctx.locking.emit()  # pages save their drafts
-        if self.auto_backup and autobackup.auto_backup_due(self.session.paths):
+        if self.auto_backup and backups.auto_backup_due(self.session.paths):
             event.ignore()
             session = self.session
 
@@ -419,7 +416,7 @@ class MainWindow(QMainWindow):
                 show_error(self, exc)
                 finish()
 
-            tasks.run_task(self, lambda _p: autobackup.run_auto_backup(session), finish, failed,
+            tasks.run_task(self, lambda _p: backups.run_auto_backup(session), finish, failed,
                            label="正在自动备份……")
             return
         self._shutdown()

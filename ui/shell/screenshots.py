@@ -48,10 +48,10 @@ def grab(widget: QWidget, path: Path) -> Path:
 
 def _more_demo_records(session: Session) -> None:
     """A head teacher, a second counselor and one backup, so the settings tabs are not empty."""
+    from app.accounts.admin import add_account
     from app.accounts.model import Role
+    from app.backups import backup_now
     from app.school.classes import find_class
-    from app.session import add_account
-    from app.store.autobackup import backup_now
 
     cls = find_class(session.db, "7.1")
     add_account(session, "zhanglaoshi", "Demo-teacher-2026!", Role.HEAD_TEACHER, display_name="张老师",

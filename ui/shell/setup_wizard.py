@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from app.accounts.admin import record_recovery_code_output
 from app.errors import XinqiaoError
 from app.passwords import password_problem, policy_text
-from app.session import Session, create_vault
+from app.school.setup import create_vault
+from app.session import Session
 from ui.shell import dialogs, tasks
 from ui.shell.errors import show_error
 from ui.shell.fonts import mono_font
@@ -268,7 +270,7 @@ class SetupWizard(QWizard):
         finally:
             painter.end()
         if self.session is not None:
-            self.session.audit("print", "recovery_code", "恢复码保存为 PDF")
+            record_recovery_code_output(self.session, "恢复码保存为 PDF")
         return Path(path)
 
     def print_code(self) -> None:
@@ -290,7 +292,7 @@ class SetupWizard(QWizard):
         finally:
             painter.end()
         if self.session is not None:
-            self.session.audit("print", "recovery_code", "打印恢复码")
+            record_recovery_code_output(self.session, "打印恢复码")
 
     # -- closing -----------------------------------------------------------------------------------
     def reject(self) -> None:

@@ -5,6 +5,7 @@ import argparse
 from pathlib import Path
 
 from app.console import EXIT_INTEGRITY, EXIT_OK, data_dir, err, open_from_args, out, read_password, username
+from app.policy import can_manage_school, require
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,17 +21,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from app.store.backup import make_backup, prune
-    from app.store.settings import get_setting
+    from app.backups import keep_count, make_backup
+    from app.store.backup import prune
 
     session = open_from_args(args)  # a signed-in session: lockout, disabled accounts, audited by name
     try:
-        session.require_manager()   # a backup is a full copy of the vault
+        require(session, can_manage_school, "备份（备份是数据库的完整副本）")
         dest = args.to or session.paths.backups
-        info = make_backup(session.db, session.key, session.paths, dest, session.account.username,
-                           manual=args.to is not None)
+        info = make_backup(session, dest, manual=args.to is not None)
         if args.to is None:
-            prune(session.paths.backups, int(get_setting(session.db, "backup_keep", 30)))
+            prune(session.paths.backups, keep_count(session))
         out(f"已备份并校验：{info.path}")
         out(info.describe())
         return EXIT_OK
@@ -41,9 +41,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     import sys
 
+    from app.backups import restore
     from app.errors import InputRejected, IntegrityFailure
     from app.session import open_session, restore_sign_in
-    from app.store.backup import backup_key, inspect_backup, restore_backup
+    from app.store.backup import backup_key, inspect_backup
     from app.store.paths import VaultPaths
 
     paths = VaultPaths(data_dir(args))
@@ -57,7 +58,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             err(f"错误：{e.message}")  # the damaged vault is set aside; the backup's own accounts decide below
         else:
             try:
-                session.require_manager()
+                require(session, can_manage_school, "从备份恢复")
                 user = session.account.username
             finally:
                 session.close()
@@ -75,7 +76,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if input("恢复后当前数据将被替换（原文件移到 quarantine/ 保留）。确认恢复？(y/N) ").strip().lower() != "y":
             out("已取消。")
             return EXIT_OK
-    _, aside = restore_backup(args.file, key, paths, account=user)
+    _, aside = restore(args.file, key, paths, account=user)
     out("已恢复。" + (f"原数据库已移到 {aside}" if aside else ""))
     return EXIT_OK
 

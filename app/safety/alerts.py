@@ -1,4 +1,4 @@
-"""Same-day safety: the one path by which a sign of risk to a student's life becomes today's work.
+"""Same-day safety alerts: the one path by which a sign of risk to a student's life becomes today's work.
 
 A positive critical screening item (PHQ-9 item 9, or any item a scale file marks critical), a session note marked
 high risk and, later, a self-harm sign in a committee report each call :func:`raise_same_day`. The alert is due the
@@ -20,6 +20,7 @@ from typing import Any
 
 from app import clock
 from app.errors import InputRejected, PermissionDenied
+from app.policy import can_counsel, can_read_confidential, does_student_work, in_scope, require
 from app.session import Session
 from app.store.db import Database, Row
 from app.workbench import PRIORITY_SAME_DAY, WorkItem
@@ -80,11 +81,6 @@ def _alert(r: Row) -> SameDayAlert:
                         r["case_id"], r["resolved_at"], r["resolved_by"], r["outcome"])
 
 
-def _require_counselor(session: Session, what: str) -> None:
-    if not session.account.sees_confidential:
-        raise PermissionDenied(f"只有心理教师可以{what}。")
-
-
 def raise_same_day(session: Session, student_id: int, source: str, reason: str, *,
                    source_label: str = "") -> int:
     """Raise (once per ``source``) an alert due today for ``student_id``; returns its id. Joins the caller's
@@ -92,8 +88,7 @@ def raise_same_day(session: Session, student_id: int, source: str, reason: str, 
 
     Whoever records students' work may raise one (a head teacher's note about a student of their class as well as
     the counselor's import); only counselors read them."""
-    if not session.account.does_student_work:
-        raise PermissionDenied("管理员账号不能记录学生的风险信息。")
+    require(session, does_student_work, "记录学生的风险信息")
     table, _sep, ident = source.partition(":")
     if not table or not ident:
         raise InputRejected(f"预警来源“{source}”应写成 表名:编号。")
@@ -103,8 +98,7 @@ def raise_same_day(session: Session, student_id: int, source: str, reason: str, 
     row = db.one("SELECT class_id FROM students WHERE id = :s", {"s": student_id})
     if row is None:
         raise InputRejected("找不到该学生。")
-    scope = session.account.class_scope
-    if scope is not None and row["class_id"] != scope:
+    if not in_scope(session.account, row["class_id"]):
         raise PermissionDenied("班主任只能为本班学生记录风险信息。")
     with db.transaction():
         existing = db.scalar("SELECT id FROM safety_alerts WHERE source = :src", {"src": source})
@@ -122,7 +116,7 @@ def raise_same_day(session: Session, student_id: int, source: str, reason: str, 
 
 
 def get_alert(session: Session, alert_id: int) -> SameDayAlert:
-    _require_counselor(session, "查看当天复核事项")
+    require(session, can_read_confidential, "查看当天复核事项")
     r = session.db.one(_SELECT + " WHERE a.id = :id", {"id": alert_id})
     if r is None:
         raise InputRejected("找不到该当天复核事项。")
@@ -131,7 +125,7 @@ def get_alert(session: Session, alert_id: int) -> SameDayAlert:
 
 def open_alerts(session: Session, student_id: int | None = None) -> list[SameDayAlert]:
     """Alerts still waiting for the same-day review, oldest first (counselors only; others get none)."""
-    if not session.account.sees_confidential:
+    if not can_read_confidential(session.account):
         return []
     sql = _SELECT + " WHERE a.status = 'open'"
     params: dict[str, Any] = {}
@@ -148,7 +142,7 @@ def open_alert_students(db: Database) -> set[int]:
 
 def review_same_day(session: Session, alert_id: int, outcome: str) -> None:
     """The counselor reviewed the student today and opened no crisis case: record what was found."""
-    _require_counselor(session, "完成当天复核")
+    require(session, can_counsel, "完成当天复核")
     if not outcome.strip():
         raise InputRejected("请填写当天复核的结果（例如：已面谈，暂无危机，转入常规跟进）。")
     alert = get_alert(session, alert_id)
@@ -162,7 +156,8 @@ def review_same_day(session: Session, alert_id: int, outcome: str) -> None:
 
 
 def link_case(session: Session, alert_id: int, student_id: int, case_id: int) -> None:
-    """Called by ``open_case`` inside its transaction: the alert is handled by that case."""
+    """Called by ``app.crisis.cases.open_case`` inside its transaction (which stores the link on the case): the
+    alert is handled by that case."""
     alert = get_alert(session, alert_id)
     if alert.student_id != student_id:
         raise InputRejected("当天复核事项与个案不是同一名学生。")
@@ -171,14 +166,13 @@ def link_case(session: Session, alert_id: int, student_id: int, case_id: int) ->
     session.db.execute("UPDATE safety_alerts SET status = 'case_opened', case_id = :c, resolved_at = :at,"
                        " resolved_by = :by WHERE id = :id",
                        {"c": case_id, "at": clock.now_iso(), "by": session.account.label, "id": alert_id})
-    session.db.execute("UPDATE crisis_cases SET alert_id = :a WHERE id = :c", {"a": alert_id, "c": case_id})
 
 
 def case_alert(session: Session, case_id: int) -> SameDayAlert | None:
     """What raised a case, when it was opened from a same-day alert."""
-    if not session.account.sees_confidential:
+    if not can_read_confidential(session.account):
         return None
-    r = session.db.one(_SELECT + " WHERE a.id = (SELECT alert_id FROM crisis_cases WHERE id = :c)", {"c": case_id})
+    r = session.db.one(_SELECT + " WHERE a.case_id = :c ORDER BY a.id LIMIT 1", {"c": case_id})
     return _alert(r) if r is not None else None
 
 

@@ -1,0 +1,126 @@
+"""Who may do what: every permission check in ``app/`` and ``ui/`` goes through a named rule here.
+
+One rule, one meaning, everywhere. The roles (README, "Accounts and roles"):
+
+- 管理员 ``admin``: accounts, settings, backups, the roster, incidents (without their confidential notes) and the
+  referral directory; no student's sessions, screening results, plans, tags or crisis cases.
+- 心理教师 ``counselor``: all student work, both tiers. The first account is a counselor with manager rights.
+- 班主任 ``head_teacher``: the students of their own class, ordinary tier only (``class_scope``).
+
+A rule is a predicate on an account plus the one Chinese message that refuses it; ``require(session, rule)``
+raises ``PermissionDenied`` with that message (``what`` names the action refused, e.g. "开立危机个案").
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from app.accounts.model import Account, Role
+from app.errors import PermissionDenied
+
+
+class HasAccount(Protocol):
+    @property
+    def account(self) -> Account: ...
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    test: Callable[[Account], bool]
+    message: str      # "{what}" is replaced by the action refused
+    default_what: str
+
+    def __call__(self, account: Account) -> bool:
+        return self.test(account)
+
+    def refusal(self, what: str | None = None) -> str:
+        return self.message.format(what=what or self.default_what)
+
+
+def _counselor(a: Account) -> bool:
+    return a.role == Role.COUNSELOR
+
+
+def _manager(a: Account) -> bool:
+    return a.role == Role.ADMIN or a.manager
+
+
+can_read_confidential = Rule(
+    "can_read_confidential", _counselor,
+    "只有心理教师可以{what}。", "查看保密内容")
+"""Confidential-tier text: session notes, crisis and incident notes, plans, tag notes, screening answers."""
+
+can_counsel = Rule(
+    "can_counsel", _counselor,
+    "只有心理教师可以{what}。", "进行此操作")
+"""The counselor's own records: crisis cases, incidents, focus tags, support plans, follow-up interviews,
+screening results, imported session logs."""
+
+does_student_work = Rule(
+    "does_student_work", lambda a: a.role in (Role.COUNSELOR, Role.HEAD_TEACHER),
+    "管理员账号不能{what}。请使用心理教师或班主任账号。", "查看学生的谈话、测评和危机记录")
+"""Students' records (sessions, screening results, crisis cases), within ``class_scope``."""
+
+can_manage_school = Rule(
+    "can_manage_school", _manager,
+    "只有管理员可以{what}。", "修改学校设置")
+"""Settings, the calendar and holidays, classes and staff, the school's profile, the crisis manual, the
+referral directory, backups."""
+
+can_manage_accounts = Rule(
+    "can_manage_accounts", _manager,
+    "只有管理员可以{what}。", "管理账号")
+"""Adding, disabling and moving accounts, setting another account's password."""
+
+can_manage_screening = Rule(
+    "can_manage_screening", lambda a: _counselor(a) or _manager(a),
+    "只有心理教师或管理员可以{what}。", "管理测评")
+"""Screening campaigns, their targets, consent and absences; the school's own scales and grading rules."""
+
+can_manage_roster = Rule(
+    "can_manage_roster", lambda a: a.role != Role.HEAD_TEACHER and (_counselor(a) or _manager(a)),
+    "只有心理教师或管理员可以{what}。", "修改学生档案")
+"""Importing the roster and amending students' profiles; a head teacher reads them only."""
+
+can_read_incidents = Rule(
+    "can_read_incidents", lambda a: _counselor(a) or _manager(a),
+    "意外事件记录只有心理教师和管理员可以{what}。", "查看")
+"""The incident list (without confidential notes unless ``can_read_confidential``)."""
+
+can_read_directory = Rule(
+    "can_read_directory", lambda a: _manager(a) or does_student_work(a),
+    "当前账号不能{what}。", "查看转介机构")
+"""The referral directory: the 管理员 keeps it, counselors and head teachers look numbers up in it."""
+
+RULES: tuple[Rule, ...] = (can_read_confidential, can_counsel, does_student_work, can_manage_school,
+                           can_manage_accounts, can_manage_screening, can_manage_roster, can_read_incidents,
+                           can_read_directory)
+
+
+def require(session: HasAccount, rule: Rule, what: str | None = None) -> None:
+    """Refuse with the rule's message unless the signed-in account passes it."""
+    if not rule(session.account):
+        raise PermissionDenied(rule.refusal(what))
+
+
+def class_scope(account: Account) -> int | None:
+    """The one class a head teacher sees; None means the whole school. Every student list scopes through this
+    (``scope_condition`` for SQL, ``in_scope`` for one student)."""
+    return account.class_id if account.role == Role.HEAD_TEACHER else None
+
+
+def scope_condition(account: Account, column: str = "s.class_id") -> tuple[str, dict[str, object]]:
+    """The SQL condition limiting a student query to what the account may see, and its parameter:
+    ``("s.class_id = :scope", {"scope": 3})`` for a head teacher, ``("1 = 1", {})`` for the whole school."""
+    scope = class_scope(account)
+    if scope is None:
+        return "1 = 1", {}
+    return f"{column} = :scope", {"scope": scope}
+
+
+def in_scope(account: Account, class_id: int | None) -> bool:
+    """Whether a student of class ``class_id`` is within the account's scope."""
+    scope = class_scope(account)
+    return scope is None or class_id == scope

@@ -1,0 +1,88 @@
+"""Setting up a new vault for a school: the database, its first account (a counselor with manager rights), the
+school's row and the current school year's calendar."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from app import audit, clock
+from app.accounts.model import Role
+from app.accounts.store import check_new_username, insert_account
+from app.config import KdfCost
+from app.errors import XinqiaoError
+from app.passwords import require_acceptable
+from app.school.calendar import _ensure_year
+from app.session import Session, restore_hint
+from app.store.db import open_database
+from app.store.errors import storage_errors
+from app.store.keyslots import RECOVERY_SLOT, KeySlots, new_recovery_code, normalize_recovery_code
+from app.store.migrate import migrate
+from app.store.paths import VaultPaths, create_private_file, make_private, private_umask
+from app.store.quarantine import set_aside_vaults
+
+
+def create_vault(data_dir: Path, *, school_name: str, username: str, password: str, school_code: str = "",
+                 stages: list[str] | None = None, display_name: str = "", centre: bool = False,
+                 kdf: KdfCost | None = None) -> tuple[Session, str]:
+    """Create a new vault; returns the signed-in session of the first account and the recovery code.
+
+    The key derivation is calibrated to this PC (app/store/kdf.py) unless ``kdf`` names a cost (benchmarks)."""
+    from app.store.kdf import new_vault_cost
+
+    paths = VaultPaths(Path(data_dir))
+    aside = set_aside_vaults(paths) if not paths.db.exists() else []
+    if aside:
+        raise XinqiaoError(f"文件夹 {paths.root} 的数据库已被隔离到 {aside[0]}，没有删除。不能在这里新建空的数据库："
+                           f"{restore_hint(paths, aside[0])}如果确实要为另一所学校新建数据，请换一个数据文件夹。")
+    if paths.db.exists() or paths.keyslots.exists():
+        raise XinqiaoError(f"文件夹 {paths.root} 中已经有心桥数据，不能重复初始化。")
+    if not school_name.strip():
+        raise XinqiaoError("学校名称不能为空。")
+    username = check_new_username(username)
+    require_acceptable(password, account=username, school=school_name)
+    private_umask()
+    with storage_errors(paths.root):
+        paths.root.mkdir(parents=True, exist_ok=True)
+        for d in (paths.backups, paths.logs):
+            d.mkdir(exist_ok=True)
+        make_private(paths.root)
+    db_key = os.urandom(32)
+    recovery = new_recovery_code()
+    slots = KeySlots(paths.keyslots, {}, cost=kdf or new_vault_cost())
+    slots.set_account_secret(username, password, db_key)
+    slots.set_secret(RECOVERY_SLOT, normalize_recovery_code(recovery), db_key)
+    try:
+        create_private_file(paths.db)
+        db = open_database(paths.db, db_key, create=True)
+    except BaseException:
+        paths.db.unlink(missing_ok=True)   # no empty vault.db left to block the next try
+        raise
+    try:
+        migrate(db)
+        with db.transaction():
+            db.execute("INSERT INTO school (id, uuid, name, code, stages, created_at) VALUES (1, :u, :n, :c, :s, :t)",
+                       {"u": clock.new_uuid(), "n": school_name.strip(), "c": school_code.strip(),
+                        "s": json.dumps(stages or [], ensure_ascii=False), "t": clock.now_iso()})
+            if centre:
+                db.execute("INSERT INTO settings (key, value) VALUES ('mode', '\"centre\"')")
+            account = insert_account(db, username, Role.COUNSELOR, display_name, manager=True)
+            today = clock.today()
+            _ensure_year(db, today.year if today.month >= 9 else today.year - 1)
+            audit.record(db, username, "account", username, "创建数据库和首个账号")
+    except BaseException:
+        db.close()
+        for p in (paths.db, paths.db.with_name("vault.db-wal"), paths.db.with_name("vault.db-shm")):
+            if p.exists():
+                p.unlink()
+        raise
+    try:
+        with storage_errors(paths.keyslots):
+            slots.save()
+    except BaseException:
+        db.close()
+        for p in (paths.db, paths.db.with_name("vault.db-wal"), paths.db.with_name("vault.db-shm")):
+            p.unlink(missing_ok=True)
+        raise
+    make_private(paths.root)
+    return Session(paths, account, db, bytearray(db_key)), recovery
