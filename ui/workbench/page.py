@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
+from app.policy import can_read_confidential
 from app.session import Session
 from app.workbench import WorkItem, group_items, work_items
 from ui.shell.context import AppContext, Change
@@ -30,6 +31,8 @@ from ui.shell.tasks import run_task, wait_idle
 OVERDUE = QColor("#c62828")
 URGENT_BG = QColor("#fdecea")
 STUDENT_ROLE = Qt.ItemDataRole.UserRole
+SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_LABELS = {"same_day": "当天复核", "crisis": "紧急", "urgent": "紧急", "overdue": "逾期", "normal": ""}
 WEEKDAYS = "一二三四五六日"
 CHUNK = 400  # tree rows built per UI-thread slice (~10 ms)
 
@@ -55,10 +58,21 @@ class WorkbenchPage(QWidget):
         self.summary = QLabel()
         self.refresh_btn = QPushButton("刷新")
         self.refresh_btn.clicked.connect(self.reload)
+        # A same-day item: open a crisis case from it (the student filled in, the case linked back), or record the
+        # day's review. Shown for counselors; enabled when such an item is selected.
+        self.case_btn = QPushButton("开危机个案…")
+        self.case_btn.clicked.connect(self.open_case_from_selected)
+        self.review_btn = QPushButton("已当天复核…")
+        self.review_btn.clicked.connect(self.review_selected)
+        for b in (self.case_btn, self.review_btn):
+            b.setEnabled(False)
+            b.setVisible(can_read_confidential(ctx.session.account))
         head.addWidget(self.title)
         head.addSpacing(16)
         head.addWidget(self.summary)
         head.addStretch(1)
+        head.addWidget(self.case_btn)
+        head.addWidget(self.review_btn)
         head.addWidget(self.refresh_btn)
         lay.addLayout(head)
         self.tree = QTreeWidget()
@@ -76,6 +90,7 @@ class WorkbenchPage(QWidget):
         header.resizeSection(2, fm.horizontalAdvance("紧急紧急") + 24)
         header.setStretchLastSection(False)
         self.tree.itemActivated.connect(self._activated)
+        self.tree.currentItemChanged.connect(lambda *_a: self._update_actions())
         lay.addWidget(self.tree, 1)
         self.empty = QLabel("今天没有待办事项。")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -199,13 +214,15 @@ class WorkbenchPage(QWidget):
                 QTimer.singleShot(0, self._fill_next)
             return
         self.loading = False
+        self._update_actions()
         self.loaded.emit()
 
     @staticmethod
     def _row(it: WorkItem, bold: QFont) -> QTreeWidgetItem:
-        status = "紧急" if it.urgent else ("逾期" if it.overdue else "")
+        status = STATUS_LABELS[it.urgency]
         row = QTreeWidgetItem([it.title, it.due, status])
         row.setData(0, STUDENT_ROLE, it.student_id)
+        row.setData(0, SOURCE_ROLE, it.source)
         if it.student_id is not None:
             row.setToolTip(0, "双击打开学生档案")
         if it.overdue or it.urgent:
@@ -228,6 +245,61 @@ class WorkbenchPage(QWidget):
         from ui.shell.errors import show_error
 
         show_error(self, exc)
+
+    # -- same-day items --------------------------------------------------------------------------------------------
+    def selected_alert(self) -> int | None:
+        """The same-day alert of the selected row, if it is one."""
+        item = self.tree.currentItem()
+        source = item.data(0, SOURCE_ROLE) if item is not None else None
+        if isinstance(source, str) and source.startswith("safety_alerts:"):
+            return int(source.split(":", 1)[1])
+        return None
+
+    def select_source(self, source: str) -> bool:
+        for g in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(g)
+            for c in range(group.childCount()):
+                if group.child(c).data(0, SOURCE_ROLE) == source:
+                    self.tree.setCurrentItem(group.child(c))
+                    return True
+        return False
+
+    def _update_actions(self) -> None:
+        on = self.selected_alert() is not None
+        self.case_btn.setEnabled(on)
+        self.review_btn.setEnabled(on)
+
+    def open_case_from_selected(self) -> QWidget | None:
+        """"开危机个案" with the student filled in; the case keeps the link to what raised the alert."""
+        alert_id = self.selected_alert()
+        if alert_id is None:
+            return None
+        from ui.crisis.dialogs import OpenCaseDialog
+
+        dlg = OpenCaseDialog(self.ctx, self, alert_id=alert_id)
+        dlg.accepted.connect(lambda: self.ctx.data_changed.emit(Change.CRISIS))
+        dlg.setModal(True)
+        dlg.show()
+        self.case_dialog = dlg
+        return dlg
+
+    def review_selected(self) -> None:
+        alert_id = self.selected_alert()
+        if alert_id is None:
+            return
+        from app.errors import XinqiaoError
+        from app.safety.alerts import review_same_day
+        from ui.shell import dialogs
+
+        outcome = dialogs.get_text(self, "当天复核", "复核结果（例如：已面谈，暂无危机，转入常规跟进）：")
+        if outcome is None:
+            return
+        try:
+            review_same_day(self.ctx.session, alert_id, outcome)
+        except XinqiaoError as e:
+            dialogs.warn(self, "无法保存", e.message)
+            return
+        self.ctx.data_changed.emit(Change.CRISIS)
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         sid = item.data(0, STUDENT_ROLE)
