@@ -34,6 +34,7 @@ from app.screening.columns import (
     text_score,
 )
 from app.screening.grading import load_rules, regrade
+from app.screening.held import hold_results
 from app.screening.results import _write_result, raise_if_critical
 from app.screening.scales import Item, Scale, all_scales, get_scale
 from app.screening.scoring import Answer, ScoreResult, check_answers, score, score_total_only
@@ -73,6 +74,8 @@ NAMED_ITEM_RE = re.compile(r"^(?:第([0-9]{1,2}|[一二三四五六七八九十]
                            r"|item([0-9]{1,2}))(?:[.、．_\-)）].*)?$")
 LETTERS = "ABCDEFGH"
 IDENTIFYING = ("registry_no", "id_number", "name", "class", "grade")
+HELD_REASONS = {"pending": "知情同意书尚未回执：结果暂存，待心理教师决定是否计入",
+                "refused": "家长拒绝参加本次测评（知情同意：拒绝）：结果暂存，待心理教师决定，不计入完成"}
 
 
 class _HeaderRowItems:
@@ -114,6 +117,7 @@ class ParsedRow:
     taken_on: str
     platform_total: float | None
     matched_by: str  # how the student was found: "registry", "id_number" or "name_class" (needs confirmation)
+    held: str = ""   # "pending" / "refused": the consent slip; the result waits for the counselor's decision
 
     def as_json(self) -> dict[str, Any]:
         return {"row": self.sheet_row, "registry_no": self.registry_no, "name": self.name,
@@ -136,6 +140,7 @@ class ScreeningPreview:
     duplicates: list[int] = field(default_factory=list)
     file_hash: str = ""
     headers: list[str] = field(default_factory=list)   # every non-blank header cell (for the mapping editor)
+    held: list[RowError] = field(default_factory=list)   # rows held for the counselor (consent pending / refused)
     item_how: dict[int, str] = field(default_factory=dict)   # item -> how its column was found (columns.HOW_LABELS)
     coding: str = "score"            # how numbers in the answers read (columns.CODINGS)
     coding_detected: bool = True     # False: given by the user (--coding, the dialog's choice)
@@ -163,7 +168,8 @@ class ScreeningPreview:
     def counts(self) -> dict[str, int]:
         return {"valid": len(self.rows), "invalid": len(self.invalid_rows), "duplicates": len(self.duplicates),
                 "name_matches": len(self.name_matches), "warnings": len(self.warnings),
-                "critical": sum(1 for r in self.rows if r.result.critical)}
+                "critical": sum(1 for r in self.rows if r.result.critical and not r.held),
+                "held": len(self.held)}
 
     def as_json(self) -> dict[str, Any]:
         return {"file": self.file, "sheet": self.sheet, "header_row": self.header_row, "scale": self.scale_id,
@@ -174,6 +180,7 @@ class ScreeningPreview:
                 "coding": self.coding if self.mode == "items" else None,
                 "coding_detected": self.coding_detected, "counts": self.counts(),
                 "errors": [e.as_json() for e in self.errors], "warnings": [w.as_json() for w in self.warnings],
+                "held": [h.as_json() for h in self.held],
                 "duplicates": self.duplicates, "name_matches": [r.as_json() for r in self.name_matches]}
 
 
@@ -279,12 +286,13 @@ def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: 
                                coding=guess.coding or "score", coding_detected=coding is None,
                                item_texts={i.n: i.text for i in scale.items})
     matcher = StudentMatcher.load(session)
-    refused: set[int] = set()
+    consent: dict[int, str] = {}   # students whose consent slip is pending or was refused: results are held
     if campaign:
         found = find_campaign(session.db, campaign)
         if found is not None:
-            refused = {r[0] for r in session.db.query("SELECT student_id FROM screening_targets WHERE campaign_id = :c"
-                                                      " AND consent = 'refused'", {"c": found.id})}
+            consent = {r[0]: r[1] for r in session.db.query(
+                "SELECT student_id, consent FROM screening_targets WHERE campaign_id = :c"
+                " AND consent IN ('pending', 'refused')", {"c": found.id})}
     seen: dict[int, ParsedRow] = {}
     total = len(table.rows)
     for done, (sheet_row, cells) in enumerate(nonblank_rows(table)):
@@ -295,10 +303,9 @@ def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: 
         if row is None:
             preview.errors.extend(errors)
             continue
-        if row.student_id in refused:
-            preview.errors.append(RowError(sheet_row, _label(table, "name"),
-                                           f"{row.name} 的家长拒绝参加本次测评（知情同意：拒绝），结果不能录入"))
-            continue
+        if row.student_id in consent:
+            row.held = consent[row.student_id]
+            preview.held.append(RowError(sheet_row, _label(table, "name"), HELD_REASONS[row.held], row.name))
         first = seen.get(row.student_id)
         if first is not None:
             if first.result.answers == row.result.answers and first.result.total == row.result.total:
@@ -481,9 +488,11 @@ class ScreeningImportResult:
     skipped_name_matches: int
     levels: dict[int, int]
     error_report: Path | None = None
+    held: int = 0
+
 
     def as_json(self) -> dict[str, Any]:
-        return {"campaign_id": self.campaign_id, "written": self.written,
+        return {"campaign_id": self.campaign_id, "written": self.written, "held": self.held,
                 "skipped_name_matches": self.skipped_name_matches,
                 "levels": {str(k): v for k, v in sorted(self.levels.items())},
                 "error_report": str(self.error_report) if self.error_report else None}
@@ -521,6 +530,10 @@ def apply_screening(session: Session, preview: ScreeningPreview, campaign: str, 
                 skipped += 1
                 continue
             rows.append(r)
+        held = [r for r in rows if r.held]
+        rows = [r for r in rows if not r.held]
+        hold_results(session, camp.id, scale, [(r.student_id, r.held, r.taken_on, r.result, r.platform_total)
+                                                for r in held], import_id)
         _add_targets(db, camp.id, [r.student_id for r in rows])
         for r in rows:
             _write_result(db, campaign_id=camp.id, student_id=r.student_id, scale=scale, result=r.result,
@@ -535,7 +548,7 @@ def apply_screening(session: Session, preview: ScreeningPreview, campaign: str, 
         session.audit("import", preview.file, {"kind": "screening", "campaign": camp.name, "scale": scale.id,
                                                "written": written, **counts})
     report = write_error_report(session.paths.reports, preview) if preview.errors else None
-    return ScreeningImportResult(preview, camp.id, written, skipped, levels, report)
+    return ScreeningImportResult(preview, camp.id, written, skipped, levels, report, len(held))
 
 
 def write_error_report(folder: Path, preview: ScreeningPreview) -> Path:
@@ -586,11 +599,12 @@ def _describe(p: ScreeningPreview) -> PreviewView:
     return PreviewView(
         p.sheet, p.header_row, p.headers, _flat(p.columns, p.item_columns), c,
         f"有效 {c['valid']} 行，无效 {c['invalid']} 行，重复 {c['duplicates']} 行，需确认 {c['name_matches']} 行，"
-        f"关键题阳性 {c['critical']} 人。",
+        f"关键题阳性 {c['critical']} 人" + (f"，暂存待决定 {c['held']} 行（知情同意未回执或被拒绝）" if c['held'] else "") + "。",
         {"rows": [(r.sheet_row, r.registry_no, r.name, r.class_name, r.result.total_display, r.result.band_label,
                    "是" if r.result.critical else "") for r in p.rows],
          "duplicates": [(r, "同一结果重复列出，只计一次") for r in p.duplicates],
-         "items": list(p.item_lines())},
+         "items": list(p.item_lines()),
+         "held": [(h.row, h.field, h.reason, h.value) for h in p.held]},
         p.errors, p.warnings,
         [(m.sheet_row, f"第 {m.sheet_row} 行 → {m.class_name} {m.name}（学籍号 {m.registry_no}）") for m in p.name_matches],
         f"各题作答，答案按{p.coding_label}读取" if p.mode == "items" else "仅总分", bool(p.rows))
@@ -599,6 +613,8 @@ def _describe(p: ScreeningPreview) -> PreviewView:
 def _outcome(res: ScreeningImportResult, _options: Options) -> str:
     levels = "，".join(f"{k}级 {v} 人" for k, v in sorted(res.levels.items())) or "无预警"
     msg = f"已导入 {res.written} 份结果（{levels}）。"
+    if res.held:
+        msg += f"\n{res.held} 份结果因知情同意未回执或被拒绝而暂存，待决定（见工作台），不计入完成。"
     if res.skipped_name_matches:
         msg += f"\n{res.skipped_name_matches} 行按姓名对应的结果未确认，未导入。"
     if res.error_report:
@@ -649,6 +665,7 @@ SCREENING_IMPORT = ImporterSpec(
     outcome=_outcome,
     tabs=(Tab("rows", "有效", ("工作表行号", "学籍号", "姓名", "班级", "总分", "等级", "关键题阳性")),
           Tab("errors", "问题行", ERROR_HEADERS), Tab("warnings", "提示", ERROR_HEADERS),
+          Tab("held", "暂存待决定", ERROR_HEADERS),
           Tab("duplicates", "重复", ("工作表行号", "说明")),
           Tab("items", "题目对应", ("题号", "量表题目", "文件中的列", "依据"))),
     options=(Option("scale", "量表", choices=_scales, default=_default_scale, resets_mapping=True),

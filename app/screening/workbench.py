@@ -42,4 +42,3 @@ def work_items(session: Session, today: dt.date) -> list[WorkItem]:
         items.append(WorkItem("rescreen", "复测到期", f"{r[2]}（{r[3] or ''}）{level_label(r[4])}学生到期复测",
                               r[5], overdue=r[5] < iso, student_id=r[1], source=f"screening_levels:{r[0]}"))
     return items
-

@@ -144,7 +144,8 @@ def test_reimport_replaces_and_refused_consent_is_rejected(school, tmp_path):
     camp = find_campaign(school.db, "测评D")
     set_consent(school, camp.id, [st_[1][0]], "refused")
     p = preview_screening(school, f, "phq9", campaign="测评D")
-    assert [e.row for e in p.errors] == [3] and "拒绝" in p.errors[0].reason
+    # issue 9: no longer refused as an error but held for the counselor's decision (tests/screening/test_screening_season.py)
+    assert p.errors == [] and [h.row for h in p.held] == [3] and "拒绝" in p.held[0].reason
     counts = json.loads(school.db.scalar("SELECT counts FROM imports WHERE kind = 'screening' ORDER BY id LIMIT 1"))
     assert counts["campaign"] == "测评D"
 

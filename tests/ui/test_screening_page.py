@@ -421,8 +421,7 @@ def test_new_campaign_grade_rows_and_adolescent_scales_below_grade_7(qtbot, scho
     from ui.shell import dialogs
 
     for text in ("二年级（1）班", "五年级（1）班"):
-        with school.db.transaction():
-            add_class(school.db, text)
+        add_class(school, text)
     dlg = NewCampaignDialog(school)
     qtbot.addWidget(dlg)
     form = dlg.layout()
@@ -449,8 +448,7 @@ def test_adolescent_scales_below_grade_7_need_confirmation_in_the_app_too(school
     from app.errors import InputRejected
     from app.school.classes import add_class
 
-    with school.db.transaction():
-        add_class(school.db, "五年级（1）班")
+    add_class(school, "五年级（1）班")
     with pytest.raises(InputRejected, match="青少年"):
         create_campaign(school, "小学", {5: "gad7"})
     assert create_campaign(school, "小学", {5: "gad7"}, young_confirmed=True).scales == {5: "gad7"}

@@ -22,3 +22,26 @@ CREATE INDEX safety_alerts_student ON safety_alerts(student_id);
 
 -- The alert a crisis case was opened from (NULL for a case opened directly).
 ALTER TABLE crisis_cases ADD COLUMN alert_id INTEGER REFERENCES safety_alerts(id) ON DELETE SET NULL;
+
+-- Screening season (issue 9): a deadline per stage ({"primary": "2026-09-30", "secondary": "2026-10-31"}), who rated
+-- an observation form (head_teacher / parent), and imported results held for the counselor's decision because the
+-- student's consent slip is pending or was refused (never counted as completed until accepted).
+ALTER TABLE screening_campaigns ADD COLUMN deadlines TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE screening_results ADD COLUMN rater TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE screening_held (
+    id          INTEGER PRIMARY KEY,
+    campaign_id INTEGER NOT NULL REFERENCES screening_campaigns(id) ON DELETE CASCADE,
+    student_id  INTEGER NOT NULL REFERENCES students(id) ON DELETE CASCADE,
+    scale_id    TEXT NOT NULL,
+    consent     TEXT NOT NULL CHECK (consent IN ('pending', 'refused')),
+    taken_on    TEXT NOT NULL,
+    answers     TEXT NOT NULL DEFAULT '[]',
+    total       REAL,
+    platform_total REAL,
+    critical    INTEGER NOT NULL DEFAULT 0,
+    import_id   INTEGER REFERENCES imports(id) ON DELETE SET NULL,
+    held_at     TEXT NOT NULL,
+    held_by     TEXT NOT NULL,
+    UNIQUE (campaign_id, student_id, scale_id)
+);
