@@ -101,3 +101,69 @@ def test_from_october_a_grade_not_yet_screened_shows(school):
     assert [i for i in season_items(school, dt.date(2027, 9, 20)) if i.kind == "screening_unscreened"] == []
     october = [i.title for i in season_items(school, dt.date(2027, 10, 1)) if i.kind == "screening_unscreened"]
     assert october == ["2027–2028 学年八年级尚未测评（每学年至少一次）", "2027–2028 学年九年级尚未测评（每学年至少一次）"]
+
+
+@pytest.fixture
+def lower(school):
+    """二年级（1）班 with five students, an observation campaign, and its head teacher signed in."""
+    from app.accounts.admin import add_account
+    from app.accounts.model import Role
+    from app.demo import generate_students, insert_students
+    from app.school.classes import find_class
+    from app.session import open_session
+    from tests.conftest import TEACHER_PASSWORD
+
+    clock.set_fixed(dt.datetime(2026, 9, 20, 9, 0))
+    insert_students(school, generate_students(5, grades=(2,), class_size=5))
+    cls = find_class(school.db, "二年级（1）班")
+    assert cls is not None
+    add_account(school, "teacher2", TEACHER_PASSWORD, Role.HEAD_TEACHER, class_id=cls.id)
+    ht = open_session(school.paths.root, "teacher2", TEACHER_PASSWORD)
+    camp = create_campaign(school, "低年级观察", {2: "observe_g13"})
+    yield camp, ht, [sid for sid, _r in grade_students(school, 2, 5)]
+    ht.close()
+
+
+def test_observation_forms_record_who_rated_and_head_teachers_enter_their_class(school, lower, head_teacher):
+    from app.errors import PermissionDenied
+    from app.screening.results import enters_observations
+
+    camp, ht, pupils = lower
+    with pytest.raises(InputRejected, match="评定人"):
+        save_answers(school, camp.id, pupils[0], "observe_g13", [0] * 10)
+    save_answers(school, camp.id, pupils[0], "observe_g13", [0] * 10, rater="parent")
+    save_answers(ht, camp.id, pupils[1], "observe_g13", [1] + [0] * 9)            # the head teacher: 班主任
+    raters = dict(school.db.query("SELECT student_id, rater FROM screening_results WHERE campaign_id = :c",
+                                  {"c": camp.id}))
+    assert raters == {pupils[0]: "parent", pupils[1]: "head_teacher"}
+    assert enters_observations(ht) and not enters_observations(school) and not enters_observations(head_teacher)
+    other = grade_students(school, 7, 1)[0][0]
+    with pytest.raises(PermissionDenied):
+        save_answers(ht, camp.id, other, "observe_g13", [0] * 10)                  # not their class
+    with pytest.raises(PermissionDenied):
+        save_answers(ht, camp.id, pupils[2], "phq9", [0] * 9)                      # a self-report scale
+    assert school.db.scalar("SELECT count(*) FROM audit_log WHERE account = 'teacher2' AND target LIKE"
+                            " 'screening_results:%'") == 1
+
+
+def test_a_grade_1_to_3_head_teacher_enters_ratings_in_the_window(qtbot, school, lower):
+    from ui.screening.page import ScreeningPage
+    from ui.shell.context import AppContext
+
+    camp, ht, pupils = lower
+    page = ScreeningPage(AppContext(ht))
+    qtbot.addWidget(page)
+    entry = page.entry
+    assert entry is not None
+    page.tabs.setCurrentWidget(entry)
+    entry.campaign_combo.setCurrentIndex(entry.campaign_combo.findData(camp.id))
+    assert entry.wait_loaded()
+    assert {t.student_id for t in entry.students} == set(pupils)                  # their class only
+    entry.open_student(pupils[3])
+    assert not entry.rater.isHidden() and entry.rater.currentData() == "head_teacher"
+    assert entry.absent_btn.isHidden() and entry.refuse_btn.isHidden()
+    entry.rater.setCurrentIndex(entry.rater.findData("parent"))
+    entry.pad.answers = [2] + [0] * 9
+    entry.save_and_next()
+    assert "家长评定" in entry.status.text() and "一级" not in entry.status.text() and "分" not in entry.status.text()
+    assert school.db.scalar("SELECT rater FROM screening_results WHERE student_id = :s", {"s": pupils[3]}) == "parent"

@@ -86,3 +86,14 @@ def test_the_case_view_shows_what_raised_the_case(qtbot, school, raised):
     view.show_case(case_id)
     assert not view.raised_by.isHidden() and "测评筛查" in view.raised_by.text() and "第9题阳性" in view.raised_by.text()
     assert "本校设置" in " ".join(view.steps.horizontalHeaderItem(i).text() for i in range(view.steps.columnCount()))
+
+
+def test_crisis_due_times_are_labelled_as_school_settings(qtbot, school):
+    from PySide6.QtWidgets import QLabel
+
+    from ui.crisis.rules_editor import SCHOOL_SETTING_NOTE, RulesDialog
+
+    dlg = RulesDialog(school)
+    qtbot.addWidget(dlg)
+    texts = " ".join(w.text() for w in dlg.findChildren(QLabel))
+    assert SCHOOL_SETTING_NOTE in texts and "不是政策文件规定的时限" in SCHOOL_SETTING_NOTE
