@@ -183,6 +183,7 @@ def cmd_campaigns(args: argparse.Namespace) -> int:
         for c in list_campaigns(session.db):
             prog = progress(session, c.id)
             data.append({"name": c.name, "semester": c.semester_name, "window_end": c.window_end,
+                         "deadlines": c.deadlines,
                          "scales": {str(g): s for g, s in c.scales.items()},
                          "classes": [{"class_name": p.class_name, "targets": p.targets, "done": p.done,
                                       "missing": p.missing, "absent": p.absent, "refused": p.refused} for p in prog]})

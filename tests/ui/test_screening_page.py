@@ -440,8 +440,14 @@ def test_new_campaign_grade_rows_and_adolescent_scales_below_grade_7(qtbot, scho
     dlg.create()
     assert dlg.created is None and "青少年" in dialogs.shown[-1].text and "五年级" in dialogs.shown[-1].text
     dialogs.preanswer(True)
+    assert set(dlg.deadlines) == {"primary", "secondary"}                  # a deadline per stage, each editable
+    assert dlg.deadlines["primary"].date().toString("MM-dd") == "09-30"
+    assert dlg.deadlines["secondary"].date().toString("MM-dd") == "10-31"
+    dlg.deadlines["secondary"].setDate(dlg.deadlines["secondary"].date().addDays(6))
     dlg.create()
     assert dlg.created is not None and dlg.created.scales[5] == "phq9"
+    assert dlg.created.deadlines["primary"].endswith("-09-30") and dlg.created.deadlines["secondary"].endswith("-11-06")
+    assert dlg.created.window_end == dlg.created.deadlines["secondary"]
 
 
 def test_adolescent_scales_below_grade_7_need_confirmation_in_the_app_too(school):
