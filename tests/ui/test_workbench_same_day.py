@@ -97,3 +97,34 @@ def test_crisis_due_times_are_labelled_as_school_settings(qtbot, school):
     qtbot.addWidget(dlg)
     texts = " ".join(w.text() for w in dlg.findChildren(QLabel))
     assert SCHOOL_SETTING_NOTE in texts and "不是政策文件规定的时限" in SCHOOL_SETTING_NOTE
+
+
+def test_held_results_are_decided_from_the_workbench(qtbot, school, tmp_path):
+    from openpyxl import Workbook
+
+    from app.screening.campaigns import set_consent
+    from app.screening.held import held_results
+    from app.screening.importer import apply_screening, preview_screening
+    from ui.shell import dialogs
+
+    clock.set_fixed(dt.datetime(2026, 10, 12, 9, 30))
+    camp = create_campaign(school, "需回执", {7: "phq9"}, consent_required=True)
+    rows = school.db.query("SELECT s.id, s.registry_no FROM students s JOIN classes c ON c.id = s.class_id"
+                           " WHERE c.grade = 7 ORDER BY s.id LIMIT 2")
+    set_consent(school, camp.id, [rows[1][0]], "refused")
+    wb = Workbook()
+    wb.active.append(["学籍号"] + [f"第{i}题" for i in range(1, 10)])
+    for _sid, reg in rows:
+        wb.active.append([reg] + [0, 1, 2, 3, 0, 0, 0, 0, 0])
+    wb.save(tmp_path / "r.xlsx")
+    apply_screening(school, preview_screening(school, tmp_path / "r.xlsx", "phq9", campaign=camp.name), camp.name)
+    ctx, w = _page(qtbot, school)
+    assert w.select_source(f"screening_held:{held_results(school)[0].id}") and w.held_btn.isEnabled()
+    dlg = w.open_held()
+    qtbot.addWidget(dlg)
+    assert dlg.table.rowCount() == 2
+    dlg.decide(True)                                     # the first: counted
+    dialogs.preanswer("家长拒绝，删除")
+    dlg.decide(False)                                    # the second: discarded with a reason
+    assert held_results(school) == [] and dlg.table.rowCount() == 0
+    assert school.db.scalar("SELECT count(*) FROM screening_results WHERE campaign_id = :c", {"c": camp.id}) == 1

@@ -64,7 +64,9 @@ class WorkbenchPage(QWidget):
         self.case_btn.clicked.connect(self.open_case_from_selected)
         self.review_btn = QPushButton("已当天复核…")
         self.review_btn.clicked.connect(self.review_selected)
-        for b in (self.case_btn, self.review_btn):
+        self.held_btn = QPushButton("处理暂存结果…")
+        self.held_btn.clicked.connect(self.open_held)
+        for b in (self.case_btn, self.review_btn, self.held_btn):
             b.setEnabled(False)
             b.setVisible(can_read_confidential(ctx.session.account))
         head.addWidget(self.title)
@@ -73,6 +75,7 @@ class WorkbenchPage(QWidget):
         head.addStretch(1)
         head.addWidget(self.case_btn)
         head.addWidget(self.review_btn)
+        head.addWidget(self.held_btn)
         head.addWidget(self.refresh_btn)
         lay.addLayout(head)
         self.tree = QTreeWidget()
@@ -268,6 +271,20 @@ class WorkbenchPage(QWidget):
         on = self.selected_alert() is not None
         self.case_btn.setEnabled(on)
         self.review_btn.setEnabled(on)
+        item = self.tree.currentItem()
+        source = item.data(0, SOURCE_ROLE) if item is not None else None
+        self.held_btn.setEnabled(isinstance(source, str) and source.startswith("screening_held:"))
+
+    def open_held(self) -> QWidget:
+        """Results held for want of consent: count them or discard them."""
+        from ui.screening.held_dialog import HeldResultsDialog
+
+        dlg = HeldResultsDialog(self.ctx.session, self)
+        dlg.finished.connect(lambda _r: dlg.changed and self.ctx.data_changed.emit(Change.SCREENING))
+        dlg.setModal(True)
+        dlg.show()
+        self.held_dialog = dlg
+        return dlg
 
     def open_case_from_selected(self) -> QWidget | None:
         """"开危机个案" with the student filled in; the case keeps the link to what raised the alert."""
