@@ -1,11 +1,11 @@
 """The screening season on 工作台: each stage's deadline (reminders two weeks and three days before, red after) and,
 from October, grades of the school year that no campaign has screened yet. No student's data: the lines name
-campaigns, grades and counts, for whoever manages screening."""
+campaigns, grades and counts, for the counselor."""
 from __future__ import annotations
 
 import datetime as dt
 
-from app.policy import can_manage_screening
+from app.policy import can_counsel
 from app.school.classnames import grade_name
 from app.screening.campaigns import DEADLINE_STAGES, deadline_stage, list_campaigns
 from app.session import Session
@@ -20,7 +20,7 @@ def _school_year_start(today: dt.date) -> dt.date:
 
 
 def season_items(session: Session, today: dt.date) -> list[WorkItem]:
-    if not can_manage_screening(session.account):
+    if not can_counsel(session.account):   # the counselor runs the season; an administrator's 工作台 stays empty
         return []
     return deadline_items(session, today) + unscreened_items(session, today)
 

@@ -228,7 +228,9 @@ class WorkbenchPage(QWidget):
         row.setData(0, SOURCE_ROLE, it.source)
         if it.student_id is not None:
             row.setToolTip(0, "双击打开学生档案")
-        if it.overdue or it.urgent:
+        # Red: late, or urgent by nature (a same-day alert, a level-1 alert). A crisis step due later today is
+        # urgent (bold, at the top) but not yet late, so not red.
+        if it.overdue or (it.urgent and it.urgency != "crisis"):
             for col in range(3):
                 row.setForeground(col, QBrush(OVERDUE))
         if it.urgent:
