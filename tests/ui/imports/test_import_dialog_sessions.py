@@ -14,7 +14,7 @@ from tests.conftest import PASSWORD
 from tests.ui.conftest import wait_tasks
 from ui.shell import tasks
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 sys.path.insert(0, str(DATA))
 from make_counselor_log import LOG_EXPECTED, LOG_TODAY  # noqa: E402
 
