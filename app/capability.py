@@ -27,6 +27,7 @@ TimelineProvider = Callable[["Session", int], Sequence[Any]]       # -> list[app
 BannerProvider = Callable[["Session", int], Sequence[str]]          # Chinese lines at the top of an archive
 WorkbenchProvider = Callable[["Session", Any], Sequence[Any]]      # (session, date) -> list[app.workbench.WorkItem]
 LevelProvider = Callable[["Database"], dict[int, int]]              # student id -> warning level (1 = most urgent)
+FocusProvider = Callable[["Database"], set[int]]                    # ids of students who count as 重点学生
 CommandRegistrar = Callable[[argparse._SubParsersAction], None]     # adds sub-parsers, each with func=handler
 DemoPopulator = Callable[["Session", random.Random, list[int]], None]
 
@@ -44,6 +45,8 @@ class Capability:
     workbench: tuple[WorkbenchProvider, ...] = ()
     search: tuple[tuple[str, Any], ...] = ()
     warning_levels: LevelProvider | None = None
+    reviewed_levels: LevelProvider | None = None   # the levels as the counselor last reviewed them (no provisional)
+    focus: FocusProvider | None = None             # students this capability makes 重点学生 (e.g. an open crisis case)
     commands: CommandRegistrar | None = None
     demo: DemoPopulator | None = None
 
@@ -104,6 +107,12 @@ class Registry:
 
     def level_providers(self) -> list[LevelProvider]:
         return [c.warning_levels for c in self.capabilities if c.warning_levels is not None]
+
+    def reviewed_level_providers(self) -> list[LevelProvider]:
+        return [c.reviewed_levels for c in self.capabilities if c.reviewed_levels is not None]
+
+    def focus_providers(self) -> list[FocusProvider]:
+        return [c.focus for c in self.capabilities if c.focus is not None]
 
     def command_registrars(self) -> list[CommandRegistrar]:
         return [c.commands for c in self.capabilities if c.commands is not None]

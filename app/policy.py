@@ -94,9 +94,38 @@ can_read_directory = Rule(
     "当前账号不能{what}。", "查看转介机构")
 """The referral directory: the 管理员 keeps it, counselors and head teachers look numbers up in it."""
 
+sees_unreviewed_levels = Rule(
+    "sees_unreviewed_levels", _counselor,
+    "只有心理教师可以{what}。", "查看未经复核的预警等级和类别")
+"""What the machine assigned before the counselor's review: provisional levels, the category (自伤风险 ...), the
+scores and the rule that fired. Everyone else sees a ledger entry only once it is reviewed."""
+
+sees_warning_levels = Rule(
+    "sees_warning_levels", lambda a: a.role in (Role.COUNSELOR, Role.HEAD_TEACHER),
+    "管理员账号不能{what}。请使用心理教师或班主任账号。", "查看预警等级")
+"""Warning levels at all (a head teacher: reviewed ones, shown as 重点关注, within ``class_scope``). A 管理员 sees
+none: ``students --level``, ``coverage`` and the level columns refuse or leave them out."""
+
+sees_focus_tags = Rule(
+    "sees_focus_tags", lambda a: a.role in (Role.COUNSELOR, Role.HEAD_TEACHER),
+    "管理员账号不能{what}。请使用心理教师或班主任账号。", "查看重点关注标签")
+"""Focus tags of the ordinary tier (a head teacher: their class). A 管理员 sees no tags at all."""
+
+sees_confidential_tags = Rule(
+    "sees_confidential_tags", _counselor,
+    "只有心理教师可以{what}。", "查看保密级的关注标签")
+"""Focus tags of the confidential tier (health: 既往心理问题, 确诊心理障碍 ...): the tag itself, not only its note."""
+
+can_set_tag_tiers = Rule(
+    "can_set_tag_tiers", _counselor,
+    "只有心理教师可以{what}。", "设置关注标签的保密级别")
+"""Which focus tags are confidential: only a counselor knows what each holds, and lowering a tier shows health
+data to head teachers."""
+
 RULES: tuple[Rule, ...] = (can_read_confidential, can_counsel, does_student_work, can_manage_school,
                            can_manage_accounts, can_manage_screening, can_manage_roster, can_read_incidents,
-                           can_read_directory)
+                           can_read_directory, sees_unreviewed_levels, sees_warning_levels, sees_focus_tags,
+                           sees_confidential_tags, can_set_tag_tiers)
 
 
 def require(session: HasAccount, rule: Rule, what: str | None = None) -> None:

@@ -93,8 +93,7 @@ def measure(folder: Path, roster: Path, template: Path, rounds: int) -> dict[str
 
 def phases(folder: Path, roster: Path, template: Path) -> dict[str, float]:
     """One import in this process, timed step by step (modules already imported: no import cost here)."""
-    from app.archive.pinyin import pinyin_keys
-
+    from app.pinyin import pinyin_keys
     from app.school.roster_import import FIELD_LABELS, REQUIRED, SYNONYMS, apply_roster, preview_roster
     from app.session import open_session
     from app.tabular import read_table, sheet_rows

@@ -9,6 +9,7 @@ from app.archive.students import get_student
 from app.errors import InputRejected
 from app.policy import can_counsel, can_read_confidential, require
 from app.session import Session
+from app.store.db import Database
 
 PLAN_FIELDS = {
     "situation": "学生基本情况",
@@ -93,3 +94,19 @@ def plans_due_for_review(session: Session, on: dt.date) -> list[tuple[int, str]]
         " (SELECT max(version) FROM support_plans q WHERE q.student_id = p.student_id)"
         " AND p.review_date <= :d ORDER BY p.review_date", {"d": on.isoformat()})
     return [(r[0], r[1]) for r in rows]
+
+
+def current_plans(db: Database) -> dict[int, tuple[str, str]]:
+    """Every student's current (latest) plan version: ``{student_id: (created_at, review_date)}``."""
+    return {int(r[0]): (str(r[1]), str(r[2])) for r in db.query(
+        "SELECT p.student_id, p.created_at, p.review_date FROM support_plans p WHERE p.version ="
+        " (SELECT max(version) FROM support_plans q WHERE q.student_id = p.student_id)")}
+
+
+def is_current_since(plan: tuple[str, str] | None, since: str) -> bool:
+    """Whether a plan covers a level confirmed on ``since`` (ISO): written on or after that day, or still running
+    then (its review date not before it)."""
+    if plan is None:
+        return False
+    created, review = plan
+    return created[:10] >= since[:10] or review >= since[:10]

@@ -7,7 +7,6 @@ import random
 from dataclasses import dataclass
 
 from app import clock
-from app.archive.students import FOCUS_TAGS
 from app.pinyin import pinyin_keys
 from app.policy import can_counsel, can_manage_roster, require
 from app.school.classes import ensure_class
@@ -63,6 +62,11 @@ def insert_students(session: Session, students: list[DemoStudent]) -> list[int]:
     return ids
 
 
+# The demo draws from the categories the first versions had, so that the demo school (one shared random generator)
+# stays the same as the list of categories grows; 既往心理问题 among them is of the confidential tier.
+DEMO_TAGS = ("留守", "单亲", "经济困难", "学业压力", "校园欺凌", "家庭变故", "身体疾病或残疾", "既往心理问题")
+
+
 def add_tags_and_plans(session: Session, rng: random.Random, ids: list[int], share: float = 0.06) -> None:
     """Focus tags on a share of the students, and a first support plan for half of them (synthetic text)."""
     require(session, can_counsel, "设置重点关注标签")
@@ -72,7 +76,7 @@ def add_tags_and_plans(session: Session, rng: random.Random, ids: list[int], sha
         for sid in ids:
             if rng.random() >= share:
                 continue
-            tag = rng.choice(FOCUS_TAGS[:-1])
+            tag = rng.choice(DEMO_TAGS)
             at = (now - dt.timedelta(days=rng.randrange(1, 300))).isoformat(timespec="seconds")
             db.execute("INSERT INTO focus_tags (uuid, student_id, tag, note, set_at, set_by) VALUES"
                        " (:u, :s, :t, :n, :at, '心理教师')",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent
+from app.archive.tags import confidential_tags, visible_tags
 from app.policy import can_read_confidential, does_student_work
 from app.session import Session
 
@@ -14,19 +15,24 @@ def archive_events(session: Session, student_id: int) -> list[TimelineEvent]:
               for r in db.query("SELECT id, at, summary FROM student_events WHERE student_id = :s", {"s": student_id})]
     if not does_student_work(session.account):
         return events  # a 管理员 keeps the roster: no focus tags or plans
+    hidden = confidential_tags(db)
     for r in db.query("SELECT id, tag, note, set_at, set_by, cleared_at, cleared_by, clear_reason FROM focus_tags"
                       " WHERE student_id = :s", {"s": student_id}):
-        # The tag itself is ordinary (the head teacher should know whom to watch); the note is confidential.
+        # An ordinary tag is shown (the head teacher should know whom to watch), its note is confidential; a
+        # confidential tag (health) is not shown at all to whoever may not see it.
+        if not visible_tags(session.account, [r["tag"]], hidden):
+            continue
+        tier = CONFIDENTIAL if r["tag"] in hidden else ORDINARY
         note = r["note"] if sees else ""
         shown += bool(note)
         events.append(TimelineEvent(r["set_at"], "tag", "重点关注", f"设为重点关注：{r['tag']}",
                                     f"{note}（{r['set_by']}）" if note else f"（{r['set_by']}）",
-                                    ORDINARY, f"focus_tags:{r['id']}"))
+                                    tier, f"focus_tags:{r['id']}"))
         if r["cleared_at"]:
             shown += bool(sees and r["clear_reason"])
             events.append(TimelineEvent(r["cleared_at"], "tag", "重点关注", f"解除重点关注：{r['tag']}",
                                         r["clear_reason"] if sees else "",
-                                        ORDINARY, f"focus_tags:{r['id']}"))
+                                        tier, f"focus_tags:{r['id']}"))
     if sees:
         for r in db.query("SELECT id, version, created_at, created_by, review_date, change_reason FROM support_plans"
                           " WHERE student_id = :s", {"s": student_id}):

@@ -38,6 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("coverage", help="一生一谈、重点学生家访与家长反馈的完成情况（按班级、学期）")
     p.add_argument("--class", dest="class_name", help="班级（默认：全部可见班级）")
     p.add_argument("--date", help="学期内的任一日期（默认：今天）")
+    p.add_argument("--set-feedback-scope", choices=["all", "focus"],
+                   help="设置一反馈的范围（学校设置）：all 全体学生（默认），focus 仅重点学生；需要管理权限")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_coverage)
 
@@ -135,11 +137,22 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 def cmd_coverage(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from app.casework.coverage import class_coverage, current_semester, school_coverage
+    from app.casework.coverage import (
+        FEEDBACK_SCOPES,
+        class_coverage,
+        current_semester,
+        feedback_scope,
+        school_coverage,
+        set_feedback_scope,
+    )
     from app.school.classes import require_class
 
     session = open_from_args(args)
     try:
+        if args.set_feedback_scope:
+            set_feedback_scope(session, args.set_feedback_scope)
+            out(f"一反馈的范围已设为：{FEEDBACK_SCOPES[args.set_feedback_scope]}。")
+            return EXIT_OK
         day = dt.date.fromisoformat(args.date) if args.date else None
         sem = current_semester(session, day)
         if args.class_name:
@@ -149,13 +162,15 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         # Who is missing a talk or a home visit of a 重点学生 names students with tags: audited like an export.
         session.audit("export", "coverage:stdout", {"format": "json" if args.json else "text",
                                                     "semester": sem.name, "classes": len(rows)})
+        scope = feedback_scope(session.db)
         if args.json:
-            print_json({"semester": sem.name, "classes": [c.as_json() for c in rows]})
+            print_json({"semester": sem.name, "feedback_scope": scope, "classes": [c.as_json() for c in rows]})
         else:
-            out(sem.name)
+            out(f"{sem.name}（一反馈范围：{FEEDBACK_SCOPES[scope]}）")
             for c in rows:
                 out(f"{c.class_name}：一生一谈 {len(c.talk.done)}/{c.talk.total}，重点学生家访 "
-                    f"{len(c.home_visit.done)}/{c.home_visit.total}，家长反馈 {len(c.feedback.done)}/{c.feedback.total}")
+                    f"{len(c.home_visit.done)}/{c.home_visit.total}，{c.feedback.label} "
+                    f"{len(c.feedback.done)}/{c.feedback.total}")
         return EXIT_OK
     finally:
         session.close()

@@ -1,17 +1,43 @@
-"""Coverage per class and semester: 一生一谈 (every student talked with once a semester), and for focus students
-(an active focus tag) a home visit and a feedback to parents (一反馈: parent meeting, phone call or home visit)."""
+"""Coverage per class and semester: 一生一谈 (every student talked with once a semester), a home visit of every focus
+student, and a feedback to parents (一反馈: parent meeting, phone call or home visit) of every student or of the focus
+students only, as the school sets it (``FEEDBACK_SCOPE_SETTING``, default every student).
+
+Focus students (重点学生) are the archive's one answer, ``app.archive.students.focus_student_ids``: an active focus
+tag, a confirmed warning level, or an open crisis case. Coverage names focus students: a 管理员 is refused."""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.archive.students import focus_student_ids
 from app.casework.model import PARENT_FEEDBACK_KINDS, StudentRef
-from app.errors import PermissionDenied
-from app.policy import in_scope
+from app.errors import InputRejected, PermissionDenied
+from app.policy import can_manage_school, in_scope, require, sees_focus_tags
 from app.school.calendar import Semester, semester_for
 from app.school.classes import list_classes
 from app.session import Session
+from app.store.db import Database
+from app.store.settings import get_setting, set_setting
+
+FEEDBACK_SCOPE_SETTING = "casework.feedback_scope"
+FEEDBACK_SCOPES = {"all": "全体学生", "focus": "仅重点学生"}
+
+
+def feedback_scope(db: Database) -> str:
+    """Whom 一反馈 covers: ``all`` (every student, the default) or ``focus`` (focus students only)."""
+    value = get_setting(db, FEEDBACK_SCOPE_SETTING, "all")
+    return value if value in FEEDBACK_SCOPES else "all"
+
+
+def set_feedback_scope(session: Session, scope: str) -> None:
+    require(session, can_manage_school, "设置一反馈的范围")
+    if scope not in FEEDBACK_SCOPES:
+        raise InputRejected(f"一反馈的范围只能是 all（全体学生）或 focus（仅重点学生），不能是“{scope}”。")
+    with session.db.transaction():
+        before = feedback_scope(session.db)
+        set_setting(session.db, FEEDBACK_SCOPE_SETTING, scope)
+        session.audit("settings", FEEDBACK_SCOPE_SETTING, {"from": before, "to": scope})
 
 
 @dataclass
@@ -59,6 +85,7 @@ def current_semester(session: Session, today: dt.date | None = None) -> Semester
 
 
 def class_coverage(session: Session, class_id: int, semester: Semester) -> ClassCoverage:
+    require(session, sees_focus_tags, "查看一生一谈与重点学生的完成情况")
     if not in_scope(session.account, class_id):
         raise PermissionDenied("班主任只能查看本班的情况。")
     return _coverage(session, [class_id], semester)[0]
@@ -66,6 +93,7 @@ def class_coverage(session: Session, class_id: int, semester: Semester) -> Class
 
 def school_coverage(session: Session, semester: Semester) -> list[ClassCoverage]:
     """Every class the account may see (a head teacher: their own)."""
+    require(session, sees_focus_tags, "查看一生一谈与重点学生的完成情况")
     ids = [c.id for c in list_classes(session.db) if in_scope(session.account, c.id)]
     return _coverage(session, ids, semester)
 
@@ -80,7 +108,8 @@ def _coverage(session: Session, class_ids: list[int], semester: Semester) -> lis
     for r in db.query(f"SELECT s.id, s.registry_no, s.name, s.class_id FROM students s WHERE s.status = '在读'"
                       f" AND s.class_id IN ({marks}) ORDER BY s.pinyin_full", class_ids):
         students[r[3]].append(StudentRef(r[0], r[1], r[2], r[3], names.get(r[3], "")))
-    focus = {r[0] for r in db.query("SELECT DISTINCT student_id FROM focus_tags WHERE cleared_at IS NULL")}
+    focus = focus_student_ids(db, session.account)
+    everyone_feedback = feedback_scope(db) == "all"
     end = (dt.date.fromisoformat(semester.end_date) + dt.timedelta(days=1)).isoformat()
     done: dict[str, set[int]] = {"talk": set(), "home_visit": set(), "feedback": set()}
     for sid, kind in db.query(
@@ -100,7 +129,8 @@ def _coverage(session: Session, class_ids: list[int], semester: Semester) -> lis
         measures = {
             "talk": Measure("一生一谈", *_split(everyone, done["talk"])),
             "home_visit": Measure("重点学生家访", *_split(focused, done["home_visit"])),
-            "feedback": Measure("重点学生家长反馈", *_split(focused, done["feedback"])),
+            "feedback": (Measure("家长反馈", *_split(everyone, done["feedback"])) if everyone_feedback
+                         else Measure("重点学生家长反馈", *_split(focused, done["feedback"]))),
         }
         out.append(ClassCoverage(cid, names.get(cid, ""), semester.name, len(everyone), measures["talk"],
                                  measures["home_visit"], measures["feedback"]))

@@ -1,5 +1,6 @@
 """危机干预: crisis cases step by step, incidents and the referral directory."""
 from app.capability import Capability
+from app.crisis.cases import open_case_students
 from app.crisis.commands import register as commands
 from app.crisis.demo import populate
 from app.crisis.searchable import SOURCES
@@ -13,6 +14,7 @@ CAPABILITY = Capability(
     banners=(banner,),
     workbench=(crisis_items,),
     search=SOURCES,
+    focus=open_case_students,
     commands=commands,
     demo=populate,
 )

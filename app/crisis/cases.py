@@ -373,3 +373,8 @@ def close_case(session: Session, case_id: int, closing_note: str, *, closed_at: 
                     "rb": session.account.label, "c": case_id})
         _touch(session.db, case_id)
         session.audit("edit", f"crisis_case:{case_id}", {"close": when})
+
+
+def open_case_students(db: Database) -> set[int]:
+    """The focus provider: students with an open crisis case count as 重点学生."""
+    return {int(r[0]) for r in db.query("SELECT DISTINCT student_id FROM crisis_cases WHERE status = 'open'")}

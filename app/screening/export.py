@@ -15,7 +15,8 @@ COLUMNS = ["学籍号", "姓名", "班级", "测评日期", "量表", "得分", 
 
 
 def row_values(r: LedgerRow) -> list[Any]:
-    return [r.registry_no, r.name, r.class_name, r.taken_on, r.scales, r.scores, level_label(r.provisional_level),
+    return [r.registry_no, r.name, r.class_name, r.taken_on, r.scales, r.scores,
+            level_label(r.provisional_level) if r.provisional_level else "",
             r.review or "待复核", r.measure, r.responsible, r.status_label, r.updated_at[:10]]
 
 

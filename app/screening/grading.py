@@ -203,3 +203,46 @@ def current_levels(db: Database) -> dict[int, int]:
                                      " ORDER BY campaign_id, id"):
         latest[sid] = None if status == "released" else lvl
     return {sid: lvl for sid, lvl in latest.items() if lvl is not None}
+
+
+# -- what the counselor has reviewed: the only levels a head teacher is shown -----------------------------------
+LAST_REVIEW_SQL = ("(SELECT i.confirmed_level FROM screening_interviews i WHERE i.entry_id = l.id"
+                   " ORDER BY i.id DESC LIMIT 1)")
+"""The confirmed level of an entry's latest follow-up interview (0: released; NULL: never reviewed), on ``l``."""
+
+
+def as_reviewed(status: str, level: int | None, last_review: int | None) -> tuple[str, int | None] | None:
+    """An entry as the counselor last reviewed it: ``(status, level)``, or None when nobody has reviewed it (then
+    everything about it is the machine's: provisional level, category, scores, rule). An entry sent back to review
+    by a newer result keeps showing the reviewed level until the counselor reviews again."""
+    if last_review is None:
+        return None
+    if status == "released" or last_review == 0:
+        return "released", None
+    if status == "confirmed":
+        return "confirmed", level
+    return "confirmed", last_review
+
+
+def reviewed_levels(db: Database) -> dict[int, int]:
+    """The level provider of reviewed levels: as ``current_levels``, but only what a counselor has reviewed (an
+    entry nobody reviewed leaves the student's earlier reviewed state as it was)."""
+    latest: dict[int, int | None] = {}
+    for sid, status, lvl, last in db.query(f"SELECT l.student_id, l.status, l.level, {LAST_REVIEW_SQL}"
+                                           " FROM screening_levels l ORDER BY l.campaign_id, l.id"):
+        seen = as_reviewed(status, lvl, last)
+        if seen is not None:
+            latest[sid] = seen[1]
+    return {sid: lvl for sid, lvl in latest.items() if lvl is not None}
+
+
+def reviewed_history(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An entry's changes as someone who sees only reviewed levels reads them: the counselor's confirmations and a
+    release after one; never a provisional level (a change's ``from_level`` is the last reviewed one)."""
+    out: list[dict[str, Any]] = []
+    last: int | None = None
+    for h in changes:
+        if h["status"] == "confirmed" or (h["status"] == "released" and out):
+            out.append({**h, "from_level": last})
+            last = h["to_level"]
+    return out

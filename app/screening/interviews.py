@@ -24,8 +24,12 @@ class Interview:
 
 
 def record_interview(session: Session, entry_id: int, *, confirmed_level: int, reason: str, next_step: str,
-                     held_on: dt.date | None = None, responsible: str = "") -> Interview:
-    """Record the interview and update the ledger entry (confirmed, or released by 解除 / level 0)."""
+                     held_on: dt.date | None = None, responsible: str = "", teacher_note: str = "",
+                     share_category: bool = False) -> Interview:
+    """Record the interview and update the ledger entry (confirmed, or released by 解除 / level 0).
+
+    ``teacher_note`` is what the head teacher is told (what to watch, what to do) beside "重点关注";
+    ``share_category`` shows them the entry's category (自伤风险 ...) too. Both are audited with the interview."""
     require(session, can_counsel, "记录复核访谈")
     if next_step not in NEXT_STEPS:
         raise InputRejected(f"下一步只能是：{'、'.join(NEXT_STEPS)}。")
@@ -62,8 +66,11 @@ def record_interview(session: Session, entry_id: int, *, confirmed_level: int, r
                         "rs": rescreen_due(rules, confirmed_level, day), "t": now, "id": entry_id})
             _log(db, entry_id, entry["level"], confirmed_level, "confirmed",
                  f"复核访谈：确认{level_label(confirmed_level)}，下一步{next_step}", who)
+        db.execute("UPDATE screening_levels SET teacher_note = :n, category_shared = :c WHERE id = :id",
+                   {"n": teacher_note.strip(), "c": int(share_category), "id": entry_id})
         session.audit("edit", f"screening_interviews:{cur.lastrowid}",
-                      {"action": "follow_up_interview", "level": confirmed_level, "next_step": next_step})
+                      {"action": "follow_up_interview", "level": confirmed_level, "next_step": next_step,
+                       "teacher_note": bool(teacher_note.strip()), "category_shared": bool(share_category)})
     return Interview(int(cur.lastrowid or 0), entry_id, entry["student_id"], day.isoformat(), confirmed_level,
                      reason.strip(), next_step, who)
 
@@ -80,3 +87,25 @@ def interviews_for_student(session: Session, student_id: int) -> list[Interview]
     if show and any(i.reason for i in out):
         session.audit("view_confidential", f"student_id:{student_id}", {"screening_interviews": len(out)})
     return out
+
+
+def tell_head_teacher(session: Session, entry_id: int, *, teacher_note: str | None = None,
+                      share_category: bool | None = None) -> None:
+    """Change what the head teacher is told about a reviewed entry: the note, and whether the category is shared.
+    Sharing or withholding the category is audited as such."""
+    require(session, can_counsel, "修改给班主任的提示")
+    db = session.db
+    entry = db.one("SELECT id, teacher_note, category_shared FROM screening_levels WHERE id = :id", {"id": entry_id})
+    if entry is None:
+        raise InputRejected("找不到该台账记录。")
+    note = entry["teacher_note"] if teacher_note is None else teacher_note.strip()
+    shared = bool(entry["category_shared"]) if share_category is None else share_category
+    with db.transaction():
+        db.execute("UPDATE screening_levels SET teacher_note = :n, category_shared = :c WHERE id = :id",
+                   {"n": note, "c": int(shared), "id": entry_id})
+        detail: dict[str, object] = {"action": "tell_head_teacher"}
+        if teacher_note is not None:
+            detail["teacher_note"] = bool(note)
+        if share_category is not None and shared != bool(entry["category_shared"]):
+            detail["category_shared"] = shared
+        session.audit("edit", f"screening_levels:{entry_id}", detail)

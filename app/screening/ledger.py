@@ -6,8 +6,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from app import clock
-from app.policy import can_read_confidential, does_student_work, require, scope_condition
-from app.screening.grading import STATUS_LABELS, level_label
+from app.policy import can_read_confidential, does_student_work, require, scope_condition, sees_unreviewed_levels
+from app.screening.grading import LAST_REVIEW_SQL, STATUS_LABELS, as_reviewed, level_label, reviewed_history
 from app.screening.scales import all_scales
 from app.session import Session
 
@@ -35,7 +35,7 @@ class LedgerRow:
     taken_on: str
     scales: str
     scores: str
-    provisional_level: int
+    provisional_level: int | None     # the machine's level: None for an account that may not see it
     level: int | None
     status: str
     category: str
@@ -48,6 +48,13 @@ class LedgerRow:
     rescreen_due: str
     updated_at: str
     history: list[dict[str, Any]] = field(default_factory=list)
+    teacher_note: str = ""            # what the head teacher is told (what to watch, what to do)
+    category_shared: bool = False     # the counselor shows the head teacher this entry's category
+
+    @property
+    def focus_label(self) -> str:
+        """What a head teacher reads for a reviewed entry: "重点关注" (or nothing once released)."""
+        return "重点关注" if self.status == "confirmed" else ""
 
     @property
     def status_label(self) -> str:
@@ -57,7 +64,8 @@ class LedgerRow:
         d = asdict(self)
         d["status_label"] = self.status_label
         d["level_label"] = level_label(self.level)
-        d["provisional_level_label"] = level_label(self.provisional_level)
+        d["provisional_level_label"] = level_label(self.provisional_level) if self.provisional_level else ""
+        d["focus_label"] = self.focus_label
         return d
 
 
@@ -75,17 +83,23 @@ def ledger_rows(session: Session, flt: LedgerFilter | None = None, *, with_histo
     if flt.class_id is not None:
         where.append("s.class_id = :cls")
         params["cls"] = flt.class_id
-    if flt.level is not None:
-        where.append("l.level = :level")
-        params["level"] = flt.level
-    if flt.status == "active":
-        where.append("l.status != 'released'")
-    elif flt.status:
-        where.append("l.status = :status")
-        params["status"] = flt.status
-    if flt.category:
-        where.append("instr(l.category, :cat) > 0")
-        params["cat"] = flt.category
+    # Before review an entry is the machine's alone: only a counselor sees it (level, category, scores, rule).
+    # Anyone else sees an entry as the counselor last reviewed it, and filters match only that.
+    machine = sees_unreviewed_levels(session.account)
+    if machine:
+        if flt.level is not None:
+            where.append("l.level = :level")
+            params["level"] = flt.level
+        if flt.status == "active":
+            where.append("l.status != 'released'")
+        elif flt.status:
+            where.append("l.status = :status")
+            params["status"] = flt.status
+        if flt.category:
+            where.append("instr(l.category, :cat) > 0")
+            params["cat"] = flt.category
+    else:
+        where.append(f"{LAST_REVIEW_SQL} IS NOT NULL")
     if flt.campaign_id is not None:
         where.append("l.campaign_id = :camp")
         params["camp"] = flt.campaign_id
@@ -98,7 +112,7 @@ def ledger_rows(session: Session, flt: LedgerFilter | None = None, *, with_histo
         " l.status, l.category, l.basis, l.measure, l.responsible, l.due_date, l.rescreen_due, l.updated_at,"
         " (SELECT group_concat(r.scale_id || ':' || r.total || ':' || r.taken_on, '|') FROM screening_results r"
         "   WHERE r.campaign_id = l.campaign_id AND r.student_id = l.student_id) AS res,"
-        " (SELECT i.confirmed_level FROM screening_interviews i WHERE i.entry_id = l.id ORDER BY i.id DESC LIMIT 1)"
+        f" {LAST_REVIEW_SQL}, l.teacher_note, l.category_shared"
         " FROM screening_levels l JOIN students s ON s.id = l.student_id LEFT JOIN classes c ON c.id = s.class_id"
         " JOIN screening_campaigns k ON k.id = l.campaign_id"
         f" WHERE {' AND '.join(where)}"
@@ -112,7 +126,7 @@ def ledger_rows(session: Session, flt: LedgerFilter | None = None, *, with_histo
     raw = session.db.query(sql, params)
     names = {sid: sc.short_name for sid, sc in scales.items()}
     for (eid, sid, reg, name, cls, grade, camp, prov, level, status, cat, basis, measure, resp, due, rescreen, upd,
-         res, confirmed) in raw:
+         res, confirmed, note, shared) in raw:
         shorts, scores, taken_on = [], [], ""
         if res:
             for part in res.split("|"):
@@ -129,9 +143,24 @@ def ledger_rows(session: Session, flt: LedgerFilter | None = None, *, with_histo
             review = "重新评分后解除" if status == "released" else ""
         if not counselor:
             scores, basis = [], ""
+        overdue = status == "pending_review" and bool(due) and due < iso
+        if not machine:
+            seen = as_reviewed(status, level, confirmed)
+            if seen is None:
+                continue
+            status, level = seen
+            prov, due, overdue = None, "", False
+            cat = cat if shared else ""
+            if flt.level is not None and level != flt.level:
+                continue
+            if (flt.status == "active" and status == "released") or (
+                    flt.status not in (None, "", "active") and status != flt.status):
+                continue
+            if flt.category and flt.category not in cat:
+                continue
         out.append(LedgerRow(eid, sid, reg, name, cls or "", grade, camp, taken_on, "、".join(shorts), "；".join(scores),
-                             prov, level, status, cat, basis, review, measure, resp, due,
-                             status == "pending_review" and bool(due) and due < iso, rescreen, upd))
+                             prov, level, status, cat, basis, review, measure, resp, due, overdue, rescreen, upd,
+                             teacher_note=note, category_shared=bool(shared)))
     if with_history and out:
         hist: dict[int, list[dict[str, Any]]] = {}
         ids = ",".join(str(x.entry_id) for x in out)
@@ -140,8 +169,9 @@ def ledger_rows(session: Session, flt: LedgerFilter | None = None, *, with_histo
             hist.setdefault(h[0], []).append({"at": h[1], "from_level": h[2], "to_level": h[3], "status": h[4],
                                               "reason": h[5] if counselor else "", "account": h[6]})
         for row in out:
-            row.history = hist.get(row.entry_id, [])
+            row.history = hist.get(row.entry_id, []) if machine else reviewed_history(hist.get(row.entry_id, []))
     return out
+
 
 
 def level_history(session: Session, entry_id: int) -> list[dict[str, Any]]:
@@ -157,6 +187,8 @@ def level_history(session: Session, entry_id: int) -> list[dict[str, Any]]:
            for h in session.db.query("SELECT at, from_level, to_level, status, reason, account"
                                      " FROM screening_level_changes WHERE entry_id = :e ORDER BY at, id",
                                      {"e": entry_id})]
+    if not sees_unreviewed_levels(session.account):
+        out = reviewed_history(out)
     shown = sum(1 for h in out if h["reason"])
     if shown:
         # Level-change reasons are confidential text: reading their history is audited.

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.policy import scope_condition
+from app.policy import scope_condition, sees_unreviewed_levels, sees_warning_levels
 from app.school.classnames import grade_name
 from app.screening.campaigns import ClassProgress, progress
+from app.screening.grading import LAST_REVIEW_SQL, as_reviewed
 from app.screening.scales import all_scales
 from app.session import Session
 
@@ -67,19 +68,33 @@ def campaign_stats(session: Session, campaign_id: int) -> CampaignStats:
     extra = " AND " + cond
     params["c"] = campaign_id
     levels: dict[str, dict[int, int]] = {g.label: {} for g in grades}
-    for grade, level, n in session.db.query(
-            "SELECT c.grade, l.level, count(*) FROM screening_levels l JOIN students s ON s.id = l.student_id"
-            " LEFT JOIN classes c ON c.id = s.class_id WHERE l.campaign_id = :c AND l.level IS NOT NULL" + extra +
-            " GROUP BY c.grade, l.level", params):
-        levels.setdefault(grade_name(grade) if grade else "未分班", {})[level] = n
+    rates: list[ScaleRate] = []
+    per_grade: list[GradeScaleRate] = []
+    # Counted levels and positive rates are what the machine assigned: a counselor's. A head teacher counts the
+    # reviewed levels of their class only; a 管理员 no levels at all; neither sees the machine's positive rates.
+    if sees_unreviewed_levels(session.account):
+        for grade, level, n in session.db.query(
+                "SELECT c.grade, l.level, count(*) FROM screening_levels l JOIN students s ON s.id = l.student_id"
+                " LEFT JOIN classes c ON c.id = s.class_id WHERE l.campaign_id = :c AND l.level IS NOT NULL" + extra +
+                " GROUP BY c.grade, l.level", params):
+            levels.setdefault(grade_name(grade) if grade else "未分班", {})[level] = n
+    elif sees_warning_levels(session.account):
+        for grade, status, level, last in session.db.query(
+                f"SELECT c.grade, l.status, l.level, {LAST_REVIEW_SQL} FROM screening_levels l"
+                " JOIN students s ON s.id = l.student_id LEFT JOIN classes c ON c.id = s.class_id"
+                " WHERE l.campaign_id = :c" + extra, params):
+            seen = as_reviewed(status, level, last)
+            if seen is not None and seen[1] is not None:
+                counts = levels.setdefault(grade_name(grade) if grade else "未分班", {})
+                counts[seen[1]] = counts.get(seen[1], 0) + 1
+    if not sees_unreviewed_levels(session.account):
+        return CampaignStats(classes, grades, levels, rates, per_grade)
     scales = all_scales(session.db)
-    rates = []
     for sid, n, pos, crit in session.db.query(
             "SELECT r.scale_id, count(*), sum(r.positive OR r.critical), sum(r.critical) FROM screening_results r"
             " JOIN students s ON s.id = r.student_id WHERE r.campaign_id = :c" + extra +
             " GROUP BY r.scale_id ORDER BY r.scale_id", params):
         rates.append(ScaleRate(sid, scales[sid].short_name if sid in scales else sid, n, pos or 0, crit or 0))
-    per_grade: list[GradeScaleRate] = []
     for grade, sid, n, pos, crit in session.db.query(
             "SELECT c.grade, r.scale_id, count(*), sum(r.positive OR r.critical), sum(r.critical)"
             " FROM screening_results r JOIN students s ON s.id = r.student_id LEFT JOIN classes c ON c.id = s.class_id"

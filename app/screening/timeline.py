@@ -1,9 +1,11 @@
 """Timeline entries (results, level changes, follow-up interviews) and the archive banner."""
 from __future__ import annotations
 
+from typing import Any
+
 from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent
-from app.policy import can_read_confidential
-from app.screening.grading import level_label
+from app.policy import can_read_confidential, sees_unreviewed_levels
+from app.screening.grading import LAST_REVIEW_SQL, as_reviewed, level_label, reviewed_history
 from app.screening.scales import all_scales
 from app.session import Session
 
@@ -28,16 +30,28 @@ def student_events(session: Session, student_id: int) -> list[TimelineEvent]:
         else:
             events.append(TimelineEvent(r[2], "screening", "测评", f"完成 {short} 测评", f"测评活动：{r[7]}",
                                         ORDINARY, f"screening_results:{r[0]}"))
-    for r in db.query("SELECT h.id, h.at, h.from_level, h.to_level, h.status, h.reason FROM screening_level_changes h"
-                      " JOIN screening_levels l ON l.id = h.entry_id WHERE l.student_id = :s", {"s": student_id}):
-        status = {"pending_review": "待复核", "confirmed": "已复核", "released": "已解除"}[r[4]]
-        if r[3]:
-            title = f"预警等级：{level_label(r[3])}（{status}）"
-        else:
-            title = f"预警等级解除（原{level_label(r[2])}）"
-        # the reason names the rule that fired (e.g. an item): counselor-tier detail, the level itself is ordinary
-        events.append(TimelineEvent(r[1], "warning_level", "预警等级", title, r[5] if counselor else "", ORDINARY,
-                                    f"screening_level_changes:{r[0]}"))
+    changes: dict[int, list[dict[str, Any]]] = {}
+    for r in db.query("SELECT h.id, h.at, h.from_level, h.to_level, h.status, h.reason, h.entry_id"
+                      " FROM screening_level_changes h JOIN screening_levels l ON l.id = h.entry_id"
+                      " WHERE l.student_id = :s ORDER BY h.at, h.id", {"s": student_id}):
+        changes.setdefault(r[6], []).append({"id": r[0], "at": r[1], "from_level": r[2], "to_level": r[3],
+                                             "status": r[4], "reason": r[5]})
+    machine = sees_unreviewed_levels(session.account)
+    for entry in changes.values():
+        # Before review a level is the machine's: a head teacher reads only the counselor's confirmations.
+        for h in (entry if machine else reviewed_history(entry)):
+            status = {"pending_review": "待复核", "confirmed": "已复核", "released": "已解除"}[str(h["status"])]
+            to_level, from_level = h["to_level"], h["from_level"]
+            if not machine:
+                title = f"重点关注（{level_label(to_level)}，已复核）" if to_level else "解除重点关注"
+            elif to_level:
+                title = f"预警等级：{level_label(to_level)}（{status}）"
+            else:
+                title = f"预警等级解除（原{level_label(from_level)}）"
+            # the reason names the rule that fired (e.g. an item): counselor-tier detail
+            events.append(TimelineEvent(str(h["at"]), "warning_level", "预警等级", title,
+                                        str(h["reason"]) if counselor else "", ORDINARY,
+                                        f"screening_level_changes:{h['id']}"))
     if counselor:
         shown = 0
         for r in db.query("SELECT id, held_on, confirmed_level, reason, next_step, interviewer"
@@ -52,13 +66,29 @@ def student_events(session: Session, student_id: int) -> list[TimelineEvent]:
 
 
 def banner(session: Session, student_id: int) -> list[str]:
+    """The latest ledger entry: for a counselor as it stands; for a head teacher only once reviewed, as "重点关注"
+    with the counselor's note (the category only when the counselor shares it; never scores or the rule)."""
     lines = []
-    for r in session.db.query("SELECT level, status, due_date, measure FROM screening_levels WHERE student_id = :s"
-                              " AND status != 'released' AND level IS NOT NULL ORDER BY id DESC LIMIT 1",
-                              {"s": student_id}):
-        if r[1] == "pending_review":
-            lines.append(f"测评预警：{level_label(r[0])}，待复核（复核截止 {r[2]}）")
+    machine = sees_unreviewed_levels(session.account)
+    for r in session.db.query(
+            f"SELECT l.level, l.status, l.due_date, l.measure, {LAST_REVIEW_SQL}, l.teacher_note, l.category_shared,"
+            " l.category FROM screening_levels l WHERE l.student_id = :s ORDER BY l.campaign_id DESC, l.id DESC",
+            {"s": student_id}):
+        level, status = r[0], r[1]
+        if not machine:
+            seen = as_reviewed(status, level, r[4])
+            if seen is None:
+                continue   # nobody has reviewed it: an earlier reviewed entry may still stand
+            status, level = seen
+        if status == "released" or level is None:
+            continue
+        if status == "pending_review":
+            lines.append(f"测评预警：{level_label(level)}，待复核（复核截止 {r[2]}）")
+        elif machine:
+            lines.append(f"测评预警：{level_label(level)}（已复核，干预措施：{r[3]}）")
         else:
-            lines.append(f"测评预警：{level_label(r[0])}（已复核，干预措施：{r[3]}）")
+            cat = f"，{r[7]}" if r[6] and r[7] else ""
+            note = f"：{r[5]}" if r[5] else ""
+            lines.append(f"重点关注（{level_label(level)}，已复核{cat}；干预措施：{r[3]}）{note}")
+        break
     return lines
-

@@ -1,8 +1,10 @@
-"""工作台 items: level-1 alerts at once, follow-up interviews due (red when passed), re-screens due."""
+"""工作台 items: level-1 alerts at once, follow-up interviews due (red when passed), re-screens due, and a confirmed
+level still without a current 一生一策 plan."""
 from __future__ import annotations
 
 import datetime as dt
 
+from app.archive.plans import current_plans, is_current_since
 from app.policy import can_read_confidential
 from app.screening.grading import level_label
 from app.session import Session
@@ -32,6 +34,7 @@ def work_items(session: Session, today: dt.date) -> list[WorkItem]:
         else:
             items.append(WorkItem("follow_up", "待复核访谈", f"{r[2]}（{r[3] or ''}）{level_label(r[4])}待复核",
                                   r[5], overdue=overdue, student_id=r[1], source=f"screening_levels:{r[0]}"))
+    items.extend(_plans_missing(session))
     horizon = (today + dt.timedelta(days=RESCREEN_NOTICE_DAYS)).isoformat()
     for r in session.db.query(
             "SELECT l.id, l.student_id, s.name, c.name, l.level, l.rescreen_due FROM screening_levels l"
@@ -41,4 +44,26 @@ def work_items(session: Session, today: dt.date) -> list[WorkItem]:
             " AND r.campaign_id > l.campaign_id)", {"h": horizon}):
         items.append(WorkItem("rescreen", "复测到期", f"{r[2]}（{r[3] or ''}）{level_label(r[4])}学生到期复测",
                               r[5], overdue=r[5] < iso, student_id=r[1], source=f"screening_levels:{r[0]}"))
+    return items
+
+
+def _plans_missing(session: Session) -> list[WorkItem]:
+    """Every confirmed level has a current 一生一策 plan (Ningxia 004 item 5): until the plan is written, an item
+    stands on 工作台 (the plan's own review date then reminds through the archive's ``plan_reviews``)."""
+    plans = current_plans(session.db)
+    latest: dict[int, tuple[int, int | None, str, str, str, str]] = {}
+    for r in session.db.query(
+            "SELECT l.id, l.student_id, l.level, l.updated_at, s.name, c.name, l.status FROM screening_levels l"
+            " JOIN students s ON s.id = l.student_id LEFT JOIN classes c ON c.id = s.class_id"
+            " WHERE s.status = '在读' ORDER BY l.campaign_id, l.id"):
+        latest[r[1]] = (r[0], r[2], r[3], r[4], r[5] or "", r[6])   # the latest campaign's entry decides
+    items = []
+    for sid, (eid, level, since, name, cls, status) in sorted(latest.items(), key=lambda kv: kv[1][2]):
+        if status != "confirmed" or level is None:
+            continue
+        if is_current_since(plans.get(sid), since):
+            continue
+        items.append(WorkItem("plan_missing", "一生一策待制定",
+                              f"{name}（{cls}）已确认{level_label(level)}，请制定一生一策方案", since[:10],
+                              student_id=sid, source=f"screening_levels:{eid}"))
     return items

@@ -83,7 +83,7 @@ def test_warning_level_slot(known):
         idx = StudentIndex(known.db)
         found = idx.search(known.account, StudentFilter(level=2))
         assert [s.name for s in found if s.id == known.ids["王五"]] == ["王五"]
-        assert get_student(known.db, known.account, known.ids["王五"]).warning_level in (1, 2)
+        assert get_student(known.db, known.account, known.ids["王五"]).warning_level == 2
 
 
 def test_get_and_find_by_registry(known):

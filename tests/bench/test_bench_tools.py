@@ -48,3 +48,12 @@ def test_roster_import_report_nets_out_process_start_and_checks_the_target():
     assert "| 1.20× | ≤ 1.5× ✓ |" in text and "1200 ms" in text  # (1.4 − 0.2) ÷ (1.05 − 0.05)
     figures["import"] = [(1.9, 1.5)]
     assert "| 1.70× | ≤ 1.5× ✗ |" in report(3000, 1, figures, steps)
+
+
+def test_roster_import_bench_steps_run(tmp_path):
+    """The step-by-step half of bench_roster_import on 20 rows (the timed subprocess rounds are make bench's)."""
+    from bench import bench_roster_import as bench
+
+    roster, template = bench.prepare(tmp_path, 20)
+    steps = bench.phases(tmp_path, roster, template)
+    assert steps and all(v >= 0 for v in steps.values())

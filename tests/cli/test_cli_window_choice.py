@@ -37,3 +37,15 @@ def test_the_command_line_loads_no_qt_and_no_ui():
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "loaded: []" in proc.stdout
+
+
+def test_usage_errors_are_in_chinese(capsys, tmp_path, monkeypatch):
+    from app.cli import main
+
+    monkeypatch.setenv("XINQIAO_DATA_DIR", str(tmp_path))
+    assert main(["import-screening", "x.xls"]) == 2
+    err = capsys.readouterr().err
+    assert "缺少必需的参数：--scale, --campaign" in err and "required" not in err
+    assert main(["students", "--bogus"]) == 2
+    err = capsys.readouterr().err
+    assert "无法识别的参数：--bogus" in err and "用法：" in err and "usage" not in err

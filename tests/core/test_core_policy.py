@@ -24,6 +24,11 @@ TABLE = {
     "can_manage_roster": {"admin", "counselor+manager", "counselor"},
     "can_read_incidents": {"admin", "counselor+manager", "counselor"},
     "can_read_directory": {"admin", "counselor+manager", "counselor", "head_teacher"},
+    "sees_unreviewed_levels": {"counselor+manager", "counselor"},
+    "sees_warning_levels": {"counselor+manager", "counselor", "head_teacher"},
+    "sees_focus_tags": {"counselor+manager", "counselor", "head_teacher"},
+    "sees_confidential_tags": {"counselor+manager", "counselor"},
+    "can_set_tag_tiers": {"counselor+manager", "counselor"},
 }
 
 

@@ -19,6 +19,8 @@ OTHER_TEACHER = ("teacher8", "Eighth-class-password-2026!")
 BUILT_AT = dt.datetime(2026, 11, 20, 9, 0)
 TODAY = BUILT_AT.date()
 
+CONFIDENTIAL_TAG = "确诊心理障碍"   # a focus tag of the confidential tier (health) on the head teacher's student
+MACHINE_CATEGORY = "自伤风险"     # the category a critical item gives: never told to a head teacher unless shared
 MARK_PREFIX = "隐秘"           # every confidential marker starts with this
 OTHER_PREFIX = "外班"          # ordinary text about the other class's student
 OTHER_NAME = "欧阳外班生"       # the other class's student, renamed so that any leak of the name is seen
@@ -45,6 +47,8 @@ class Built:
     interviews: dict[str, int] = field(default_factory=dict)
     tag_ids: dict[str, int] = field(default_factory=dict)
     markers: list[str] = field(default_factory=list)
+    unreviewed: int = 0            # a student of 七年级（1）班 with a critical PHQ-9 nobody has reviewed (一级, 自伤风险)
+    unreviewed_registry: str = ""
 
 
 def _student(db, cls_id: int) -> tuple[int, str]:  # type: ignore[no-untyped-def]
@@ -122,6 +126,8 @@ def build(root: Path) -> Built:
         b.tag_ids["cleared"] = add_tag(s, own, "学业压力", note=m("已解除标签说明"))
         clear_tag(s, b.tag_ids["cleared"], reason=m("标签解除原因"))
         add_tag(s, other, "家庭变故", note=m("外班标签说明"))
+        # a confidential-tier tag (health): its very existence is the counselor's
+        b.tag_ids["confidential"] = add_tag(s, own, CONFIDENTIAL_TAG, note=m("保密标签说明"))
 
         # -- screening: a critical PHQ-9 for both students, interviews with marked reasons -----------------
         camp = list_campaigns(db)[0]
@@ -132,6 +138,17 @@ def build(root: Path) -> Built:
             b.entries[label] = entry
             b.interviews[label] = record_interview(s, entry, confirmed_level=2, reason=m(f"复核理由{label}"),
                                                    next_step="咨询", held_on=dt.date(2026, 10, 22)).id
+
+        # -- a critical answer nobody has reviewed yet: the machine's 一级 and 自伤风险, for the counselor only --------
+        b.unreviewed = int(db.scalar(
+            "SELECT id FROM students WHERE class_id = :c AND id != :o AND status = '在读' AND id NOT IN"
+            " (SELECT student_id FROM screening_levels) AND id NOT IN (SELECT student_id FROM crisis_cases)"
+            " AND id NOT IN (SELECT student_id FROM focus_tags) ORDER BY id DESC LIMIT 1",
+            {"c": own_cls.id, "o": own}))
+        b.unreviewed_registry = str(db.scalar("SELECT registry_no FROM students WHERE id = :i", {"i": b.unreviewed}))
+        save_answers(s, camp.id, b.unreviewed, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 2], taken_on=dt.date(2026, 11, 19))
+        b.entries["unreviewed"] = int(db.scalar("SELECT id FROM screening_levels WHERE student_id = :s",
+                                                {"s": b.unreviewed}))
 
         # -- crisis: a walked case with every note, a closed one, a case of the other class, an incident ----
         inst = add_institution(s, "审计转介医院", department="心理科", green_channel=True)

@@ -49,21 +49,27 @@ class StudentTableModel(_ListModel):
 
     HEADERS = ["学籍号", "姓名", "性别", "出生日期", "班级", "关注", "预警等级"]
     headers = HEADERS
+    COL_TAGS = 5
     COL_LEVEL = 6
     _SORT_KEYS: list[Callable[[IndexEntry], Any]] = [
         lambda e: e.registry_no, lambda e: e.keys, lambda e: e.gender, lambda e: e.birth_date,
-        lambda e: ((e.grade or 0), e.class_name), lambda e: len(e.tags), lambda e: 0]
+        lambda e: ((e.grade or 0), e.class_name), lambda e: 0, lambda e: 0]
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[IndexEntry] = []
         self._levels: dict[int, int] = {}
+        self._tags_of: Callable[[IndexEntry], list[str]] = lambda _e: []
         self._sort: tuple[int, Qt.SortOrder] | None = None
 
-    def set_rows(self, rows: list[IndexEntry], levels: dict[int, int]) -> None:
+    def set_rows(self, rows: list[IndexEntry], levels: dict[int, int],
+                 tags_of: Callable[[IndexEntry], list[str]] | None = None) -> None:
+        """``levels`` and ``tags_of`` are what the signed-in account may see (``StudentIndex.levels_for`` and
+        ``tags_of``): the model shows nothing else."""
         self.beginResetModel()
         self._rows = rows
         self._levels = levels
+        self._tags_of = tags_of or (lambda _e: [])
         if self._sort is not None:
             self._apply_sort()
         self.endResetModel()
@@ -97,7 +103,7 @@ class StudentTableModel(_ListModel):
             if col == 4:
                 return e.class_name
             if col == 5:
-                return "、".join(sorted(e.tags))
+                return "、".join(self._tags_of(e))
             if col == 6:
                 return LEVEL_LABELS.get(self._levels.get(e.id, 0), "")
         elif col == self.COL_LEVEL and role == Qt.ItemDataRole.BackgroundRole:
@@ -127,6 +133,9 @@ class StudentTableModel(_ListModel):
         if column == self.COL_LEVEL:
             levels = self._levels
             self._rows = sorted(self._rows, key=lambda e: levels.get(e.id, 9), reverse=reverse)
+        elif column == self.COL_TAGS:
+            tags_of = self._tags_of
+            self._rows = sorted(self._rows, key=lambda e: len(tags_of(e)), reverse=reverse)
         else:
             self._rows = sorted(self._rows, key=self._SORT_KEYS[column], reverse=reverse)
 

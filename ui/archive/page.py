@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.archive.students import FOCUS_TAGS, StudentFilter
-from app.policy import can_manage_roster, class_scope
+from app.archive.tags import confidential_tags, visible_tags
+from app.policy import can_manage_roster, class_scope, sees_focus_tags, sees_warning_levels
 from app.school.classes import SchoolClass, list_classes
 from app.school.classnames import grade_name
 from ui.archive.models import LEVEL_LABELS, StudentTableModel
@@ -54,7 +55,8 @@ class StudentsPage(QWidget):
         self.class_combo.setMinimumContentsLength(9)
         self.tag_combo = QComboBox()
         self.tag_combo.addItem("全部关注类别", None)
-        for tag in FOCUS_TAGS:
+        hidden = confidential_tags(ctx.session.db)
+        for tag in visible_tags(self.account, FOCUS_TAGS, hidden):   # a head teacher: the ordinary tier only
             self.tag_combo.addItem(tag, tag)
         self.level_combo = QComboBox()
         self.level_combo.addItem("全部预警等级", None)
@@ -68,6 +70,9 @@ class StudentsPage(QWidget):
         # Wraps onto a second line when narrow: at 1024×768 the filters would otherwise widen the window.
         bar = flow_bar([self.search, self.grade_combo, self.class_combo, self.tag_combo, self.level_combo,
                         self.include_left], [self.import_button])
+        # A 管理员 sees no tags and no warning levels: no filters by them, no columns for them.
+        self.tag_combo.setVisible(sees_focus_tags(self.account))
+        self.level_combo.setVisible(sees_warning_levels(self.account))
         if class_scope(self.account) is not None:  # a head teacher sees one class: no grade or class filter
             self.grade_combo.hide()
             self.class_combo.hide()
@@ -88,6 +93,8 @@ class StudentsPage(QWidget):
         for col, width in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(col, width)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnHidden(StudentTableModel.COL_TAGS, not sees_focus_tags(self.account))
+        self.table.setColumnHidden(StudentTableModel.COL_LEVEL, not sees_warning_levels(self.account))
         header.setSectionsClickable(True)
         header.sectionClicked.connect(self._sort_by)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
@@ -180,7 +187,8 @@ class StudentsPage(QWidget):
             return
         index = self.ctx.index
         rows = index.matching(self.account, self.current_filter())
-        self.model.set_rows(rows, index.levels)
+        account = self.account
+        self.model.set_rows(rows, index.levels_for(account), lambda e: index.tags_of(account, e))
         total = len(rows)
         self.count_label.setText(f"共 {total} 名学生" if total else "没有符合条件的学生。")
         if total:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.archive.students import FOCUS_TAGS
-from app.archive.tags import FocusTag, add_tag, clear_tag, list_tags
+from app.archive.tags import FocusTag, add_tag, clear_tag, confidential_tags, list_tags
 from app.errors import XinqiaoError
 from app.policy import can_read_confidential
 from app.session import Session
@@ -31,8 +31,10 @@ CLEARED_FG = QColor("#888888")
 
 
 class AddTagDialog(QDialog):
-    def __init__(self, student_name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, student_name: str, parent: QWidget | None = None,
+                 confidential: frozenset[str] = frozenset()) -> None:
         super().__init__(parent)
+        self.confidential = confidential
         self.setWindowTitle(f"添加重点关注 — {student_name}")
         form = QFormLayout(self)
         self.tag = QComboBox()
@@ -42,12 +44,16 @@ class AddTagDialog(QDialog):
         self.note.setFixedHeight(90)
         self.error = QLabel()
         self.error.setStyleSheet("color: #c5221f;")
+        self.tier = QLabel()
+        self.tier.setWordWrap(True)
+        self.tier.setStyleSheet("color: #666;")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("添加")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         self.buttons.accepted.connect(self._check)
         self.buttons.rejected.connect(self.reject)
         form.addRow("关注类别：", self.tag)
+        form.addRow("", self.tier)
         form.addRow("说明：", self.note)
         form.addRow(self.error)
         form.addRow(self.buttons)
@@ -59,6 +65,9 @@ class AddTagDialog(QDialog):
         ok = self.tag.currentText() != "其他" or bool(self.note.toPlainText().strip())
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
         self.error.setText("" if ok else "选择“其他”时请填写说明。")
+        self.tier.setText("保密级：只有心理教师能看到这个标签，班主任和管理员看不到。"
+                          if self.tag.currentText() in self.confidential
+                          else "普通级：本班班主任能看到这个标签；说明只有心理教师能看到。")
 
     def _check(self) -> None:
         if self.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled():
@@ -130,7 +139,7 @@ class TagsTab(QWidget):
         else:
             self.add_button.hide()
             self.clear_button.hide()
-            hint = QLabel("重点关注由心理教师设置；说明内容仅心理教师可见。")
+            hint = QLabel("重点关注由心理教师设置；说明内容和保密级的标签仅心理教师可见。")
             hint.setStyleSheet("color: #666;")
             layout.addWidget(hint)
         layout.addWidget(self.view)
@@ -181,7 +190,7 @@ class TagsTab(QWidget):
         return True
 
     def open_add_dialog(self) -> AddTagDialog:
-        dlg = AddTagDialog(self.student_name, self)
+        dlg = AddTagDialog(self.student_name, self, confidential_tags(self.session.db))
         dlg.accepted.connect(lambda: self.add(dlg.tag.currentText(), dlg.note.toPlainText()))
         self.dialog = dlg
         dlg.open()

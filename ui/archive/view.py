@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 from app.archive.chronology import banners, timeline
 from app.archive.students import Student, get_student
 from app.errors import XinqiaoError
-from app.policy import can_read_confidential
+from app.policy import can_read_confidential, sees_focus_tags
 from ui.archive.models import LEVEL_COLORS, LEVEL_LABELS
 from ui.archive.plan import PlanTab
 from ui.archive.profile import GuardiansTab, ProfileTab
@@ -76,7 +76,8 @@ class ArchiveView(QWidget):
         self.timeline = TimelineWidget()
         self.tabs.addTab(self.profile, "基本信息")
         self.tabs.addTab(self.guardians, "家庭与监护人")
-        self.tabs.addTab(self.tags, "重点关注")
+        if sees_focus_tags(self.session.account):   # a 管理员 sees no tags
+            self.tabs.addTab(self.tags, "重点关注")
         if self.plan is not None:
             self.tabs.addTab(self.plan, "一生一策")
             self.plan.changed.connect(self._after_change)

@@ -1,10 +1,12 @@
-"""复核访谈 dialog: confirmed level, reason (confidential), next step; offers a support plan after confirmation."""
+"""复核访谈 dialog: confirmed level, reason (confidential), next step, the note to the head teacher and whether they
+see the category; offers a support plan after confirmation."""
 from __future__ import annotations
 
 import datetime as dt
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -57,6 +59,15 @@ class InterviewDialog(QDialog):
         form.addRow("访谈日期", self.date)
         self.responsible = QLineEdit(session.account.label)
         form.addRow("责任人", self.responsible)
+        # What the head teacher is told once reviewed: "重点关注" and this note; never scores or the rule.
+        self.teacher_note = QPlainTextEdit(row.teacher_note)
+        self.teacher_note.setPlaceholderText("例如：留意课间独处和作业变化，有异常当天告诉心理教师；多给予肯定（班主任可见）")
+        self.teacher_note.setMaximumHeight(72)
+        form.addRow("给班主任的提示", self.teacher_note)
+        self.share_category = QCheckBox(f"向班主任显示类别（{row.category or '无'}）")
+        self.share_category.setChecked(row.category_shared)
+        self.share_category.setToolTip("班主任默认只看到“重点关注”和上面的提示；勾选后也能看到类别。此选择记入审计日志。")
+        form.addRow("", self.share_category)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
@@ -75,7 +86,9 @@ class InterviewDialog(QDialog):
             self.saved = record_interview(self.session, self.row.entry_id, confirmed_level=self.level.currentData(),
                                           reason=self.reason.toPlainText(), next_step=self.next_step.currentText(),
                                           held_on=dt.date(d.year(), d.month(), d.day()),
-                                          responsible=self.responsible.text().strip())
+                                          responsible=self.responsible.text().strip(),
+                                          teacher_note=self.teacher_note.toPlainText(),
+                                          share_category=self.share_category.isChecked())
         except XinqiaoError as e:
             dialogs.warn(self, "未保存", e.message)
             return

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import XinqiaoError
-from app.policy import can_read_confidential, class_scope
+from app.policy import can_read_confidential, class_scope, sees_unreviewed_levels
 from app.school.classes import list_classes
 from app.school.classnames import grade_name
 from app.screening.export import export_ledger
@@ -33,15 +33,17 @@ from ui.screening.models import RowsModel
 from ui.shell import dialogs
 from ui.shell.tasks import run_task, wait_idle
 
-HEADERS = ["学籍号", "姓名", "班级", "测评日期", "得分", "初评", "当前等级", "状态", "复核截止", "类别", "干预措施", "责任人"]
+HEADERS = ["学籍号", "姓名", "班级", "测评日期", "得分", "初评", "当前等级", "状态", "复核截止", "类别", "干预措施", "责任人",
+           "给班主任的提示"]
 CATEGORIES = ["自伤风险", "抑郁情绪", "焦虑情绪", "行为观察"]
-WIDTHS = [150, 60, 104, 84, 104, 44, 60, 56, 84, 96, 64, 64]
+WIDTHS = [150, 60, 104, 84, 104, 44, 60, 56, 84, 96, 64, 64, 200]
 
 
 def _cell(r: LedgerRow, c: int) -> object:
-    return [r.registry_no, r.name, r.class_name, r.taken_on, r.scores, level_label(r.provisional_level),
+    return [r.registry_no, r.name, r.class_name, r.taken_on, r.scores,
+            level_label(r.provisional_level) if r.provisional_level else "",
             level_label(r.level), r.status_label, r.due_date if r.status == "pending_review" else "", r.category,
-            r.measure, r.responsible][c]
+            r.measure, r.responsible, r.teacher_note][c]
 
 
 def _colour(r: LedgerRow, c: int) -> str | None:
@@ -69,8 +71,10 @@ class LedgerView(QWidget):
         self.status = QComboBox()
         self.status.addItem("未解除", "active")
         self.status.addItem("全部状态", None)
+        machine = sees_unreviewed_levels(session.account)
         for k, v in STATUS_LABELS.items():
-            self.status.addItem(v, k)
+            if machine or k != "pending_review":   # a head teacher reads reviewed entries only
+                self.status.addItem(v, k)
         self.category = QComboBox()
         self.category.addItem("全部类别", "")
         for c in CATEGORIES:
@@ -93,6 +97,10 @@ class LedgerView(QWidget):
         header.setStretchLastSection(True)
         for i, w in enumerate(WIDTHS):
             header.resizeSection(i, w)
+        if not sees_unreviewed_levels(session.account):
+            # a head teacher reads reviewed entries only: no scores, provisional level or review deadline
+            for col in (4, 5, 8):
+                self.table.setColumnHidden(col, True)
         self.table.setWordWrap(False)
         self.loading = False
         self._generation = 0

@@ -1,12 +1,13 @@
-"""设置: 学校, 账号, 备份, 安全, 审计日志 (the last three for managers only)."""
+"""设置: 学校, 账号, 关注与反馈 (counselors and managers), 备份, 安全, 审计日志 (the last three for managers only)."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from app.policy import can_manage_school
+from app.policy import can_manage_school, can_set_tag_tiers
 from ui.settings.accounts_tab import AccountsTab
 from ui.settings.audit_tab import AuditTab
 from ui.settings.backup_tab import BackupTab
+from ui.settings.focus_tab import FocusTab
 from ui.settings.school_tab import SchoolTab
 from ui.settings.security_tab import SecurityTab
 from ui.shell.context import AppContext
@@ -26,6 +27,11 @@ class SettingsPage(QWidget):
         self.backup: BackupTab | None = None
         self.security: SecurityTab | None = None
         self.audit: AuditTab | None = None
+        self.focus: FocusTab | None = None
+        account = ctx.session.account
+        if can_set_tag_tiers(account) or can_manage_school(account):
+            self.focus = FocusTab(ctx)
+            self.tabs.addTab(self.focus, "关注与反馈")
         if can_manage_school(ctx.session.account):
             self.backup = BackupTab(ctx)
             self.security = SecurityTab(ctx)

@@ -90,7 +90,7 @@ def render_all(out: Path, n_students: int = 600) -> list[Path]:
                 written.append(grab(win, out / f"{name}.png"))
         students = win.pages.get("students")
         if students is not None and hasattr(students, "show_student"):
-            entries = [e for e in win.ctx.index.matching(session.account, StudentFilter()) if e.tags]
+            entries = [e for e in win.ctx.index.matching(session.account, StudentFilter()) if e.all_tags]
             if entries:
                 win.ctx.open_student.emit(entries[0].id)
                 tasks.wait_idle(10)

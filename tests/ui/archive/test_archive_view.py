@@ -36,7 +36,7 @@ def class_student(session, head_teacher_class: int) -> int:
 
     index = StudentIndex(session.db)
     return next(e.id for e in index.matching(session.account, StudentFilter(class_id=head_teacher_class))
-                if not e.tags)
+                if not e.all_tags)
 
 
 def plan_views(session) -> list:
@@ -127,7 +127,7 @@ def test_tag_and_plan_through_ui_show_on_timeline(qtbot, school, head_teacher):
     from ui.shell import tasks
 
     qtbot.waitUntil(lambda: tasks.running() == 0)  # the index rebuilt after the tag changes
-    assert "其他" not in page.ctx.index.matching(school.account, StudentFilter(search=ht.student.registry_no))[0].tags
+    assert "其他" not in page.ctx.index.matching(school.account, StudentFilter(search=ht.student.registry_no))[0].all_tags
 
 
 def test_opening_plan_tab_is_audited_once_per_opening(qtbot, school):
@@ -170,10 +170,13 @@ def test_banner_from_a_capability_stands_at_the_top(qtbot, school):
         "test_crisis", "测试", banners=(lambda s, i: ["危机个案进行中：一级风险（2026-11-20 起）"] if i == sid else [],))
     with capability.installed(capability.current().extended(test_crisis)):
         page = make_page(qtbot, school)
+        page.show()
+        qtbot.waitExposed(page)
         page.show_student(sid)
         # other capabilities (screening, crisis) may add their own lines for the demo data: only ours is checked
         assert "危机个案进行中：一级风险（2026-11-20 起）" in page.archive.banner_texts()
-        assert page.archive.banner_labels[0].isVisible() or not page.isVisible()
+        ours = [lb for lb in page.archive.banner_labels if "危机个案进行中：一级风险" in lb.text()]
+        assert ours and ours[0].isVisible()
         page.show_student(sid + 1)
         assert "危机个案进行中：一级风险（2026-11-20 起）" not in page.archive.banner_texts()
 

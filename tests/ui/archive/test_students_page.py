@@ -81,12 +81,12 @@ def test_filter_by_class_grade_tag(qtbot, page, school):
     page.class_combo.setCurrentIndex(0)  # all classes of grade 8
     assert {page.model.entry(r).grade for r in range(page.model.rowCount())} == {8}
     page.grade_combo.setCurrentIndex(0)
-    tagged = [e for e in page.ctx.index.matching(school.account, StudentFilter()) if e.tags]
+    tagged = [e for e in page.ctx.index.matching(school.account, StudentFilter()) if e.all_tags]
     assert tagged
-    tag = sorted(tagged[0].tags)[0]
+    tag = sorted(tagged[0].all_tags)[0]
     page.tag_combo.setCurrentIndex(page.tag_combo.findData(tag))
     assert tagged[0].id in shown_ids(page)
-    assert all(tag in page.model.entry(r).tags for r in range(page.model.rowCount()))
+    assert all(tag in page.model.entry(r).all_tags for r in range(page.model.rowCount()))
 
 
 def test_warning_level_cell_is_coloured(qtbot, school):

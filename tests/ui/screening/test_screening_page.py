@@ -487,3 +487,30 @@ def test_results_import_dialog_names_scales_once_reads_wjx_time_and_blocks_inval
     dlg.skip_invalid.setChecked(True)
     assert dlg.import_button.isEnabled()
     assert "分值" in dlg.status.text()                                   # the coding is said
+
+
+def test_interview_dialog_writes_the_note_to_the_head_teacher_and_shares_the_category(qtbot, page, school, camp,
+                                                                                      head_teacher):
+    from ui.screening.interview_dialog import InterviewDialog
+
+    sid = school.db.scalar("SELECT s.id FROM students s WHERE s.class_id = :c AND s.status = '在读' AND s.id NOT IN"
+                           " (SELECT student_id FROM screening_levels) ORDER BY s.id LIMIT 1",
+                           {"c": head_teacher.account.class_id})
+    save_answers(school, camp.id, sid, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 1])
+    view = page.ledger
+    view.refresh()
+    assert view.wait_loaded()
+    view.select_student(sid)
+    row = view.selected()
+    assert row is not None and "自伤风险" in row.category
+    dlg = InterviewDialog(school, row, view)
+    qtbot.addWidget(dlg)
+    assert "自伤风险" in dlg.share_category.text() and not dlg.share_category.isChecked()
+    dlg.level.setCurrentIndex(dlg.level.findData(2))
+    dlg.reason.setPlainText("访谈理由")
+    dlg.teacher_note.setPlainText("课间多留意，情绪低落时及时联系心理教师")
+    dlg.share_category.setChecked(True)
+    dlg.save()
+    assert dlg.saved is not None
+    [r] = [x for x in ledger_rows(head_teacher, LedgerFilter(campaign_id=camp.id)) if x.student_id == sid]
+    assert r.teacher_note == "课间多留意，情绪低落时及时联系心理教师" and "自伤风险" in r.category
