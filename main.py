@@ -10,7 +10,7 @@ from app.cli import main
 
 
 def open_window(args: argparse.Namespace) -> int:
-    from ui.shell.application import run_gui  # Qt only when the window is wanted
+    from ui.app import run_gui  # Qt only when the window is wanted
 
     return run_gui(args)
 

@@ -50,7 +50,10 @@ def read_password(env: str = "XINQIAO_PASSWORD", prompt: str = "密码：") -> s
 def open_from_args(args: argparse.Namespace) -> Session:
     from app.session import open_session
 
-    return open_session(data_dir(args), username(args), read_password())
+    session = open_session(data_dir(args), username(args), read_password())
+    for notice in session.notices:   # e.g. audit rows cut since the last checkpoint: told at every sign-in
+        err(f"警告：{notice}")
+    return session
 
 
 def print_json(obj: Any) -> None:

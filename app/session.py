@@ -7,13 +7,15 @@ key bytes. A wrong password touches neither the database nor the key slots: fail
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app import audit, clock
-from app.accounts.model import Account
+from app.accounts.model import Account, Role
 from app.accounts.store import get_account, normalize_username
+from app.audit.checkpoint import check_checkpoints, ensure_audit_triggers, take_checkpoint
 from app.errors import (
     InputRejected,
     IntegrityFailure,
@@ -28,9 +30,11 @@ from app.errors import (
 )
 from app.passwords import require_acceptable
 from app.policy import can_manage_school
+from app.store import confidential
 from app.store.db import Database, open_database
-from app.store.errors import storage_error
-from app.store.keyslots import KeySlots
+from app.store.errors import storage_error as storage_error  # re-exported: ui never imports app.store
+from app.store.errors import storage_errors
+from app.store.keyslots import CONFIDENTIAL, RECOVERY_SLOT, KeySlots, TierKeys, normalize_recovery_code
 from app.store.lockout import Lockout
 from app.store.migrate import migrate
 from app.store.paths import VaultPaths, make_private, private_umask
@@ -44,6 +48,9 @@ class Session:
     _db: Database | None
     _key: bytearray | None
     on_lock: list[Callable[[], None]] = field(default_factory=list)
+    _conf_key: bytearray | None = None     # held only when the slot holds it and the account is a counselor
+    _identity: str | None = None           # the account's X25519 secret (a password change keeps it)
+    notices: list[str] = field(default_factory=list)   # what the person signing in must be told (tampering ...)
 
     # -- access ------------------------------------------------------------------------------------
     @property
@@ -62,8 +69,27 @@ class Session:
             raise XinqiaoError("心桥已锁定，请先解锁。")
         return bytes(self._key)
 
+    @property
+    def holds_confidential(self) -> bool:
+        """The confidential key is in this session (then confidential.db is attached as ``conf``)."""
+        return self._conf_key is not None and self._db is not None
+
+    @property
+    def conf_key(self) -> bytes:
+        if self._conf_key is None:
+            raise PermissionDenied("这个账号的密钥槽不含保密密钥：保密记录只对心理教师开放。")
+        return bytes(self._conf_key)
+
+    def require_confidential(self) -> None:
+        if not self.holds_confidential:
+            raise PermissionDenied("这需要心理教师的保密密钥：请由持有保密密钥的心理教师登录后操作。")
+
     def audit(self, action: str, target: str = "", detail: str | dict = "") -> None:
+        """Append to the audit log; an export or a backup by a counselor also checkpoints the chain's head in
+        ``conf``."""
         audit.record(self.db, self.account.username, action, target, detail)
+        if action in ("export", "backup") and self.holds_confidential:
+            take_checkpoint(self.db, self.account.username, action)
 
     def school_name(self) -> str:
         return school_name(self.db)
@@ -77,10 +103,12 @@ class Session:
                 pass
             self._db.close()
             self._db = None
-        if self._key is not None:
-            for i in range(len(self._key)):
-                self._key[i] = 0
-            self._key = None
+        for buf in (self._key, self._conf_key):
+            if buf is not None:
+                for i in range(len(buf)):
+                    buf[i] = 0
+        self._key = self._conf_key = None
+        self._identity = None
         for cb in list(self.on_lock):
             cb()
 
@@ -88,14 +116,15 @@ class Session:
         """Re-open the vault as the same account (after an idle lock)."""
         fresh = open_session(self.paths.root, self.account.username, password)
         self._db, self._key, self.account = fresh._db, fresh._key, fresh.account
+        self._conf_key, self._identity, self.notices = fresh._conf_key, fresh._identity, fresh.notices
         fresh._db = None
-        fresh._key = None
+        fresh._key = fresh._conf_key = None
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
-        self._key = None
+        self._key = self._conf_key = None
 
 
 def vault_exists(data_dir: Path) -> bool:
@@ -182,13 +211,30 @@ def open_session(data_dir: Path, username: str, password: str,
     username = normalize_username(username)
     private_umask()
     lockout = Lockout(paths.lockout, lockout_clock) if lockout_clock else Lockout(paths.lockout)
-    key = unlock_counted(paths, lockout, username, password)
-    db = _open_db_with_key(paths, key)
+    keys = unlock_counted(paths, lockout, username, password)
+    db = _open_db_with_key(paths, keys.ordinary)
+    notices: list[str] = []
     try:
         account = get_account(db, username)
         if account is None or account.disabled:
             lockout.fail(username)
             raise WrongPassword("该账号已停用，请联系管理员。" if account else "用户名或密码不正确。")
+        restored = ensure_audit_triggers(db, username)
+        if restored:
+            notices.append(restored)
+        if keys.legacy:
+            keys = _upgrade_slot(paths, db, account, password, keys, notices)
+        if account.role == Role.COUNSELOR and not keys.holds_confidential:
+            # The role comes from the keys: a row that says counselor without the confidential key gets nothing.
+            audit.record(db, username, "sign_in_refused", username, "账号记录为心理教师，但其密钥槽不含保密密钥")
+            raise PermissionDenied(
+                f"账号“{username}”在数据库中是心理教师，但它的密钥槽没有保密密钥，不能以心理教师身份登录。"
+                "如果这是刚升级或刚重设过密码的心理教师账号：请让另一位已持有保密密钥的心理教师登录一次"
+                "（会自动授予），或由其运行 user grant 授予；否则请检查账号是否被篡改。")
+        conf_key = keys.confidential if account.role == Role.COUNSELOR else None
+        if conf_key is not None:
+            confidential.prepare(paths.confidential, conf_key)
+            confidential.attach(db, paths.confidential, conf_key)
         failed = lockout.load(username)
         if failed.failures:
             audit.record(db, username, "sign_in_failed", username,
@@ -197,11 +243,83 @@ def open_session(data_dir: Path, username: str, password: str,
         lockout.clear(username)
         audit.record(db, username, "sign_in", username)  # a write: a full disk or a busy vault fails here
         _drop_disabled_slots(paths, db, username)
+        if conf_key is not None:
+            _grant_pending(paths, db, username, conf_key)
+            finding = check_checkpoints(db, since_last_finding=True)
+            if finding:
+                notices.append(finding)
+                audit.record(db, username, "audit_tampered", "audit_log", finding)
+            take_checkpoint(db, username, "sign_in", finding)
     except BaseException:
         db.close()
         raise
     make_private(paths.root)
-    return Session(paths, account, db, bytearray(key))
+    return Session(paths, account, db, bytearray(keys.ordinary),
+                   _conf_key=bytearray(conf_key) if conf_key is not None else None,
+                   _identity=keys.identity, notices=notices)
+
+
+def _upgrade_slot(paths: VaultPaths, db: Database, account: Account, password: str, keys: TierKeys,
+                  notices: list[str]) -> TierKeys:
+    """A format-1 slot (the password wrapped the one database key) becomes an identity slot at this sign-in.
+
+    The vault's first counselor to sign in after the upgrade creates the confidential key and confidential.db;
+    the other counselors (and the recovery code) are listed in ``conf.pending_grants`` and receive the key at a
+    counselor's sign-in once they have an identity (their own first sign-in makes it). Head teachers and
+    administrators get the ordinary key only."""
+    slots = KeySlots.load(paths.keyslots)
+    conf_key: bytes | None = None
+    if account.role == Role.COUNSELOR and not slots.holders(CONFIDENTIAL) and not paths.confidential.exists():
+        from app.accounts.store import list_accounts
+
+        conf_key = os.urandom(32)
+        confidential.create(paths.confidential, conf_key)
+        pending = [a.username for a in list_accounts(db)
+                   if a.role == Role.COUNSELOR and not a.disabled and a.username != account.username]
+        pending.append(RECOVERY_SLOT)
+        cdb = open_database(paths.confidential, conf_key)
+        try:
+            with cdb.transaction():
+                cdb.executemany("INSERT OR IGNORE INTO pending_grants (username, since) VALUES (?, ?)",
+                                [(n, clock.now_iso()) for n in pending])
+        finally:
+            cdb.close()
+        notices.append("已为本数据库生成保密密钥。恢复码暂时只能打开普通数据：请尽快生成新的恢复码（recovery rotate，"
+                       "或在“设置 › 账号”中），它会同时持有保密密钥。")
+    identity = slots.enroll(account.username, password, keys.ordinary, conf_key)
+    with storage_errors(paths.keyslots):
+        slots.save()
+    audit.record(db, account.username, "account", account.username, "密钥槽升级为身份密钥（分级密钥）")
+    return TierKeys(keys.ordinary, conf_key, identity)
+
+
+def _grant_pending(paths: VaultPaths, db: Database, signed_in: str, conf_key: bytes) -> None:
+    """Grant the confidential key to the counselors (and recovery code) an upgrade left waiting, once each has
+    an identity slot; a row edited to say counselor afterwards is never on this list (only conf can write it)."""
+    from app.accounts.store import get_account as account_of
+
+    waiting = [r[0] for r in db.query("SELECT username FROM conf.pending_grants ORDER BY username")]
+    if not waiting:
+        return
+    slots = KeySlots.load(paths.keyslots)
+    granted = []
+    for name in waiting:
+        slot = slots.slots.get(name)
+        if slot is None or slot.legacy:
+            continue
+        if name != RECOVERY_SLOT:
+            acc = account_of(db, name)
+            if acc is None or acc.disabled or acc.role != Role.COUNSELOR:
+                continue
+        slots.grant(CONFIDENTIAL, name, conf_key)
+        granted.append(name)
+    if not granted:
+        return
+    with storage_errors(paths.keyslots):
+        slots.save()
+    with db.transaction():
+        db.executemany("DELETE FROM conf.pending_grants WHERE username = ?", [(n,) for n in granted])
+        audit.record(db, signed_in, "account", ",".join(granted), "授予保密密钥（升级后）")
 
 
 def _drop_disabled_slots(paths: VaultPaths, db: Database, signed_in: str) -> None:
@@ -223,15 +341,15 @@ def _drop_disabled_slots(paths: VaultPaths, db: Database, signed_in: str) -> Non
 
 
 def unlock_counted(paths: VaultPaths, lockout: Lockout, username: str, password: str,
-                   slots_file: Path | None = None) -> bytes:
-    """The key from ``username``'s slot, under the lockout: refused while the account must wait, and a wrong
+                   slots_file: Path | None = None) -> TierKeys:
+    """The keys from ``username``'s slot, under the lockout: refused while the account must wait, and a wrong
     password counts as a failure (the command line's restore and backup go through here too)."""
     wait = lockout.remaining(username)
     if wait > 0:
         raise LockedOut(wait)
     slots = KeySlots.load(slots_file or paths.keyslots)
     try:
-        return slots.unlock(username, password)
+        return slots.unlock_keys(username, password)
     except WrongPassword:
         state = lockout.fail(username)
         wait = state.wait_remaining(lockout.clock())
@@ -268,7 +386,7 @@ def restore_sign_in(paths: VaultPaths, backup: Path, username: str, password: st
     if not slots_file.exists():
         raise XinqiaoError(f"找不到可以打开备份 {Path(backup).name} 的密钥文件（{slots_file.name}）。"
                            "请把备份旁的 .keyslots.json 文件一起复制过来。")
-    key = unlock_counted(paths, lockout, username, password, slots_file)
+    key = unlock_counted(paths, lockout, username, password, slots_file).ordinary
     try:
         restoring_account(backup, key, username)
     except PermissionDenied:
@@ -285,7 +403,8 @@ def reset_password_with_recovery(data_dir: Path, code: str, username: str, new_p
     paths = VaultPaths(Path(data_dir))
     username = normalize_username(username)
     slots = KeySlots.load(paths.keyslots)
-    key = slots.unlock_recovery(code)
+    keys = slots.unlock_recovery_keys(code)
+    key = keys.ordinary
     db = _open_db_with_key(paths, key)
     try:
         acc = get_account(db, username)
@@ -294,7 +413,10 @@ def reset_password_with_recovery(data_dir: Path, code: str, username: str, new_p
         if acc.disabled:
             raise InputRejected(f"账号“{username}”已停用，不能用恢复码重设密码。请由管理员重新启用它，启用时会设置新密码。")
         require_acceptable(new_password, account=username, school=school_name(db))
-        slots.set_account_secret(username, new_password, key)
+        if keys.legacy:   # the recovery code of a format-1 vault: it becomes an identity slot now
+            slots.enroll(RECOVERY_SLOT, normalize_recovery_code(code), key)
+        conf = keys.confidential if acc.role == Role.COUNSELOR else None
+        slots.set_account_secret(username, new_password, key, conf)
         slots.save()
         audit.record(db, username, "account", username, "用恢复码重设密码")
     finally:

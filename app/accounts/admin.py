@@ -14,7 +14,7 @@ from app.accounts.store import (
     set_class,
     set_disabled,
 )
-from app.errors import InputRejected, XinqiaoError
+from app.errors import InputRejected, PermissionDenied, XinqiaoError
 from app.passwords import require_acceptable
 from app.policy import can_manage_accounts, require
 from app.school.classes import link_head_teacher
@@ -25,6 +25,9 @@ from app.store.keyslots import KeySlots
 def add_account(session: Session, username: str, password: str, role: Role, *, display_name: str = "",
                 class_id: int | None = None, manager: bool = False) -> Account:
     require(session, can_manage_accounts)
+    if role == Role.COUNSELOR and not session.holds_confidential:
+        # The new identity must receive the confidential key from someone who holds it.
+        raise PermissionDenied("添加心理教师账号需要持有保密密钥的心理教师登录：新账号的保密密钥只能由已持有它的人授予。")
     username = check_new_username(username)
     require_acceptable(password, account=username, school=session.school_name())
     slots = KeySlots.load(session.paths.keyslots)
@@ -35,7 +38,8 @@ def add_account(session: Session, username: str, password: str, role: Role, *, d
         session.audit("account", username, {"add": role.value, "class_id": class_id})
         if role == Role.HEAD_TEACHER and class_id is not None:
             link_head_teacher(session, class_id, display_name or username)
-        slots.set_account_secret(username, password, session.key)
+        slots.set_account_secret(username, password, session.key,
+                                 session.conf_key if role == Role.COUNSELOR else None)
         slots.save()
     return acc
 
@@ -52,7 +56,16 @@ def change_password(session: Session, username: str, new_password: str) -> None:
         raise InputRejected(f"账号“{username}”已停用。重新启用它时会设置新密码。")
     require_acceptable(new_password, account=username, school=session.school_name())
     slots = KeySlots.load(session.paths.keyslots)
-    slots.set_account_secret(username, new_password, session.key)
+    if username == session.account.username:
+        conf = session.conf_key if session.holds_confidential else None
+        identity = session._identity if session._identity and username in slots.slots else None
+    else:
+        # Someone else's slot gets a new identity; a counselor's needs the confidential key given again.
+        if acc.role == Role.COUNSELOR and not session.holds_confidential:
+            raise PermissionDenied("心理教师账号的密码只能由持有保密密钥的心理教师重设（或用恢复码重设）。")
+        conf = session.conf_key if acc.role == Role.COUNSELOR else None
+        identity = None
+    slots.set_account_secret(username, new_password, session.key, conf, identity)
     slots.save()
     session.audit("account", username, "修改密码")
 
@@ -72,6 +85,8 @@ def set_account_disabled(session: Session, username: str, disabled: bool, passwo
         if not password:
             raise InputRejected(f"重新启用账号“{username}”需要为它设置新密码（停用时它的密钥槽已删除，旧密码不再有效）。")
         require_acceptable(password, account=username, school=session.school_name())
+        if acc.role == Role.COUNSELOR and not session.holds_confidential:
+            raise PermissionDenied("重新启用心理教师账号需要持有保密密钥的心理教师登录。")
     with session.db.transaction():
         set_disabled(session.db, username, disabled)
         session.audit("account", username, "停用（已删除密钥槽）" if disabled else "启用（已设置新密码）")
@@ -79,7 +94,8 @@ def set_account_disabled(session: Session, username: str, disabled: bool, passwo
             slots.remove(username, disabled=True)
         else:
             assert password is not None
-            slots.set_account_secret(username, password, session.key)
+            slots.set_account_secret(username, password, session.key,
+                                     session.conf_key if acc.role == Role.COUNSELOR else None)
         slots.save()
 
 

@@ -36,17 +36,21 @@ class VaultCheck:
     entries: int              # audit-log entries walked
     broken_at: int | None     # the first entry whose hash does not follow, if any
     problems: list[str]       # integrity_check findings
+    cut: str = ""             # rows cut or rewritten after an audit checkpoint (checked with the confidential key)
 
     @property
     def ok(self) -> bool:
-        return self.broken_at is None and not self.problems
+        return self.broken_at is None and not self.problems and not self.cut
 
 
 def verify_vault(session: Session) -> VaultCheck:
     """The database's integrity check and the audit chain (设置 › 审计日志 › 校验); the check itself is audited."""
     require(session, can_manage_school, "校验数据库和审计日志")
+    from app.audit.checkpoint import check_checkpoints
+
     chain = audit.verify_chain(session.db)
-    result = VaultCheck(chain.entries, chain.broken_at, session.db.integrity_check())
+    cut = check_checkpoints(session.db) if session.holds_confidential else ""
+    result = VaultCheck(chain.entries, chain.broken_at, session.db.integrity_check(), cut)
     session.audit("settings", "verify", {"ok": result.ok, "entries": result.entries})
     return result
 

@@ -83,6 +83,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from app.audit import verify_chain
+    from app.audit.checkpoint import check_checkpoints, checkpoints
 
     session = open_from_args(args)
     try:
@@ -96,6 +97,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
             out(f"审计链：{chain.entries} 条，完整")
         else:
             err(f"审计链在第 {chain.broken_at} 条记录处断开：审计记录被改动过。")
-        return EXIT_OK if not problems and chain.ok else EXIT_INTEGRITY
+        cut = ""
+        if session.holds_confidential:
+            cut = check_checkpoints(session.db)
+            if cut:
+                err(cut)
+            else:
+                out(f"审计检查点：{len(checkpoints(session.db))} 个，审计链仍延续最后一个检查点")
+        else:
+            out("审计检查点：只有持有保密密钥的心理教师能核对（本账号不能）。")
+        return EXIT_OK if not problems and chain.ok and not cut else EXIT_INTEGRITY
     finally:
         session.close()

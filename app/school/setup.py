@@ -9,11 +9,13 @@ from pathlib import Path
 from app import audit, clock
 from app.accounts.model import Role
 from app.accounts.store import check_new_username, insert_account
+from app.audit.checkpoint import take_checkpoint
 from app.config import KdfCost
 from app.errors import XinqiaoError
 from app.passwords import require_acceptable
 from app.school.calendar import _ensure_year
 from app.session import Session, restore_hint
+from app.store import confidential
 from app.store.db import open_database
 from app.store.errors import storage_errors
 from app.store.keyslots import RECOVERY_SLOT, KeySlots, new_recovery_code, normalize_recovery_code
@@ -47,19 +49,27 @@ def create_vault(data_dir: Path, *, school_name: str, username: str, password: s
         for d in (paths.backups, paths.logs):
             d.mkdir(exist_ok=True)
         make_private(paths.root)
-    db_key = os.urandom(32)
+    db_key = os.urandom(32)        # the ordinary tier (vault.db): every account and the recovery code
+    conf_key = os.urandom(32)      # the confidential tier (confidential.db): counselors and the recovery code
     recovery = new_recovery_code()
     slots = KeySlots(paths.keyslots, {}, cost=kdf or new_vault_cost())
-    slots.set_account_secret(username, password, db_key)
-    slots.set_secret(RECOVERY_SLOT, normalize_recovery_code(recovery), db_key)
+    identity = slots.enroll(username, password, db_key, conf_key)
+    slots.enroll(RECOVERY_SLOT, normalize_recovery_code(recovery), db_key, conf_key)
+    try:
+        confidential.create(paths.confidential, conf_key)
+    except BaseException:
+        paths.confidential.unlink(missing_ok=True)
+        raise
     try:
         create_private_file(paths.db)
         db = open_database(paths.db, db_key, create=True)
     except BaseException:
         paths.db.unlink(missing_ok=True)   # no empty vault.db left to block the next try
+        paths.confidential.unlink(missing_ok=True)
         raise
     try:
         migrate(db)
+        confidential.attach(db, paths.confidential, conf_key)
         with db.transaction():
             db.execute("INSERT INTO school (id, uuid, name, code, stages, created_at) VALUES (1, :u, :n, :c, :s, :t)",
                        {"u": clock.new_uuid(), "n": school_name.strip(), "c": school_code.strip(),
@@ -70,19 +80,23 @@ def create_vault(data_dir: Path, *, school_name: str, username: str, password: s
             today = clock.today()
             _ensure_year(db, today.year if today.month >= 9 else today.year - 1)
             audit.record(db, username, "account", username, "创建数据库和首个账号")
+        take_checkpoint(db, username, "sign_in")
     except BaseException:
         db.close()
-        for p in (paths.db, paths.db.with_name("vault.db-wal"), paths.db.with_name("vault.db-shm")):
-            if p.exists():
-                p.unlink()
+        for p in _created_files(paths):
+            p.unlink(missing_ok=True)
         raise
     try:
         with storage_errors(paths.keyslots):
             slots.save()
     except BaseException:
         db.close()
-        for p in (paths.db, paths.db.with_name("vault.db-wal"), paths.db.with_name("vault.db-shm")):
+        for p in _created_files(paths):
             p.unlink(missing_ok=True)
         raise
     make_private(paths.root)
-    return Session(paths, account, db, bytearray(db_key)), recovery
+    return Session(paths, account, db, bytearray(db_key), _conf_key=bytearray(conf_key), _identity=identity), recovery
+
+
+def _created_files(paths: VaultPaths) -> list[Path]:
+    return [f.with_name(f.name + s) for f in (paths.db, paths.confidential) for s in ("", "-wal", "-shm")]

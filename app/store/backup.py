@@ -1,7 +1,9 @@
 """Encrypted backups: a full copy made with sqlcipher_export under the same key, verified by opening it.
 
 A backup is ``xinqiao-YYYYMMDD-HHMMSS.db`` plus ``….keyslots.json`` (so it opens on a new machine with the
-passwords of its day) and ``….meta.json`` (date and record counts, readable before restoring).
+passwords of its day), ``….meta.json`` (date and record counts, readable before restoring) and
+``….confidential`` (+ ``-wal``): the confidential tier's database copied as it is on disk, still under the
+confidential key, so an administrator can back up what they cannot read.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from app.store.errors import environment_error, storage_error, storage_errors
 from app.store.fileio import atomic_write_text, fsync_dir
 from app.store.keyslots import KeySlots
 from app.store.migrate import current_version, latest_version
-from app.store.paths import VaultPaths, create_private_file, make_private
+from app.store.paths import CONFIDENTIAL_FILE, VaultPaths, create_private_file, make_private
 from app.store.quarantine import set_aside, vault_files
 
 NAME_RE = re.compile(r"^xinqiao-(\d{8}-\d{6})\.db$")
@@ -48,6 +50,43 @@ def record_counts(db: Database) -> dict[str, int]:
 
 def sidecar(path: Path, kind: str) -> Path:
     return path.with_name(path.stem + f".{kind}.json")
+
+
+def confidential_copy(path: Path) -> Path:
+    """The backup's copy of confidential.db (no ``.db`` ending, so it is never taken for a backup itself)."""
+    return path.with_name(path.stem + ".confidential")
+
+
+def _confidential_of(backup: Path) -> Path:
+    """The confidential tier that goes with ``backup``: its ``.confidential`` copy, or, for a vault set aside
+    in quarantine/ (``…/vault.db``), the confidential.db beside it."""
+    copy = confidential_copy(backup)
+    beside = backup.with_name(CONFIDENTIAL_FILE)
+    if not copy.exists() and backup.name == "vault.db" and beside.exists():
+        return beside
+    return copy
+
+
+def _confidential_files(db_file: Path) -> list[tuple[str, Path]]:
+    return [(s, db_file.with_name(db_file.name + s)) for s in ("", "-wal")]
+
+
+def _copy_confidential(db: Database, paths: VaultPaths, target: Path) -> list[Path]:
+    """Copy confidential.db (and its WAL) next to the backup, encrypted as it is. A session holding the key
+    folds the WAL in first; one that does not copies both files, which SQLite reads together."""
+    if not paths.confidential.exists():
+        return []
+    if any(r[1] == "conf" for r in db.query("PRAGMA database_list")):
+        db.execute("PRAGMA conf.wal_checkpoint(TRUNCATE)")
+    made = []
+    dest = confidential_copy(target)
+    for suffix, src in _confidential_files(paths.confidential):
+        if src.exists() and (suffix == "" or src.stat().st_size > 0):
+            out = dest.with_name(dest.name + suffix)
+            create_private_file(out)
+            shutil.copyfile(src, out)
+            made.append(out)
+    return made
 
 
 def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, manual: bool = False) -> BackupInfo:
@@ -109,12 +148,14 @@ def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, man
         with storage_errors(dest_dir):
             tmp.replace(target)
             shutil.copy2(paths.keyslots, sidecar(target, "keyslots"))
+            _copy_confidential(db, paths, target)
             atomic_write_text(sidecar(target, "meta"), json.dumps(
                 {"made_at": info.made_at, "counts": counts, "school": school, "schema": version, "manual": manual},
                 ensure_ascii=False, indent=1))
             fsync_dir(dest_dir)
     except BaseException:
-        for leftover in (tmp, target, sidecar(target, "keyslots"), sidecar(target, "meta")):
+        for leftover in (tmp, target, sidecar(target, "keyslots"), sidecar(target, "meta"),
+                         *(p for _, p in _confidential_files(confidential_copy(target)))):
             leftover.unlink(missing_ok=True)  # no half backup that list_backups or a restore could pick
         raise
     if dest_dir.resolve().is_relative_to(paths.root.resolve()):
@@ -141,7 +182,8 @@ def list_backups(folder: Path) -> list[BackupInfo]:
 def prune(folder: Path, keep: int) -> list[Path]:
     removed = []
     for info in list_backups(folder)[keep:]:
-        for p in (info.path, sidecar(info.path, "meta"), sidecar(info.path, "keyslots")):
+        for p in (info.path, sidecar(info.path, "meta"), sidecar(info.path, "keyslots"),
+                  *(f for _, f in _confidential_files(confidential_copy(info.path)))):
             if p.exists():
                 p.unlink()
         removed.append(info.path)
@@ -210,25 +252,38 @@ def restore_backup(path: Path, key: bytes, paths: VaultPaths) -> tuple[BackupInf
     tmp = paths.db.with_name("vault.db.restoring")
     side = sidecar(Path(path), "keyslots")
     new_slots = not paths.keyslots.exists() and side.exists()
+    # The confidential tier comes back with its backup (a backup from before the tiers has none: the vault's
+    # own confidential.db then stays where it is).
+    conf_src = [(s, f) for s, f in _confidential_files(_confidential_of(Path(path))) if f.exists()]
+    conf_tmp = [(s, paths.confidential.with_name(paths.confidential.name + s + ".restoring")) for s, _ in conf_src]
     try:
         with storage_errors(paths.root):
             paths.root.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, tmp)
             if new_slots:
                 shutil.copy2(side, paths.keyslots.with_name(paths.keyslots.name + ".restoring"))
+            for (_, src), (_, dst) in zip(conf_src, conf_tmp, strict=True):
+                shutil.copy2(src, dst)
     except BaseException:
         tmp.unlink(missing_ok=True)
         paths.keyslots.with_name(paths.keyslots.name + ".restoring").unlink(missing_ok=True)
+        for _, dst in conf_tmp:
+            dst.unlink(missing_ok=True)
         raise
     aside = None
     if vault_files(paths):
         try:
             with storage_errors(paths.quarantine):
-                aside = set_aside(paths, f"before-restore-{clock.now().strftime('%Y%m%d-%H%M%S')}")
+                aside = set_aside(paths, f"before-restore-{clock.now().strftime('%Y%m%d-%H%M%S')}",
+                                  with_confidential=bool(conf_src))
         except BaseException:
             tmp.unlink(missing_ok=True)
+            for _, dst in conf_tmp:
+                dst.unlink(missing_ok=True)
             raise
     tmp.replace(paths.db)
+    for (suffix, _), (_, dst) in zip(conf_src, conf_tmp, strict=True):
+        dst.replace(paths.confidential.with_name(paths.confidential.name + suffix))
     if new_slots:
         paths.keyslots.with_name(paths.keyslots.name + ".restoring").replace(paths.keyslots)
     fsync_dir(paths.root)

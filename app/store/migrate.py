@@ -25,20 +25,30 @@ class Migration:
 
 
 def available() -> list[Migration]:
+    """vault.db's migrations."""
+    return scan(MIGRATIONS_DIR)
+
+
+def _track(folder: Path | None) -> list[Migration]:
+    return available() if folder is None else scan(folder)
+
+
+def scan(folder: Path) -> list[Migration]:
+    """The numbered migrations in ``folder`` (a track: vault.db's or confidential.db's)."""
     found = []
-    for p in MIGRATIONS_DIR.iterdir():
+    for p in folder.iterdir():
         m = _NAME.match(p.name)
         if m:
             found.append(Migration(int(m.group(1)), p))
     found.sort(key=lambda m: m.number)
     numbers = [m.number for m in found]
     if len(set(numbers)) != len(numbers):
-        raise RuntimeError(f"duplicate migration numbers in {MIGRATIONS_DIR}")
+        raise RuntimeError(f"duplicate migration numbers in {folder}")
     return found
 
 
-def latest_version() -> int:
-    migs = available()
+def latest_version(folder: Path | None = None) -> int:
+    migs = _track(folder)
     return migs[-1].number if migs else 0
 
 
@@ -46,13 +56,15 @@ def current_version(db: Database) -> int:
     return int(db.scalar("PRAGMA user_version") or 0)
 
 
-def migrate(db: Database) -> list[int]:
-    """Apply every migration newer than the database; refuse a database newer than this program."""
+def migrate(db: Database, folder: Path | None = None) -> list[int]:
+    """Apply every migration newer than the database; refuse a database newer than this program.
+    ``folder`` is the track: vault.db's (``migrations/``) or confidential.db's (``conf_migrations/``)."""
     version = current_version(db)
-    if version > latest_version():
-        raise XinqiaoError(f"数据库版本（{version}）比本程序支持的版本（{latest_version()}）新，请升级心桥后再打开。")
+    if version > latest_version(folder):
+        raise XinqiaoError(f"数据库 {db.path.name} 的版本（{version}）比本程序支持的版本（{latest_version(folder)}）新，"
+                           "请升级心桥后再打开。")
     applied = []
-    for mig in available():
+    for mig in _track(folder):
         if mig.number <= version:
             continue
         sql = mig.path.read_text("utf-8")

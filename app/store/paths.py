@@ -16,6 +16,8 @@ from pathlib import Path
 
 from app.store.keyslots import KEYSLOTS_FILE
 
+CONFIDENTIAL_FILE = "confidential.db"
+
 
 @dataclass(frozen=True)
 class VaultPaths:
@@ -24,6 +26,11 @@ class VaultPaths:
     @property
     def db(self) -> Path:
         return self.root / "vault.db"
+
+    @property
+    def confidential(self) -> Path:
+        """The confidential tier's database, under its own key (app/store/confidential.py)."""
+        return self.root / CONFIDENTIAL_FILE
 
     @property
     def keyslots(self) -> Path:

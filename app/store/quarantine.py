@@ -19,9 +19,11 @@ from app.store.paths import VaultPaths
 PARTIAL = ".partial"
 
 
-def vault_files(paths: VaultPaths) -> list[Path]:
-    """The database and its WAL files that exist now, the database first."""
-    return [p for p in (paths.db.with_name(paths.db.name + s) for s in ("", "-wal", "-shm")) if p.exists()]
+def vault_files(paths: VaultPaths, with_confidential: bool = False) -> list[Path]:
+    """The database and its WAL files that exist now, the database first (then confidential.db and its WAL
+    files when ``with_confidential``)."""
+    dbs = (paths.db, paths.confidential) if with_confidential else (paths.db,)
+    return [p for d in dbs for p in (d.with_name(d.name + s) for s in ("", "-wal", "-shm")) if p.exists()]
 
 
 def _free_name(base: Path) -> Path:
@@ -32,10 +34,10 @@ def _free_name(base: Path) -> Path:
     return dest
 
 
-def set_aside(paths: VaultPaths, name: str) -> Path:
+def set_aside(paths: VaultPaths, name: str, with_confidential: bool = True) -> Path:
     """Move ``vault.db`` (with its ``-wal`` and ``-shm``) into ``quarantine/<name>/`` with a copy of the key
     slots, and return that folder. Raises ``OSError`` with nothing moved if any step fails."""
-    files = vault_files(paths)
+    files = vault_files(paths, with_confidential)
     paths.quarantine.mkdir(exist_ok=True)
     dest = _free_name(paths.quarantine / name)
     staging = dest.with_name(dest.name + PARTIAL)

@@ -2,6 +2,7 @@
 attacker with the project's own key-slot code would."""
 from __future__ import annotations
 
+import base64
 import json
 import os
 import stat
@@ -85,8 +86,11 @@ def test_new_slots_take_the_vaults_cost_and_a_lowered_cost_is_not_trusted(sessio
 def test_disabling_removes_the_slot_so_the_old_password_opens_nothing(session):
     root = session.paths.root
     add_account(session, "admin2", ADMIN_PW, Role.ADMIN)
-    old_slot = KeySlots.load(session.paths.keyslots).slots["admin2"]
-    assert unwrap(old_slot, ADMIN_PW) == session.key
+    before = KeySlots.load(session.paths.keyslots)
+    old_slot = before.slots["admin2"]
+    assert unwrap(old_slot, ADMIN_PW).startswith(b"AGE-SECRET-KEY-")   # the slot wraps its identity
+    assert before.unlock("admin2", ADMIN_PW) == session.key
+    old_grant = base64.b64encode(before.grants["ordinary"]["admin2"]).decode("ascii")
     set_account_disabled(session, "admin2", True)
 
     # The attacker's walk: the project's own key-slot code on the folder, with the old password.
@@ -96,6 +100,7 @@ def test_disabling_removes_the_slot_so_the_old_password_opens_nothing(session):
         slots.unlock("admin2", ADMIN_PW)
     text = (root / "keyslots.json").read_text("utf-8")
     assert old_slot.to_json()["wrapped"] not in text and old_slot.to_json()["salt"] not in text
+    assert old_grant not in text and "admin2" not in slots.holders("ordinary")
     with pytest.raises(WrongPassword) as exc:
         open_session(root, "admin2", ADMIN_PW)
     assert "停用" in exc.value.message

@@ -94,11 +94,12 @@ def test_every_path_that_sets_a_password_applies_the_policy(data_dir):
 
 def test_an_existing_weak_password_still_signs_in(data_dir):
     """The policy applies when a password is set; a slot made before it keeps working."""
+    from tests.security.formats import as_format_1
+
     s, _code = create_vault(data_dir, school_name="测试学校", username="counselor", password=PASSWORD)
-    slots = KeySlots.load(s.paths.keyslots)
-    slots.set_secret("counselor", "old", s.key)   # as an older program could have written it
-    slots.save()
     s.close()
+    as_format_1(s.paths, KeySlots.load(s.paths.keyslots).unlock("counselor", PASSWORD),
+                {"counselor": "old"})   # as an older program could have written it
     open_session(data_dir, "counselor", "old").close()
     with pytest.raises(WrongPassword):
         open_session(data_dir, "counselor", PASSWORD)

@@ -48,7 +48,7 @@ def test_a_restore_that_cannot_copy_leaves_the_vault_as_it_was(tmpfs, tmp_path):
         restore(info.path, key, paths, account="counselor")
     assert "磁盘已满" in exc.value.message
     assert sha(vault / "vault.db") == before
-    assert sorted(p.name for p in vault.iterdir()) == ["backups", "keyslots.json", "logs", "vault.db"]
+    assert sorted(p.name for p in vault.iterdir()) == ["backups", "confidential.db", "keyslots.json", "logs", "vault.db"]
     filler.unlink()
     assert_intact(vault, n)
     assert list_backups(tmp_path / "usb")[0].path == info.path

@@ -94,10 +94,11 @@ def test_password_change_without_audit_leaves_every_db_file_byte_identical(sessi
     from app.store.keyslots import KeySlots as Slots
 
     session.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    files = [p for p in data_dir.iterdir() if p.name.startswith("vault.db")]
+    session.db.conn.execute("PRAGMA conf.wal_checkpoint(TRUNCATE)")
+    files = [p for p in data_dir.iterdir() if p.name.startswith(("vault.db", "confidential.db"))]
     before = {p.name: sha(p) for p in files}
     slots = Slots.load(session.paths.keyslots)
-    slots.set_secret("counselor", "another-password", session.key)
+    slots.set_account_secret("counselor", "another-password", session.key, session.conf_key)
     slots.save()
     assert {p.name: sha(p) for p in files} == before
     session.close()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget, QWizard
 from app import clock
 from tests.conftest import PASSWORD
 from tests.ui.conftest import wait_tasks
+from ui.pages import PAGES
 from ui.shell import dialogs
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -88,7 +89,7 @@ def test_first_day(qtbot, data_dir, tmp_path):
 
     clock.set_fixed(T0)
     # -- 1. first run: the set-up wizard from an empty data folder ------------------------------------
-    shell = Shell(data_dir, watch_os_lock=False)
+    shell = Shell(data_dir, watch_os_lock=False, pages=PAGES)
     wizard = shell.start()
     assert isinstance(wizard, QWizard)
     snap(wizard, "01_wizard_school")

@@ -1,14 +1,17 @@
 """Qt item models for the archive: the student list (20,000 rows, reset cheaply), rows of text, the timeline."""
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.archive.chronology import CONFIDENTIAL, TimelineEvent
 from app.archive.students import IndexEntry
+from ui.shell.tables import AnyIndex, ListModel, RowsModel
+
+__all__ = ["RowsModel"]  # kept here too: the archive's tabs import their table models from one place
 
 LEVEL_LABELS = {1: "一级", 2: "二级", 3: "三级"}
 LEVEL_COLORS = {1: QColor("#d93025"), 2: QColor("#f08c00"), 3: QColor("#f5c400")}
@@ -16,35 +19,12 @@ LEVEL_TEXT_COLORS = {1: QColor("white"), 2: QColor("white"), 3: QColor("#3a3000"
 CONFIDENTIAL_BG = QColor("#fbe9ec")
 CONFIDENTIAL_FG = QColor("#8a1c2b")
 
-AnyIndex = QModelIndex | QPersistentModelIndex
-
-
 def short_time(iso: str) -> str:
     """'2026-11-22T07:58:31' -> '2026-11-22 07:58'; a date stays a date."""
     return iso.replace("T", " ")[:16] if iso else ""
 
 
-class _ListModel(QAbstractTableModel):
-    """The header row and the counts the list models share; a subclass sets ``headers`` and ``_count()``."""
-
-    headers: list[str]
-
-    def _count(self) -> int:
-        raise NotImplementedError
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else self._count()
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
-
-
-class StudentTableModel(_ListModel):
+class StudentTableModel(ListModel):
     """Rows are the student index's entries: no per-row objects are built, a filter change is one reset."""
 
     HEADERS = ["学籍号", "姓名", "性别", "出生日期", "班级", "关注", "预警等级"]
@@ -140,41 +120,7 @@ class StudentTableModel(_ListModel):
             self._rows = sorted(self._rows, key=self._SORT_KEYS[column], reverse=reverse)
 
 
-class RowsModel(_ListModel):
-    """A read-only table of text rows (import preview lists, tags, plan versions)."""
-
-    def __init__(self, headers: Sequence[str], rows: Sequence[Sequence[Any]] = (), parent: Any = None) -> None:
-        super().__init__(parent)
-        self.headers = list(headers)
-        self.rows: list[Sequence[Any]] = list(rows)
-        self.row_brushes: dict[int, tuple[QColor | None, QColor | None]] = {}
-
-    def set_rows(self, rows: Sequence[Sequence[Any]],
-                 brushes: dict[int, tuple[QColor | None, QColor | None]] | None = None) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.row_brushes = brushes or {}
-        self.endResetModel()
-
-    def _count(self) -> int:
-        return len(self.rows)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            value = self.rows[index.row()][index.column()]
-            return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.BackgroundRole and index.row() in self.row_brushes:
-            bg = self.row_brushes[index.row()][0]
-            return QBrush(bg) if bg is not None else None
-        if role == Qt.ItemDataRole.ForegroundRole and index.row() in self.row_brushes:
-            fg = self.row_brushes[index.row()][1]
-            return QBrush(fg) if fg is not None else None
-        return None
-
-
-class TimelineModel(_ListModel):
+class TimelineModel(ListModel):
     """The timeline, newest first; confidential rows tinted and their tier shown in bold."""
 
     HEADERS = ["日期", "类别", "事项", "详情", "级别"]

@@ -29,8 +29,8 @@ from app.school.classes import SchoolClass, list_classes
 from app.school.classnames import grade_name
 from ui.archive.models import LEVEL_LABELS, StudentTableModel
 from ui.archive.view import ArchiveView
-from ui.casework.flow import flow_bar
 from ui.shell.context import AppContext, Change
+from ui.shell.flow import flow_bar
 
 COLUMN_WIDTHS = (200, 110, 48, 100, 130, 200, 72)
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)

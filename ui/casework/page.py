@@ -24,12 +24,12 @@ from app.errors import XinqiaoError
 from app.policy import can_read_confidential
 from app.search import SearchHit
 from ui.casework.coverage_view import CoverageView
-from ui.casework.flow import flow_bar
 from ui.casework.record_form import RecordForm
 from ui.casework.search_box import SearchBox
 from ui.imports.dialog import ImportDialog
 from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
+from ui.shell.flow import flow_bar
 
 COLUMNS = ["日期", "类型", "学生", "摘要", "回访", "保密"]
 LIST_LIMIT = 500

@@ -22,7 +22,6 @@ from app.crisis.timeline import case_timeline, step_facts
 from app.policy import can_read_confidential
 from app.session import Session
 from ui.archive.timeline import TimelineWidget
-from ui.casework.flow import flow_bar
 from ui.crisis.dialogs import (
     AmendDialog,
     CloseDialog,
@@ -33,6 +32,7 @@ from ui.crisis.dialogs import (
     StepDialog,
 )
 from ui.crisis.forms import FormDialog
+from ui.shell.flow import flow_bar
 
 OVERDUE = QColor("#c62828")
 DONE = QColor("#137333")

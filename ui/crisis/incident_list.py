@@ -34,8 +34,8 @@ from app.crisis.incidents import (
 from app.crisis.model import PARTY_LABELS, short
 from app.policy import can_read_confidential, can_read_incidents, does_student_work
 from app.session import Session
-from ui.casework.flow import flow_bar
 from ui.crisis.forms import CONFIDENTIAL_STYLE, FormDialog, datetime_edit, iso_of, line, text_box
+from ui.shell.flow import flow_bar
 
 COLUMNS = ("日期", "经过", "通知情况", "关联个案")
 FIELD_LABELS = {"what": "经过", "follow_up": "后续处理", "place": "地点", "note": "保密记录"}

@@ -24,7 +24,6 @@ from app.crisis.model import short
 from app.crisis.searchable import INCIDENT_SOURCE
 from app.policy import can_manage_school, can_read_confidential, can_read_incidents, does_student_work
 from app.search import SearchHit
-from ui.casework.flow import flow_bar
 from ui.crisis.case_view import OVERDUE, CaseView, _is_red
 from ui.crisis.dialogs import OpenCaseDialog
 from ui.crisis.directory import DirectoryDialog
@@ -33,6 +32,7 @@ from ui.crisis.incident import IncidentDialog
 from ui.crisis.incident_list import IncidentDialogView, IncidentList
 from ui.crisis.rules_editor import RulesDialog
 from ui.shell.context import AppContext, Change
+from ui.shell.flow import flow_bar
 
 FILTERS = (("open", "进行中"), ("overdue", "有逾期步骤"), ("all", "全部个案"))
 COLUMNS = ("学生", "班级", "等级", "状态", "下一步", "截止", "逾期")   # the case number is in the tooltip
@@ -211,8 +211,12 @@ class CrisisPage(QWidget):
         else:
             self.open_new_case_dialog(student_id)
 
-    def open_new_case_dialog(self, student_id: int | None = None) -> OpenCaseDialog:
-        dlg = OpenCaseDialog(self.ctx, self, student_id if isinstance(student_id, int) else None)
+    def open_case_from_alert(self, alert_id: int) -> OpenCaseDialog:
+        """"开危机个案" from a same-day item: the student filled in, the case linked back to what raised it."""
+        return self.open_new_case_dialog(alert_id=alert_id)
+
+    def open_new_case_dialog(self, student_id: int | None = None, alert_id: int | None = None) -> OpenCaseDialog:
+        dlg = OpenCaseDialog(self.ctx, self, student_id if isinstance(student_id, int) else None, alert_id=alert_id)
 
         def done() -> None:
             self.set_filter("open")

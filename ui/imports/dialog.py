@@ -42,9 +42,9 @@ from app.session import Session
 from app.tabular import OPEN_FILE_FILTER
 from app.tabular.reader import TableError, sheet_names
 from app.tabular.spec import UNMAPPED, Apply, ImporterSpec, NeedsChoice, PreviewView, error_rows
-from ui.archive.models import RowsModel
 from ui.shell import dialogs
 from ui.shell.context import AppContext
+from ui.shell.tables import RowsModel
 from ui.shell.tasks import Progress, Task, run_task
 
 AUTO = "（自动识别）"

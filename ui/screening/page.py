@@ -109,6 +109,17 @@ class ScreeningPage(QWidget):
         tab.changed.connect(lambda: self.ctx.data_changed.emit(Change.SCREENING))
         return tab
 
+    def open_held_results(self) -> QWidget:
+        """Results held for want of consent (from 工作台): count them or discard them."""
+        from ui.screening.held_dialog import HeldResultsDialog
+
+        dlg = HeldResultsDialog(self.ctx.session, self)
+        dlg.finished.connect(lambda _r: dlg.changed and self.ctx.data_changed.emit(Change.SCREENING))
+        dlg.setModal(True)
+        dlg.show()
+        self.held_dialog = dlg
+        return dlg
+
     def _make_entry(self) -> QWidget:
         from ui.screening.entry import AnswerEntry
 

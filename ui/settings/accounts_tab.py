@@ -158,19 +158,28 @@ class AccountsTab(QWidget):
         self.recovery_button = QPushButton("用恢复码重设密码…")
         self.class_button = QPushButton("更换所带班级…")
         self.class_button.setToolTip("班主任随班升级，或换带其他班级时使用")
+        self.rekey_button = QPushButton("更换密钥…")
+        self.rekey_button.setToolTip("删除或停用有权限的账号后使用：数据库换新密钥，只授予仍在的账号")
+        self.rekey_button.clicked.connect(self.offer_rekey)
+        self.grant_button = QPushButton("授予保密密钥")
+        self.grant_button.setToolTip("升级后或用恢复码重设密码后，心理教师账号需要由持有保密密钥的心理教师授予")
+        self.grant_button.clicked.connect(self.grant_key)
+        self.rotate_button = QPushButton("生成新恢复码…")
+        self.rotate_button.clicked.connect(self.rotate_recovery_code)
         self.class_button.clicked.connect(self.change_class)
         self.add_button.clicked.connect(self.add_account)
         self.toggle_button.clicked.connect(self.toggle_disabled)
         self.password_button.clicked.connect(self.change_password)
         self.recovery_button.clicked.connect(self.reset_with_recovery)
         for b in (self.add_button, self.toggle_button, self.class_button, self.password_button,
-                  self.recovery_button):
+                  self.recovery_button, self.rekey_button, self.rotate_button, self.grant_button):
             row.addWidget(b)
         row.addStretch(1)
         lay.addLayout(row)
         if not self.may_manage:
             self.table.hide()
-            for b in (self.add_button, self.toggle_button, self.class_button, self.recovery_button):
+            for b in (self.add_button, self.toggle_button, self.class_button, self.recovery_button,
+                      self.rekey_button, self.rotate_button, self.grant_button):
                 b.hide()
             self.password_button.setText("修改我的密码…")
             note = QLabel("账号管理只对管理员开放。您可以修改自己的密码。")
@@ -184,6 +193,8 @@ class AccountsTab(QWidget):
     def refresh(self) -> None:
         if self.ctx.session.locked or not self.may_manage:
             return
+        self.rotate_button.setVisible(self.ctx.session.holds_confidential)
+        self.grant_button.setVisible(self.ctx.session.holds_confidential)
         db = self.ctx.session.db
         classes = {c.id: c.name for c in list_classes(db)}
         self.accounts = list_accounts(db)
@@ -207,6 +218,8 @@ class AccountsTab(QWidget):
         self.toggle_button.setEnabled(acc is not None and acc.username != self.ctx.session.account.username)
         self.toggle_button.setText("启用" if acc is not None and acc.disabled else "停用")
         self.class_button.setEnabled(acc is not None and acc.role == Role.HEAD_TEACHER)
+        self.grant_button.setEnabled(acc is not None and acc.role == Role.COUNSELOR and not acc.disabled
+                                     and acc.username != self.ctx.session.account.username)
 
     def select_user(self, username: str) -> None:
         for r, a in enumerate(self.accounts):
@@ -246,9 +259,60 @@ class AccountsTab(QWidget):
             set_account_disabled(self.ctx.session, acc.username, disable)
         except Exception as e:  # noqa: BLE001 - shown to the user
             show_error(self, e)
+            self.refresh()
+            return None
         self.refresh()
         self.select_user(acc.username)
+        self.offer_rekey(after=acc.username)
         return None
+
+    def offer_rekey(self, *, after: str = "") -> bool:
+        """Rotate the tier keys (asked first); offered right after an account with access is disabled."""
+        from app.accounts.rekey import rekey
+
+        why = (f"“{after}”已停用。它以前能打开的密钥可能还留在旧的密钥文件副本里。" if after else "")
+        if not dialogs.ask(self, "更换密钥", why + "现在更换数据库密钥吗？更换后只有仍在的账号能打开数据。"
+                           "注意：更换前做的备份仍可用当时的密码打开，请妥善保管或销毁旧备份。", yes="更换密钥"):
+            return False
+        try:
+            result = rekey(self.ctx.session)
+        except Exception as e:  # noqa: BLE001 - shown to the user
+            show_error(self, e)
+            return False
+        text = "已更换普通数据的密钥" + ("和保密数据的密钥。" if result.confidential_rotated else
+                                 "。保密数据的密钥需要由持有它的心理教师登录后更换。")
+        if result.dropped:
+            text += f"这些账号需要重设密码：{'、'.join(result.dropped)}。"
+        dialogs.inform(self, "更换密钥", text)
+        return True
+
+    def grant_key(self) -> bool:
+        """Give the selected counselor account the confidential key (it needs no one's password)."""
+        from app.accounts.rekey import grant_confidential
+
+        acc = self.selected()
+        if acc is None:
+            return False
+        try:
+            grant_confidential(self.ctx.session, acc.username)
+        except Exception as e:  # noqa: BLE001 - shown to the user
+            show_error(self, e)
+            return False
+        dialogs.inform(self, "授予保密密钥", f"已把保密密钥授予“{acc.label}”。")
+        return True
+
+    def rotate_recovery_code(self) -> str:
+        from app.accounts.rekey import rotate_recovery
+
+        if not dialogs.ask(self, "生成新恢复码", "生成新的恢复码后，旧恢复码立即作废。继续吗？", yes="生成"):
+            return ""
+        try:
+            code = rotate_recovery(self.ctx.session)
+        except Exception as e:  # noqa: BLE001 - shown to the user
+            show_error(self, e)
+            return ""
+        dialogs.inform(self, "新的恢复码", f"新的恢复码（只显示这一次，请抄下后锁好）：\n\n{code}")
+        return code
 
     def change_class(self) -> bool:
         """Pick the class a 班主任 account now leads; True if it was changed."""

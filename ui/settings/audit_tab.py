@@ -104,6 +104,8 @@ class AuditTab(QWidget):
                 parts.append(f"审计日志在第 {result.broken_at} 条处被改动，哈希链断开")
             if result.problems:
                 parts.append(f"数据库完整性检查发现问题：{result.problems[0]}")
+            if result.cut:
+                parts.append(result.cut)
             text = "校验未通过：" + "；".join(parts) + "。请立即备份现有数据并联系技术支持。"
             self.result_label.setStyleSheet("color: #b3261e;")
         self.result_label.setText(text)

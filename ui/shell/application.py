@@ -1,29 +1,25 @@
-"""Starting the window: the QApplication (bundled CJK font, Qt's own zh_CN translations), then the set-up
-wizard, the unlock screen or — with ``--demo`` — a throwaway demo vault; ``--screenshot`` renders and exits."""
+"""The window's start-up parts: the QApplication (bundled CJK font, Qt's own zh_CN translations), the shell that
+shows the set-up wizard or the unlock screen and then the main window, and the demo vault. ``ui.app`` runs them
+with the declared pages."""
 from __future__ import annotations
 
-import argparse
 import gc
 import os
-import shutil
 import sys
-import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app import backups
 from app.archive.students import StudentIndex
-from app.capabilities import install_default
-from app.config import default_data_dir
 from app.school.setup import create_vault
-from app.session import Session
-from app.store.paths import VaultPaths
+from app.session import Session, VaultPaths
 from ui.shell import dialogs, tasks
-from ui.shell.errors import install_excepthook, show_error
 from ui.shell.fonts import apply_app_font
 from ui.shell.main_window import MainWindow
+from ui.shell.page import Page
 from ui.shell.setup_wizard import SetupWizard
 from ui.shell.unlock import UnlockWidget, ask_integrity_restore
 
@@ -82,8 +78,10 @@ def make_app() -> QApplication:
 class Shell:
     """Holds the top-level windows of one run: wizard or unlock screen first, then the main window."""
 
-    def __init__(self, data_dir: Path, user: str = "", *, watch_os_lock: bool = True) -> None:
+    def __init__(self, data_dir: Path, user: str = "", *, pages: Sequence[Page] = (),
+                 watch_os_lock: bool = True) -> None:
         self.data_dir = Path(data_dir)
+        self.pages = pages
         self.paths = VaultPaths(self.data_dir)
         self.user = user
         self.watch_os_lock = watch_os_lock
@@ -119,8 +117,9 @@ class Shell:
         prepared = self.unlock.prepared if self.unlock is not None else None
         if index is None and isinstance(prepared, StudentIndex):
             index = prepared  # built on the sign-in worker, not here on the UI thread
-        self.window = MainWindow(session, watch_os_lock=self.watch_os_lock, index=index)
+        self.window = MainWindow(session, watch_os_lock=self.watch_os_lock, index=index, pages=self.pages)
         self.window.show()
+        self.window.show_security_notices()
         settle_garbage_collector()
         for w in (self.wizard, self.unlock):
             if w is not None:
@@ -198,46 +197,3 @@ def settle_garbage_collector() -> None:
     in memory one pass stalled the UI thread ~50 ms even when the allocation happened on a worker; frozen, the
     pass is ~9 ms (measured in bench/bench_screening.py's first-show rows). Freezing costs nothing itself."""
     gc.freeze()
-
-
-def run_demo(app: QApplication, screenshot: str | None) -> int:
-    folder = Path(tempfile.mkdtemp(prefix="xinqiao-demo-"))
-    if not screenshot:
-        install_excepthook(lambda: None)  # crash logs of the throwaway vault go to the user log folder
-    try:
-        session = make_demo_vault(folder / "vault")
-        window = MainWindow(session, auto_backup=False, watch_os_lock=screenshot is None,
-                            demo_note=f"演示数据（临时，关闭后删除） · 解锁密码 {DEMO_PASSWORD}")
-        if screenshot:
-            pick_screenshot_page(window)
-            render_window(window, Path(screenshot))
-            window._close_ok = True
-            window.close()
-            window.deleteLater()
-            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-            return 0
-        window.show()
-        settle_garbage_collector()
-        return app.exec()
-    finally:
-        tasks.wait_idle(5)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def run_gui(args: argparse.Namespace) -> int:
-    install_default()  # the window reads the declared capabilities (工作台, timeline, search, demo, ...)
-    app = make_app()
-    if getattr(args, "demo", False):
-        return run_demo(app, getattr(args, "screenshot", None))
-    data_dir = Path(args.data_dir) if getattr(args, "data_dir", None) else default_data_dir()
-    paths = VaultPaths(data_dir)
-    install_excepthook(lambda: paths.logs if paths.root.exists() else None)
-    shell = Shell(data_dir, getattr(args, "user", None) or "")
-    try:
-        shell.start()
-    except Exception as e:  # noqa: BLE001 - a start-up failure gets the same dialog as any bug
-        show_error(None, e)
-        return 1
-    code = app.exec()
-    tasks.wait_idle(30)
-    return code

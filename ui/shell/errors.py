@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import XinqiaoError
-from app.store.errors import storage_error
+from app.session import storage_error
 from ui.shell import clipboard, dialogs
 
 LogDir = Callable[[], Path | None]

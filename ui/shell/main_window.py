@@ -35,8 +35,7 @@ from app.preferences import idle_lock_minutes
 from app.school.profile import get_school
 from app.search import SearchHit
 from app.session import Session
-from ui.pages import PAGES
-from ui.shell import clipboard, tasks
+from ui.shell import clipboard, dialogs, tasks
 from ui.shell.context import AppContext, Change
 from ui.shell.idle import IdleWatcher, OsLockWatcher
 from ui.shell.page import Page
@@ -106,7 +105,7 @@ class _LazyPages(dict):
 class MainWindow(QMainWindow):
     def __init__(self, session: Session, *, idle_clock: Callable[[], float] = time.monotonic,
                  lockout_clock: Callable[[], float] | None = None, watch_os_lock: bool = False,
-                 auto_backup: bool = True, demo_note: str = "", pages: Sequence[Page] | None = None,
+                 auto_backup: bool = True, demo_note: str = "", pages: Sequence[Page] = (),
                  index: StudentIndex | None = None) -> None:
         super().__init__()
         self.session = session
@@ -149,7 +148,7 @@ class MainWindow(QMainWindow):
         self._source_pages: dict[str, str] = {}  # search source -> the id of the page that opens its hits
         self._holders: dict[str, QWidget] = {}
         self.page_errors: dict[str, BaseException] = {}
-        self._load_pages(PAGES if pages is None else pages)
+        self._load_pages(pages)
         self.nav.currentRowChanged.connect(self._show_row)
 
         # -- toolbar, shortcuts, status bar --------------------------------------------------------
@@ -183,6 +182,8 @@ class MainWindow(QMainWindow):
         self.ctx.open_student.connect(self._open_student)
         self.ctx.show_page.connect(self.show_page)
         self.ctx.open_crisis_case.connect(self._open_crisis_case)
+        self.ctx.open_case_from_alert.connect(lambda a: self._call_page("crisis", "open_case_from_alert", a))
+        self.ctx.open_held_results.connect(lambda: self._call_page("screening", "open_held_results"))
         self.ctx.open_hit.connect(self.open_hit)
         self.ctx.data_changed.connect(self._data_changed)
         self.idle = IdleWatcher(self._idle_minutes(), clock=idle_clock, parent=self)
@@ -258,6 +259,14 @@ class MainWindow(QMainWindow):
 
     def _open_student(self, _student_id: int) -> None:
         self.show_page("students")
+
+    def _call_page(self, page_id: str, name: str, *args: object) -> None:
+        """Show a page and call one of its methods (a request from another page, through the context)."""
+        if self.locked or not self.show_page(page_id):
+            return
+        fn = getattr(self.pages[page_id], name, None)
+        if callable(fn):
+            fn(*args)
 
     def _open_crisis_case(self, student_id: int) -> None:
         if self.locked or not self.show_page("crisis"):
@@ -339,6 +348,15 @@ class MainWindow(QMainWindow):
         self.unlock_widget.password_edit.setFocus()
         return True
 
+    def show_security_notices(self) -> list[str]:
+        """What sign-in found (audit rows cut since the last checkpoint, dropped triggers, a recovery code to
+        renew), shown once as a warning after unlock; returns what was shown."""
+        shown = list(self.session.notices)
+        self.session.notices.clear()
+        for notice in shown:
+            dialogs.warn(self, "安全提示", notice)
+        return shown
+
     def _prepare_unlocked(self, session: Session) -> None:
         """On the unlock worker: after a restore the vault's students differ, so rebuild the index there."""
         if self._reload_after_unlock:
@@ -355,6 +373,7 @@ class MainWindow(QMainWindow):
             self._update_status()
             self.ctx.data_changed.emit(Change.STUDENTS)  # the index was rebuilt on the unlock worker
         self.ctx.unlocked.emit()
+        self.show_security_notices()
         focus = getattr(self, "_focus_before_lock", None)
         if isinstance(focus, QWidget) and focus.isVisible():
             focus.setFocus()

@@ -28,9 +28,7 @@ from PySide6.QtWidgets import (
 from app.accounts.store import normalize_username
 from app.errors import IntegrityFailure, LockedOut, VaultMissing, WrongPassword, XinqiaoError
 from app.passwords import password_problem
-from app.session import Session, open_session, password_strength, reset_password_with_recovery
-from app.store.lockout import Lockout
-from app.store.paths import VaultPaths
+from app.session import Lockout, Session, VaultPaths, open_session, password_strength, reset_password_with_recovery
 from ui.shell import dialogs, tasks
 from ui.shell.errors import show_error
 

@@ -277,30 +277,16 @@ class WorkbenchPage(QWidget):
         source = item.data(0, SOURCE_ROLE) if item is not None else None
         self.held_btn.setEnabled(isinstance(source, str) and source.startswith("screening_held:"))
 
-    def open_held(self) -> QWidget:
-        """Results held for want of consent: count them or discard them."""
-        from ui.screening.held_dialog import HeldResultsDialog
+    def open_held(self) -> None:
+        """Results held for want of consent: the 测评 page decides them."""
+        self.ctx.open_held_results.emit()
 
-        dlg = HeldResultsDialog(self.ctx.session, self)
-        dlg.finished.connect(lambda _r: dlg.changed and self.ctx.data_changed.emit(Change.SCREENING))
-        dlg.setModal(True)
-        dlg.show()
-        self.held_dialog = dlg
-        return dlg
-
-    def open_case_from_selected(self) -> QWidget | None:
-        """"开危机个案" with the student filled in; the case keeps the link to what raised the alert."""
+    def open_case_from_selected(self) -> int | None:
+        """"开危机个案" with the student filled in (the 危机干预 page opens it); returns the alert's id."""
         alert_id = self.selected_alert()
-        if alert_id is None:
-            return None
-        from ui.crisis.dialogs import OpenCaseDialog
-
-        dlg = OpenCaseDialog(self.ctx, self, alert_id=alert_id)
-        dlg.accepted.connect(lambda: self.ctx.data_changed.emit(Change.CRISIS))
-        dlg.setModal(True)
-        dlg.show()
-        self.case_dialog = dlg
-        return dlg
+        if alert_id is not None:
+            self.ctx.open_case_from_alert.emit(alert_id)
+        return alert_id
 
     def review_selected(self) -> None:
         alert_id = self.selected_alert()

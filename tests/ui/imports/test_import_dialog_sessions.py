@@ -12,6 +12,7 @@ from app import clock
 from app.school.roster_import import import_roster
 from tests.conftest import PASSWORD
 from tests.ui.conftest import wait_tasks
+from ui.pages import PAGES
 from ui.shell import tasks
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -126,7 +127,7 @@ def test_a_long_read_can_be_cancelled(qtbot, log_school, tmp_path):
 def test_a_lock_waits_for_the_dialogs_work_then_closes_it(qtbot, log_school):
     from ui.shell.main_window import MainWindow
 
-    win = MainWindow(log_school, auto_backup=False)
+    win = MainWindow(log_school, auto_backup=False, pages=PAGES)
     qtbot.addWidget(win)
     win.show()
     win.show_page("casework")

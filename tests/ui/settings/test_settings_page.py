@@ -91,8 +91,9 @@ def test_add_disable_and_change_password_of_accounts(qtbot, school):
 
     tab.select_user("teacher9")
     assert tab.toggle_button.text() == "停用"
-    dialogs.preanswer(True)
+    dialogs.preanswer(True, False)               # disable; decline the rekey offered right after
     tab.toggle_disabled()
+    assert dialogs.shown[-1].title == "更换密钥"
     assert get_account(school.db, "teacher9").disabled
     from app.store.keyslots import KeySlots
 
@@ -321,6 +322,39 @@ def test_a_head_teacher_account_changes_class_in_the_window(qtbot, school):
     assert tab.table.item(row, 3).text() == "八年级（1）班"
 
 
+def test_rekey_is_offered_after_disabling_and_the_recovery_code_can_be_renewed(qtbot, session):
+    from app.accounts.admin import add_account
+    from app.store.db import open_database
+    from app.store.keyslots import KeySlots
+
+    add_account(session, "admin2", "Copper-gate-2026!", Role.ADMIN)
+    old = session.key
+    win = make_window(qtbot, session)
+    tab = win.pages["settings"].accounts
+    assert tab.rekey_button.isVisibleTo(tab) and tab.rotate_button.isVisibleTo(tab)
+    tab.select_user("admin2")
+    dialogs.preanswer(True, True, None)          # disable; accept the rekey; the "done" message
+    tab.toggle_disabled()
+    assert "和保密数据的密钥" in dialogs.shown[-1].text
+    assert session.key != old
+    session.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with pytest.raises(Exception, match="密钥"):
+        open_database(session.paths.db, old)
+    dialogs.preanswer(True, None)
+    code = tab.rotate_recovery_code()
+    assert code and code in dialogs.shown[-1].text
+    assert KeySlots.load(session.paths.keyslots).unlock_recovery_keys(code).confidential == session.conf_key
+
+
+def test_what_sign_in_found_is_shown_once_after_unlock(qtbot, session):
+    session.notices.append("审计日志被截断或改写：测试")
+    win = make_window(qtbot, session)
+    dialogs.preanswer(None)
+    assert win.show_security_notices() == ["审计日志被截断或改写：测试"]
+    assert dialogs.shown[-1].kind == "warning" and "截断" in dialogs.shown[-1].text
+    assert win.show_security_notices() == []
+
+
 def test_semester_save_with_a_bad_later_row_writes_nothing(qtbot, school):
     """The semester table saves all rows or none: a bad later row leaves the earlier (good) change unwritten,
     says which semester is wrong, and writes no audit line."""
@@ -342,3 +376,26 @@ def test_semester_save_with_a_bad_later_row_writes_nothing(qtbot, school):
     assert dialogs.shown[-1].kind == "warning" and later.name in dialogs.shown[-1].text
     assert [(s.start_date, s.end_date) for s in list_semesters(school.db)] == before
     assert school.db.scalar("SELECT count(*) FROM audit_log") == audit_rows
+
+
+def test_a_counselor_grants_the_confidential_key_from_the_accounts_tab(qtbot, session):
+    from app.accounts.admin import add_account
+    from app.session import open_session
+    from app.store.keyslots import KeySlots
+
+    add_account(session, "counselor2", "Second-counselor-2026!", Role.COUNSELOR)
+    slots = KeySlots.load(session.paths.keyslots)
+    slots.grants["confidential"].pop("counselor2")     # as after an upgrade or a reset by recovery code
+    slots.save()
+    win = make_window(qtbot, session)
+    tab = win.pages["settings"].accounts
+    tab.refresh()
+    tab.select_user("counselor")
+    assert not tab.grant_button.isEnabled()             # not oneself
+    tab.select_user("counselor2")
+    assert tab.grant_button.isEnabled()
+    dialogs.preanswer(None)
+    assert tab.grant_key()
+    c2 = open_session(session.paths.root, "counselor2", "Second-counselor-2026!")
+    assert c2.holds_confidential
+    c2.close()

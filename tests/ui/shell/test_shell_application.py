@@ -10,6 +10,7 @@ from app import backups
 from app.errors import InputRejected
 from tests.conftest import PASSWORD, ROOT
 from tests.ui.conftest import wait_tasks
+from ui.pages import PAGES
 from ui.shell import dialogs
 from ui.shell.application import Shell
 from ui.shell.main_window import MainWindow
@@ -18,7 +19,7 @@ from ui.shell.unlock import UnlockWidget
 
 
 def test_no_vault_opens_the_wizard(qtbot, data_dir):
-    shell = Shell(data_dir, watch_os_lock=False)
+    shell = Shell(data_dir, watch_os_lock=False, pages=PAGES)
     first = shell.start()
     qtbot.addWidget(first)
     assert isinstance(first, SetupWizard)
@@ -33,7 +34,7 @@ def test_a_damaged_vault_is_set_aside_and_the_newest_backup_offered(qtbot, schoo
     school.close()
     corrupt_vault(data_dir / "vault.db", key)
 
-    shell = Shell(data_dir, "counselor", watch_os_lock=False)
+    shell = Shell(data_dir, "counselor", watch_os_lock=False, pages=PAGES)
     unlock = shell.start()
     qtbot.addWidget(unlock)
     assert isinstance(unlock, UnlockWidget)
@@ -98,7 +99,7 @@ def test_qt_speaks_chinese_and_the_cjk_font_is_registered(qtbot):
 
 
 def test_first_run_goes_from_the_wizard_to_the_main_window(qtbot, data_dir):
-    shell = Shell(data_dir, watch_os_lock=False)
+    shell = Shell(data_dir, watch_os_lock=False, pages=PAGES)
     wizard = shell.start()
     assert isinstance(wizard, SetupWizard)
     wizard.school_page.name_edit.setText("育才中学")
@@ -126,7 +127,7 @@ def test_after_a_restart_a_set_aside_vault_still_offers_the_backup(qtbot, sessio
     data_dir = session.paths.root
     session.close()
     quarantine(session.paths)  # what a failed check at an earlier start did
-    shell = Shell(data_dir, "counselor", watch_os_lock=False)
+    shell = Shell(data_dir, "counselor", watch_os_lock=False, pages=PAGES)
     unlock = shell.start()
     qtbot.addWidget(unlock)
     assert isinstance(unlock, UnlockWidget) and "隔离" in unlock.subtitle.text()
@@ -155,7 +156,7 @@ def test_the_student_index_is_built_off_the_ui_thread_at_sign_in(qtbot, school, 
     monkeypatch.setattr(StudentIndex, "reload", spy)
     data_dir = school.paths.root
     school.close()
-    shell = Shell(data_dir, "counselor", watch_os_lock=False)
+    shell = Shell(data_dir, "counselor", watch_os_lock=False, pages=PAGES)
     unlock = shell.start()
     qtbot.addWidget(unlock)
     unlock.password_edit.setText(PASSWORD)
@@ -182,7 +183,7 @@ def test_a_head_teacher_account_added_in_the_window_signs_in_and_sees_one_class(
     from app.accounts.model import Role
     from app.school.classes import find_class
 
-    win = MainWindow(school, auto_backup=False)
+    win = MainWindow(school, auto_backup=False, pages=PAGES)
     qtbot.addWidget(win)
     cls = find_class(school.db, "8.1")
     dlg = win.pages["settings"].accounts.add_account()
@@ -200,7 +201,7 @@ def test_a_head_teacher_account_added_in_the_window_signs_in_and_sees_one_class(
     data_dir = school.paths.root
     school.close()
 
-    shell = Shell(data_dir, "zhou", watch_os_lock=False)
+    shell = Shell(data_dir, "zhou", watch_os_lock=False, pages=PAGES)
     unlock = shell.start()
     qtbot.addWidget(unlock)
     unlock.password_edit.setText("Week-teacher-2026!")

@@ -69,7 +69,7 @@ def test_pages_nav_status_and_shortcuts(qtbot, school):
 def test_the_real_pages_are_declared_in_order(qtbot, school):
     ids = [p.id for p in PAGES]
     assert ids[0] == "workbench" and ids[-1] == "settings"
-    win = MainWindow(school, auto_backup=False)
+    win = MainWindow(school, auto_backup=False, pages=PAGES)
     qtbot.addWidget(win)
     assert not win.page_errors, win.page_errors
     assert win.nav.item(0).text() == "工作台" and win.nav.item(win.nav.count() - 1).text() == "设置"
@@ -159,7 +159,7 @@ def test_an_admin_account_gets_no_student_record_pages(qtbot, school):
     add_account(school, "office", "Front-desk-2026!", Role.ADMIN)
     admin = open_session(school.paths.root, "office", "Front-desk-2026!")
     try:
-        win = MainWindow(admin, auto_backup=False)
+        win = MainWindow(admin, auto_backup=False, pages=PAGES)
         qtbot.addWidget(win)
         win.show()
         assert win.page_ids() == ["workbench", "students", "crisis", "settings"]
@@ -194,7 +194,7 @@ def test_a_crisis_hit_opens_its_case_and_stays_there(qtbot, school):
 
     sid = school.db.scalar("SELECT id FROM students WHERE status = '在读' ORDER BY id LIMIT 1")
     case_id = open_case(school, sid, "major", "teacher", summary="在独木桥边徘徊，情绪激动")
-    win = MainWindow(school, auto_backup=False)
+    win = MainWindow(school, auto_backup=False, pages=PAGES)
     qtbot.addWidget(win)
     win.resize(1280, 800)
     win.show()
@@ -217,7 +217,7 @@ def test_a_hit_no_page_owns_opens_the_student(qtbot, school):
     from app.search import SearchHit
     from app.search.query import HitStudent
 
-    win = MainWindow(school, auto_backup=False)
+    win = MainWindow(school, auto_backup=False, pages=PAGES)
     qtbot.addWidget(win)
     win.show()
     sid = school.db.scalar("SELECT id FROM students WHERE status = '在读' ORDER BY id LIMIT 1")
@@ -233,7 +233,7 @@ def test_an_incident_hit_opens_the_incident_on_the_crisis_page(qtbot, school):
     from ui.shell import dialogs
 
     incident_id = record_incident(school, occurred_at="2026-11-02T09:00", what="食堂楼梯发生拥挤摔倒", place="食堂")
-    win = MainWindow(school, auto_backup=False)
+    win = MainWindow(school, auto_backup=False, pages=PAGES)
     qtbot.addWidget(win)
     win.resize(1280, 800)
     win.show()

@@ -11,6 +11,7 @@ import app.store.db as store_db
 from tests.conftest import PASSWORD
 from tests.store.conftest import child
 from tests.ui.conftest import wait_tasks
+from ui.pages import PAGES
 from ui.shell import dialogs, tasks
 from ui.shell.errors import install_excepthook, show_error
 from ui.shell.unlock import UnlockWidget
@@ -96,7 +97,7 @@ def test_a_whole_vault_set_aside_by_mistake_is_offered_back_before_older_backups
     from app.session import quarantine
 
     aside = quarantine(session.paths)
-    shell = Shell(data_dir, "counselor", watch_os_lock=False)
+    shell = Shell(data_dir, "counselor", watch_os_lock=False, pages=PAGES)
     unlock = shell.start()
     qtbot.addWidget(unlock)
     dialogs.preanswer(True, None)  # put it back? yes; then the "restored" message

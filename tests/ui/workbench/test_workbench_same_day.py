@@ -47,7 +47,14 @@ def test_the_same_day_item_is_first_and_opens_a_linked_case(qtbot, school, raise
     assert not w.case_btn.isEnabled()
     alert = open_alerts(school)[0]
     assert w.select_source(f"safety_alerts:{alert.id}") and w.case_btn.isEnabled() and w.review_btn.isEnabled()
-    dlg = w.open_case_from_selected()
+    asked: list[int] = []
+    ctx.open_case_from_alert.connect(asked.append)
+    assert w.open_case_from_selected() == alert.id and asked == [alert.id]   # the 危机干预 page opens it
+    from ui.crisis.page import CrisisPage
+
+    crisis = CrisisPage(ctx)
+    qtbot.addWidget(crisis)
+    dlg = crisis.open_case_from_alert(alert.id)
     qtbot.addWidget(dlg)
     name = school.db.scalar("SELECT name FROM students WHERE id = :i", {"i": raised})
     assert name in dlg.student_label.text() and dlg.picker.isHidden()          # the student is filled in
@@ -120,7 +127,15 @@ def test_held_results_are_decided_from_the_workbench(qtbot, school, tmp_path):
     apply_screening(school, preview_screening(school, tmp_path / "r.xlsx", "phq9", campaign=camp.name), camp.name)
     ctx, w = _page(qtbot, school)
     assert w.select_source(f"screening_held:{held_results(school)[0].id}") and w.held_btn.isEnabled()
-    dlg = w.open_held()
+    asked: list[bool] = []
+    ctx.open_held_results.connect(lambda: asked.append(True))
+    w.open_held()
+    assert asked == [True]                               # the 测评 page decides them
+    from ui.screening.page import ScreeningPage
+
+    page = ScreeningPage(ctx)
+    qtbot.addWidget(page)
+    dlg = page.open_held_results()
     qtbot.addWidget(dlg)
     assert dlg.table.rowCount() == 2
     dlg.decide(True)                                     # the first: counted

@@ -1,4 +1,4 @@
-"""Render the main screens of a demo vault to PNGs: ``python -m ui.shell.screenshots docs/screenshots`` (offscreen)."""
+"""Render the main screens of a demo vault to PNGs: ``python -m ui.screenshots docs/screenshots`` (offscreen)."""
 from __future__ import annotations
 
 import os
@@ -62,6 +62,7 @@ def _more_demo_records(session: Session) -> None:
 
 def render_all(out: Path, n_students: int = 600) -> list[Path]:
     from app.archive.students import StudentFilter
+    from ui.pages import PAGES
     from ui.shell import tasks
     from ui.shell.application import make_app, make_demo_vault
     from ui.shell.main_window import MainWindow
@@ -82,7 +83,7 @@ def render_all(out: Path, n_students: int = 600) -> list[Path]:
 
         session = make_demo_vault(folder / "vault", n_students)
         _more_demo_records(session)
-        win = MainWindow(session, auto_backup=False)
+        win = MainWindow(session, auto_backup=False, pages=PAGES)
         win.resize(*SIZE)
         win.show()
         for page, name in (("workbench", "workbench"), ("students", "students")):
