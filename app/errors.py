@@ -46,6 +46,11 @@ class VaultSetAside(VaultMissing):
     """The vault file is not in its folder, but quarantine/ holds a set-aside one: restore, never init."""
 
 
+class VaultFileMissing(VaultMissing):
+    """The folder holds the vault's key slots but not its database file (moved or deleted, nothing set aside):
+    put it back or restore a backup, never init."""
+
+
 # -- storage: one class per cause (SQLite result code or OS errno), sorted in app/store/errors.py -----------
 class StorageError(XinqiaoError):
     """The disk, the folder or another program stopped a read or write; the vault itself is not damaged, and

@@ -7,6 +7,7 @@ key bytes. A wrong password touches neither the database nor the key slots: fail
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from app.errors import (
     NotADatabase,
     PermissionDenied,
     VaultCorrupt,
+    VaultFileMissing,
     VaultMissing,
     VaultSetAside,
     WrongPassword,
@@ -39,6 +41,8 @@ from app.store.lockout import Lockout
 from app.store.migrate import migrate
 from app.store.paths import VaultPaths, make_private, private_umask
 from app.store.quarantine import set_aside, set_aside_vaults
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -150,6 +154,9 @@ def restore_hint(paths: VaultPaths, aside: Path | None = None) -> str:
     return hint
 
 
+_DAMAGED = "数据库完整性检查未通过：数据库文件已损坏（部分数据页读不出或校验不符）"
+
+
 def _set_aside_damaged(paths: VaultPaths, what: str) -> IntegrityFailure:
     """Set a damaged vault aside; the error to raise says where it went and how to get the school back."""
     try:
@@ -157,7 +164,8 @@ def _set_aside_damaged(paths: VaultPaths, what: str) -> IntegrityFailure:
     except OSError as e:
         # Damaged, and the folder cannot take it (full, read-only): nothing moved, the file stays untouched.
         why = storage_error(e, paths.quarantine)
-        reason = why.message if why is not None else f"{type(e).__name__}"
+        _log.warning("could not set %s aside: %r", paths.db, e)
+        reason = why.message if why is not None else "无法移动文件"
         return IntegrityFailure(f"{what}。它没能移到 quarantine 文件夹（{reason}），原文件留在原处，没有改动。"
                                 + restore_hint(paths))
     return IntegrityFailure(f"{what}。原文件已原样移到 {where}。{restore_hint(paths)}")
@@ -173,7 +181,8 @@ def _open_db_with_key(paths: VaultPaths, key: bytes) -> Database:
         # first page (or is not this vault's file): an integrity failure, set aside like any other.
         raise _set_aside_damaged(paths, "数据库文件无法用本数据文件夹的密钥读取（文件头已损坏或不是本数据库）") from None
     except VaultCorrupt as e:
-        raise _set_aside_damaged(paths, f"数据库完整性检查未通过（{e.__cause__ or e}）") from None
+        _log.warning("vault %s failed its check while opening: %s", paths.db, e.__cause__ or e)
+        raise _set_aside_damaged(paths, _DAMAGED) from e
     try:
         problems = [p for p in db.quick_check() if p != "ok"]
     except BaseException:
@@ -181,7 +190,8 @@ def _open_db_with_key(paths: VaultPaths, key: bytes) -> Database:
         raise
     if problems:
         db.close()
-        raise _set_aside_damaged(paths, f"数据库完整性检查未通过（{problems[0]}）")
+        _log.warning("vault %s failed quick_check: %s", paths.db, problems[0])
+        raise _set_aside_damaged(paths, _DAMAGED)
     try:
         migrate(db)
     except BaseException:
@@ -200,6 +210,10 @@ def _missing(paths: VaultPaths) -> VaultMissing:
     if aside:
         return VaultSetAside(f"在 {paths.root} 没有找到数据库文件：它已被移到 {aside[0]}（隔离保存，没有删除）。"
                              f"请不要运行 init，那会新建一个空的数据库。{restore_hint(paths, aside[0])}")
+    if paths.keyslots.exists() and not paths.db.exists():
+        return VaultFileMissing(f"{paths.root} 中缺少数据库文件 {paths.db.name}（密钥文件 {paths.keyslots.name} 还在）："
+                                "数据库文件被移走或删除了。请不要运行 init，那会新建一个空的数据库。"
+                                f"如果知道它被移到了哪里，把它放回这个文件夹即可；否则{restore_hint(paths)}")
     return VaultMissing(f"在 {paths.root} 没有找到心桥数据。请先运行 init 或在窗口中完成初始设置。")
 
 

@@ -29,23 +29,5 @@ class Account:
         return ROLE_LABELS[self.role]
 
     @property
-    def sees_confidential(self) -> bool:
-        """Confidential-tier text is for counselors only."""
-        return self.role == Role.COUNSELOR
-
-    @property
-    def does_student_work(self) -> bool:
-        return self.role in (Role.COUNSELOR, Role.HEAD_TEACHER)
-
-    @property
-    def manages(self) -> bool:
-        return self.role == Role.ADMIN or self.manager
-
-    @property
-    def class_scope(self) -> int | None:
-        """A head teacher sees only their own class; None means the whole school."""
-        return self.class_id if self.role == Role.HEAD_TEACHER else None
-
-    @property
     def label(self) -> str:
         return self.display_name or self.username

@@ -3,7 +3,7 @@
 A capability adds its records by declaring a provider ``fn(session, student_id) -> list[TimelineEvent]`` that
 reads its own tables (no rows are copied here) in its ``Capability.timeline`` (see ``app/capability.py``), and the
 lines at the top of an archive in ``Capability.banners``. Providers apply the tier rules themselves: confidential
-text is returned only to an account that ``sees_confidential``.
+text is returned only to an account that passes ``policy.can_read_confidential``.
 """
 from __future__ import annotations
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.policy import class_scope
-from app.school.classnames import ClassRef, normalize_text, parse_class, parse_grade
+from app.school.classnames import ClassRef, parse_class, parse_grade
 from app.session import Session
+from app.text import normalize_text
 
 BY_REGISTRY = "registry"
 BY_ID_NUMBER = "id_number"

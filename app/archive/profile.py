@@ -20,8 +20,8 @@ from app.accounts.model import Account
 from app.archive.students import STATUSES, Guardian, get_student
 from app.errors import InputRejected
 from app.policy import can_manage_roster, require
-from app.school.classnames import normalize_text
 from app.session import Session
+from app.text import normalize_text
 
 PROFILE_FIELDS: dict[str, str] = {
     "gender": "性别", "birth_date": "出生日期", "ethnicity": "民族", "boarding": "是否住校",

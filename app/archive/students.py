@@ -9,8 +9,8 @@ from app.accounts.model import Account
 from app.archive.tags import FOCUS_TAGS, active_tags, confidential_tags, visible_tags
 from app.errors import PermissionDenied, XinqiaoError
 from app.policy import class_scope, in_scope, sees_unreviewed_levels, sees_warning_levels
-from app.school.classnames import normalize_text
 from app.store.db import Database, Row
+from app.text import normalize_text
 
 __all__ = ["FOCUS_TAGS", "STATUSES", "Student", "StudentFilter", "StudentIndex", "IndexEntry", "get_student",
            "find_by_registry", "list_students", "warning_levels", "reviewed_levels", "visible_levels", "check_visible",

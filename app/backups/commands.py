@@ -90,7 +90,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         problems = session.db.integrity_check()
         chain = verify_chain(session.db)
         if problems:
-            err(f"数据库完整性检查未通过：{problems[0]}")
+            err(f"数据库完整性检查未通过：发现 {len(problems)} 处损坏。请从最近的备份恢复（restore），并联系技术支持。")
+            for line in problems[:10]:
+                err(f"  技术信息：{line}")
         else:
             out("数据库完整性检查：通过")
         if chain.ok:

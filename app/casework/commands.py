@@ -16,6 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--skip-invalid", action="store_true", help="跳过无效行，写入其余行并保存错误报告")
     p.add_argument("--confirm-name-matches", action="store_true",
                    help="确认按姓名和班级对应到的学生（没有学籍号的记录），一并写入")
+    p.add_argument("--sheet", help="工作表名称（默认第一个工作表）")
     p.add_argument("--map", action="append", default=[], metavar="字段=表头",
                    help="调整列对应关系，如 summary=咨询内容（字段：registry_no id_number name class grade date time "
                         "kind duration categories summary confidential place counselor next_step follow_up）")
@@ -52,15 +53,16 @@ def _mapping(args: argparse.Namespace, session) -> dict[str, str] | None:  # typ
 
 
 def cmd_import_sessions(args: argparse.Namespace) -> int:
-    from app.casework.importer import PROFILE_KIND, apply_sessions, preview_sessions
-    from app.tabular.profiles import save_profile
+    from app.casework.importer import FIELD_LABELS, PROFILE_KIND, apply_sessions, preview_sessions
+    from app.tabular.profiles import check_maps_found, save_profile
 
     session = open_from_args(args)
     try:
         mapping = _mapping(args, session)
-        preview = preview_sessions(session, args.file, mapping)
+        preview = preview_sessions(session, args.file, mapping, sheet=args.sheet)
+        check_maps_found(args.map, preview.columns, FIELD_LABELS, preview.file)
         if args.save_profile:
-            save_profile(session.db, PROFILE_KIND, args.save_profile, dict(preview.columns))
+            save_profile(session, PROFILE_KIND, args.save_profile, dict(preview.columns))
         report = preview.as_json()
         rejected = bool(preview.errors) and not args.skip_invalid
         written = skipped = 0

@@ -78,9 +78,11 @@ class ClassCoverage:
 def current_semester(session: Session, today: dt.date | None = None) -> Semester:
     from app import clock
 
-    sem = semester_for(session.db, today or clock.today())
-    if sem is None:
-        raise PermissionDenied("尚未设置学年与学期，请在设置中添加。")
+    day = today or clock.today()
+    sem = semester_for(session.db, day)
+    if sem is None:  # the school's calendar lacks it: a state to fix, not a permission refused
+        raise InputRejected(f"{day.year} 年 {day.month} 月 {day.day} 日不在已设置的任何学期内（尚未设置这一学年或学期日期）。"
+                            "请管理员在 设置 → 学校 → 学年与学期 中添加这一学年，填好学期起止日期后再查看。")
     return sem
 
 

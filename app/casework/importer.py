@@ -25,12 +25,12 @@ from app.casework.model import KIND_LABELS, RecordInput, kind_from_text
 from app.casework.records import insert_record
 from app.errors import InputRejected
 from app.policy import can_counsel, require
-from app.school.classnames import normalize_text
 from app.session import Session
 from app.tabular import RowError, TableError, cell_text, parse_date, read_table
 from app.tabular.reader import Table, nonblank_rows
 from app.tabular.reader import write_error_report as tabular_report
 from app.tabular.spec import ERROR_HEADERS, ImporterSpec, Options, PreviewView, Progress, Tab
+from app.text import normalize_text
 
 PROFILE_KIND = "sessions"
 FIELD_LABELS = {"registry_no": "学籍号", "id_number": "身份证号", "name": "姓名", "class": "班级", "grade": "年级",

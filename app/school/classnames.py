@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.text import normalize_text as normalize_text  # the core's rule; re-exported for older imports
+from app.text import normalize_text
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 GRADE_NAMES = {1: "一年级", 2: "二年级", 3: "三年级", 4: "四年级", 5: "五年级", 6: "六年级", 7: "七年级",
@@ -44,7 +44,7 @@ def class_display_name(grade: int, number: int) -> str:
     return f"{GRADE_NAMES[grade]}（{number}）班"
 
 
-def _cn_number(text: str) -> int | None:
+def cn_number(text: str) -> int | None:
     """'3' -> 3, '三' -> 3, '十二' -> 12, '二十' -> 20."""
     if text.isascii() and text.isdigit():
         return int(text)
@@ -80,7 +80,7 @@ def parse_grade(text: str) -> int | None:
     for pat, offset in _GRADE_PATTERNS:
         m = pat.match(t)
         if m:
-            n = _cn_number(m.group(1))
+            n = cn_number(m.group(1))
             if n is None:
                 return None
             g = n + offset
@@ -105,19 +105,19 @@ def parse_class(text: str, grade_hint: int | None = None) -> ClassRef | None:
     for pat, offset in _GRADE_PATTERNS:
         m = pat.match(t)
         if m:
-            g_num = _cn_number(m.group(1))
+            g_num = cn_number(m.group(1))
             rest = t[m.end():]
             m2 = _CLASS_SUFFIX.match(rest)
             if g_num is None or not m2:
                 return None
-            number = _cn_number(m2.group(1))
+            number = cn_number(m2.group(1))
             g = g_num + offset
             if number is None or not (1 <= g <= 12) or not (1 <= number <= MAX_CLASS_NUMBER):
                 return None
             return ClassRef(g, number)
     m2 = _CLASS_SUFFIX.match(t)
     if m2 and grade_hint is not None:
-        number = _cn_number(m2.group(1))
+        number = cn_number(m2.group(1))
         if number is not None and 1 <= number <= MAX_CLASS_NUMBER:
             return ClassRef(grade_hint, number)
     return None

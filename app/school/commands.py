@@ -49,14 +49,15 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_import_roster(args: argparse.Namespace) -> int:
     from app.school.roster_import import FIELD_LABELS, apply_roster, preview_roster
-    from app.tabular.profiles import mapping_from_options, save_profile
+    from app.tabular.profiles import check_maps_found, mapping_from_options, save_profile
 
     session = open_from_args(args)
     try:
         mapping = mapping_from_options(session.db, "roster", args.profile, args.map, FIELD_LABELS)
         preview = preview_roster(session, args.file, mapping, sheet=args.sheet)
+        check_maps_found(args.map, preview.columns, FIELD_LABELS, preview.file)
         if args.save_profile:
-            save_profile(session.db, "roster", args.save_profile, dict(preview.columns))
+            save_profile(session, "roster", args.save_profile, dict(preview.columns))
         report = preview.as_json()
         rejected = bool(preview.errors) and not args.skip_invalid
         written = False

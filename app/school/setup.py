@@ -37,6 +37,11 @@ def create_vault(data_dir: Path, *, school_name: str, username: str, password: s
     if aside:
         raise XinqiaoError(f"文件夹 {paths.root} 的数据库已被隔离到 {aside[0]}，没有删除。不能在这里新建空的数据库："
                            f"{restore_hint(paths, aside[0])}如果确实要为另一所学校新建数据，请换一个数据文件夹。")
+    if paths.keyslots.exists() and not paths.db.exists():
+        raise XinqiaoError(f"文件夹 {paths.root} 中已经有心桥数据的密钥文件 {paths.keyslots.name}，但缺少数据库文件 "
+                           f"{paths.db.name}（被移走或删除了）。不能在这里新建空的数据库：如果知道它被移到了哪里，"
+                           f"把它放回这个文件夹即可；否则{restore_hint(paths)}"
+                           "如果确实要为另一所学校新建数据，请换一个数据文件夹。")
     if paths.db.exists() or paths.keyslots.exists():
         raise XinqiaoError(f"文件夹 {paths.root} 中已经有心桥数据，不能重复初始化。")
     if not school_name.strip():

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from app import clock
 from app.errors import InputRejected
 from app.policy import can_manage_school, require
-from app.school.classnames import normalize_text
 from app.session import Session
 from app.store.db import Database
+from app.text import normalize_text
 
 STAFF_ROLES = {"head_teacher": "班主任", "psych_fulltime": "专职心理教师", "psych_parttime": "兼职心理教师",
                "leader": "学校领导", "teacher": "任课教师"}

@@ -104,9 +104,9 @@ def number_of(header: str) -> int | None:
     m = _NUMBER_ONLY.match(normalize_header(header))
     if not m:
         return None
-    from app.school.classnames import _cn_number
+    from app.school.classnames import cn_number
 
-    return _cn_number(next(g for g in m.groups() if g))
+    return cn_number(next(g for g in m.groups() if g))
 
 
 def text_score(header: str, item: Item) -> float:

@@ -21,11 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", type=Path)
     p.add_argument("--scale", required=True, help="量表编号，如 phq9")
     p.add_argument("--campaign", required=True, help="测评活动名称（不存在时自动创建）")
+    p.add_argument("--sheet", help="工作表名称（默认第一个工作表）")
     p.add_argument("--profile", help="已保存的导入配置（列对应关系）名称")
     p.add_argument("--map", action="append", default=[], metavar="字段=表头",
                    help="调整列对应关系，如 name=您的姓名、item:9=第11题（字段：registry_no id_number name class grade "
                         "taken_on total item:题号）")
-    p.add_argument("--sheet", help="工作表名称（默认第一个能读的工作表）")
     p.add_argument("--coding", choices=["score", "option", "text"],
                    help="答案编码：score 分值（PHQ-9 从 0 起）、option 选项序号（从 1 起）、text 选项文字；默认自动识别，"
                         "无法识别时退出码 3 并提示加此参数")

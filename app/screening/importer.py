@@ -18,7 +18,7 @@ from app import clock
 from app.archive.matcher import BY_NAME, BY_REGISTRY, KnownStudent, MatchProblem, StudentMatcher
 from app.errors import InputRejected
 from app.policy import can_counsel, require
-from app.school.classnames import _cn_number
+from app.school.classnames import cn_number
 from app.screening.campaigns import _add_targets, ensure_campaign, find_campaign
 from app.screening.columns import (
     CODING_LABELS,
@@ -41,7 +41,7 @@ from app.screening.scoring import Answer, ScoreResult, check_answers, score, sco
 from app.session import Session
 from app.tabular import HeaderNotFound, RowError, TableError, cell_text, parse_date, read_table
 from app.tabular.profiles import load_profile, save_profile
-from app.tabular.reader import HEADER_SCAN_ROWS, Table, nonblank_rows, normalize_header
+from app.tabular.reader import HEADER_SCAN_ROWS, Table, nonblank_rows, normalize_header, sheets_hint
 from app.tabular.reader import write_error_report as tabular_report
 from app.tabular.spec import (
     ERROR_HEADERS,
@@ -103,7 +103,7 @@ def item_number(header: str) -> int | None:
     if not m:
         return None
     raw = next(g for g in m.groups() if g)
-    return _cn_number(raw)
+    return cn_number(raw)
 
 
 @dataclass
@@ -233,9 +233,11 @@ def screening_map(maps: list[str]) -> tuple[dict[str, str] | None, dict[int, str
 
 
 def save_import_profile(session: Session, name: str, fields: dict[str, str], items: dict[int, str]) -> None:
+    """A platform's column and item mapping, saved under ``can_manage_screening`` and audited (see
+    ``app.tabular.profiles.save_profile``)."""
     mapping: dict[str, object] = {k: v for k, v in fields.items() if k in FIELD_LABELS}
     mapping["items"] = {str(k): v for k, v in items.items()}
-    save_profile(session.db, PROFILE_KIND, name, mapping)
+    save_profile(session, PROFILE_KIND, name, mapping)
 
 
 def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: str | None = None,
@@ -363,9 +365,10 @@ def _read(session: Session, path: Path, scale: Scale, profile: str | None, sheet
         try:
             table = read_table(path, SYNONYMS, [], FIELD_LABELS, fields, sheet,
                                extra_columns=_HeaderCells(scale, mapped, True))  # type: ignore[arg-type]
-        except HeaderNotFound:
+        except HeaderNotFound as e:
             raise HeaderNotFound(f"{path.name}：前 {HEADER_SCAN_ROWS} 行中找不到表头行。表头应有“学籍号”或“姓名”列，"
-                                 "以及各题作答列（题目文字、第1题 / Q1 …）或“总分”列；列名不同时请指定列对应关系。") from None
+                                 "以及各题作答列（题目文字、第1题 / Q1 …）或“总分”列；列名不同时请指定列对应关系。"
+                                 + sheets_hint(e.other_sheets), other_sheets=e.other_sheets) from None
     # Fields behind a platform's prefix ("1、您的姓名：", "3、所在班级"), unless the user mapped them.
     taken = {c for cols in table.columns.values() for c in cols}
     wanted = [f for f in FIELD_LABELS if f not in table.columns and f not in fields]
@@ -395,10 +398,11 @@ def screening_headers(session: Session, path: Path, scale_id: str, *, profile: s
 
 def _likely_headers(path: Path, sheet: str | None) -> tuple[list[str], dict[str, str], dict[int, str]] | None:
     """No header row recognised at all: the first row of the sheet with three or more text (non-number) cells."""
-    from app.tabular.reader import _raw_rows, cell_text_header
+    from app.tabular.reader import cell_text_header
+    from app.tabular.sheets import sheet_rows
 
     try:
-        _name, raw = _raw_rows(path, sheet)
+        _name, raw = sheet_rows(path, sheet)
     except (TableError, OSError):
         return None
     for row in raw[:HEADER_SCAN_ROWS]:

@@ -94,7 +94,8 @@ def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, man
     written by the caller (``app.backups``): the store does not know who is signed in."""
     problems = db.integrity_check()
     if problems:
-        raise IntegrityFailure(f"数据库完整性检查未通过，未进行备份：{problems[0]}")
+        raise IntegrityFailure(f"数据库完整性检查发现 {len(problems)} 处损坏，未进行备份（损坏的数据库不应覆盖好的备份）。"
+                               "请运行 verify 查看详情，或从最近的备份恢复。")
     dest_dir = Path(dest_dir)
     try:
         dest_dir.mkdir(parents=True, exist_ok=True)
@@ -102,7 +103,7 @@ def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, man
         typed = storage_error(e, dest_dir)  # a full or read-only stick: its own error, by errno
         if isinstance(typed, StorageError):
             raise type(typed)(f"没有备份：{typed.message}") from e
-        raise XinqiaoError(f"无法在 {dest_dir} 创建备份文件夹：{e.strerror}。请检查 U 盘是否插好、是否有写权限。") from e
+        raise XinqiaoError(f"无法在 {dest_dir} 创建备份文件夹。请检查 U 盘是否插好、是否有写权限。") from e
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     target = dest_dir / f"xinqiao-{stamp}.db"
     n = 1
@@ -130,7 +131,7 @@ def make_backup(db: Database, key: bytes, paths: VaultPaths, dest_dir: Path, man
         typed = storage_error(cause, tmp) or environment_error(tmp)
         if isinstance(typed, StorageError):
             raise type(typed)(f"没有备份：{typed.message}") from e
-        raise XinqiaoError(f"写入备份失败：{e}。请检查磁盘空间或 U 盘。") from e
+        raise XinqiaoError(f"写入备份文件 {target.name} 失败，没有生成备份。请检查磁盘空间或 U 盘，然后重试。") from e
     copy = open_database(tmp, key)
     try:
         if copy.integrity_check():

@@ -23,6 +23,18 @@ class EmptySheet(TableError):
 class HeaderNotFound(TableError):
     """No row among the first rows of the sheet looks like a header row for this import."""
 
+    def __init__(self, message: str, *, other_sheets: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.other_sheets = other_sheets or []  # the workbook's other sheets (the message names them)
+
 
 class MissingColumns(TableError):
     """A header row was found but a required column is not in it."""
+
+
+class SheetNotFound(TableError):
+    """The worksheet asked for (``--sheet``) is not in the workbook."""
+
+
+class NotASpreadsheet(UnreadableFile):
+    """The file is something else under a spreadsheet's name (a Word document, a PDF, a picture, …)."""

@@ -13,7 +13,7 @@ from app.tabular.sheets import HEADER_SCAN_ROWS, sheet_names, sheet_rows
 from app.text import is_blank, normalize_text
 
 __all__ = ["HEADER_SCAN_ROWS", "ColumnMap", "RowError", "Table", "TableError", "cell_text_header", "nonblank_rows",
-           "normalize_header", "read_table", "sheet_names", "write_error_report"]
+           "normalize_header", "other_sheets_hint", "read_table", "sheet_names", "sheet_rows", "sheets_hint", "write_error_report"]
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,42 @@ def _normalize_header(text: str) -> str:  # header detection compares every syno
     return t.lower()
 
 
-def _raw_rows(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
-    """Kept for callers of the earlier private name; ``app.tabular.sheets.sheet_rows`` is the public one."""
-    return sheet_rows(path, sheet)
+def _header_text(header: str | Sequence[str]) -> str:
+    return header if isinstance(header, str) else "”或“".join(header)
+
+
+def _unfound_mapping(raw: list[list[Any]], mapping: Mapping[str, str | Sequence[str]] | None,
+                     labels: Mapping[str, str]) -> str:
+    """A sentence naming the headers a mapping asks for that no cell of the header area holds ('' when none)."""
+    if not mapping:
+        return ""
+    cells = {normalize_header(c) for row in raw[:HEADER_SCAN_ROWS] for c in row if c is not None}
+    unfound = [(f, h) for f, h in mapping.items()
+               if not any(normalize_header(x) in cells for x in ([h] if isinstance(h, str) else h))]
+    if not unfound:
+        return ""
+    return ("没有找到指定的表头 " + "、".join(f"“{_header_text(h)}”（为“{labels.get(f, f)}”指定）" for f, h in unfound)
+            + "，请检查列对应关系。")
+
+
+def _other_sheets(path: Path, current: str) -> list[str]:
+    try:
+        return [n for n in sheet_names(path) if n != current]
+    except TableError:
+        return []
+
+
+def other_sheets_hint(path: Path, current: str) -> str:
+    """When the workbook has sheets besides ``current``: a sentence naming them and saying how to choose one."""
+    return sheets_hint(_other_sheets(path, current))
+
+
+def sheets_hint(others: Sequence[str]) -> str:
+    """A sentence naming a workbook's other sheets and saying how to choose one ('' when there are none)."""
+    if not others:
+        return ""
+    return ("此文件有多个工作表，其他工作表：" + "、".join(f"“{n}”" for n in others) + "。如果要导入的是其中一个，请选择它"
+            "（命令行用 --sheet 指定，窗口中在“工作表”列表中选择）。")
 
 
 def _match(headers: list[str], synonyms: Mapping[str, Sequence[str]]) -> ColumnMap:
@@ -111,17 +144,26 @@ def read_table(path: Path, synonyms: Mapping[str, Sequence[str]], required: Sequ
         if score >= 2 and (best is None or score > best[0]):
             best = (score, idx)
     if best is None:
+        others = _other_sheets(path, sheet_name)
         wanted = "、".join(labels.get(f, f) for f in required)
         raise HeaderNotFound(f"{path.name}（工作表“{sheet_name}”）：前 {HEADER_SCAN_ROWS} 行中找不到表头行。"
-                         f"表头应包含这些列：{wanted}。")
+                             f"表头应包含这些列：{wanted}。" + _unfound_mapping(raw, mapping, labels)
+                             + sheets_hint(others), other_sheets=others)
     header_idx = best[1]
     headers = [cell_text_header(c) for c in raw[header_idx]]
     columns = _match(headers, merged)
     missing = [f for f in required if f not in columns]
     if missing:
-        names = "、".join(f"“{labels.get(f, f)}”" for f in missing)
-        raise MissingColumns(f"{path.name}（工作表“{sheet_name}”，第 {header_idx + 1} 行表头）：缺少 {names} 列。"
-                         "请检查表头名称，或在导入时调整列对应关系。")
+        mapped = {f: h for f, h in (mapping or {}).items() if f in missing}
+        unmapped = [f for f in missing if f not in mapped]
+        parts = []
+        if mapped:
+            parts.append("没有找到指定的表头 " + "、".join(
+                f"“{_header_text(h)}”（为“{labels.get(f, f)}”指定）" for f, h in mapped.items()))
+        if unmapped:
+            parts.append("缺少 " + "、".join(f"“{labels.get(f, f)}”" for f in unmapped) + " 列")
+        raise MissingColumns(f"{path.name}（工作表“{sheet_name}”，第 {header_idx + 1} 行表头）：{'；'.join(parts)}。"
+                             "请检查表头名称，或在导入时调整列对应关系。")
     table = Table(path, sheet_name, header_idx + 1, headers, columns)
     table.rows = [(i + 1, row) for i, row in enumerate(raw) if i > header_idx]
     return table

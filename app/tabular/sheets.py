@@ -18,13 +18,16 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import logging
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
 from xml.etree.ElementTree import iterparse
 
-from app.tabular.errors import EmptySheet, FileEncrypted, TableError, UnreadableFile
+from app.tabular.errors import EmptySheet, FileEncrypted, NotASpreadsheet, SheetNotFound, TableError, UnreadableFile
+
+_log = logging.getLogger(__name__)
 
 HEADER_SCAN_ROWS = 30
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -45,7 +48,10 @@ Merge = tuple[tuple[int, int], tuple[int, int]]  # (first row, first column), (l
 
 
 def sheet_rows(path: Path, sheet: str | None = None) -> tuple[str, Rows]:
-    """The name and rows of ``sheet`` (the first worksheet when None or not in the file; a CSV's file name)."""
+    """The name and rows of ``sheet`` (the first worksheet when None; a CSV's file name).
+
+    A ``sheet`` the workbook does not have raises ``SheetNotFound`` naming the sheets it has. A CSV has one
+    table: ``sheet`` is not looked at."""
     path = Path(path)
     data = _file_bytes(path)
     if data.startswith(_OLE):
@@ -76,11 +82,21 @@ def _file_bytes(path: Path) -> bytes:
         data = path.read_bytes()
     except FileNotFoundError:
         raise UnreadableFile(f"找不到文件 {path}。") from None
+    except IsADirectoryError:
+        raise UnreadableFile(f"{path.name}：这是一个文件夹，不是文件。请选择文件夹里的表格文件。") from None
+    except PermissionError as e:
+        _log.info("%s: cannot read: %r", path, e)
+        raise UnreadableFile(f"{path.name}：没有读取此文件的权限，或文件正被其他程序独占打开。"
+                             "请关闭打开它的程序（如 Excel、WPS），或把文件复制到桌面后再导入。") from e
     except OSError as e:
-        raise UnreadableFile(f"{path.name}：无法读取此文件（{e.strerror or type(e).__name__}）。"
-                             "请确认文件没有被其他程序占用，并且有读取权限。") from None
+        _log.info("%s: cannot read: %r", path, e)
+        raise UnreadableFile(f"{path.name}：无法读取此文件（读盘出错）。请确认 U 盘或网络盘仍然连接，"
+                             "或把文件复制到本机后再导入。") from e
     if not data:
         raise UnreadableFile(f"{path.name}：文件是空的（0 字节），可能没有下载或复制完整。请重新导出或复制后再导入。")
+    instead = _not_a_spreadsheet(path, data)
+    if instead is not None:
+        raise NotASpreadsheet(instead)
     return data
 
 
@@ -147,7 +163,56 @@ def _open_workbook(path: Path, data: bytes) -> Any:
     except BaseException as e:  # noqa: BLE001 - CalamineError, and a Rust panic arrives as pyo3's PanicException
         if data.startswith(_OLE) and _ENCRYPTED_OOXML in data:
             raise FileEncrypted(_encrypted_message(path)) from None
-        raise UnreadableFile(_damaged_message(path, e)) from None
+        raise UnreadableFile(_damaged_message(path, e)) from e
+
+
+def _quoted(names: list[str]) -> str:
+    return "、".join(f"“{n}”" for n in names)
+
+
+def _not_a_spreadsheet(path: Path, data: bytes) -> str | None:
+    """What the file is instead, when its content shows it is not a spreadsheet at all (None: it may be one)."""
+    what = _what_it_is(data)
+    if what is None:
+        return None
+    return (f"{path.name}：这不是表格文件，看起来是{what}，只是扩展名为 {path.suffix or '（无）'}。"
+            "请选择学校导出的 Excel 表格（.xlsx / .xls）、.ods 或 .csv 文件；如果表格在这个文件里，"
+            "请在相应程序中把它复制到 Excel 或 WPS 表格，“另存为” .xlsx 后再导入。")
+
+
+def _what_it_is(data: bytes) -> str | None:
+    """A short Chinese name of what ``data`` is, when cheap to tell from its content and not a workbook."""
+    if data.startswith(_ZIP):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = set(z.namelist())
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return None  # a truncated zip: a damaged workbook, most likely
+        if "xl/workbook.xml" in names or "xl/workbook.bin" in names or "content.xml" in names:
+            return None
+        if "word/document.xml" in names:
+            return " Word 文档（.docx）"
+        if "ppt/presentation.xml" in names:
+            return " PowerPoint 演示文稿（.pptx）"
+        if "[Content_Types].xml" in names or "mimetype" in names:
+            return "其他 Office 文档，不是工作簿"
+        return "一个压缩包（.zip）"
+    if data.startswith(_OLE):
+        # The stream names sit in the directory sectors, anywhere in the file: a workbook's "Workbook" (or "Book"),
+        # an encrypted .xlsx's EncryptionInfo. Any of them, and the file is left to the workbook reader.
+        if any(n.encode("utf-16-le") in data for n in ("Workbook", "Book", "EncryptionInfo")):
+            return None
+        if "WordDocument".encode("utf-16-le") in data:
+            return " Word 97-2003 文档（.doc）"
+        if "PowerPoint Document".encode("utf-16-le") in data:
+            return " PowerPoint 97-2003 演示文稿（.ppt）"
+        return None
+    for magic, what in ((b"%PDF", " PDF 文档"), (b"\x89PNG", "一张图片（PNG）"), (b"\xff\xd8\xff", "一张图片（JPEG）"),
+                        (b"GIF8", "一张图片（GIF）"), (b"Rar!", "一个压缩包（.rar）"), (b"7z\xbc\xaf", "一个压缩包（.7z）"),
+                        (b"{\\rtf", " RTF 文档")):
+        if data.startswith(magic):
+            return what
+    return None
 
 
 def _encrypted_message(path: Path) -> str:
@@ -155,11 +220,15 @@ def _encrypted_message(path: Path) -> str:
             "（文件 → 信息 → 保护工作簿 / 文档加密）后另存，再导入另存的文件。")
 
 
+def _kind(path: Path) -> str:
+    return "表格" if path.suffix.lower() in (".ods", ".csv", ".txt") else " Excel "
+
+
 def _damaged_message(path: Path, e: BaseException) -> str:
-    detail = str(e).splitlines()[0][:80] if str(e) else type(e).__name__
-    kind = "表格" if path.suffix.lower() in (".ods", ".csv", ".txt") else " Excel "
-    return (f"{path.name}：无法打开此{kind}文件（{detail}）。文件可能已损坏或不完整。"
-            "请在 Excel 或 WPS 中打开确认，“另存为” .xlsx 后再导入。")
+    """Chinese only: the reader's own (English) words go to the log, never into the message."""
+    _log.info("%s: cannot read: %s: %s", path.name, type(e).__name__, e)
+    return (f"{path.name}：无法打开此{_kind(path)}文件，文件已损坏或不完整（例如没有下载或复制完）。"
+            "请在 Excel 或 WPS 中打开它，“另存为” .xlsx 后再导入；打不开时请重新导出或重新复制一份。")
 
 
 def _worksheets(wb: Any) -> list[str]:
@@ -173,7 +242,10 @@ def _workbook_rows(path: Path, data: bytes, sheet: str | None) -> tuple[str, Row
         names = _worksheets(wb)
         if not names:
             raise EmptySheet(f"{path.name}：文件中没有工作表。请确认选择了正确的文件。")
-        name = sheet if sheet in names else names[0]
+        if sheet is not None and sheet not in names:
+            raise SheetNotFound(f"{path.name}：没有名为“{sheet}”的工作表。文件中的工作表有：{_quoted(names)}。"
+                                "请从中选择一个（命令行用 --sheet 指定）。")
+        name = sheet if sheet is not None else names[0]
         try:
             ws = wb.get_sheet_by_name(name)
             raw = ws.to_python(skip_empty_area=False)
@@ -181,7 +253,7 @@ def _workbook_rows(path: Path, data: bytes, sheet: str | None) -> tuple[str, Row
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as e:  # noqa: BLE001 - as in _open_workbook
-            raise UnreadableFile(_damaged_message(path, e)) from None
+            raise UnreadableFile(_damaged_message(path, e)) from e
     if merges is None and data.startswith(_ZIP):
         merges = _ods_merges(data, name, HEADER_SCAN_ROWS)
     rows = [[_cell(v) for v in r] for r in raw]
@@ -261,7 +333,8 @@ def _text_rows(path: Path, data: bytes) -> Rows:
     # Excel's "Unicode 文本" is UTF-16 with a byte-order mark; otherwise a NUL byte means binary, not text.
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not utf16 and b"\x00" in data[:4096]:
-        raise UnreadableFile(_damaged_message(path, ValueError("不是表格文件，也不是文本")))
+        raise NotASpreadsheet(f"{path.name}：无法打开此{_kind(path)}文件，这不是表格文件（内容既不是 Excel、WPS 或 .ods "
+                              "表格，也不是文本）。请确认选择了正确的文件；表格请在 Excel 或 WPS 中“另存为” .xlsx 后再导入。")
     for enc in (("utf-16",) if utf16 else ("utf-8-sig", "gb18030")):
         try:
             text = data.decode(enc)
@@ -272,12 +345,14 @@ def _text_rows(path: Path, data: bytes) -> Rows:
         raise UnreadableFile(f"{path.name}：无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV。")
     sample = text[:4096]
     if path.suffix.lower() in WORKBOOK_SUFFIXES and "\t" not in sample and "," not in sample:
-        raise UnreadableFile(_damaged_message(path, ValueError("既不是 Excel 表格，也不是逗号或制表符分隔的文本")))
+        raise NotASpreadsheet(f"{path.name}：无法打开此{_kind(path)}文件，它的内容是纯文本，不是表格文件（没有逗号或制表符"
+                              f"分隔的列），只是扩展名为 {path.suffix}。请确认选择了正确的文件；表格请在 Excel 或 WPS 中"
+                              "“另存为” .xlsx 后再导入。")
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     try:
         rows: Rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
     except csv.Error as e:
-        raise UnreadableFile(_damaged_message(path, e)) from None
+        raise UnreadableFile(_damaged_message(path, e)) from e
     if not any(c.strip() for r in rows for c in r):
         raise EmptySheet(f"{path.name}：文件中没有任何内容。请确认选择了正确的文件。")
     return rows

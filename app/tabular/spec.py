@@ -119,7 +119,7 @@ class ImporterSpec:
         if self.save_profile is not None:
             self.save_profile(session, name, mapping)
         else:
-            save_profile(session.db, self.kind, name, dict(mapping))
+            save_profile(session, self.kind, name, dict(mapping))
 
 
 def error_rows(errors: Sequence[RowError]) -> list[tuple[int, str, str, str]]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.archive.matcher import BY_ID_NUMBER, BY_NAME, BY_REGISTRY, Match, MatchProblem, StudentMatcher
+from app.policy import class_scope
 from app.school.roster_import import import_roster
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -66,7 +67,7 @@ def test_one_set_of_messages_with_the_field_at_fault(matcher):
 
 
 def test_a_head_teacher_reaches_only_their_class(school, head_teacher):
-    mine = head_teacher.account.class_scope
+    mine = class_scope(head_teacher.account)
     own = school.db.one("SELECT registry_no, name FROM students WHERE class_id = :c ORDER BY id LIMIT 1", {"c": mine})
     other = school.db.one("SELECT s.registry_no, s.name, c.name FROM students s JOIN classes c ON c.id = s.class_id"
                           " WHERE s.class_id != :c AND (SELECT count(*) FROM students t WHERE t.name = s.name) = 1"

@@ -150,3 +150,22 @@ def test_workbench_follow_up_due(school):
     assert "失眠" not in items[0].title   # only names, kind and date on the 工作台
     set_follow_up_done(school, rid)
     assert not [i for i in follow_ups(school, dt.date(2026, 11, 20)) if i.source == f"case_records:{rid}"]
+
+
+def test_a_day_outside_every_semester_is_a_calendar_to_fix_not_a_permission(school, monkeypatch, capsys):
+    from app.errors import PermissionDenied
+
+    with pytest.raises(InputRejected) as exc:
+        current_semester(school, dt.date(1990, 3, 1))
+    assert not isinstance(exc.value, PermissionDenied) and exc.value.exit_code == 3
+    assert "1990 年 3 月 1 日" in exc.value.message and "设置 → 学校 → 学年与学期" in exc.value.message
+
+    from app.cli import main
+    from tests.conftest import PASSWORD
+
+    school.close()
+    monkeypatch.setenv("XINQIAO_DATA_DIR", str(school.paths.root))
+    monkeypatch.setenv("XINQIAO_USER", "counselor")
+    monkeypatch.setenv("XINQIAO_PASSWORD", PASSWORD)
+    assert main(["coverage", "--date", "1990-03-01"]) == 3
+    assert "设置 → 学校 → 学年与学期" in capsys.readouterr().err

@@ -8,6 +8,7 @@ import pytest
 from app.accounts.admin import add_account, change_password, set_account_disabled
 from app.accounts.model import Role
 from app.errors import InputRejected, PermissionDenied, WrongPassword, XinqiaoError
+from app.policy import can_manage_school, can_read_confidential, class_scope
 from app.school.calendar import add_school_year, list_semesters, save_semester_dates, semester_for, year_name_for
 from app.school.setup import create_vault
 from app.session import open_session, password_strength, vault_exists
@@ -20,7 +21,7 @@ def test_create_vault_layout_and_refusals(session, data_dir):
     assert vault_exists(data_dir)
     for name in ("vault.db", "keyslots.json", "backups", "logs"):
         assert (data_dir / name).exists()
-    assert session.account.manages and session.account.sees_confidential
+    assert can_manage_school(session.account) and can_read_confidential(session.account)
     assert session.db.scalar("SELECT name FROM school") == "测试学校"
     with pytest.raises(XinqiaoError):
         create_vault(data_dir, school_name="again", username="x", password="y")
@@ -65,9 +66,9 @@ def test_roles(session, data_dir):
     admin = open_session(data_dir, "admin2", "Copper-gate-2026!")
     teacher = open_session(data_dir, "t1", "Tulip-field-2026!")
     try:
-        assert admin.account.manages and not admin.account.sees_confidential
-        assert admin.account.class_scope is None
-        assert teacher.account.class_scope == cid and not teacher.account.manages
+        assert can_manage_school(admin.account) and not can_read_confidential(admin.account)
+        assert class_scope(admin.account) is None
+        assert class_scope(teacher.account) == cid and not can_manage_school(teacher.account)
         with pytest.raises(PermissionDenied):
             add_account(teacher, "x", "Xylem-wood-2026!", Role.ADMIN)
         with pytest.raises(PermissionDenied):
@@ -155,9 +156,9 @@ def test_semester_dates_are_saved_all_or_nothing(session):
 
 
 def test_import_profiles(session):
-    save_profile(session.db, "roster", "教务处导出", {"name": "学生名字", "class": "所在班"})
-    save_profile(session.db, "roster", "教务处导出", {"name": "学生名字", "class": "班名"})
-    save_profile(session.db, "screening", "平台", {"score": "总分"})
+    save_profile(session, "roster", "教务处导出", {"name": "学生名字", "class": "所在班"})
+    save_profile(session, "roster", "教务处导出", {"name": "学生名字", "class": "班名"})
+    save_profile(session, "screening", "平台", {"score": "总分"})
     assert list_profiles(session.db, "roster") == ["教务处导出"]
     assert load_profile(session.db, "roster", "教务处导出") == {"name": "学生名字", "class": "班名"}
     assert load_profile(session.db, "roster", "nothing") is None

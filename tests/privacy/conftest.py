@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from app.policy import class_scope
 from tests.privacy.builder import ADMIN, MARK_PREFIX, OTHER_NAME, OTHER_PREFIX, PASSWORD, TEACHER, Built, build
 
 
@@ -116,7 +117,7 @@ def assert_clean(obj: Any, *, other_class: bool = True, what: str = "") -> None:
 
 
 def is_teacher(session) -> bool:  # type: ignore[no-untyped-def]
-    return session.account.class_scope is not None
+    return class_scope(session.account) is not None
 
 
 @pytest.fixture

@@ -88,3 +88,60 @@ def test_setting_aside_is_all_or_nothing(tmp_path, monkeypatch):
     assert list(vault.glob("quarantine/*")) == []
     s.close()
     assert_intact(vault, n)
+
+
+def test_key_slots_without_the_database_file_say_it_is_missing_and_how_to_restore(tmp_path):
+    """keyslots.json in place, vault.db gone (moved or deleted, nothing set aside): never "请先运行 init"."""
+    from app.backups import backup_now
+
+    vault = tmp_path / "vault"
+    n = make_school(vault)
+    s = open_session(vault, "counselor", PASSWORD)
+    info = backup_now(s)
+    s.close()
+    paths = VaultPaths(vault)
+    for f in quarantine_module.vault_files(paths):
+        f.unlink()
+    assert paths.keyslots.exists() and not paths.quarantine.exists()
+    with pytest.raises(VaultMissing) as exc:
+        open_session(vault, "counselor", PASSWORD)
+    msg = exc.value.message
+    assert not isinstance(exc.value, VaultSetAside) and exc.value.exit_code == 1
+    assert "缺少数据库文件 vault.db" in msg and "keyslots.json" in msg and "不要运行 init" in msg
+    assert f"restore {info.path}" in msg and "请先运行 init" not in msg
+
+    r = _cli(["students"], vault)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "缺少数据库文件 vault.db" in r.stderr and f"restore {info.path}" in r.stderr
+    assert "请先运行 init" not in r.stderr
+    r = _cli(["init", "--school", "新学校", "--user", "counselor"], vault)  # the same story from init
+    assert r.returncode != 0 and "缺少数据库文件" in r.stderr and f"restore {info.path}" in r.stderr
+    assert not paths.db.exists()
+
+    r = _cli(["restore", str(info.path), "--yes"], vault)  # the way the message names works
+    assert r.returncode == 0, r.stderr
+    s = open_session(vault, "counselor", PASSWORD)
+    assert s.db.scalar("SELECT count(*) FROM students") == n
+    s.close()
+
+
+def test_a_damaged_vault_is_described_in_chinese_only(tmp_path, corrupt_vault, caplog):
+    """SQLite's own words ("database disk image is malformed", "Tree 5 page 5 ...") go to the log, not the user."""
+    import logging
+    import re
+
+    from app.errors import IntegrityFailure
+
+    vault = tmp_path / "vault"
+    make_school(vault)
+    s = open_session(vault, "counselor", PASSWORD)
+    key = s.key
+    s.close()
+    corrupt_vault(vault / "vault.db", key)
+    with caplog.at_level(logging.WARNING, logger="app.session"), pytest.raises(IntegrityFailure) as exc:
+        open_session(vault, "counselor", PASSWORD)
+    msg = exc.value.message
+    assert "完整性检查未通过" in msg and "已损坏" in msg and "quarantine" in msg and "restore" in msg
+    words = re.sub(r"/[\x21-\x7e]*", "", msg).replace("quarantine", "").replace("restore", "")
+    assert not re.search(r"[A-Za-z]{3,}", words), msg
+    assert any("vault.db" in r.getMessage() for r in caplog.records)  # the detail is kept for whoever looks

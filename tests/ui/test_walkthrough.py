@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
 from app import clock
+from app.policy import class_scope
 from tests.conftest import PASSWORD
 from tests.ui.conftest import wait_tasks
 from ui.pages import PAGES
@@ -362,7 +363,7 @@ def test_first_day(qtbot, data_dir, tmp_path):
     from app.accounts.store import get_account
 
     li = get_account(session.db, "li")
-    assert li is not None and li.class_scope is not None
+    assert li is not None and class_scope(li) is not None
     usb = tmp_path / "U盘"
     usb.mkdir()
     dialogs.preanswer(str(usb), None)

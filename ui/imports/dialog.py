@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import XinqiaoError
 from app.session import Session
-from app.tabular import OPEN_FILE_FILTER
+from app.tabular import OPEN_FILE_FILTER, HeaderNotFound
 from app.tabular.reader import TableError, sheet_names
 from app.tabular.spec import UNMAPPED, Apply, ImporterSpec, NeedsChoice, PreviewView, error_rows
 from ui.shell import dialogs
@@ -553,7 +553,7 @@ class ImportDialog(QDialog):
             self.error_text = f"读取失败：{type(exc).__name__}：{exc}"
         if self.sheet is None and self.sheets:
             self.sheet = self.sheet_combo.currentText()  # the sheet whose headers the mapping editor offers
-        if len(self.sheets) > 1:
+        if len(self.sheets) > 1 and not (isinstance(exc, HeaderNotFound) and exc.other_sheets):  # else named already
             self.error_text += "（此文件有多个工作表，可在上方“工作表”中选择要导入的工作表。）"
         self.status.setText(self.error_text)
         self.status.setStyleSheet("color: #c5221f;")

@@ -233,3 +233,15 @@ def test_single_sheet_and_csv_show_no_sheet_list(qtbot, session, tmp_path):
     dlg.set_file(csv)
     wait_idle(qtbot, dlg)
     assert dlg.sheet_combo.isHidden() and dlg.preview is not None and dlg.counts()["new"] == 1
+
+
+def test_a_sheet_without_a_header_row_names_the_other_sheets_once(qtbot, session, tmp_path):
+    path = workbook_of_sheets(tmp_path / "全校花名册.xlsx")
+    _ctx, dlg = make_dialog(qtbot, session)
+    dlg.set_file(path)
+    wait_idle(qtbot, dlg)
+    dlg.choose_sheet("说明")
+    wait_idle(qtbot, dlg)
+    text = dlg.status.text()
+    assert "其他工作表：“七年级”、“八年级”" in text and "“工作表”列表中选择" in text
+    assert text.count("多个工作表") == 1

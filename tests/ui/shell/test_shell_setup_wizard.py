@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWizard
 
+from app.policy import can_manage_school
 from app.session import open_session, vault_exists
 from app.store.keyslots import KeySlots
 from tests.conftest import PASSWORD
@@ -74,7 +75,7 @@ def test_wizard_creates_the_vault_and_shows_the_recovery_code(qtbot, data_dir, t
 
     school = get_school(session.db)
     assert (school.name, school.code, school.stages) == ("育才中学", "3301", ["junior", "senior"])
-    assert session.account.username == "wang" and session.account.manages
+    assert session.account.username == "wang" and can_manage_school(session.account)
     session.close()
     open_session(data_dir, "wang", PASSWORD).close()
 
