@@ -122,10 +122,22 @@ can_set_tag_tiers = Rule(
 """Which focus tags are confidential: only a counselor knows what each holds, and lowering a tier shows health
 data to head teachers."""
 
+can_keep_network = Rule(
+    "can_keep_network", _counselor,
+    "只有心理教师可以{what}。", "管理预警网络")
+"""The warning network's records: committee members and informants appointed, reports typed in or imported, the
+triage of every named student, year-group reviews, peer pairs, the leadership group, blank forms printed. Reading
+the reports follows ``does_student_work`` within ``class_scope``; their free text ``can_read_confidential``."""
+
+can_configure_network = Rule(
+    "can_configure_network", lambda a: _counselor(a) or _manager(a),
+    "只有心理教师或管理员可以{what}。", "修改预警网络设置")
+"""The school's network settings: the grades with committee members, the red delay, the escalation rule."""
+
 RULES: tuple[Rule, ...] = (can_read_confidential, can_counsel, does_student_work, can_manage_school,
                            can_manage_accounts, can_manage_screening, can_manage_roster, can_read_incidents,
                            can_read_directory, sees_unreviewed_levels, sees_warning_levels, sees_focus_tags,
-                           sees_confidential_tags, can_set_tag_tiers)
+                           sees_confidential_tags, can_set_tag_tiers, can_keep_network, can_configure_network)
 
 
 def require(session: HasAccount, rule: Rule, what: str | None = None) -> None:

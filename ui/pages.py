@@ -43,6 +43,12 @@ def _crisis(ctx: AppContext) -> QWidget:
     return CrisisPage(ctx)
 
 
+def _network(ctx: AppContext) -> QWidget:
+    from ui.network.page import NetworkPage
+
+    return NetworkPage(ctx)
+
+
 def _settings(ctx: AppContext) -> QWidget:
     from ui.settings.page import SettingsPage
 
@@ -60,6 +66,7 @@ PAGES: tuple[Page, ...] = (
     Page("screening", "测评", _screening, does_student_work),
     Page("casework", "个案与谈话", _casework, does_student_work, search_sources=("casework",)),
     Page("crisis", "危机干预", _crisis, student_work_or_incidents, search_sources=("crisis", "crisis_incident")),
+    Page("network", "预警网络", _network, does_student_work, search_sources=("network_report",)),
     Page("settings", "设置", _settings),
 )
 

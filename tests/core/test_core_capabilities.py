@@ -38,10 +38,11 @@ def test_the_default_registry_is_the_declared_list_in_its_order():
     packages = sorted(p.parent.name for p in (ROOT / "app").glob("*/capability.py"))
     assert sorted(reg.names()) == packages
     # the seams are read in that order too (timeline: archive first; demo: casework, crisis, screening)
-    assert [name for name, _fn in reg.timeline_providers()] == ["archive", "casework", "crisis", "screening"]
+    assert [name for name, _fn in reg.timeline_providers()] == ["archive", "casework", "crisis", "screening",
+                                                                 "network"]
     assert [fn.__module__ for fn in reg.demo_populators()] == ["app.casework.demo", "app.crisis.demo",
-                                                                "app.screening.demo"]
-    assert set(reg.search_sources()) == {"casework", "crisis", "crisis_incident"}
+                                                                "app.screening.demo", "app.network.demo"]
+    assert set(reg.search_sources()) == {"casework", "crisis", "crisis_incident", "network_report"}
 
 
 def test_consumers_read_the_installed_registry_in_declared_order(session, use_registry):

@@ -29,6 +29,8 @@ TABLE = {
     "sees_focus_tags": {"counselor+manager", "counselor", "head_teacher"},
     "sees_confidential_tags": {"counselor+manager", "counselor"},
     "can_set_tag_tiers": {"counselor+manager", "counselor"},
+    "can_keep_network": {"counselor+manager", "counselor"},
+    "can_configure_network": {"admin", "counselor+manager", "counselor"},
 }
 
 

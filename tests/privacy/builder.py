@@ -46,6 +46,7 @@ class Built:
     entries: dict[str, int] = field(default_factory=dict)     # screening ledger entry ids
     interviews: dict[str, int] = field(default_factory=dict)
     tag_ids: dict[str, int] = field(default_factory=dict)
+    reports: dict[str, int] = field(default_factory=dict)     # warning-network report ids
     markers: list[str] = field(default_factory=list)
     unreviewed: int = 0            # a student of 七年级（1）班 with a critical PHQ-9 nobody has reviewed (一级, 自伤风险)
     unreviewed_registry: str = ""
@@ -192,11 +193,34 @@ def build(root: Path) -> Built:
         close_case(s, c2, m("结案说明"))
         b.cases["other"] = open_case(s, other, "major", "teacher", summary=f"{OTHER_PREFIX}个案概况",
                                      note=m("外班个案保密"), discovered_at="2026-11-03T09:00")
+        _network(s, b, own_cls.id, other_cls.id, m)
         db.execute("PRAGMA wal_checkpoint(PASSIVE)")
     finally:
         s.close()
         clock.set_fixed(None)
     return b
+
+
+def _network(s, b: Built, own_cls: int, other_cls: int, m) -> None:  # type: ignore[no-untyped-def]
+    """Warning-network reports of both classes and one room shared by both students, free text marked, one
+    concern triaged with a marked note."""
+    from app.network.people import set_dorm
+    from app.network.reports import ConcernInput, ReportInput, add_report, triage
+
+    set_dorm(s, b.own, "9号楼", "901")
+    set_dorm(s, b.other, "9号楼", "901")
+    b.reports["own"] = add_report(s, ReportInput(
+        "2026-11-18", "psych_rep", "本班心理委员", own_cls, climate=m("网络班级情况"), events=m("网络班级事件"),
+        concerns=[ConcernInput(b.own, ["情绪低落"], m("网络所见"))]))
+    b.reports["other"] = add_report(s, ReportInput(
+        "2026-11-18", "psych_rep", "心理委员", other_cls, climate=m("外班网络班级情况"),
+        concerns=[ConcernInput(b.other, ["欺凌", "自伤或伤人言行"], m("外班网络所见"))]))
+    b.reports["room"] = add_report(s, ReportInput(
+        "2026-11-19", "informant", "信息员", None, "9号楼", "901", events=m("宿舍事件"),
+        concerns=[ConcernInput(b.own, ["人际冲突"], m("宿舍所见本班")),
+                  ConcernInput(b.other, ["人际冲突"], m("宿舍所见外班"))]))
+    concern = s.db.scalar("SELECT id FROM network_concerns WHERE report_id = :r", {"r": b.reports["own"]})
+    triage(s, int(concern), "watch", m("分诊说明"))
 
 
 def _walk_follow_up(s, case_id: int, m) -> None:  # type: ignore[no-untyped-def]

@@ -56,6 +56,9 @@ COMMANDS = [
     ("search-summary", ["search", "普通摘要", "--limit", "500", "--json"]),
     ("user-list", ["user", "list", "--json"]),
     ("verify", ["verify"]),
+    ("network", ["network", "--period", "2026-11", "--json"]),
+    ("network-text", ["network", "--period", "2026-11"]),
+    ("report-forms", ["report-forms", "--period", "2026-11", "--out", "{out}.pdf"]),
 ]
 
 

@@ -278,10 +278,12 @@ class StudentsPage(QWidget):
     def open_import_dialog(self) -> QWidget:
         from app.school.roster_import import ROSTER_IMPORT
         from ui.imports.dialog import ImportDialog
+        from ui.network.hooks import rooms_from_roster
 
         session, index = self.ctx.session, self.ctx.index
         # the index is rebuilt on the import's worker, right after the import (the same as ctx.reload_index())
-        dlg = ImportDialog(ROSTER_IMPORT, session, self, ctx=self.ctx, after_apply=lambda: index.reload(session.db))
+        dlg = ImportDialog(ROSTER_IMPORT, session, self, ctx=self.ctx,
+                           after_apply=lambda: (index.reload(session.db), rooms_from_roster(session, dlg)) and None)
         dlg.imported.connect(lambda _result: self.ctx.data_changed.emit(Change.STUDENTS))
         self.import_dialog = dlg
         dlg.open()

@@ -26,6 +26,7 @@ class Change(Enum):
     SCREENING = "screening"    # campaigns, results, levels, the ledger
     CASEWORK = "casework"      # counseling records
     CRISIS = "crisis"          # crisis cases, incidents, the directory, the rules
+    NETWORK = "network"        # warning-network reports, triage, committee members, rooms, the group
 
 
 class AppContext(QObject):

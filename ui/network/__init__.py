@@ -1,0 +1,1 @@
+"""预警网络 pages and dialogs."""
