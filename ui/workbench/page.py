@@ -68,7 +68,7 @@ class WorkbenchPage(QWidget):
         self.held_btn.clicked.connect(self.open_held)
         for b in (self.case_btn, self.review_btn, self.held_btn):
             b.setEnabled(False)
-            b.setVisible(can_read_confidential(ctx.session.account))
+            b.setVisible(False)
         head.addWidget(self.title)
         head.addSpacing(16)
         head.addWidget(self.summary)
@@ -276,6 +276,10 @@ class WorkbenchPage(QWidget):
         item = self.tree.currentItem()
         source = item.data(0, SOURCE_ROLE) if item is not None else None
         self.held_btn.setEnabled(isinstance(source, str) and source.startswith("screening_held:"))
+        # Shown only when they apply: the header stays narrow enough for a 1024-pixel screen.
+        counselor = can_read_confidential(self.ctx.session.account)
+        for b in (self.case_btn, self.review_btn, self.held_btn):
+            b.setVisible(counselor and b.isEnabled())
 
     def open_held(self) -> None:
         """Results held for want of consent: the 测评 page decides them."""
