@@ -15,13 +15,17 @@ from app.capability import Capability, Registry
 from app.casework.capability import CAPABILITY as CASEWORK
 from app.crisis.capability import CAPABILITY as CRISIS
 from app.network.capability import CAPABILITY as NETWORK
+from app.safety.capability import CAPABILITY as SAFETY
 from app.school.capability import CAPABILITY as SCHOOL
 from app.screening.capability import CAPABILITY as SCREENING
 from app.search.capability import CAPABILITY as SEARCH
+from app.today.capability import CAPABILITY as TODAY
 
 CAPABILITIES: tuple[Capability, ...] = (
+    TODAY,
     ACCOUNTS,
     ARCHIVE,
+    SAFETY,
     CASEWORK,
     CRISIS,
     SCHOOL,

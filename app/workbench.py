@@ -1,16 +1,29 @@
 """The 工作台 (today's work): items that are due, overdue or missing, gathered from every capability.
 
 A capability declares ``fn(session, today) -> list[WorkItem]`` in its ``Capability.workbench`` (usually written in
-``app/<capability>/workbench.py``; see ``app/capability.py``). The page shows overdue items in red first.
+``app/<capability>/workbench.py``; see ``app/capability.py``). The order, which the page and ``workbench --json``
+both show:
+
+1. ``PRIORITY_SAME_DAY``: a sign of risk to a student's life raised today (``app.safety.alerts``);
+2. ``PRIORITY_CRISIS``: a crisis step due today or overdue — never below screening items;
+3. the rest: urgent (e.g. a level-1 alert), then overdue (red), then by due date.
+
+The page groups items by ``kind_label`` in the order of each group's most pressing item, so a group holding a
+priority item comes before every group without one.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from app import capability
 from app.session import Session
+
+PRIORITY_SAME_DAY = 3
+PRIORITY_CRISIS = 2
+PRIORITY_NORMAL = 0
 
 
 @dataclass(frozen=True)
@@ -23,14 +36,58 @@ class WorkItem:
     urgent: bool = False    # e.g. a level-1 alert: shown at the very top
     student_id: int | None = None
     source: str = ""        # "table:id", so the page can open the record
+    priority: int = PRIORITY_NORMAL   # PRIORITY_SAME_DAY / PRIORITY_CRISIS sort above everything else
+
+    @property
+    def urgency(self) -> str:
+        """"same_day", "crisis", "urgent", "overdue" or "normal": how the item is shown."""
+        if self.priority >= PRIORITY_SAME_DAY:
+            return "same_day"
+        if self.priority >= PRIORITY_CRISIS:
+            return "crisis"
+        if self.urgent:
+            return "urgent"
+        return "overdue" if self.overdue else "normal"
 
 
 Provider = Callable[[Session, dt.date], list[WorkItem]]
+
+
+def sort_key(item: WorkItem) -> tuple[int, bool, bool, str]:
+    return (-item.priority, not item.urgent, not item.overdue, item.due or "9999")
 
 
 def work_items(session: Session, today: dt.date) -> list[WorkItem]:
     items: list[WorkItem] = []
     for fn in capability.current().workbench_providers():
         items.extend(fn(session, today))
-    items.sort(key=lambda i: (not i.urgent, not i.overdue, i.due or "9999"))
+    items.sort(key=sort_key)
     return items
+
+
+def group_items(items: list[WorkItem]) -> list[tuple[str, list[WorkItem]]]:
+    """Groups by kind label, in the order of their most pressing item (``items`` sorted by ``work_items``)."""
+    groups: dict[str, list[WorkItem]] = {}
+    for item in sorted(items, key=sort_key):
+        groups.setdefault(item.kind_label, []).append(item)
+    return list(groups.items())
+
+
+def display_rows(session: Session, today: dt.date) -> list[dict[str, Any]]:
+    """The headless 工作台: ``{group, title, student, class, due, urgency, source}`` in the page's display order."""
+    groups = group_items(work_items(session, today))
+    ids = sorted({i.student_id for _g, items in groups for i in items if i.student_id is not None})
+    names: dict[int, tuple[str, str]] = {}
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk:chunk + 500]
+        marks = ",".join("?" * len(part))
+        for r in session.db.query(f"SELECT s.id, s.name, coalesce(c.name, '') FROM students s"
+                                  f" LEFT JOIN classes c ON c.id = s.class_id WHERE s.id IN ({marks})", part):
+            names[int(r[0])] = (r[1], r[2])
+    rows = []
+    for label, items in groups:
+        for i in items:
+            name, cls = names.get(i.student_id, ("", "")) if i.student_id is not None else ("", "")
+            rows.append({"group": label, "title": i.title, "student": name, "class": cls, "due": i.due,
+                         "urgency": i.urgency, "source": i.source, "kind": i.kind})
+    return rows

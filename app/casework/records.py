@@ -221,7 +221,21 @@ def create_record(session: Session, data: RecordInput) -> int:
     with session.db.transaction():
         rid = insert_record(session, clean)
         session.audit("edit", f"case_records:{rid}", {"create": clean.kind, "students": len(students)})
+        _same_day_if_high_risk(session, rid, clean)
     return rid
+
+
+def _same_day_if_high_risk(session: Session, record_id: int, data: RecordInput) -> None:
+    """A note marked high risk is handled today: one same-day alert per student (app.safety.alerts), inside the
+    caller's transaction. Imported logs are history and raise nothing."""
+    if data.risk != "high":
+        return
+    from app.safety.alerts import raise_same_day
+
+    single = len(data.student_ids) == 1
+    for sid in data.student_ids:
+        source = f"case_records:{record_id}" if single else f"case_records:{record_id}.{sid}"
+        raise_same_day(session, sid, source, f"{KIND_LABELS[data.kind]}记录标记为高风险")
 
 
 def _raw(session: Session, record_id: int) -> Row:
@@ -293,6 +307,8 @@ def update_record(session: Session, record_id: int, data: RecordInput, reason: s
         search_put(db, search_document(record_id, clean))
         _refresh_follow_ups(db, [s.id for s in before] + list(clean.student_ids))
         session.audit("edit", f"case_records:{record_id}", {"version": r["version"] + 1, "reason": reason.strip()})
+        if r["risk"] != "high":
+            _same_day_if_high_risk(session, record_id, clean)
     return int(r["version"]) + 1
 
 

@@ -68,9 +68,12 @@ def _sync_steps(db: Database, case_id: int, level: str, rules: Rules) -> None:
 
 def open_case(session: Session, student_id: int, level: str, source: str, *, summary: str, note: str = "",
               owner: str = "", discovered_at: str | None = None, reported_by: str = "",
-              reported_at: str | None = None, incident_id: int | None = None) -> int:
+              reported_at: str | None = None, incident_id: int | None = None, alert_id: int | None = None) -> int:
     """A new case; the 发现与报告 step is recorded at once: discovered at ``discovered_at``, reported to the
-    counselor at ``reported_at`` (default: the discovery time), so a late report stays visible against its due."""
+    counselor at ``reported_at`` (default: the discovery time), so a late report stays visible against its due.
+
+    ``alert_id``: the same-day alert (``app.safety.alerts``) the case is opened from; the case keeps the link back
+    to what raised it and the alert is handled by the case."""
     require(session, can_counsel, "记录危机干预个案")
     if level not in LEVELS:
         raise InputRejected("危机等级只能是 一般、严重 或 重大。")
@@ -101,6 +104,11 @@ def open_case(session: Session, student_id: int, level: str, source: str, *, sum
              "note": note.strip(), "inc": incident_id, "w": rules.follow_up_weeks, "now": _now(),
              "by": session.account.label})
         case_id = int(cur.lastrowid or 0)
+        if alert_id is not None:
+            from app.safety.alerts import link_case
+
+            link_case(session, alert_id, student.id, case_id)
+            db.execute("UPDATE crisis_cases SET alert_id = :a WHERE id = :c", {"a": alert_id, "c": case_id})
         _sync_steps(db, case_id, level, rules)
         _recompute(db, case_id, rules)  # the discovery step's due time, before it is marked done
         db.execute("UPDATE crisis_steps SET status = 'done', done_at = :at, done_by = :by, summary = :sum,"
@@ -109,7 +117,8 @@ def open_case(session: Session, student_id: int, level: str, source: str, *, sum
                     "sum": f"来源：{SOURCE_LABELS[source]}", "now": _now(), "rb": session.account.label, "c": case_id})
         _recompute(db, case_id, rules)
         _touch(session.db, case_id)
-        session.audit("edit", f"crisis_case:{case_id}", {"open": level, "student": student.registry_no})
+        session.audit("edit", f"crisis_case:{case_id}", {"open": level, "student": student.registry_no,
+                                                         **({"alert": alert_id} if alert_id is not None else {})})
     return case_id
 
 
@@ -225,6 +234,14 @@ def get_case(session: Session, case_id: int, *, audit: bool = True) -> CaseDetai
                         follow_weeks=r["follow_weeks"], incident_id=r["incident_id"], steps=steps,
                         documents=documents, meetings=meetings, follow_ups=follow_ups, level_changes=changes,
                         history=history, confidential=conf)
+    if conf and r["alert_id"] is not None:
+        from app.safety.alerts import case_alert
+
+        alert = case_alert(session, case_id)
+        if alert is not None:
+            detail.raised_by = (f"由当天复核事项开立：{alert.source_label}，{alert.reason}"
+                                f"（{alert.raised_at[:16].replace('T', ' ')}）")
+            detail.raised_by_source = alert.source
     if conf and audit:
         session.audit("view_confidential", f"crisis_case:{case_id}", {"student": r["registry_no"]})
     return detail

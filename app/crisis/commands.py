@@ -45,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--at", default=None, help="发现时间，如 2026-11-20T14:30（默认现在）")
     q.add_argument("--reporter", default="", help="报告人")
     q.add_argument("--reported-at", default=None, help="报告时间（默认同发现时间）")
+    q.add_argument("--alert", type=int, default=None, help="由哪一条当天复核事项开立（workbench --json 的 source 编号）")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_open)
 
@@ -161,7 +162,7 @@ def cmd_open(args: argparse.Namespace) -> int:
             raise InputRejected(f"找不到学籍号为 {args.student} 的学生。")
         case_id = open_case(session, student.id, parse_level(args.level), parse_source(args.source),
                             summary=args.summary, note=args.note, owner=args.owner, discovered_at=args.at,
-                            reported_by=args.reporter, reported_at=args.reported_at)
+                            reported_by=args.reporter, reported_at=args.reported_at, alert_id=args.alert)
         if args.json:
             print_json({"ok": True, "id": case_id})
         else:

@@ -150,6 +150,8 @@ class CaseDetail:
     level_changes: list[LevelChange] = field(default_factory=list)
     history: list[HistoryEntry] = field(default_factory=list)
     confidential: bool = False      # True when this view carries confidential text
+    raised_by: str = ""             # what raised the case (a same-day alert), counselors only
+    raised_by_source: str = ""      # that record, "screening_results:12"
 
     def step(self, key: str) -> StepView | None:
         return next((s for s in self.steps if s.key == key), None)
@@ -162,7 +164,8 @@ class CaseDetail:
                  follow_ups=[asdict(x) for x in self.follow_ups],
                  level_changes=[asdict(x) for x in self.level_changes], history=[asdict(x) for x in self.history])
         if self.confidential:
-            d.update(note=self.note, closing_note=self.closing_note)
+            d.update(note=self.note, closing_note=self.closing_note, raised_by=self.raised_by,
+                     raised_by_source=self.raised_by_source)
         else:  # no confidential keys at all for a viewer who may not see them
             for s in d["steps"]:
                 s.pop("note")

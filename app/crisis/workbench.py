@@ -1,4 +1,6 @@
-"""工作台: open crisis steps that are overdue (red) or due within a day, and weekly follow-ups due."""
+"""工作台: open crisis steps that are overdue (red) or due within a day, and weekly follow-ups due.
+
+A step due today or overdue is urgent and ranks ``PRIORITY_CRISIS``: never below screening items."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +12,7 @@ from app.crisis.model import short
 from app.crisis.rules import load_rules
 from app.policy import does_student_work
 from app.session import Session
-from app.workbench import WorkItem
+from app.workbench import PRIORITY_CRISIS, WorkItem
 
 SOON = dt.timedelta(hours=24)
 
@@ -39,13 +41,14 @@ def crisis_items(session: Session, today: dt.date) -> list[WorkItem]:
                               " ORDER BY due_at", {"soon": soon_iso}):
         c = cases[s["case_id"]]
         overdue = s["due_at"] < ref_iso
+        pressing = overdue or s["due_at"][:10] <= ref.date().isoformat()  # overdue, or due today
         state = "已逾期" if overdue else "即将到期"
         items.append(WorkItem(
             "crisis_step", "危机干预",
             f"{c.student_name}（{c.class_name}）{c.level_label}危机：{names.get(s['step_key'], s['step_key'])}"
             f"{state}（截止 {short(s['due_at'])}）",
-            s["due_at"][:10], overdue=overdue, urgent=overdue and c.level == "major", student_id=c.student_id,
-            source=f"crisis_cases:{c.id}"))
+            s["due_at"][:10], overdue=overdue, urgent=pressing, student_id=c.student_id,
+            source=f"crisis_cases:{c.id}", priority=PRIORITY_CRISIS if pressing else 0))
     for s in session.db.query(f"SELECT s.case_id, s.due_at, c.follow_weeks FROM crisis_steps s JOIN crisis_cases c"
                               f" ON c.id = s.case_id WHERE s.case_id IN ({marks}) AND s.step_key = 'follow_up'"
                               " AND s.status = 'open' AND s.due_at IS NOT NULL"):

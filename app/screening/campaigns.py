@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from app import clock
 from app.errors import InputRejected
@@ -30,6 +31,11 @@ class Campaign:
     consent_required: bool
     closed: bool
     created_at: str
+    deadlines: dict[str, str] = field(default_factory=dict)   # "primary" / "secondary" -> ISO date
+
+    def deadline_for(self, stage: str) -> str:
+        """A stage's deadline; a campaign made before deadlines per stage has its window's end for every stage."""
+        return self.deadlines.get(stage) or self.window_end
 
     def scale_for_grade(self, grade: int | None) -> str | None:
         return self.scales.get(grade) if grade is not None else None
@@ -64,10 +70,47 @@ def default_window_end(grades: list[int], today: dt.date) -> dt.date:
     return dt.date(year, 9, 30) if primary_only else dt.date(year, 10, 31)
 
 
+# Instruments made for adolescents and adults: offering them below grade 7 needs the user's confirmation.
+ADOLESCENT_SCALES = ("phq9", "gad7")
+ADOLESCENT_FROM_GRADE = 7
+
+
+def young_grades(scales: dict[int, str]) -> list[int]:
+    """The grades below 7 given an adolescent instrument (PHQ-9, GAD-7)."""
+    return sorted(g for g, sid in scales.items() if sid in ADOLESCENT_SCALES and g < ADOLESCENT_FROM_GRADE)
+
+
+def young_warning(scales: dict[int, str], known: dict[str, Any] | None = None) -> str:
+    """Why an adolescent instrument below grade 7 needs confirmation, in Chinese."""
+    young = young_grades(scales)
+    known = known or {}
+    names = sorted({known[scales[g]].short_name if scales[g] in known else scales[g] for g in young})
+    return (f"{'、'.join(names)} 是为青少年和成人编制的自评量表，其题目措辞、常模和分界值都来自 12 岁以上的人群；"
+            f"用于{'、'.join(grade_name(g) for g in young)}的学生时，理解和作答可能不准确，分数不宜直接用于分级。"
+            "小学生通常用面向儿童的量表或由班主任、家长他评。确认仍要使用吗？")
+
+
+# Deadlines per stage (Qingdao, seed 003 task 3): primary screening by 30 September, secondary by 31 October.
+DEADLINE_STAGES = {"primary": "小学", "secondary": "中学"}
+DEFAULT_DEADLINES = {"primary": (9, 30), "secondary": (10, 31)}
+
+
+def deadline_stage(grade: int) -> str:
+    return "primary" if stage_of(grade) == "primary" else "secondary"
+
+
+def default_deadlines(grades: list[int], today: dt.date) -> dict[str, dt.date]:
+    """Each stage present among ``grades``: its default deadline in the school year that contains today."""
+    year = today.year if today.month >= 8 else today.year - 1
+    stages = {deadline_stage(g) for g in grades}
+    return {st: dt.date(year, *DEFAULT_DEADLINES[st]) for st in DEADLINE_STAGES if st in stages}
+
+
 def _row_to_campaign(r) -> Campaign:  # type: ignore[no-untyped-def]
     scales = {int(k): v for k, v in json.loads(r["scales"]).items()}
     return Campaign(r["id"], r["name"], r["semester_id"], r["semester_name"] or "", scales, r["window_start"],
-                    r["window_end"], bool(r["consent_required"]), bool(r["closed"]), r["created_at"])
+                    r["window_end"], bool(r["consent_required"]), bool(r["closed"]), r["created_at"],
+                    json.loads(r["deadlines"] or "{}"))
 
 
 _SELECT = ("SELECT k.*, s.name AS semester_name FROM screening_campaigns k"
@@ -96,8 +139,14 @@ def school_grades(db: Database) -> list[int]:
 
 def create_campaign(session: Session, name: str, scales: dict[int, str], *, window_end: dt.date | None = None,
                     window_start: dt.date | None = None, consent_required: bool = False,
-                    student_ids: list[int] | None = None) -> Campaign:
-    """Create a campaign; targets default to every student in school (在读) in the grades that have a scale."""
+                    student_ids: list[int] | None = None, young_confirmed: bool = False,
+                    deadlines: dict[str, dt.date] | None = None) -> Campaign:
+    """Create a campaign; targets default to every student in school (在读) in the grades that have a scale.
+
+    Each stage gets a deadline (primary 9-30, secondary 10-31 by default; ``deadlines`` overrides them); an explicit
+    ``window_end`` is the last stage's deadline. The window ends at the latest deadline.
+
+    PHQ-9 or GAD-7 for a grade below 7 is refused unless ``young_confirmed`` (the window asks, saying why)."""
     require(session, can_manage_screening)
     name = name.strip()
     if not name:
@@ -109,17 +158,30 @@ def create_campaign(session: Session, name: str, scales: dict[int, str], *, wind
         scale = get_scale(sid, db)
         if grade not in scale.grades:
             raise InputRejected(f"{scale.short_name} 不适用于{grade_name(grade)}（适用：{'、'.join(grade_name(g) for g in scale.grades)}）。")
+    if young_grades(scales) and not young_confirmed:
+        raise InputRejected(young_warning(scales).removesuffix("确认仍要使用吗？") + "如确需使用，请确认后再创建。")
     today = clock.today()
     semester = semester_for(db, today)
-    end = window_end or default_window_end(sorted(scales), today)
+    per_stage = default_deadlines(sorted(scales), today)
+    if window_end is not None and per_stage:
+        last = max(per_stage, key=lambda k: per_stage[k])
+        per_stage = {k: min(v, window_end) for k, v in per_stage.items()}
+        per_stage[last] = window_end
+    per_stage.update(deadlines or {})
+    for k in per_stage:
+        if k not in DEADLINE_STAGES:
+            raise InputRejected(f"截止日期的学段“{k}”无效，可选：primary（小学）、secondary（中学）。")
+    end = window_end or (max(per_stage.values()) if per_stage else default_window_end(sorted(scales), today))
     start = window_start or (dt.date.fromisoformat(semester.start_date) if semester else today)
     with db.transaction():
         cur = db.execute(
             "INSERT INTO screening_campaigns (uuid, name, semester_id, scales, window_start, window_end,"
-            " consent_required, created_at, created_by) VALUES (:u, :n, :sem, :sc, :ws, :we, :cr, :t, :a)",
+            " consent_required, created_at, created_by, deadlines) VALUES (:u, :n, :sem, :sc, :ws, :we, :cr, :t, :a,"
+            " :dl)",
             {"u": clock.new_uuid(), "n": name, "sem": semester.id if semester else None,
              "sc": json.dumps({str(g): s for g, s in sorted(scales.items())}), "ws": start.isoformat(),
-             "we": end.isoformat(), "cr": int(consent_required), "t": clock.now_iso(), "a": session.account.label})
+             "we": end.isoformat(), "cr": int(consent_required), "t": clock.now_iso(), "a": session.account.label,
+             "dl": json.dumps({k: v.isoformat() for k, v in sorted(per_stage.items())})})
         cid = int(cur.lastrowid or 0)
         consent = "pending" if consent_required else "given"
         if student_ids is None:
@@ -136,6 +198,25 @@ def create_campaign(session: Session, name: str, scales: dict[int, str], *, wind
     return get_campaign(db, cid)
 
 
+def set_deadline(session: Session, campaign_id: int, stage: str, deadline: dt.date) -> Campaign:
+    """Edit one stage's deadline; the window ends at the latest deadline."""
+    require(session, can_manage_screening)
+    if stage not in DEADLINE_STAGES:
+        raise InputRejected(f"学段“{stage}”无效，可选：primary（小学）、secondary（中学）。")
+    camp = get_campaign(session.db, campaign_id)
+    stages = {deadline_stage(g) for g in camp.scales} or set(camp.deadlines)
+    if stage not in stages:
+        raise InputRejected(f"测评活动“{camp.name}”没有{DEADLINE_STAGES[stage]}年级。")
+    deadlines = {st: camp.deadline_for(st) for st in stages}
+    deadlines[stage] = deadline.isoformat()
+    with session.db.transaction():
+        session.db.execute("UPDATE screening_campaigns SET deadlines = :d, window_end = :we WHERE id = :id",
+                           {"d": json.dumps(dict(sorted(deadlines.items()))), "we": max(deadlines.values()),
+                            "id": campaign_id})
+        session.audit("edit", f"screening_campaigns:{campaign_id}", {"deadline": stage, "date": deadline.isoformat()})
+    return get_campaign(session.db, campaign_id)
+
+
 def ensure_campaign(session: Session, name: str, scale_id: str) -> Campaign:
     """The campaign of that name, created for every grade the scale suits when it does not exist yet."""
     found = find_campaign(session.db, name)
@@ -143,7 +224,8 @@ def ensure_campaign(session: Session, name: str, scale_id: str) -> Campaign:
         return found
     scale = get_scale(scale_id, session.db)
     grades = [g for g in school_grades(session.db) if g in scale.grades] or list(scale.grades)
-    return create_campaign(session, name, {g: scale.id for g in grades})
+    # The results exist already: importing them is not where the instrument is chosen.
+    return create_campaign(session, name, {g: scale.id for g in grades}, young_confirmed=True)
 
 
 def _add_targets(db: Database, campaign_id: int, student_ids: list[int], consent: str = "given") -> None:

@@ -34,6 +34,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--campaign", required=True, help="测评活动名称（不存在时自动创建）")
     p.add_argument("--sheet", help="工作表名称（默认第一个工作表）")
     p.add_argument("--profile", help="已保存的导入配置（列对应关系）名称")
+    p.add_argument("--map", action="append", default=[], metavar="字段=表头",
+                   help="调整列对应关系，如 name=您的姓名、item:9=第11题（字段：registry_no id_number name class grade "
+                        "taken_on total item:题号）")
+    p.add_argument("--coding", choices=["score", "option", "text"],
+                   help="答案编码：score 分值（PHQ-9 从 0 起）、option 选项序号（从 1 起）、text 选项文字；默认自动识别，"
+                        "无法识别时退出码 3 并提示加此参数")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--skip-invalid", action="store_true", help="跳过无效行，写入其余行并保存错误报告")
     p.add_argument("--confirm-name-matches", action="store_true",
@@ -81,12 +87,13 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from app.screening.importer import apply_screening, preview_screening
+    from app.screening.importer import apply_screening, preview_screening, screening_map
 
     session = open_from_args(args)
     try:
+        fields, items = screening_map(args.map)
         preview = preview_screening(session, args.file, args.scale, campaign=args.campaign, profile=args.profile,
-                                    sheet=args.sheet)
+                                    sheet=args.sheet, mapping=fields, item_mapping=items, coding=args.coding)
         report = preview.as_json()
         rejected = bool(preview.errors) and not args.skip_invalid
         written = None
@@ -103,7 +110,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         else:
             c = preview.counts()
             out(f"{preview.file}（工作表“{preview.sheet}”，表头在第 {preview.header_row} 行，"
-                f"{'各题作答' if preview.mode == 'items' else '仅总分'}）")
+                f"{'各题作答，答案按' + preview.coding_label + '读取' if preview.mode == 'items' else '仅总分'}）")
+            for n, text, column, how in preview.item_lines():
+                out(f"  {n} ← “{column}”（{how}）" + ("" if how == "按题目文字" else f"　{text[:16]}"))
             out(f"有效 {c['valid']}，无效 {c['invalid']}，重复 {c['duplicates']}，需确认姓名对应 {c['name_matches']}，"
                 f"关键题阳性 {c['critical']}")
             for e in preview.errors:
@@ -188,6 +197,7 @@ def cmd_campaigns(args: argparse.Namespace) -> int:
         for c in list_campaigns(session.db):
             prog = progress(session, c.id)
             data.append({"name": c.name, "semester": c.semester_name, "window_end": c.window_end,
+                         "deadlines": c.deadlines,
                          "scales": {str(g): s for g, s in c.scales.items()},
                          "classes": [{"class_name": p.class_name, "targets": p.targets, "done": p.done,
                                       "missing": p.missing, "absent": p.absent, "refused": p.refused} for p in prog]})

@@ -49,7 +49,7 @@ def populate(session: Session, rng: random.Random, student_ids: list[int]) -> No
     year = today.year if today.month >= 9 else today.year - 1
     start = dt.date(year, 9, 10)
     camp = create_campaign(session, f"{year}年秋季学期心理健康测评", per_grade, window_start=start,
-                           consent_required=True)
+                           consent_required=True, young_confirmed=True)
     rules = load_rules(db)
     grade_of = {r[0]: r[1] for r in db.query("SELECT s.id, c.grade FROM students s JOIN classes c ON c.id = s.class_id")}
     last = min(today, dt.date(year, 10, 31))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,22 @@ from app.errors import InputRejected
 from app.policy import can_counsel, require
 from app.school.classnames import cn_number
 from app.screening.campaigns import _add_targets, ensure_campaign, find_campaign
+from app.screening.columns import (
+    CODING_LABELS,
+    CODINGS,
+    CodingGuess,
+    ItemMatch,
+    detect_coding,
+    field_key,
+    find_fields,
+    match_items,
+    number_of,
+    read_answer,
+    text_score,
+)
 from app.screening.grading import load_rules, regrade
-from app.screening.results import _write_result
+from app.screening.held import hold_results
+from app.screening.results import _write_result, raise_if_critical
 from app.screening.scales import Item, Scale, all_scales, get_scale
 from app.screening.scoring import Answer, ScoreResult, check_answers, score, score_total_only
 from app.session import Session
@@ -28,8 +43,17 @@ from app.tabular import HeaderNotFound, RowError, TableError, cell_text, parse_d
 from app.tabular.error_reports import store_error_report
 from app.tabular.profiles import load_profile, save_profile
 from app.tabular.reader import HEADER_SCAN_ROWS, Table, nonblank_rows, normalize_header, sheets_hint
-from app.tabular.spec import ERROR_HEADERS, UNMAPPED, ImporterSpec, Option, Options, PreviewView, Progress, Tab
-from app.text import normalize_text
+from app.tabular.spec import (
+    ERROR_HEADERS,
+    UNMAPPED,
+    ImporterSpec,
+    NeedsChoice,
+    Option,
+    Options,
+    PreviewView,
+    Progress,
+    Tab,
+)
 
 PROFILE_KIND = "screening"
 FIELD_LABELS = {"registry_no": "学籍号", "id_number": "身份证号", "name": "姓名", "class": "班级", "grade": "年级",
@@ -40,7 +64,8 @@ SYNONYMS: dict[str, list[str]] = {
     "name": ["姓名", "学生姓名", "名字", "答题人", "被试姓名"],
     "class": ["班级", "班级名称", "所在班级", "班名", "班别"],
     "grade": ["年级", "所在年级", "年级名称"],
-    "taken_on": ["测评时间", "测评日期", "提交时间", "答题时间", "完成时间", "作答时间", "交卷时间", "日期"],
+    "taken_on": ["测评时间", "测评日期", "提交答卷时间", "提交时间", "答题时间", "完成时间", "作答时间", "交卷时间",
+                 "答卷时间", "日期"],
     "total": ["总分", "量表总分", "总得分", "得分", "原始分", "原始总分"],
 }
 ITEM_RE = re.compile(r"^(?:第([0-9]{1,2}|[一二三四五六七八九十]{1,3})题|题目?([0-9]{1,2})|q([0-9]{1,2})|item([0-9]{1,2})"
@@ -48,6 +73,9 @@ ITEM_RE = re.compile(r"^(?:第([0-9]{1,2}|[一二三四五六七八九十]{1,3})
 NAMED_ITEM_RE = re.compile(r"^(?:第([0-9]{1,2}|[一二三四五六七八九十]{1,3})题|题目?([0-9]{1,2})|q([0-9]{1,2})"
                            r"|item([0-9]{1,2}))(?:[.、．_\-)）].*)?$")
 LETTERS = "ABCDEFGH"
+IDENTIFYING = ("registry_no", "id_number", "name", "class", "grade")
+HELD_REASONS = {"pending": "知情同意书尚未回执：结果暂存，待心理教师决定是否计入",
+                "refused": "家长拒绝参加本次测评（知情同意：拒绝）：结果暂存，待心理教师决定，不计入完成"}
 
 
 class _HeaderRowItems:
@@ -89,6 +117,7 @@ class ParsedRow:
     taken_on: str
     platform_total: float | None
     matched_by: str  # how the student was found: "registry", "id_number" or "name_class" (needs confirmation)
+    held: str = ""   # "pending" / "refused": the consent slip; the result waits for the counselor's decision
 
     def as_json(self) -> dict[str, Any]:
         return {"row": self.sheet_row, "registry_no": self.registry_no, "name": self.name,
@@ -111,6 +140,22 @@ class ScreeningPreview:
     duplicates: list[int] = field(default_factory=list)
     file_hash: str = ""
     headers: list[str] = field(default_factory=list)   # every non-blank header cell (for the mapping editor)
+    held: list[RowError] = field(default_factory=list)   # rows held for the counselor (consent pending / refused)
+    item_how: dict[int, str] = field(default_factory=dict)   # item -> how its column was found (columns.HOW_LABELS)
+    coding: str = "score"            # how numbers in the answers read (columns.CODINGS)
+    coding_detected: bool = True     # False: given by the user (--coding, the dialog's choice)
+    item_texts: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def coding_label(self) -> str:
+        return CODING_LABELS[self.coding] + ("（自动识别）" if self.coding_detected else "（指定）")
+
+    def item_lines(self) -> list[Sequence[Any]]:
+        """Which column became which item, and why: for the preview."""
+        from app.screening.columns import HOW_LABELS
+
+        return [(f"第{n}题", self.item_texts.get(n, ""), self.item_columns[n], HOW_LABELS[self.item_how.get(n, "text")])
+                for n in sorted(self.item_columns)]
 
     @property
     def name_matches(self) -> list[ParsedRow]:
@@ -123,41 +168,25 @@ class ScreeningPreview:
     def counts(self) -> dict[str, int]:
         return {"valid": len(self.rows), "invalid": len(self.invalid_rows), "duplicates": len(self.duplicates),
                 "name_matches": len(self.name_matches), "warnings": len(self.warnings),
-                "critical": sum(1 for r in self.rows if r.result.critical)}
+                "critical": sum(1 for r in self.rows if r.result.critical and not r.held),
+                "held": len(self.held)}
 
     def as_json(self) -> dict[str, Any]:
         return {"file": self.file, "sheet": self.sheet, "header_row": self.header_row, "scale": self.scale_id,
                 "mode": self.mode, "columns": self.columns,
-                "item_columns": {str(k): v for k, v in sorted(self.item_columns.items())}, "counts": self.counts(),
+                "item_columns": {str(k): v for k, v in sorted(self.item_columns.items())},
+                "item_match": {str(k): {"column": v, "by": self.item_how.get(k, "")}
+                               for k, v in sorted(self.item_columns.items())},
+                "coding": self.coding if self.mode == "items" else None,
+                "coding_detected": self.coding_detected, "counts": self.counts(),
                 "errors": [e.as_json() for e in self.errors], "warnings": [w.as_json() for w in self.warnings],
+                "held": [h.as_json() for h in self.held],
                 "duplicates": self.duplicates, "name_matches": [r.as_json() for r in self.name_matches]}
 
 
-def parse_answer(value: Any, item: Item) -> tuple[Answer, str]:
-    """One answer cell -> (value or None for blank, '' or a Chinese reason)."""
-    text = cell_text(value).replace(" ", "")
-    if text == "":
-        return None, ""
-    text = text.removesuffix("分")
-    values = [o.value for o in item.options]
-    if re.fullmatch(r"[+-]?[0-9]+(\.0+)?", text):
-        v = int(float(text))
-    elif re.fullmatch(r"[+-]?[0-9]*\.[0-9]+", text):
-        return None, f"答案“{text}”不是整数"
-    elif len(text) == 1 and text.upper() in LETTERS:
-        idx = LETTERS.index(text.upper())
-        ordered = sorted(values)
-        if idx >= len(ordered):
-            return None, f"选项“{text}”超出范围（A–{LETTERS[len(ordered) - 1]}）"
-        v = ordered[idx]
-    else:
-        labels = {normalize_text(o.label).replace(" ", ""): o.value for o in item.options}
-        if text in labels:
-            return labels[text], ""
-        return None, f"无法识别的答案“{text[:20]}”，应为 {item.min}–{item.max} 的分值或选项文字"
-    if v not in values:
-        return None, f"答案 {v} 超出范围（{item.min}–{item.max}）"
-    return v, ""
+def parse_answer(value: Any, item: Item, coding: str = "score") -> tuple[Answer, str]:
+    """One answer cell -> (value or None for blank, '' or a Chinese reason), numbers read in ``coding``."""
+    return read_answer(value, item, coding)
 
 
 def _parse_number(value: Any) -> tuple[float | None, str]:
@@ -185,6 +214,24 @@ def _profile(session: Session, name: str | None) -> tuple[dict[str, str], dict[i
     return fields, items
 
 
+def screening_map(maps: list[str]) -> tuple[dict[str, str] | None, dict[int, str] | None]:
+    """``--map field=header`` items of the command line: fields (学籍号 …) and items (``item:9=表头`` or ``9=表头``)."""
+    fields: dict[str, str] = {}
+    items: dict[int, str] = {}
+    for entry in maps:
+        key, sep, header = entry.partition("=")
+        key, header = key.strip(), header.strip()
+        num = key.removeprefix("item:")
+        if sep and header and key in FIELD_LABELS:
+            fields[key] = header
+        elif sep and header and num.isdigit() and int(num) >= 1:
+            items[int(num)] = header
+        else:
+            raise InputRejected(f"--map “{entry}”格式不正确，应为 字段=表头（字段：{'、'.join(FIELD_LABELS)}）"
+                                "或 item:题号=表头，如 item:9=有不如死掉或用某种方式伤害自己的念头。")
+    return fields or None, items or None
+
+
 def save_import_profile(session: Session, name: str, fields: dict[str, str], items: dict[int, str]) -> None:
     """A platform's column and item mapping, saved under ``can_manage_screening`` and audited (see
     ``app.tabular.profiles.save_profile``)."""
@@ -196,48 +243,71 @@ def save_import_profile(session: Session, name: str, fields: dict[str, str], ite
 def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: str | None = None,
                       profile: str | None = None, sheet: str | None = None,
                       mapping: dict[str, str] | None = None, item_mapping: dict[int, str] | None = None,
-                      progress: Progress | None = None) -> ScreeningPreview:
+                      progress: Progress | None = None, coding: str | None = None) -> ScreeningPreview:
     """Read and check a result file without writing anything. ``progress(done, total)`` is called now and then
-    (it may raise to stop the work)."""
+    (it may raise to stop the work). ``coding`` ("score", "option" or "text") overrides the detected answer coding;
+    when it is None and the file cannot tell, ``NeedsChoice`` is raised (the dialog asks, the command line exits 3).
+    """
     require(session, can_counsel, "导入测评结果")  # the preview shows scores
     scale = get_scale(scale_id, session.db)
+    if coding is not None and coding not in CODINGS:
+        raise InputRejected(f"答案编码“{coding}”无效，可选：score（分值）、option（选项序号，从 1 起）、text（选项文字）。")
     path = Path(path)
-    table, item_cols = _read(session, path, scale, profile, sheet, mapping, item_mapping)
-    if "registry_no" not in table.columns and "name" not in table.columns:
+    table, matches = _read(session, path, scale, profile, sheet, mapping, item_mapping)
+    item_cols = {n: m.column for n, m in matches.items()}
+    if "registry_no" not in table.columns and "name" not in table.columns and "id_number" not in table.columns:
         raise TableError(f"{path.name}（第 {table.header_row} 行表头）：缺少“学籍号”或“姓名”列，无法对应学生。")
     if not item_cols and "total" not in table.columns:
-        raise TableError(f"{path.name}（第 {table.header_row} 行表头）：既没有各题得分列（第1题 / Q1 / 题1 / 1 …），"
+        raise TableError(f"{path.name}（第 {table.header_row} 行表头）：既没有各题作答列（按题目文字、第1题 / Q1 …），"
                          "也没有“总分”列。")
     mode = "items" if item_cols else "totals"
-    if mode == "items" and len(item_cols) < scale.n_items - scale.max_missing:
-        missing = [str(n) for n in range(1, scale.n_items + 1) if n not in item_cols]
-        raise TableError(f"{path.name}：{scale.short_name} 共 {scale.n_items} 题，表中缺少第 {'、'.join(missing)} 题的列。")
+    if mode == "items" and len(item_cols) < scale.n_items:
+        missing = "、".join(f"第 {i.n} 题“{i.text}”" for i in scale.items if i.n not in item_cols)
+        raise TableError(f"{path.name}：{scale.short_name} 共 {scale.n_items} 题，表中缺少{missing}的列，不能计分。"
+                         "请在“列对应关系”中指定这些题对应的列（命令行：--map item:题号=表头），"
+                         "或导入含全部题目的文件。")
+    guess = CodingGuess(coding or "score", (), 0)
+    if mode == "items" and coding is None:
+        guess = detect_coding(scale, item_cols, (cells for _r, cells in nonblank_rows(table)))
+        if guess.coding is None:
+            shown = "、".join(str(n) for n in guess.numbers)
+            lo = min(o.value for it in scale.items for o in it.options)
+            raise NeedsChoice(
+                f"{path.name}：无法判断答案的编码。各题答案只有 {shown}，既可能是分值（从 {lo} 起），也可能是选项序号"
+                f"（从 1 起），两种读法的总分不同。请加 --coding score（按分值）或 --coding option（按选项序号）重新导入。",
+                option="coding",
+                question=f"{path.name} 中各题答案只有 {shown}：既可能是{scale.short_name}的分值（从 {lo} 起），"
+                         "也可能是选项序号（第 1 个选项记为 1）。两种读法的总分不同，请按测评平台的导出设置选择：",
+                choices=[(f"分值（从 {lo} 起）", "score"), ("选项序号（从 1 起）", "option")])
     preview = ScreeningPreview(path.name, table.sheet, table.header_row, scale.id,
                                {f: table.header_of(f) for f in table.columns},
                                {n: table.headers[c] for n, c in item_cols.items()}, mode,
                                file_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
-                               headers=[h for h in table.headers if h])
+                               headers=[h for h in table.headers if h],
+                               item_how={n: m.how for n, m in matches.items()},
+                               coding=guess.coding or "score", coding_detected=coding is None,
+                               item_texts={i.n: i.text for i in scale.items})
     matcher = StudentMatcher.load(session)
-    refused: set[int] = set()
+    consent: dict[int, str] = {}   # students whose consent slip is pending or was refused: results are held
     if campaign:
         found = find_campaign(session.db, campaign)
         if found is not None:
-            refused = {r[0] for r in session.db.query("SELECT student_id FROM screening_targets WHERE campaign_id = :c"
-                                                      " AND consent = 'refused'", {"c": found.id})}
+            consent = {r[0]: r[1] for r in session.db.query(
+                "SELECT student_id, consent FROM screening_targets WHERE campaign_id = :c"
+                " AND consent IN ('pending', 'refused')", {"c": found.id})}
     seen: dict[int, ParsedRow] = {}
     total = len(table.rows)
     for done, (sheet_row, cells) in enumerate(nonblank_rows(table)):
         if progress is not None and done % 200 == 0:
             progress(done, total)
-        row, errors, warnings = _parse_row(table, scale, item_cols, sheet_row, cells, matcher)
+        row, errors, warnings = _parse_row(table, scale, item_cols, sheet_row, cells, matcher, preview.coding)
         preview.warnings.extend(warnings)
         if row is None:
             preview.errors.extend(errors)
             continue
-        if row.student_id in refused:
-            preview.errors.append(RowError(sheet_row, _label(table, "name"),
-                                           f"{row.name} 的家长拒绝参加本次测评（知情同意：拒绝），结果不能录入"))
-            continue
+        if row.student_id in consent:
+            row.held = consent[row.student_id]
+            preview.held.append(RowError(sheet_row, _label(table, "name"), HELD_REASONS[row.held], row.name))
         first = seen.get(row.student_id)
         if first is not None:
             if first.result.answers == row.result.answers and first.result.total == row.result.total:
@@ -253,27 +323,60 @@ def preview_screening(session: Session, path: Path, scale_id: str, *, campaign: 
     return preview
 
 
+class _HeaderCells:
+    """What read_table counts when it looks for the header row: item headers by number or by text, and field
+    synonyms behind a platform's question number ("1、您的姓名："). Bare numbers count only as a run (see
+    ``_HeaderRowItems``)."""
+
+    def __init__(self, scale: Scale, mapped: re.Pattern[str] | None, bare_numbers: bool) -> None:
+        self.scale = scale
+        self.mapped = mapped
+        self.bare = _HeaderRowItems(NAMED_ITEM_RE) if bare_numbers else None
+        self.fields = {normalize_header(n) for names in SYNONYMS.values() for n in names}
+
+    def match(self, text: str) -> bool:
+        if not text:
+            return False
+        if self.mapped is not None and self.mapped.match(text):
+            return True
+        if _HeaderRowItems.BARE.match(text):
+            return self.bare.match(text) if self.bare is not None else False
+        if NAMED_ITEM_RE.match(text) and number_of(text) is not None:
+            return True
+        key = field_key(text)
+        if key in self.fields or key.removeprefix("您的") in self.fields or key.removeprefix("所在") in self.fields:
+            return True
+        return any(text_score(text, item) >= 0.9 for item in self.scale.items)
+
+
 def _read(session: Session, path: Path, scale: Scale, profile: str | None, sheet: str | None,
-          mapping: dict[str, str] | None, item_mapping: dict[int, str] | None) -> tuple[Table, dict[int, int]]:
+          mapping: dict[str, str] | None, item_mapping: dict[int, str] | None) -> tuple[Table, dict[int, ItemMatch]]:
     prof_fields, prof_items = _profile(session, profile)
     fields = {**prof_fields, **(mapping or {})}
     items_map = {**prof_items, **(item_mapping or {})}
     alts = "|".join(re.escape(normalize_header(h)) for h in items_map.values())
-    mapped = f"^(?:{alts})$|" if items_map else ""
-    # Find the header row by named item columns (第1题, Q1 …) first; bare numbers only when that finds none.
+    mapped = re.compile(f"^(?:{alts})$") if items_map else None
+    # Find the header row by named item columns, item texts and prefixed fields first; bare numbers only when
+    # that finds none.
     try:
         table = read_table(path, SYNONYMS, [], FIELD_LABELS, fields, sheet,
-                           extra_columns=re.compile(mapped + NAMED_ITEM_RE.pattern))
+                           extra_columns=_HeaderCells(scale, mapped, False))  # type: ignore[arg-type]
     except TableError:
         try:
-            counter = _HeaderRowItems(re.compile(mapped + ITEM_RE.pattern))  # read_table only calls .match
             table = read_table(path, SYNONYMS, [], FIELD_LABELS, fields, sheet,
-                               extra_columns=counter)  # type: ignore[arg-type]
+                               extra_columns=_HeaderCells(scale, mapped, True))  # type: ignore[arg-type]
         except HeaderNotFound as e:
             raise HeaderNotFound(f"{path.name}：前 {HEADER_SCAN_ROWS} 行中找不到表头行。表头应有“学籍号”或“姓名”列，"
-                                 "以及各题得分列（第1题 / Q1 / 题1 …）或“总分”列；列名不同时请指定列对应关系。"
+                                 "以及各题作答列（题目文字、第1题 / Q1 …）或“总分”列；列名不同时请指定列对应关系。"
                                  + sheets_hint(e.other_sheets), other_sheets=e.other_sheets) from None
-    return table, _item_columns(table, scale, items_map)
+    # Fields behind a platform's prefix ("1、您的姓名：", "3、所在班级"), unless the user mapped them.
+    taken = {c for cols in table.columns.values() for c in cols}
+    wanted = [f for f in FIELD_LABELS if f not in table.columns and f not in fields]
+    for f, col in find_fields(table.headers, SYNONYMS, taken, wanted).items():
+        table.columns[f] = [col]
+    taken = {c for cols in table.columns.values() for c in cols}
+    identifying = {c for f in IDENTIFYING for c in table.columns.get(f, [])}
+    return table, match_items(table.headers, taken, identifying, scale, items_map)
 
 
 def screening_headers(session: Session, path: Path, scale_id: str, *, profile: str | None = None,
@@ -283,14 +386,14 @@ def screening_headers(session: Session, path: Path, scale_id: str, *, profile: s
     """The header cells of the likely header row, the fields and items matched so far: for the mapping editor
     when the preview fails (e.g. no 学籍号 / 姓名 column recognised). None when no header row is found."""
     try:
-        table, item_cols = _read(session, Path(path), get_scale(scale_id, session.db), profile, sheet, mapping,
-                                 item_mapping)
+        table, matches = _read(session, Path(path), get_scale(scale_id, session.db), profile, sheet, mapping,
+                               item_mapping)
     except TableError:
         return _likely_headers(Path(path), sheet)
-    if not table.columns and not item_cols:  # the "header row" found is likely a row of answers
+    if not table.columns and not matches:  # the "header row" found is likely a row of answers
         return _likely_headers(Path(path), sheet)
     return ([h for h in table.headers if h], {f: table.header_of(f) for f in table.columns},
-            {n: table.headers[c] for n, c in item_cols.items()})
+            {n: table.headers[m.column] for n, m in matches.items()})
 
 
 def _likely_headers(path: Path, sheet: str | None) -> tuple[list[str], dict[str, str], dict[int, str]] | None:
@@ -314,25 +417,8 @@ def _label(table: Table, fieldname: str) -> str:
     return table.header_of(fieldname) or FIELD_LABELS[fieldname]
 
 
-def _item_columns(table: Table, scale: Scale, items_map: dict[int, str]) -> dict[int, int]:
-    taken = {c for cols in table.columns.values() for c in cols}
-    norm = [normalize_header(h) for h in table.headers]
-    out: dict[int, int] = {}
-    for n, header in items_map.items():
-        target = normalize_header(header)
-        if target in norm:
-            out[n] = norm.index(target)
-    for i, h in enumerate(table.headers):
-        if i in taken or i in out.values():
-            continue
-        num = item_number(h)
-        if num is not None and 1 <= num <= scale.n_items and num not in out:
-            out[num] = i
-    return out
-
-
 def _parse_row(table: Table, scale: Scale, item_cols: dict[int, int], sheet_row: int, cells: list[Any],
-               matcher: StudentMatcher) -> tuple[ParsedRow | None, list[RowError], list[RowError]]:
+               matcher: StudentMatcher, coding: str = "score") -> tuple[ParsedRow | None, list[RowError], list[RowError]]:
     errors: list[RowError] = []
     warnings: list[RowError] = []
 
@@ -353,7 +439,7 @@ def _parse_row(table: Table, scale: Scale, item_cols: dict[int, int], sheet_row:
     for item in scale.items:
         col = item_cols.get(item.n)
         raw = cells[col] if col is not None and col < len(cells) else None
-        value, reason = parse_answer(raw, item)
+        value, reason = read_answer(raw, item, coding)
         if reason:
             err(table.headers[col] if col is not None else f"第{item.n}题", reason, raw)
         answers.append(value)
@@ -406,9 +492,11 @@ class ScreeningImportResult:
     skipped_name_matches: int
     levels: dict[int, int]
     error_report: int | None = None  # the vault's import error report (app.tabular.error_reports)
+    held: int = 0
+
 
     def as_json(self) -> dict[str, Any]:
-        return {"campaign_id": self.campaign_id, "written": self.written,
+        return {"campaign_id": self.campaign_id, "written": self.written, "held": self.held,
                 "skipped_name_matches": self.skipped_name_matches,
                 "levels": {str(k): v for k, v in sorted(self.levels.items())},
                 "error_report": self.error_report}
@@ -446,11 +534,16 @@ def apply_screening(session: Session, preview: ScreeningPreview, campaign: str, 
                 skipped += 1
                 continue
             rows.append(r)
+        held = [r for r in rows if r.held]
+        rows = [r for r in rows if not r.held]
+        hold_results(session, camp.id, scale, [(r.student_id, r.held, r.taken_on, r.result, r.platform_total)
+                                                for r in held], import_id)
         _add_targets(db, camp.id, [r.student_id for r in rows])
         for r in rows:
             _write_result(db, campaign_id=camp.id, student_id=r.student_id, scale=scale, result=r.result,
                          taken_on=r.taken_on, source="import", who=who, platform_total=r.platform_total,
                          import_id=import_id)
+            raise_if_critical(session, campaign_id=camp.id, student_id=r.student_id, scale=scale, result=r.result)
             written += 1
         for r in rows:
             lvl = regrade(session, camp.id, r.student_id, rules, scales)
@@ -459,7 +552,7 @@ def apply_screening(session: Session, preview: ScreeningPreview, campaign: str, 
         session.audit("import", preview.file, {"kind": "screening", "campaign": camp.name, "scale": scale.id,
                                                "written": written, **counts})
         report = store_error_report(session, "screening", preview.file, preview.errors) if preview.errors else None
-    return ScreeningImportResult(preview, camp.id, written, skipped, levels, report)
+    return ScreeningImportResult(preview, camp.id, written, skipped, levels, report, len(held))
 
 
 # -- the import dialog's description ---------------------------------------------------------------------------
@@ -489,7 +582,8 @@ def _preview(session: Session, path: Path, sheet: str | None, mapping: dict[str,
              progress: Progress | None) -> ScreeningPreview:
     fields, items = _split(mapping)
     return preview_screening(session, path, str(options.get("scale")), campaign=str(options.get("campaign") or "")
-                             or None, sheet=sheet, mapping=fields, item_mapping=items, progress=progress)
+                             or None, sheet=sheet, mapping=fields, item_mapping=items, progress=progress,
+                             coding=str(options.get("coding") or "") or None)
 
 
 def _headers(session: Session, path: Path, sheet: str | None, mapping: dict[str, str] | None,
@@ -505,18 +599,22 @@ def _describe(p: ScreeningPreview) -> PreviewView:
     return PreviewView(
         p.sheet, p.header_row, p.headers, _flat(p.columns, p.item_columns), c,
         f"有效 {c['valid']} 行，无效 {c['invalid']} 行，重复 {c['duplicates']} 行，需确认 {c['name_matches']} 行，"
-        f"关键题阳性 {c['critical']} 人。",
+        f"关键题阳性 {c['critical']} 人" + (f"，暂存待决定 {c['held']} 行（知情同意未回执或被拒绝）" if c['held'] else "") + "。",
         {"rows": [(r.sheet_row, r.registry_no, r.name, r.class_name, r.result.total_display, r.result.band_label,
                    "是" if r.result.critical else "") for r in p.rows],
-         "duplicates": [(r, "同一结果重复列出，只计一次") for r in p.duplicates]},
+         "duplicates": [(r, "同一结果重复列出，只计一次") for r in p.duplicates],
+         "items": list(p.item_lines()),
+         "held": [(h.row, h.field, h.reason, h.value) for h in p.held]},
         p.errors, p.warnings,
         [(m.sheet_row, f"第 {m.sheet_row} 行 → {m.class_name} {m.name}（学籍号 {m.registry_no}）") for m in p.name_matches],
-        "各题作答" if p.mode == "items" else "仅总分", bool(p.rows))
+        f"各题作答，答案按{p.coding_label}读取" if p.mode == "items" else "仅总分", bool(p.rows))
 
 
 def _outcome(res: ScreeningImportResult, _options: Options) -> str:
     levels = "，".join(f"{k}级 {v} 人" for k, v in sorted(res.levels.items())) or "无预警"
     msg = f"已导入 {res.written} 份结果（{levels}）。"
+    if res.held:
+        msg += f"\n{res.held} 份结果因知情同意未回执或被拒绝而暂存，待决定（见工作台），不计入完成。"
     if res.skipped_name_matches:
         msg += f"\n{res.skipped_name_matches} 行按姓名对应的结果未确认，未导入。"
     if res.error_report:
@@ -536,8 +634,20 @@ def _save_profile(session: Session, name: str, mapping: dict[str, str]) -> None:
     save_import_profile(session, name, fields or {}, items or {})
 
 
+def scale_label(s: Scale) -> str:
+    """"PHQ-9（患者健康问卷抑郁量表）"-style, never nesting brackets: a name that already holds the short name is
+    shown as it is."""
+    if s.short_name in s.name:
+        return s.name
+    return f"{s.short_name} · {s.name}" if "（" in s.name or "(" in s.name else f"{s.short_name}（{s.name}）"
+
+
 def _scales(session: Session) -> list[tuple[str, object]]:
-    return [(f"{s.short_name}（{s.name}）", s.id) for s in all_scales(session.db).values()]
+    return [(scale_label(s), s.id) for s in all_scales(session.db).values()]
+
+
+def _codings() -> list[tuple[str, object]]:
+    return [("自动识别", None), *((CODING_LABELS[c], c) for c in CODINGS)]
 
 
 def _default_scale(session: Session, values: Options) -> object:
@@ -555,7 +665,10 @@ SCREENING_IMPORT = ImporterSpec(
     outcome=_outcome,
     tabs=(Tab("rows", "有效", ("工作表行号", "学籍号", "姓名", "班级", "总分", "等级", "关键题阳性")),
           Tab("errors", "问题行", ERROR_HEADERS), Tab("warnings", "提示", ERROR_HEADERS),
-          Tab("duplicates", "重复", ("工作表行号", "说明"))),
+          Tab("held", "暂存待决定", ERROR_HEADERS),
+          Tab("duplicates", "重复", ("工作表行号", "说明")),
+          Tab("items", "题目对应", ("题号", "量表题目", "文件中的列", "依据"))),
     options=(Option("scale", "量表", choices=_scales, default=_default_scale, resets_mapping=True),
-             Option("campaign", "测评活动", placeholder="不存在时自动创建", required="请填写测评活动名称。")),
+             Option("campaign", "测评活动", placeholder="不存在时自动创建", required="请填写测评活动名称。"),
+             Option("coding", "答案编码", choices=lambda _s: _codings())),
     load_profile=_load_profile, save_profile=_save_profile)

@@ -32,6 +32,7 @@ class Item:
     text: str
     reverse: bool
     options: tuple[Option, ...]
+    critical: bool = False     # a positive answer is handled the same day (app.safety.alerts)
 
     @property
     def min(self) -> int:
@@ -122,7 +123,9 @@ class Scale:
 
     @property
     def critical_items(self) -> tuple[int, ...]:
-        return tuple(r.item for r in self.item_rules if r.critical)
+        """Items marked critical in the file, and items a critical rule watches."""
+        marked = {i.n for i in self.items if i.critical} | {r.item for r in self.item_rules if r.critical}
+        return tuple(sorted(marked))
 
 
 @lru_cache(maxsize=1)
@@ -160,7 +163,7 @@ def validate_definition(data: Any, source: str, expected_id: str | None = None) 
         opts = tuple(Option(o["value"], o["label"]) for o in raw.get("options", [])) or default_opts
         if len({o.value for o in opts}) != len(opts):
             raise bad(f"items[{i}].options", "选项分值重复")
-        items.append(Item(raw["n"], raw["text"], bool(raw.get("reverse", False)), opts))
+        items.append(Item(raw["n"], raw["text"], bool(raw.get("reverse", False)), opts, bool(raw.get("critical"))))
     n = len(items)
     subs = []
     for i, s in enumerate(data.get("subscales", [])):

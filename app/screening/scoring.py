@@ -134,12 +134,35 @@ def score(scale: Scale, answers: Sequence[Answer]) -> ScoreResult:
             flags.append(Flag(rule.flag, rule.label, rule.critical))
         elif a is None and rule.critical:
             flags.append(Flag("critical_item_missing", f"关键题第{rule.item}题未作答，请当面核实"))
+    ruled = {r.item for r in scale.item_rules if r.critical}
+    for item, a in zip(scale.items, answers, strict=True):
+        if not item.critical or item.n in ruled:
+            continue
+        if a is None:
+            flags.append(Flag("critical_item_missing", f"关键题第{item.n}题未作答，请当面核实"))
+        elif (item.min + item.max - a if item.reverse else a) > item.min:
+            flags.append(Flag(f"critical_item_{item.n}", f"第{item.n}题（关键题）阳性", True))
     if prorated:
         flags.append(Flag("prorated", f"缺答 {missing} 题，总分按已答题目折算"))
     band = scale.band_for(total)
     critical = any(f.critical for f in flags)
     return ScoreResult(scale.id, tuple(answers), total, band.id if band else None, band.label if band else "",
                        critical, tuple(flags), subs, missing, prorated, bool(band and band.positive))
+
+
+def positive_critical_items(scale: Scale, answers: Sequence[Answer]) -> list[int]:
+    """The critical items (marked in the scale file or watched by a critical rule) answered positive."""
+    out: list[int] = []
+    for n in scale.critical_items:
+        a = answers[n - 1] if n <= len(answers) else None
+        if a is None:
+            continue
+        rules = [r for r in scale.item_rules if r.critical and r.item == n]
+        item = scale.items[n - 1]
+        hit = any(r.matches(a) for r in rules) if rules else (item.min + item.max - a if item.reverse else a) > item.min
+        if hit:
+            out.append(n)
+    return out
 
 
 def score_total_only(scale: Scale, total: float) -> ScoreResult:

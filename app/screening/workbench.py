@@ -16,13 +16,18 @@ RESCREEN_NOTICE_DAYS = 7
 def work_items(session: Session, today: dt.date) -> list[WorkItem]:
     if not can_read_confidential(session.account):
         return []
+    from app.safety.alerts import open_alert_students
+
     iso = today.isoformat()
+    same_day = open_alert_students(session.db)  # their level-1 row is the same-day item (app.safety.alerts)
     items: list[WorkItem] = []
     for r in session.db.query(
             "SELECT l.id, l.student_id, s.name, c.name, l.level, l.due_date, l.basis FROM screening_levels l"
             " JOIN students s ON s.id = l.student_id LEFT JOIN classes c ON c.id = s.class_id"
             " WHERE l.status = 'pending_review' AND l.level IS NOT NULL ORDER BY l.level, l.due_date"):
         overdue = bool(r[5]) and r[5] < iso
+        if r[4] == 1 and r[1] in same_day:
+            continue
         if r[4] == 1:
             items.append(WorkItem("screening_alert", "一级预警", f"{r[2]}（{r[3] or ''}）{r[6]}：一级预警，请尽快复核访谈",
                                   r[5], overdue=overdue, urgent=True, student_id=r[1], source=f"screening_levels:{r[0]}"))
@@ -40,7 +45,6 @@ def work_items(session: Session, today: dt.date) -> list[WorkItem]:
         items.append(WorkItem("rescreen", "复测到期", f"{r[2]}（{r[3] or ''}）{level_label(r[4])}学生到期复测",
                               r[5], overdue=r[5] < iso, student_id=r[1], source=f"screening_levels:{r[0]}"))
     return items
-
 
 
 def _plans_missing(session: Session) -> list[WorkItem]:

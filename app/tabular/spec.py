@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.errors import InputRejected
 from app.session import Session
 from app.tabular.profiles import list_profiles, load_profile, save_profile
 from app.tabular.reader import RowError
@@ -35,6 +36,18 @@ class Option:
     resets_mapping: bool = False  # the fields depend on it (a scale's items): an edited mapping is dropped
     required: str = ""            # when set: the message shown if the value is blank at import time
     before_import: bool = False   # shown next to the import button rather than above the preview
+
+
+class NeedsChoice(InputRejected):
+    """The file cannot tell something the import needs (e.g. how answers are coded). The dialog asks ``question``
+    with ``choices`` (label, value) and previews again with option ``option`` set; the command line exits 3 with
+    ``message``, which names the flag to pass."""
+
+    def __init__(self, message: str, *, option: str, question: str, choices: Sequence[tuple[str, Any]]) -> None:
+        super().__init__(message)
+        self.option = option
+        self.question = question
+        self.choices = list(choices)
 
 
 @dataclass(frozen=True)

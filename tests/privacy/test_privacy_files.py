@@ -101,7 +101,7 @@ def test_imports_leave_no_temp_files(counselor, vault, systemp, tmp_path):
     ws.append([vault.own_registry, OWN_NAME, *([1] * 9)])
     ws.append(["G0000", "无此人", *([1] * 9)])
     wb.save(inbox / "测评.xlsx")
-    preview = preview_screening(counselor, inbox / "测评.xlsx", "phq9", campaign="审计测评")
+    preview = preview_screening(counselor, inbox / "测评.xlsx", "phq9", campaign="审计测评", coding="score")
     apply_screening(counselor, preview, "审计测评", skip_invalid=True)
     assert _left_in(systemp) == []
     assert not [p for p in inbox.rglob("*") if p.suffix in (".partial", ".tmp") or p.name.startswith("~")]

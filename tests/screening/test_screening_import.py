@@ -14,6 +14,7 @@ from app.screening.importer import apply_screening, parse_answer, preview_screen
 from app.screening.scales import get_scale
 from app.tabular import TableError
 from app.tabular.error_reports import get_error_report
+from app.tabular.spec import NeedsChoice
 
 ITEMS = [f"第{i}题" for i in range(1, 10)]
 
@@ -108,7 +109,9 @@ def test_totals_only_csv_gbk_and_bare_number_headers(school, tmp_path):
     assert res.levels == {2: 1, 3: 1}
     g = tmp_path / "bare.xlsx"
     write_xlsx(g, [["学籍号"] + [str(i) for i in range(1, 8)], [st_[0][1]] + [1] * 7])
-    p = preview_screening(school, g, "gad7")
+    with pytest.raises(NeedsChoice, match="--coding"):  # only 1s: scores from 0 or option numbers from 1?
+        preview_screening(school, g, "gad7")
+    p = preview_screening(school, g, "gad7", coding="score")
     assert p.mode == "items" and p.rows[0].result.total == 7
 
 
@@ -129,7 +132,7 @@ def test_profile_maps_odd_headers(school, tmp_path):
                         {i: f"A{i:02d}" for i in range(1, 8)})
     f = write_xlsx(tmp_path / "odd.xlsx", [["用户编号", "交卷"] + [f"A{i:02d}" for i in range(1, 8)],
                                             [st_[0][1], "2026/10/9"] + [2] * 7])
-    p = preview_screening(school, f, "gad7", profile="某平台")
+    p = preview_screening(school, f, "gad7", profile="某平台", coding="score")
     assert p.errors == [] and p.rows[0].result.total == 14 and p.rows[0].taken_on.endswith("10-09")
 
 
@@ -144,7 +147,8 @@ def test_reimport_replaces_and_refused_consent_is_rejected(school, tmp_path):
     camp = find_campaign(school.db, "测评D")
     set_consent(school, camp.id, [st_[1][0]], "refused")
     p = preview_screening(school, f, "phq9", campaign="测评D")
-    assert [e.row for e in p.errors] == [3] and "拒绝" in p.errors[0].reason
+    # issue 9: no longer refused as an error but held for the counselor's decision (tests/screening/test_screening_season.py)
+    assert p.errors == [] and [h.row for h in p.held] == [3] and "拒绝" in p.held[0].reason
     counts = json.loads(school.db.scalar("SELECT counts FROM imports WHERE kind = 'screening' ORDER BY id LIMIT 1"))
     assert counts["campaign"] == "测评D"
 
@@ -175,7 +179,10 @@ def test_any_row_is_imported_or_rejected_never_a_crash(session, tmp_path_factory
         write_xlsx(path, [["学籍号", "姓名", "测评时间"] + ITEMS + ["总分"], cells])
     except Exception:  # noqa: BLE001 - openpyxl refuses some control characters; not our concern
         return
-    p = preview_screening(session, path, "phq9")
+    try:
+        p = preview_screening(session, path, "phq9")
+    except NeedsChoice:  # answers that fit both codings: the import asks; read them as scores here
+        p = preview_screening(session, path, "phq9", coding="score")
     assert len(p.rows) + len(p.invalid_rows) + len(p.duplicates) == 1
     for e in p.errors:
         assert e.row == 2 and e.field and e.reason

@@ -70,12 +70,14 @@ def test_levels_review_and_due_dates(school, campaign):
     assert r.level == 2 and "焦虑情绪" in r.category and "GAD-7 21" in r.scores
     assert len(r.history) == 0 and len(ledger_rows(school, LedgerFilter(campaign_id=campaign.id),
                                                    with_history=True)[0].history) >= 1
-    # the 工作台: a level-1 alert at once, red when the due date passes
-    items = [w for w in work_items(school, dt.date(2026, 10, 9)) if w.source.startswith("screening")]
-    alert = [w for w in items if w.student_id == st_[0][0]][0]
-    assert alert.urgent and not alert.overdue
+    # the 工作台: a level-1 alert at once, red when the due date passes. Item 9 positive: the alert is the
+    # same-day item (app.safety.alerts), due the day it was raised, shown once.
+    items = [w for w in work_items(school, dt.date(2026, 10, 9)) if w.source.startswith(("screening", "safety"))]
+    alert = [w for w in items if w.student_id == st_[0][0]]
+    assert len(alert) == 1 and alert[0].kind == "same_day" and alert[0].due == "2026-10-09"
+    assert alert[0].urgent and not alert[0].overdue
     later = [w for w in work_items(school, dt.date(2026, 10, 15)) if w.student_id == st_[0][0]
-             and w.source.startswith("screening")][0]
+             and w.source.startswith(("screening", "safety"))][0]
     assert later.overdue
     # the archive's students list shows the current level
     assert get_student(school.db, school.account, st_[1][0]).warning_level == 2

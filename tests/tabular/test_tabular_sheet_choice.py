@@ -124,7 +124,7 @@ def test_command_line_sheet_option_for_sessions_and_screening(session, tmp_path,
     args = ["import-screening", str(results), "--scale", "phq9", "--campaign", "秋季测评", "--dry-run", "--json"]
     assert main(args) == 3
     assert "其他工作表：“结果”" in capsys.readouterr().err
-    main([*args, "--sheet", "结果"])
+    main([*args, "--sheet", "结果", "--coding", "score"])   # only 1s: the coding must be given (issue 9)
     report = json.loads(capsys.readouterr().out)
     assert report["sheet"] == "结果" and report["header_row"] == 1 and report["mode"] == "items"
 

@@ -121,6 +121,11 @@ class RecordForm(QWidget):
         form = QFormLayout()
         form.addRow("类型", self.kind)
         form.addRow("模板", self.template)
+        self.template_note = QLabel()
+        self.template_note.setWordWrap(True)
+        self.template_note.setStyleSheet("color: #8a6d00;")
+        self.template_note.hide()
+        form.addRow("", self.template_note)
         form.addRow("学生", self.who)
         form.addRow("日期时间", when)
         form.addRow("地点", self.place)
@@ -202,7 +207,13 @@ class RecordForm(QWidget):
         t = template(self.template.currentData() or "")
         if t is None:
             return
-        self.kind.setCurrentIndex(KINDS.index(t.kind))
+        # A template fills text; it never changes the record's type behind the user's back (一生一谈 on a
+        # 个体咨询 stays 个体咨询). The note says which type the template was written for.
+        kind = self.kind.currentData()
+        self.template_note.setText("" if t.kind == kind else
+                                   f"模板“{t.label}”原用于{KIND_LABELS[t.kind]}；记录类型仍为{KIND_LABELS[kind]}，"
+                                   "如需更改请在“类型”中选择。")
+        self.template_note.setVisible(t.kind != kind)
         self.categories.setText("、".join(t.categories))
         self.concern.setText(t.concern)
         if not self.summary.toPlainText().strip():

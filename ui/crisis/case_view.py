@@ -38,7 +38,7 @@ OVERDUE = QColor("#c62828")
 DONE = QColor("#137333")
 MUTED = QColor("#888888")
 LEVEL_COLORS = {"general": "#b06000", "severe": "#d93025", "major": "#a50e0e"}
-STEP_COLUMNS = ("步骤", "状态", "截止", "完成时间", "经办人", "记录")
+STEP_COLUMNS = ("步骤", "状态", "截止（本校设置）", "完成时间", "经办人", "记录")
 
 
 def _text(table: QTableWidget, row: int, col: int) -> str:
@@ -70,6 +70,10 @@ class CaseView(QWidget):
         self.facts.setWordWrap(True)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.raised_by = QLabel()   # the same-day alert the case was opened from (counselors only)
+        self.raised_by.setWordWrap(True)
+        self.raised_by.setStyleSheet("color: #c62828;")
+        self.raised_by.hide()
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("background: #fff8e1; padding: 4px;")
@@ -129,6 +133,7 @@ class CaseView(QWidget):
         lay.addWidget(self.title)
         lay.addWidget(self.facts)
         lay.addWidget(self.summary)
+        lay.addWidget(self.raised_by)
         lay.addWidget(self.note)
         lay.addWidget(actions)
         lay.addWidget(self.steps, 3)
@@ -147,6 +152,8 @@ class CaseView(QWidget):
                            f"负责人：{r.owner} · 发现时间：{short(r.opened_at)}"
                            + (f" · 结案：{short(r.closed_at)}" if r.closed_at else ""))
         self.summary.setText(f"概况：{r.summary}")
+        self.raised_by.setText(c.raised_by)
+        self.raised_by.setVisible(bool(c.raised_by))
         notes = [f"保密记录：{c.note}"] if c.note else []
         if c.closing_note:
             notes.append(f"结案说明：{c.closing_note}")

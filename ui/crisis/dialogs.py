@@ -28,9 +28,17 @@ def _combo(items: dict[str, str] | tuple[str, ...], current: str | None = None) 
 class OpenCaseDialog(FormDialog):
     """发现与报告: who, which student, level, source, summary (ordinary) and a confidential note."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None, student_id: int | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, student_id: int | None = None,
+                 alert_id: int | None = None) -> None:
         super().__init__("新建危机个案（发现与报告）", parent,
                          "概况为普通级，班主任可见；保密记录仅心理教师可见。")
+        alert = None
+        if alert_id is not None:  # opened from a same-day item: its student, and the link back to what raised it
+            from app.safety.alerts import get_alert
+
+            alert = get_alert(ctx.session, alert_id)
+            student_id = alert.student_id
+        self.alert_id = alert_id
         self.ctx = ctx
         self.picker = StudentPicker(ctx)
         self.level = _combo(LEVEL_LABELS)
@@ -52,6 +60,11 @@ class OpenCaseDialog(FormDialog):
             self.student_label.setStyleSheet("font-weight: bold;")
             self.picker.hide()
             self.form.addRow("学生", self.student_label)
+        if alert is not None:
+            self.raised_label = QLabel(f"{alert.source_label}：{alert.reason}")
+            self.raised_label.setStyleSheet("color: #c62828;")
+            self.form.addRow("由此开立", self.raised_label)
+            self.source.setCurrentIndex(max(0, self.source.findData(alert.case_source)))
         self.form.addRow("危机等级", self.level)
         self.form.addRow("来源", self.source)
         self.form.addRow("发现时间", self.discovered)
@@ -71,7 +84,8 @@ class OpenCaseDialog(FormDialog):
         self.case_id = open_case(self.ctx.session, sid, self.level.currentData(), self.source.currentData(),
                                  summary=self.summary.toPlainText(), note=self.note.toPlainText(),
                                  owner=self.owner.text(), discovered_at=iso_of(self.discovered),
-                                 reported_by=self.reporter.text(), reported_at=iso_of(self.reported))
+                                 reported_by=self.reporter.text(), reported_at=iso_of(self.reported),
+                                 alert_id=self.alert_id)
 
 
 class StepDialog(FormDialog):

@@ -213,8 +213,12 @@ class CrisisPage(QWidget):
         else:
             self.open_new_case_dialog(student_id)
 
-    def open_new_case_dialog(self, student_id: int | None = None) -> OpenCaseDialog:
-        dlg = OpenCaseDialog(self.ctx, self, student_id if isinstance(student_id, int) else None)
+    def open_case_from_alert(self, alert_id: int) -> OpenCaseDialog:
+        """"开危机个案" from a same-day item: the student filled in, the case linked back to what raised it."""
+        return self.open_new_case_dialog(alert_id=alert_id)
+
+    def open_new_case_dialog(self, student_id: int | None = None, alert_id: int | None = None) -> OpenCaseDialog:
+        dlg = OpenCaseDialog(self.ctx, self, student_id if isinstance(student_id, int) else None, alert_id=alert_id)
 
         def done() -> None:
             self.set_filter("open")

@@ -14,6 +14,8 @@ from app.errors import InputRejected
 from app.session import Session
 from ui.crisis.forms import FormDialog, line
 
+# The seeds set no hour counts for crisis steps: the offsets are the school's own manual, and say so.
+SCHOOL_SETTING_NOTE = "以下期限是本校危机干预手册的设置（学校可修改），不是政策文件规定的时限。"
 _OFFSET = re.compile(r"^\s*(\d+)\s*(小时|天|h|d)\s*$", re.IGNORECASE)
 
 
@@ -35,8 +37,8 @@ def parse_offset(text: str, step: str) -> dict[str, int] | None:
 
 class RulesDialog(FormDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__("危机干预流程设置", parent, "每个单元格是该等级下该步骤的期限（从发现时或上一步完成时起算）；"
-                         "留空表示该等级不要求此步骤。“发现与报告”和“结案”各等级都必须有。")
+        super().__init__("危机干预流程设置", parent, SCHOOL_SETTING_NOTE + "每个单元格是该等级下该步骤的期限"
+                         "（从发现时或上一步完成时起算）；留空表示该等级不要求此步骤。“发现与报告”和“结案”各等级都必须有。")
         self.session = session
         self.setMinimumWidth(720)
         self.rules = load_rules(session.db)

@@ -41,7 +41,7 @@ from app.errors import XinqiaoError
 from app.session import Session
 from app.tabular import OPEN_FILE_FILTER, HeaderNotFound
 from app.tabular.reader import TableError, sheet_names
-from app.tabular.spec import CONFIRMED, UNMAPPED, Apply, ImporterSpec, PreviewView, error_rows
+from app.tabular.spec import CONFIRMED, UNMAPPED, Apply, ImporterSpec, NeedsChoice, PreviewView, error_rows
 from ui.shell import dialogs
 from ui.shell.context import AppContext
 from ui.shell.tables import RowsModel
@@ -546,6 +546,8 @@ class ImportDialog(QDialog):
         if isinstance(exc, _Unmapped):
             found = exc.found
             exc = exc.error
+        if isinstance(exc, NeedsChoice) and self._ask(exc):
+            return  # previewed again with the answer
         if found is not None:
             self._fill_mapping(*found)
         if isinstance(exc, _Stopped):
@@ -568,6 +570,21 @@ class ImportDialog(QDialog):
         self._show_matches([])
         self.counts_label.clear()
         self._update_buttons()
+
+    def _ask(self, need: NeedsChoice) -> bool:
+        """The file cannot tell something (e.g. how answers are coded): ask, set the option, preview again."""
+        widget = self.option_widgets.get(need.option)
+        if not isinstance(widget, QComboBox):
+            return False
+        labels = [label for label, _value in need.choices]
+        picked = dialogs.get_item(self, "请选择", need.question, labels)
+        if picked is None or picked not in labels:
+            return False
+        index = widget.findData(need.choices[labels.index(picked)][1])
+        if index < 0:
+            return False
+        widget.setCurrentIndex(index)   # previews again (the option's repreview)
+        return True
 
     # -- name matches --------------------------------------------------------------------------------------------
     def _show_matches(self, matches: list[tuple[int, str]]) -> None:

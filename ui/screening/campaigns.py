@@ -29,13 +29,19 @@ from app.errors import XinqiaoError
 from app.policy import can_manage_screening
 from app.school.classnames import grade_name
 from app.screening.campaigns import (
+    DEADLINE_STAGES,
     Campaign,
     create_campaign,
+    deadline_stage,
+    default_deadlines,
     default_window_end,
     list_campaigns,
     refused,
     school_grades,
+    young_grades,
+    young_warning,
 )
+from app.screening.importer import scale_label
 from app.screening.scales import all_scales
 from app.screening.stats import CampaignStats, GradeCoverage, campaign_stats
 from app.session import Session
@@ -71,8 +77,7 @@ class NewCampaignDialog(QDialog):
             combo.addItem("（不测）", None)
             for s in scales.values():
                 if any(g in s.grades for g in present):
-                    label = s.name if s.short_name in s.name else f"{s.short_name}（{s.name}）"
-                    combo.addItem(label, s.id)
+                    combo.addItem(scale_label(s), s.id)   # never reuse ``label``: it names the grade row
             if combo.count() > 1:
                 # PHQ-9 is the usual first screen where it applies; otherwise the first scale offered
                 phq = combo.findData("phq9")
@@ -86,7 +91,19 @@ class NewCampaignDialog(QDialog):
         self.window_end.setDisplayFormat("yyyy-MM-dd")
         end = default_window_end(grades, today)
         self.window_end.setDate(QDate(end.year, end.month, end.day))
-        form.addRow("截止日期", self.window_end)
+        # A deadline per stage (primary 9-30, secondary 10-31), each editable; one stage: the one date above.
+        self.deadlines: dict[str, QDateEdit] = {}
+        per_stage = default_deadlines(grades, today)
+        if len(per_stage) > 1:
+            for stage, day in per_stage.items():
+                edit = QDateEdit()
+                edit.setCalendarPopup(True)
+                edit.setDisplayFormat("yyyy-MM-dd")
+                edit.setDate(QDate(day.year, day.month, day.day))
+                form.addRow(f"{DEADLINE_STAGES[stage]}截止日期", edit)
+                self.deadlines[stage] = edit
+        else:
+            form.addRow("截止日期", self.window_end)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
@@ -104,10 +121,17 @@ class NewCampaignDialog(QDialog):
                     if g in all_sc[sid].grades:
                         scales[g] = sid
         d = self.window_end.date()
+        stages = {deadline_stage(g) for g in scales}
+        deadlines = {st: dt.date(e.date().year(), e.date().month(), e.date().day())
+                     for st, e in self.deadlines.items() if st in stages}
+        young = young_grades(scales)
+        if young and not dialogs.ask(self, "确认量表与年级", young_warning(scales, all_sc), yes="仍然使用", no="返回修改"):
+            return
         try:
             self.created = create_campaign(self.session, self.name.text(), scales,
-                                           window_end=dt.date(d.year(), d.month(), d.day()),
-                                           consent_required=self.consent.isChecked())
+                                           window_end=None if deadlines else dt.date(d.year(), d.month(), d.day()),
+                                           consent_required=self.consent.isChecked(), young_confirmed=bool(young),
+                                           deadlines=deadlines or None)
         except XinqiaoError as e:
             dialogs.warn(self, "无法创建", e.message)
             return

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import XinqiaoError
+from app.policy import can_counsel
 from app.screening.campaigns import (
     CONSENT_LABELS,
     Campaign,
@@ -31,10 +32,10 @@ from app.screening.campaigns import (
     set_consent,
     targets,
 )
-from app.screening.grading import level_label
-from app.screening.results import save_answers
+from app.screening.grading import level_label, load_rules
+from app.screening.results import RATERS, save_answers
 from app.screening.scales import Scale, all_scales
-from app.screening.scoring import Answer, check_answers
+from app.screening.scoring import Answer, check_answers, positive_critical_items
 from app.session import Session
 from ui.shell.tasks import run_task, wait_idle
 
@@ -72,6 +73,7 @@ class AnswerPad(QWidget):
     """The item list of one scale; owns the keyboard while a student is open."""
 
     submitted = Signal()
+    critical_changed = Signal(list)   # the critical items answered positive so far (item numbers), at each key
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -127,6 +129,7 @@ class AnswerPad(QWidget):
             label = next((o.label for o in item.options if o.value == a), "")
             value.setText("" if a is None else f"{a}　{label}")
             text.setStyleSheet("background:#e3f2fd; font-weight:bold" if i == self.pos else "")
+        self.critical_changed.emit(positive_critical_items(self.scale, self.answers))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if self.scale is None:
@@ -172,6 +175,8 @@ class AnswerEntry(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        # A head teacher enters the observation forms (他评, grades 1–3) of their own class; the rest is the counselor's.
+        self.counselor = can_counsel(session.account)
         self.campaigns: list[Campaign] = []
         self.loading = False
         self.students: list[TargetStudent] = []
@@ -191,7 +196,18 @@ class AnswerEntry(QWidget):
         self.hint.setWordWrap(True)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # Shown the moment a critical item is answered positive (before saving): the alert is handled today.
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background:#c62828; color:white; font-weight:bold; font-size:14px; padding:6px;")
+        self.banner.hide()
+        self.rater = QComboBox()   # who rated an observation form
+        for key, label in RATERS.items():
+            self.rater.addItem(label, key)
+        self.rater.setFocusPolicy(Qt.FocusPolicy.NoFocus)   # the keyboard stays on the answers
+        self.rater_label = QLabel("评定人")
         self.pad = AnswerPad()
+        self.pad.critical_changed.connect(self._critical_changed)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.pad)
@@ -210,6 +226,7 @@ class AnswerEntry(QWidget):
         rv.setContentsMargins(0, 0, 0, 0)
         rv.addWidget(self.title)
         rv.addWidget(self.hint)
+        rv.addWidget(self.banner)
         rv.addWidget(scroll, 1)
         marks = QHBoxLayout()
         self.absent_btn = QPushButton("标记缺考")
@@ -217,8 +234,13 @@ class AnswerEntry(QWidget):
         self.consent_btn = QPushButton("家长已同意")
         for b in (self.absent_btn, self.refuse_btn, self.consent_btn):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setVisible(self.counselor)
             marks.addWidget(b)
         marks.addStretch(1)
+        marks.addWidget(self.rater_label)
+        marks.addWidget(self.rater)
+        self.rater_label.hide()
+        self.rater.hide()
         rv.addLayout(marks)
         rv.addWidget(self.status)
         split = QSplitter()
@@ -355,10 +377,24 @@ class AnswerEntry(QWidget):
         if sid is None or sid not in scales:
             self.status.setText("该年级在本次测评中没有指定量表。")
             return
+        if not self.counselor and scales[sid].rater == "self":
+            self.status.setText(f"{scales[sid].short_name} 是学生自评量表，由心理教师录入；班主任可录入低年级观察表。")
+            return
+        observed = scales[sid].rater == "head_teacher_or_parent"
+        self.rater_label.setVisible(observed)
+        self.rater.setVisible(observed)
         self.current = t
         self.pad.set_scale(scales[sid])
         self.title.setText(f"{t.name}　{t.class_name}　{scales[sid].short_name}" + ("（已录入，保存将覆盖）" if t.done else ""))
         self.pad.setFocus()
+
+    def _critical_changed(self, items: list[int]) -> None:
+        if not items or not self.counselor:
+            self.banner.hide()
+            return
+        level = level_label(int(load_rules(self.session.db)["critical_level"]))
+        self.banner.setText(f"第{'、'.join(str(n) for n in items)}题阳性 → {level}预警，请当天复核")
+        self.banner.show()
 
     def save_and_next(self) -> None:
         camp = self.campaign()
@@ -370,14 +406,26 @@ class AnswerEntry(QWidget):
             self.status.setText("<span style='color:#c62828'>" + "；".join(p[1] for p in problems) + "</span>")
             return
         try:
-            result, level = save_answers(self.session, camp.id, self.current.student_id, scale.id, self.pad.answers)
+            rater = self.rater.currentData() if scale.rater == "head_teacher_or_parent" else None
+            result, level = save_answers(self.session, camp.id, self.current.student_id, scale.id, self.pad.answers,
+                                         rater=rater)
         except XinqiaoError as e:
             self.status.setText(f"<span style='color:#c62828'>{e.message}</span>")
             return
         done = self.current
+        if not self.counselor:   # a head teacher sees no machine-made score or level; the counselor reviews it
+            self.status.setText(f"已保存：{done.name} {scale.short_name}（{self.rater.currentText()}评定），"
+                                "由心理教师查看。")
+            self._next_after(done)
+            return
         lvl = f"，{level_label(level)}预警（待复核）" if level else ""
+        if result.critical:
+            lvl += "；已列入工作台“当天复核”"
         self.status.setText(f"已保存：{done.name} {scale.short_name} {scale.score_label} {result.total_display}"
                             f"{'（' + result.band_label + '）' if result.band_label else ''}{lvl}")
+        self._next_after(done)
+
+    def _next_after(self, done: TargetStudent) -> None:
         self.saved.emit(done.student_id)
         self.students = [dataclasses.replace(t, done=True) if t.student_id == done.student_id else t
                          for t in self.students]

@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from app.policy import can_counsel, can_manage_screening
+from app.screening.results import enters_observations
 from ui.shell.context import AppContext, Change
 
 if TYPE_CHECKING:
@@ -32,7 +33,8 @@ class ScreeningPage(QWidget):
         self._labels: dict[str, str] = {}
         self._placeholders: dict[str, QWidget] = {}
         self._add_tab("campaigns", "测评活动", self._make_campaigns)
-        self.can_enter = can_counsel(account)  # paper answers are screening results
+        # paper answers are screening results; a head teacher enters their class's observation forms (grades 1–3)
+        self.can_enter = can_counsel(account) or enters_observations(ctx.session)
         self.can_manage = can_manage_screening(account)
         if self.can_enter:
             self._add_tab("entry", "答题录入", self._make_entry)
@@ -106,6 +108,17 @@ class ScreeningPage(QWidget):
         tab = CampaignsTab(self.ctx.session)
         tab.changed.connect(lambda: self.ctx.data_changed.emit(Change.SCREENING))
         return tab
+
+    def open_held_results(self) -> QWidget:
+        """Results held for want of consent (from 工作台): count them or discard them."""
+        from ui.screening.held_dialog import HeldResultsDialog
+
+        dlg = HeldResultsDialog(self.ctx.session, self)
+        dlg.finished.connect(lambda _r: dlg.changed and self.ctx.data_changed.emit(Change.SCREENING))
+        dlg.setModal(True)
+        dlg.show()
+        self.held_dialog = dlg
+        return dlg
 
     def _make_entry(self) -> QWidget:
         from ui.screening.entry import AnswerEntry

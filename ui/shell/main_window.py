@@ -182,6 +182,8 @@ class MainWindow(QMainWindow):
         self.ctx.open_student.connect(self._open_student)
         self.ctx.show_page.connect(self.show_page)
         self.ctx.open_crisis_case.connect(self._open_crisis_case)
+        self.ctx.open_case_from_alert.connect(lambda a: self._call_page("crisis", "open_case_from_alert", a))
+        self.ctx.open_held_results.connect(lambda: self._call_page("screening", "open_held_results"))
         self.ctx.open_hit.connect(self.open_hit)
         self.ctx.data_changed.connect(self._data_changed)
         self.idle = IdleWatcher(self._idle_minutes(), clock=idle_clock, parent=self)
@@ -257,6 +259,14 @@ class MainWindow(QMainWindow):
 
     def _open_student(self, _student_id: int) -> None:
         self.show_page("students")
+
+    def _call_page(self, page_id: str, name: str, *args: object) -> None:
+        """Show a page and call one of its methods (a request from another page, through the context)."""
+        if self.locked or not self.show_page(page_id):
+            return
+        fn = getattr(self.pages[page_id], name, None)
+        if callable(fn):
+            fn(*args)
 
     def _open_crisis_case(self, student_id: int) -> None:
         if self.locked or not self.show_page("crisis"):

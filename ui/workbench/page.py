@@ -22,26 +22,21 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
+from app.policy import can_read_confidential
 from app.session import Session
-from app.workbench import WorkItem, work_items
+from app.workbench import WorkItem, group_items, work_items
 from ui.shell.context import AppContext, Change
 from ui.shell.tasks import run_task, wait_idle
 
 OVERDUE = QColor("#c62828")
 URGENT_BG = QColor("#fdecea")
 STUDENT_ROLE = Qt.ItemDataRole.UserRole
+SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_LABELS = {"same_day": "当天复核", "crisis": "紧急", "urgent": "紧急", "overdue": "逾期", "normal": ""}
 WEEKDAYS = "一二三四五六日"
 CHUNK = 400  # tree rows built per UI-thread slice (~10 ms)
 
 Groups = list[tuple[str, list[WorkItem]]]
-
-
-def group_items(items: list[WorkItem]) -> Groups:
-    """Groups by kind label, in the order of their most pressing item (``work_items`` sorts urgent first)."""
-    groups: dict[str, list[WorkItem]] = {}
-    for item in items:
-        groups.setdefault(item.kind_label, []).append(item)
-    return list(groups.items())
 
 
 def load(session: Session, today: dt.date) -> tuple[list[WorkItem], Groups]:
@@ -63,10 +58,24 @@ class WorkbenchPage(QWidget):
         self.summary = QLabel()
         self.refresh_btn = QPushButton("刷新")
         self.refresh_btn.clicked.connect(self.reload)
+        # A same-day item: open a crisis case from it (the student filled in, the case linked back), or record the
+        # day's review. Shown for counselors; enabled when such an item is selected.
+        self.case_btn = QPushButton("开危机个案…")
+        self.case_btn.clicked.connect(self.open_case_from_selected)
+        self.review_btn = QPushButton("已当天复核…")
+        self.review_btn.clicked.connect(self.review_selected)
+        self.held_btn = QPushButton("处理暂存结果…")
+        self.held_btn.clicked.connect(self.open_held)
+        for b in (self.case_btn, self.review_btn, self.held_btn):
+            b.setEnabled(False)
+            b.setVisible(False)
         head.addWidget(self.title)
         head.addSpacing(16)
         head.addWidget(self.summary)
         head.addStretch(1)
+        head.addWidget(self.case_btn)
+        head.addWidget(self.review_btn)
+        head.addWidget(self.held_btn)
         head.addWidget(self.refresh_btn)
         lay.addLayout(head)
         self.tree = QTreeWidget()
@@ -84,6 +93,7 @@ class WorkbenchPage(QWidget):
         header.resizeSection(2, fm.horizontalAdvance("紧急紧急") + 24)
         header.setStretchLastSection(False)
         self.tree.itemActivated.connect(self._activated)
+        self.tree.currentItemChanged.connect(lambda *_a: self._update_actions())
         lay.addWidget(self.tree, 1)
         self.empty = QLabel("今天没有待办事项。")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -207,16 +217,20 @@ class WorkbenchPage(QWidget):
                 QTimer.singleShot(0, self._fill_next)
             return
         self.loading = False
+        self._update_actions()
         self.loaded.emit()
 
     @staticmethod
     def _row(it: WorkItem, bold: QFont) -> QTreeWidgetItem:
-        status = "紧急" if it.urgent else ("逾期" if it.overdue else "")
+        status = STATUS_LABELS[it.urgency]
         row = QTreeWidgetItem([it.title, it.due, status])
         row.setData(0, STUDENT_ROLE, it.student_id)
+        row.setData(0, SOURCE_ROLE, it.source)
         if it.student_id is not None:
             row.setToolTip(0, "双击打开学生档案")
-        if it.overdue or it.urgent:
+        # Red: late, or urgent by nature (a same-day alert, a level-1 alert). A crisis step due later today is
+        # urgent (bold, at the top) but not yet late, so not red.
+        if it.overdue or (it.urgent and it.urgency != "crisis"):
             for col in range(3):
                 row.setForeground(col, QBrush(OVERDUE))
         if it.urgent:
@@ -236,6 +250,65 @@ class WorkbenchPage(QWidget):
         from ui.shell.errors import show_error
 
         show_error(self, exc)
+
+    # -- same-day items --------------------------------------------------------------------------------------------
+    def selected_alert(self) -> int | None:
+        """The same-day alert of the selected row, if it is one."""
+        item = self.tree.currentItem()
+        source = item.data(0, SOURCE_ROLE) if item is not None else None
+        if isinstance(source, str) and source.startswith("safety_alerts:"):
+            return int(source.split(":", 1)[1])
+        return None
+
+    def select_source(self, source: str) -> bool:
+        for g in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(g)
+            for c in range(group.childCount()):
+                if group.child(c).data(0, SOURCE_ROLE) == source:
+                    self.tree.setCurrentItem(group.child(c))
+                    return True
+        return False
+
+    def _update_actions(self) -> None:
+        on = self.selected_alert() is not None
+        self.case_btn.setEnabled(on)
+        self.review_btn.setEnabled(on)
+        item = self.tree.currentItem()
+        source = item.data(0, SOURCE_ROLE) if item is not None else None
+        self.held_btn.setEnabled(isinstance(source, str) and source.startswith("screening_held:"))
+        # Shown only when they apply: the header stays narrow enough for a 1024-pixel screen.
+        counselor = can_read_confidential(self.ctx.session.account)
+        for b in (self.case_btn, self.review_btn, self.held_btn):
+            b.setVisible(counselor and b.isEnabled())
+
+    def open_held(self) -> None:
+        """Results held for want of consent: the 测评 page decides them."""
+        self.ctx.open_held_results.emit()
+
+    def open_case_from_selected(self) -> int | None:
+        """"开危机个案" with the student filled in (the 危机干预 page opens it); returns the alert's id."""
+        alert_id = self.selected_alert()
+        if alert_id is not None:
+            self.ctx.open_case_from_alert.emit(alert_id)
+        return alert_id
+
+    def review_selected(self) -> None:
+        alert_id = self.selected_alert()
+        if alert_id is None:
+            return
+        from app.errors import XinqiaoError
+        from app.safety.alerts import review_same_day
+        from ui.shell import dialogs
+
+        outcome = dialogs.get_text(self, "当天复核", "复核结果（例如：已面谈，暂无危机，转入常规跟进）：")
+        if outcome is None:
+            return
+        try:
+            review_same_day(self.ctx.session, alert_id, outcome)
+        except XinqiaoError as e:
+            dialogs.warn(self, "无法保存", e.message)
+            return
+        self.ctx.data_changed.emit(Change.CRISIS)
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         sid = item.data(0, STUDENT_ROLE)

@@ -285,3 +285,19 @@ def test_head_teacher_view(qtbot, school, head_teacher):
     w.search.edit.setText("失眠")
     w.search.run()
     assert all("外班" not in h.snippet for h in w.search.hits) and w.search.hits
+
+
+def test_a_template_never_changes_the_type_behind_the_users_back(qtbot, page):
+    """Issue 9: 一生一谈（常规） on a 个体咨询 record silently made it 谈心谈话."""
+    page.new_record("individual")
+    form = page.form
+    assert form.kind.currentData() == "individual"
+    form.template.setCurrentIndex(form.template.findData("talk_routine"))
+    form.template.activated.emit(form.template.currentIndex())
+    assert form.kind.currentData() == "individual"                # the type stays what the user chose
+    assert "学期常规谈心谈话" in form.concern.text()                # the template's text is filled
+    assert not form.template_note.isHidden() and "谈心谈话" in form.template_note.text()
+    assert "个体咨询" in form.template_note.text()
+    form.kind.setCurrentIndex(form.kind.findData("talk"))
+    form.template.activated.emit(form.template.currentIndex())   # a template of the record's own type: no note
+    assert form.template_note.isHidden() and form.kind.currentData() == "talk"

@@ -259,6 +259,7 @@ def test_import_dialog_mapping_editor_saves_a_platform_profile(qtbot, page, scho
 
     from app.screening.importer import SCREENING_IMPORT, preview_screening
     from ui.imports.dialog import ImportDialog
+    from ui.shell import dialogs
 
     rows = school.db.query("SELECT s.registry_no, s.name FROM students s JOIN classes c ON c.id = s.class_id"
                            " WHERE c.grade = 7 ORDER BY s.id LIMIT 3")
@@ -286,8 +287,11 @@ def test_import_dialog_mapping_editor_saves_a_platform_profile(qtbot, page, scho
     for n in range(1, 10):
         c = dlg.map_combos[f"item:{n}"]
         c.setCurrentIndex(c.findData(f"T{n}"))
+    dialogs.preanswer("分值（从 0 起）")   # every answer is 1: scores from 0 or option numbers from 1? the dialog asks
     dlg.repreview()
     qtbot.waitUntil(lambda: dlg.preview is not None, timeout=10_000)
+    assert dialogs.shown[-1].kind == "item" and "选项序号" in dialogs.shown[-1].text
+    assert dlg.option("coding").currentData() == "score"
     assert dlg.preview.counts()["valid"] == 3 and dlg.preview.mode == "items"
     assert not dlg.save_mapping_profile()          # a name is needed
     dlg.profile_name.setText("某平台")
@@ -296,13 +300,14 @@ def test_import_dialog_mapping_editor_saves_a_platform_profile(qtbot, page, scho
     # a new dialog: picking the profile is enough
     dlg2 = ImportDialog(SCREENING_IMPORT, school, page, values={"campaign": "界面测评"})
     qtbot.addWidget(dlg2)
+    dlg2.option("coding").setCurrentIndex(dlg2.option("coding").findData("score"))
     dlg2.set_file(f)
     dlg2.profile_combo.setCurrentIndex(dlg2.profile_combo.findData("某平台"))
     qtbot.waitUntil(lambda: dlg2.preview is not None, timeout=10_000)
     assert dlg2.preview.counts()["valid"] == 3
     assert dlg2.map_combos["item:9"].currentData() == "T9"
     # and the command line's --profile reads the same saved mapping
-    assert preview_screening(school, f, "phq9", profile="某平台").counts()["valid"] == 3
+    assert preview_screening(school, f, "phq9", profile="某平台", coding="score").counts()["valid"] == 3
 
 
 def test_head_teacher_window_ledger_and_export_are_their_class(qtbot, school, camp, head_teacher, tmp_path):
@@ -368,6 +373,7 @@ def test_import_dialog_needs_a_campaign_and_follows_the_scale(qtbot, page, schoo
     scale = dlg.option("scale")
     scale.setCurrentIndex(scale.findData("gad7"))
     assert sorted(k for k in dlg.map_combos if k.startswith("item:")) == sorted(f"item:{n}" for n in range(1, 8))
+    dialogs.preanswer("分值（从 0 起）")   # all 1s: the coding cannot be told, the dialog asks
     dlg.set_file(f)
     qtbot.waitUntil(lambda: dlg.preview is not None, timeout=10_000)
     assert dlg.counts()["valid"] == 1 and dlg.map_combos["item:7"].currentText() == "第7题"
@@ -382,6 +388,106 @@ def test_import_dialog_needs_a_campaign_and_follows_the_scale(qtbot, page, schoo
         dlg.start_import()
     assert "已导入 1 份结果" in dlg.result_label.text()
     assert school.db.scalar("SELECT count(*) FROM screening_results") == before + 1
+
+
+def test_a_positive_item_9_shows_the_red_banner_at_once(qtbot, page, school, camp):
+    """Issue 9: during keyboard entry the banner appears the moment item 9 is answered positive, before saving."""
+    entry = page.entry
+    page.tabs.setCurrentWidget(entry)
+    entry.campaign_combo.setCurrentIndex(entry.campaign_combo.findData(camp.id))
+    assert entry.wait_loaded()
+    first = next(t for t in entry.students if t.grade == 7)
+    entry.open_student(first.student_id)
+    assert entry.banner.isHidden()
+    qtbot.keyClicks(entry.pad, "00000000")
+    assert entry.banner.isHidden()
+    qtbot.keyClicks(entry.pad, "1")                                 # item 9: 好几天
+    assert not entry.banner.isHidden()
+    assert entry.banner.text() == "第9题阳性 → 一级预警，请当天复核"
+    qtbot.keyClick(entry.pad, Qt.Key.Key_Backspace)                 # corrected: the banner goes
+    assert entry.banner.isHidden()
+    qtbot.keyClicks(entry.pad, "2")
+    qtbot.keyClick(entry.pad, Qt.Key.Key_Return)
+    assert "当天复核" in entry.status.text()
+    assert entry.banner.isHidden()                                   # the next student's pad is clear
+    assert school.db.scalar("SELECT count(*) FROM safety_alerts WHERE student_id = :s AND status = 'open'",
+                            {"s": first.student_id}) == 1
+
+
+def test_new_campaign_grade_rows_and_adolescent_scales_below_grade_7(qtbot, school):
+    from PySide6.QtWidgets import QFormLayout, QLabel
+
+    from app.school.classes import add_class
+    from ui.screening.campaigns import NewCampaignDialog
+    from ui.shell import dialogs
+
+    for text in ("二年级（1）班", "五年级（1）班"):
+        add_class(school, text)
+    dlg = NewCampaignDialog(school)
+    qtbot.addWidget(dlg)
+    form = dlg.layout()
+    assert isinstance(form, QFormLayout)
+    labels = [form.itemAt(r, QFormLayout.ItemRole.LabelRole).widget().text() for r in range(form.rowCount())
+              if form.itemAt(r, QFormLayout.ItemRole.LabelRole) is not None
+              and isinstance(form.itemAt(r, QFormLayout.ItemRole.LabelRole).widget(), QLabel)]
+    assert {"低年级（1–3）", "小学高年级（4–6）", "初中（7–9）"} <= set(labels)   # not the scale's name
+    assert not any("PHQ" in label or "量表" in label for label in labels)
+    # PHQ-9 offered to 小学高年级: the dialog says why it asks, and "back" creates nothing
+    primary = next(c for grades, c in dlg.combos if grades == [5])
+    primary.setCurrentIndex(primary.findData("phq9"))
+    assert primary.currentText() == "患者健康问卷抑郁量表（PHQ-9）"            # no nested brackets
+    dlg.name.setText("小学试测")
+    dialogs.preanswer(False)
+    dlg.create()
+    assert dlg.created is None and "青少年" in dialogs.shown[-1].text and "五年级" in dialogs.shown[-1].text
+    dialogs.preanswer(True)
+    assert set(dlg.deadlines) == {"primary", "secondary"}                  # a deadline per stage, each editable
+    assert dlg.deadlines["primary"].date().toString("MM-dd") == "09-30"
+    assert dlg.deadlines["secondary"].date().toString("MM-dd") == "10-31"
+    dlg.deadlines["secondary"].setDate(dlg.deadlines["secondary"].date().addDays(6))
+    dlg.create()
+    assert dlg.created is not None and dlg.created.scales[5] == "phq9"
+    assert dlg.created.deadlines["primary"].endswith("-09-30") and dlg.created.deadlines["secondary"].endswith("-11-06")
+    assert dlg.created.window_end == dlg.created.deadlines["secondary"]
+
+
+def test_adolescent_scales_below_grade_7_need_confirmation_in_the_app_too(school):
+    from app.errors import InputRejected
+    from app.school.classes import add_class
+
+    add_class(school, "五年级（1）班")
+    with pytest.raises(InputRejected, match="青少年"):
+        create_campaign(school, "小学", {5: "gad7"})
+    assert create_campaign(school, "小学", {5: "gad7"}, young_confirmed=True).scales == {5: "gad7"}
+
+
+def test_results_import_dialog_names_scales_once_reads_wjx_time_and_blocks_invalid_rows(qtbot, page, school, tmp_path):
+    from openpyxl import Workbook
+
+    from app.screening.importer import SCREENING_IMPORT
+    from ui.imports.dialog import ImportDialog
+
+    dlg = ImportDialog(SCREENING_IMPORT, school, page, values={"campaign": "界面测评"})
+    qtbot.addWidget(dlg)
+    scale = dlg.option("scale")
+    texts = [scale.itemText(i) for i in range(scale.count())]
+    assert "患者健康问卷抑郁量表（PHQ-9）" in texts and not any(t.count("（") > 1 for t in texts)
+    reg, name = school.db.one("SELECT s.registry_no, s.name FROM students s JOIN classes c ON c.id = s.class_id"
+                              " WHERE c.grade = 7 ORDER BY s.id LIMIT 1")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "提交答卷时间", "所用时间", "学籍号", "姓名"] + [f"第{i}题" for i in range(1, 10)])
+    ws.append([1, "2026/10/09 14:05:00", "95秒", reg, name] + [0, 1, 2, 3, 0, 0, 0, 0, 0])
+    ws.append([2, "2026/10/09 14:08:00", "80秒", "G000", "无名"] + [0] * 9)      # an unknown student
+    f = tmp_path / "wjx.xlsx"
+    wb.save(f)
+    dlg.set_file(f)
+    qtbot.waitUntil(lambda: dlg.preview is not None, timeout=10_000)
+    assert dlg.preview.columns["taken_on"] == "提交答卷时间" and dlg.preview.rows[0].taken_on == "2026-10-09"
+    assert dlg.preview.errors and not dlg.import_button.isEnabled()      # invalid rows, skip not ticked
+    dlg.skip_invalid.setChecked(True)
+    assert dlg.import_button.isEnabled()
+    assert "分值" in dlg.status.text()                                   # the coding is said
 
 
 def test_interview_dialog_writes_the_note_to_the_head_teacher_and_shares_the_category(qtbot, page, school, camp,
