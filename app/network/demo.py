@@ -19,6 +19,7 @@ from app.network.people import (
 )
 from app.network.reports import ConcernInput, ReportInput, add_report, open_crisis_case, triage
 from app.policy import can_read_confidential
+from app.safety.alerts import alert_for, review_same_day
 from app.session import Session
 
 SEEN = ["最近上课常趴在桌上，不愿和同学说话", "和同桌发生争执后一直闷闷不乐", "家里老人去世后请假一周，返校后情绪低",
@@ -113,6 +114,11 @@ def populate(session: Session, _shared: random.Random, student_ids: list[int]) -
                                     events="课间有同学发现其手臂有划痕",
                                     concerns=[ConcernInput(by_class[cid0][-1], [SELF_HARM, "情绪低落"],
                                                            "说“活着没意思”，手臂有新划痕")]))
+    # Its same-day alert was reviewed today (talked with, no immediate danger); the decision waits in 分诊.
+    urgent = db.scalar("SELECT max(id) FROM network_concerns WHERE urgent = 1")
+    alert = alert_for(session, f"network_concerns:{urgent}")
+    if alert is not None and alert.status == "open":
+        review_same_day(session, alert.id, "当天已面谈，暂无即时危险，待分诊决定后续措施")
     # A year-group review for the first grade this quarter, and a peer pair.
     first = by_class[cid0][:2]
     record_review(session, grade_of[first[0]], quarter_of(today), today.isoformat(), "年级主任、各班班主任、心理教师",

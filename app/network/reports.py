@@ -25,6 +25,7 @@ from app.network.model import (
     room_label,
 )
 from app.policy import can_keep_network, can_read_confidential, class_scope, does_student_work, require
+from app.safety.alerts import alert_for, raise_same_day, review_same_day
 from app.session import Session
 from app.store.db import Database
 
@@ -145,10 +146,14 @@ def insert_report(session: Session, data: ReportInput, *, import_id: int | None 
     for c in data.concerns:
         get_student(db, session.account, c.student_id)
         signs = check_signs(list(c.signs))
-        db.execute("INSERT INTO network_concerns (report_id, student_id, signs, seen, urgent) VALUES"
-                   " (:r, :s, :g, :seen, :u)", {"r": rid, "s": c.student_id,
-                                                "g": json.dumps(signs, ensure_ascii=False), "seen": c.seen.strip(),
-                                                "u": int(is_urgent(signs))})
+        urgent = is_urgent(signs)
+        cur = db.execute("INSERT INTO network_concerns (report_id, student_id, signs, seen, urgent) VALUES"
+                         " (:r, :s, :g, :seen, :u)", {"r": rid, "s": c.student_id,
+                                                      "g": json.dumps(signs, ensure_ascii=False),
+                                                      "seen": c.seen.strip(), "u": int(urgent)})
+        if urgent:  # a self-harm or harm-to-others sign: the one same-day path (app.safety), due today
+            raise_same_day(session, c.student_id, f"network_concerns:{int(cur.lastrowid or 0)}",
+                           f"预警网络报告：{'、'.join(signs)}", source_label="预警网络报告")
     from app.network.searchable import index_report
 
     index_report(db, rid)
@@ -300,6 +305,9 @@ def triage(session: Session, concern_id: int, decision: str, note: str = "") -> 
                            {"d": decision, "n": note.strip(), "t": clock.now_iso(), "by": session.account.label,
                             "i": concern_id})
         session.audit("edit", f"network_concern:{concern_id}", {"triage": decision})
+        alert = alert_for(session, f"network_concerns:{concern_id}")
+        if alert is not None and alert.status == "open":
+            review_same_day(session, alert.id, f"分诊：{DECISIONS[decision]}" + (f"；{note.strip()}" if note.strip() else ""))
 
 
 def crisis_prefill(session: Session, concern_id: int) -> dict[str, str]:
@@ -325,10 +333,12 @@ def open_crisis_case(session: Session, concern_id: int, *, level: str | None = N
     pre = crisis_prefill(session, concern_id)
     row = _open_concern(session, concern_id)
     with session.db.transaction():
+        alert = alert_for(session, f"network_concerns:{concern_id}")
         case_id = open_case(session, row["student_id"], level or pre["level"], pre["source"],
                             summary=summary if summary is not None else pre["summary"],
                             note=note if note is not None else pre["note"], owner=owner,
-                            discovered_at=pre["discovered_at"], reported_by=pre["reported_by"])
+                            discovered_at=pre["discovered_at"], reported_by=pre["reported_by"],
+                            alert_id=alert.id if alert is not None and alert.status == "open" else None)
         session.db.execute("UPDATE network_concerns SET decision = 'crisis', decided_at = :t, decided_by = :by,"
                            " crisis_case_id = :c WHERE id = :i",
                            {"t": clock.now_iso(), "by": session.account.label, "c": case_id, "i": concern_id})

@@ -7,8 +7,8 @@ import datetime as dt
 from app.network.model import period_of, previous_period
 from app.network.people import missing_reviews, rep_problems, rooms_without_informant
 from app.network.reports import escalations, overview, red_after, untriaged
-from app.network.urgent import same_day_items
 from app.policy import can_read_confidential
+from app.safety.alerts import alert_for
 from app.school.classnames import grade_name
 from app.session import Session
 from app.workbench import WorkItem
@@ -17,10 +17,11 @@ from app.workbench import WorkItem
 def network_items(session: Session, today: dt.date) -> list[WorkItem]:
     if not can_read_confidential(session.account):
         return []
-    items = same_day_items(session, today)
+    items: list[WorkItem] = []  # an urgent sign is already today's same-day alert (app.safety), at the very top
     for t in untriaged(session, today=today):
-        if t.urgent:
-            continue
+        alert = alert_for(session, f"network_concerns:{t.concern_id}") if t.urgent else None
+        if alert is not None and alert.status == "open":
+            continue  # already at the very top as today's same-day alert
         items.append(WorkItem("network_triage", "待分诊",
                               f"{t.student}（{t.class_name}）被报告：{'、'.join(t.signs)}，待分诊",
                               red_after(session.db, t.since).isoformat(), overdue=t.overdue, student_id=t.student_id,

@@ -8,7 +8,7 @@ alert_id=...)``: the case keeps the link back and shows what raised it) or by th
 (:func:`review_same_day`).
 
 ``source`` names the record that raised the alert as ``"table:id"`` (``screening_results:12``,
-``case_records:5``, ``committee_reports:3``); one record raises at most one alert, so importing the same file again
+``case_records:5``, ``network_concerns:3``); one record raises at most one alert, so importing the same file again
 or saving the same note again raises nothing new. ``reason`` is a short line for the counselor ("PHQ-9 第9题阳性");
 alerts are read by counselors only (a head teacher sees no machine-made label before the counselor's review).
 """
@@ -25,9 +25,9 @@ from app.session import Session
 from app.store.db import Database, Row
 from app.workbench import PRIORITY_SAME_DAY, WorkItem
 
-SOURCE_LABELS = {"screening_results": "测评筛查", "case_records": "谈话记录", "committee_reports": "心理委员报告"}
+SOURCE_LABELS = {"screening_results": "测评筛查", "case_records": "谈话记录", "network_concerns": "预警网络报告"}
 # The crisis case source (app.crisis.rules.SOURCES) a case opened from an alert takes by default.
-CASE_SOURCES = {"screening_results": "screening", "case_records": "teacher", "committee_reports": "committee"}
+CASE_SOURCES = {"screening_results": "screening", "case_records": "teacher", "network_concerns": "committee"}
 STATUS_LABELS = {"open": "待当天复核", "case_opened": "已开危机个案", "reviewed": "已复核"}
 BANNER = "一级预警，请当天复核"
 
@@ -121,6 +121,14 @@ def get_alert(session: Session, alert_id: int) -> SameDayAlert:
     if r is None:
         raise InputRejected("找不到该当天复核事项。")
     return _alert(r)
+
+
+def alert_for(session: Session, source: str) -> SameDayAlert | None:
+    """The alert a record raised (``"table:id"``), if it raised one; counselors only."""
+    if not can_read_confidential(session.account):
+        return None
+    r = session.db.one(_SELECT + " WHERE a.source = :src", {"src": source})
+    return _alert(r) if r is not None else None
 
 
 def open_alerts(session: Session, student_id: int | None = None) -> list[SameDayAlert]:

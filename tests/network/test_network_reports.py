@@ -117,7 +117,8 @@ def test_a_self_harm_sign_is_a_same_day_urgent_item(session, class_ids, t0):
     _report(session, class_ids["7.1"], concerns=[ConcernInput(s[0], ["情绪低落"]),
                                                  ConcernInput(s[1], [SELF_HARM], "说不想活了")], immediate=True)
     items = work_items(session, t0.date())
-    assert items[0].kind == "network_urgent" and items[0].urgent and items[0].student_id == s[1]
+    assert items[0].kind == "same_day" and items[0].urgent and items[0].student_id == s[1]  # the one same-day path
+    assert "预警网络报告" in items[0].title
     assert items[0].due == "2026-11-02"
     plain = [i for i in items if i.kind == "network_triage"]
     assert [(i.student_id, i.overdue) for i in plain] == [(s[0], False)]   # same day: not yet red
@@ -163,3 +164,22 @@ def test_network_reps_and_concerns_in_the_overview(session, class_ids):
     name = session.db.scalar("SELECT name FROM students WHERE id = :s", {"s": s[4]})
     assert row == {"class": "七年级（1）班", "reps": [name], "reported": True, "concerns": 2}
     json.dumps(overview(session, "2026-11"), ensure_ascii=False)
+
+
+def test_a_self_harm_sign_takes_the_one_same_day_path_and_triage_closes_it(session, class_ids, t0):
+    from app.network.reports import open_crisis_case, triage
+    from app.safety.alerts import alert_for, case_alert
+
+    s = students_of(session, class_ids["7.1"])
+    _report(session, class_ids["7.1"], concerns=[ConcernInput(s[0], [SELF_HARM], "说不想活了"),
+                                                 ConcernInput(s[1], [SELF_HARM], "手臂有划痕")], immediate=True)
+    ids = [t.concern_id for t in untriaged(session)]
+    alerts = [alert_for(session, f"network_concerns:{i}") for i in ids]
+    assert all(a is not None and a.status == "open" and a.due_on == "2026-11-02" for a in alerts)
+    triage(session, ids[0], "talk", "已约谈")
+    assert alert_for(session, f"network_concerns:{ids[0]}").status == "reviewed"   # triage is the day's review
+    case_id = open_crisis_case(session, ids[1])
+    closed = alert_for(session, f"network_concerns:{ids[1]}")
+    assert closed.status == "case_opened" and closed.case_id == case_id
+    assert case_alert(session, case_id).source == f"network_concerns:{ids[1]}"   # the case links back
+    assert not [i for i in work_items(session, t0.date()) if i.kind == "same_day"]

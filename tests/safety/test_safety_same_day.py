@@ -58,7 +58,7 @@ def test_item_9_positive_is_due_today_at_the_top_not_in_three_school_days(school
     assert late.student_id == sid and late.overdue
     # entering the same answers again raises nothing new
     save_answers(school, camp.id, sid, "phq9", ITEM9)
-    assert len(open_alerts(school)) == 1
+    assert [a.student_id for a in open_alerts(school) if a.source.startswith("screening")] == [sid]
 
 
 def test_a_case_opened_from_it_links_back_and_closes_it(school, camp, day, head_teacher):
@@ -124,7 +124,7 @@ def test_an_item_a_scale_file_marks_critical_raises_it_too(school, day, tmp_path
     assert [a.reason for a in open_alerts(school)] == ["情绪5 第5题阳性"]
     quiet = grade7(school, 2)[1]
     save_answers(school, camp.id, quiet, "mood5", [2, 2, 2, 2, 0])
-    assert len(open_alerts(school)) == 1
+    assert [a.student_id for a in open_alerts(school) if a.source.startswith("screening")] == [sid]
 
 
 def test_a_session_note_marked_high_risk_does_the_same(school, day, head_teacher):
@@ -148,13 +148,13 @@ def test_a_session_note_marked_high_risk_does_the_same(school, day, head_teacher
 def test_raise_same_day_is_one_checked_path(school, day, head_teacher):
     sid = grade7(school, 1)[0]
     with pytest.raises(InputRejected, match="表名:编号"):
-        raise_same_day(school, sid, "committee_reports", "心理委员报告：自伤迹象")
-    first = raise_same_day(school, sid, "committee_reports:7", "心理委员报告：自伤迹象")
-    assert raise_same_day(school, sid, "committee_reports:7", "心理委员报告：自伤迹象") == first
-    assert get_alert(school, first).source_label == "心理委员报告" and get_alert(school, first).case_source == "committee"
+        raise_same_day(school, sid, "network_concerns", "心理委员报告：自伤迹象")
+    first = raise_same_day(school, sid, "network_concerns:7", "心理委员报告：自伤迹象")
+    assert raise_same_day(school, sid, "network_concerns:7", "心理委员报告：自伤迹象") == first
+    assert get_alert(school, first).source_label == "预警网络报告" and get_alert(school, first).case_source == "committee"
     other = school.db.scalar("SELECT id FROM students WHERE class_id != :c", {"c": head_teacher.account.class_id})
     with pytest.raises(PermissionDenied):
-        raise_same_day(head_teacher, other, "committee_reports:8", "x")
+        raise_same_day(head_teacher, other, "network_concerns:8", "x")
 
 
 def _crisis_due_at(session, case_id: int, when: dt.datetime) -> None:
