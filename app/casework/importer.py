@@ -28,7 +28,7 @@ from app.policy import can_counsel, require
 from app.session import Session
 from app.tabular import RowError, TableError, cell_text, parse_date, read_table
 from app.tabular.error_reports import store_error_report
-from app.tabular.reader import Table, nonblank_rows
+from app.tabular.reader import Table, mapping_headers, nonblank_rows
 from app.tabular.spec import ERROR_HEADERS, ImporterSpec, Options, PreviewView, Progress, Tab
 from app.text import normalize_text
 
@@ -327,11 +327,7 @@ def sessions_headers(path: Path, mapping: dict[str, str] | None = None,
                      sheet: str | None = None) -> tuple[list[str], dict[str, str]] | None:
     """The header cells of the likely header row and the columns matched so far, for a mapping editor when the
     preview fails (e.g. no 日期 column recognised). None when no header row is found."""
-    try:
-        table = read_table(Path(path), SYNONYMS, [], FIELD_LABELS, mapping, sheet)
-    except TableError:
-        return None
-    return [h for h in table.headers if h], {f: table.header_of(f) for f in table.columns}
+    return mapping_headers(path, SYNONYMS, FIELD_LABELS, mapping, sheet)
 
 
 @dataclass

@@ -27,7 +27,7 @@ from app.school.classnames import parse_class, parse_grade
 from app.session import Session
 from app.tabular import RowError, TableError, cell_text, parse_date, read_table
 from app.tabular.error_reports import store_error_report
-from app.tabular.reader import nonblank_rows
+from app.tabular.reader import mapping_headers, nonblank_rows
 from app.tabular.spec import ERROR_HEADERS, ImporterSpec, Options, PreviewView, Progress, Tab
 
 PROFILE_KIND = "network_reports"
@@ -271,11 +271,7 @@ def preview_reports(session: Session, path: Path, mapping: dict[str, str] | None
 
 def reports_headers(path: Path, mapping: dict[str, str] | None = None,
                     sheet: str | None = None) -> tuple[list[str], dict[str, str]] | None:
-    try:
-        table = read_table(Path(path), SYNONYMS, [], FIELD_LABELS, mapping, sheet)
-    except TableError:
-        return None
-    return [h for h in table.headers if h], {f: table.header_of(f) for f in table.columns}
+    return mapping_headers(path, SYNONYMS, FIELD_LABELS, mapping, sheet)
 
 
 @dataclass

@@ -27,7 +27,7 @@ from app.school.profile import get_school
 from app.session import Session
 from app.tabular import RowError, cell_text, parse_bool, parse_date, read_table
 from app.tabular.error_reports import store_error_report
-from app.tabular.reader import Table, nonblank_rows
+from app.tabular.reader import Table, mapping_headers, nonblank_rows
 from app.tabular.spec import CONFIRMED, ERROR_HEADERS, ImporterSpec, Option, Options, PreviewView, Progress, Tab
 
 FIELD_LABELS = {
@@ -438,13 +438,7 @@ def roster_headers(path: Path, mapping: dict[str, str] | None = None,
                    sheet: str | None = None) -> tuple[list[str], dict[str, str]] | None:
     """The header cells of the most likely header row and the columns matched so far, even when a required
     column is missing (so a mapping editor can offer the file's headers). None if no header row is found."""
-    from app.tabular.reader import TableError
-
-    try:
-        table = read_table(Path(path), SYNONYMS, [], FIELD_LABELS, mapping, sheet)
-    except TableError:
-        return None
-    return [h for h in table.headers if h], {f: table.header_of(f) for f in table.columns}
+    return mapping_headers(path, SYNONYMS, FIELD_LABELS, mapping, sheet)
 
 
 # -- the import dialog's description ---------------------------------------------------------------------------

@@ -43,6 +43,10 @@ class Table:
         cols = self.columns.get(fieldname) or []
         return self.headers[cols[0]] if cols else ""
 
+    def mapping_view(self) -> tuple[list[str], dict[str, str]]:
+        """What a mapping editor offers: the file's header cells, and the header each field matched so far."""
+        return [h for h in self.headers if h], {f: self.header_of(f) for f in self.columns}
+
     def values(self, cells: Sequence[Any], fieldname: str) -> list[Any]:
         return [cells[i] if i < len(cells) else None for i in self.columns.get(fieldname, [])]
 
@@ -177,3 +181,15 @@ def nonblank_rows(table: Table) -> Iterator[tuple[int, list[Any]]]:
     for sheet_row, cells in table.rows:
         if any(c is not None and not is_blank(c if type(c) is str else str(c)) for c in cells):
             yield sheet_row, cells
+
+
+def mapping_headers(path: Path, synonyms: Mapping[str, Sequence[str]], field_labels: Mapping[str, str],
+                    mapping: Mapping[str, str | Sequence[str]] | None = None,
+                    sheet: str | None = None) -> tuple[list[str], dict[str, str]] | None:
+    """The header cells of the most likely header row and the columns matched so far, even when a required column
+    is missing (so a mapping editor can offer the file's headers). None if no header row is found."""
+    try:
+        table = read_table(Path(path), synonyms, [], field_labels, mapping, sheet)
+    except TableError:
+        return None
+    return table.mapping_view()
