@@ -6,11 +6,12 @@ import datetime as dt
 import random
 
 from app import clock
-from app.policy import can_read_confidential
+from app.policy import can_counsel, can_read_confidential
+from app.safety.alerts import review_same_day
 from app.screening.campaigns import create_campaign, school_grades
 from app.screening.grading import load_rules, regrade
 from app.screening.interviews import record_interview
-from app.screening.results import _write_result
+from app.screening.results import _write_result, raise_if_critical
 from app.screening.scales import all_scales
 from app.screening.scoring import score
 from app.session import Session
@@ -87,6 +88,11 @@ def populate(session: Session, rng: random.Random, student_ids: list[int]) -> No
             taken = (start + dt.timedelta(days=rng.randrange(span + 1))).isoformat()
             _write_result(db, campaign_id=camp.id, student_id=sid, scale=scale, result=result, taken_on=taken,
                          source="demo", who=session.account.label)
+            # A positive critical item took the one same-day path; in the demo it was reviewed that day.
+            alert = (raise_if_critical(session, campaign_id=camp.id, student_id=sid, scale=scale, result=result)
+                     if can_counsel(session.account) else None)
+            if alert is not None:
+                review_same_day(session, alert, "当天已面谈复核，已告知班主任，按复核结果跟进")
             if regrade(session, camp.id, sid, rules, scales):
                 entries.append(sid)
     if not can_read_confidential(session.account):
