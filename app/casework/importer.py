@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,11 +22,11 @@ from app import clock
 from app.archive.matcher import BY_NAME, BY_REGISTRY, Match, MatchProblem, StudentMatcher
 from app.casework.model import KIND_LABELS, RecordInput, kind_from_text
 from app.casework.records import insert_record
-from app.errors import InputRejected
 from app.policy import can_counsel, require
 from app.session import Session
 from app.tabular import RowError, TableError, cell_text, parse_date, read_table
 from app.tabular.error_reports import store_error_report
+from app.tabular.imports import record_import, refuse_invalid_rows
 from app.tabular.reader import Table, mapping_headers, nonblank_rows
 from app.tabular.spec import ERROR_HEADERS, ImporterSpec, Options, PreviewView, Progress, Tab
 from app.text import normalize_text
@@ -345,9 +344,7 @@ def apply_sessions(session: Session, preview: SessionsPreview, *, skip_invalid: 
     Rows matched by name (and class) are written only when confirmed: all of them, or the sheet rows in
     ``confirmed_rows``.
     """
-    if preview.errors and not skip_invalid:
-        raise InputRejected(f"{preview.file} 有 {len(preview.invalid_rows)} 行无效，未写入任何数据。"
-                            "请修改后重新导入，或选择“跳过无效行”。")
+    refuse_invalid_rows(preview, skip_invalid)
     require(session, can_counsel, "导入谈话与辅导记录")
     rows = [r for r in preview.new if r.matched_by != BY_NAME or confirm_name_matches
             or (confirmed_rows is not None and r.sheet_row in confirmed_rows)]
@@ -356,11 +353,7 @@ def apply_sessions(session: Session, preview: SessionsPreview, *, skip_invalid: 
     now = clock.now_iso()
     with db.transaction():
         counts = preview.counts()
-        cur = db.execute("INSERT INTO imports (kind, file_name, file_hash, at, account, counts) VALUES"
-                         " ('sessions', :f, :h, :t, :a, :c)",
-                         {"f": preview.file, "h": preview.file_hash, "t": now, "a": session.account.label,
-                          "c": json.dumps(counts)})
-        import_id = int(cur.lastrowid or 0)
+        import_id = record_import(session, "sessions", preview.file, preview.file_hash, counts)
         for row in rows:
             insert_record(session, row.data, import_id=import_id, entered_at=now)
         session.audit("import", preview.file, {"kind": "sessions", "written": len(rows), **counts})

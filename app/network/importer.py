@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from app.school.classnames import parse_class, parse_grade
 from app.session import Session
 from app.tabular import RowError, TableError, cell_text, parse_date, read_table
 from app.tabular.error_reports import store_error_report
+from app.tabular.imports import record_import, refuse_invalid_rows
 from app.tabular.reader import mapping_headers, nonblank_rows
 from app.tabular.spec import ERROR_HEADERS, ImporterSpec, Options, PreviewView, Progress, Tab
 
@@ -283,18 +283,12 @@ class ReportsResult:
 
 def apply_reports(session: Session, preview: ReportsPreview, *, skip_invalid: bool = False) -> ReportsResult:
     """Write every report in one transaction: all of them, or nothing."""
-    if preview.errors and not skip_invalid:
-        raise InputRejected(f"{preview.file} 有 {len(preview.invalid_rows)} 行无效，未写入任何数据。"
-                            "请修改后重新导入，或选择“跳过无效行”。")
+    refuse_invalid_rows(preview, skip_invalid)
     require(session, can_keep_network, "导入预警网络报告")
     db = session.db
     with db.transaction():
         counts = preview.counts()
-        cur = db.execute("INSERT INTO imports (kind, file_name, file_hash, at, account, counts) VALUES"
-                         " ('network_reports', :f, :h, :t, :a, :c)",
-                         {"f": preview.file, "h": preview.file_hash, "t": clock.now_iso(),
-                          "a": session.account.label, "c": json.dumps(counts)})
-        import_id = int(cur.lastrowid or 0)
+        import_id = record_import(session, "network_reports", preview.file, preview.file_hash, counts)
         for rep in preview.reports:
             insert_report(session, rep.data, import_id=import_id)
         session.audit("import", preview.file, {"kind": "network_reports", **counts})

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from app.school.profile import get_school
 from app.session import Session
 from app.tabular import RowError, cell_text, parse_bool, parse_date, read_table
 from app.tabular.error_reports import store_error_report
+from app.tabular.imports import record_import, refuse_invalid_rows
 from app.tabular.reader import Table, mapping_headers, nonblank_rows
 from app.tabular.spec import CONFIRMED, ERROR_HEADERS, ImporterSpec, Option, Options, PreviewView, Progress, Tab
 
@@ -343,9 +343,7 @@ def apply_roster(session: Session, preview: RosterPreview, *, skip_invalid: bool
     ``False`` refuses any new class."""
     if preview.new_classes and not (create_classes or (create_classes is None and not preview.school_has_classes)):
         raise InputRejected(new_classes_refusal(preview))
-    if preview.errors and not skip_invalid:
-        raise InputRejected(f"{preview.file} 有 {len(preview.invalid_rows)} 行无效，未写入任何数据。"
-                            "请修改后重新导入，或选择“跳过无效行”。")
+    refuse_invalid_rows(preview, skip_invalid)
     if mark_absent is not None and mark_absent not in ABSENT_STATUSES:
         raise InputRejected(f"未在名单中的学生只能标记为 {'或'.join(ABSENT_STATUSES)}。")
     db = session.db
@@ -404,9 +402,7 @@ def apply_roster(session: Session, preview: RosterPreview, *, skip_invalid: bool
                            {"s": sid, "t": now, "m": f"未在新花名册中，标记为{mark_absent}", "a": who})
                 marked += 1
         counts = preview.counts()
-        db.execute("INSERT INTO imports (kind, file_name, file_hash, at, account, counts) VALUES"
-                   " ('roster', :f, :h, :t, :a, :c)",
-                   {"f": preview.file, "h": preview.file_hash, "t": now, "a": who, "c": json.dumps(counts)})
+        record_import(session, "roster", preview.file, preview.file_hash, counts)
         session.audit("import", preview.file, {"kind": "roster", **counts, "marked_absent": marked})
         report = store_error_report(session, "roster", preview.file, preview.errors) if preview.errors else None
     return RosterResult(preview, True, report, marked)

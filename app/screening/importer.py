@@ -7,7 +7,6 @@ reason; answers are re-scored by the app and a platform total that disagrees is 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from app.screening.scoring import Answer, ScoreResult, check_answers, score, sco
 from app.session import Session
 from app.tabular import HeaderNotFound, RowError, TableError, cell_text, parse_date, read_table
 from app.tabular.error_reports import store_error_report
+from app.tabular.imports import record_import, refuse_invalid_rows
 from app.tabular.profiles import load_profile, save_profile
 from app.tabular.reader import HEADER_SCAN_ROWS, Table, nonblank_rows, normalize_header, sheets_hint
 from app.tabular.spec import (
@@ -508,9 +508,7 @@ def apply_screening(session: Session, preview: ScreeningPreview, campaign: str, 
 
     Name-and-class matches are written only when confirmed (all of them, or the sheet rows in ``confirmed_rows``).
     """
-    if preview.errors and not skip_invalid:
-        raise InputRejected(f"{preview.file} 有 {len(preview.invalid_rows)} 行无效，未写入任何数据。"
-                            "请修改后重新导入，或选择“跳过无效行”。")
+    refuse_invalid_rows(preview, skip_invalid)
     db = session.db
     scales = all_scales(db)
     scale = scales[preview.scale_id]
@@ -522,11 +520,8 @@ def apply_screening(session: Session, preview: ScreeningPreview, campaign: str, 
     with db.transaction():
         camp = ensure_campaign(session, campaign, scale.id)
         counts = preview.counts()
-        cur = db.execute("INSERT INTO imports (kind, file_name, file_hash, at, account, counts) VALUES"
-                         " ('screening', :f, :h, :t, :a, :c)",
-                         {"f": preview.file, "h": preview.file_hash, "t": clock.now_iso(), "a": who,
-                          "c": json.dumps({"campaign": camp.name, "scale": scale.id, **counts}, ensure_ascii=False)})
-        import_id = int(cur.lastrowid or 0)
+        import_id = record_import(session, "screening", preview.file, preview.file_hash,
+                                  {"campaign": camp.name, "scale": scale.id, **counts})
         rows = []
         for r in preview.rows:
             if r.matched_by == BY_NAME and not (confirm_name_matches or
