@@ -30,6 +30,7 @@ LevelProvider = Callable[["Database"], dict[int, int]]              # student id
 FocusProvider = Callable[["Database"], set[int]]                    # ids of students who count as 重点学生
 CommandRegistrar = Callable[[argparse._SubParsersAction], None]     # adds sub-parsers, each with func=handler
 DemoPopulator = Callable[["Session", random.Random, list[int]], None]
+IndicatorProvider = Callable[["Session", Any], Sequence[Any]]      # (session, app.indicators.model.Period) -> [Figure]
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Capability:
     warning_levels: LevelProvider | None = None
     reviewed_levels: LevelProvider | None = None   # the levels as the counselor last reviewed them (no provisional)
     focus: FocusProvider | None = None             # students this capability makes 重点学生 (e.g. an open crisis case)
+    indicators: tuple[IndicatorProvider, ...] = ()  # the figures this capability counts for a period (issue 13)
     commands: CommandRegistrar | None = None
     demo: DemoPopulator | None = None
 
@@ -101,6 +103,9 @@ class Registry:
 
     def workbench_providers(self) -> list[WorkbenchProvider]:
         return [fn for c in self.capabilities for fn in c.workbench]
+
+    def indicator_providers(self) -> list[IndicatorProvider]:
+        return [fn for c in self.capabilities for fn in c.indicators]
 
     def search_sources(self) -> dict[str, Any]:
         return {source: info for c in self.capabilities for source, info in c.search}
