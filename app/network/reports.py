@@ -324,7 +324,8 @@ def triage(session: Session, concern_id: int, decision: str, note: str = "") -> 
         session.audit("edit", f"network_concern:{concern_id}", {"triage": decision})
         alert = alert_for(session, f"network_concerns:{concern_id}")
         if alert is not None and alert.status == "open":
-            review_same_day(session, alert.id, f"分诊：{DECISIONS[decision]}" + (f"；{note.strip()}" if note.strip() else ""))
+            # The decision only: the note is confidential.db's, and the alert's outcome is kept in vault.db.
+            review_same_day(session, alert.id, f"分诊：{DECISIONS[decision]}")
 
 
 def crisis_prefill(session: Session, concern_id: int) -> dict[str, str]:
