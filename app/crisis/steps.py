@@ -46,7 +46,8 @@ def missing_for_return(session: Session, case_id: int, rules: Rules | None = Non
     return missing
 
 
-def _check(session: Session, key: str, case: dict[str, Any], data: dict[str, Any], done_by: str, rules: Rules) -> dict[str, Any]:
+def _check(session: Session, key: str, case: dict[str, Any], data: dict[str, Any], done_by: str,
+           rules: Rules) -> dict[str, Any]:
     """Each step's own rule; returns the data to store."""
     data = {k: v for k, v in data.items() if v not in (None, "")}
     if key == "safety":
