@@ -462,12 +462,15 @@ def add_pair(session: Session, student_id: int, peer_id: int, start_date: str | 
 
 
 def list_pairs(session: Session) -> list[tuple[int, str, str, str, str]]:
-    """(id, student, peer, from, to) within the account's scope; nothing for a 管理员."""
+    """(id, student, peer, from, to) within the account's scope; nothing for a 管理员. Each student is named with
+    their class (“王芳（七年级（2）班）”), so two students of one name are told apart."""
     if not does_student_work(session.account):
         return []
     scope = class_scope(session.account)
     return [tuple(r) for r in session.db.query(  # type: ignore[misc]
-        "SELECT p.id, a.name, b.name, p.start_date, p.end_date FROM network_pairs p JOIN students a ON"
-        " a.id = p.student_id JOIN students b ON b.id = p.peer_id WHERE :scope IS NULL OR a.class_id = :scope"
+        "SELECT p.id, a.name || coalesce('（' || ca.name || '）', ''), b.name || coalesce('（' || cb.name || '）', ''),"
+        " p.start_date, p.end_date FROM network_pairs p JOIN students a ON a.id = p.student_id"
+        " JOIN students b ON b.id = p.peer_id LEFT JOIN classes ca ON ca.id = a.class_id"
+        " LEFT JOIN classes cb ON cb.id = b.class_id WHERE :scope IS NULL OR a.class_id = :scope"
         " ORDER BY p.start_date DESC", {"scope": scope})]
 

@@ -142,6 +142,7 @@ class NetworkPage(QWidget):
         lay.addWidget(self.tabs, 1)
         self.report_dialog: ReportDialog | None = None
         self.review_dialog: Any = None
+        self.pair_dialog: Any = None
         self.import_dialog: Any = None
         ctx.data_changed.connect(self._data_changed)
         self.refresh()
@@ -299,18 +300,12 @@ class NetworkPage(QWidget):
         self.review_dialog.show()
 
     def add_pair(self) -> None:
-        from app.network.people import add_pair
+        """朋辈结对: both students picked by name (or pinyin initials, or registry number) in one dialog."""
+        from ui.network.pair_dialog import PairDialog
 
-        sid = self._student_id("朋辈结对：需要支持的学生")
-        if sid is None:
-            return
-        peer = self._student_id("朋辈结对：结对同伴")
-        if peer is None:
-            return
-        until = dialogs.get_text(self, "朋辈结对", "结对截止日期（如 2027-01-15，可留空）：")
-        if until is None:
-            return
-        self._write("朋辈结对", lambda: add_pair(self.session, sid, peer, clock.today(), end_date=until.strip()))
+        self.pair_dialog = PairDialog(self.ctx, self)
+        self.pair_dialog.saved.connect(lambda _pid: self.ctx.data_changed.emit(Change.NETWORK))
+        self.pair_dialog.show()
 
     def edit_settings(self) -> None:
         """The school's settings: grades with committee members, red after N school days, the escalation rule."""
