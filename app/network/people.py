@@ -180,6 +180,15 @@ def _grades_text(grades: tuple[int, ...]) -> str:
 
 
 # -- dormitories --------------------------------------------------------------------------------------------
+def _end_informant_elsewhere(session: Session, student_id: int, building: str, room: str) -> int:
+    """An informant who moves out of their room (or has it cleared) no longer serves it: the room is listed
+    without one. In the caller's transaction; returns how many terms ended."""
+    return session.db.execute(
+        "UPDATE network_informants SET end_date = :d WHERE student_id = :s AND end_date = ''"
+        " AND NOT (building = :b AND room = :r)",
+        {"d": clock.today().isoformat(), "s": student_id, "b": building, "r": room}).rowcount
+
+
 def set_dorm(session: Session, student_id: int, building: str, room: str) -> None:
     """Set (or, with blank building and room, clear) a boarding student's building and room."""
     require(session, can_manage_roster, "修改学生的宿舍")
@@ -189,6 +198,7 @@ def set_dorm(session: Session, student_id: int, building: str, room: str) -> Non
         raise InputRejected("请同时填写楼栋和房间号（或都留空以清除）。")
     db = session.db
     with db.transaction():
+        _end_informant_elsewhere(session, student.id, b, r)
         if not b:
             db.execute("DELETE FROM network_dorms WHERE student_id = :s", {"s": student.id})
         else:
@@ -197,6 +207,13 @@ def set_dorm(session: Session, student_id: int, building: str, room: str) -> Non
                        {"s": student.id, "b": b, "r": r, "t": clock.now_iso()})
             db.execute("UPDATE students SET boarding = 1 WHERE id = :s", {"s": student.id})
         session.audit("edit", f"student:{student.registry_no}", {"dorm": room_label(b, r)})
+
+
+def informant_of(session: Session, student_id: int) -> str:
+    """The room this student serves as 宿舍心理信息员 (“3号楼 201”), or ""."""
+    row = session.db.one("SELECT building, room FROM network_informants WHERE student_id = :s AND end_date = ''",
+                         {"s": student_id})
+    return room_label(row[0], row[1]) if row else ""
 
 
 def dorm_of(session: Session, student_id: int) -> tuple[str, str] | None:
@@ -257,6 +274,7 @@ def dorms_from_roster(session: Session, path: Path, sheet: str | None = None, *,
     now = clock.now_iso()
     with session.db.transaction():
         for sid, _reg, b, r in found:
+            _end_informant_elsewhere(session, sid, b, r)
             session.db.execute("INSERT INTO network_dorms (student_id, building, room, updated_at) VALUES"
                                " (:s, :b, :r, :t) ON CONFLICT (student_id) DO UPDATE SET building = :b, room = :r,"
                                " updated_at = :t", {"s": sid, "b": b, "r": r, "t": now})

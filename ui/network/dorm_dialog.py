@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from app.errors import XinqiaoError
 from app.network.model import parse_room
-from app.network.people import dorm_of, set_dorm
+from app.network.people import dorm_of, informant_of, set_dorm
 from app.session import Session
 from app.text import normalize_text
 
@@ -31,8 +31,11 @@ class DormDialog(QDialog):
         self.error.setStyleSheet("color: #c5221f;")
         self.error.setWordWrap(True)
         self.error.hide()
-        hint = QLabel("设置宿舍即记为住校生。同一宿舍的学生共用一名宿舍心理信息员。")
+        serving = informant_of(session, student_id)
+        hint = QLabel("设置宿舍即记为住校生。同一宿舍的学生共用一名宿舍心理信息员。" + (
+            f"\n该生是 {serving} 的宿舍心理信息员：换到别的宿舍或清除后，原宿舍需另行任命信息员。" if serving else ""))
         hint.setWordWrap(True)
+        self.hint = hint
         hint.setStyleSheet("color: #666;")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")

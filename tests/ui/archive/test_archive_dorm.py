@@ -60,13 +60,21 @@ def test_set_and_clear_a_room_from_the_archive(qtbot, school, head_teacher):
     assert get_student(school.db, school.account, first).boarding
     assert profile.notice.text() == "宿舍已更新。"
 
+    # an informant is told that moving out ends their service to the room
+    from app.network.people import appoint_informant
+
+    appoint_informant(school, first, "2026-09-01")
+    dlg = profile.open_dorm_dialog()
+    assert "该生是 9号楼 901 的宿舍心理信息员" in dlg.hint.text()
+    dlg.reject()
+
     # the second student, typed whole in the building field, lands in the same room
     page.show_student(second)
     dlg = profile.open_dorm_dialog()
     dlg.building.setText("9号楼 901")
     qtbot.keyClick(dlg.building, Qt.Key.Key_Return)   # Enter saves
     assert room(school) == [("9号楼 901", 2)]
-    assert "9号楼 901" in [r.label for r in rooms_without_informant(school)]
+    assert "9号楼 901" not in [r.label for r in rooms_without_informant(school)]
 
     # the head teacher of the class sees the room, and no button
     from ui.archive.page import StudentsPage
