@@ -51,6 +51,11 @@ def _student(session: Session, student_id: int) -> Student:
     return get_student(session.db, session.account, student_id)
 
 
+def _at_school(student: Student, post: str) -> None:
+    if student.status != "在读":
+        raise InputRejected(f"{student.name} 的学籍状态是“{student.status}”，不能任命为{post}。")
+
+
 # -- settings -----------------------------------------------------------------------------------------------
 def set_network_settings(session: Session, *, eligible_grades: list[int] | None = None,
                          triage_school_days: int | None = None, escalation_periods: int | None = None,
@@ -92,6 +97,7 @@ def appoint_rep(session: Session, student_id: int, start_date: str | dt.date, *,
     """Appoint a student of an eligible class as its 心理委员 (from the class list)."""
     require(session, can_keep_network, "任命心理委员")
     student = _student(session, student_id)
+    _at_school(student, "心理委员")
     if student.class_id is None or student.grade is None:
         raise InputRejected(f"{student.name} 没有班级，不能任命为心理委员。")
     grades = load_settings(session.db).eligible_grades
@@ -128,13 +134,15 @@ def end_rep(session: Session, rep_id: int, end_date: str | dt.date) -> None:
 
 
 def list_reps(session: Session, *, on: str | None = None) -> list[Rep]:
-    """The committee members serving on ``on`` (default today), within the account's class scope."""
+    """The committee members serving on ``on`` (default today), within the account's class scope: still at school
+    (在读) and in the class they were appointed for."""
     day = on or clock.today().isoformat()
     scope = class_scope(session.account)
     rows = session.db.query(
         "SELECT r.id, r.student_id, s.name, r.class_id, c.name, r.start_date, r.end_date, r.training"
         " FROM network_reps r JOIN students s ON s.id = r.student_id JOIN classes c ON c.id = r.class_id"
         " WHERE r.start_date <= :d AND (r.end_date = '' OR r.end_date >= :d)"
+        " AND s.status = '在读' AND s.class_id = r.class_id"   # one who left school or the class serves no more
         " AND (:scope IS NULL OR r.class_id = :scope) ORDER BY c.grade, c.number, r.start_date",
         {"d": day, "scope": scope})
     return [Rep(*r) for r in rows]
@@ -301,7 +309,7 @@ def list_rooms(session: Session) -> list[Room]:
     scope = class_scope(session.account)
     inf = {(r[0], r[1]): (r[2], r[3]) for r in session.db.query(
         "SELECT i.building, i.room, s.name, i.id FROM network_informants i JOIN students s ON s.id = i.student_id"
-        " WHERE i.end_date = ''")}
+        " WHERE i.end_date = '' AND s.status = '在读'")}
     out = []
     for b, r, n in session.db.query(
             "SELECT d.building, d.room, count(*) FROM network_dorms d JOIN students s ON s.id = d.student_id"
@@ -320,14 +328,20 @@ def appoint_informant(session: Session, student_id: int, start_date: str | dt.da
     """Make a boarder the 宿舍心理信息员 of their own room; a room has one serving informant."""
     require(session, can_keep_network, "任命宿舍心理信息员")
     student = _student(session, student_id)
+    _at_school(student, "宿舍心理信息员")
     dorm = dorm_of(session, student.id)
     if dorm is None:
         raise InputRejected(f"{student.name} 没有登记宿舍。请先在档案中填写楼栋和房间。")
     start = _date(start_date, "任职开始日期")
     db = session.db
     with db.transaction():
+        # one who left school still held the room: their term ends as the new informant starts
+        db.execute("UPDATE network_informants SET end_date = :d WHERE building = :b AND room = :r AND end_date = ''"
+                   " AND student_id IN (SELECT id FROM students WHERE status != '在读')",
+                   {"d": start, "b": dorm[0], "r": dorm[1]})
         held = db.one("SELECT s.name FROM network_informants i JOIN students s ON s.id = i.student_id"
-                      " WHERE i.building = :b AND i.room = :r AND i.end_date = ''", {"b": dorm[0], "r": dorm[1]})
+                      " WHERE i.building = :b AND i.room = :r AND i.end_date = '' AND s.status = '在读'",
+                      {"b": dorm[0], "r": dorm[1]})
         if held is not None:
             raise InputRejected(f"{room_label(*dorm)} 已有信息员 {held[0]}。每个宿舍一名信息员，请先结束其任职。")
         cur = db.execute("INSERT INTO network_informants (uuid, building, room, student_id, start_date, created_at,"
