@@ -196,7 +196,7 @@ class NetworkPage(QWidget):
 
     # -- actions ----------------------------------------------------------------------------------------------
     def open_report_dialog(self) -> None:
-        self.report_dialog = ReportDialog(self.session, self)
+        self.report_dialog = ReportDialog(self.session, self, period=self.current_period())
         self.report_dialog.saved.connect(lambda _rid: self.ctx.data_changed.emit(Change.NETWORK))
         self.report_dialog.show()
 

@@ -332,3 +332,25 @@ def test_a_pair_picked_by_name_among_two_of_the_same_name(qtbot, session, pupils
     assert tuple(stored) == (b, a)
     assert [(x[1], x[2]) for x in list_pairs(session)] == [("王芳（七年级（2）班）", "王芳（七年级（1）班）")]
     assert page.pairs.item(0, 0).text() == "王芳（七年级（2）班）" and page.pairs.item(0, 1).text() == "王芳（七年级（1）班）"
+
+
+def test_a_paper_report_is_filed_under_its_period(qtbot, session, pupils):
+    """A routine report for October typed in on 2 November is October's report (the dialog's 期次 follows the
+    page's, and can be changed); choosing a room makes its informant the reporter."""
+    from app.network.people import set_dorm
+    from app.network.reports import overview
+
+    set_dorm(session, pupils[0], "5号楼", "301")
+    page, _ctx = make_page(qtbot, session)
+    page.period.setCurrentIndex(page.period.findData("2026-10"))
+    page.open_report_dialog()
+    d = page.report_dialog
+    assert d.period.currentData() == "2026-10" and d.date.date().toString("yyyy-MM-dd") == "2026-11-02"
+    d.place.setCurrentIndex(d.place.findText("宿舍 5号楼 301"))
+    assert d.reporter_kind.currentData() == "informant" and d.student.count() == 1
+    d.place.setCurrentIndex(d.place.findText("七年级（1）班"))
+    assert d.reporter_kind.currentData() == "psych_rep"
+    d.save()
+    assert [c["reported"] for c in overview(session, "2026-10")["classes"]] == [True, False]
+    assert [c["reported"] for c in overview(session, "2026-11")["classes"]] == [False, False]
+    assert cells(page.classes, 2) == ["已报告", "未报告"]     # the page shows October
