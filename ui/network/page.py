@@ -218,20 +218,25 @@ class NetworkPage(QWidget):
 
     # -- people -------------------------------------------------------------------------------------------------
     def _student_id(self, title: str) -> int | None:
-        from app.archive.students import find_by_registry
+        """A student by name, pinyin initials or registry number (the shared student index, as the student picker
+        searches it); several matches are listed with class and registry number to choose from."""
+        from app.archive.students import StudentFilter
 
-        text = dialogs.get_text(self, title, "学生的学籍号：")
-        if not text:
+        text = dialogs.get_text(self, title, "学生的姓名、拼音首字母或学籍号：")
+        if not text or not text.strip():
             return None
-        try:
-            found = find_by_registry(self.session.db, self.session.account, text.strip())
-        except XinqiaoError as e:
-            dialogs.warn(self, title, e.message)
+        typed = text.strip()
+        found = self.ctx.index.search(self.session.account, StudentFilter(search=typed), limit=50)
+        exact = [s for s in found if typed in (s.name, s.registry_no)]
+        found = exact or found
+        if not found:
+            dialogs.warn(self, title, f"没有找到“{typed}”，请核对姓名或学籍号（只列在读学生）。")
             return None
-        if found is None:
-            dialogs.warn(self, title, f"没有学籍号为 {text.strip()} 的学生，请核对。")
-            return None
-        return found.id
+        if len(found) == 1:
+            return found[0].id
+        labels = [f"{s.name}　{s.class_name or '未分班'}　{s.registry_no}" for s in found]
+        pick = dialogs.get_item(self, title, f"有 {len(found)} 名学生符合“{typed}”，请选择：", labels)
+        return found[labels.index(pick)].id if pick in labels else None
 
     def _write(self, title: str, fn: Callable[[], object]) -> None:
         try:

@@ -354,3 +354,26 @@ def test_a_paper_report_is_filed_under_its_period(qtbot, session, pupils):
     assert [c["reported"] for c in overview(session, "2026-10")["classes"]] == [True, False]
     assert [c["reported"] for c in overview(session, "2026-11")["classes"]] == [False, False]
     assert cells(page.classes, 2) == ["已报告", "未报告"]     # the page shows October
+
+
+def test_people_are_found_by_name_on_the_page(qtbot, session, pupils):
+    """任命心理委员 / 登记宿舍 / 任命宿舍信息员 take a name (or pinyin initials, or a registry number): one match is
+    taken at once, two 王芳 are offered with class and registry number, an unknown name is refused."""
+    from app.archive.seed import DemoStudent, insert_students
+    from app.network.people import dorm_of, list_reps
+
+    def pupil(reg: str, name: str, class_no: int) -> DemoStudent:
+        return DemoStudent(reg, name, "女", "2013-03-01", 7, class_no, "王某", "母亲", "13800000000", False, False)
+
+    a, b = insert_students(session, [pupil("G37020220139990001", "王芳", 1), pupil("G37020220139990002", "王芳", 2)])
+    page, _ctx = make_page(qtbot, session)
+    dialogs.preanswer("王芳", "王芳　七年级（2）班　G37020220139990002", "区级培训")
+    page.appoint_rep()
+    assert dialogs.shown[1].kind == "item" and "有 2 名学生符合“王芳”" in dialogs.shown[1].text
+    assert [r.student_id for r in list_reps(session)] == [b]
+    dialogs.preanswer("G37020220139990001", "5号楼 301")
+    page.set_dorm()
+    assert dorm_of(session, a) == ("5号楼", "301")
+    dialogs.preanswer("查无此人", None)
+    page.appoint_informant()
+    assert dialogs.shown[-1].kind == "warning" and "没有找到“查无此人”" in dialogs.shown[-1].text
