@@ -22,6 +22,7 @@ class PairDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("朋辈结对")
+        self.setMinimumWidth(560)   # a match shows name, class and registry number whole
         self.student = StudentPicker(ctx)
         self.student.edit.setAccessibleName("需要支持的学生")
         self.peer = StudentPicker(ctx)
