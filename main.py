@@ -15,6 +15,12 @@ def open_window(args: argparse.Namespace) -> int:
     return run_gui(args)
 
 
+def window_self_test() -> list:
+    from ui.shell.selftest import STEPS  # Qt only for the self-test's window steps
+
+    return STEPS
+
+
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # the installed (PyInstaller) program reads .xls files in a child process
-    sys.exit(main(window=open_window))
+    sys.exit(main(window=open_window, self_test_steps=window_self_test))

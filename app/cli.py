@@ -10,13 +10,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from app.capabilities import install_default
 from app.console import EXIT_OTHER, EXIT_USAGE, err, print_json
 from app.errors import InputRejected, XinqiaoError
+from app.selftest import Step
 from app.store.errors import SqliteError, storage_error
+from app.version import version_line
 
 Window = Callable[[argparse.Namespace], int]
 
@@ -71,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", help="账号（默认：环境变量 XINQIAO_USER）")
     p.add_argument("--demo", action="store_true", help="在临时的演示数据上打开窗口")
     p.add_argument("--screenshot", metavar="FILE", help="与 --demo 一起：把主窗口截图存为 PNG 后退出")
+    p.add_argument("--version", action="version", version=version_line(), help="显示版本号并退出")
+    p.add_argument("--self-test", action="store_true",
+                   help="自检：在临时数据上检查数据库、加密、计分、信件、图表、数据包和界面，全部通过时退出码为 0")
     sub = p.add_subparsers(dest="command", metavar="子命令", parser_class=_Parser)
     for add_commands in install_default().command_registrars():
         add_commands(sub)
@@ -121,15 +126,25 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
         return typed.exit_code
 
 
-def main(argv: list[str] | None = None, *, window: Window | None = None) -> int:
+def main(argv: list[str] | None = None, *, window: Window | None = None,
+         self_test_steps: Callable[[], Sequence[Step]] | None = None) -> int:
     """Parse ``argv`` and run its sub-command; with none, open ``window(args)`` (given by ``main.py``) or, when
-    there is no window, print the help."""
+    there is no window, print the help. ``--self-test`` runs ``app.selftest`` plus the window's steps
+    (``self_test_steps()``, given by ``main.py``)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:
         return int(e.code or 0)
+    if args.self_test:
+        from app import selftest
+
+        if args.command is not None or args.demo or args.screenshot:
+            err("--self-test 不能与子命令、--demo 或 --screenshot 一起使用。")
+            return EXIT_USAGE
+        selftest.self_test_environment()
+        return selftest.run(self_test_steps() if self_test_steps else ())
     if args.command is None:
         if args.screenshot and not args.demo:
             err("--screenshot 需要与 --demo 一起使用。")

@@ -17,6 +17,7 @@ from app.archive.students import StudentIndex
 from app.school.setup import create_vault
 from app.session import Session, VaultPaths
 from ui.shell import dialogs, tasks
+from ui.shell.about import app_icon
 from ui.shell.fonts import apply_app_font
 from ui.shell.main_window import MainWindow
 from ui.shell.page import Page
@@ -55,6 +56,7 @@ def setup_app(app: QApplication) -> None:
     """Font, translations and locale; idempotent (tests call it on pytest-qt's QApplication)."""
     keep_none_alive()
     app.setApplicationName("XinQiao")
+    app.setWindowIcon(app_icon())
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     apply_app_font(app)
     if not _translators:

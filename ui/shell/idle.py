@@ -7,13 +7,17 @@ drive it by advancing a fake clock and calling ``check()``.
 ``OsLockWatcher`` emits ``locked`` when the operating system's session is locked, as far as Qt reports it:
 ``QGuiApplication.applicationStateChanged`` → ``ApplicationSuspended`` (mobile-style platforms), and on Linux
 desktops the ``ActiveChanged(true)`` signal of ``org.freedesktop.ScreenSaver`` / ``org.gnome.ScreenSaver`` on
-the session D-Bus when there is one. Windows session-lock messages (WTS) are not hooked yet: the idle timer
-still locks after the idle time.
+the session D-Bus when there is one. On Windows the main window registers for session notices
+(``WTSRegisterSessionNotification``) and hands its native messages to ``native_event``: ``WM_WTSSESSION_CHANGE``
+with ``WTS_SESSION_LOCK`` (Win+L, the lock screen, switching user) locks the app.
 """
 from __future__ import annotations
 
+import ctypes
+import sys
 import time
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import SLOT, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
@@ -83,6 +87,23 @@ class IdleWatcher(QObject):
         return False
 
 
+WM_WTSSESSION_CHANGE = 0x02B1
+WTS_SESSION_LOCK = 0x7
+NOTIFY_FOR_THIS_SESSION = 0
+WINDOWS_MSG = b"windows_generic_MSG"
+
+
+def is_session_lock(event_type: bytes, message: Any) -> bool:
+    """Whether a native event is Windows' notice that this session was locked. ``message`` is the address of
+    a ``MSG`` (what Qt passes to ``nativeEvent`` on Windows)."""
+    if event_type != WINDOWS_MSG or not message:
+        return False
+    from ctypes import wintypes
+
+    msg = wintypes.MSG.from_address(int(message))
+    return msg.message == WM_WTSSESSION_CHANGE and msg.wParam == WTS_SESSION_LOCK
+
+
 class OsLockWatcher(QObject):
     locked = Signal()
 
@@ -114,6 +135,35 @@ class OsLockWatcher(QObject):
             slot = SLOT("screensaver_changed(bool)")  # PySide wants the str form, whatever its stubs say
             if bus.connect("", path, interface, "ActiveChanged", self, slot):  # type: ignore[call-overload]
                 self.dbus_watching.append(interface)
+
+    def watch_window(self, hwnd: int) -> bool:
+        """Windows only: ask for session notices to ``hwnd`` (the main window); False elsewhere or on failure."""
+        if sys.platform != "win32" or not hwnd:
+            return False
+        try:
+            wtsapi32 = ctypes.WinDLL("wtsapi32")  # type: ignore[attr-defined]
+            ok = bool(wtsapi32.WTSRegisterSessionNotification(ctypes.c_void_p(hwnd), NOTIFY_FOR_THIS_SESSION))
+        except OSError:
+            return False
+        if ok:
+            self._hwnd = hwnd
+        return ok
+
+    def unwatch_window(self) -> None:
+        hwnd = getattr(self, "_hwnd", 0)
+        if sys.platform == "win32" and hwnd:
+            try:
+                ctypes.WinDLL("wtsapi32").WTSUnRegisterSessionNotification(ctypes.c_void_p(hwnd))  # type: ignore[attr-defined]
+            except OSError:
+                pass
+            self._hwnd = 0
+
+    def native_event(self, event_type: bytes, message: Any) -> bool:
+        """A native message of the main window: emit ``locked`` on a session lock; True when it was one."""
+        if is_session_lock(event_type, message):
+            self.locked.emit()
+            return True
+        return False
 
     @Slot(bool)
     def screensaver_changed(self, active: bool) -> None:

@@ -6,11 +6,12 @@ into an unsaved form is still there after unlocking.
 from __future__ import annotations
 
 import html
+import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -166,7 +167,10 @@ class MainWindow(QMainWindow):
         self.search_action = QAction("查找学生", self)
         self.search_action.setToolTip("查找学生（Ctrl+K）")
         self.search_action.triggered.connect(self.focus_student_search)
-        for a in (self.search_action, self.backup_action, self.lock_action):
+        self.about_action = QAction("关于", self)
+        self.about_action.setToolTip("关于心桥：版本和许可协议")
+        self.about_action.triggered.connect(self.show_about)
+        for a in (self.search_action, self.backup_action, self.lock_action, self.about_action):
             self.toolbar.addAction(a)
         self.backup_action.setVisible(can_manage_school(session.account))  # backups are a manager's (as on the command line)
         QShortcut(QKeySequence("Ctrl+L"), self, lambda: self.lock())
@@ -193,6 +197,8 @@ class MainWindow(QMainWindow):
         if watch_os_lock:
             self.os_lock = OsLockWatcher(self)
             self.os_lock.locked.connect(lambda: self.lock("系统锁屏时，心桥已同时锁定。"))
+            if sys.platform == "win32":
+                self.os_lock.watch_window(int(self.winId()))  # WTS session notices come to this window
         if self.nav.count():
             self.nav.setCurrentRow(0)
 
@@ -317,6 +323,11 @@ class MainWindow(QMainWindow):
         self.account_label.setText(f"账号：{acc.label}（{acc.username}） · {acc.role_label}"
                                    + (" · 管理" if acc.manager and acc.role.value != "admin" else ""))
 
+    def show_about(self) -> None:
+        from ui.shell.about import AboutDialog
+
+        AboutDialog(self).exec()
+
     # -- locking -----------------------------------------------------------------------------------
     @property
     def locked(self) -> bool:
@@ -415,6 +426,12 @@ class MainWindow(QMainWindow):
         return tasks.run_task(self, lambda _p: backups.restore(info.path, key, paths, account=user), done, failed,
                               label="正在从备份恢复……")
 
+    def nativeEvent(self, event_type: QByteArray | bytes, message: object) -> tuple[bool, int]:  # noqa: N802 - Qt API
+        """Windows' session-lock notice (WM_WTSSESSION_CHANGE / WTS_SESSION_LOCK) locks the app."""
+        if self.os_lock is not None:
+            self.os_lock.native_event(bytes(event_type), message)  # type: ignore[arg-type]
+        return False, 0
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         if self._close_ok or self.session.locked:
             self._shutdown()
@@ -444,5 +461,7 @@ class MainWindow(QMainWindow):
     def _shutdown(self) -> None:
         tasks.wait_idle(30)  # a backup, import or read still running finishes before the database closes
         self.idle.shutdown()
+        if self.os_lock is not None:
+            self.os_lock.unwatch_window()
         clipboard.clear_if_ours()
         self.session.close()

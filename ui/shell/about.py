@@ -1,0 +1,63 @@
+"""关于心桥: the version, where the program keeps its data, and the licences of everything it ships (the Python
+packages, the bundled font and the icon), read from ``app.licences`` (generated at build time in a frozen build)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.licences import load
+from app.version import NAME, VERSION, version_line
+
+ICON_FILE = Path(__file__).resolve().parents[2] / "resources" / "icons" / "xinqiao.png"
+KINDS = {"runtime": "运行环境", "library": "程序库", "font": "字体", "icon": "图标"}
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(ICON_FILE)) if ICON_FILE.exists() else QIcon()
+
+
+class AboutDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("关于心桥")
+        self.resize(720, 520)
+        lay = QVBoxLayout(self)
+        head = QLabel(f"<b>{NAME}</b> 版本 {VERSION}<br>学校心理辅导室的离线桌面程序。不连接网络，"
+                      "数据加密保存在本机的数据文件夹里。<br>" + version_line())
+        head.setWordWrap(True)
+        head.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(head)
+        lay.addWidget(QLabel("随程序发布的软件、字体和图标及其许可协议："))
+        self.licences = load()
+        self.table = QTableWidget(len(self.licences), 4)
+        self.table.setHorizontalHeaderLabels(["名称", "版本", "许可协议", "类别"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, item in enumerate(self.licences):
+            for col, text in enumerate((item.name, item.version, item.licence, KINDS.get(item.kind, item.kind))):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        lay.addWidget(self.table, 1)
+        note = QLabel("字体 Droid Sans Fallback 按 Apache License 2.0 发布（许可全文见程序文件夹 resources/fonts）；"
+                      "Qt（PySide6）按 LGPL-3.0 使用。")
+        note.setWordWrap(True)
+        lay.addWidget(note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        return [tuple(self.table.item(r, c).text() for c in range(3))  # type: ignore[misc]
+                for r in range(self.table.rowCount())]
