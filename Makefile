@@ -4,13 +4,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-all lint typecheck bench screenshots clean
+.PHONY: run test test-all lint typecheck bench screenshots dist clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+BUILD_STAMP := $(VENV)/.installed-build
+
+$(BUILD_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[build]'
+	touch $(BUILD_STAMP)
 
 run: $(STAMP)
 	$(BIN)/python main.py --demo
@@ -32,5 +38,10 @@ bench: $(STAMP)
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshots docs/screenshots
 
+# The frozen one-folder build: dist/xinqiao/xinqiao (installer/xinqiao.spec), then its own self-test.
+dist: $(BUILD_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m PyInstaller --noconfirm --distpath dist --workpath build/pyinstaller installer/xinqiao.spec
+	QT_QPA_PLATFORM=offscreen dist/xinqiao/xinqiao --self-test
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

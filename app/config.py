@@ -9,13 +9,29 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "XinQiao"
+# Written by the Windows installer next to the executable: the data folder chosen at install time (a drive that
+# 还原卡 / 冰点 does not wipe). One line, UTF-8 (a BOM is fine); environment variables are expanded.
+DATA_DIR_FILE = "xinqiao-data-dir.txt"
+
+
+def installed_data_dir() -> Path | None:
+    """The data folder the installer recorded, in an installed (frozen) program only."""
+    if not getattr(sys, "frozen", False):
+        return None
+    try:
+        text = (Path(sys.executable).resolve().parent / DATA_DIR_FILE).read_text("utf-8-sig").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return Path(os.path.expandvars(text)) if text else None
 
 
 def default_data_dir() -> Path:
+    """``XINQIAO_DATA_DIR``, else the folder chosen when the program was installed, else the user's data folder
+    (``%LOCALAPPDATA%\\XinQiao`` on Windows, ``~/.local/share/XinQiao`` on Linux)."""
     env = os.environ.get("XINQIAO_DATA_DIR")
     if env:
         return Path(env)
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return installed_data_dir() or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 @dataclass(frozen=True)
