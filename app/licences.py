@@ -12,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from app.version import VERSION
 
@@ -55,7 +56,7 @@ def _norm(name: str) -> str:
 
 
 def licence_of(dist: metadata.Distribution) -> str:
-    md = dist.metadata
+    md: Any = dist.metadata   # an email.message.Message underneath (its typed protocol omits .get)
     expression = md.get("License-Expression")
     if expression:
         return str(expression).strip()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.capabilities import install_default
 from app.config import default_data_dir
+from app.logs import log_to_folder
 from app.session import VaultPaths
 from ui.pages import PAGES
 from ui.shell import tasks
@@ -61,6 +62,8 @@ def run_gui(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir) if getattr(args, "data_dir", None) else default_data_dir()
     paths = VaultPaths(data_dir)
     install_excepthook(lambda: paths.logs if paths.root.exists() else None)
+    if paths.exists():
+        log_to_folder(paths.logs)  # warnings and errors, scrubbed of personal data (app/logs.py)
     shell = Shell(data_dir, getattr(args, "user", None) or "", pages=PAGES)
     try:
         shell.start()

@@ -21,19 +21,44 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import XinqiaoError
+from app.logs import scrub
 from app.session import storage_error
+from app.version import VERSION
 from ui.shell import clipboard, dialogs
 
 LogDir = Callable[[], Path | None]
 _log_dir: LogDir = lambda: None  # noqa: E731
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and the ones it was raised from or during, oldest first (as Python prints them)."""
+    out: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not e for e in out):
+        out.append(current)
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    return out[::-1]
+
+
 def format_report(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> str:
+    """The traceback (files, lines, functions, source lines) with each exception's message scrubbed of personal
+    data (``app.logs.scrub``): a message may quote a name or a registry number, the code never does."""
     import PySide6
 
-    head = [f"心桥 XinQiao 错误报告 {dt.datetime.now().isoformat(timespec='seconds')}",
+    head = [f"心桥 XinQiao {VERSION} 错误报告 {dt.datetime.now().isoformat(timespec='seconds')}",
             f"Python {platform.python_version()} · PySide6 {PySide6.__version__} · {platform.platform()}", ""]
-    return "\n".join(head) + "".join(traceback.format_exception(exc_type, exc, tb))
+    parts: list[str] = []
+    chain = _chain(exc)
+    for i, e in enumerate(chain):
+        if i:
+            parts.append("\nThe above exception was the direct cause of the following exception:\n\n"
+                         if e.__cause__ is chain[i - 1]
+                         else "\nDuring handling of the above exception, another exception occurred:\n\n")
+        frames = tb if e is exc else e.__traceback__
+        if frames is not None:
+            parts.append("Traceback (most recent call last):\n" + "".join(traceback.format_tb(frames)))
+        parts.append(scrub("".join(traceback.format_exception_only(type(e), e))))
+    return "\n".join(head) + "".join(parts)
 
 
 def write_crash_log(report: str, folder: Path | None) -> Path | None:
