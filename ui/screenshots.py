@@ -109,6 +109,12 @@ def render_all(out: Path, n_students: int = 600) -> list[Path]:
                 if hasattr(settings, "show_tab"):
                     settings.show_tab(tab)
                     written.append(grab(win, out / f"{name}.png"))
+        from ui.shell.about import AboutDialog
+
+        about = AboutDialog(win)
+        about.show()
+        written.append(grab(about, out / "about.png"))
+        about.close()
         win.show_page("workbench")
         win.lock()
         written.append(grab(win, out / "unlock.png"))

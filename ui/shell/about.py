@@ -20,7 +20,7 @@ from app.licences import load
 from app.version import NAME, VERSION, version_line
 
 ICON_FILE = Path(__file__).resolve().parents[2] / "resources" / "icons" / "xinqiao.png"
-KINDS = {"runtime": "运行环境", "library": "程序库", "font": "字体", "icon": "图标"}
+KINDS = {"font": "字体", "icon": "图标", "runtime": "运行环境", "library": "程序库"}  # in the order shown
 
 
 def app_icon() -> QIcon:
@@ -39,15 +39,17 @@ class AboutDialog(QDialog):
         head.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(head)
         lay.addWidget(QLabel("随程序发布的软件、字体和图标及其许可协议："))
-        self.licences = load()
+        order = list(KINDS)
+        self.licences = sorted(load(), key=lambda x: order.index(x.kind) if x.kind in order else len(order))
         self.table = QTableWidget(len(self.licences), 4)
-        self.table.setHorizontalHeaderLabels(["名称", "版本", "许可协议", "类别"])
+        self.table.setHorizontalHeaderLabels(["类别", "名称", "版本", "许可协议"])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, item in enumerate(self.licences):
-            for col, text in enumerate((item.name, item.version, item.licence, KINDS.get(item.kind, item.kind))):
+            for col, text in enumerate((KINDS.get(item.kind, item.kind), item.name, item.version, item.licence)):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(1, min(self.table.columnWidth(1), 280))
         self.table.horizontalHeader().setStretchLastSection(True)
         lay.addWidget(self.table, 1)
         note = QLabel("字体 Droid Sans Fallback 按 Apache License 2.0 发布（许可全文见程序文件夹 resources/fonts）；"
@@ -59,5 +61,6 @@ class AboutDialog(QDialog):
         lay.addWidget(buttons)
 
     def rows(self) -> list[tuple[str, str, str]]:
-        return [tuple(self.table.item(r, c).text() for c in range(3))  # type: ignore[misc]
+        """(name, version, licence) of every row."""
+        return [tuple(self.table.item(r, c).text() for c in (1, 2, 3))  # type: ignore[misc]
                 for r in range(self.table.rowCount())]
