@@ -304,7 +304,6 @@ def lower(school):
     from app.demo import generate_students, insert_students
     from app.school.classes import find_class
     from app.screening.campaigns import create_campaign
-    from app.session import open_session
     from tests.conftest import TEACHER_PASSWORD
 
     clock.set_fixed(dt.datetime(2026, 9, 20, 9, 0))
