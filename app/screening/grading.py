@@ -183,8 +183,9 @@ def regrade(session: Session, campaign_id: int, student_id: int, rules: dict[str
     now = clock.now_iso()
     today = clock.today()
     who = session.account.label
-    if hidden and entry is not None and (level is None or (entry["level"] is not None and level > entry["level"])):
-        return entry["level"]   # what it cannot read may hold the higher level: left as it is
+    if hidden and entry is not None and (level is None or (entry["level"] is not None and level >= entry["level"])):
+        # What it cannot read may hold the more urgent level, the fuller category and the rule: left as they are.
+        return entry["level"]
     if level is None:
         if entry is not None and entry["status"] == "pending_review":
             db.execute("UPDATE screening_levels SET status = 'released', level = NULL, updated_at = :t WHERE id = :id",

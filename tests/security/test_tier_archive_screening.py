@@ -351,3 +351,13 @@ def test_a_head_teachers_observation_form_waits_in_vault_db_for_the_next_counsel
         assert after[pupils[1]].scores == rows[pupils[1]].scores and after[pupils[1]].basis == rows[pupils[1]].basis
     finally:
         s.close()
+
+
+def test_confidential_dbs_default_tiers_are_the_archives(session):
+    """005_archive.sql seeds counselors' copy of the tiers with app/archive/tags.py's default health categories (the
+    sign-in move reads them in SQL), and a new vault starts with that copy deciding."""
+    from app.archive.tags import DEFAULT_CONFIDENTIAL, confidential_tags
+
+    seeded = {r[0] for r in session.db.query("SELECT tag FROM conf.tag_tiers WHERE tier = 'confidential'")}
+    assert seeded == set(DEFAULT_CONFIDENTIAL) == set(confidential_tags(session.db))
+    assert session.db.scalar("SELECT count(*) FROM conf.tag_tiers_adopted") == 1
