@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from app.config import PRODUCTION_KDF
 from app.session import Session
@@ -115,12 +115,21 @@ def render_letter(ctx: Context) -> None:
     _check(data.startswith(b"%PDF") and b"/FontFile2" in data, "信件 PDF 没有嵌入中文字体。")
 
 
+def chart_figure(width: float, height: float) -> Any:
+    """A matplotlib figure with the bundled CJK font, as the screening page draws its charts."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from app.screening.charts import cjk_font
+
+    matplotlib.rcParams["font.family"] = [cjk_font(), "sans-serif"]
+    return Figure(figsize=(width, height), dpi=100, layout="constrained", facecolor="white")
+
+
 def render_chart(ctx: Context) -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from app.screening.charts import _figure
-
-    fig = _figure(4, 3)
+    fig = chart_figure(4, 3)
     ax = fig.add_subplot()
     ax.bar(["七年级", "八年级"], [3, 5], color="#4caf50")
     ax.set_title("自检图表")

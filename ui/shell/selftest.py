@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QLabel
 
-from app.selftest import SelfTestFailure, Step
+from app.selftest import SelfTestFailure, Step, chart_figure
 
 
 def _inked(image: QImage, background: QColor) -> int:
@@ -43,9 +43,7 @@ def render_widget() -> None:
 def render_qtagg() -> None:
     from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 
-    from app.screening.charts import _figure
-
-    fig = _figure(3, 2)
+    fig = chart_figure(3, 2)
     fig.add_subplot().bar(["甲", "乙"], [1, 2])
     canvas = FigureCanvasQTAgg(fig)
     canvas.resize(300, 200)
