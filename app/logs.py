@@ -29,13 +29,14 @@ class ScrubbingFormatter(logging.Formatter):
 
 
 _handler: logging.Handler | None = None
+_root_level: int | None = None   # the root logger's level before ``log_to_folder`` lowered it
 
 
 def log_to_folder(folder: Path, level: int = logging.WARNING) -> Path | None:
     """Send the program's log records (``level`` and above) to ``folder/xinqiao.log``, scrubbed, kept small
     (1 MiB, two old files). Replaces an earlier folder's handler (another vault opened). None when the folder
     cannot be written (a read-only drive): logging is never worth failing for."""
-    global _handler
+    global _handler, _root_level
     stop_logging()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -47,6 +48,7 @@ def log_to_folder(folder: Path, level: int = logging.WARNING) -> Path | None:
     handler.setFormatter(ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     if root.level > level or root.level == logging.NOTSET:
+        _root_level = root.level
         root.setLevel(level)
     root.addHandler(handler)
     _handler = handler
@@ -54,8 +56,11 @@ def log_to_folder(folder: Path, level: int = logging.WARNING) -> Path | None:
 
 
 def stop_logging() -> None:
-    global _handler
+    global _handler, _root_level
     if _handler is not None:
         logging.getLogger().removeHandler(_handler)
         _handler.close()
         _handler = None
+    if _root_level is not None:
+        logging.getLogger().setLevel(_root_level)
+        _root_level = None

@@ -99,3 +99,18 @@ def test_scrub_keeps_what_a_developer_needs():
     assert "张三" not in out and "G370202201600000033" not in out and "心桥" not in out
     assert "app/archive/students.py" in out and "line 12" in out and "get_student" in out and "KeyError" in out
     assert scrub("13812345678 110101200801011234 11010120080101123X") == "＃ ＃ ＃"
+
+
+def test_the_warning_log_is_written_scrubbed_and_let_go(tmp_path):
+    before = logging.getLogger().level
+    path = log_to_folder(tmp_path / "logs")
+    assert path == tmp_path / "logs" / LOG_FILE
+    logging.getLogger("app.session").warning("vault %s failed quick_check: %s", tmp_path / "心桥数据", "张三 13812345678")
+    logging.getLogger("app.tabular.sheets").info("below the level: %s", "not written")
+    stop_logging()
+    text = path.read_text("utf-8")
+    assert "WARNING app.session: vault" in text and "failed quick_check" in text
+    assert "张三" not in text and "13812345678" not in text and "心桥数据" not in text
+    assert "not written" not in text
+    assert logging.getLogger().level == before
+    assert not any(getattr(h, "baseFilename", "") == str(path) for h in logging.getLogger().handlers)
