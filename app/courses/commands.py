@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from app.console import (
     EXIT_OK,
@@ -93,7 +94,7 @@ def cmd_courses(args: argparse.Namespace) -> int:
                           today=today)
         progress = {p.class_id: p for p in semester_progress(session, sem, today=today)}
         norms = current_norms(session.db)
-        data = {"semester": sem.name, "norms": {"key": norms.key, "name": norms.name, "rules": norms.describe()},
+        data: dict[str, Any] = {"semester": sem.name, "norms": {"key": norms.key, "name": norms.name, "rules": norms.describe()},
                 "months": [m.label for m in grid.months],
                 "classes": [{"class": r.name, "class_id": r.class_id,
                              "months": {m: {"lessons": c.lessons, "periods": c.periods, "activities": c.activities,

@@ -153,7 +153,7 @@ def class_grid(session: Session, start: dt.date, end: dt.date, *, today: dt.date
                         norms.lessons_for_month(m.school_days), norms.activities_per_month,
                         counted=m.start <= today)
             row.cells[m.label] = cell
-        row.lessons = sum(v[0] for (cid, _m), v in lessons.items() if cid == c.id)
+        row.lessons = int(sum(v[0] for (cid, _m), v in lessons.items() if cid == c.id))
         row.hours = sum(v[1] for (cid, _m), v in lessons.items() if cid == c.id)
         row.activities = sum(v for (cid, _m), v in acts.items() if cid == c.id)
         rows.append(row)
@@ -230,12 +230,12 @@ def find_semester(db: Database, text: str | None, today: dt.date | None = None) 
         if t in (s.name, f"{s.year_name}-{term}", f"{s.year_name}学年第{'一' if term == '1' else '二'}学期"):
             return s
     try:
-        day = dt.date.fromisoformat(t)
+        inside: dt.date | None = dt.date.fromisoformat(t)
     except ValueError:
-        day = None
-    if day is not None:
+        inside = None
+    if inside is not None:
         for s in semesters:
-            if s.contains(day):
+            if s.contains(inside):
                 return s
     names = "、".join(f"{s.name}（{s.year_name}-{'1' if s.term == 'autumn' else '2'}）" for s in semesters)
     raise InputRejected(f"找不到学期“{text or '（当前）'}”。可写学期名称、学年-学期号（如 2026-2027-1）或学期中的一天。"

@@ -75,14 +75,14 @@ def course_items(session: Session, today: dt.date) -> list[WorkItem]:
             items.append(WorkItem(KIND, LABEL, f"{exam}前：请为{label}安排考前心理调适（讲座、团体辅导或主题班会）",
                                   exam_day.isoformat()))
     if today.day >= MONTH_END_FROM_DAY:
-        month = [m for m in teaching_months(session.db, today, today) if m.start <= today <= m.end]
-        if month:
-            grid = class_grid(session, month[0].start, month[0].end, today=today)
-            cells = [(r.name, r.cells[month[0].label]) for r in grid.rows]
+        current = [m for m in teaching_months(session.db, today, today) if m.start <= today <= m.end]
+        if current:
+            grid = class_grid(session, current[0].start, current[0].end, today=today)
+            cells = [(r.name, r.cells[current[0].label]) for r in grid.rows]
             no_lesson = [n for n, c in cells if c.lessons_short]
             no_activity = [n for n, c in cells if c.activities_short]
             for what, names in (("心理课", no_lesson), ("主题活动", no_activity)):
                 if names:
                     shown = "、".join(names[:6]) + (f" 等 {len(names)} 个班" if len(names) > 6 else "")
-                    items.append(WorkItem(KIND, LABEL, f"本月还没有{what}：{shown}", month[0].end.isoformat()))
+                    items.append(WorkItem(KIND, LABEL, f"本月还没有{what}：{shown}", current[0].end.isoformat()))
     return items
