@@ -107,13 +107,15 @@ class CoursesPage(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel("学期："))
         bar.addWidget(self.semester)
-        bar.addWidget(QLabel("规范："))
-        bar.addWidget(self.norms)
         bar.addStretch(1)
         for b in (self.lesson_button, self.activity_button, self.parent_button, self.push_button, self.import_button):
             bar.addWidget(b)
         self.rules = QLabel()
         self.rules.setWordWrap(True)
+        norms_row = QHBoxLayout()
+        norms_row.addWidget(QLabel("规范："))
+        norms_row.addWidget(self.norms)
+        norms_row.addWidget(self.rules, 1)
 
         # 班级 × 月份
         self.grid = _table(("班级",))
@@ -182,7 +184,7 @@ class CoursesPage(QWidget):
             self.tabs.addTab(load_tab, "工作量")
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
-        lay.addWidget(self.rules)
+        lay.addLayout(norms_row)
         lay.addWidget(self.tabs, 1)
         self.form: Any = None
         self.import_dialog: Any = None
@@ -198,7 +200,7 @@ class CoursesPage(QWidget):
         norms = current_norms(self.session.db)
         index = self.norms.findData(norms.key)
         self.norms.setCurrentIndex(index)
-        self.rules.setText(f"规范：{norms.name}。" + "；".join(norms.describe()) + "。")
+        self.rules.setText("；".join(norms.describe()) + "。")
         sem = self.current_semester()
         if sem is None:
             self.short.setText("尚未设置学期：请在 设置 → 学校 → 学年与学期 中添加。")
