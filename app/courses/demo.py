@@ -61,11 +61,11 @@ def populate(session: Session, _shared: random.Random, _student_ids: list[int]) 
             if lo > hi:
                 continue
             for ci, c in enumerate(classes):
-                gap = (ci + mi) % 7 == 3  # a few classes miss a month's lesson
+                gap = (ci * 5 + mi) % 17 == 3  # a few classes miss a month's lesson
                 if not gap:
                     theme = rng.choice(THEMES)
                     _insert_lesson(session, LessonInput(
-                        _day(rng, lo, hi).isoformat(), c.id, rng.choice(TOPICS[theme]), 1,
+                        _day(rng, lo, hi).isoformat(), c.id, rng.choice(TOPICS[theme]), 2 if (ci + mi) % 3 else 1,
                         psych[ci % len(psych)], theme=theme, form=rng.choice(FORMS)))
                 if (ci + 2 * mi) % 9 != 4:
                     _insert_activity(session, ActivityInput(

@@ -74,19 +74,21 @@ def _hours(session: Session, period: Period, today: dt.date, norms: Norms) -> Fi
     met: list[ClassRow] = []
     short: list[ClassRow] = []
     targets: dict[str, float] = {}
+    full: dict[str, float] = {}
     rows_by_class: dict[int, list[tuple[ClassRow, float]]] = {}
     for sem in semesters_in(db, period.start, period.end):
         s_start, s_end = dt.date.fromisoformat(sem.start_date), dt.date.fromisoformat(sem.end_date)
         months = teaching_months(db, s_start, s_end)
         until = min(s_end, period.end)
+        # what is due by the period's end (or today, for a semester under way): pro rata over teaching months
         done = sum(1 for m in months if m.start <= min(until, today))
         grid = class_grid(session, s_start, until, today=today, norms=norms)
         for row in grid.rows:
             target = hours_target(norms, row.grade, months)
             if target is None:
                 continue
-            due = target if period.kind != "month" else share(target, done, len(months))
-            rows_by_class.setdefault(row.class_id, []).append((row, due))
+            full[row.name] = full.get(row.name, 0.0) + target
+            rows_by_class.setdefault(row.class_id, []).append((row, share(target, done, len(months))))
     for pairs in rows_by_class.values():
         row = pairs[0][0]
         hours = sum(r.hours for r, _d in pairs)
@@ -96,11 +98,12 @@ def _hours(session: Session, period: Period, today: dt.date, norms: Norms) -> Fi
     total = len(met) + len(short)
     return Figure(
         key="courses.hours_semester", area=AREA, title="心理课课时达标",
-        counts=("本学期至本月末应完成的心理课课时（按教学月折算）已完成的班级数" if period.kind == "month"
-                else "心理课课时达到每学期规范（小学、初中 6 课时，高中 8 课时，以所选规范为准）的班级数") + " / 班级数",
+        counts=("心理课课时达到所选规范（青岛：每学期小学、初中 6 课时，高中 8 课时）的班级数 / 班级数；"
+                "学期未结束时按已开始的教学月折算应完成的课时"),
         value=len(met), unit="个班", target=total if total else None, ok=(not short) if total else None,
         evidence=_missing(short),
-        breakdown={"norms": norms.key, "hours": {r.name: r.hours for r in met + short}, "targets": targets})
+        breakdown={"norms": norms.key, "hours": {r.name: r.hours for r in met + short}, "targets": targets,
+                   "semester_targets": full})
 
 
 def _parent_school(session: Session, period: Period, today: dt.date, norms: Norms) -> Figure:

@@ -2,6 +2,9 @@
 activities count for every class they cover), semester class hours, parent school and the monthly pushes."""
 from __future__ import annotations
 
+import datetime as dt
+
+from app import clock
 from app.courses.indicators import course_figures
 from app.courses.records import ParentSessionInput, PushInput, add_parent_session, add_push, remove_entry
 from app.indicators.compute import by_key, compute
@@ -58,8 +61,14 @@ def test_semester_hours_by_stage_and_pro_rata_for_a_month(session, classes):
         lesson(session, classes["7.1"], day)            # 6 hours: a junior class meets its 6
         lesson(session, classes["10.1"], day)           # 6 of a senior class's 8
     f = figures(session, SEMESTER)["courses.hours_semester"]
-    assert f.breakdown["targets"]["七年级（1）班"] == 6 and f.breakdown["targets"]["高一（1）班"] == 8
+    assert f.breakdown["semester_targets"]["七年级（1）班"] == 6 and f.breakdown["semester_targets"]["高一（1）班"] == 8
+    # under way on 2026-12-07: 4 of 5 teaching months begun -> 6 * 4/5 -> 5 due (junior), 8 * 4/5 -> 7 (senior)
+    assert f.breakdown["targets"]["七年级（1）班"] == 5 and f.breakdown["targets"]["高一（1）班"] == 7
     assert {e.label for e in f.evidence} == {"七年级（2）班", "七年级（3）班", "高一（1）班"}
+    clock.set_fixed(dt.datetime(2027, 2, 10, 9))     # the semester is over: the whole target
+    after = figures(session, SEMESTER)["courses.hours_semester"]
+    assert after.breakdown["targets"]["七年级（1）班"] == 6 and after.breakdown["targets"]["高一（1）班"] == 8
+    assert "七年级（1）班" not in {e.label for e in after.evidence}
     # 2026-11: 3 of the semester's 5 teaching months -> 6 * 3/5 = 3.6 -> 4 hours due (junior), 8 * 3/5 -> 5
     nov = figures(session, month("2026-11"))["courses.hours_semester"]
     assert nov.breakdown["targets"]["七年级（1）班"] == 4 and nov.breakdown["targets"]["高一（1）班"] == 5

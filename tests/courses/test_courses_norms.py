@@ -41,7 +41,7 @@ def test_heilongjiang_asks_a_lesson_every_two_weeks(session, classes):
     assert f["courses.activities_every_class"].ok is False   # no count norm: at least one in the period
     # no class-hour norm by stage: the target is the lessons the months ask for
     sem = by_key(course_figures(session, SEMESTER))["courses.hours_semester"]
-    assert sem.breakdown["targets"]["七年级（1）班"] == 10   # 2 a month over five teaching months
+    assert sem.breakdown["semester_targets"]["七年级（1）班"] == 10   # 2 a month over five teaching months
 
 
 def test_ningxia_asks_one_themed_class_meeting_a_semester(session, classes):
