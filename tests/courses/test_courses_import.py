@@ -135,3 +135,18 @@ def test_the_contract_sheet_on_the_command_line(session, classes, tmp_path):
     assert r.returncode == 3
     errors = json.loads(r.stdout)["errors"]
     assert [(e["row"], e["field"]) for e in errors] == [(5, "班级")]
+
+
+def test_a_column_mapping_is_saved_for_the_courses_import(session, classes, tmp_path):
+    from app.courses.importer import COURSES_IMPORT
+
+    wb = Workbook()
+    wb.active.append(["上课日期", "授课班级", "课程类别", "课程名称"])
+    wb.active.append(["2026-11-05", "7.1", "心理课", "认识情绪"])
+    wb.save(tmp_path / "odd.xlsx")
+    mapping = {"kind": "课程类别", "topic": "课程名称"}
+    COURSES_IMPORT.save(session, "本校登记表", mapping)
+    assert COURSES_IMPORT.profiles(session) == ["本校登记表"]
+    loaded = COURSES_IMPORT.load(session, "本校登记表")
+    p = preview_courses(session, tmp_path / "odd.xlsx", loaded)
+    assert [(r.kind, r.place, r.topic) for r in p.rows] == [("lesson", "七年级（1）班", "认识情绪")]
