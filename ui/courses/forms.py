@@ -259,5 +259,72 @@ class PushForm(_Form):
         return add_push(self.session, self.values())
 
 
+
+
+def _spin(value: float | None, maximum: float = 60, step: float = 1, decimals: int = 0) -> QDoubleSpinBox:
+    w = QDoubleSpinBox()
+    w.setRange(0, maximum)
+    w.setSingleStep(step)
+    w.setDecimals(decimals)
+    w.setSpecialValueText("不要求")
+    w.setValue(value or 0)
+    return w
+
+
+class NormsForm(_Form):
+    """The school's edit of its norms profile (0 = 不要求)."""
+
+    title = "编辑课程规范"
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        from app.courses.norms import current_norms
+
+        super().__init__(session, parent)
+        n = current_norms(session.db)
+        self.raw = dict(n.raw)
+        hours = n.semester_hours or {}
+        self.name = QLineEdit(n.name)
+        self.lessons_per_month = _spin(n.lessons_per_month, 10)
+        self.lessons_every_weeks = _spin(n.lessons_every_weeks, 8)
+        self.activities_per_month = _spin(n.activities_per_month, 10)
+        self.activities_per_semester = _spin(n.activities_per_semester, 20)
+        self.hours_primary = _spin(hours.get("primary"), 60, 1, 1)
+        self.hours_junior = _spin(hours.get("junior"), 60, 1, 1)
+        self.hours_senior = _spin(hours.get("senior"), 60, 1, 1)
+        self.parent_sessions = _spin(n.parent_sessions, 20)
+        self.parent_hours = _spin(n.parent_hours, 60, 0.5, 1)
+        self.push_per_month = _spin(n.push_per_month, 10)
+        for label, w in (("名称", self.name), ("每月心理课（节）", self.lessons_per_month),
+                         ("或每几周 1 节", self.lessons_every_weeks), ("每月主题活动（次）", self.activities_per_month),
+                         ("或每学期主题活动（次）", self.activities_per_semester),
+                         ("每学期课时：小学", self.hours_primary), ("每学期课时：初中", self.hours_junior),
+                         ("每学期课时：高中/中职", self.hours_senior), ("家长学校每学期（次）", self.parent_sessions),
+                         ("家长学校每学期（课时）", self.parent_hours), ("每月家长推送（次）", self.push_per_month)):
+            self.form.addRow(label, w)
+        self._finish()
+
+    def values(self) -> dict[str, Any]:
+        def n(w: QDoubleSpinBox) -> int | None:
+            return int(w.value()) or None
+
+        hours = {k: w.value() for k, w in (("primary", self.hours_primary), ("junior", self.hours_junior),
+                                           ("senior", self.hours_senior)) if w.value()}
+        activities = dict(self.raw.get("activities") or {})
+        activities.update({"per_month": n(self.activities_per_month), "per_semester": n(self.activities_per_semester)})
+        return {**self.raw, "name": self.name.text().strip(),
+                "lessons": {"per_month": n(self.lessons_per_month), "every_weeks": n(self.lessons_every_weeks),
+                            "per_semester": (self.raw.get("lessons") or {}).get("per_semester")},
+                "activities": activities, "semester_hours": hours or None,
+                "parent_school": {"sessions": int(self.parent_sessions.value()), "hours": self.parent_hours.value()},
+                "parent_push_per_month": int(self.push_per_month.value())}
+
+    def write(self) -> int:
+        from app.courses.norms import save_norms
+
+        save_norms(self.session, self.values())
+        return 0
+
+
 FORMS_BY_KIND: dict[str, Callable[[Session, QWidget | None], _Form]] = {
-    "lesson": LessonForm, "activity": ActivityForm, "parent_school": ParentSchoolForm, "push": PushForm}
+    "lesson": LessonForm, "activity": ActivityForm, "parent_school": ParentSchoolForm, "push": PushForm,
+    "norms": NormsForm}

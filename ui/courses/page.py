@@ -104,6 +104,9 @@ class CoursesPage(QWidget):
             self.norms.addItem(p.name, key)
         self.norms.setEnabled(keeper)
         self.norms.activated.connect(lambda _i: self.change_norms())
+        self.edit_norms_button = QPushButton("编辑规范…")
+        self.edit_norms_button.clicked.connect(lambda: self.open_form("norms"))
+        self.edit_norms_button.setVisible(keeper)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("学期："))
         bar.addWidget(self.semester)
@@ -116,6 +119,7 @@ class CoursesPage(QWidget):
         norms_row.addWidget(QLabel("规范："))
         norms_row.addWidget(self.norms)
         norms_row.addWidget(self.rules, 1)
+        norms_row.addWidget(self.edit_norms_button)
 
         # 班级 × 月份
         self.grid = _table(("班级",))

@@ -127,3 +127,24 @@ def test_a_head_teacher_logs_only_their_class(qtbot, session, classes):
         assert [page.form.scope.itemData(i) for i in range(page.form.scope.count())] == ["class"]
     finally:
         ht.close()
+
+
+def test_the_school_picks_and_edits_its_profile(qtbot, session, classes):
+    from app.courses.norms import current_norms
+
+    page, _ctx = make_page(qtbot, session)
+    assert page.norms.currentData() == "qingdao"
+    page.norms.setCurrentIndex(page.norms.findData("heilongjiang"))
+    dialogs.preanswer(True)
+    page.change_norms()
+    assert current_norms(session.db).key == "heilongjiang"
+    assert "每 2 周至少 1 节" in page.rules.text()
+    page.open_form("norms")
+    form = page.form
+    assert form.lessons_every_weeks.value() == 2 and form.hours_junior.value() == 0
+    form.hours_junior.setValue(7)
+    form.name.setText("黑龙江省（本校）")
+    form.save()
+    norms = current_norms(session.db)
+    assert (norms.name, norms.hours_for(8), norms.lessons_every_weeks) == ("黑龙江省（本校）", 7, 2)
+    assert "初中 7 课时" in page.rules.text()
