@@ -91,3 +91,28 @@ def test_a_head_teacher_sees_no_workload(session, classes):
             workload(ht, find_semester(ht.db, ""))
     finally:
         ht.close()
+
+
+def test_the_workload_and_norms_commands(session, classes, tmp_path):
+    import json
+
+    from tests.courses.test_courses_import import _cli
+
+    lesson(session, classes["7.1"], "2026-10-10", teacher="王老师")
+    data = session.paths.root
+    session.close()
+    r = _cli(["workload", "--semester", "2026-2027-1", "--json"], data)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["semester"] == "2026-2027学年第一学期" and out["teachers"][0]["teacher"] == "王老师"
+    assert out["total"]["lessons"] == 1
+    r = _cli(["workload", "--semester", "2026-2027-1", "--out", tmp_path / "w.xlsx"], data)
+    assert r.returncode == 3 and "XINQIAO_EXPORT_PASSWORD" in r.stderr and not (tmp_path / "w.xlsx").exists()
+    r = _cli(["workload", "--semester", "2026-2027-1", "--out", tmp_path / "w.pdf"], data)
+    assert r.returncode == 0 and (tmp_path / "w.pdf").read_bytes().startswith(b"%PDF")
+    r = _cli(["workload", "--semester", "下学期"], data)
+    assert r.returncode == 3 and "找不到学期" in r.stderr
+    r = _cli(["courses-norms", "--use", "ningxia"], data)
+    assert r.returncode == 0 and "宁夏" in r.stdout
+    r = _cli(["courses-norms", "--json"], data)
+    assert json.loads(r.stdout)["current"]["key"] == "ningxia"
