@@ -272,8 +272,10 @@ def red_after(db: Database, since: str) -> dt.date:
     return start if days == 0 else add_school_days(db, start, days)
 
 
-def untriaged(session: Session, *, today: dt.date | None = None, period: str | None = None) -> list[TriageItem]:
-    """Every named student awaiting a decision (urgent first, then oldest), within the account's scope."""
+def untriaged(session: Session, *, today: dt.date | None = None, period: str | None = None,
+              through: str | None = None) -> list[TriageItem]:
+    """Every named student awaiting a decision (urgent first, then oldest), within the account's scope: of one
+    ``period``, or of every period up to and including ``through`` (an older concern still undecided stays)."""
     if not does_student_work(session.account):
         return []
     day = today or clock.today()
@@ -286,8 +288,8 @@ def untriaged(session: Session, *, today: dt.date | None = None, period: str | N
             " JOIN network_reports r ON r.id = n.report_id JOIN students s ON s.id = n.student_id"
             " LEFT JOIN classes c ON c.id = s.class_id LEFT JOIN classes rc ON rc.id = r.class_id"
             " WHERE n.decision IS NULL AND (:scope IS NULL OR s.class_id = :scope)"
-            " AND (:p IS NULL OR r.period = :p) ORDER BY n.urgent DESC, r.reported_on, n.id",
-            {"scope": scope, "p": period}):
+            " AND (:p IS NULL OR r.period = :p) AND (:through IS NULL OR r.period <= :through)"
+            " ORDER BY n.urgent DESC, r.reported_on, n.id", {"scope": scope, "p": period, "through": through}):
         place = r[9] if r[8] is not None else room_label(r[10], r[11])
         overdue = bool(r[7]) or red_after(db, r[6]) <= day
         out.append(TriageItem(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])), r[6], bool(r[7]), overdue,
@@ -441,7 +443,8 @@ def overview(session: Session, period: str, *, today: dt.date | None = None) -> 
         rooms.append({"room": room.label, "informant": room.informant, "reported": reported})
         if not reported:
             missing.append({"kind": "room", "name": room.label})
-    items = [i.as_json() for i in untriaged(session, today=today, period=p)]
+    # Still awaiting a decision at the period's end, whenever reported: nothing raised drops out of the picture.
+    items = [i.as_json() for i in untriaged(session, today=today, through=p)]
     for i in items:
         i.pop("concern", None)
     return {"period": p, "classes": classes, "rooms": rooms, "untriaged": items, "missing": missing}
