@@ -2,8 +2,8 @@
 
 - from 20 April until 25 May: the May mental-health month and 5·25 (until an activity of that kind is logged);
 - from 20 September until 10 October: World Mental Health Day, 10·10 (likewise);
-- two weeks before each holiday of the school's calendar (设置 → 节假日, and the winter and summer vacations after
-  each semester): holiday guidance;
+- two weeks before each holiday of the school's calendar (设置 → 节假日, ranges of two days or more, and the winter
+  and summer vacations after each semester): holiday guidance;
 - four weeks before 中考 and 高考 (mid-June, 7 June) for the graduating grades (九年级, 高三), until an activity for
   that grade is logged;
 - from the 20th of a teaching month: the classes still without a lesson or an activity that month.
