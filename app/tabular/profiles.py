@@ -6,8 +6,15 @@ from collections.abc import Mapping
 
 from app import audit
 from app.errors import InputRejected
-from app.policy import (Rule, can_counsel, can_keep_courses, can_keep_network, can_manage_roster, can_manage_screening,
-                        require)
+from app.policy import (
+    Rule,
+    can_counsel,
+    can_keep_courses,
+    can_keep_network,
+    can_manage_roster,
+    can_manage_screening,
+    require,
+)
 from app.session import Session
 from app.store.db import Database
 from app.tabular.errors import MissingColumns
