@@ -49,6 +49,12 @@ def _network(ctx: AppContext) -> QWidget:
     return NetworkPage(ctx)
 
 
+def _letters(ctx: AppContext) -> QWidget:
+    from ui.letters.page import LettersPage
+
+    return LettersPage(ctx)
+
+
 def _settings(ctx: AppContext) -> QWidget:
     from ui.settings.page import SettingsPage
 
@@ -67,6 +73,7 @@ PAGES: tuple[Page, ...] = (
     Page("casework", "个案与谈话", _casework, does_student_work, search_sources=("casework",)),
     Page("crisis", "危机干预", _crisis, student_work_or_incidents, search_sources=("crisis", "crisis_incident")),
     Page("network", "预警网络", _network, does_student_work, search_sources=("network_report",)),
+    Page("letters", "家长告知书", _letters, does_student_work),
     Page("settings", "设置", _settings),
 )
 

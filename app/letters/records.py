@@ -43,6 +43,14 @@ def metrics() -> Metrics:
 
 
 @dataclass(frozen=True)
+class LetterRequest:
+    """Another page asks the window for a letter: this template for this student (the archive; a crisis case's
+    parent step asks for ``crisis-notice``). Carried by ``AppContext.open_letter``."""
+    template_id: str
+    student_id: int
+
+
+@dataclass(frozen=True)
 class Selection:
     """Whom a batch is for: exactly one of a student list, a class, or a ledger level."""
     student_ids: tuple[int, ...] = ()
@@ -170,6 +178,14 @@ def prepare(session: Session, template_id: str, selection: Selection, *, extras:
     case_ids: list[int | None] = [_open_case(session, a.student_id) if template.crisis else None for a in people]
     letters = [filled(template, a, shared, lines, school) for a in people]
     return Prepared(template, scope, class_id, people, letters, case_ids)
+
+
+def out_path(session: Session, path: Path) -> Path:
+    """Where the window may write a PDF the user chose (the save dialog already asked about replacing a file):
+    never inside the vault folder, always .pdf."""
+    from app.store.outpaths import check_out_path
+
+    return check_out_path(path, session.paths.root, [".pdf"], force=True)
 
 
 def _safe_name(text: str) -> str:
@@ -411,3 +427,26 @@ def _complete_parent_step(session: Session, case_id: int, student_id: int, lette
     except InputRejected:
         return False   # already completed or skipped by hand
     return True
+
+
+def preview(session: Session, template: Template, student_id: int | None = None, *,
+            extras: Mapping[str, str] | None = None, institution_id: int | None = None) -> LaidOut:
+    """One letter of ``template`` (possibly being edited, not yet saved) laid out for the window's live preview:
+    for ``student_id`` when given (within the account's scope), else for a sample student. Nothing is written."""
+    require(session, does_student_work, "预览家长告知书")
+    more = dict(extras or {})
+    if template.institution:
+        try:
+            more.update(_institution_values(session, institution_id))
+        except InputRejected:
+            more.update({k: "________" for k in ("转介机构", "科室", "机构电话", "机构地址")} | {"绿色通道": ""})
+    more["复学材料"] = _return_documents(session)
+    shared = batch_values(session, template, more)
+    people: list[Addressee] = []
+    if student_id is not None:
+        row = session.db.scalar("SELECT class_id FROM students WHERE id = :s", {"s": student_id})
+        if in_scope(session.account, row):
+            people = addressees(session, [student_id])
+    person = people[0] if people else Addressee(0, "", "张小明", None, "七年级（1）班", "李老师", "张建国")
+    letter = filled(template, person, shared, tuple(shared["热线"].split("；")), shared["学校"])
+    return layout(metrics(), letter)
