@@ -212,8 +212,10 @@ class _Pager:
 
 
 def _indent(line: str) -> bool:
+    """Paragraphs start two characters in; a salutation or a short label line (“学习情况：”), a heading (“一、”)
+    and a checklist item (“□ 诊断证明”) do not."""
     s = line.strip()
-    return not (s.endswith("：") or _HEADING.match(s))
+    return not ((s.endswith("：") and len(s) <= 24) or _HEADING.match(s))
 
 
 def layout(m: Metrics, letter: FilledLetter) -> LaidOut:
