@@ -46,6 +46,7 @@ from app.letters.records import (
     export_pdf,
     list_letters,
     mark_delivered,
+    metrics,
     out_path,
     prepare,
     preview,
@@ -523,16 +524,41 @@ class LettersPage(QWidget):
         self.task.done.connect(lambda: setattr(self, "task", None))
         return self.task
 
-    def print_letters(self) -> QPrintPreviewDialog | None:
+    def print_letters(self) -> Task | None:
+        """Lay the letters out on a worker (progress, Cancel), then open Qt's print preview; printing from it
+        records the batch (``printed``)."""
         prepared = self._prepare()
         if prepared is None:
             return None
-        self._prepared = prepared
-        self._laid = prepared.laid_out()
+
+        def work(p: Progress) -> list[LaidOut]:
+            from app.letters.layout import layout
+
+            m = metrics()
+            out = []
+            total = len(prepared.letters)
+            for i, letter in enumerate(prepared.letters, 1):
+                p.check()
+                out.append(layout(m, letter))
+                p.report(i, total, f"正在排版告知书 {i}/{total}……")
+            return out
+
+        def ready(laid: Any) -> None:
+            self._prepared = prepared
+            self._laid = list(laid)
+            self.open_print_preview()
+
+        self.task = run_task(self, work, ready, label="正在排版告知书……", cancellable=True)
+        self.task.done.connect(lambda: setattr(self, "task", None))
+        return self.task
+
+    def open_print_preview(self) -> QPrintPreviewDialog | None:
+        if self._prepared is None:
+            return None
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         configure_printer(printer)
         dlg = QPrintPreviewDialog(printer, self)
-        dlg.setWindowTitle(f"打印预览：{prepared.template.title}（{len(prepared.letters)} 份）")
+        dlg.setWindowTitle(f"打印预览：{self._prepared.template.title}（{len(self._laid)} 份）")
         dlg.paintRequested.connect(self.paint)
         dlg.accepted.connect(lambda: self.printed(printer))
         self.print_dialog = dlg

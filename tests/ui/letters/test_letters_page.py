@@ -115,8 +115,10 @@ def test_printing_goes_through_the_preview_and_is_recorded(qtbot, letters_school
     page.select_template("holiday")
     page.set_scope("class")
     page.class_combo.setCurrentIndex(page.class_combo.findData(class_id(letters_school, "7.1")))
-    dlg = page.print_letters()
-    assert dlg is not None
+    assert page.print_letters() is not None        # laid out on a worker, then the preview opens
+    wait_tasks(qtbot)
+    dlg = page.print_dialog
+    assert dlg is not None and dlg.isVisible()
     preview = dlg.findChild(QPrintPreviewWidget)
     preview.updatePreview()
     n = len(page._laid)
