@@ -1,6 +1,7 @@
 """Reading the PDFs the letters write (poppler's tools, as a person checking the output would)."""
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -10,6 +11,11 @@ def pdf_text(path: Path, page: int | None = None) -> str:
     if page is not None:
         args += ["-f", str(page), "-l", str(page)]
     return subprocess.run([*args, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_words(path: Path, page: int | None = None) -> str:
+    """The text with every space and line break removed: a name or a phrase may wrap across two lines."""
+    return re.sub(r"\s+", "", pdf_text(path, page))
 
 
 def pdf_pages(path: Path) -> int:

@@ -10,7 +10,7 @@ import pytest
 from app.letters.records import Selection, export_pdf, per_student_paths, prepare
 from app.letters.templates import RESOURCES, shipped, template_ids
 from tests.letters.conftest import LOCAL_LINE
-from tests.letters.helpers import class_students, pdf_fonts, pdf_pages, pdf_text
+from tests.letters.helpers import class_students, pdf_fonts, pdf_pages, pdf_text, pdf_words
 
 SHIPPED = ["screening-notice", "crisis-notice", "referral", "return-to-school", "semester-feedback", "home-visit",
            "parent-school", "holiday"]
@@ -84,7 +84,7 @@ def test_one_file_per_student(demo, tmp_path):
     written = export_pdf(demo, prepared, tmp_path / "寒假.pdf", per_student=True)
     assert list(written.files) == per_student_paths(tmp_path / "寒假.pdf", prepared)
     for f, a in zip(written.files, prepared.students, strict=True):
-        assert f.exists() and a.name in f.name and a.name in pdf_text(f)
+        assert f.exists() and a.name in f.name and a.name in pdf_words(f)
 
 
 def test_a_cancelled_batch_leaves_no_file_and_no_record(demo, tmp_path):
