@@ -87,6 +87,7 @@ class LettersPage(QWidget):
         self.template_list = QListWidget()
         self.template_list.setObjectName("templateList")
         self.template_list.setMaximumWidth(220)
+        self.template_list.setMinimumWidth(120)
         self.template_list.currentRowChanged.connect(self._template_chosen)
 
         # -- the editor ----------------------------------------------------------------------------
@@ -105,7 +106,8 @@ class LettersPage(QWidget):
         form.addRow("标题(&T)", self.title_edit)
         form.addRow("正文(&B)", self.body_edit)
         form.addRow("落款", self.signature_edit)
-        form.addRow("回执（可空）", self.receipt_edit)
+        form.addRow("回执", self.receipt_edit)
+        self.receipt_edit.setPlaceholderText("（可不填：没有回执）")
         for w in (self.title_edit,):
             w.textChanged.connect(self._schedule_preview)
             w.setReadOnly(not self.editable)
@@ -145,10 +147,9 @@ class LettersPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidget(self.preview_label)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(420)
+        scroll.setMinimumWidth(260)
+        self.preview_scroll = scroll
         self.preview_page = QSpinBox()
-        self.preview_page.setPrefix("第 ")
-        self.preview_page.setSuffix(" 页")
         self.preview_page.setMinimum(1)
         self.preview_page.valueChanged.connect(self._show_preview_page)
         self.preview_info = QLabel("")
@@ -156,8 +157,9 @@ class LettersPage(QWidget):
         self.preview_error.setStyleSheet(ERROR_STYLE)
         self.preview_error.setWordWrap(True)
         prev_top = QHBoxLayout()
-        prev_top.addWidget(QLabel("预览"))
+        prev_top.addWidget(QLabel("预览 第"))
         prev_top.addWidget(self.preview_page)
+        prev_top.addWidget(QLabel("页"))
         prev_top.addWidget(self.preview_info, 1)
         prev_box = QWidget()
         prev_lay = QVBoxLayout(prev_box)
@@ -240,12 +242,17 @@ class LettersPage(QWidget):
         llay.addWidget(edit_box, 3)
         llay.addWidget(self.extras_box)
         llay.addWidget(target_box)
+        left_scroll = QScrollArea()     # the editor scrolls rather than pushing the window past 1024×768
+        left_scroll.setWidget(left)
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         split = QSplitter()
         split.addWidget(self.template_list)
-        split.addWidget(left)
+        split.addWidget(left_scroll)
         split.addWidget(prev_box)
         split.setStretchFactor(1, 2)
         split.setStretchFactor(2, 2)
+        split.setSizes([170, 480, 420])
         outer = QSplitter(Qt.Orientation.Vertical)
         outer.addWidget(split)
         outer.addWidget(made_box)
@@ -386,7 +393,8 @@ class LettersPage(QWidget):
         if self.preview_letter is None:
             return
         page = min(self.preview_page.value(), len(self.preview_letter.pages)) - 1
-        self.preview_label.setPixmap(QPixmap.fromImage(page_image(self.preview_letter, page, 520)))
+        width = min(700, max(300, self.preview_scroll.viewport().width() - 12))   # the page fits the pane
+        self.preview_label.setPixmap(QPixmap.fromImage(page_image(self.preview_letter, page, width)))
 
     def preview_text(self) -> str:
         return self.preview_letter.text() if self.preview_letter else ""
