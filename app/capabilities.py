@@ -15,6 +15,7 @@ from app.capability import Capability, Registry
 from app.casework.capability import CAPABILITY as CASEWORK
 from app.courses.capability import CAPABILITY as COURSES
 from app.crisis.capability import CAPABILITY as CRISIS
+from app.letters.capability import CAPABILITY as LETTERS
 from app.network.capability import CAPABILITY as NETWORK
 from app.safety.capability import CAPABILITY as SAFETY
 from app.school.capability import CAPABILITY as SCHOOL
@@ -35,6 +36,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     BACKUPS,
     NETWORK,
     COURSES,
+    LETTERS,
 )
 
 
