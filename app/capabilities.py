@@ -13,7 +13,9 @@ from app.archive.capability import CAPABILITY as ARCHIVE
 from app.backups.capability import CAPABILITY as BACKUPS
 from app.capability import Capability, Registry
 from app.casework.capability import CAPABILITY as CASEWORK
+from app.courses.capability import CAPABILITY as COURSES
 from app.crisis.capability import CAPABILITY as CRISIS
+from app.letters.capability import CAPABILITY as LETTERS
 from app.network.capability import CAPABILITY as NETWORK
 from app.safety.capability import CAPABILITY as SAFETY
 from app.school.capability import CAPABILITY as SCHOOL
@@ -33,6 +35,8 @@ CAPABILITIES: tuple[Capability, ...] = (
     SEARCH,
     BACKUPS,
     NETWORK,
+    COURSES,
+    LETTERS,
 )
 
 
