@@ -39,6 +39,7 @@ class Licence:
 
 ASSETS = (
     Licence("Droid Sans Fallback 字体（resources/fonts）", "Android 开源项目", "Apache-2.0", "font"),
+    Licence("DejaVu Sans 字体（信件中的西文，随 matplotlib 发布）", "DejaVu", "Bitstream Vera / DejaVu 字体许可", "font"),
     Licence("心桥图标（resources/icons）", VERSION, "本项目自绘，随程序发布", "icon"),
 )
 

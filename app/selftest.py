@@ -10,8 +10,9 @@ given by ``main.py``: ``app`` never imports Qt).
 A step that fails prints one Chinese line saying which step and why; the exit code is then 1. No personal data is
 involved: the students are synthetic and the vault is deleted.
 
-``render_letter`` and ``make_package`` are the two steps that stand in for the letters and county-exchange
-capabilities; each is one small function so that it can call ``app.letters`` / ``app.exchange`` directly.
+``render_letter`` prints a real letter through ``app.letters``. ``make_package`` stands in for the county exchange:
+one small function, to call ``app.exchange`` (make a package for a period, then verify it) once that capability is
+there; until then it runs the same primitives (Ed25519 from cryptography, age through pyrage).
 """
 from __future__ import annotations
 
@@ -94,25 +95,16 @@ def score_scale(ctx: Context) -> None:
 
 
 def render_letter(ctx: Context) -> None:
-    """A one-page letter with the bundled CJK font (later: ``app.letters`` renders a real template)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen.canvas import Canvas
+    """A real letter (``app.letters``: the shipped 假期心理健康提示 template, filled for one student, laid out and
+    written by reportlab with the bundled fonts embedded), recorded as the window records it."""
+    from app.letters.records import Selection, export_pdf, out_path, prepare
 
-    from app.screening.charts import FONT_FILE
-
-    _check(FONT_FILE.exists(), f"缺少内置中文字体 {FONT_FILE}。")
-    if "XinqiaoSelfTest" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("XinqiaoSelfTest", str(FONT_FILE)))
-    out = ctx.folder / "letter.pdf"
-    canvas = Canvas(str(out))
-    canvas.setFont("XinqiaoSelfTest", 14)
-    canvas.drawString(72, 760, "致家长的一封信（自检）")
-    canvas.drawString(72, 730, f"{ctx.names.get(ctx.student_ids[0], '')} 同学的家长：您好！")
-    canvas.showPage()
-    canvas.save()
-    data = out.read_bytes()
-    _check(data.startswith(b"%PDF") and b"/FontFile2" in data, "信件 PDF 没有嵌入中文字体。")
+    prepared = prepare(ctx.s, "holiday", Selection(student_ids=(ctx.student_ids[0],), label="自检"))
+    _check(len(prepared.letters) == 1, "没有生成信件。")
+    written = export_pdf(ctx.s, prepared, out_path(ctx.s, ctx.folder / "letter.pdf"))
+    data = written.files[0].read_bytes()
+    _check(written.pages >= 1 and data.startswith(b"%PDF"), "信件 PDF 没有写出来。")
+    _check(b"/FontFile2" in data, "信件 PDF 没有嵌入中文字体。")
 
 
 def chart_figure(width: float, height: float) -> Any:
