@@ -12,9 +12,14 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtPrintSupport import QAbstractPrintDialog
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QFileDialog,
+    QInputDialog,
+    QMessageBox,
+    QProgressDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -35,7 +40,7 @@ from app.preferences import idle_lock_minutes
 from app.school.profile import get_school
 from app.search import SearchHit
 from app.session import Session
-from ui.shell import clipboard, dialogs, tasks
+from ui.shell import clipboard, dialogs, forms, tasks
 from ui.shell.context import AppContext, Change
 from ui.shell.idle import IdleWatcher, OsLockWatcher
 from ui.shell.page import Page
@@ -48,8 +53,13 @@ QListWidget#nav::item:selected { background: #dbe8f5; color: #0b4a8b; font-weigh
 """
 
 
+# Dialogs that run their own modal loop (a question, a file or print dialog, the crash report): a lock rejects them.
+# Every other dialog is a form or a view opened with ``open()``: a lock hides it and shows it again after unlock.
+_MODAL_LOOPS: tuple[type, ...] = (QMessageBox, QFileDialog, QInputDialog, QProgressDialog, QAbstractPrintDialog)
+
+
 def close_dialogs() -> int:
-    """Reject every visible dialog and message box (a lock must not leave data on screen)."""
+    """Reject every visible question, file dialog and popup (a lock must not leave data on screen)."""
     closed = 0
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -66,10 +76,37 @@ def close_dialogs() -> int:
             w.close()
     # Innermost (most recently opened) first, so nested modal loops unwind in order.
     for w in reversed(app.topLevelWidgets()):
-        if isinstance(w, QDialog) and w.isVisible():
+        if isinstance(w, QDialog) and w.isVisible() and (isinstance(w, _MODAL_LOOPS) or _runs_own_loop(w)):
             w.reject()
             closed += 1
     return closed
+
+
+def _runs_own_loop(w: QDialog) -> bool:
+    from ui.shell.errors import CrashDialog
+
+    return isinstance(w, CrashDialog)
+
+
+def hide_dialogs() -> list[QDialog]:
+    """Hide every other visible dialog (forms and views opened with ``open()``), outermost first: what they hold
+    stays in their widgets (and each form's draft in the vault) until ``show_dialogs`` brings them back."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return []
+    held = [w for w in app.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]
+    for w in reversed(held):
+        w.hide()
+    return held
+
+
+def show_dialogs(held: list[QDialog]) -> None:
+    """Show the dialogs a lock hid, as they were, the last one on top."""
+    import shiboken6
+
+    for w in held:
+        if shiboken6.isValid(w) and not w.isVisible():
+            w.show()
 
 
 def error_placeholder(title: str, exc: BaseException) -> QWidget:
@@ -188,6 +225,9 @@ class MainWindow(QMainWindow):
         self.ctx.data_changed.connect(self._data_changed)
         self.idle = IdleWatcher(self._idle_minutes(), clock=idle_clock, parent=self)
         self.idle.idle.connect(lambda: self.lock("因长时间未操作，心桥已自动锁定。"))
+        self.idle.lock_key.connect(lambda: self.lock())   # Ctrl+L inside any dialog
+        self._held_dialogs: list[QDialog] = []
+        clipboard.watch()
         self.idle.start()
         self.os_lock: OsLockWatcher | None = None
         if watch_os_lock:
@@ -323,7 +363,8 @@ class MainWindow(QMainWindow):
         return self.session.locked
 
     def lock(self, message: str = "") -> bool:
-        """Save drafts, close dialogs, clear our clipboard, drop the key, show the unlock screen."""
+        """Save drafts, hide dialogs (questions are rejected), clear our clipboard, drop the key, show the unlock
+        screen. Never asks anything."""
         if self.session.locked:
             return False
         if tasks.running() and (self.unlock_widget is None or not self.unlock_widget.busy):
@@ -331,7 +372,9 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(300, lambda: self.lock(message))
             return False
         self.ctx.locking.emit()
+        forms.save_all(self.session)   # every open form's draft, at once
         close_dialogs()
+        self._held_dialogs = hide_dialogs()
         clipboard.clear_if_ours()
         self.idle.stop()
         self._focus_before_lock = QApplication.focusWidget()
@@ -373,6 +416,8 @@ class MainWindow(QMainWindow):
             self._update_status()
             self.ctx.data_changed.emit(Change.STUDENTS)  # the index was rebuilt on the unlock worker
         self.ctx.unlocked.emit()
+        held, self._held_dialogs = self._held_dialogs, []
+        show_dialogs(held)
         self.show_security_notices()
         focus = getattr(self, "_focus_before_lock", None)
         if isinstance(focus, QWidget) and focus.isVisible():
@@ -421,6 +466,7 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         self.ctx.locking.emit()  # pages save their drafts
+        forms.save_all(self.session)
         if self.auto_backup and backups.auto_backup_due(self.session.paths):
             event.ignore()
             session = self.session
