@@ -112,9 +112,7 @@ class CrisisPage(QWidget):
         lay.addWidget(split, 1)
 
         self.rows: list[CaseRow] = []
-        self._held: QDialog | None = None
         ctx.data_changed.connect(self._data_changed)
-        ctx.locking.connect(self._locking)
         ctx.unlocked.connect(self._unlocked)
         self.refresh()
 
@@ -171,20 +169,9 @@ class CrisisPage(QWidget):
             if self.view.case is None or self.view.case.row.id != case_id:
                 self.view.show_case(case_id)
 
-    def _locking(self) -> None:
-        """The window rejects every dialog on lock; remember the open one (its widgets keep what was typed,
-        in memory only) and show it again after unlocking."""
-        inc = self.incidents.dialog
-        amend = inc.amend_dialog if isinstance(inc, IncidentDialogView) else None
-        for dlg in (self.dialog, self.view.dialog, inc, amend):   # the last one open wins: an amendment first
-            if dlg is not None and dlg.isVisible():
-                self._held = dlg
-
     def _unlocked(self) -> None:
+        """The window hid the open dialogs on lock and shows them again (``ui.shell.main_window``)."""
         self.refresh()
-        held, self._held = self._held, None
-        if held is not None and not held.isVisible():
-            held.open()
 
     def _changed(self) -> None:
         self.refresh()

@@ -322,24 +322,41 @@ class DraftForm:
             self._drop_draft()
             return True
         assert isinstance(self, QWidget)
-        if not dialogs.ask(self, DISCARD_TITLE, DISCARD_TEXT, yes="放弃", no="继续填写", default_yes=False):
+        if not ask_discard(self):
             return False
         self._drop_draft()
         return True
 
     def stop_drafts(self) -> None:
-        """Leave the form without touching its draft (the window closes)."""
+        """Stop watching the form (it closed) without touching its draft."""
         if self._draft_timer is not None:
             self._draft_timer.stop()
         _live.discard(self)
 
+    def end_drafts(self) -> None:
+        """The form holds no record any more (an inline editor left): no key, nothing to save or ask."""
+        self.stop_drafts()
+        self._draft_key = ""
+        self._draft_stored = self._draft_restored = False
+
+
+def ask_discard(parent: QWidget | None) -> bool:
+    """"放弃未保存的内容？" — True only if the user chose to discard (the default keeps the text)."""
+    return dialogs.ask(parent, DISCARD_TITLE, DISCARD_TEXT, yes="放弃", no="继续填写", default_yes=False)
+
 
 class DraftDialog(QDialog, DraftForm):
-    """A dialog form: accepting deletes the draft; Esc, 取消 and the close button ask before discarding."""
+    """A dialog form: accepting deletes the draft; Esc, 取消 and the close button ask before discarding.
+
+    A dialog whose caller writes after it closes sets ``draft_drop_on_accept = False`` and the caller calls
+    ``draft_saved()`` once the write went through (a refused write keeps the draft)."""
+
+    draft_drop_on_accept: ClassVar[bool] = True
 
     def done(self, result: int) -> None:
         if result == QDialog.DialogCode.Accepted:
-            self._drop_draft()
+            if self.draft_drop_on_accept:
+                self._drop_draft()
         elif self._draft_key and not self.confirm_discard():
             return
         self.stop_drafts()
