@@ -180,6 +180,13 @@ class TagsTab(QWidget):
     def select_row(self, row: int) -> None:
         self.view.selectRow(row)
 
+    def select_tag(self, tag_id: int) -> bool:
+        for row, tag in enumerate(self.tags):
+            if tag.id == tag_id:
+                self.view.selectRow(row)
+                return True
+        return False
+
     def _update_buttons(self) -> None:
         tag = self.selected_tag()
         self.add_button.setEnabled(self.student_id is not None)

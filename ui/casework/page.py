@@ -142,6 +142,14 @@ class CaseworkPage(QWidget):
         self.stack.setCurrentWidget(self.form)
         self.form.kind.setFocus()
 
+    def open_draft(self, form_key: str, _student_id: int | None = None) -> None:
+        """未完成的记录 on the 工作台: ``record:new`` or ``record:<id>``, refilled from the draft."""
+        ref = form_key.split(":", 1)[1]
+        if ref == "new":
+            self.new_record()
+        elif ref.isdigit():
+            self.open_record(int(ref))
+
     def open_record(self, record_id: int) -> None:
         if not self.leave_form():
             return

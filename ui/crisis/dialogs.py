@@ -168,12 +168,13 @@ class StepDialog(FormDialog):
 class SkipDialog(FormDialog):
     draft_label = "跳过危机步骤"
 
-    def __init__(self, session: Session, step: StepView, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, step: StepView, parent: QWidget | None = None, *,
+                 case_id: int | None = None) -> None:
         super().__init__(f"跳过步骤：{step.name}", parent, "跳过必须写明理由（普通级，班主任可见）。")
         self.reason = text_box("如：家长自行带孩子就医")
         self.form.addRow("理由", self.reason)
         self.submit = lambda: skip_step(session, step.id, self.reason.toPlainText())
-        self.use_drafts(session, f"crisis:skip:{step.id}")
+        self.use_drafts(session, f"crisis:skip:{case_id}:{step.id}" if case_id is not None else f"crisis:skip:{step.id}")
 
 
 class LevelDialog(FormDialog):

@@ -66,7 +66,7 @@ class RulesDialog(FormDialog):
         self.form.addRow("修改说明", self.reason)
         self.submit = self._save
         self.table.itemChanged.connect(self._draft_touched)
-        self.use_drafts(session, "settings:crisis_rules")
+        self.use_drafts(session, "crisis:rules")
 
     def draft_state(self) -> dict[str, Any]:
         cells = [[(self.table.item(r, c).text() if self.table.item(r, c) is not None else "")

@@ -223,6 +223,13 @@ class LedgerView(QWidget):
         idx = self.table.selectionModel().selectedRows()
         return self.model.row(idx[0].row()) if idx else None
 
+    def select_entry(self, entry_id: int) -> bool:
+        for i, r in enumerate(self.model.rows):
+            if r.entry_id == entry_id:
+                self.table.selectRow(i)
+                return True
+        return False
+
     def select_student(self, student_id: int) -> None:
         for i, r in enumerate(self.model.rows):
             if r.student_id == student_id:

@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
         self.page_titles: dict[str, str] = {}
         self._page_decls: dict[str, Page] = {}
         self._source_pages: dict[str, str] = {}  # search source -> the id of the page that opens its hits
+        self._draft_pages: dict[str, str] = {}   # a draft key's first part -> the id of the page of its form
         self._holders: dict[str, QWidget] = {}
         self.page_errors: dict[str, BaseException] = {}
         self._load_pages(pages)
@@ -222,6 +223,7 @@ class MainWindow(QMainWindow):
         self.ctx.open_case_from_alert.connect(lambda a: self._call_page("crisis", "open_case_from_alert", a))
         self.ctx.open_held_results.connect(lambda: self._call_page("screening", "open_held_results"))
         self.ctx.open_hit.connect(self.open_hit)
+        self.ctx.open_draft.connect(self.open_draft)
         self.ctx.data_changed.connect(self._data_changed)
         self.idle = IdleWatcher(self._idle_minutes(), clock=idle_clock, parent=self)
         self.idle.idle.connect(lambda: self.lock("因长时间未操作，心桥已自动锁定。"))
@@ -250,6 +252,10 @@ class MainWindow(QMainWindow):
             self._page_decls[page_id] = decl
             for source in decl.search_sources:
                 self._source_pages[source] = page_id
+            for form in decl.draft_forms:
+                if form in self._draft_pages:
+                    raise ValueError(f"draft forms {form!r} are declared by two pages")
+                self._draft_pages[form] = page_id
             holder = QWidget()
             QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
             self._holders[page_id] = holder
@@ -332,6 +338,21 @@ class MainWindow(QMainWindow):
             return
         if hit.students:
             self.ctx.open_student.emit(hit.students[0].id)
+
+    def open_draft(self, form_key: str, student_id: object = None) -> bool:
+        """A draft from the 工作台: the page that owns its form opens the form (which refills from the draft); a
+        form no page owns opens the student's archive. True if a page took it."""
+        if self.locked:
+            return False
+        page_id = self._draft_pages.get(form_key.split(":", 1)[0])
+        if page_id is not None and self.show_page(page_id):
+            opener = getattr(self.pages[page_id], "open_draft", None)
+            if callable(opener):
+                opener(form_key, student_id if isinstance(student_id, int) else None)
+                return True
+        if isinstance(student_id, int):
+            self.ctx.open_student.emit(student_id)
+        return False
 
     def focus_student_search(self) -> None:
         if self.locked or not self.show_page("students"):
