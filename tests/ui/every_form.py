@@ -258,3 +258,18 @@ def change_level_and_date(form: QWidget) -> tuple[str | None, str | None]:
             date = edit.date().toString("yyyy-MM-dd")
             break
     return level, date
+
+
+def open_form(session: Session, form_name: str, qtbot: Any = None) -> tuple[Any, Any]:
+    """The real window on ``session`` with every page, and the form ``form_name`` opened in it (used in-process
+    and by the child process of the kill test)."""
+    from ui.pages import PAGES
+    from ui.shell.main_window import MainWindow
+
+    cls = next(c for c in forms() if c.__name__ == form_name)
+    win = MainWindow(session, auto_backup=False, pages=PAGES)
+    if qtbot is not None:
+        qtbot.addWidget(win)
+    win.resize(1300, 860)
+    win.show()
+    return win, forms()[cls](win, find_data(session))
