@@ -62,9 +62,11 @@ def student_work_or_incidents(account: Account) -> bool:
 
 PAGES: tuple[Page, ...] = (
     Page("workbench", "工作台", _workbench, eager=True),
-    Page("students", "学生档案", _students, eager=True, draft_forms=("profile", "guardians", "plan", "tag")),  # hears ctx.open_student from the start
+    # the archive hears ctx.open_student from the start
+    Page("students", "学生档案", _students, eager=True, draft_forms=("profile", "guardians", "plan", "tag")),
     Page("screening", "测评", _screening, does_student_work, draft_forms=("interview", "screening")),
-    Page("casework", "个案与谈话", _casework, does_student_work, search_sources=("casework",), draft_forms=("record",)),
+    Page("casework", "个案与谈话", _casework, does_student_work, search_sources=("casework",),
+         draft_forms=("record",)),
     Page("crisis", "危机干预", _crisis, student_work_or_incidents, search_sources=("crisis", "crisis_incident"),
          draft_forms=("crisis", "incident")),
     Page("network", "预警网络", _network, does_student_work, search_sources=("network_report",),

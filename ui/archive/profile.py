@@ -158,7 +158,7 @@ class _EditableTab(QWidget, DraftForm):
     def drop_edit(self) -> None:
         """Leave the edit without a question (the user already chose to discard), its draft deleted."""
         if self.editing:
-            self._drop_draft()
+            self.discard_draft()
             self.end_drafts()
             self._leave_edit()
 

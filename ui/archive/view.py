@@ -158,7 +158,7 @@ class ArchiveView(QWidget):
             tab.drop_edit()
         if self.plan is not None and self.plan.draft_key:
             if self.plan.draft_changed():
-                self.plan._drop_draft()
+                self.plan.discard_draft()
             self.plan.end_drafts()
         return True
 

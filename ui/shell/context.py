@@ -3,8 +3,9 @@
 Pages are declared in ``ui/pages.py`` (id, title, factory ``(ctx: AppContext) -> QWidget``, who sees them, which
 search sources they open). What changed is told with ``ctx.data_changed.emit(Change.X)``; a receiver tests the
 value by identity or membership (``if change in (Change.STUDENTS, Change.SCHOOL)``), never by text.
-A page that keeps unsaved text must keep it across a lock: connect to ``ctx.locking`` to save a draft
-(the session is still open while ``locking`` is emitted) and to ``ctx.unlocked`` to refresh.
+A form keeps unsaved text through ``ui.shell.forms`` (a draft in the vault, saved when the window locks); a page
+may still connect to ``ctx.locking`` (the session is still open while it is emitted) and to ``ctx.unlocked`` to
+refresh.
 """
 from __future__ import annotations
 

@@ -301,10 +301,10 @@ class DraftForm:
 
     def draft_saved(self) -> None:
         """The form's content was saved for real: its draft goes, and what it holds now is the baseline."""
-        self._drop_draft()
+        self.discard_draft()
         self._draft_baseline = self.draft_state()
 
-    def _drop_draft(self) -> None:
+    def discard_draft(self) -> None:
         if self._draft_timer is not None:
             self._draft_timer.stop()
         session = self._draft_session
@@ -319,12 +319,12 @@ class DraftForm:
         """True when the form may be left: nothing changed, or the user chose to discard (the draft is deleted).
         The default answer keeps the text."""
         if not self.draft_changed():
-            self._drop_draft()
+            self.discard_draft()
             return True
         assert isinstance(self, QWidget)
         if not ask_discard(self):
             return False
-        self._drop_draft()
+        self.discard_draft()
         return True
 
     def stop_drafts(self) -> None:
@@ -356,7 +356,7 @@ class DraftDialog(QDialog, DraftForm):
     def done(self, result: int) -> None:
         if result == QDialog.DialogCode.Accepted:
             if self.draft_drop_on_accept:
-                self._drop_draft()
+                self.discard_draft()
         elif self._draft_key and not self.confirm_discard():
             return
         self.stop_drafts()

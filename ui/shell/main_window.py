@@ -1,7 +1,8 @@
 """The main window: left navigation of the pages, a stack, a toolbar (锁定, 备份), the status bar, and locking.
 
-Locking keeps every page widget alive (the workspace is only hidden behind the unlock screen), so text typed
-into an unsaved form is still there after unlocking.
+Locking keeps every page widget alive (the workspace is only hidden behind the unlock screen) and hides open
+dialogs to show them again after unlocking, so text typed into an unsaved form is still there; every form's draft
+is saved to the vault first (``ui.shell.forms``).
 """
 from __future__ import annotations
 
