@@ -34,7 +34,7 @@ import weakref
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QDateTime, Qt, QTimer
+from PySide6.QtCore import QDateTime, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -60,6 +60,20 @@ AUTOSAVE_MS = 800          # "about one second after typing stops", with room to
 DISCARD_TITLE = "放弃未保存的内容？"
 DISCARD_TEXT = "放弃未保存的内容？已填写的内容将不再保留。"
 SKIP_PROPERTY = "draftSkip"   # widget.setProperty(SKIP_PROPERTY, True): a field the draft leaves out (a filter box)
+
+class _Notices(QObject):
+    changed = Signal()   # a draft appeared or went (the 工作台's 未完成的记录 reloads when next shown)
+
+
+_notices: _Notices | None = None
+
+
+def notices() -> _Notices:
+    global _notices
+    if _notices is None:
+        _notices = _Notices()
+    return _notices
+
 
 _INPUTS = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox, QAbstractButton, QListWidget)
 _live: weakref.WeakSet[DraftForm] = weakref.WeakSet()
@@ -291,11 +305,14 @@ class DraftForm:
                 if self._draft_stored:
                     delete_draft(session, self._draft_key)
                     self._draft_stored = False
+                    notices().changed.emit()
                 return False
             save_draft(session, self._draft_key, state, label=self.draft_label,
                        student_id=self.draft_student_id(), confidential=self.draft_confidential)
         except XinqiaoError:
             return False   # locked in between, a full disk: the text stays in the widgets
+        if not self._draft_stored:
+            notices().changed.emit()
         self._draft_stored = True
         return True
 
@@ -313,6 +330,8 @@ class DraftForm:
                 delete_draft(session, self._draft_key)
             except XinqiaoError:
                 pass
+            else:
+                notices().changed.emit()
         self._draft_stored = self._draft_restored = False
 
     def confirm_discard(self) -> bool:

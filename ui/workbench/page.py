@@ -26,6 +26,7 @@ from app.drafts.workbench import SOURCE_PREFIX as DRAFT_PREFIX
 from app.policy import can_read_confidential
 from app.session import Session
 from app.workbench import WorkItem, group_items, work_items
+from ui.shell import forms
 from ui.shell.context import AppContext, Change
 from ui.shell.tasks import run_task, wait_idle
 
@@ -110,6 +111,7 @@ class WorkbenchPage(QWidget):
         self.dirty = False
         ctx.data_changed.connect(self._data_changed)
         ctx.unlocked.connect(self._data_changed)
+        forms.notices().changed.connect(self._drafts_changed)
         # The first load starts once the window is built (a worker's query holds the database meanwhile).
         self.loading = True
         QTimer.singleShot(0, self.reload)
@@ -121,6 +123,13 @@ class WorkbenchPage(QWidget):
             self.reload()
         else:
             self.dirty = True  # reloaded when shown again
+
+    def _drafts_changed(self) -> None:
+        """A form's draft appeared or went: 未完成的记录 is read again when the page is next shown."""
+        if self.isVisible() and not self.ctx.session.locked:
+            self.reload()
+        else:
+            self.dirty = True
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
