@@ -63,7 +63,7 @@ def student_work_or_incidents(account: Account) -> bool:
 PAGES: tuple[Page, ...] = (
     Page("workbench", "工作台", _workbench, eager=True),
     # the archive hears ctx.open_student from the start
-    Page("students", "学生档案", _students, eager=True, draft_forms=("profile", "guardians", "plan", "tag")),
+    Page("students", "学生档案", _students, eager=True, draft_forms=("profile", "guardians", "plan", "tag", "dorm")),
     Page("screening", "测评", _screening, does_student_work, draft_forms=("interview", "screening")),
     Page("casework", "个案与谈话", _casework, does_student_work, search_sources=("casework",),
          draft_forms=("record",)),

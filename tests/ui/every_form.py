@@ -134,6 +134,13 @@ def _network(attr: str) -> Callable[[Any, Data], Any]:
     return open_
 
 
+def _pair(win: Any, _data: Data) -> Any:
+    win.show_page("network")
+    page = win.pages["network"]
+    page.add_pair()
+    return page.pair_dialog
+
+
 def _record(win: Any, _data: Data) -> Any:
     win.show_page("casework")
     page = win.pages["casework"]
@@ -159,6 +166,8 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
     from ui.crisis.incident import IncidentDialog
     from ui.crisis.incident_list import IncidentAmendDialog
     from ui.crisis.rules_editor import RulesDialog
+    from ui.network.dorm_dialog import DormDialog
+    from ui.network.pair_dialog import PairDialog
     from ui.network.report_dialog import ReportDialog
     from ui.network.review_dialog import ReviewDialog
     from ui.screening.campaigns import NewCampaignDialog
@@ -193,6 +202,8 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
         AccountDialog: _settings("add_account", "账号"),
         ReportDialog: _network("report"),
         ReviewDialog: _network("review"),
+        PairDialog: _pair,
+        DormDialog: lambda win, d: _archive(win, d, "基本信息").profile.open_dorm_dialog(),
     }
 
 

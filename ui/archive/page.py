@@ -257,7 +257,10 @@ class StudentsPage(QWidget):
         view = self.archive
         if view.student is None or view.student.id != student_id:
             return
-        if kind in ("profile", "guardians"):
+        if kind == "dorm":
+            view.show_tab("基本信息")
+            view.profile.open_dorm_dialog()
+        elif kind in ("profile", "guardians"):
             view.show_tab("基本信息" if kind == "profile" else "家庭与监护人")
             (view.profile if kind == "profile" else view.guardians).begin_edit()
         elif kind == "plan" and "一生一策" in view.tab_titles():

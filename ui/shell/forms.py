@@ -79,9 +79,17 @@ _INPUTS = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox, QA
 _live: weakref.WeakSet[DraftForm] = weakref.WeakSet()
 
 
+def _custom(w: QWidget) -> bool:
+    """A compound field that says its own value (``draft_value``, ``set_draft_value``, ``draft_signals``), e.g.
+    the shared student picker: the chosen student, not the text of its search box."""
+    return callable(getattr(w, "draft_value", None)) and callable(getattr(w, "set_draft_value", None))
+
+
 def _is_field(w: QWidget) -> bool:
     if w.property(SKIP_PROPERTY):
         return False
+    if _custom(w):
+        return True
     if isinstance(w, QLineEdit):
         return w.echoMode() == QLineEdit.EchoMode.Normal and not w.isReadOnly()
     if isinstance(w, QPlainTextEdit | QTextEdit):
@@ -94,6 +102,8 @@ def _is_field(w: QWidget) -> bool:
 
 
 def _field_value(w: QWidget) -> Any:
+    if _custom(w):
+        return w.draft_value()  # type: ignore[attr-defined]
     if isinstance(w, QLineEdit):
         return w.text()
     if isinstance(w, QPlainTextEdit | QTextEdit):
@@ -120,7 +130,9 @@ def _field_value(w: QWidget) -> Any:
 
 
 def _set_field(w: QWidget, value: Any) -> None:
-    if isinstance(w, QLineEdit) and isinstance(value, str):
+    if _custom(w):
+        w.set_draft_value(value)  # type: ignore[attr-defined]
+    elif isinstance(w, QLineEdit) and isinstance(value, str):
         if w.text() != value:
             w.setText(value)
     elif isinstance(w, QPlainTextEdit) and isinstance(value, str):
@@ -162,7 +174,10 @@ def _set_field(w: QWidget, value: Any) -> None:
 
 
 def _connect(w: QWidget, slot: Any) -> None:
-    if isinstance(w, QLineEdit):
+    if _custom(w):
+        for signal in w.draft_signals():  # type: ignore[attr-defined]
+            signal.connect(slot)
+    elif isinstance(w, QLineEdit):
         w.textChanged.connect(slot)
     elif isinstance(w, QPlainTextEdit | QTextEdit):
         w.textChanged.connect(slot)
@@ -248,9 +263,10 @@ class DraftForm:
         """Every input field of the form, named by objectName or by class and order."""
         assert isinstance(self, QWidget)
         counts: dict[str, int] = {}
+        window = self.window()
         for w in self.findChildren(QWidget):
-            if not _is_field(w) or self._inside_field(w):
-                continue
+            if not _is_field(w) or w.window() is not window or self._inside_field(w):
+                continue   # (a dialog opened from the form is a form of its own)
             cls = type(w).__name__
             n = counts.get(cls, 0)
             counts[cls] = n + 1
@@ -260,7 +276,7 @@ class DraftForm:
         """Part of another field (the line edit of a spin box or an editable combo box), or hidden from drafts."""
         parent = w.parentWidget()
         while parent is not None and parent is not self:
-            if isinstance(parent, _INPUTS) or parent.property(SKIP_PROPERTY):
+            if isinstance(parent, _INPUTS) or parent.property(SKIP_PROPERTY) or _custom(parent):
                 return True
             parent = parent.parentWidget()
         return False
