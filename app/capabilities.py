@@ -13,8 +13,10 @@ from app.archive.capability import CAPABILITY as ARCHIVE
 from app.backups.capability import CAPABILITY as BACKUPS
 from app.capability import Capability, Registry
 from app.casework.capability import CAPABILITY as CASEWORK
+from app.courses.capability import CAPABILITY as COURSES
 from app.crisis.capability import CAPABILITY as CRISIS
 from app.drafts.capability import CAPABILITY as DRAFTS
+from app.letters.capability import CAPABILITY as LETTERS
 from app.network.capability import CAPABILITY as NETWORK
 from app.safety.capability import CAPABILITY as SAFETY
 from app.school.capability import CAPABILITY as SCHOOL
@@ -34,6 +36,8 @@ CAPABILITIES: tuple[Capability, ...] = (
     SEARCH,
     BACKUPS,
     NETWORK,
+    COURSES,
+    LETTERS,
     DRAFTS,
 )
 

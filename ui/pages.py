@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from app.accounts.model import Account
-from app.policy import can_read_incidents, does_student_work
+from app.policy import can_log_class_courses, can_read_incidents, does_student_work
 from ui.shell.context import AppContext
 from ui.shell.page import Page
 
@@ -49,6 +49,18 @@ def _network(ctx: AppContext) -> QWidget:
     return NetworkPage(ctx)
 
 
+def _courses(ctx: AppContext) -> QWidget:
+    from ui.courses.page import CoursesPage
+
+    return CoursesPage(ctx)
+
+
+def _letters(ctx: AppContext) -> QWidget:
+    from ui.letters.page import LettersPage
+
+    return LettersPage(ctx)
+
+
 def _settings(ctx: AppContext) -> QWidget:
     from ui.settings.page import SettingsPage
 
@@ -71,6 +83,8 @@ PAGES: tuple[Page, ...] = (
          draft_forms=("crisis", "incident")),
     Page("network", "预警网络", _network, does_student_work, search_sources=("network_report",),
          draft_forms=("network",)),
+    Page("courses", "课程与活动", _courses, can_log_class_courses, draft_forms=("course",)),
+    Page("letters", "家长告知书", _letters, does_student_work),
     Page("settings", "设置", _settings, draft_forms=("settings",)),
 )
 

@@ -141,6 +141,15 @@ def _pair(win: Any, _data: Data) -> Any:
     return page.pair_dialog
 
 
+def _course(kind: str) -> Callable[[Any, Data], Any]:
+    def open_(win: Any, _data: Data) -> Any:
+        win.show_page("courses")
+        page = win.pages["courses"]
+        page.open_form(kind)
+        return page.form
+    return open_
+
+
 def _record(win: Any, _data: Data) -> Any:
     win.show_page("casework")
     page = win.pages["casework"]
@@ -153,6 +162,7 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
     from ui.archive.profile import GuardiansTab, ProfileTab
     from ui.archive.tags import AddTagDialog, ClearTagDialog
     from ui.casework.record_form import RecordForm
+    from ui.courses.forms import FORMS_BY_KIND
     from ui.crisis.dialogs import (
         AmendDialog,
         CloseDialog,
@@ -204,6 +214,7 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
         ReviewDialog: _network("review"),
         PairDialog: _pair,
         DormDialog: lambda win, d: _archive(win, d, "基本信息").profile.open_dorm_dialog(),
+        **{cls: _course(kind) for kind, cls in FORMS_BY_KIND.items()},   # type: ignore[misc]
     }
 
 
@@ -211,6 +222,8 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
 EXEMPT: dict[str, str] = {
     "ui.shell.setup_wizard.SetupWizard": "creates the vault: before it exists there is nowhere encrypted to keep a "
                                          "draft (a password and the recovery code besides)",
+    "ui.letters.dialogs.DeliveredDialog": "a delivery method and a date to confirm at once; nothing typed",
+    "ui.letters.dialogs.ReceiptDialog": "a date to confirm at once; nothing typed",
     "ui.shell.errors.CrashDialog": "shows a crash report; nothing is typed",
     "ui.shell.unlock.RecoveryDialog": "a recovery code and a new password: secrets are never kept in a draft",
     "ui.settings.accounts_tab.PasswordDialog": "only passwords: secrets are never kept in a draft",

@@ -28,6 +28,7 @@ class Change(Enum):
     CASEWORK = "casework"      # counseling records
     CRISIS = "crisis"          # crisis cases, incidents, the directory, the rules
     NETWORK = "network"        # warning-network reports, triage, committee members, rooms, the group
+    COURSES = "courses"        # lessons, activities, parent school, pushes, the norms profile
 
 
 class AppContext(QObject):
@@ -41,6 +42,7 @@ class AppContext(QObject):
     open_held_results = Signal()     # results held for want of consent: decide them (测评 page)
     open_hit = Signal(object)        # a SearchHit: the main window opens it on the page that owns its source
     open_draft = Signal(str, object)  # a draft's form key and student id: the window opens the form it belongs to
+    open_letter = Signal(object)     # an app.letters.records.LetterRequest: 家长告知书 for a student (letters page)
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
