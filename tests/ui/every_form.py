@@ -225,6 +225,7 @@ EXEMPT: dict[str, str] = {
     "ui.letters.dialogs.DeliveredDialog": "a delivery method and a date to confirm at once; nothing typed",
     "ui.letters.dialogs.ReceiptDialog": "a date to confirm at once; nothing typed",
     "ui.shell.errors.CrashDialog": "shows a crash report; nothing is typed",
+    "ui.shell.about.AboutDialog": "shows the version and the licences; nothing is typed",
     "ui.shell.unlock.RecoveryDialog": "a recovery code and a new password: secrets are never kept in a draft",
     "ui.settings.accounts_tab.PasswordDialog": "only passwords: secrets are never kept in a draft",
     "ui.imports.dialog.ImportDialog": "a file, a sheet and a column mapping chosen again from the file; nothing typed",
