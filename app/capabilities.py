@@ -15,6 +15,7 @@ from app.capability import Capability, Registry
 from app.casework.capability import CAPABILITY as CASEWORK
 from app.crisis.capability import CAPABILITY as CRISIS
 from app.network.capability import CAPABILITY as NETWORK
+from app.people.capability import CAPABILITY as PEOPLE
 from app.safety.capability import CAPABILITY as SAFETY
 from app.school.capability import CAPABILITY as SCHOOL
 from app.screening.capability import CAPABILITY as SCREENING
@@ -33,6 +34,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     SEARCH,
     BACKUPS,
     NETWORK,
+    PEOPLE,
 )
 
 

@@ -31,6 +31,7 @@ TABLE = {
     "can_set_tag_tiers": {"counselor+manager", "counselor"},
     "can_keep_network": {"counselor+manager", "counselor"},
     "can_configure_network": {"admin", "counselor+manager", "counselor"},
+    "can_keep_people": {"admin", "counselor+manager", "counselor"},
 }
 
 
