@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from app.people.duty import uncovered_days
-from app.policy import can_keep_people
+from app.policy import can_counsel
 from app.school.holidays import WEEKDAYS, school_days
 from app.session import Session
 from app.workbench import WorkItem
 
 
 def duty_items(session: Session, today: dt.date) -> list[WorkItem]:
-    if not can_keep_people(session.account):
-        return []
+    if not can_counsel(session.account):
+        return []  # the counselors staff the room; a 管理员 keeps the roster on the page, not on the 工作台
     last = today + dt.timedelta(days=6 - today.weekday())  # this Sunday
     upcoming = school_days(session.db, today + dt.timedelta(days=1), today + dt.timedelta(days=21))
     if upcoming and upcoming[0] > last:
