@@ -46,7 +46,7 @@ def populate(session: Session, _shared: random.Random, _student_ids: list[int]) 
     def when() -> dt.date:
         return cycle.start + dt.timedelta(days=rng.randrange(span))
 
-    # Full-time: 38 hours (short of 40 until the next course) and this school year's supervision.
+    # Full-time: 41 hours over the cycle so far and this school year's supervision.
     for title, level, kind, hours in (COURSES[1], COURSES[2], COURSES[0], COURSES[5]):
         add_training(session, full.id, when(), title, level, kind, hours)
     add_training(session, full.id, when(), "区心理健康教育教研活动", "district", "research", 2.0)

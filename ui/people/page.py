@@ -145,7 +145,8 @@ class PeoplePage(QWidget):
         self.members = [m for m in list_staff(self.session.db) if m.active]
         cycle, self.rows = standings(self.session)
         by_id = {r.staff_id: r for r in self.rows}
-        self.members.sort(key=lambda m: [r.staff_id for r in self.rows].index(m.id))
+        order = {r.staff_id: i for i, r in enumerate(self.rows)}
+        self.members.sort(key=lambda m: order[m.id])
         fill(self.staff_table, [(m.name, m.roles_label, by_id[m.id].hours_label,
                                  by_id[m.id].norm_label + ("（兼数职取最高）" if by_id[m.id].several_roles else ""))
                                 for m in self.members],
