@@ -4,7 +4,6 @@ yearly supervision a full-time psychological teacher needs. Every write takes th
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
 from app import clock
@@ -28,6 +27,7 @@ from app.people.model import (
 from app.policy import can_keep_people, require
 from app.school.staff import STAFF_ROLES, get_staff, list_staff
 from app.session import Session
+from app.store.settings import set_setting
 from app.text import normalize_text
 
 
@@ -67,8 +67,7 @@ def set_people_settings(session: Session, *, cycle_start_year: int | None = None
     check_settings(start, merged, sup)
     new = PeopleSettings(start, merged, sup)
     with session.db.transaction():
-        session.db.execute("INSERT INTO settings (key, value) VALUES (:k, :v) ON CONFLICT (key) DO UPDATE SET value = :v",
-                           {"k": SETTINGS_KEY, "v": json.dumps(new.as_json(), ensure_ascii=False)})
+        set_setting(session.db, SETTINGS_KEY, new.as_json())
         session.audit("settings", SETTINGS_KEY, new.as_json())
     return new
 
