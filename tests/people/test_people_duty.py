@@ -93,3 +93,8 @@ def test_the_workbench_lists_this_weeks_uncovered_days_and_the_next_school_day(c
     # the Saturday make-up day of the holiday week shows in that week
     assert [i.due for i in duty_items(session, dt.date(2026, 11, 10))] == ["2026-11-14"]
     assert "星期六" in duty_items(session, dt.date(2026, 11, 10))[0].title
+    # through the registry, as the 工作台 and `workbench --json` read it
+    from app.workbench import work_items
+
+    assert [i.title for i in work_items(session, dt.date(2026, 11, 10)) if i.kind == "duty_uncovered"] == [
+        "2026-11-14（星期六）心理辅导室无人值班"]
