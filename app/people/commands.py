@@ -211,7 +211,8 @@ def cmd_duty(args: argparse.Namespace) -> int:
             return EXIT_OK
         out(f"{month} 心理辅导室值班：上课日 {len(school)} 天，已安排 {len(school) - len(uncovered)} 天")
         for d in school:
-            out(f"  {d.day.isoformat()} {d.weekday_label}  {d.person or '【无人值班】'}")
+            who = f"{d.person}（已离校）【无人值班】" if d.left else d.person or "【无人值班】"
+            out(f"  {d.day.isoformat()} {d.weekday_label}  {who}")
         return EXIT_OK
     finally:
         session.close()

@@ -27,10 +27,11 @@ class DutyDay:
     school_day: bool
     staff_id: int | None
     person: str
+    left: bool = False   # the person on duty has since been marked as left (离校): the day counts as uncovered
 
     @property
     def uncovered(self) -> bool:
-        return self.school_day and self.staff_id is None
+        return self.school_day and (self.staff_id is None or self.left)
 
     @property
     def weekday_label(self) -> str:
@@ -38,7 +39,7 @@ class DutyDay:
 
     def as_json(self) -> dict[str, object]:
         return {"date": self.day.isoformat(), "weekday": self.weekday_label, "school_day": self.school_day,
-                "person": self.person or None, "uncovered": self.uncovered}
+                "person": self.person or None, "left": self.left, "uncovered": self.uncovered}
 
 
 def _on_duty_person(db: Database, staff_id: int) -> str:
@@ -110,14 +111,14 @@ def roster(session: Session, first: dt.date, last: dt.date) -> list[DutyDay]:
     """Every day from ``first`` to ``last`` with whether it is a school day and who is on duty."""
     db = session.db
     schooldays = set(school_days(db, first, last))
-    on = {str(r[0]): (int(r[1]), str(r[2])) for r in db.query(
-        "SELECT d.day, d.staff_id, s.name FROM duty_roster d JOIN staff s ON s.id = d.staff_id"
+    on = {str(r[0]): (int(r[1]), str(r[2]), not r[3]) for r in db.query(
+        "SELECT d.day, d.staff_id, s.name, s.active FROM duty_roster d JOIN staff s ON s.id = d.staff_id"
         " WHERE d.day >= :a AND d.day <= :b", {"a": first.isoformat(), "b": last.isoformat()})}
     out: list[DutyDay] = []
     d = first
     while d <= last:
-        sid, name = on.get(d.isoformat(), (None, ""))
-        out.append(DutyDay(d, d in schooldays, sid, name))
+        sid, name, left = on.get(d.isoformat(), (None, "", False))
+        out.append(DutyDay(d, d in schooldays, sid, name, left))
         d += dt.timedelta(days=1)
     return out
 

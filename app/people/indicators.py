@@ -71,7 +71,8 @@ def supervision_figure(session: Session, period: Period) -> Figure:
 def duty_figure(session: Session, period: Period) -> Figure:
     days = [d for d in roster(session, period.start, period.end) if d.school_day]
     covered = [d for d in days if not d.uncovered]
-    evidence = tuple(Evidence(f"{d.day.isoformat()}（{d.weekday_label}）无人值班", "duty_day", None, missing=True)
+    evidence = tuple(Evidence(f"{d.day.isoformat()}（{d.weekday_label}）无人值班"
+                              + (f"（原安排的{d.person}已离校）" if d.left else ""), "duty_day", None, missing=True)
                      for d in days if d.uncovered)
     return Figure(
         "people.duty_coverage", "people", "心理辅导室值班",

@@ -66,6 +66,6 @@ def test_duty_month_json_and_assignments(cli, capsys):
     assert (data["month"], data["school_days"], data["covered"], data["uncovered"]) == (
         "2026-11", 21, 20, ["2026-11-04"])
     assert data["days"][0] == {"date": "2026-11-02", "weekday": "星期一", "school_day": True, "person": "李静",
-                               "uncovered": False}
+                               "left": False, "uncovered": False}
     assert cli(["duty", "--set", "2026-11-04"]) == 2
     assert cli(["duty", "--month", "十一月"]) == 3

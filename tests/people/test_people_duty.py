@@ -50,6 +50,11 @@ def test_a_weekday_pattern_fills_the_school_days_and_leaves_the_rest(calendar, s
     assert assign_pattern(session, *NOV, {4: calendar["head"]}) == 4
     assert {d.person for d in roster(session, *NOV) if d.day.weekday() == 4 and d.school_day} == {"赵强"}
     assert session.db.scalar("SELECT count(*) FROM audit_log WHERE target LIKE 'duty_roster%'") == 5
+    # someone marked as left no longer covers their days
+    set_staff_active(session, calendar["head"], False)
+    gone = [d for d in roster(session, *NOV) if d.person == "赵强"]
+    assert gone and all(d.left and d.uncovered for d in gone)
+    assert uncovered_days(session, *NOV) == sorted(d.day for d in gone)
 
 
 def test_what_the_roster_refuses(calendar, session, pupils_class):

@@ -187,7 +187,7 @@ class PeoplePage(QWidget):
             index = offset + d.day.day - 1
             text = str(d.day.day)
             if d.school_day:
-                text += "\n" + (d.person or "无人值班")
+                text += "\n" + (f"{d.person}（已离校）" if d.left else d.person or "无人值班")
             item = QTableWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, d.day.isoformat())
             item.setTextAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
