@@ -12,6 +12,7 @@ confidential tokens are rebuilt by ``app.search`` from ``conf.search_conf.indexe
 """
 from __future__ import annotations
 
+from app.store.conf_text import CRISIS_TEXT, NETWORK_TEXT
 from app.store.db import Database
 
 # A counselor's draft (or any draft holding confidential text); a head teacher's drafts stay in vault.db.
@@ -50,7 +51,16 @@ _CASEWORK = (
     ),
 )
 
-MOVES = (_CASEWORK,)
+# Crisis intervention: notes, closing notes, level-change reasons, confidential amendments (crisis_history keeps
+# who changed which field when: its append-only trigger lets only this blanking through, migration 082). Their
+# search text is the confidential half of search_docs, which _CASEWORK moves for every source.
+_CRISIS = CRISIS_TEXT.move("crisis")
+
+# The warning network: a report's free text and what was seen, the triage note. A report typed in by a session
+# without the key keeps its text in vault.db until this runs.
+_NETWORK = NETWORK_TEXT.move("network")
+
+MOVES = (_CASEWORK, _CRISIS, _NETWORK)
 
 
 def move_to_conf(db: Database) -> list[str]:
