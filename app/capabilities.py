@@ -15,6 +15,7 @@ from app.capability import Capability, Registry
 from app.casework.capability import CAPABILITY as CASEWORK
 from app.courses.capability import CAPABILITY as COURSES
 from app.crisis.capability import CAPABILITY as CRISIS
+from app.letters.capability import CAPABILITY as LETTERS
 from app.network.capability import CAPABILITY as NETWORK
 from app.people.capability import CAPABILITY as PEOPLE
 from app.safety.capability import CAPABILITY as SAFETY
@@ -36,6 +37,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     BACKUPS,
     NETWORK,
     COURSES,
+    LETTERS,
     PEOPLE,
 )
 

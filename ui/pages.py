@@ -55,6 +55,12 @@ def _courses(ctx: AppContext) -> QWidget:
     return CoursesPage(ctx)
 
 
+def _letters(ctx: AppContext) -> QWidget:
+    from ui.letters.page import LettersPage
+
+    return LettersPage(ctx)
+
+
 def _people(ctx: AppContext) -> QWidget:
     from ui.people.page import PeoplePage
 
@@ -80,6 +86,7 @@ PAGES: tuple[Page, ...] = (
     Page("crisis", "危机干预", _crisis, student_work_or_incidents, search_sources=("crisis", "crisis_incident")),
     Page("network", "预警网络", _network, does_student_work, search_sources=("network_report",)),
     Page("courses", "课程与活动", _courses, can_log_class_courses),
+    Page("letters", "家长告知书", _letters, does_student_work),
     Page("people", "人员与培训", _people, can_keep_people),
     Page("settings", "设置", _settings),
 )

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 from app.archive.chronology import banners, timeline
 from app.archive.students import Student, get_student
 from app.errors import XinqiaoError
-from app.policy import can_read_confidential, sees_focus_tags
+from app.letters.records import LetterRequest
+from app.policy import can_read_confidential, does_student_work, sees_focus_tags
 from ui.archive.models import LEVEL_COLORS, LEVEL_LABELS
 from ui.archive.plan import PlanTab
 from ui.archive.profile import GuardiansTab, ProfileTab
@@ -56,6 +57,12 @@ class ArchiveView(QWidget):
         self.crisis_button.clicked.connect(self._open_crisis_case)
         self.crisis_button.setVisible(can_read_confidential(self.session.account))
         top.addWidget(self.crisis_button)
+        # 家长告知书 for this student (the letters page; a 班主任 gets the templates they may print)
+        self.letter_button = QPushButton("家长告知书…")
+        self.letter_button.setToolTip("为该学生打印家长告知书（转到“家长告知书”）")
+        self.letter_button.clicked.connect(self._open_letter)
+        self.letter_button.setVisible(does_student_work(self.session.account))
+        top.addWidget(self.letter_button)
 
         self.banner_box = QVBoxLayout()
         self.banner_box.setSpacing(4)
@@ -100,6 +107,10 @@ class ArchiveView(QWidget):
         save = QShortcut(QKeySequence.StandardKey.Save, self)
         save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         save.activated.connect(self.save_edit)
+
+    def _open_letter(self) -> None:
+        if self.student is not None:
+            self.ctx.open_letter.emit(LetterRequest("", self.student.id))
 
     def _open_crisis_case(self) -> None:
         if self.student is not None:

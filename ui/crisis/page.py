@@ -85,6 +85,7 @@ class CrisisPage(QWidget):
         self.view.changed.connect(self._changed)
         self.view.open_student.connect(ctx.open_student)
         self.view.students_changed.connect(self._students_changed)
+        self.view.letter_requested.connect(ctx.open_letter)
 
         # 意外事件 beside the cases, for the accounts that may read them (counselors, managers)
         self.incidents = IncidentList(self.session)

@@ -28,7 +28,15 @@ from app.policy import can_manage_school
 from app.school.calendar import list_semesters, save_semester_dates
 from app.school.classes import add_class, list_classes, set_head_teacher
 from app.school.holidays import Holiday, add_holiday, list_holidays, remove_holiday
-from app.school.profile import STAGE_LABELS, get_school, update_school
+from app.school.profile import (
+    HOTLINE_EXAMPLE,
+    NATIONAL_HOTLINE,
+    STAGE_LABELS,
+    get_school,
+    local_hotline,
+    set_local_hotline,
+    update_school,
+)
 from app.school.staff import STAFF_ROLES, StaffMember, add_staff, list_staff, set_staff_active, update_staff
 from ui.settings.common import cell, make_table
 from ui.shell import dialogs
@@ -104,6 +112,11 @@ class SchoolDialog(QDialog):
             stage_row.addWidget(box)
         stage_row.addStretch(1)
         form.addRow("学段", stage_row)
+        self.hotline = QLineEdit(local_hotline(ctx.session.db))
+        self.hotline.setObjectName("localHotline")
+        self.hotline.setPlaceholderText(f"如 宁夏心理援助热线 {HOTLINE_EXAMPLE}（可不填）")
+        self.hotline.setToolTip(f"印在每份家长告知书上，位于全国青少年服务台 {NATIONAL_HOTLINE} 之后")
+        form.addRow("本地心理援助热线", self.hotline)
         self.error_label = QLabel("")
         self.error_label.setStyleSheet(ERROR_STYLE)
         form.addRow(self.error_label)
@@ -118,6 +131,8 @@ class SchoolDialog(QDialog):
         stages = [k for k, box in self.stage_boxes.items() if box.isChecked()]
         try:
             update_school(self.ctx.session, self.name.text(), self.code.text(), stages)
+            if self.hotline.text().strip() != local_hotline(self.ctx.session.db):
+                set_local_hotline(self.ctx.session, self.hotline.text())
         except XinqiaoError as e:
             self.error_label.setText(e.message)
             return
@@ -192,6 +207,8 @@ class SchoolTab(QWidget):
         form.addRow("学校名称", self.name_label)
         form.addRow("学校代码", self.code_label)
         form.addRow("学段", self.stages_label)
+        self.hotline_label = QLabel()
+        form.addRow("心理援助热线", self.hotline_label)
         self.edit_school_button = QPushButton("修改学校信息…")
         self.edit_school_button.clicked.connect(self.edit_school)
         self.edit_school_button.setEnabled(self.editable)
@@ -291,6 +308,8 @@ class SchoolTab(QWidget):
         self.name_label.setText(school.name)
         self.code_label.setText(school.code or "（未填写）")
         self.stages_label.setText(school.stages_label or "（未填写）")
+        local = local_hotline(db)
+        self.hotline_label.setText(f"{NATIONAL_HOTLINE}" + (f"；本地：{local}" if local else "（本地热线未设置）"))
         sems = list_semesters(db)
         _reset_rows(self.semesters, len(sems))
         self.date_edits.clear()

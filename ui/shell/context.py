@@ -41,6 +41,7 @@ class AppContext(QObject):
     open_case_from_alert = Signal(int)   # a same-day alert id: start a crisis case from it (危机干预 page)
     open_held_results = Signal()     # results held for want of consent: decide them (测评 page)
     open_hit = Signal(object)        # a SearchHit: the main window opens it on the page that owns its source
+    open_letter = Signal(object)     # an app.letters.records.LetterRequest: 家长告知书 for a student (letters page)
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)

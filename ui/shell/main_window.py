@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
         self.ctx.open_crisis_case.connect(self._open_crisis_case)
         self.ctx.open_case_from_alert.connect(lambda a: self._call_page("crisis", "open_case_from_alert", a))
         self.ctx.open_held_results.connect(lambda: self._call_page("screening", "open_held_results"))
+        self.ctx.open_letter.connect(lambda r: self._call_page("letters", "open_request", r))
         self.ctx.open_hit.connect(self.open_hit)
         self.ctx.data_changed.connect(self._data_changed)
         self.idle = IdleWatcher(self._idle_minutes(), clock=idle_clock, parent=self)
