@@ -15,6 +15,7 @@ from app.capability import Capability, Registry
 from app.casework.capability import CAPABILITY as CASEWORK
 from app.courses.capability import CAPABILITY as COURSES
 from app.crisis.capability import CAPABILITY as CRISIS
+from app.drafts.capability import CAPABILITY as DRAFTS
 from app.letters.capability import CAPABILITY as LETTERS
 from app.network.capability import CAPABILITY as NETWORK
 from app.people.capability import CAPABILITY as PEOPLE
@@ -38,6 +39,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     NETWORK,
     COURSES,
     LETTERS,
+    DRAFTS,
     PEOPLE,
 )
 

@@ -80,15 +80,19 @@ def student_work_or_incidents(account: Account) -> bool:
 
 PAGES: tuple[Page, ...] = (
     Page("workbench", "工作台", _workbench, eager=True),
-    Page("students", "学生档案", _students, eager=True),  # hears ctx.open_student from the start
-    Page("screening", "测评", _screening, does_student_work),
-    Page("casework", "个案与谈话", _casework, does_student_work, search_sources=("casework",)),
-    Page("crisis", "危机干预", _crisis, student_work_or_incidents, search_sources=("crisis", "crisis_incident")),
-    Page("network", "预警网络", _network, does_student_work, search_sources=("network_report",)),
-    Page("courses", "课程与活动", _courses, can_log_class_courses),
+    # the archive hears ctx.open_student from the start
+    Page("students", "学生档案", _students, eager=True, draft_forms=("profile", "guardians", "plan", "tag", "dorm")),
+    Page("screening", "测评", _screening, does_student_work, draft_forms=("interview", "screening")),
+    Page("casework", "个案与谈话", _casework, does_student_work, search_sources=("casework",),
+         draft_forms=("record",)),
+    Page("crisis", "危机干预", _crisis, student_work_or_incidents, search_sources=("crisis", "crisis_incident"),
+         draft_forms=("crisis", "incident")),
+    Page("network", "预警网络", _network, does_student_work, search_sources=("network_report",),
+         draft_forms=("network",)),
+    Page("courses", "课程与活动", _courses, can_log_class_courses, draft_forms=("course",)),
     Page("letters", "家长告知书", _letters, does_student_work),
     Page("people", "人员与培训", _people, can_keep_people),
-    Page("settings", "设置", _settings),
+    Page("settings", "设置", _settings, draft_forms=("settings",)),
 )
 
 

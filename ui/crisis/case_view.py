@@ -236,6 +236,15 @@ class CaseView(QWidget):
         sid = self.steps.selectedItems()[0].data(Qt.ItemDataRole.UserRole)
         return next((s for s in self.case.steps if s.id == sid), None)
 
+    def select_step_id(self, step_id: int) -> bool:
+        if self.case is None:
+            return False
+        ids = [s.id for s in self.case.steps]
+        if step_id not in ids:
+            return False
+        self.steps.selectRow(ids.index(step_id))
+        return True
+
     def select_step(self, key: str) -> None:
         assert self.case is not None
         row = [s.key for s in self.case.steps].index(key)
@@ -298,7 +307,7 @@ class CaseView(QWidget):
         step = self.selected_step()
         if step is None or not self.skip_button.isEnabled():
             return None
-        dlg = SkipDialog(self.session, step, self)
+        dlg = SkipDialog(self.session, step, self, case_id=self.case.row.id if self.case is not None else None)
         self._open(dlg)
         return dlg
 

@@ -41,13 +41,17 @@ from app.school.staff import STAFF_ROLES, StaffMember, add_staff, list_staff, se
 from ui.settings.common import cell, make_table
 from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
+from ui.shell.forms import DraftDialog
 from ui.shell.unlock import ERROR_STYLE
 
 TERM_LABELS = {"autumn": "秋季学期", "spring": "春季学期"}
 
 
-class StaffDialog(QDialog):
+class StaffDialog(DraftDialog):
     """Add or edit one staff member (name, role, phone); ``saved`` is emitted after the write."""
+
+    draft_label = "教职工"
+    draft_confidential = False
 
     def __init__(self, ctx: AppContext, member: StaffMember | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +77,7 @@ class StaffDialog(QDialog):
         box.accepted.connect(self.submit)
         box.rejected.connect(self.reject)
         form.addRow(box)
+        self.use_drafts(ctx.session, f"settings:staff:{member.id}" if member else "settings:staff:new")
 
     def submit(self) -> None:
         session = self.ctx.session
@@ -88,8 +93,11 @@ class StaffDialog(QDialog):
         self.accept()
 
 
-class SchoolDialog(QDialog):
+class SchoolDialog(DraftDialog):
     """Correct the school's name, code and stages (they appear on letters, exports and the title bar)."""
+
+    draft_label = "学校信息"
+    draft_confidential = False
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -126,6 +134,7 @@ class SchoolDialog(QDialog):
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.use_drafts(ctx.session, "settings:school")
 
     def submit(self) -> None:
         stages = [k for k, box in self.stage_boxes.items() if box.isChecked()]
@@ -140,8 +149,11 @@ class SchoolDialog(QDialog):
         self.accept()
 
 
-class HolidayDialog(QDialog):
+class HolidayDialog(DraftDialog):
     """Add one range of non-school days (节假日) or, with 调休上课, make-up school days on a weekend."""
+
+    draft_label = "节假日"
+    draft_confidential = False
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -175,6 +187,7 @@ class HolidayDialog(QDialog):
         box.rejected.connect(self.reject)
         form.addRow(box)
         self.name.setFocus()
+        self.use_drafts(ctx.session, "settings:holiday:new")
 
     def _start_changed(self, date: QDate) -> None:
         # the end follows the start while the range is one day (the usual 调休) or would end before it
