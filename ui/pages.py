@@ -91,7 +91,7 @@ PAGES: tuple[Page, ...] = (
          draft_forms=("network",)),
     Page("courses", "课程与活动", _courses, can_log_class_courses, draft_forms=("course",)),
     Page("letters", "家长告知书", _letters, does_student_work),
-    Page("people", "人员与培训", _people, can_keep_people),
+    Page("people", "人员与培训", _people, can_keep_people, draft_forms=("people",)),
     Page("settings", "设置", _settings, draft_forms=("settings",)),
 )
 

@@ -32,6 +32,7 @@ from app.school.holidays import WEEKDAYS
 from app.school.staff import ROLE_ORDER, STAFF_ROLES, StaffMember, list_staff, set_staff_roles
 from app.session import Session
 from ui.people.common import TAG_STYLE, staff_combo
+from ui.shell.forms import DraftDialog
 from ui.shell.unlock import ERROR_STYLE
 
 
@@ -47,45 +48,62 @@ def _day(edit: QDateEdit) -> dt.date:
     return dt.date(q.year(), q.month(), q.day())
 
 
-class _Form(QDialog):
-    """A form with an error line and 保存/取消; ``write()`` does the one write, ``saved`` follows it."""
+def _form_base(base: type[QDialog]) -> type[QDialog]:
+    class _Base(base):  # type: ignore[valid-type, misc]
+        """A form with an error line and 保存/取消; ``write()`` does the one write, ``saved`` follows it. A typed
+        form (``DraftDialog``) keeps its draft (ui.shell.forms; staff data, the ordinary tier) under
+        ``form_key()``; a form of choices and numbers only, each shown from what is stored, keeps none."""
 
-    saved = Signal()
+        saved = Signal()
+        draft_confidential = False
 
-    def __init__(self, session: Session, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.setWindowTitle(title)
-        self.setMinimumWidth(420)
-        self.form = QFormLayout(self)
-        self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        def __init__(self, session: Session, title: str, parent: QWidget | None = None) -> None:
+            super().__init__(parent)
+            self.session = session
+            self.setWindowTitle(title)
+            self.setMinimumWidth(420)
+            self.form = QFormLayout(self)
+            self.error = QLabel("")
+            self.error.setStyleSheet(ERROR_STYLE)
+            self.error.setWordWrap(True)
+            self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                            | QDialogButtonBox.StandardButton.Cancel)
+            self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+            self.buttons.accepted.connect(self.submit)
+            self.buttons.rejected.connect(self.reject)
 
-    def finish(self) -> None:
-        self.form.addRow(self.error)
-        self.form.addRow(self.buttons)
+        def finish(self) -> None:
+            self.form.addRow(self.error)
+            self.form.addRow(self.buttons)
+            if isinstance(self, DraftDialog):
+                self.use_drafts(self.session, self.form_key())
 
-    def write(self) -> None:
-        raise NotImplementedError
+        def form_key(self) -> str:
+            raise NotImplementedError
 
-    def submit(self) -> None:
-        try:
-            self.write()
-        except XinqiaoError as e:
-            self.error.setText(e.message)
-            return
-        self.saved.emit()
-        self.accept()
+        def write(self) -> None:
+            raise NotImplementedError
+
+        def submit(self) -> None:
+            try:
+                self.write()
+            except XinqiaoError as e:
+                self.error.setText(e.message)
+                return
+            self.saved.emit()
+            self.accept()
+    return _Base
 
 
-class RolesDialog(_Form):
+_Form = _form_base(DraftDialog)     # typed input: a draft
+_Choices = _form_base(QDialog)      # choices and numbers only (listed in tests/ui/every_form.py's EXEMPT)
+
+
+class RolesDialog(_Choices):
     """A staff member's roles as tags to switch on and off (at least one)."""
+
+    draft_label = "教职工身份"
 
     def __init__(self, session: Session, member: StaffMember, parent: QWidget | None = None) -> None:
         super().__init__(session, f"{member.name}的身份", parent)
@@ -106,6 +124,9 @@ class RolesDialog(_Form):
         self.form.addRow(hint)
         self.finish()
 
+    def form_key(self) -> str:
+        return f"people:roles:{self.member.id}"
+
     def roles(self) -> list[str]:
         return [r for r, tag in self.tags.items() if tag.isChecked()]
 
@@ -115,6 +136,8 @@ class RolesDialog(_Form):
 
 class TrainingDialog(_Form):
     """One training record: person, date, title, level, kind, hours and a note."""
+
+    draft_label = "登记培训"
 
     def __init__(self, session: Session, parent: QWidget | None = None, *, staff_id: int | None = None) -> None:
         super().__init__(session, "登记培训", parent)
@@ -146,6 +169,9 @@ class TrainingDialog(_Form):
         self.form.addRow("备注", self.note)
         self.finish()
 
+    def form_key(self) -> str:
+        return "people:training:new"
+
     def write(self) -> None:
         if self.person.currentData() is None:
             raise XinqiaoError("请先在 设置 → 学校 → 教职工 中添加教职工。")
@@ -154,8 +180,10 @@ class TrainingDialog(_Form):
                      self.note.text())
 
 
-class CycleDialog(_Form):
+class CycleDialog(_Choices):
     """The training cycle's start year, each role's hours in a cycle, full-time teachers' supervisions a year."""
+
+    draft_label = "培训周期与学时要求"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, "培训周期与学时要求", parent)
@@ -179,14 +207,19 @@ class CycleDialog(_Form):
         self.form.addRow("专职心理教师每学年督导（次）", self.supervisions)
         self.finish()
 
+    def form_key(self) -> str:
+        return "people:cycle"
+
     def write(self) -> None:
         set_people_settings(self.session, cycle_start_year=self.start_year.value(),
                             norms={k: s.value() for k, s in self.norms.items()},
                             supervisions_per_year=self.supervisions.value())
 
 
-class DutyDayDialog(_Form):
+class DutyDayDialog(_Choices):
     """Who is on duty on one day (or nobody)."""
+
+    draft_label = "安排值班"
 
     def __init__(self, session: Session, day: dt.date, current: int | None, parent: QWidget | None = None) -> None:
         super().__init__(session, f"{day.isoformat()} 星期{WEEKDAYS[day.weekday()]} 值班", parent)
@@ -197,13 +230,18 @@ class DutyDayDialog(_Form):
         self.form.addRow("值班人员", self.person)
         self.finish()
 
+    def form_key(self) -> str:
+        return f"people:duty:{self.day.isoformat()}"
+
     def write(self) -> None:
         sid = self.person.currentData()
         assign_duty(self.session, self.day, int(sid) if sid is not None else None)
 
 
-class PatternDialog(_Form):
+class PatternDialog(_Choices):
     """A weekday pattern over a date range; only school days are written."""
+
+    draft_label = "按星期安排值班"
 
     def __init__(self, session: Session, first: dt.date, last: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(session, "按星期安排值班", parent)
@@ -225,6 +263,9 @@ class PatternDialog(_Form):
         self.form.addRow(hint)
         self.written = 0
         self.finish()
+
+    def form_key(self) -> str:
+        return "people:pattern"
 
     def write(self) -> None:
         pattern = {w: int(c.currentData()) for w, c in self.weekdays.items() if c.currentData() is not None}

@@ -243,6 +243,11 @@ class PeoplePage(QWidget):
         dlg.show()
         return dlg
 
+    def open_draft(self, form_key: str, _student_id: int | None = None) -> None:
+        """未完成的记录 on the 工作台: ``people:training:new``, the form refilled from its draft."""
+        if form_key.startswith("people:training"):
+            self.add_training()
+
     def edit_roles(self) -> RolesDialog | None:
         member = self.selected_member()
         if member is None:
