@@ -14,6 +14,7 @@ from app.backups.capability import CAPABILITY as BACKUPS
 from app.capability import Capability, Registry
 from app.casework.capability import CAPABILITY as CASEWORK
 from app.crisis.capability import CAPABILITY as CRISIS
+from app.loop.capability import CAPABILITY as LOOP
 from app.network.capability import CAPABILITY as NETWORK
 from app.safety.capability import CAPABILITY as SAFETY
 from app.school.capability import CAPABILITY as SCHOOL
@@ -33,6 +34,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     SEARCH,
     BACKUPS,
     NETWORK,
+    LOOP,
 )
 
 
