@@ -51,8 +51,8 @@ def test_no_crisis_step_overdue_item(session, pupils, t0):
 
 
 def test_plan_item_and_talk_coverage(session, pupils, t0):
-    from app.screening.indicators import screening_figures
     from app.indicators.periods import month_period
+    from app.screening.indicators import screening_figures
 
     figs = {f.key: f for f in screening_figures(session, month_period(2026, 11))}
     assert figs["archive.plans_current"].ok is True and figs["archive.plans_current"].target == 0
