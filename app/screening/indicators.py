@@ -65,16 +65,18 @@ def _on_time(session: Session, campaigns: list[Campaign], names: str) -> Figure:
     on_time = total = 0
     late: dict[str, int] = {}
     for c in campaigns:
-        for taken, grade, cls in session.db.query(
-                "SELECT min(r.taken_on), c.grade, c.name FROM screening_results r JOIN students s ON s.id = r.student_id"
-                " LEFT JOIN classes c ON c.id = s.class_id WHERE r.campaign_id = :c GROUP BY r.student_id",
-                {"c": c.id}):
-            total += 1
+        # one row per class and first day a student there was screened (the first scale taken counts)
+        for grade, cls, taken, n in session.db.query(
+                "SELECT grade, cls, taken, count(*) FROM (SELECT c.grade AS grade, c.name AS cls,"
+                " substr(min(r.taken_on), 1, 10) AS taken FROM screening_results r JOIN students s ON s.id = r.student_id"
+                " LEFT JOIN classes c ON c.id = s.class_id WHERE r.campaign_id = :c GROUP BY r.student_id)"
+                " GROUP BY grade, cls, taken", {"c": c.id}):
+            total += n
             deadline = c.deadline_for(deadline_stage(grade)) if grade else c.window_end
-            if str(taken)[:10] <= deadline[:10]:
-                on_time += 1
+            if str(taken) <= deadline[:10]:
+                on_time += n
             else:
-                late[cls or "（未分班）"] = late.get(cls or "（未分班）", 0) + 1
+                late[cls or "（未分班）"] = late.get(cls or "（未分班）", 0) + n
     return Figure("screening.on_time", "screening", "按期完成测评",
                   f"测评活动（{names}）中在本学段截止日期（小学 9 月 30 日、中学 10 月 31 日，或活动另设）前完成的人数",
                   on_time, "人", target=total, ok=(on_time >= total) if campaigns else None,
@@ -86,9 +88,10 @@ def _interviews(session: Session, period: Period) -> Figure:
     held = total = 0
     evidence: list[Evidence] = []
     for _eid, sid, name, cls, due, first in session.db.query(
-            "SELECT l.id, l.student_id, s.name, c.name, l.due_date, (SELECT min(i.held_on) FROM screening_interviews i"
-            " WHERE i.entry_id = l.id) FROM screening_levels l JOIN students s ON s.id = l.student_id"
-            " LEFT JOIN classes c ON c.id = s.class_id WHERE l.due_date != '' AND l.due_date >= :s"
+            "SELECT l.id, l.student_id, s.name, c.name, l.due_date, i.first FROM screening_levels l"
+            " JOIN students s ON s.id = l.student_id LEFT JOIN classes c ON c.id = s.class_id"
+            " LEFT JOIN (SELECT entry_id, min(held_on) AS first FROM screening_interviews GROUP BY entry_id) i"
+            " ON i.entry_id = l.id WHERE l.due_date != '' AND l.due_date >= :s"
             " AND l.due_date <= :e ORDER BY l.due_date", {"s": period.start_iso, "e": period.end_iso}):
         total += 1
         if first is not None and str(first)[:10] <= str(due)[:10]:

@@ -79,15 +79,13 @@ def confirmed_levels(session: Session) -> list[ConfirmedLevel]:
     """The one answer to "every confirmed level has a current plan" (工作台 and the indicators read it), oldest
     confirmation first."""
     plans = current_plans(session.db)
-    latest: dict[int, tuple[int, int | None, str, str, int | None, str, str]] = {}
-    for r in session.db.query(
-            "SELECT l.id, l.student_id, l.level, l.updated_at, s.name, s.class_id, c.name, l.status"
-            " FROM screening_levels l JOIN students s ON s.id = l.student_id LEFT JOIN classes c ON c.id = s.class_id"
-            " WHERE s.status = '在读' ORDER BY l.campaign_id, l.id"):
-        latest[r[1]] = (r[0], r[2], r[3], r[4], r[5], r[6] or "", r[7])   # the latest campaign's entry decides
     out = []
-    for sid, (eid, level, since, name, cid, cls, status) in sorted(latest.items(), key=lambda kv: kv[1][2]):
-        if status != "confirmed" or level is None:
-            continue
-        out.append(ConfirmedLevel(eid, sid, level, since, name, cid, cls, is_current_since(plans.get(sid), since)))
+    for eid, sid, level, since, name, cid, cls in session.db.query(
+            "SELECT l.id, l.student_id, l.level, l.updated_at, s.name, s.class_id, c.name FROM screening_levels l"
+            " JOIN students s ON s.id = l.student_id LEFT JOIN classes c ON c.id = s.class_id"
+            " WHERE s.status = '在读' AND l.status = 'confirmed' AND l.level IS NOT NULL"
+            # the latest campaign's entry decides
+            " AND l.campaign_id = (SELECT max(x.campaign_id) FROM screening_levels x WHERE x.student_id = l.student_id)"
+            " ORDER BY l.updated_at, l.student_id"):
+        out.append(ConfirmedLevel(eid, sid, level, since, name, cid, cls or "", is_current_since(plans.get(sid), since)))
     return out
