@@ -22,6 +22,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_force_option(p)
     p.set_defaults(func=cmd_loop)
 
+    p = sub.add_parser("loop-checklist", help="导出或导入学校的心育闭环清单（JSON，可修改台账、项目和对应指标）")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--export", type=Path, help="把当前清单写到此 .json 文件")
+    g.add_argument("--import", dest="import_file", type=Path, help="从此 .json 文件读入修改后的清单，保存在保险库中")
+    add_force_option(p)
+    p.set_defaults(func=cmd_loop_checklist)
+
 
 def cmd_indicators(args: argparse.Namespace) -> int:
     from app.indicators.compute import compute
@@ -49,7 +56,6 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def cmd_loop(args: argparse.Namespace) -> int:
-    from app.loop.checklist import LEDGERS
     from app.loop.months import STATUS_LABELS, month_sheet, parse_month
     from app.loop.summary import write_summary
 
@@ -65,7 +71,7 @@ def cmd_loop(args: argparse.Namespace) -> int:
             print_json(sheet.as_json())
             return EXIT_OK
         out(f"心育闭环 {month}（{'已关闭' if sheet.closed else '未关闭'}）")
-        for key, name in LEDGERS.items():
+        for key, name in sheet.ledgers.items():
             out(f"台账 {key} {name}")
             for it in sheet.ledger(key):
                 out(f"  [{STATUS_LABELS[it.status]}] {it.title}：{it.value or '—'}")
@@ -74,6 +80,31 @@ def cmd_loop(args: argparse.Namespace) -> int:
                     out("    缺：" + "、".join(missing[:10]) + ("……" if len(missing) > 10 else ""))
         if target is not None:
             out(f"已生成小结：{target}")
+        return EXIT_OK
+    finally:
+        session.close()
+
+
+def cmd_loop_checklist(args: argparse.Namespace) -> int:
+    import json
+
+    from app.errors import InputRejected
+    from app.loop.checklist import checklist_raw, save_checklist
+
+    target = check_out_path(args.export, data_dir(args), [".json"], force=args.force) if args.export else None
+    session = open_from_args(args)
+    try:
+        if target is not None:
+            target.write_text(json.dumps(checklist_raw(session.db), ensure_ascii=False, indent=2), "utf-8")
+            out(f"已导出心育闭环清单：{target}")
+            return EXIT_OK
+        try:
+            raw = json.loads(Path(args.import_file).read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise InputRejected(f"无法读取清单文件“{args.import_file}”：应为 UTF-8 编码的 JSON 文件"
+                                f"（可先用 --export 导出再修改）。") from e
+        checklist = save_checklist(session, raw)
+        out(f"已保存心育闭环清单（{len(checklist.items)} 项）；之后新建的月份使用新清单，已建立的月份不变。")
         return EXIT_OK
     finally:
         session.close()

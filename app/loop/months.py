@@ -94,6 +94,7 @@ class MonthSheet:
     leader_name: str = ""
     leader_signed_at: str | None = None
     figures: dict[str, Figure] = field(default_factory=dict)
+    ledgers: dict[str, str] = field(default_factory=lambda: dict(LEDGERS))   # the school's names of A–D
 
     @property
     def closed(self) -> bool:
@@ -108,7 +109,7 @@ class MonthSheet:
     def as_json(self) -> dict[str, Any]:
         return {"month": self.month, "status": self.status, "closed_at": self.closed_at,
                 "signed": {"counselor": self.counselor_signed_by or None, "leader": self.leader_name or None},
-                "ledgers": LEDGERS, "items": [i.as_json() for i in self.items]}
+                "ledgers": self.ledgers, "items": [i.as_json() for i in self.items]}
 
 
 # -- creating a month -----------------------------------------------------------------------------------------
@@ -178,7 +179,7 @@ def month_sheet(session: Session, month: str, *, figures: dict[str, Figure] | No
         items.append(_item(r, figures, closed, tuple(attachments.get(int(r["id"]), []))))
     return MonthSheet(month, row["status"], tuple(items), row["closed_at"], row["closed_by"],
                       row["counselor_signed_by"], row["counselor_signed_at"], row["leader_name"],
-                      row["leader_signed_at"], figures)
+                      row["leader_signed_at"], figures, load_checklist(session.db).ledgers)
 
 
 def figure_value(fig: Figure) -> str:

@@ -84,7 +84,7 @@ def chart_png(sheet: MonthSheet) -> bytes:
     matplotlib.rcParams["font.family"] = [cjk_font(), "sans-serif"]
     fig = Figure(figsize=(6.0, 2.6), dpi=110, layout="constrained")
     ax = fig.add_subplot()
-    labels = [f"{k} {v}" for k, v in LEDGERS.items()]
+    labels = [f"{k} {v}" for k, v in sheet.ledgers.items()]
     bottom = [0] * len(LEDGERS)
     for status in ("done", "carried", "open"):
         counts = [sum(1 for i in sheet.ledger(k) if i.status == status) for k in LEDGERS]
@@ -119,7 +119,7 @@ def write_summary(session: Session, month: str, out: Path) -> Path:
     w.line(f"共 {len(sheet.items)} 项：完成 {done} 项，结转 {sum(i.status == 'carried' for i in sheet.items)} 项，"
            f"未完成 {sum(i.status == 'open' for i in sheet.items)} 项", 10)
     w.image(chart_png(sheet), 420, 182)
-    for key, name in LEDGERS.items():
+    for key, name in sheet.ledgers.items():
         w.need(40)
         w.line(f"台账 {key}  {name}", 12.5)
         for it in sheet.ledger(key):

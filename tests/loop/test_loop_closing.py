@@ -170,3 +170,31 @@ def test_command_line_loop_indicators_and_summary_pdf(session, pupils, monkeypat
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
         for words in ("心育", "台账 A", "测评与档案", "危机干预与转介", "课程与活动", "家校协同", "预警网络月报全部交齐"):
             assert words in text
+
+
+def test_checklist_export_and_import_on_the_command_line(session, pupils, monkeypatch, capsys, tmp_path):
+    from app.cli import main
+    from app.loop.checklist import load_checklist
+    from tests.conftest import PASSWORD
+
+    root = session.paths.root
+    session.close()
+    monkeypatch.setenv("XINQIAO_DATA_DIR", str(root))
+    monkeypatch.setenv("XINQIAO_USER", "counselor")
+    monkeypatch.setenv("XINQIAO_PASSWORD", PASSWORD)
+    f = tmp_path / "清单.json"
+    assert main(["loop-checklist", "--export", str(f)]) == 0
+    raw = json.loads(f.read_text("utf-8"))
+    raw["ledgers"]["C"] = "课程、活动与宣传"
+    f.write_text(json.dumps(raw, ensure_ascii=False), "utf-8")
+    assert main(["loop-checklist", "--import", str(f)]) == 0
+    f.write_text("{not json", "utf-8")
+    assert main(["loop-checklist", "--import", str(f)]) == 3
+    assert "无法读取清单文件" in capsys.readouterr().err
+    from app.session import open_session
+
+    s = open_session(root, "counselor", PASSWORD)
+    try:
+        assert load_checklist(s.db).ledgers["C"] == "课程、活动与宣传"
+    finally:
+        s.close()

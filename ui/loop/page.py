@@ -30,7 +30,7 @@ from app.indicators.compute import compute
 from app.indicators.model import Figure
 from app.indicators.periods import PERIOD_HELP, parse_period
 from app.loop.attachments import add_attachment
-from app.loop.checklist import LEDGERS
+from app.loop.meetings import KeyWork, add_key_work, key_work, meetings, set_key_work_done
 from app.loop.months import (
     STATUS_LABELS,
     LoopItem,
@@ -64,9 +64,11 @@ class LoopPage(QWidget):
         self.ctx = ctx
         self.sheet: MonthSheet | None = None
         self.figures: list[Figure] = []
+        self.works: list[KeyWork] = []
         tabs = QTabWidget()
         tabs.addTab(self._month_tab(), "月度清单")
         tabs.addTab(self._indicators_tab(), "指标")
+        tabs.addTab(self._group_tab(), "会议与重点工作")
         self.tabs = tabs
         lay = QVBoxLayout(self)
         lay.addWidget(tabs)
@@ -136,11 +138,81 @@ class LoopPage(QWidget):
             return
         self._fill()
 
+    def _group_tab(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.addWidget(QLabel("本月领导小组会议（须涉及：学生心理健康问题、档案管理、危机干预、“1+1”）"))
+        self.meeting_table = QTableWidget(0, 4)
+        self.meeting_table.setHorizontalHeaderLabels(["日期", "出席", "未涉及的议题", "纪要"])
+        self.meeting_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        lay.addWidget(self.meeting_table, 1)
+        self.key_work_label = QLabel()
+        lay.addWidget(self.key_work_label)
+        self.key_work_table = QTableWidget(0, 4)
+        self.key_work_table.setHorizontalHeaderLabels(["重点工作", "时间安排", "负责人", "完成"])
+        self.key_work_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.key_work_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        lay.addWidget(self.key_work_table, 1)
+        row = QHBoxLayout()
+        self.add_work_btn = QPushButton("添加重点工作…")
+        self.add_work_btn.setObjectName("add_key_work")
+        self.add_work_btn.clicked.connect(self.add_key_work)
+        self.work_done_btn = QPushButton("标记完成")
+        self.work_done_btn.setObjectName("key_work_done")
+        self.work_done_btn.clicked.connect(self.key_work_done)
+        row.addWidget(self.add_work_btn)
+        row.addWidget(self.work_done_btn)
+        row.addStretch(1)
+        lay.addLayout(row)
+        return w
+
+    def school_year(self) -> str:
+        month = self.sheet.month if self.sheet else self.current_month()
+        y, m = int(month[:4]), int(month[5:7])
+        start = y if m >= 9 else y - 1
+        return f"{start}-{start + 1}"
+
+    def _fill_group(self) -> None:
+        session = self.ctx.session
+        held = meetings(session, self.sheet.month) if self.sheet else []
+        self.meeting_table.setRowCount(len(held))
+        for r, m in enumerate(held):
+            for c, text in enumerate([m.held_on, "、".join(m.attendees), "、".join(m.missing_topics) or "—", m.minutes]):
+                cell = QTableWidgetItem(text)
+                if c == 2 and m.missing_topics:
+                    cell.setForeground(RED)
+                self.meeting_table.setItem(r, c, cell)
+        year = self.school_year()
+        self.key_work_label.setText(f"{year} 学年重点工作")
+        self.works = key_work(session, year)
+        self.key_work_table.setRowCount(len(self.works))
+        for r, k in enumerate(self.works):
+            for c, text in enumerate([k.title, k.schedule, k.owner, "已完成" if k.done else ""]):
+                self.key_work_table.setItem(r, c, QTableWidgetItem(text))
+
+    def add_key_work(self) -> None:
+        title = dialogs.get_text(self, "添加重点工作", "重点工作内容：")
+        if title is None:
+            return
+        schedule = dialogs.get_text(self, "添加重点工作", "时间安排（如 9月、每月、第二学期）：")
+        if schedule is None:
+            return
+        year = self.school_year()
+        self._do("重点工作没有保存", lambda: add_key_work(self.ctx.session, year, title, schedule))
+
+    def key_work_done(self) -> None:
+        row = self.key_work_table.currentRow()
+        if not 0 <= row < len(self.works):
+            dialogs.inform(self, "重点工作", "请先选择一项重点工作。")
+            return
+        work = self.works[row]
+        self._do("没有更新", lambda: set_key_work_done(self.ctx.session, work.id, not work.done))
+
     def _fill(self) -> None:
         sheet = self.sheet
         assert sheet is not None
         self.tree.clear()
-        for key, name in LEDGERS.items():
+        for key, name in sheet.ledgers.items():
             items = sheet.ledger(key)
             done = sum(i.status == "done" for i in items)
             top = QTreeWidgetItem([f"台账 {key}  {name}", f"{done}/{len(items)}", "", ""])
@@ -173,6 +245,7 @@ class LoopPage(QWidget):
             self.buttons[key].setEnabled(not sheet.closed)
         for key in ("amend", "sign_counselor", "sign_leader"):
             self.buttons[key].setEnabled(sheet.closed)
+        self._fill_group()
 
     def selected_item(self) -> LoopItem | None:
         cur = self.tree.currentItem()

@@ -80,3 +80,38 @@ def test_indicators_view(qtbot, page):
     row = titles.index("预警网络月报到齐")
     page.figure_table.setCurrentCell(row, 0)
     assert page.evidence_list.count() > 0 and page.evidence_list.item(0).text().startswith("缺：2026-09")
+
+
+def test_the_meeting_form_and_the_key_work_list(qtbot, page, session):
+    from app.network.people import set_leader
+    from ui.loop.meeting_dialog import MeetingDialog
+
+    set_leader(session, "leader", outside_name="张校长")
+    set_leader(session, "member", outside_name="李主任")
+    dlg = MeetingDialog(session, page)
+    qtbot.addWidget(dlg)
+    assert sorted(dlg.attendees) == ["张校长", "李主任"]
+    dlg.attendees["张校长"].setChecked(True)
+    for key in ("problems", "archive", "crisis"):
+        dlg.topics[key].setChecked(True)
+    dlg.minutes.setPlainText("通报本月情况")
+    dlg.save()
+    assert dlg.saved_id is not None
+    page.load_month()
+    assert page.meeting_table.item(0, 2).text() == "“1+1”课程与活动"
+    from tests.loop.conftest import item
+
+    assert item(month_sheet(session, "2026-11"), "领导小组").status == "open"
+    empty = MeetingDialog(session, page)
+    qtbot.addWidget(empty)
+    dialogs.preanswer(None)
+    empty.save()
+    assert empty.saved_id is None and "请选择出席会议的领导小组成员" in dialogs.shown[-1].text
+    page.tabs.setCurrentIndex(2)
+    dialogs.preanswer("5·25 心理健康月", "5月")
+    qtbot.mouseClick(page.add_work_btn, Qt.MouseButton.LeftButton)
+    assert page.key_work_label.text() == "2026-2027 学年重点工作"
+    assert page.key_work_table.item(0, 0).text() == "5·25 心理健康月"
+    page.key_work_table.setCurrentCell(0, 0)
+    qtbot.mouseClick(page.work_done_btn, Qt.MouseButton.LeftButton)
+    assert page.key_work_table.item(0, 3).text() == "已完成"
