@@ -44,7 +44,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
             return EXIT_OK
         out(f"指标 {period.label}（{period.start_iso} 至 {period.end_iso}）")
         for f in figures:
-            value = f"{f.value}" + (f"/{f.target}" if f.target is not None else "") + f.unit
+            value = f"{f.value}" + (f"/{f.target}" if f.target else "") + f.unit + ("（应为 0）" if f.target == 0 else "")
             flag = "" if f.ok is None else ("  达标" if f.ok else "  未达标")
             out(f"  {f.title}：{value}{flag}")
             missing = [e.label for e in f.evidence if e.missing]
