@@ -102,21 +102,23 @@ class LoopPage(QWidget):
         self.tree.setColumnWidth(2, 90)
         self.tree.itemDoubleClicked.connect(lambda *_: self._open_evidence())
         lay.addWidget(self.tree, 1)
-        row = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for key, label, fn in (("tick", "勾选完成", self.tick), ("note", "备注…", self.note),
-                               ("attach", "附件…", self.attach), ("carry", "结转…", self.carry),
-                               ("uncarry", "取消结转", self.uncarry), ("close", "关闭本月", self.close_month),
-                               ("amend", "修正…", self.amend), ("sign_counselor", "心理教师签字", self.sign_counselor),
-                               ("sign_leader", "组长签字", self.sign_leader), ("meeting", "记录会议…", self.meeting),
-                               ("pdf", "导出小结 PDF…", self.export_pdf)):
-            b = QPushButton(label)
-            b.setObjectName(key)
-            b.clicked.connect(fn)
-            self.buttons[key] = b
-            row.addWidget(b)
-        row.addStretch(1)
-        lay.addLayout(row)
+        # two rows: the selected item's actions, then the month's (the page fits a 1024-pixel screen)
+        for actions in ((("tick", "勾选完成", self.tick), ("note", "备注…", self.note), ("attach", "附件…", self.attach),
+                         ("carry", "结转…", self.carry), ("uncarry", "取消结转", self.uncarry),
+                         ("amend", "修正…", self.amend)),
+                        (("close", "关闭本月", self.close_month), ("sign_counselor", "心理教师签字", self.sign_counselor),
+                         ("sign_leader", "组长签字", self.sign_leader), ("meeting", "记录会议…", self.meeting),
+                         ("pdf", "导出小结 PDF…", self.export_pdf))):
+            row = QHBoxLayout()
+            for key, label, fn in actions:
+                b = QPushButton(label)
+                b.setObjectName(key)
+                b.clicked.connect(fn)
+                self.buttons[key] = b
+                row.addWidget(b)
+            row.addStretch(1)
+            lay.addLayout(row)
         return w
 
     def current_month(self) -> str:
