@@ -1,7 +1,12 @@
-"""Crisis cases: open, list, read (tier-aware), change level, amend, close."""
+"""Crisis cases: open, list, read (tier-aware), change level, amend, close.
+
+The confidential tier (every note, the closing note, level-change reasons, the amendments of confidential fields)
+lives in confidential.db (``app.store.conf_text.CRISIS_TEXT``): a session holding the confidential key writes it
+there and leaves vault.db's column blank, and reads fill the blank columns from there."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from app import clock
 from app.archive.students import get_student
@@ -22,6 +27,7 @@ from app.crisis.rules import LEVEL_RANK, LEVELS, SOURCE_LABELS, SOURCES, Rules, 
 from app.errors import InputRejected, XinqiaoError
 from app.policy import can_counsel, can_read_confidential, does_student_work, require, scope_condition
 from app.session import Session
+from app.store.conf_text import CRISIS_TEXT
 from app.store.db import Database, Row
 
 _CASE_SELECT = (
@@ -35,10 +41,23 @@ def _now() -> str:
 
 def _add_history(db: Database, session: Session, case_id: int | None, entity: str, entity_id: int, field: str,
                 old: str, new: str, reason: str, tier: str = "ordinary") -> None:
-    db.execute("INSERT INTO crisis_history (case_id, entity, entity_id, field, old_value, new_value, tier, reason,"
-               " at, by) VALUES (:c, :e, :i, :f, :o, :n, :t, :r, :at, :by)",
-               {"c": case_id, "e": entity, "i": entity_id, "f": field, "o": old, "n": new, "t": tier, "r": reason,
-                "at": _now(), "by": session.account.label})
+    """One amendment. Of a confidential field the values and the reason go to confidential.db (vault.db keeps
+    who changed which field when); crisis_history is append-only (migrations 060, 082)."""
+    text = {"old_value": old, "new_value": new, "reason": reason}
+    kept = {k: CRISIS_TEXT.vault_value(db, v) for k, v in text.items()} if tier == "confidential" else text
+    cur = db.execute("INSERT INTO crisis_history (case_id, entity, entity_id, field, old_value, new_value, tier,"
+                     " reason, at, by) VALUES (:c, :e, :i, :f, :o, :n, :t, :r, :at, :by)",
+                     {"c": case_id, "e": entity, "i": entity_id, "f": field, "o": kept["old_value"],
+                      "n": kept["new_value"], "t": tier, "r": kept["reason"], "at": _now(),
+                      "by": session.account.label})
+    if tier == "confidential":
+        CRISIS_TEXT.put(db, "crisis_history", int(cur.lastrowid or 0), text)
+
+
+def history_rows(db: Database, where: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """crisis_history rows (``where`` over ``h``), oldest first, confidential text filled in when attached."""
+    return CRISIS_TEXT.fill(db, "crisis_history",
+                            db.query(f"SELECT h.* FROM crisis_history h WHERE {where} ORDER BY h.id", params))
 
 
 def _touch(db: Database, case_id: int) -> None:
@@ -101,9 +120,11 @@ def open_case(session: Session, student_id: int, level: str, source: str, *, sum
             " :now, :by)",
             {"u": clock.new_uuid(), "s": student.id, "l": level, "src": source,
              "o": owner.strip() or session.account.label, "at": iso(when), "sum": summary.strip(),
-             "note": note.strip(), "inc": incident_id, "w": rules.follow_up_weeks, "now": _now(),
-             "by": session.account.label})
+             "note": CRISIS_TEXT.vault_value(db, note.strip()), "inc": incident_id, "w": rules.follow_up_weeks,
+             "now": _now(), "by": session.account.label})
         case_id = int(cur.lastrowid or 0)
+        if note.strip():
+            CRISIS_TEXT.put(db, "crisis_cases", case_id, {"note": note.strip()})
         if alert_id is not None:
             from app.safety.alerts import link_case
 
@@ -175,8 +196,10 @@ def list_cases(session: Session, *, open_only: bool = False, overdue_only: bool 
     return out
 
 
-def _case(session: Session, case_id: int) -> Row:
-    r = session.db.one(_CASE_SELECT + " WHERE c.id = :id", {"id": case_id})
+def _case(session: Session, case_id: int) -> dict[str, Any]:
+    """The case row (its confidential text filled in when the tier is attached)."""
+    r = CRISIS_TEXT.fill_one(session.db, "crisis_cases", session.db.one(_CASE_SELECT + " WHERE c.id = :id",
+                                                                         {"id": case_id}))
     if r is None:
         raise XinqiaoError(f"找不到编号为 {case_id} 的危机个案。")
     get_student(session.db, session.account, r["student_id"])  # raises outside a head teacher's class
@@ -192,6 +215,8 @@ def get_case(session: Session, case_id: int, *, audit: bool = True) -> CaseDetai
     conf = can_read_confidential(session.account)
     now = _now()
     step_rows = _step_rows(db, [case_id])[case_id]
+    if conf:
+        step_rows = CRISIS_TEXT.fill(db, "crisis_steps", step_rows)
     row = _row(r, step_rows, rules, now)
     steps = []
     for s in step_rows:
@@ -211,13 +236,16 @@ def get_case(session: Session, case_id: int, *, audit: bool = True) -> CaseDetai
         doc_rule = rules.step("return_assessment").documents
     except KeyError:
         doc_rule = ()
-    got = {d["doc_key"]: d for d in db.query("SELECT * FROM crisis_documents WHERE case_id = :c", {"c": case_id})}
+    got = {d["doc_key"]: d for d in CRISIS_TEXT.fill(db, "crisis_documents", db.query(
+        "SELECT * FROM crisis_documents WHERE case_id = :c", {"c": case_id}))}
     documents = [DocumentView(k, n, got[k]["received_on"] if k in got else None,
                               got[k]["note"] if k in got and conf else "") for k, n in doc_rule]
     meetings = [MeetingView(m["id"], m["held_at"], m["participants"], m["note"] if conf else "")
-                for m in db.query("SELECT * FROM crisis_meetings WHERE case_id = :c ORDER BY held_at", {"c": case_id})]
+                for m in CRISIS_TEXT.fill(db, "crisis_meetings", db.query(
+                    "SELECT * FROM crisis_meetings WHERE case_id = :c ORDER BY held_at", {"c": case_id}))]
     fu_step = next((s for s in steps if s.key == "follow_up"), None)
-    entries = {f["week"]: f for f in db.query("SELECT * FROM crisis_follow_ups WHERE case_id = :c", {"c": case_id})}
+    entries = {f["week"]: f for f in CRISIS_TEXT.fill(db, "crisis_follow_ups", db.query(
+        "SELECT * FROM crisis_follow_ups WHERE case_id = :c", {"c": case_id}))}
     follow_ups: list[FollowUpView] = []
     if fu_step is not None:
         for week, due in enumerate(follow_up_dues(fu_step.due_at, r["follow_weeks"]), 1):
@@ -225,11 +253,12 @@ def get_case(session: Session, case_id: int, *, audit: bool = True) -> CaseDetai
             follow_ups.append(FollowUpView(week, due, e["done_on"] if e else None, e["done_by"] if e else "",
                                            e["summary"] if e else "", e["note"] if e and conf else ""))
     changes = [LevelChange(c["at"], c["by"], c["from_level"], c["to_level"], c["reason"] if conf else "")
-               for c in db.query("SELECT * FROM crisis_level_changes WHERE case_id = :c ORDER BY id", {"c": case_id})]
-    hist_sql = "SELECT * FROM crisis_history WHERE case_id = :c" + ("" if conf else " AND tier = 'ordinary'")
+               for c in CRISIS_TEXT.fill(db, "crisis_level_changes", db.query(
+                   "SELECT * FROM crisis_level_changes WHERE case_id = :c ORDER BY id", {"c": case_id}))]
     history = [HistoryEntry(h["at"], h["by"], h["entity"], h["entity_id"], h["field"], h["old_value"],
                             h["new_value"], h["reason"], h["tier"])
-               for h in db.query(hist_sql + " ORDER BY id", {"c": case_id})]
+               for h in history_rows(db, "h.case_id = :c" + ("" if conf else " AND h.tier = 'ordinary'"),
+                                     {"c": case_id})]
     detail = CaseDetail(row=row, note=r["note"] if conf else "", closing_note=r["closing_note"] if conf else "",
                         follow_weeks=r["follow_weeks"], incident_id=r["incident_id"], steps=steps,
                         documents=documents, meetings=meetings, follow_ups=follow_ups, level_changes=changes,
@@ -248,7 +277,7 @@ def get_case(session: Session, case_id: int, *, audit: bool = True) -> CaseDetai
 
 
 # -- changes --------------------------------------------------------------------------------------------------
-def _open_case_row(session: Session, case_id: int) -> Row:
+def _open_case_row(session: Session, case_id: int) -> dict[str, Any]:
     require(session, can_counsel, "记录危机干预个案")
     r = _case(session, case_id)
     if r["status"] != "open":
@@ -269,9 +298,11 @@ def change_level(session: Session, case_id: int, level: str, reason: str) -> Non
     db = session.db
     rules = load_rules(db)
     with db.transaction():
-        db.execute("INSERT INTO crisis_level_changes (case_id, from_level, to_level, reason, at, by) VALUES"
-                   " (:c, :f, :t, :r, :at, :by)", {"c": case_id, "f": r["level"], "t": level, "r": reason.strip(),
-                                                   "at": _now(), "by": session.account.label})
+        cur = db.execute("INSERT INTO crisis_level_changes (case_id, from_level, to_level, reason, at, by) VALUES"
+                         " (:c, :f, :t, :r, :at, :by)",
+                         {"c": case_id, "f": r["level"], "t": level, "r": CRISIS_TEXT.vault_value(db, reason.strip()),
+                          "at": _now(), "by": session.account.label})
+        CRISIS_TEXT.put(db, "crisis_level_changes", int(cur.lastrowid or 0), {"reason": reason.strip()})
         db.execute("UPDATE crisis_cases SET level = :l WHERE id = :c", {"l": level, "c": case_id})
         _sync_steps(db, case_id, level, rules)
         _recompute(db, case_id, rules)
@@ -301,7 +332,10 @@ def amend_case(session: Session, case_id: int, reason: str, **changes: str) -> N
             if value == r[f]:
                 continue
             _add_history(db, session, case_id, "case", case_id, f, r[f], value, reason.strip(), _CASE_FIELDS[f])
-            db.execute(f"UPDATE crisis_cases SET {f} = :v WHERE id = :c", {"v": value, "c": case_id})
+            if _CASE_FIELDS[f] == "confidential":
+                CRISIS_TEXT.write(db, "crisis_cases", case_id, {f: value})
+            else:
+                db.execute(f"UPDATE crisis_cases SET {f} = :v WHERE id = :c", {"v": value, "c": case_id})
             changed.append(f)
         if changed:
             _touch(session.db, case_id)
@@ -364,9 +398,9 @@ def close_case(session: Session, case_id: int, closing_note: str, *, closed_at: 
     when = iso(parse_when(closed_at, what="结案时间"))
     db = session.db
     with db.transaction():
-        db.execute("UPDATE crisis_cases SET status = 'closed', closed_at = :at, closed_by = :by, closing_note = :n"
-                   " WHERE id = :c", {"at": when, "by": session.account.label, "n": closing_note.strip(),
-                                      "c": case_id})
+        db.execute("UPDATE crisis_cases SET status = 'closed', closed_at = :at, closed_by = :by WHERE id = :c",
+                   {"at": when, "by": session.account.label, "c": case_id})
+        CRISIS_TEXT.write(db, "crisis_cases", case_id, {"closing_note": closing_note.strip()})
         db.execute("UPDATE crisis_steps SET status = 'done', done_at = :at, done_by = :by, summary = '已结案',"
                    " recorded_at = :now, recorded_by = :rb WHERE case_id = :c AND step_key = 'closing'",
                    {"at": when, "by": done_by.strip() or session.account.label, "now": _now(),

@@ -11,11 +11,12 @@ from typing import Any
 
 from app import clock
 from app.archive.students import get_student
-from app.crisis.cases import _add_history, _touch_incident
+from app.crisis.cases import _add_history, _touch_incident, history_rows
 from app.crisis.model import INCIDENT_PARTIES, PARTY_LABELS, HistoryEntry, iso, parse_when, short
 from app.errors import InputRejected, XinqiaoError
 from app.policy import can_counsel, can_read_confidential, can_read_incidents, require
 from app.session import Session
+from app.store.conf_text import CRISIS_TEXT
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,11 @@ def record_incident(session: Session, *, occurred_at: str | None, what: str, pla
             "INSERT INTO crisis_incidents (uuid, occurred_at, place, student_id, what, follow_up, note, recorded_at,"
             " recorded_by) VALUES (:u, :at, :p, :s, :w, :f, :n, :now, :by)",
             {"u": clock.new_uuid(), "at": when, "p": place.strip(), "s": student_id, "w": what.strip(),
-             "f": follow_up.strip(), "n": note.strip(), "now": clock.now_iso(), "by": session.account.label})
+             "f": follow_up.strip(), "n": CRISIS_TEXT.vault_value(db, note.strip()), "now": clock.now_iso(),
+             "by": session.account.label})
         inc_id = int(cur.lastrowid or 0)
+        if note.strip():
+            CRISIS_TEXT.put(db, "crisis_incidents", inc_id, {"note": note.strip()})
         for n in notices or []:
             add_notice(session, inc_id, **n)
         _touch_incident(session.db, inc_id)
@@ -108,7 +112,8 @@ def amend_incident(session: Session, incident_id: int, reason: str, **changes: s
     if not reason.strip():
         raise InputRejected("修改记录必须填写修改原因。")
     db = session.db
-    r = db.one("SELECT * FROM crisis_incidents WHERE id = :i", {"i": incident_id})
+    r = CRISIS_TEXT.fill_one(db, "crisis_incidents",
+                             db.one("SELECT * FROM crisis_incidents WHERE id = :i", {"i": incident_id}))
     if r is None:
         raise XinqiaoError("找不到该意外事件记录。")
     changed = [f for f, value in changes.items() if value.strip() != r[f]]
@@ -120,7 +125,10 @@ def amend_incident(session: Session, incident_id: int, reason: str, **changes: s
         for f in changed:
             value = changes[f].strip()
             _add_history(db, session, None, "incident", incident_id, f, r[f], value, reason.strip(), tiers[f])
-            db.execute(f"UPDATE crisis_incidents SET {f} = :v WHERE id = :i", {"v": value, "i": incident_id})
+            if tiers[f] == "confidential":
+                CRISIS_TEXT.write(db, "crisis_incidents", incident_id, {f: value})
+            else:
+                db.execute(f"UPDATE crisis_incidents SET {f} = :v WHERE id = :i", {"v": value, "i": incident_id})
         _touch_incident(session.db, incident_id)
         session.audit("edit", f"crisis_incident:{incident_id}", {"amend": sorted(changed)})
     return changed
@@ -153,8 +161,9 @@ def list_incidents(session: Session) -> list[Incident]:
     for c in db.query("SELECT id, incident_id FROM crisis_cases WHERE incident_id IS NOT NULL"):
         cases.setdefault(c["incident_id"], []).append(c["id"])
     out = []
-    for r in db.query("SELECT i.*, coalesce(s.name, '') AS student_name FROM crisis_incidents i"
-                      " LEFT JOIN students s ON s.id = i.student_id ORDER BY i.occurred_at DESC"):
+    rows = db.query("SELECT i.*, coalesce(s.name, '') AS student_name FROM crisis_incidents i"
+                    " LEFT JOIN students s ON s.id = i.student_id ORDER BY i.occurred_at DESC")
+    for r in CRISIS_TEXT.fill(db, "crisis_incidents", rows) if conf else rows:
         out.append(Incident(r["id"], r["occurred_at"], r["place"], r["student_id"], r["student_name"], r["what"],
                             r["follow_up"], r["note"] if conf else "", r["recorded_at"], r["recorded_by"],
                             cases.get(r["id"], []), notices.get(r["id"], [])))
@@ -175,11 +184,11 @@ def incident_history(session: Session, incident_id: int) -> list[HistoryEntry]:
     """Amendments of an incident, oldest first: earlier and new values, who, when, why; the confidential note's
     amendments only for counselors."""
     _require_reader(session)
-    sql = "SELECT * FROM crisis_history WHERE entity = 'incident' AND entity_id = :i"
+    where = "h.entity = 'incident' AND h.entity_id = :i"
     if not can_read_confidential(session.account):
-        sql += " AND tier = 'ordinary'"
+        where += " AND h.tier = 'ordinary'"
     out = [HistoryEntry(h["at"], h["by"], h["entity"], h["entity_id"], h["field"], h["old_value"], h["new_value"],
-                        h["reason"], h["tier"]) for h in session.db.query(sql + " ORDER BY id", {"i": incident_id})]
+                        h["reason"], h["tier"]) for h in history_rows(session.db, where, {"i": incident_id})]
     shown = sum(1 for h in out if h.tier != "ordinary")
     if shown:
         # Earlier wordings of the confidential note are read like the note itself: audited.

@@ -15,12 +15,13 @@ from app.crisis.rules import Rules, level_label, load_rules
 from app.errors import InputRejected, XinqiaoError
 from app.policy import can_counsel, require
 from app.session import Session
-from app.store.db import Row
+from app.store.conf_text import CRISIS_TEXT
 
 
-def _step(session: Session, step_id: int) -> tuple[Row, Row]:
+def _step(session: Session, step_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
     require(session, can_counsel, "记录危机干预个案")
-    s = session.db.one("SELECT * FROM crisis_steps WHERE id = :id", {"id": step_id})
+    s = CRISIS_TEXT.fill_one(session.db, "crisis_steps",
+                             session.db.one("SELECT * FROM crisis_steps WHERE id = :id", {"id": step_id}))
     if s is None:
         raise XinqiaoError("找不到该步骤。")
     return s, _open_case_row(session, s["case_id"])
@@ -45,7 +46,8 @@ def missing_for_return(session: Session, case_id: int, rules: Rules | None = Non
     return missing
 
 
-def _check(session: Session, key: str, case: Row, data: dict[str, Any], done_by: str, rules: Rules) -> dict[str, Any]:
+def _check(session: Session, key: str, case: dict[str, Any], data: dict[str, Any], done_by: str,
+           rules: Rules) -> dict[str, Any]:
     """Each step's own rule; returns the data to store."""
     data = {k: v for k, v in data.items() if v not in (None, "")}
     if key == "safety":
@@ -84,7 +86,7 @@ def _check(session: Session, key: str, case: Row, data: dict[str, Any], done_by:
     return data
 
 
-def _school_status(session: Session, case: Row, key: str, stored: dict[str, Any]) -> str | None:
+def _school_status(session: Session, case: dict[str, Any], key: str, stored: dict[str, Any]) -> str | None:
     """The 学籍状态 a completed step sets, through the archive (history on the timeline, audit), in the caller's
     transaction: 治疗或休学 recorded as 休学 takes an enrolled (在读) student to 休学; a completed 复学评估
     brings a student on leave (休学) back to 在读. Other statuses (转出, 毕业) are never touched. Returns the new
@@ -116,10 +118,11 @@ def complete_step(session: Session, step_id: int, *, done_at: str | None = None,
     stored = _check(session, s["step_key"], case, dict(data or {}), done_by or session.account.label, rules)
     with db.transaction():
         db.execute("UPDATE crisis_steps SET status = 'done', done_at = :at, done_by = :by, summary = :sum,"
-                   " note = :note, data = :data, recorded_at = :now, recorded_by = :rb WHERE id = :id",
+                   " data = :data, recorded_at = :now, recorded_by = :rb WHERE id = :id",
                    {"at": iso(when), "by": done_by.strip() or session.account.label, "sum": summary.strip(),
-                    "note": note.strip(), "data": json.dumps(stored, ensure_ascii=False), "now": clock.now_iso(),
+                    "data": json.dumps(stored, ensure_ascii=False), "now": clock.now_iso(),
                     "rb": session.account.label, "id": step_id})
+        CRISIS_TEXT.write(db, "crisis_steps", step_id, {"note": note.strip()})
         _recompute(db, case["id"], rules)
         _touch(session.db, case['id'])
         session.audit("edit", f"crisis_case:{case['id']}", {"step": s["step_key"], "done": iso(when)})
@@ -169,7 +172,10 @@ def amend_step(session: Session, step_id: int, reason: str, **changes: str) -> N
                 continue
             _add_history(db, session, case["id"], "step", step_id, f, s[f] or "", value, reason.strip(),
                         _STEP_FIELDS[f])
-            db.execute(f"UPDATE crisis_steps SET {f} = :v WHERE id = :id", {"v": value, "id": step_id})
+            if _STEP_FIELDS[f] == "confidential":
+                CRISIS_TEXT.write(db, "crisis_steps", step_id, {f: value})
+            else:
+                db.execute(f"UPDATE crisis_steps SET {f} = :v WHERE id = :id", {"v": value, "id": step_id})
             changed.append(f)
         if changed:
             _recompute(db, case["id"], load_rules(db))
@@ -190,10 +196,12 @@ def record_document(session: Session, case_id: int, doc_key: str, received_on: s
         raise InputRejected(f"{names[doc_key]}已经登记为收到。")
     day = parse_when(received_on, what="收到日期").date().isoformat()
     with db.transaction():
-        db.execute("INSERT INTO crisis_documents (case_id, doc_key, received_on, note, recorded_at, recorded_by)"
-                   " VALUES (:c, :k, :d, :n, :now, :by)", {"c": case["id"], "k": doc_key, "d": day,
-                                                            "n": note.strip(), "now": clock.now_iso(),
-                                                            "by": session.account.label})
+        cur = db.execute("INSERT INTO crisis_documents (case_id, doc_key, received_on, note, recorded_at,"
+                         " recorded_by) VALUES (:c, :k, :d, :n, :now, :by)",
+                         {"c": case["id"], "k": doc_key, "d": day, "n": CRISIS_TEXT.vault_value(db, note.strip()),
+                          "now": clock.now_iso(), "by": session.account.label})
+        if note.strip():
+            CRISIS_TEXT.put(db, "crisis_documents", int(cur.lastrowid or 0), {"note": note.strip()})
         _touch(session.db, case_id)
         session.audit("edit", f"crisis_case:{case_id}", {"document": doc_key})
 
@@ -206,10 +214,13 @@ def record_meeting(session: Session, case_id: int, *, held_at: str | None = None
     when = iso(parse_when(held_at, what="会议时间"))
     db = session.db
     with db.transaction():
-        db.execute("INSERT INTO crisis_meetings (case_id, held_at, participants, note, recorded_at, recorded_by)"
-                   " VALUES (:c, :at, :p, :n, :now, :by)", {"c": case_id, "at": when, "p": participants.strip(),
-                                                             "n": note.strip(), "now": clock.now_iso(),
-                                                             "by": session.account.label})
+        cur = db.execute("INSERT INTO crisis_meetings (case_id, held_at, participants, note, recorded_at,"
+                         " recorded_by) VALUES (:c, :at, :p, :n, :now, :by)",
+                         {"c": case_id, "at": when, "p": participants.strip(),
+                          "n": CRISIS_TEXT.vault_value(db, note.strip()), "now": clock.now_iso(),
+                          "by": session.account.label})
+        if note.strip():
+            CRISIS_TEXT.put(db, "crisis_meetings", int(cur.lastrowid or 0), {"note": note.strip()})
         _touch(session.db, case_id)
         session.audit("edit", f"crisis_case:{case_id}", {"meeting": when})
 
@@ -254,10 +265,13 @@ def record_follow_up(session: Session, case_id: int, *, done_on: str | None = No
     when = parse_when(done_on, what="跟踪日期")
     day = when.date().isoformat()
     with db.transaction():
-        db.execute("INSERT INTO crisis_follow_ups (case_id, week, done_on, done_by, summary, note, recorded_at,"
-                   " recorded_by) VALUES (:c, :w, :d, :by, :s, :n, :now, :rb)",
-                   {"c": case_id, "w": week, "d": day, "by": done_by.strip() or session.account.label,
-                    "s": summary.strip(), "n": note.strip(), "now": clock.now_iso(), "rb": session.account.label})
+        cur = db.execute("INSERT INTO crisis_follow_ups (case_id, week, done_on, done_by, summary, note,"
+                         " recorded_at, recorded_by) VALUES (:c, :w, :d, :by, :s, :n, :now, :rb)",
+                         {"c": case_id, "w": week, "d": day, "by": done_by.strip() or session.account.label,
+                          "s": summary.strip(), "n": CRISIS_TEXT.vault_value(db, note.strip()),
+                          "now": clock.now_iso(), "rb": session.account.label})
+        if note.strip():
+            CRISIS_TEXT.put(db, "crisis_follow_ups", int(cur.lastrowid or 0), {"note": note.strip()})
         if len(done) + 1 >= weeks:
             db.execute("UPDATE crisis_steps SET status = 'done', done_at = :at, done_by = :by, summary = :s,"
                        " recorded_at = :now, recorded_by = :rb WHERE id = :id",

@@ -5,6 +5,7 @@ confidential event for each note, and reading those is written to the audit log.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent
 from app.crisis.cases import list_cases
@@ -12,6 +13,8 @@ from app.crisis.model import PARTY_LABELS, short
 from app.crisis.rules import SOURCE_LABELS, level_label, load_rules
 from app.policy import can_read_confidential, does_student_work
 from app.session import Session
+from app.store.conf_text import CRISIS_TEXT
+from app.store.db import Database
 
 KIND = "crisis"
 LABEL = "危机干预"
@@ -40,11 +43,17 @@ def step_facts(key: str, data: dict) -> str:
     return "；".join(p for p in parts if p)
 
 
+def _rows(db: Database, table: str, sql: str, case_id: int, conf: bool) -> list[Any]:
+    """A case's rows of ``table``; for a counselor with their confidential text (from confidential.db)."""
+    rows = db.query(sql, {"c": case_id})
+    return CRISIS_TEXT.fill(db, table, rows) if conf else list(rows)
+
+
 def case_events(session: Session, case_id: int) -> list[TimelineEvent]:
     """One case's events, newest first, tier rules applied (no audit: callers audit)."""
     db = session.db
     conf = can_read_confidential(session.account)
-    c = db.one("SELECT * FROM crisis_cases WHERE id = :c", {"c": case_id})
+    c = CRISIS_TEXT.fill_one(db, "crisis_cases", db.one("SELECT * FROM crisis_cases WHERE id = :c", {"c": case_id}))
     if c is None:
         return []
     rules = load_rules(db)
@@ -55,8 +64,8 @@ def case_events(session: Session, case_id: int) -> list[TimelineEvent]:
         f"{c['summary']}（负责人 {c['owner']}）", ORDINARY, src)]
     if conf and c["note"]:
         ev.append(TimelineEvent(c["opened_at"], KIND, LABEL, "危机个案保密记录", c["note"], CONFIDENTIAL, src))
-    for s in db.query("SELECT * FROM crisis_steps WHERE case_id = :c AND status != 'open' AND step_key NOT IN"
-                      " ('discovery', 'closing') ORDER BY seq", {"c": case_id}):
+    for s in _rows(db, "crisis_steps", "SELECT * FROM crisis_steps WHERE case_id = :c AND status != 'open' AND"
+                   " step_key NOT IN ('discovery', 'closing') ORDER BY seq", case_id, conf):
         try:
             name = rules.step(s["step_key"]).name
         except KeyError:
@@ -69,7 +78,8 @@ def case_events(session: Session, case_id: int) -> list[TimelineEvent]:
         ev.append(TimelineEvent(s["done_at"], KIND, LABEL, name, detail, ORDINARY, src))
         if conf and s["note"]:
             ev.append(TimelineEvent(s["done_at"], KIND, LABEL, f"{name}（保密记录）", s["note"], CONFIDENTIAL, src))
-    for lc in db.query("SELECT * FROM crisis_level_changes WHERE case_id = :c", {"c": case_id}):
+    for lc in _rows(db, "crisis_level_changes", "SELECT * FROM crisis_level_changes WHERE case_id = :c", case_id,
+                    conf):
         title = f"危机等级调整：{level_label(lc['from_level'])} → {level_label(lc['to_level'])}"
         ev.append(TimelineEvent(lc["at"], KIND, LABEL, title, f"（{lc['by']}）", ORDINARY, src))
         if conf:
@@ -79,12 +89,12 @@ def case_events(session: Session, case_id: int) -> list[TimelineEvent]:
     for d in db.query("SELECT * FROM crisis_documents WHERE case_id = :c", {"c": case_id}):
         ev.append(TimelineEvent(d["received_on"], KIND, LABEL, f"收到复学材料：{names.get(d['doc_key'], d['doc_key'])}",
                                 "", ORDINARY, src))
-    for m in db.query("SELECT * FROM crisis_meetings WHERE case_id = :c", {"c": case_id}):
+    for m in _rows(db, "crisis_meetings", "SELECT * FROM crisis_meetings WHERE case_id = :c", case_id, conf):
         ev.append(TimelineEvent(m["held_at"], KIND, LABEL, "复学评估会议", f"参加：{m['participants']}", ORDINARY, src))
         if conf and m["note"]:
             ev.append(TimelineEvent(m["held_at"], KIND, LABEL, "复学评估会议（保密记录）", m["note"], CONFIDENTIAL,
                                     src))
-    for f in db.query("SELECT * FROM crisis_follow_ups WHERE case_id = :c", {"c": case_id}):
+    for f in _rows(db, "crisis_follow_ups", "SELECT * FROM crisis_follow_ups WHERE case_id = :c", case_id, conf):
         ev.append(TimelineEvent(f["done_on"], KIND, LABEL, f"复学后跟踪第 {f['week']} 周",
                                 f"{f['summary']}（{f['done_by']}）", ORDINARY, src))
         if conf and f["note"]:
@@ -115,7 +125,8 @@ def student_events(session: Session, student_id: int) -> list[TimelineEvent]:
         events.extend(case_events(session, row.id))
     db = session.db
     conf = can_read_confidential(session.account)
-    for i in db.query("SELECT * FROM crisis_incidents WHERE student_id = :s", {"s": student_id}):
+    incidents = db.query("SELECT * FROM crisis_incidents WHERE student_id = :s", {"s": student_id})
+    for i in CRISIS_TEXT.fill(db, "crisis_incidents", incidents) if conf else incidents:
         told = [PARTY_LABELS[n["party"]] for n in db.query(
             "SELECT party FROM crisis_incident_notices WHERE incident_id = :i ORDER BY told_at", {"i": i["id"]})]
         src = f"crisis_incidents:{i['id']}"

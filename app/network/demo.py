@@ -74,7 +74,7 @@ def populate(session: Session, _shared: random.Random, student_ids: list[int]) -
     last = previous_period(this)
     reps = {r[0]: r[1] for r in db.query("SELECT n.class_id, min(s.name) FROM network_reps n JOIN students s"
                                         " ON s.id = n.student_id GROUP BY n.class_id")}
-    named_last: list[int] = []
+    named_last: dict[int, list[int]] = {}   # class -> its students named last month
     for period, reporting in ((last, classes[:-1]), (this, classes[:max(1, len(classes) // 2)])):
         year, month = int(period[:4]), int(period[5:7])
         day = min(dt.date(year, month, 25), today)
@@ -82,20 +82,21 @@ def populate(session: Session, _shared: random.Random, student_ids: list[int]) -
             concerns: list[ConcernInput] = []
             if cid in reporting[:2] or rng.random() < 0.45:
                 picks = rng.sample(by_class[cid], 2 if cid == reporting[0] else rng.choice((1, 1, 2)))
-                if period == this and named_last:
-                    picks = [named_last.pop()]   # named again: the two-periods-running rule suggests a talk
+                if period == this and named_last.get(cid):
+                    picks = [named_last[cid].pop()]   # named again: the two-periods-running rule suggests a talk
                 for sid in picks:
                     sign = rng.choice([s for s in SIGNS if s not in (SELF_HARM, "其他")])
                     concerns.append(ConcernInput(sid, [sign], rng.choice(SEEN)))
                     if period == last:
-                        named_last.append(sid)
+                        named_last.setdefault(cid, []).append(sid)
             add_report(session, ReportInput(day.isoformat(), "psych_rep", reps.get(cid, ""), cid, period=period,
                                             climate=rng.choice(CLIMATE), concerns=concerns))
         for room in rooms[:2]:
             where = db.one("SELECT building, room FROM network_dorms WHERE student_id = :s", {"s": room[0]})
+            informant = db.scalar("SELECT name FROM students WHERE id = :s", {"s": room[0]})
             if where is not None:
-                add_report(session, ReportInput(day.isoformat(), "informant", "", None, where[0], where[1],
-                                                period=period))
+                add_report(session, ReportInput(day.isoformat(), "informant", informant or "", None, where[0],
+                                                where[1], period=period))
     # Triage: last month's concerns mostly decided, this month's open; one crisis case from a report.
     open_ids = [r[0] for r in db.query("SELECT n.id FROM network_concerns n JOIN network_reports r ON"
                                        " r.id = n.report_id WHERE r.period = :p ORDER BY n.id", {"p": last})]

@@ -103,7 +103,8 @@ def blank_forms(session: Session, period: str, out: Path, class_ids: list[int] |
         page.font(9.5)
         page.text(50, y, "表现（可多选，填编号）：" + "  ".join(f"{i}.{s}" for i, s in enumerate(SIGNS, 1)))
         y -= 20
-        page.text(50, y, "关注学生：在姓名前打 √，写出表现编号和所见情况（保密，仅交心理教师）。")
+        # the bundled CJK font has no √ or ✓ (and Helvetica neither): the mark is said in words
+        page.text(50, y, f"关注学生：在姓名前的 {box} 内打勾，写出表现编号和所见情况（保密，仅交心理教师）。")
         y -= 18
         col_w = (width - 100) / 2
         per_col = max(1, (len(students) + 1) // 2)

@@ -51,6 +51,11 @@ def _student(session: Session, student_id: int) -> Student:
     return get_student(session.db, session.account, student_id)
 
 
+def _at_school(student: Student, post: str) -> None:
+    if student.status != "在读":
+        raise InputRejected(f"{student.name} 的学籍状态是“{student.status}”，不能任命为{post}。")
+
+
 # -- settings -----------------------------------------------------------------------------------------------
 def set_network_settings(session: Session, *, eligible_grades: list[int] | None = None,
                          triage_school_days: int | None = None, escalation_periods: int | None = None,
@@ -92,6 +97,7 @@ def appoint_rep(session: Session, student_id: int, start_date: str | dt.date, *,
     """Appoint a student of an eligible class as its 心理委员 (from the class list)."""
     require(session, can_keep_network, "任命心理委员")
     student = _student(session, student_id)
+    _at_school(student, "心理委员")
     if student.class_id is None or student.grade is None:
         raise InputRejected(f"{student.name} 没有班级，不能任命为心理委员。")
     grades = load_settings(session.db).eligible_grades
@@ -128,13 +134,15 @@ def end_rep(session: Session, rep_id: int, end_date: str | dt.date) -> None:
 
 
 def list_reps(session: Session, *, on: str | None = None) -> list[Rep]:
-    """The committee members serving on ``on`` (default today), within the account's class scope."""
+    """The committee members serving on ``on`` (default today), within the account's class scope: still at school
+    (在读) and in the class they were appointed for."""
     day = on or clock.today().isoformat()
     scope = class_scope(session.account)
     rows = session.db.query(
         "SELECT r.id, r.student_id, s.name, r.class_id, c.name, r.start_date, r.end_date, r.training"
         " FROM network_reps r JOIN students s ON s.id = r.student_id JOIN classes c ON c.id = r.class_id"
         " WHERE r.start_date <= :d AND (r.end_date = '' OR r.end_date >= :d)"
+        " AND s.status = '在读' AND s.class_id = r.class_id"   # one who left school or the class serves no more
         " AND (:scope IS NULL OR r.class_id = :scope) ORDER BY c.grade, c.number, r.start_date",
         {"d": day, "scope": scope})
     return [Rep(*r) for r in rows]
@@ -180,6 +188,15 @@ def _grades_text(grades: tuple[int, ...]) -> str:
 
 
 # -- dormitories --------------------------------------------------------------------------------------------
+def _end_informant_elsewhere(session: Session, student_id: int, building: str, room: str) -> int:
+    """An informant who moves out of their room (or has it cleared) no longer serves it: the room is listed
+    without one. In the caller's transaction; returns how many terms ended."""
+    return session.db.execute(
+        "UPDATE network_informants SET end_date = :d WHERE student_id = :s AND end_date = ''"
+        " AND NOT (building = :b AND room = :r)",
+        {"d": clock.today().isoformat(), "s": student_id, "b": building, "r": room}).rowcount
+
+
 def set_dorm(session: Session, student_id: int, building: str, room: str) -> None:
     """Set (or, with blank building and room, clear) a boarding student's building and room."""
     require(session, can_manage_roster, "修改学生的宿舍")
@@ -189,6 +206,7 @@ def set_dorm(session: Session, student_id: int, building: str, room: str) -> Non
         raise InputRejected("请同时填写楼栋和房间号（或都留空以清除）。")
     db = session.db
     with db.transaction():
+        _end_informant_elsewhere(session, student.id, b, r)
         if not b:
             db.execute("DELETE FROM network_dorms WHERE student_id = :s", {"s": student.id})
         else:
@@ -197,6 +215,13 @@ def set_dorm(session: Session, student_id: int, building: str, room: str) -> Non
                        {"s": student.id, "b": b, "r": r, "t": clock.now_iso()})
             db.execute("UPDATE students SET boarding = 1 WHERE id = :s", {"s": student.id})
         session.audit("edit", f"student:{student.registry_no}", {"dorm": room_label(b, r)})
+
+
+def informant_of(session: Session, student_id: int) -> str:
+    """The room this student serves as 宿舍心理信息员 (“3号楼 201”), or ""."""
+    row = session.db.one("SELECT building, room FROM network_informants WHERE student_id = :s AND end_date = ''",
+                         {"s": student_id})
+    return room_label(row[0], row[1]) if row else ""
 
 
 def dorm_of(session: Session, student_id: int) -> tuple[str, str] | None:
@@ -257,6 +282,7 @@ def dorms_from_roster(session: Session, path: Path, sheet: str | None = None, *,
     now = clock.now_iso()
     with session.db.transaction():
         for sid, _reg, b, r in found:
+            _end_informant_elsewhere(session, sid, b, r)
             session.db.execute("INSERT INTO network_dorms (student_id, building, room, updated_at) VALUES"
                                " (:s, :b, :r, :t) ON CONFLICT (student_id) DO UPDATE SET building = :b, room = :r,"
                                " updated_at = :t", {"s": sid, "b": b, "r": r, "t": now})
@@ -283,7 +309,7 @@ def list_rooms(session: Session) -> list[Room]:
     scope = class_scope(session.account)
     inf = {(r[0], r[1]): (r[2], r[3]) for r in session.db.query(
         "SELECT i.building, i.room, s.name, i.id FROM network_informants i JOIN students s ON s.id = i.student_id"
-        " WHERE i.end_date = ''")}
+        " WHERE i.end_date = '' AND s.status = '在读'")}
     out = []
     for b, r, n in session.db.query(
             "SELECT d.building, d.room, count(*) FROM network_dorms d JOIN students s ON s.id = d.student_id"
@@ -302,14 +328,20 @@ def appoint_informant(session: Session, student_id: int, start_date: str | dt.da
     """Make a boarder the 宿舍心理信息员 of their own room; a room has one serving informant."""
     require(session, can_keep_network, "任命宿舍心理信息员")
     student = _student(session, student_id)
+    _at_school(student, "宿舍心理信息员")
     dorm = dorm_of(session, student.id)
     if dorm is None:
         raise InputRejected(f"{student.name} 没有登记宿舍。请先在档案中填写楼栋和房间。")
     start = _date(start_date, "任职开始日期")
     db = session.db
     with db.transaction():
+        # one who left school still held the room: their term ends as the new informant starts
+        db.execute("UPDATE network_informants SET end_date = :d WHERE building = :b AND room = :r AND end_date = ''"
+                   " AND student_id IN (SELECT id FROM students WHERE status != '在读')",
+                   {"d": start, "b": dorm[0], "r": dorm[1]})
         held = db.one("SELECT s.name FROM network_informants i JOIN students s ON s.id = i.student_id"
-                      " WHERE i.building = :b AND i.room = :r AND i.end_date = ''", {"b": dorm[0], "r": dorm[1]})
+                      " WHERE i.building = :b AND i.room = :r AND i.end_date = '' AND s.status = '在读'",
+                      {"b": dorm[0], "r": dorm[1]})
         if held is not None:
             raise InputRejected(f"{room_label(*dorm)} 已有信息员 {held[0]}。每个宿舍一名信息员，请先结束其任职。")
         cur = db.execute("INSERT INTO network_informants (uuid, building, room, student_id, start_date, created_at,"
@@ -462,12 +494,15 @@ def add_pair(session: Session, student_id: int, peer_id: int, start_date: str | 
 
 
 def list_pairs(session: Session) -> list[tuple[int, str, str, str, str]]:
-    """(id, student, peer, from, to) within the account's scope; nothing for a 管理员."""
+    """(id, student, peer, from, to) within the account's scope; nothing for a 管理员. Each student is named with
+    their class (“王芳（七年级（2）班）”), so two students of one name are told apart."""
     if not does_student_work(session.account):
         return []
     scope = class_scope(session.account)
     return [tuple(r) for r in session.db.query(  # type: ignore[misc]
-        "SELECT p.id, a.name, b.name, p.start_date, p.end_date FROM network_pairs p JOIN students a ON"
-        " a.id = p.student_id JOIN students b ON b.id = p.peer_id WHERE :scope IS NULL OR a.class_id = :scope"
+        "SELECT p.id, a.name || coalesce('（' || ca.name || '）', ''), b.name || coalesce('（' || cb.name || '）', ''),"
+        " p.start_date, p.end_date FROM network_pairs p JOIN students a ON a.id = p.student_id"
+        " JOIN students b ON b.id = p.peer_id LEFT JOIN classes ca ON ca.id = a.class_id"
+        " LEFT JOIN classes cb ON cb.id = b.class_id WHERE :scope IS NULL OR a.class_id = :scope"
         " ORDER BY p.start_date DESC", {"scope": scope})]
 

@@ -3,6 +3,11 @@
 A report's free text (the class's climate, events, what was seen) names classmates: confidential tier, for the
 counselor only. A head teacher sees their own class's reports (and the students of their class named in a room's
 report) without that text; a 管理员 sees who reported and the counts, never a student named nor any free text.
+
+That text and the triage note live in confidential.db (``app.store.conf_text.NETWORK_TEXT``): a session holding
+the confidential key writes them there and leaves vault.db's columns blank. A session without the key keeps them in
+vault.db's columns until the next counselor's sign-in moves them (``app.store.tier_move``); it never reads them
+back either way (``can_read_confidential``).
 """
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ from app.network.model import (
 from app.policy import can_keep_network, can_read_confidential, class_scope, does_student_work, require
 from app.safety.alerts import alert_for, raise_same_day, review_same_day
 from app.session import Session
+from app.store.conf_text import NETWORK_TEXT
 from app.store.db import Database
 
 
@@ -140,9 +146,13 @@ def insert_report(session: Session, data: ReportInput, *, import_id: int | None 
         " :c, :b, :room, :cl, :ev, :z, :imp, :now, :by)",
         {"u": clock.new_uuid(), "p": period, "i": int(data.immediate), "d": day, "k": data.reporter_kind,
          "r": data.reporter.strip(), "c": data.class_id, "b": data.building.strip(), "room": data.room.strip(),
-         "cl": data.climate.strip(), "ev": data.events.strip(), "z": int(not data.concerns), "imp": import_id,
+         "cl": NETWORK_TEXT.vault_value(db, data.climate.strip()),
+         "ev": NETWORK_TEXT.vault_value(db, data.events.strip()), "z": int(not data.concerns), "imp": import_id,
          "now": clock.now_iso(), "by": session.account.label})
     rid = int(cur.lastrowid or 0)
+    free = {k: v for k, v in (("climate", data.climate.strip()), ("events", data.events.strip())) if v}
+    if free:
+        NETWORK_TEXT.put(db, "network_reports", rid, free)
     for c in data.concerns:
         get_student(db, session.account, c.student_id)
         signs = check_signs(list(c.signs))
@@ -150,7 +160,10 @@ def insert_report(session: Session, data: ReportInput, *, import_id: int | None 
         cur = db.execute("INSERT INTO network_concerns (report_id, student_id, signs, seen, urgent) VALUES"
                          " (:r, :s, :g, :seen, :u)", {"r": rid, "s": c.student_id,
                                                       "g": json.dumps(signs, ensure_ascii=False),
-                                                      "seen": c.seen.strip(), "u": int(urgent)})
+                                                      "seen": NETWORK_TEXT.vault_value(db, c.seen.strip()),
+                                                      "u": int(urgent)})
+        if c.seen.strip():
+            NETWORK_TEXT.put(db, "network_concerns", int(cur.lastrowid or 0), {"seen": c.seen.strip()})
         if urgent:  # a self-harm or harm-to-others sign: the one same-day path (app.safety), due today
             raise_same_day(session, c.student_id, f"network_concerns:{int(cur.lastrowid or 0)}",
                            f"预警网络报告：{'、'.join(signs)}", source_label="预警网络报告")
@@ -170,14 +183,15 @@ def add_report(session: Session, data: ReportInput) -> int:
 
 
 # -- reading ------------------------------------------------------------------------------------------------
-_CONCERNS = ("SELECT n.id, n.report_id, n.student_id, s.name, coalesce(c.name, ''), n.signs, n.seen, n.urgent,"
-             " n.decision, n.decided_at, n.crisis_case_id, s.class_id FROM network_concerns n"
+_CONCERNS = ("SELECT n.id, n.report_id, n.student_id, s.name, coalesce(c.name, '') AS class_name, n.signs, n.seen,"
+             " n.urgent, n.decision, n.decided_at, n.crisis_case_id, s.class_id FROM network_concerns n"
              " JOIN students s ON s.id = n.student_id LEFT JOIN classes c ON c.id = s.class_id")
 
 
-def _concern(r: Any, text: bool) -> ConcernView:
-    return ConcernView(r[0], r[2], r[3], r[4], tuple(json.loads(r[5])), r[6] if text else "", bool(r[7]), r[8],
-                       r[9], r[10])
+def _concern(r: dict[str, Any], text: bool) -> ConcernView:
+    return ConcernView(r["id"], r["student_id"], r["name"], r["class_name"], tuple(json.loads(r["signs"])),
+                       r["seen"] if text else "", bool(r["urgent"]), r["decision"], r["decided_at"],
+                       r["crisis_case_id"])
 
 
 def list_reports(session: Session, *, period: str | None = None, class_id: int | None = None,
@@ -201,16 +215,19 @@ def list_reports(session: Session, *, period: str | None = None, class_id: int |
     rows = db.query("SELECT r.*, coalesce(c.name, '') AS class_name FROM network_reports r LEFT JOIN classes c"
                     f" ON c.id = r.class_id WHERE {' AND '.join(where)} ORDER BY r.reported_on DESC, r.id DESC",
                     params)
+    if text:   # the free text is in confidential.db (a counselor holds its key)
+        rows = NETWORK_TEXT.fill(db, "network_reports", rows)
     concerns: dict[int, list[Any]] = {}
     if rows:
         marks = ",".join(str(r["id"]) for r in rows)
-        for c in db.query(_CONCERNS + f" WHERE n.report_id IN ({marks}) ORDER BY n.id"):
-            concerns.setdefault(c[1], []).append(c)
+        found = [dict(x) for x in db.query(_CONCERNS + f" WHERE n.report_id IN ({marks}) ORDER BY n.id")]
+        for c in NETWORK_TEXT.fill(db, "network_concerns", found) if text else found:
+            concerns.setdefault(c["report_id"], []).append(c)
     out = []
     for r in rows:
         mine = concerns.get(r["id"], [])
         if scope is not None:
-            shown = [c for c in mine if c[11] == scope]
+            shown = [c for c in mine if c["class_id"] == scope]
             if r["class_id"] != scope and not shown:
                 continue
         else:
@@ -255,8 +272,10 @@ def red_after(db: Database, since: str) -> dt.date:
     return start if days == 0 else add_school_days(db, start, days)
 
 
-def untriaged(session: Session, *, today: dt.date | None = None, period: str | None = None) -> list[TriageItem]:
-    """Every named student awaiting a decision (urgent first, then oldest), within the account's scope."""
+def untriaged(session: Session, *, today: dt.date | None = None, period: str | None = None,
+              through: str | None = None) -> list[TriageItem]:
+    """Every named student awaiting a decision (urgent first, then oldest), within the account's scope: of one
+    ``period``, or of every period up to and including ``through`` (an older concern still undecided stays)."""
     if not does_student_work(session.account):
         return []
     day = today or clock.today()
@@ -269,8 +288,8 @@ def untriaged(session: Session, *, today: dt.date | None = None, period: str | N
             " JOIN network_reports r ON r.id = n.report_id JOIN students s ON s.id = n.student_id"
             " LEFT JOIN classes c ON c.id = s.class_id LEFT JOIN classes rc ON rc.id = r.class_id"
             " WHERE n.decision IS NULL AND (:scope IS NULL OR s.class_id = :scope)"
-            " AND (:p IS NULL OR r.period = :p) ORDER BY n.urgent DESC, r.reported_on, n.id",
-            {"scope": scope, "p": period}):
+            " AND (:p IS NULL OR r.period = :p) AND (:through IS NULL OR r.period <= :through)"
+            " ORDER BY n.urgent DESC, r.reported_on, n.id", {"scope": scope, "p": period, "through": through}):
         place = r[9] if r[8] is not None else room_label(r[10], r[11])
         overdue = bool(r[7]) or red_after(db, r[6]) <= day
         out.append(TriageItem(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])), r[6], bool(r[7]), overdue,
@@ -279,9 +298,9 @@ def untriaged(session: Session, *, today: dt.date | None = None, period: str | N
 
 
 def _open_concern(session: Session, concern_id: int) -> Any:
-    row = session.db.one("SELECT n.*, r.reported_on, r.reporter, r.reporter_kind, r.period, r.immediate"
-                         " FROM network_concerns n JOIN network_reports r ON r.id = n.report_id WHERE n.id = :i",
-                         {"i": concern_id})
+    row = NETWORK_TEXT.fill_one(session.db, "network_concerns", session.db.one(
+        "SELECT n.*, r.reported_on, r.reporter, r.reporter_kind, r.period, r.immediate"
+        " FROM network_concerns n JOIN network_reports r ON r.id = n.report_id WHERE n.id = :i", {"i": concern_id}))
     if row is None:
         raise InputRejected("找不到这条待分诊记录。")
     get_student(session.db, session.account, row["student_id"])
@@ -300,14 +319,15 @@ def triage(session: Session, concern_id: int, decision: str, note: str = "") -> 
         raise InputRejected("开危机个案请使用“开危机个案”，个案会从报告预填并与报告关联。")
     with session.db.transaction():
         _open_concern(session, concern_id)
-        session.db.execute("UPDATE network_concerns SET decision = :d, decision_note = :n, decided_at = :t,"
-                           " decided_by = :by WHERE id = :i",
-                           {"d": decision, "n": note.strip(), "t": clock.now_iso(), "by": session.account.label,
-                            "i": concern_id})
+        session.db.execute("UPDATE network_concerns SET decision = :d, decided_at = :t, decided_by = :by"
+                           " WHERE id = :i", {"d": decision, "t": clock.now_iso(), "by": session.account.label,
+                                              "i": concern_id})
+        NETWORK_TEXT.write(session.db, "network_concerns", concern_id, {"decision_note": note.strip()})
         session.audit("edit", f"network_concern:{concern_id}", {"triage": decision})
         alert = alert_for(session, f"network_concerns:{concern_id}")
         if alert is not None and alert.status == "open":
-            review_same_day(session, alert.id, f"分诊：{DECISIONS[decision]}" + (f"；{note.strip()}" if note.strip() else ""))
+            # The decision only: the note is confidential.db's, and the alert's outcome is kept in vault.db.
+            review_same_day(session, alert.id, f"分诊：{DECISIONS[decision]}")
 
 
 def crisis_prefill(session: Session, concern_id: int) -> dict[str, str]:
@@ -423,7 +443,8 @@ def overview(session: Session, period: str, *, today: dt.date | None = None) -> 
         rooms.append({"room": room.label, "informant": room.informant, "reported": reported})
         if not reported:
             missing.append({"kind": "room", "name": room.label})
-    items = [i.as_json() for i in untriaged(session, today=today, period=p)]
+    # Still awaiting a decision at the period's end, whenever reported: nothing raised drops out of the picture.
+    items = [i.as_json() for i in untriaged(session, today=today, through=p)]
     for i in items:
         i.pop("concern", None)
     return {"period": p, "classes": classes, "rooms": rooms, "untriaged": items, "missing": missing}

@@ -1,5 +1,6 @@
 """Network reports in the search index: who reported and the signs (ordinary), the free text (confidential),
-one document per report, rewritten in the transaction that writes the report."""
+one document per report, rewritten in the transaction that writes the report. The free text is read from
+confidential.db when it is attached, and the index keeps it in its confidential half there."""
 from __future__ import annotations
 
 import json
@@ -7,14 +8,16 @@ from collections.abc import Iterator
 
 from app.network.model import REPORTER_KINDS, room_label
 from app.search import Document, Source, put
+from app.store.conf_text import NETWORK_TEXT
 from app.store.db import Database
 
 SOURCE = "network_report"
 
 
 def report_document(db: Database, report_id: int) -> Document | None:
-    r = db.one("SELECT r.*, coalesce(c.name, '') AS class_name FROM network_reports r LEFT JOIN classes c"
-               " ON c.id = r.class_id WHERE r.id = :i", {"i": report_id})
+    r = NETWORK_TEXT.fill_one(db, "network_reports", db.one(
+        "SELECT r.*, coalesce(c.name, '') AS class_name FROM network_reports r LEFT JOIN classes c"
+        " ON c.id = r.class_id WHERE r.id = :i", {"i": report_id}))
     if r is None:
         return None
     place = r["class_name"] if r["class_id"] is not None else room_label(r["building"], r["room"])
@@ -22,7 +25,8 @@ def report_document(db: Database, report_id: int) -> Document | None:
     ordinary = [f"{REPORTER_KINDS[r['reporter_kind']]} {r['reporter']}".strip(), place]
     confidential = [r["climate"], r["events"]]
     students = []
-    for n in db.query("SELECT student_id, signs, seen FROM network_concerns WHERE report_id = :i", {"i": report_id}):
+    for n in NETWORK_TEXT.fill(db, "network_concerns", db.query(
+            "SELECT id, student_id, signs, seen FROM network_concerns WHERE report_id = :i", {"i": report_id})):
         students.append(n["student_id"])
         ordinary.append("、".join(json.loads(n["signs"])))
         confidential.append(n["seen"])

@@ -9,6 +9,7 @@ from app.network.model import DECISIONS, REPORTER_KINDS, room_label
 from app.policy import can_read_confidential
 from app.school.classnames import grade_name
 from app.session import Session
+from app.store.conf_text import NETWORK_TEXT
 
 KIND = "network"
 LABEL = "预警网络"
@@ -18,11 +19,11 @@ def student_events(session: Session, student_id: int) -> list[TimelineEvent]:
     db = session.db
     conf = can_read_confidential(session.account)
     ev: list[TimelineEvent] = []
-    for n in db.query(
-            "SELECT n.*, r.reported_on, r.reporter_kind, r.reporter, r.immediate, r.period, r.class_id,"
-            " coalesce(c.name, '') AS class_name, r.building, r.room FROM network_concerns n JOIN network_reports r"
-            " ON r.id = n.report_id LEFT JOIN classes c ON c.id = r.class_id WHERE n.student_id = :s",
-            {"s": student_id}):
+    named = db.query(
+        "SELECT n.*, r.reported_on, r.reporter_kind, r.reporter, r.immediate, r.period, r.class_id,"
+        " coalesce(c.name, '') AS class_name, r.building, r.room FROM network_concerns n JOIN network_reports r"
+        " ON r.id = n.report_id LEFT JOIN classes c ON c.id = r.class_id WHERE n.student_id = :s", {"s": student_id})
+    for n in NETWORK_TEXT.fill(db, "network_concerns", named) if conf else named:   # the text is confidential.db's
         src = f"network_reports:{n['report_id']}"
         place = n["class_name"] if n["class_id"] is not None else room_label(n["building"], n["room"])
         kind = "即时报告" if n["immediate"] else f"{n['period']} 例行报告"

@@ -22,3 +22,16 @@ def test_demo_network_is_lived_in(school):
     assert school.db.scalar("SELECT count(*) FROM network_concerns WHERE crisis_case_id IS NOT NULL") == 1
     assert escalations(school, this)
     assert any(p.empty for p in leadership(school)) and any(not p.empty for p in leadership(school))
+
+
+def test_demo_reports_name_students_of_their_own_class(school):
+    """A committee member reports on their own class (the demo once had a 七年级 member name a 九年级 student), and a
+    room's report carries its informant's name."""
+    reports = list_reports(school)
+    by_rep = [r for r in reports if r.reporter_kind == "psych_rep"]
+    assert by_rep and any(r.concerns for r in by_rep)
+    for r in by_rep:
+        assert all(c.class_name == r.class_name for c in r.concerns), (r.place, [c.class_name for c in r.concerns])
+    informants = {room.label: room.informant for room in list_rooms(school)}
+    by_room = [r for r in reports if r.reporter_kind == "informant"]
+    assert by_room and all(r.reporter and r.reporter == informants[r.place] for r in by_room)

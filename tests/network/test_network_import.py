@@ -118,6 +118,8 @@ def test_blank_forms_carry_the_class_list_and_no_other_class(session, class_ids,
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "七年级（1）班" in text and "2026-11" in text and "本期无异常" in text and "自伤或伤人言行" in text
+    # the instruction comes out whole (a √ the bundled font lacks was once printed as a blank)
+    assert "在姓名前的 [ ] 内打勾，写出表现编号和所见情况" in " ".join(text.split()).replace("[  ]", "[ ]")
     for name in _names(session, class_ids["7.1"]):
         assert name in text
     for name in _names(session, class_ids["7.2"]):

@@ -75,6 +75,53 @@ def test_one_informant_per_room(session, class_ids):
         set_dorm(session, s[4], "3号楼", "")
 
 
+def test_an_informant_who_moves_out_no_longer_serves_the_room(session, class_ids, tmp_path):
+    """Moved to another room (in the archive or by a roster's 宿舍 column) or cleared: the old room is listed
+    without an informant and a new one may be appointed; setting the same room again changes nothing."""
+    s = students_of(session, class_ids["7.1"])
+    for sid in s[:2]:
+        set_dorm(session, sid, "3号楼", "201")
+    appoint_informant(session, s[0], "2026-09-01")
+    set_dorm(session, s[0], "3号楼", "201")
+    assert rooms_without_informant(session) == []
+    set_dorm(session, s[0], "3号楼", "202")
+    assert [r.label for r in rooms_without_informant(session)] == ["3号楼 201", "3号楼 202"]
+    appoint_informant(session, s[1], "2026-11-02")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["学籍号", "姓名", "宿舍"])
+    reg, name = session.db.one("SELECT registry_no, name FROM students WHERE id = :s", {"s": s[1]})
+    ws.append([reg, name, "4号楼 101"])
+    f = tmp_path / "roster.xlsx"
+    wb.save(f)
+    assert dorms_from_roster(session, f).written == 1
+    assert [r.label for r in rooms_without_informant(session)] == ["3号楼 202", "4号楼 101"]
+    set_dorm(session, s[1], "", "")
+    assert [r.label for r in rooms_without_informant(session)] == ["3号楼 202"]
+    assert session.db.scalar("SELECT count(*) FROM network_informants WHERE end_date = ''") == 0
+
+
+def test_a_member_who_leaves_school_serves_no_more(session, class_ids):
+    """A committee member or informant marked 转出 in the archive no longer counts: their class is listed without
+    a member, their room without an informant (and another may be appointed); nobody not at school is appointed."""
+    from app.archive.profile import update_profile
+
+    s = students_of(session, class_ids["7.1"])
+    appoint_rep(session, s[0], "2026-09-01")
+    for sid in s[:2]:
+        set_dorm(session, sid, "3号楼", "201")
+    appoint_informant(session, s[0], "2026-09-01")
+    assert "七年级（1）班" not in [c.class_name for c in rep_problems(session)]
+    update_profile(session, s[0], {"status": "转出"}, "转学到外省")
+    assert [(c.class_name, c.problem) for c in rep_problems(session) if c.class_name == "七年级（1）班"] == [
+        ("七年级（1）班", "没有心理委员")]
+    assert [r.label for r in rooms_without_informant(session)] == ["3号楼 201"]
+    appoint_informant(session, s[1], "2026-11-02")
+    assert rooms_without_informant(session) == []
+    with pytest.raises(InputRejected, match="学籍状态是“转出”"):
+        appoint_rep(session, s[0], "2026-11-02")
+
+
 def test_rooms_come_from_a_roster_column(session, class_ids, tmp_path):
     wb = Workbook()
     ws = wb.active

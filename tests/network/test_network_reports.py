@@ -183,3 +183,19 @@ def test_a_self_harm_sign_takes_the_one_same_day_path_and_triage_closes_it(sessi
     assert closed.status == "case_opened" and closed.case_id == case_id
     assert case_alert(session, case_id).source == f"network_concerns:{ids[1]}"   # the case links back
     assert not [i for i in work_items(session, t0.date()) if i.kind == "same_day"]
+
+
+def test_an_older_undecided_concern_stays_in_the_periods_picture(session, class_ids):
+    """network --period 2026-11 lists an October concern still awaiting a decision (nothing raised drops out of
+    the picture when the month turns); October's picture does not list a November concern; a decision clears it."""
+    s = students_of(session, class_ids["7.1"])
+    _report(session, class_ids["7.1"], day="2026-10-20", concerns=[ConcernInput(s[0], ["情绪低落"])])
+    _report(session, class_ids["7.1"], concerns=[ConcernInput(s[1], ["人际冲突"])])
+    name = {sid: session.db.scalar("SELECT name FROM students WHERE id = :s", {"s": sid}) for sid in s[:2]}
+    nov = overview(session, "2026-11")["untriaged"]
+    assert [(u["student"], u["since"], u["overdue"]) for u in nov] == [(name[s[0]], "2026-10-20", True),
+                                                                        (name[s[1]], "2026-11-02", False)]
+    assert [u["student"] for u in overview(session, "2026-10")["untriaged"]] == [name[s[0]]]
+    [old] = [t for t in untriaged(session) if t.student_id == s[0]]
+    triage(session, old.concern_id, "watch")
+    assert [u["student"] for u in overview(session, "2026-11")["untriaged"]] == [name[s[1]]]

@@ -36,6 +36,8 @@ from app.errors import XinqiaoError
 from app.session import Session
 from app.tabular import parse_date
 from ui.archive.models import RowsModel
+from ui.network.dorm_dialog import DormDialog
+from ui.network.hooks import dorm_label, may_set_dorm
 
 ERROR_STYLE = "color: #c5221f;"
 HINT_STYLE = "color: #666;"
@@ -175,6 +177,8 @@ class ProfileTab(_EditableTab):
                 box.addWidget(self.errors[key])
                 row_label.setBuddy(editor)
             form.addRow(row_label, cell)
+            if key == "boarding":
+                form.addRow("宿舍：", self._dorm_row())
         self.panel = _EditPanel("例如：家长提供户口本，更正出生日期")
         self.panel.hide()
         self.panel.save_button.clicked.connect(self.save)
@@ -188,6 +192,37 @@ class ProfileTab(_EditableTab):
                                                              self.panel.cancel_button]
         for a, b in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(a, b)
+
+    def _dorm_row(self) -> QWidget:
+        """宿舍: the building and room (the warning network's rooms and informants count on it), and 设置宿舍…"""
+        self.dorm = QLabel("—")
+        self.dorm.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.dorm_button = QPushButton("设置宿舍…")
+        self.dorm_button.setToolTip("填写或清除住校生的楼栋和房间号")
+        self.dorm_button.setVisible(self.session is not None and may_set_dorm(self.session))
+        self.dorm_button.clicked.connect(self.open_dorm_dialog)
+        self.dorm_dialog: DormDialog | None = None
+        cell = QWidget()
+        row = QHBoxLayout(cell)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.dorm)
+        row.addWidget(self.dorm_button)
+        row.addStretch(1)
+        return cell
+
+    def open_dorm_dialog(self) -> DormDialog | None:
+        s = self.student
+        if s is None or self.session is None or not may_set_dorm(self.session):
+            return None
+        dlg = DormDialog(self.session, s.id, s.name, self)
+        dlg.saved.connect(self._dorm_saved)
+        self.dorm_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _dorm_saved(self) -> None:
+        self.notice.setText("宿舍已更新。")
+        self.changed.emit()
 
     @staticmethod
     def _make_editor(key: str, label: str) -> QWidget:
@@ -221,6 +256,7 @@ class ProfileTab(_EditableTab):
                  "id_number": mask_id_number(s.id_number), "address": s.address}
         for key, label in self.values.items():
             label.setText(texts[key] or "—")
+        self.dorm.setText((dorm_label(self.session, s.id) if self.session is not None else "") or "—")
         # While editing, the typed values stay (e.g. across a lock and unlock); the labels are refreshed.
 
     # -- editing -----------------------------------------------------------------------------------

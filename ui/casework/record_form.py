@@ -34,9 +34,9 @@ from app.casework.templates import TEMPLATES, template
 from app.errors import XinqiaoError
 from app.policy import can_read_confidential
 from ui.casework.attendance import AttendancePicker
-from ui.casework.student_picker import StudentPicker
 from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
+from ui.shell.student_picker import StudentPicker
 
 DRAFT_INTERVAL_MS = 3000
 

@@ -142,6 +142,7 @@ class NetworkPage(QWidget):
         lay.addWidget(self.tabs, 1)
         self.report_dialog: ReportDialog | None = None
         self.review_dialog: Any = None
+        self.pair_dialog: Any = None
         self.import_dialog: Any = None
         ctx.data_changed.connect(self._data_changed)
         self.refresh()
@@ -195,7 +196,7 @@ class NetworkPage(QWidget):
 
     # -- actions ----------------------------------------------------------------------------------------------
     def open_report_dialog(self) -> None:
-        self.report_dialog = ReportDialog(self.session, self)
+        self.report_dialog = ReportDialog(self.session, self, period=self.current_period())
         self.report_dialog.saved.connect(lambda _rid: self.ctx.data_changed.emit(Change.NETWORK))
         self.report_dialog.show()
 
@@ -217,20 +218,25 @@ class NetworkPage(QWidget):
 
     # -- people -------------------------------------------------------------------------------------------------
     def _student_id(self, title: str) -> int | None:
-        from app.archive.students import find_by_registry
+        """A student by name, pinyin initials or registry number (the shared student index, as the student picker
+        searches it); several matches are listed with class and registry number to choose from."""
+        from app.archive.students import StudentFilter
 
-        text = dialogs.get_text(self, title, "学生的学籍号：")
-        if not text:
+        text = dialogs.get_text(self, title, "学生的姓名、拼音首字母或学籍号：")
+        if not text or not text.strip():
             return None
-        try:
-            found = find_by_registry(self.session.db, self.session.account, text.strip())
-        except XinqiaoError as e:
-            dialogs.warn(self, title, e.message)
+        typed = text.strip()
+        found = self.ctx.index.search(self.session.account, StudentFilter(search=typed), limit=50)
+        exact = [s for s in found if typed in (s.name, s.registry_no)]
+        found = exact or found
+        if not found:
+            dialogs.warn(self, title, f"没有找到“{typed}”，请核对姓名或学籍号（只列在读学生）。")
             return None
-        if found is None:
-            dialogs.warn(self, title, f"没有学籍号为 {text.strip()} 的学生，请核对。")
-            return None
-        return found.id
+        if len(found) == 1:
+            return found[0].id
+        labels = [f"{s.name}　{s.class_name or '未分班'}　{s.registry_no}" for s in found]
+        pick = dialogs.get_item(self, title, f"有 {len(found)} 名学生符合“{typed}”，请选择：", labels)
+        return found[labels.index(pick)].id if pick in labels else None
 
     def _write(self, title: str, fn: Callable[[], object]) -> None:
         try:
@@ -299,18 +305,12 @@ class NetworkPage(QWidget):
         self.review_dialog.show()
 
     def add_pair(self) -> None:
-        from app.network.people import add_pair
+        """朋辈结对: both students picked by name (or pinyin initials, or registry number) in one dialog."""
+        from ui.network.pair_dialog import PairDialog
 
-        sid = self._student_id("朋辈结对：需要支持的学生")
-        if sid is None:
-            return
-        peer = self._student_id("朋辈结对：结对同伴")
-        if peer is None:
-            return
-        until = dialogs.get_text(self, "朋辈结对", "结对截止日期（如 2027-01-15，可留空）：")
-        if until is None:
-            return
-        self._write("朋辈结对", lambda: add_pair(self.session, sid, peer, clock.today(), end_date=until.strip()))
+        self.pair_dialog = PairDialog(self.ctx, self)
+        self.pair_dialog.saved.connect(lambda _pid: self.ctx.data_changed.emit(Change.NETWORK))
+        self.pair_dialog.show()
 
     def edit_settings(self) -> None:
         """The school's settings: grades with committee members, red after N school days, the escalation rule."""

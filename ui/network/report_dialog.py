@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.errors import XinqiaoError
-from app.network.model import REPORTER_KINDS, SIGNS
+from app.network.model import REPORTER_KINDS, SIGNS, period_of, previous_period
 from app.network.people import list_rooms
 from app.network.reports import ConcernInput, ReportInput, add_report
 from app.session import Session
@@ -33,7 +33,7 @@ from ui.shell import dialogs
 class ReportDialog(QDialog):
     saved = Signal(int)
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None, period: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("录入预警网络报告")
         self.session = session
@@ -52,6 +52,13 @@ class ReportDialog(QDialog):
         self.kind = QComboBox()
         self.kind.addItem("例行报告", False)
         self.kind.addItem("即时报告", True)
+        # 期次: a paper report for November handed in on 2 December is November's report
+        self.period = QComboBox()
+        p = period_of(today)
+        for _ in range(12):
+            self.period.addItem(p, p)
+            p = previous_period(p)
+        self.period.setCurrentIndex(max(0, self.period.findData(period or period_of(today))))
         self.reporter_kind = QComboBox()
         for key, label in REPORTER_KINDS.items():
             self.reporter_kind.addItem(label, key)
@@ -79,6 +86,7 @@ class ReportDialog(QDialog):
         form.addRow("班级/宿舍", self.place)
         form.addRow("日期", self.date)
         form.addRow("类型", self.kind)
+        form.addRow("期次", self.period)
         who = QHBoxLayout()
         who.addWidget(self.reporter_kind)
         who.addWidget(self.reporter, 1)
@@ -105,12 +113,17 @@ class ReportDialog(QDialog):
         data = self.place.currentData()
         if data is None:
             return
+        # a room's report comes from its informant, a class's from its committee member (either may be changed)
+        if self.reporter_kind.currentData() in ("psych_rep", "informant"):
+            self.reporter_kind.setCurrentIndex(self.reporter_kind.findData("informant" if data[0] == "room"
+                                                                           else "psych_rep"))
         if data[0] == "class":
             rows = self.session.db.query("SELECT id, name FROM students WHERE class_id = :c AND status = '在读'"
                                          " ORDER BY id", {"c": data[1]})
         else:
             rows = self.session.db.query("SELECT s.id, s.name FROM network_dorms d JOIN students s ON"
-                                         " s.id = d.student_id WHERE d.building = :b AND d.room = :r ORDER BY s.id",
+                                         " s.id = d.student_id WHERE d.building = :b AND d.room = :r"
+                                         " AND s.status = '在读' ORDER BY s.id",
                                          {"b": data[1], "r": data[2]})
         for sid, name in rows:
             self.student.addItem(name, sid)
@@ -138,7 +151,8 @@ class ReportDialog(QDialog):
         room = data[0] == "room"
         return ReportInput(day, self.reporter_kind.currentData(), self.reporter.text(),
                            None if room else data[1], data[1] if room else "", data[2] if room else "",
-                           bool(self.kind.currentData()), climate=self.climate.toPlainText(),
+                           bool(self.kind.currentData()), str(self.period.currentData()),
+                           climate=self.climate.toPlainText(),
                            events=self.events.toPlainText(), concerns=list(self.concerns))
 
     def save(self) -> None:

@@ -287,6 +287,93 @@ def test_a_review_and_a_pair_from_the_page(qtbot, session, pupils):
         (e.title, e.detail) for e in timeline(session, d.ids[2])]
     regs = [r[0] for r in session.db.query("SELECT registry_no FROM students WHERE id IN (:a, :b) ORDER BY id",
                                            {"a": pupils[3], "b": pupils[4]})]
-    dialogs.preanswer(regs[0], regs[1], "2027-01-15")
     page.add_pair()
+    p = page.pair_dialog
+    for picker, reg in ((p.student, regs[0]), (p.peer, regs[1])):   # a registry number still finds the student
+        qtbot.keyClicks(picker.edit, reg)
+        qtbot.keyClick(picker.edit, Qt.Key.Key_Return)
+    p.end.setText("2027-01-15")
+    assert p.save()
     assert page.pairs.rowCount() == 1 and page.pairs.item(0, 3).text() == "2027-01-15"
+
+
+def test_a_pair_picked_by_name_among_two_of_the_same_name(qtbot, session, pupils):
+    """朋辈结对 by name: pinyin initials list both 王芳, each with class and registry number; the counselor takes the
+    second (七年级（2）班). Nothing picked, or the same student twice, is refused in the dialog."""
+    from app.archive.seed import DemoStudent, insert_students
+    from app.network.people import list_pairs
+
+    def pupil(reg: str, name: str, class_no: int) -> DemoStudent:
+        return DemoStudent(reg, name, "女", "2013-03-01", 7, class_no, "王某", "母亲", "13800000000", False, False)
+
+    a, b = insert_students(session, [pupil("G37020220139990001", "王芳", 1), pupil("G37020220139990002", "王芳", 2)])
+    page, ctx = make_page(qtbot, session)
+    page.add_pair()
+    p = page.pair_dialog
+    assert not p.save() and "请选择需要支持的学生" in p.error.text()
+    qtbot.keyClicks(p.student.edit, "wf")
+    shown = [p.student.results.item(i).text() for i in range(p.student.results.count())]
+    assert shown == ["王芳　七年级（1）班　G37020220139990001", "王芳　七年级（2）班　G37020220139990002"]
+    qtbot.keyClick(p.student.edit, Qt.Key.Key_Down)
+    qtbot.keyClick(p.student.edit, Qt.Key.Key_Return)
+    assert p.student.student_id == b and p.student.label.text() == "已选：王芳（七年级（2）班）"
+    qtbot.keyClicks(p.peer.edit, "wf")
+    qtbot.keyClick(p.peer.edit, Qt.Key.Key_Down)
+    qtbot.keyClick(p.peer.edit, Qt.Key.Key_Return)
+    assert not p.save() and "不能是同一人" in p.error.text()        # the same 王芳 twice
+    p.peer.edit.clear()
+    qtbot.keyClicks(p.peer.edit, "wf")
+    qtbot.keyClick(p.peer.edit, Qt.Key.Key_Return)                   # the first one listed: 七年级（1）班
+    assert p.peer.student_id == a
+    seen = []
+    ctx.data_changed.connect(seen.append)
+    assert p.save() and seen == [Change.NETWORK]
+    stored = session.db.one("SELECT student_id, peer_id FROM network_pairs")
+    assert tuple(stored) == (b, a)
+    assert [(x[1], x[2]) for x in list_pairs(session)] == [("王芳（七年级（2）班）", "王芳（七年级（1）班）")]
+    assert page.pairs.item(0, 0).text() == "王芳（七年级（2）班）" and page.pairs.item(0, 1).text() == "王芳（七年级（1）班）"
+
+
+def test_a_paper_report_is_filed_under_its_period(qtbot, session, pupils):
+    """A routine report for October typed in on 2 November is October's report (the dialog's 期次 follows the
+    page's, and can be changed); choosing a room makes its informant the reporter."""
+    from app.network.people import set_dorm
+    from app.network.reports import overview
+
+    set_dorm(session, pupils[0], "5号楼", "301")
+    page, _ctx = make_page(qtbot, session)
+    page.period.setCurrentIndex(page.period.findData("2026-10"))
+    page.open_report_dialog()
+    d = page.report_dialog
+    assert d.period.currentData() == "2026-10" and d.date.date().toString("yyyy-MM-dd") == "2026-11-02"
+    d.place.setCurrentIndex(d.place.findText("宿舍 5号楼 301"))
+    assert d.reporter_kind.currentData() == "informant" and d.student.count() == 1
+    d.place.setCurrentIndex(d.place.findText("七年级（1）班"))
+    assert d.reporter_kind.currentData() == "psych_rep"
+    d.save()
+    assert [c["reported"] for c in overview(session, "2026-10")["classes"]] == [True, False]
+    assert [c["reported"] for c in overview(session, "2026-11")["classes"]] == [False, False]
+    assert cells(page.classes, 2) == ["已报告", "未报告"]     # the page shows October
+
+
+def test_people_are_found_by_name_on_the_page(qtbot, session, pupils):
+    """任命心理委员 / 登记宿舍 / 任命宿舍信息员 take a name (or pinyin initials, or a registry number): one match is
+    taken at once, two 王芳 are offered with class and registry number, an unknown name is refused."""
+    from app.archive.seed import DemoStudent, insert_students
+    from app.network.people import dorm_of, list_reps
+
+    def pupil(reg: str, name: str, class_no: int) -> DemoStudent:
+        return DemoStudent(reg, name, "女", "2013-03-01", 7, class_no, "王某", "母亲", "13800000000", False, False)
+
+    a, b = insert_students(session, [pupil("G37020220139990001", "王芳", 1), pupil("G37020220139990002", "王芳", 2)])
+    page, _ctx = make_page(qtbot, session)
+    dialogs.preanswer("王芳", "王芳　七年级（2）班　G37020220139990002", "区级培训")
+    page.appoint_rep()
+    assert dialogs.shown[1].kind == "item" and "有 2 名学生符合“王芳”" in dialogs.shown[1].text
+    assert [r.student_id for r in list_reps(session)] == [b]
+    dialogs.preanswer("G37020220139990001", "5号楼 301")
+    page.set_dorm()
+    assert dorm_of(session, a) == ("5号楼", "301")
+    dialogs.preanswer("查无此人", None)
+    page.appoint_informant()
+    assert dialogs.shown[-1].kind == "warning" and "没有找到“查无此人”" in dialogs.shown[-1].text

@@ -1,4 +1,5 @@
-"""Pick one student by typing: name, pinyin initials or registry number; Enter takes the highlighted match."""
+"""Pick one student by typing: name, pinyin initials or registry number; Enter takes the highlighted match. Every
+match shows its class and registry number, so two students of one name are told apart (session records, 朋辈结对)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
