@@ -12,7 +12,7 @@ confidential tokens are rebuilt by ``app.search`` from ``conf.search_conf.indexe
 """
 from __future__ import annotations
 
-from app.store.conf_text import CRISIS_TEXT, NETWORK_TEXT
+from app.store.conf_text import CRISIS_TEXT, NETWORK_TEXT, SAFETY_TEXT
 from app.store.db import Database
 
 # A counselor's draft (or any draft holding confidential text); a head teacher's drafts stay in vault.db.
@@ -59,6 +59,9 @@ _CRISIS = CRISIS_TEXT.move("crisis")
 # The warning network: a report's free text and what was seen, the triage note. A report typed in by a session
 # without the key keeps its text in vault.db until this runs.
 _NETWORK = NETWORK_TEXT.move("network")
+
+# Same-day safety: the reason an alert was raised (the rule that fired) and the counselor's review of it.
+_SAFETY = SAFETY_TEXT.move("safety")
 
 
 # The archive (005_archive.sql). First the school's earlier tag tiers are adopted once (counselors decide them from
@@ -138,7 +141,7 @@ _SCREENING = (
     ),
 )
 
-MOVES = (_CASEWORK, _CRISIS, _NETWORK, _ARCHIVE, _SCREENING)
+MOVES = (_CASEWORK, _CRISIS, _NETWORK, _ARCHIVE, _SCREENING, _SAFETY)
 
 
 def move_to_conf(db: Database) -> list[str]:
