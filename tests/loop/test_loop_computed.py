@@ -63,12 +63,23 @@ def test_plan_item_and_talk_coverage(session, pupils, t0):
 
 
 def test_a_key_no_provider_gave_is_not_computed_and_takes_a_tick(session, pupils, t0):
-    sheet = month_sheet(session, "2026-11")
-    lesson = item(sheet, "心理健康教育课")
-    assert (lesson.kind, lesson.value, lesson.status, lesson.computed) == ("computed", "未计算", "open", False)
-    set_item(session, lesson.id, ticked=True, note="课表核对无缺课")
+    # the registry without the courses capability: its figures are then given by nobody
+    without = capability.Registry([c for c in capability.current() if c.name != "courses"])
+    with capability.installed(without):
+        sheet = month_sheet(session, "2026-11")
+        lesson = item(sheet, "心理健康教育课")
+        assert (lesson.kind, lesson.value, lesson.status, lesson.computed) == ("computed", "未计算", "open", False)
+        set_item(session, lesson.id, ticked=True, note="课表核对无缺课")
+        lesson = item(month_sheet(session, "2026-11"), "心理健康教育课")
+        assert lesson.status == "done" and lesson.note == "课表核对无缺课"
+
+
+def test_the_courses_capability_gives_the_lesson_item(session, class_ids, t0):
     lesson = item(month_sheet(session, "2026-11"), "心理健康教育课")
-    assert lesson.status == "done" and lesson.note == "课表核对无缺课"
+    assert (lesson.kind, lesson.status, lesson.computed, lesson.value) == ("computed", "open", True, "0/4")
+    assert {"七年级（1）班", "七年级（2）班"} <= {e.label for e in lesson.evidence}
+    with pytest.raises(InputRejected, match="自动判定"):
+        set_item(session, lesson.id, ticked=True)
 
 
 def _fake_courses(session, period):
