@@ -17,6 +17,7 @@ from app.courses.capability import CAPABILITY as COURSES
 from app.crisis.capability import CAPABILITY as CRISIS
 from app.drafts.capability import CAPABILITY as DRAFTS
 from app.letters.capability import CAPABILITY as LETTERS
+from app.loop.capability import CAPABILITY as LOOP
 from app.network.capability import CAPABILITY as NETWORK
 from app.people.capability import CAPABILITY as PEOPLE
 from app.safety.capability import CAPABILITY as SAFETY
@@ -41,6 +42,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     LETTERS,
     DRAFTS,
     PEOPLE,
+    LOOP,
 )
 
 

@@ -183,6 +183,7 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
     from ui.crisis.incident import IncidentDialog
     from ui.crisis.incident_list import IncidentAmendDialog
     from ui.crisis.rules_editor import RulesDialog
+    from ui.loop.meeting_dialog import MeetingDialog
     from ui.network.dorm_dialog import DormDialog
     from ui.network.pair_dialog import PairDialog
     from ui.network.report_dialog import ReportDialog
@@ -224,6 +225,7 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
         DormDialog: lambda win, d: _archive(win, d, "基本信息").profile.open_dorm_dialog(),
         **{cls: _course(kind) for kind, cls in FORMS_BY_KIND.items()},   # type: ignore[misc]
         TrainingDialog: _people("add_training"),
+        MeetingDialog: lambda win, _d: (win.show_page("loop"), win.pages["loop"].meeting())[1],
     }
 
 
