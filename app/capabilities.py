@@ -17,7 +17,9 @@ from app.courses.capability import CAPABILITY as COURSES
 from app.crisis.capability import CAPABILITY as CRISIS
 from app.drafts.capability import CAPABILITY as DRAFTS
 from app.letters.capability import CAPABILITY as LETTERS
+from app.loop.capability import CAPABILITY as LOOP
 from app.network.capability import CAPABILITY as NETWORK
+from app.people.capability import CAPABILITY as PEOPLE
 from app.safety.capability import CAPABILITY as SAFETY
 from app.school.capability import CAPABILITY as SCHOOL
 from app.screening.capability import CAPABILITY as SCREENING
@@ -39,6 +41,8 @@ CAPABILITIES: tuple[Capability, ...] = (
     COURSES,
     LETTERS,
     DRAFTS,
+    PEOPLE,
+    LOOP,
 )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from app.accounts.model import Account
-from app.policy import can_log_class_courses, can_read_incidents, does_student_work
+from app.policy import can_counsel, can_keep_people, can_log_class_courses, can_read_incidents, does_student_work
 from ui.shell.context import AppContext
 from ui.shell.page import Page
 
@@ -61,6 +61,18 @@ def _letters(ctx: AppContext) -> QWidget:
     return LettersPage(ctx)
 
 
+def _people(ctx: AppContext) -> QWidget:
+    from ui.people.page import PeoplePage
+
+    return PeoplePage(ctx)
+
+
+def _loop(ctx: AppContext) -> QWidget:
+    from ui.loop.page import LoopPage
+
+    return LoopPage(ctx)
+
+
 def _settings(ctx: AppContext) -> QWidget:
     from ui.settings.page import SettingsPage
 
@@ -85,6 +97,8 @@ PAGES: tuple[Page, ...] = (
          draft_forms=("network",)),
     Page("courses", "课程与活动", _courses, can_log_class_courses, draft_forms=("course",)),
     Page("letters", "家长告知书", _letters, does_student_work),
+    Page("people", "人员与培训", _people, can_keep_people, draft_forms=("people",)),
+    Page("loop", "心育闭环", _loop, can_counsel, draft_forms=("loop",)),
     Page("settings", "设置", _settings, draft_forms=("settings",)),
 )
 

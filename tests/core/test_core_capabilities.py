@@ -42,7 +42,8 @@ def test_the_default_registry_is_the_declared_list_in_its_order():
                                                                  "network", "letters"]
     assert [fn.__module__ for fn in reg.demo_populators()] == ["app.casework.demo", "app.crisis.demo",
                                                                 "app.screening.demo", "app.network.demo",
-                                                                "app.courses.demo"]
+                                                                "app.courses.demo", "app.people.demo",
+                                                                "app.loop.demo"]
     assert set(reg.search_sources()) == {"casework", "crisis", "crisis_incident", "network_report"}
 
 

@@ -150,6 +150,13 @@ def _course(kind: str) -> Callable[[Any, Data], Any]:
     return open_
 
 
+def _people(action: str) -> Callable[[Any, Data], Any]:
+    def open_(win: Any, _data: Data) -> Any:
+        win.show_page("people")
+        return getattr(win.pages["people"], action)()
+    return open_
+
+
 def _record(win: Any, _data: Data) -> Any:
     win.show_page("casework")
     page = win.pages["casework"]
@@ -176,10 +183,12 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
     from ui.crisis.incident import IncidentDialog
     from ui.crisis.incident_list import IncidentAmendDialog
     from ui.crisis.rules_editor import RulesDialog
+    from ui.loop.meeting_dialog import MeetingDialog
     from ui.network.dorm_dialog import DormDialog
     from ui.network.pair_dialog import PairDialog
     from ui.network.report_dialog import ReportDialog
     from ui.network.review_dialog import ReviewDialog
+    from ui.people.dialogs import TrainingDialog
     from ui.screening.campaigns import NewCampaignDialog
     from ui.screening.interview_dialog import InterviewDialog
     from ui.settings.accounts_tab import AccountDialog
@@ -215,6 +224,8 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
         PairDialog: _pair,
         DormDialog: lambda win, d: _archive(win, d, "基本信息").profile.open_dorm_dialog(),
         **{cls: _course(kind) for kind, cls in FORMS_BY_KIND.items()},   # type: ignore[misc]
+        TrainingDialog: _people("add_training"),
+        MeetingDialog: lambda win, _d: (win.show_page("loop"), win.pages["loop"].meeting())[1],
     }
 
 
@@ -232,6 +243,10 @@ EXEMPT: dict[str, str] = {
     "ui.imports.error_reports.ErrorReportsDialog": "lists stored error reports; nothing typed",
     "ui.screening.held_dialog.HeldResultsDialog": "decides held results with buttons; nothing typed",
     "ui.crisis.incident_list.IncidentDialogView": "shows an incident; its amendment is IncidentAmendDialog",
+    "ui.people.dialogs.RolesDialog": "role tags switched on and off, shown from what is stored; nothing typed",
+    "ui.people.dialogs.CycleDialog": "a start year and hour norms, each shown from the stored settings; nothing typed",
+    "ui.people.dialogs.DutyDayDialog": "one person picked for one day; nothing typed",
+    "ui.people.dialogs.PatternDialog": "a date range and a person per weekday picked from lists; nothing typed",
     "ui.crisis.directory.DirectoryDialog": "the referral directory: its fields mirror the selected row and each "
                                            "button writes at once (kept across a lock like every dialog)",
 }

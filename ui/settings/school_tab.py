@@ -364,10 +364,10 @@ class SchoolTab(QWidget):
             self.classes.setCellWidget(r, 1, combo)
         self.staff_table.setRowCount(len(self.staff))
         for r, m in enumerate(self.staff):
-            for col, v in enumerate((m.name, m.role_label, m.phone, "在职" if m.active else "已离校")):
+            for col, v in enumerate((m.name, m.roles_label, m.phone, "在职" if m.active else "已离校")):
                 self.staff_table.setItem(r, col, cell(v))
-        full = sum(1 for m in active if m.role == "psych_fulltime")
-        part = sum(1 for m in active if m.role == "psych_parttime")
+        full = sum(1 for m in active if m.holds("psych_fulltime"))
+        part = sum(1 for m in active if m.holds("psych_parttime") and not m.holds("psych_fulltime"))
         self.staff_summary.setText(f"在职心理教师：专职 {full} 人，兼职 {part} 人")
         self._staff_selection_changed()
 

@@ -29,6 +29,7 @@ class Change(Enum):
     CRISIS = "crisis"          # crisis cases, incidents, the directory, the rules
     NETWORK = "network"        # warning-network reports, triage, committee members, rooms, the group
     COURSES = "courses"        # lessons, activities, parent school, pushes, the norms profile
+    PEOPLE = "people"          # staff roles, training records and norms, the duty roster
 
 
 class AppContext(QObject):

@@ -330,3 +330,7 @@ class WorkbenchPage(QWidget):
             return
         if sid is not None:
             self.ctx.open_student.emit(int(sid))
+            return
+        source = item.data(0, SOURCE_ROLE)
+        if isinstance(source, str) and source.startswith(("loop_items:", "loop_months:")):
+            self.ctx.show_page.emit("loop")   # the month's closed-loop checklist
