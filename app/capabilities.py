@@ -14,6 +14,7 @@ from app.backups.capability import CAPABILITY as BACKUPS
 from app.capability import Capability, Registry
 from app.casework.capability import CAPABILITY as CASEWORK
 from app.crisis.capability import CAPABILITY as CRISIS
+from app.exchange.capability import CAPABILITY as EXCHANGE
 from app.network.capability import CAPABILITY as NETWORK
 from app.safety.capability import CAPABILITY as SAFETY
 from app.school.capability import CAPABILITY as SCHOOL
@@ -33,6 +34,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     SEARCH,
     BACKUPS,
     NETWORK,
+    EXCHANGE,
 )
 
 
