@@ -116,10 +116,11 @@ def open_package(data: bytes, where: str, *, identities: list[pyrage.x25519.Iden
         else:
             plain = bytes(pyrage.decrypt(data, list(identities or [])))
     except pyrage.DecryptError as e:
+        if passphrase is not None:   # a wrong passphrase and a damaged file look alike to age
+            raise PackageRefused("foreign", f"{where}：口令不对（或文件已损坏），无法解密。"
+                                 "请核对转接单上的一次性口令（不区分大小写，连字符照抄）。") from None
         # pyrage reports only a reason string; "No matching keys found" is the one case of a file for someone else
-        if "No matching keys" in str(e) or "passphrase" in str(e).lower():
-            if passphrase is not None:
-                raise PackageRefused("foreign", f"{where}：口令不对，无法解密。请核对转接单上的一次性口令。") from None
+        if "No matching keys" in str(e):
             raise PackageRefused("foreign", f"{where}：这份文件不是加密给本单位的（可能是发给另一个区县中心的，"
                                  "或文件开头已损坏），无法解密。请向发出学校核实接收方公钥。") from None
         raise PackageRefused("tampered", f"{where}：文件已损坏或被改动（解密校验失败），未导入。"

@@ -6,13 +6,14 @@ which the audit log keeps."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pyrage
 
 from app import clock
+from app.accounts.model import Role
 from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent, timeline
 from app.archive.students import find_by_registry
 from app.errors import InputRejected
@@ -54,6 +55,29 @@ def school_key_text(session: Session) -> str:
             f"# 学校：{session.school_name()}\n# 指纹：{keys.fingerprint(recipient)}\n{recipient}\n")
 
 
+class _OrdinaryView:
+    """The session as the student's head teacher would see it. Providers apply the tier rules by the account, so
+    this view yields exactly the ordinary tier (a counselor's own view may show a confidential note in the detail
+    of an ordinary entry, such as a focus tag's note)."""
+
+    def __init__(self, session: Session, class_id: int | None) -> None:
+        self._session = session
+        self.account = replace(session.account, role=Role.HEAD_TEACHER, class_id=class_id, manager=False)
+        self.holds_confidential = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+
+def ordinary_events(session: Session, student_id: int, class_id: int | None) -> list[TimelineEvent]:
+    view: Any = _OrdinaryView(session, class_id)
+    return [e for e in timeline(view, student_id) if e.tier == ORDINARY]
+
+
+def _key(e: TimelineEvent) -> tuple[str, ...]:
+    return (e.at, e.kind, e.source, e.title, e.detail)
+
+
 def _event_json(e: TimelineEvent) -> dict[str, str]:
     return {"at": e.at, "kind": e.kind, "kind_label": e.kind_label, "title": e.title, "detail": e.detail,
             "tier": e.tier}
@@ -80,8 +104,10 @@ def transfer_out(session: Session, registry_no: str, folder: Path, *, recipient_
         except (OSError, UnicodeDecodeError):
             raise InputRejected(f"读不了 {recipient_file}：请使用接收学校用“school-key --out”导出的公钥文件。") from None
         recipient = pyrage.x25519.Recipient.from_str(keys.parse_recipient(text, str(recipient_file)))
-    events = [e for e in timeline(session, student.id)
-              if e.tier == ORDINARY or (confidential and e.tier == CONFIDENTIAL)]
+    events = ordinary_events(session, student.id, student.class_id)
+    if confidential:
+        seen = {_key(e) for e in events}
+        events += [replace(e, tier=CONFIDENTIAL) for e in timeline(session, student.id) if _key(e) not in seen]
     with db.transaction():
         signing = keys.signing_key(db)
     school = school_header(db)
@@ -163,6 +189,8 @@ def transfer_in(session: Session, path: Path, *, passphrase: str | None = None) 
         data = path.read_bytes()
     except OSError:
         raise InputRejected(f"读不了 {path}：文件不存在或无法读取。") from None
+    if passphrase is not None:
+        passphrase = passphrase.strip().upper()
     opened = open_package(data, path.name, identities=None if passphrase else own_identities(session),
                           passphrase=passphrase)
     m, p = opened.manifest, opened.payload
