@@ -1,4 +1,9 @@
-"""一生一策 support plans. Every save is a new version; earlier versions are kept and listed."""
+"""一生一策 support plans. Every save is a new version; earlier versions are kept and listed.
+
+Storage (issue 8 (b)): vault.db's ``support_plans`` row keeps the student, the version, the review date and who
+wrote it when (the 工作台's reminders); every text field and the change reason live in confidential.db
+(``conf.support_plan_text``). Only counselors write plans, so vault.db's text columns are blank but for a vault
+from before the move (moved at the next counselor sign-in)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,6 +14,7 @@ from app.archive.students import get_student
 from app.errors import InputRejected
 from app.policy import can_counsel, can_read_confidential, require
 from app.session import Session
+from app.store import confidential
 from app.store.db import Database
 
 PLAN_FIELDS = {
@@ -19,6 +25,18 @@ PLAN_FIELDS = {
     "growth_advice": "成长建议",
     "further_study": "升学路径",
 }
+
+
+_TEXT = (*PLAN_FIELDS, "change_reason")
+
+
+def plan_text_source(db: Database) -> tuple[str, str]:
+    """(the text columns, the FROM clause with ``p`` for the plan): from confidential.db when attached (vault.db's
+    columns win only while they still hold text from before the move), else vault.db's (blank once moved)."""
+    if confidential.attached(db):
+        return (", ".join(f"coalesce(nullif(p.{c}, ''), pt.{c}, '') AS {c}" for c in _TEXT),
+                "support_plans p LEFT JOIN conf.support_plan_text pt ON pt.plan_id = p.id")
+    return ", ".join(f"p.{c}" for c in _TEXT), "support_plans p"
 
 
 @dataclass(frozen=True)
@@ -41,6 +59,7 @@ class SupportPlan:
 def save_plan(session: Session, student_id: int, *, review_date: str, change_reason: str = "",
               **content: str) -> SupportPlan:
     require(session, can_counsel, "编写一生一策方案")
+    session.require_confidential()
     unknown = set(content) - set(PLAN_FIELDS)
     if unknown:
         raise ValueError(unknown)
@@ -58,15 +77,27 @@ def save_plan(session: Session, student_id: int, *, review_date: str, change_rea
         if version > 1 and not change_reason.strip():
             raise InputRejected("修改方案时请填写修改原因。")
         values = {k: content.get(k, "").strip() for k in PLAN_FIELDS}
-        db.execute("INSERT INTO support_plans (uuid, student_id, version, situation, family, difficulties,"
-                   " study_plan, growth_advice, further_study, review_date, change_reason, created_at, created_by)"
-                   " VALUES (:uuid, :s, :v, :situation, :family, :difficulties, :study_plan, :growth_advice,"
-                   " :further_study, :review, :reason, :at, :by)",
-                   {"uuid": clock.new_uuid(), "s": student.id, "v": version, **values, "review": review_date,
-                    "reason": change_reason.strip(), "at": clock.now_iso(), "by": session.account.label})
+        insert_plan(db, student.id, version, values, review_date, change_reason.strip(), clock.now_iso(),
+                    session.account.label)
         session.audit("edit", f"student:{student.registry_no}", {"support_plan_version": version})
     plans = plan_versions(session, student_id)
     return plans[0]
+
+
+def insert_plan(db: Database, student_id: int, version: int, values: dict[str, str], review_date: str,
+                change_reason: str, created_at: str, created_by: str) -> int:
+    """One plan version: its row in vault.db, its text in confidential.db (joins the caller's transaction)."""
+    with db.transaction():
+        cur = db.execute("INSERT INTO support_plans (uuid, student_id, version, review_date, created_at, created_by)"
+                         " VALUES (:uuid, :s, :v, :review, :at, :by)",
+                         {"uuid": clock.new_uuid(), "s": student_id, "v": version, "review": review_date,
+                          "at": created_at, "by": created_by})
+        plan_id = int(cur.lastrowid or 0)
+        text = {k: values.get(k, "") for k in PLAN_FIELDS} | {"change_reason": change_reason}
+        db.execute(f"INSERT INTO conf.support_plan_text (plan_id, {', '.join(_TEXT)})"
+                   f" VALUES (:id, {', '.join(':' + c for c in _TEXT)}) ON CONFLICT (plan_id) DO UPDATE SET "
+                   + ", ".join(f"{c} = excluded.{c}" for c in _TEXT), {"id": plan_id, **text})
+    return plan_id
 
 
 def plan_versions(session: Session, student_id: int) -> list[SupportPlan]:
@@ -74,9 +105,11 @@ def plan_versions(session: Session, student_id: int) -> list[SupportPlan]:
     if not can_read_confidential(session.account):
         return []
     get_student(session.db, session.account, student_id)
-    cols = ", ".join(f.name for f in fields(SupportPlan))
-    return [SupportPlan(*tuple(r)) for r in session.db.query(
-        f"SELECT {cols} FROM support_plans WHERE student_id = :s ORDER BY version DESC", {"s": student_id})]
+    text, source = plan_text_source(session.db)
+    cols = ", ".join(f"p.{f.name} AS {f.name}" for f in fields(SupportPlan) if f.name not in _TEXT)
+    rows = session.db.query(f"SELECT {cols}, {text} FROM {source} WHERE p.student_id = :s ORDER BY p.version DESC",
+                            {"s": student_id})
+    return [SupportPlan(**{k: r[k] for k in r.keys()}) for r in rows]
 
 
 def view_plan(session: Session, student_id: int) -> list[SupportPlan]:

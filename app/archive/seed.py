@@ -7,6 +7,8 @@ import random
 from dataclasses import dataclass
 
 from app import clock
+from app.archive.plans import insert_plan
+from app.archive.tags import confidential_tags, store_tag
 from app.pinyin import pinyin_keys
 from app.policy import can_counsel, can_manage_roster, require
 from app.school.classes import ensure_class
@@ -67,25 +69,25 @@ def insert_students(session: Session, students: list[DemoStudent]) -> list[int]:
 DEMO_TAGS = ("留守", "单亲", "经济困难", "学业压力", "校园欺凌", "家庭变故", "身体疾病或残疾", "既往心理问题")
 
 
+_DEMO_PLAN = {"situation": "性格内向，近期情绪低落", "family": "父母在外务工，与祖父母同住",
+              "difficulties": "人际交往困难，作业拖延", "study_plan": "每周与班主任面谈一次，制定每日学习清单",
+              "growth_advice": "参加兴趣社团，多与同伴交流", "further_study": "按计划升入本校高中部"}
+
+
 def add_tags_and_plans(session: Session, rng: random.Random, ids: list[int], share: float = 0.06) -> None:
     """Focus tags on a share of the students, and a first support plan for half of them (synthetic text)."""
     require(session, can_counsel, "设置重点关注标签")
+    session.require_confidential()
     db = session.db
     now = clock.now()
+    hidden = confidential_tags(db)
     with db.transaction():
         for sid in ids:
             if rng.random() >= share:
                 continue
             tag = rng.choice(DEMO_TAGS)
             at = (now - dt.timedelta(days=rng.randrange(1, 300))).isoformat(timespec="seconds")
-            db.execute("INSERT INTO focus_tags (uuid, student_id, tag, note, set_at, set_by) VALUES"
-                       " (:u, :s, :t, :n, :at, '心理教师')",
-                       {"u": clock.new_uuid(), "s": sid, "t": tag, "n": "班主任反映，需持续关注", "at": at})
+            store_tag(db, sid, tag, "班主任反映，需持续关注", at, "心理教师", hidden)
             if rng.random() < 0.5:
                 review = (now + dt.timedelta(days=rng.randrange(10, 90))).date().isoformat()
-                db.execute(
-                    "INSERT INTO support_plans (uuid, student_id, version, situation, family, difficulties, study_plan,"
-                    " growth_advice, further_study, review_date, created_at, created_by) VALUES (:u, :s, 1,"
-                    " '性格内向，近期情绪低落', '父母在外务工，与祖父母同住', '人际交往困难，作业拖延',"
-                    " '每周与班主任面谈一次，制定每日学习清单', '参加兴趣社团，多与同伴交流', '按计划升入本校高中部',"
-                    " :r, :at, '心理教师')", {"u": clock.new_uuid(), "s": sid, "r": review, "at": at})
+                insert_plan(db, sid, 1, _DEMO_PLAN, review, "", at, "心理教师")

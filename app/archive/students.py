@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from app import capability
 from app.accounts.model import Account
-from app.archive.tags import FOCUS_TAGS, active_tags, confidential_tags, visible_tags
+from app.archive.tags import FOCUS_TAGS, active_tags, confidential_tags, student_active_tags, visible_tags
 from app.errors import PermissionDenied, XinqiaoError
 from app.policy import class_scope, in_scope, sees_unreviewed_levels, sees_warning_levels
 from app.store.db import Database, Row
@@ -79,9 +79,7 @@ def get_student(db: Database, account: Account, student_id: int) -> Student:
         raise XinqiaoError("找不到该学生。")
     guardians = tuple(Guardian(g["name"], g["relation"], g["phone"]) for g in db.query(
         "SELECT name, relation, phone FROM guardians WHERE student_id = :id ORDER BY sort, id", {"id": student_id}))
-    tags = tuple(visible_tags(account, [t[0] for t in db.query(
-        "SELECT DISTINCT tag FROM focus_tags WHERE student_id = :id AND cleared_at IS NULL ORDER BY tag",
-        {"id": student_id})], confidential_tags(db)))
+    tags = tuple(visible_tags(account, student_active_tags(db, student_id), confidential_tags(db)))
     s = _student(r, guardians, tags, visible_levels(db, account).get(student_id))
     check_visible(account, s)
     return s

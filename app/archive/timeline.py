@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent
-from app.archive.tags import confidential_tags, visible_tags
+from app.archive.plans import plan_text_source
+from app.archive.tags import confidential_tags, tag_rows, visible_tags
 from app.policy import can_read_confidential, does_student_work
 from app.session import Session
 
@@ -16,8 +17,7 @@ def archive_events(session: Session, student_id: int) -> list[TimelineEvent]:
     if not does_student_work(session.account):
         return events  # a 管理员 keeps the roster: no focus tags or plans
     hidden = confidential_tags(db)
-    for r in db.query("SELECT id, tag, note, set_at, set_by, cleared_at, cleared_by, clear_reason FROM focus_tags"
-                      " WHERE student_id = :s", {"s": student_id}):
+    for r in tag_rows(db, "student_id = :s", {"s": student_id}):
         # An ordinary tag is shown (the head teacher should know whom to watch), its note is confidential; a
         # confidential tag (health) is not shown at all to whoever may not see it.
         if not visible_tags(session.account, [r["tag"]], hidden):
@@ -34,8 +34,9 @@ def archive_events(session: Session, student_id: int) -> list[TimelineEvent]:
                                         r["clear_reason"] if sees else "",
                                         tier, f"focus_tags:{r['id']}"))
     if sees:
-        for r in db.query("SELECT id, version, created_at, created_by, review_date, change_reason FROM support_plans"
-                          " WHERE student_id = :s", {"s": student_id}):
+        columns, source = plan_text_source(db)
+        for r in db.query(f"SELECT p.id, p.version, p.created_at, p.created_by, p.review_date, {columns}"
+                          f" FROM {source} WHERE p.student_id = :s", {"s": student_id}):
             title = "制定一生一策方案" if r["version"] == 1 else f"修订一生一策方案（第 {r['version']} 版）"
             shown += 1
             events.append(TimelineEvent(r["created_at"], "plan", "一生一策", title,

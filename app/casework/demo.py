@@ -6,6 +6,7 @@ import datetime as dt
 import random
 
 from app import clock
+from app.archive.tags import active_tags
 from app.casework.model import RecordInput
 from app.casework.records import bulk_insert
 from app.school.calendar import semester_for
@@ -50,7 +51,7 @@ def populate(session: Session, rng: random.Random, student_ids: list[int]) -> No
     for sid, cid in db.query("SELECT id, class_id FROM students WHERE status = '在读'"):
         if sid in set(student_ids):
             classes.setdefault(cid, []).append(sid)
-    focus = {r[0] for r in db.query("SELECT DISTINCT student_id FROM focus_tags WHERE cleared_at IS NULL")}
+    focus = set(active_tags(db))
     items: list[RecordInput] = []
     for sid in student_ids:
         if rng.random() < 0.6:

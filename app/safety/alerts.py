@@ -15,6 +15,7 @@ alerts are read by counselors only (a head teacher sees no machine-made label be
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from app import clock
 from app.errors import InputRejected, PermissionDenied
 from app.policy import can_counsel, can_read_confidential, does_student_work, in_scope, require
 from app.session import Session
+from app.store.conf_text import SAFETY_TEXT
 from app.store.db import Database, Row
 from app.workbench import PRIORITY_SAME_DAY, WorkItem
 
@@ -75,7 +77,12 @@ _SELECT = ("SELECT a.*, s.registry_no, s.name AS student_name, s.class_id, coale
            " FROM safety_alerts a JOIN students s ON s.id = a.student_id LEFT JOIN classes c ON c.id = s.class_id")
 
 
-def _alert(r: Row) -> SameDayAlert:
+def _alerts(db: Database, rows: list[Row]) -> list[SameDayAlert]:
+    """The alerts of ``rows`` with their reason and outcome read back from the confidential tier."""
+    return [_alert(r) for r in SAFETY_TEXT.fill(db, "safety_alerts", rows)]
+
+
+def _alert(r: Mapping[str, Any]) -> SameDayAlert:
     return SameDayAlert(r["id"], r["student_id"], r["registry_no"], r["student_name"], r["class_name"], r["source"],
                         r["source_label"], r["reason"], r["raised_at"], r["raised_by"], r["due_on"], r["status"],
                         r["case_id"], r["resolved_at"], r["resolved_by"], r["outcome"])
@@ -108,9 +115,10 @@ def raise_same_day(session: Session, student_id: int, source: str, reason: str, 
             "INSERT INTO safety_alerts (uuid, student_id, source, source_label, reason, raised_at, raised_by, due_on)"
             " VALUES (:u, :s, :src, :sl, :r, :at, :by, :due)",
             {"u": clock.new_uuid(), "s": student_id, "src": source,
-             "sl": source_label or SOURCE_LABELS.get(table, table), "r": reason.strip(), "at": clock.now_iso(),
-             "by": session.account.label, "due": clock.today().isoformat()})
+             "sl": source_label or SOURCE_LABELS.get(table, table), "r": SAFETY_TEXT.vault_value(db, reason.strip()),
+             "at": clock.now_iso(), "by": session.account.label, "due": clock.today().isoformat()})
         alert_id = int(cur.lastrowid or 0)
+        SAFETY_TEXT.put(db, "safety_alerts", alert_id, {"reason": reason.strip()})
         session.audit("edit", f"safety_alerts:{alert_id}", {"raise": source, "student": student_id})
     return alert_id
 
@@ -120,7 +128,7 @@ def get_alert(session: Session, alert_id: int) -> SameDayAlert:
     r = session.db.one(_SELECT + " WHERE a.id = :id", {"id": alert_id})
     if r is None:
         raise InputRejected("找不到该当天复核事项。")
-    return _alert(r)
+    return _alerts(session.db, [r])[0]
 
 
 def alert_for(session: Session, source: str) -> SameDayAlert | None:
@@ -128,7 +136,7 @@ def alert_for(session: Session, source: str) -> SameDayAlert | None:
     if not can_read_confidential(session.account):
         return None
     r = session.db.one(_SELECT + " WHERE a.source = :src", {"src": source})
-    return _alert(r) if r is not None else None
+    return _alerts(session.db, [r])[0] if r is not None else None
 
 
 def open_alerts(session: Session, student_id: int | None = None) -> list[SameDayAlert]:
@@ -140,7 +148,7 @@ def open_alerts(session: Session, student_id: int | None = None) -> list[SameDay
     if student_id is not None:
         sql += " AND a.student_id = :s"
         params["s"] = student_id
-    return [_alert(r) for r in session.db.query(sql + " ORDER BY a.due_on, a.id", params)]
+    return _alerts(session.db, session.db.query(sql + " ORDER BY a.due_on, a.id", params))
 
 
 def open_alert_students(db: Database) -> set[int]:
@@ -157,9 +165,9 @@ def review_same_day(session: Session, alert_id: int, outcome: str) -> None:
     if alert.status != "open":
         raise InputRejected(f"该事项已处理（{alert.status_label}）。")
     with session.db.transaction():
-        session.db.execute("UPDATE safety_alerts SET status = 'reviewed', resolved_at = :at, resolved_by = :by,"
-                           " outcome = :o WHERE id = :id",
-                           {"at": clock.now_iso(), "by": session.account.label, "o": outcome.strip(), "id": alert_id})
+        session.db.execute("UPDATE safety_alerts SET status = 'reviewed', resolved_at = :at, resolved_by = :by"
+                           " WHERE id = :id", {"at": clock.now_iso(), "by": session.account.label, "id": alert_id})
+        SAFETY_TEXT.write(session.db, "safety_alerts", alert_id, {"outcome": outcome.strip()})
         session.audit("edit", f"safety_alerts:{alert_id}", {"reviewed": alert.source})
 
 
@@ -181,7 +189,7 @@ def case_alert(session: Session, case_id: int) -> SameDayAlert | None:
     if not can_read_confidential(session.account):
         return None
     r = session.db.one(_SELECT + " WHERE a.case_id = :c ORDER BY a.id LIMIT 1", {"c": case_id})
-    return _alert(r) if r is not None else None
+    return _alerts(session.db, [r])[0] if r is not None else None
 
 
 def same_day_items(session: Session, today: dt.date) -> list[WorkItem]:

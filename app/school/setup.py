@@ -88,6 +88,9 @@ def create_vault(data_dir: Path, *, school_name: str, username: str, password: s
             today = clock.today()
             _ensure_year(db, today.year if today.month >= 9 else today.year - 1)
             audit.record(db, username, "account", username, "创建数据库和首个账号")
+            # A new vault has no tier choices in vault.db to adopt: counselors' copy in conf decides from the start
+            # (an upgraded vault adopts its school's earlier choices at the first counselor sign-in).
+            db.execute("INSERT INTO conf.tag_tiers_adopted (id, at) VALUES (1, :t)", {"t": clock.now_iso()})
         take_checkpoint(db, username, "sign_in")
     except BaseException:
         db.close()

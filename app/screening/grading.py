@@ -11,7 +11,9 @@ from app import clock
 from app.errors import InputRejected
 from app.policy import can_manage_screening, require
 from app.screening.schooldays import add_school_days
+from app.screening.stored import UNMOVED, scores_source
 from app.session import Session
+from app.store import confidential
 from app.store.db import Database
 from app.store.settings import get_setting, set_setting
 
@@ -120,10 +122,27 @@ def rescreen_due(rules: dict[str, Any], level: int, start: dt.date) -> str:
 
 def _log(db: Database, entry_id: int, from_level: int | None, to_level: int | None, status: str, reason: str,
          who: str) -> None:
-    db.execute("INSERT INTO screening_level_changes (entry_id, at, from_level, to_level, status, reason, account)"
-               " VALUES (:e, :t, :f, :to, :s, :r, :a)",
-               {"e": entry_id, "t": clock.now_iso(), "f": from_level, "to": to_level, "s": status, "r": reason,
-                "a": who})
+    """One level change; its reason (the rule or the review behind it) in confidential.db when attached."""
+    tiered = confidential.attached(db)
+    cur = db.execute("INSERT INTO screening_level_changes (entry_id, at, from_level, to_level, status, reason, account)"
+                     " VALUES (:e, :t, :f, :to, :s, :r, :a)",
+                     {"e": entry_id, "t": clock.now_iso(), "f": from_level, "to": to_level, "s": status,
+                      "r": "" if tiered else reason, "a": who})
+    if tiered:
+        db.execute("INSERT INTO conf.screening_change_reasons (change_id, reason) VALUES (:id, :r)"
+                   " ON CONFLICT (change_id) DO UPDATE SET reason = excluded.reason",
+                   {"id": int(cur.lastrowid or 0), "r": reason})
+
+
+def _put_basis(db: Database, entry_id: int, basis: str) -> None:
+    """Why the rules gave the entry its level: in confidential.db when attached, else in vault.db until the next
+    counselor sign-in moves it (joins the caller's transaction)."""
+    if confidential.attached(db):
+        db.execute("UPDATE screening_levels SET basis = '' WHERE id = :id AND basis <> ''", {"id": entry_id})
+        db.execute("INSERT INTO conf.screening_basis (entry_id, basis) VALUES (:id, :b)"
+                   " ON CONFLICT (entry_id) DO UPDATE SET basis = excluded.basis", {"id": entry_id, "b": basis})
+    else:
+        db.execute("UPDATE screening_levels SET basis = :b WHERE id = :id", {"id": entry_id, "b": basis})
 
 
 def regrade(session: Session, campaign_id: int, student_id: int, rules: dict[str, Any] | None = None,
@@ -137,8 +156,16 @@ def regrade(session: Session, campaign_id: int, student_id: int, rules: dict[str
     scales = scales or all_scales(db)
     best = Grade(None, "", "")
     cats: list[str] = []
-    for r in db.query("SELECT scale_id, total, critical, flags FROM screening_results"
-                      " WHERE campaign_id = :c AND student_id = :s ORDER BY scale_id", {"c": campaign_id, "s": student_id}):
+    columns, join = scores_source(db)
+    where = "r.campaign_id = :c AND r.student_id = :s"
+    # Without the key a result already moved to confidential.db cannot be read: the level may then only rise
+    # (a head teacher's observation form never releases or lowers what a counselor's results gave).
+    hidden = not confidential.attached(db) and db.one(
+        f"SELECT 1 FROM screening_results r WHERE {where} AND NOT {UNMOVED}",
+        {"c": campaign_id, "s": student_id}) is not None
+    for r in db.query(f"SELECT r.scale_id, r.total, r.critical, r.flags FROM (SELECT r.scale_id, {columns}"
+                      f" FROM screening_results r{join} WHERE {where}{' AND ' + UNMOVED if hidden else ''}) r"
+                      " ORDER BY r.scale_id", {"c": campaign_id, "s": student_id}):
         sc = scales.get(r[0])
         short = sc.short_name if sc else r[0]
         labels = [f["label"] for f in json.loads(r[3]) if f.get("critical")]
@@ -156,6 +183,9 @@ def regrade(session: Session, campaign_id: int, student_id: int, rules: dict[str
     now = clock.now_iso()
     today = clock.today()
     who = session.account.label
+    if hidden and entry is not None and (level is None or (entry["level"] is not None and level >= entry["level"])):
+        # What it cannot read may hold the more urgent level, the fuller category and the rule: left as they are.
+        return entry["level"]
     if level is None:
         if entry is not None and entry["status"] == "pending_review":
             db.execute("UPDATE screening_levels SET status = 'released', level = NULL, updated_at = :t WHERE id = :id",
@@ -165,29 +195,32 @@ def regrade(session: Session, campaign_id: int, student_id: int, rules: dict[str
     if entry is None:
         cur = db.execute(
             "INSERT INTO screening_levels (uuid, campaign_id, student_id, provisional_level, level, status, category,"
-            " basis, due_date, created_at, updated_at) VALUES (:u, :c, :s, :l, :l, 'pending_review', :cat, :b, :d,"
-            " :t, :t)",
-            {"u": clock.new_uuid(), "c": campaign_id, "s": student_id, "l": level, "cat": category, "b": best.basis,
+            " due_date, created_at, updated_at) VALUES (:u, :c, :s, :l, :l, 'pending_review', :cat, :d, :t, :t)",
+            {"u": clock.new_uuid(), "c": campaign_id, "s": student_id, "l": level, "cat": category,
              "d": review_due(rules, level, today, db).isoformat(), "t": now})
+        _put_basis(db, int(cur.lastrowid or 0), best.basis)
         _log(db, int(cur.lastrowid or 0), None, level, "pending_review", f"初评：{best.basis}", who)
         return level
     if entry["status"] == "pending_review":
         if level != entry["provisional_level"]:
-            db.execute("UPDATE screening_levels SET provisional_level = :l, level = :l, due_date = :d, basis = :b,"
+            db.execute("UPDATE screening_levels SET provisional_level = :l, level = :l, due_date = :d,"
                        " category = :cat, updated_at = :t WHERE id = :id",
-                       {"l": level, "d": review_due(rules, level, today, db).isoformat(), "b": best.basis,
+                       {"l": level, "d": review_due(rules, level, today, db).isoformat(),
                         "cat": category, "t": now, "id": entry["id"]})
+            _put_basis(db, entry["id"], best.basis)
             _log(db, entry["id"], entry["level"], level, "pending_review", f"初评更新：{best.basis}", who)
         else:
-            db.execute("UPDATE screening_levels SET basis = :b, category = :cat WHERE id = :id",
-                       {"b": best.basis, "cat": category, "id": entry["id"]})
+            db.execute("UPDATE screening_levels SET category = :cat WHERE id = :id",
+                       {"cat": category, "id": entry["id"]})
+            _put_basis(db, entry["id"], best.basis)
         return level
     current = entry["level"]
     if current is None or level < current:
         db.execute("UPDATE screening_levels SET provisional_level = :l, level = :l, status = 'pending_review',"
-                   " due_date = :d, basis = :b, category = :cat, updated_at = :t WHERE id = :id",
-                   {"l": level, "d": review_due(rules, level, today, db).isoformat(), "b": best.basis, "cat": category,
+                   " due_date = :d, category = :cat, updated_at = :t WHERE id = :id",
+                   {"l": level, "d": review_due(rules, level, today, db).isoformat(), "cat": category,
                     "t": now, "id": entry["id"]})
+        _put_basis(db, entry["id"], best.basis)
         _log(db, entry["id"], current, level, "pending_review", f"新结果高于复核结论，重新待复核：{best.basis}", who)
     return level
 

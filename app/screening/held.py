@@ -18,6 +18,8 @@ from app.screening.results import _write_result, raise_if_critical
 from app.screening.scales import Scale, all_scales
 from app.screening.scoring import ScoreResult, score, score_total_only
 from app.session import Session
+from app.store import confidential
+from app.store.db import Database
 from app.workbench import WorkItem
 
 CONSENT_LABELS = {"pending": "知情同意未回执", "refused": "家长拒绝参加"}
@@ -46,7 +48,10 @@ def hold_results(session: Session, campaign_id: int, scale: Scale,
                  rows: Sequence[tuple[int, str, str, ScoreResult, float | None]], import_id: int | None) -> None:
     """Keep (student, consent, taken_on, result, platform total) rows aside; joins the import's transaction."""
     now, who = clock.now_iso(), session.account.label
+    tiered = confidential.attached(session.db)
     for sid, consent, taken_on, result, platform_total in rows:
+        scores = {"a": json.dumps(list(result.answers)), "t": result.total, "pt": platform_total,
+                  "cr": int(result.critical)}
         session.db.execute(
             "INSERT INTO screening_held (campaign_id, student_id, scale_id, consent, taken_on, answers, total,"
             " platform_total, critical, import_id, held_at, held_by) VALUES (:c, :s, :sc, :cs, :on, :a, :t, :pt,"
@@ -55,16 +60,26 @@ def hold_results(session: Session, campaign_id: int, scale: Scale,
             " total = excluded.total, platform_total = excluded.platform_total, critical = excluded.critical,"
             " import_id = excluded.import_id, held_at = excluded.held_at, held_by = excluded.held_by",
             {"c": campaign_id, "s": sid, "sc": scale.id, "cs": consent, "on": taken_on,
-             "a": json.dumps(list(result.answers)), "t": result.total, "pt": platform_total,
-             "cr": int(result.critical), "imp": import_id, "at": now, "by": who})
+             **({"a": "[]", "t": None, "pt": None, "cr": 0} if tiered else scores), "imp": import_id, "at": now,
+             "by": who})
+        if tiered:   # the scores in confidential.db (an import is a counselor's: it always is)
+            hid = session.db.scalar("SELECT id FROM screening_held WHERE campaign_id = :c AND student_id = :s"
+                                    " AND scale_id = :sc", {"c": campaign_id, "s": sid, "sc": scale.id})
+            session.db.execute("INSERT INTO conf.screening_held_scores (held_id, answers, total, platform_total,"
+                               " critical) VALUES (:id, :a, :t, :pt, :cr) ON CONFLICT (held_id) DO UPDATE SET"
+                               " answers = excluded.answers, total = excluded.total,"
+                               " platform_total = excluded.platform_total, critical = excluded.critical",
+                               {"id": hid, **scores})
 
 
 def held_results(session: Session, campaign_id: int | None = None) -> list[HeldResult]:
     """What waits for the counselor's decision (counselors only; others get none)."""
     if not can_read_confidential(session.account):
         return []
+    critical, join = _held_scores(session.db, "critical")
     sql = ("SELECT h.id, h.campaign_id, k.name, h.student_id, s.registry_no, s.name, coalesce(c.name, ''), h.scale_id,"
-           " h.consent, h.taken_on, h.critical FROM screening_held h JOIN screening_campaigns k ON k.id = h.campaign_id"
+           f" h.consent, h.taken_on, {critical} FROM screening_held h{join}"
+           " JOIN screening_campaigns k ON k.id = h.campaign_id"
            " JOIN students s ON s.id = h.student_id LEFT JOIN classes c ON c.id = s.class_id")
     params: dict[str, object] = {}
     if campaign_id is not None:
@@ -79,7 +94,9 @@ def decide_held(session: Session, held_id: int, count: bool, reason: str = "") -
     (returns the student's level); otherwise the held result is discarded. Either way it leaves the list."""
     require(session, can_counsel, "决定暂存的测评结果")
     db = session.db
-    h = db.one("SELECT * FROM screening_held WHERE id = :i", {"i": held_id})
+    scores, join = _held_scores(db, "answers", "total", "platform_total")
+    h = db.one(f"SELECT h.id, h.campaign_id, h.student_id, h.scale_id, h.consent, h.taken_on, h.import_id, {scores}"
+               f" FROM screening_held h{join} WHERE h.id = :i", {"i": held_id})
     if h is None:
         raise InputRejected("找不到该暂存结果（可能已处理）。")
     if not count and not reason.strip():
@@ -91,6 +108,8 @@ def decide_held(session: Session, held_id: int, count: bool, reason: str = "") -
     level = None
     with db.transaction():
         db.execute("DELETE FROM screening_held WHERE id = :i", {"i": held_id})
+        if confidential.attached(db):
+            db.execute("DELETE FROM conf.screening_held_scores WHERE held_id = :i", {"i": held_id})
         if count:
             _add_targets(db, h["campaign_id"], [h["student_id"]])
             db.execute("UPDATE screening_targets SET consent = 'given' WHERE campaign_id = :c AND student_id = :s",
@@ -105,6 +124,16 @@ def decide_held(session: Session, held_id: int, count: bool, reason: str = "") -
                       {"decision": "count" if count else "discard", "consent_was": h["consent"],
                        "reason": reason.strip()})
     return level
+
+
+def _held_scores(db: Database, *columns: str) -> tuple[str, str]:
+    """(the columns of ``screening_held h`` named as there, the join): from confidential.db when attached, unless
+    vault.db still holds them (from before the move)."""
+    if not confidential.attached(db):
+        return ", ".join(f"h.{c} AS {c}" for c in columns), ""
+    unmoved = "(h.answers <> '[]' OR h.total IS NOT NULL OR h.platform_total IS NOT NULL OR h.critical <> 0)"
+    return (", ".join(f"CASE WHEN hs.held_id IS NULL OR {unmoved} THEN h.{c} ELSE hs.{c} END AS {c}"
+                      for c in columns), " LEFT JOIN conf.screening_held_scores hs ON hs.held_id = h.id")
 
 
 def held_items(session: Session, today: dt.date) -> list[WorkItem]:

@@ -8,6 +8,7 @@ from app import clock
 from app.errors import InputRejected
 from app.policy import can_counsel, can_read_confidential, require
 from app.screening.grading import NEXT_STEPS, _log, level_label, load_rules, rescreen_due
+from app.screening.stored import interview_reasons
 from app.session import Session
 
 
@@ -31,6 +32,7 @@ def record_interview(session: Session, entry_id: int, *, confirmed_level: int, r
     ``teacher_note`` is what the head teacher is told (what to watch, what to do) beside "重点关注";
     ``share_category`` shows them the entry's category (自伤风险 ...) too. Both are audited with the interview."""
     require(session, can_counsel, "记录复核访谈")
+    session.require_confidential()
     if next_step not in NEXT_STEPS:
         raise InputRejected(f"下一步只能是：{'、'.join(NEXT_STEPS)}。")
     if confirmed_level not in (0, 1, 2, 3):
@@ -49,11 +51,14 @@ def record_interview(session: Session, entry_id: int, *, confirmed_level: int, r
     rules = load_rules(db)
     now = clock.now_iso()
     with db.transaction():
+        # The reason is confidential text: in confidential.db (a counselor's session always holds the key).
         cur = db.execute(
             "INSERT INTO screening_interviews (uuid, entry_id, student_id, held_on, confirmed_level, reason, next_step,"
-            " interviewer, created_at) VALUES (:u, :e, :s, :d, :l, :r, :n, :a, :t)",
+            " interviewer, created_at) VALUES (:u, :e, :s, :d, :l, '', :n, :a, :t)",
             {"u": clock.new_uuid(), "e": entry_id, "s": entry["student_id"], "d": day.isoformat(),
-             "l": confirmed_level, "r": reason.strip(), "n": next_step, "a": who, "t": now})
+             "l": confirmed_level, "n": next_step, "a": who, "t": now})
+        db.execute("INSERT INTO conf.screening_interview_reasons (interview_id, reason) VALUES (:id, :r)",
+                   {"id": int(cur.lastrowid or 0), "r": reason.strip()})
         if release:
             db.execute("UPDATE screening_levels SET status = 'released', level = NULL, measure = :m, responsible = :p,"
                        " rescreen_due = '', updated_at = :t WHERE id = :id",
@@ -80,10 +85,12 @@ def interviews_for_student(session: Session, student_id: int) -> list[Interview]
 
     get_student(session.db, session.account, student_id)  # raises outside a head teacher's class
     show = can_read_confidential(session.account)
+    reason, join = interview_reasons(session.db)
     out = [Interview(r["id"], r["entry_id"], r["student_id"], r["held_on"], r["confirmed_level"],
                      r["reason"] if show else "", r["next_step"], r["interviewer"])
-           for r in session.db.query("SELECT * FROM screening_interviews WHERE student_id = :s ORDER BY held_on, id",
-                                     {"s": student_id})]
+           for r in session.db.query(f"SELECT i.id, i.entry_id, i.student_id, i.held_on, i.confirmed_level,"
+                                     f" {reason} AS reason, i.next_step, i.interviewer FROM screening_interviews i{join}"
+                                     " WHERE i.student_id = :s ORDER BY i.held_on, i.id", {"s": student_id})]
     if show and any(i.reason for i in out):
         session.audit("view_confidential", f"student_id:{student_id}", {"screening_interviews": len(out)})
     return out

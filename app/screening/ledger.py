@@ -9,6 +9,7 @@ from app import clock
 from app.policy import can_read_confidential, does_student_work, require, scope_condition, sees_unreviewed_levels
 from app.screening.grading import LAST_REVIEW_SQL, STATUS_LABELS, as_reviewed, level_label, reviewed_history
 from app.screening.scales import all_scales
+from app.screening.stored import basis_source, change_reasons, scores_source
 from app.session import Session
 
 
@@ -107,14 +108,17 @@ def ledger_rows(session: Session, flt: LedgerFilter | None = None, *, with_histo
         where.append("(instr(s.name, :q) > 0 OR instr(s.registry_no, :q) > 0 OR instr(s.pinyin_initials, :q) > 0"
                      " OR instr(s.pinyin_full, :q) > 0)")
         params["q"] = flt.search.strip().lower() if flt.search.isascii() else flt.search.strip()
+    score_cols, scores_join = scores_source(session.db)
+    basis, basis_join = basis_source(session.db)
     sql = (
         "SELECT l.id, l.student_id, s.registry_no, s.name, c.name, c.grade, k.name, l.provisional_level, l.level,"
-        " l.status, l.category, l.basis, l.measure, l.responsible, l.due_date, l.rescreen_due, l.updated_at,"
-        " (SELECT group_concat(r.scale_id || ':' || r.total || ':' || r.taken_on, '|') FROM screening_results r"
-        "   WHERE r.campaign_id = l.campaign_id AND r.student_id = l.student_id) AS res,"
+        f" l.status, l.category, {basis}, l.measure, l.responsible, l.due_date, l.rescreen_due, l.updated_at,"
+        " (SELECT group_concat(x.scale_id || ':' || x.total || ':' || x.taken_on, '|') FROM"
+        f"   (SELECT r.scale_id, r.taken_on, {score_cols} FROM screening_results r{scores_join}"
+        "    WHERE r.campaign_id = l.campaign_id AND r.student_id = l.student_id) x) AS res,"
         f" {LAST_REVIEW_SQL}, l.teacher_note, l.category_shared"
-        " FROM screening_levels l JOIN students s ON s.id = l.student_id LEFT JOIN classes c ON c.id = s.class_id"
-        " JOIN screening_campaigns k ON k.id = l.campaign_id"
+        f" FROM screening_levels l{basis_join} JOIN students s ON s.id = l.student_id"
+        " LEFT JOIN classes c ON c.id = s.class_id JOIN screening_campaigns k ON k.id = l.campaign_id"
         f" WHERE {' AND '.join(where)}"
         " ORDER BY l.status = 'released', coalesce(l.level, 9), c.grade, c.number, s.pinyin_full")
     scales = all_scales(session.db)
@@ -164,8 +168,10 @@ def ledger_rows(session: Session, flt: LedgerFilter | None = None, *, with_histo
     if with_history and out:
         hist: dict[int, list[dict[str, Any]]] = {}
         ids = ",".join(str(x.entry_id) for x in out)
-        for h in session.db.query("SELECT entry_id, at, from_level, to_level, status, reason, account"
-                                  f" FROM screening_level_changes WHERE entry_id IN ({ids}) ORDER BY at, id"):
+        reason, reason_join = change_reasons(session.db)
+        for h in session.db.query(f"SELECT h.entry_id, h.at, h.from_level, h.to_level, h.status, {reason}, h.account"
+                                  f" FROM screening_level_changes h{reason_join} WHERE h.entry_id IN ({ids})"
+                                  " ORDER BY h.at, h.id"):
             hist.setdefault(h[0], []).append({"at": h[1], "from_level": h[2], "to_level": h[3], "status": h[4],
                                               "reason": h[5] if counselor else "", "account": h[6]})
         for row in out:
@@ -182,11 +188,12 @@ def level_history(session: Session, entry_id: int) -> list[dict[str, Any]]:
         return []
     get_student(session.db, session.account, int(student_id))  # raises outside a head teacher's class
     counselor = can_read_confidential(session.account)
+    reason, reason_join = change_reasons(session.db)
     out = [{"at": h[0], "from_level": h[1], "to_level": h[2], "status": h[3], "reason": h[4] if counselor else "",
             "account": h[5]}
-           for h in session.db.query("SELECT at, from_level, to_level, status, reason, account"
-                                     " FROM screening_level_changes WHERE entry_id = :e ORDER BY at, id",
-                                     {"e": entry_id})]
+           for h in session.db.query(f"SELECT h.at, h.from_level, h.to_level, h.status, {reason}, h.account"
+                                     f" FROM screening_level_changes h{reason_join} WHERE h.entry_id = :e"
+                                     " ORDER BY h.at, h.id", {"e": entry_id})]
     if not sees_unreviewed_levels(session.account):
         out = reviewed_history(out)
     shown = sum(1 for h in out if h["reason"])

@@ -1,4 +1,9 @@
-"""Screening results: per-item answers and the app's own score, one per student, scale and campaign."""
+"""Screening results: per-item answers and the app's own score, one per student, scale and campaign.
+
+Storage (issue 8 (b)): vault.db's ``screening_results`` row says that a student took a scale on a day; the answers
+and everything scored from them live in confidential.db (``conf.screening_scores``). A session without the
+confidential key (a head teacher entering their class's observation forms) leaves them in vault.db's columns, and
+the next counselor sign-in moves them (app/store/tier_move.py). Read them through ``scores_source``."""
 from __future__ import annotations
 
 import datetime as dt
@@ -15,8 +20,11 @@ from app.screening.campaigns import _add_targets
 from app.screening.grading import load_rules, regrade
 from app.screening.scales import Scale, all_scales
 from app.screening.scoring import Answer, ScoreResult, positive_critical_items, score
+from app.screening.stored import scores_source
 from app.session import Session
+from app.store import confidential
 from app.store.db import Database
+from app.store.tier_move import SCORE_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -40,12 +48,14 @@ def _write_result(db: Database, *, campaign_id: int, student_id: int, scale: Sca
                  taken_on: str, source: str, who: str, platform_total: float | None = None,
                  import_id: int | None = None, rater: str = "") -> int:
     """Insert or replace (same campaign, student, scale) one scored result; joins the caller's transaction."""
-    params = {"c": campaign_id, "s": student_id, "sc": scale.id, "on": taken_on,
-              "ans": json.dumps(list(result.answers)), "tot": result.total, "band": result.band,
+    scores = {"ans": json.dumps(list(result.answers)), "tot": result.total, "band": result.band,
               "crit": int(result.critical), "pos": int(result.positive),
               "fl": json.dumps([f.as_json() for f in result.flags], ensure_ascii=False),
-              "sub": json.dumps(result.subscales), "pt": platform_total, "src": source, "imp": import_id,
-              "t": clock.now_iso(), "a": who, "u": clock.new_uuid(), "r": rater}
+              "sub": json.dumps(result.subscales), "pt": platform_total}
+    tiered = confidential.attached(db)
+    blank = {"ans": "[]", "tot": 0, "band": None, "crit": 0, "pos": 0, "fl": "[]", "sub": "{}", "pt": None}
+    params = {"c": campaign_id, "s": student_id, "sc": scale.id, "on": taken_on, **(blank if tiered else scores),
+              "src": source, "imp": import_id, "t": clock.now_iso(), "a": who, "u": clock.new_uuid(), "r": rater}
     cur = db.execute(
         "INSERT INTO screening_results (uuid, campaign_id, student_id, scale_id, taken_on, answers, total, band,"
         " critical, positive, flags, subscales, platform_total, source, import_id, entered_at, entered_by, rater)"
@@ -55,7 +65,14 @@ def _write_result(db: Database, *, campaign_id: int, student_id: int, scale: Sca
         " positive = excluded.positive, flags = excluded.flags, subscales = excluded.subscales,"
         " platform_total = excluded.platform_total, source = excluded.source, import_id = excluded.import_id,"
         " entered_at = excluded.entered_at, entered_by = excluded.entered_by, rater = excluded.rater", params)
-    return int(cur.lastrowid or 0)
+    if not tiered:
+        return int(cur.lastrowid or 0)
+    rid = int(db.scalar("SELECT id FROM screening_results WHERE campaign_id = :c AND student_id = :s"
+                        " AND scale_id = :sc", params))
+    db.execute(f"INSERT INTO conf.screening_scores (result_id, {', '.join(SCORE_COLUMNS)}) VALUES (:id, :ans, :tot,"
+               " :band, :crit, :pos, :fl, :sub, :pt) ON CONFLICT (result_id) DO UPDATE SET "
+               + ", ".join(f"{c} = excluded.{c}" for c in SCORE_COLUMNS), {"id": rid, **scores})
+    return rid
 
 
 def raise_if_critical(session: Session, *, campaign_id: int, student_id: int, scale: Scale,
@@ -135,7 +152,9 @@ def save_answers(session: Session, campaign_id: int, student_id: int, scale_id: 
 
 
 def student_results(db: Database, student_id: int) -> list[StoredResult]:
-    rows = db.query("SELECT r.*, k.name AS campaign FROM screening_results r JOIN screening_campaigns k"
+    columns, join = scores_source(db)
+    rows = db.query(f"SELECT r.id, r.campaign_id, r.student_id, r.scale_id, r.taken_on, r.source, {columns},"
+                    f" k.name AS campaign FROM screening_results r{join} JOIN screening_campaigns k"
                     " ON k.id = r.campaign_id WHERE r.student_id = :s ORDER BY r.taken_on, r.id", {"s": student_id})
     return [StoredResult(r["id"], r["campaign_id"], r["campaign"], r["student_id"], r["scale_id"], r["taken_on"],
                          json.loads(r["answers"]), r["total"], r["band"], bool(r["critical"]), json.loads(r["flags"]),

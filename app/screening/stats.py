@@ -8,6 +8,7 @@ from app.school.classnames import grade_name
 from app.screening.campaigns import ClassProgress, progress
 from app.screening.grading import LAST_REVIEW_SQL, as_reviewed
 from app.screening.scales import all_scales
+from app.screening.stored import scores_source
 from app.session import Session
 
 
@@ -90,14 +91,17 @@ def campaign_stats(session: Session, campaign_id: int) -> CampaignStats:
     if not sees_unreviewed_levels(session.account):
         return CampaignStats(classes, grades, levels, rates, per_grade)
     scales = all_scales(session.db)
+    scores, join = scores_source(session.db)
+    results = (f"(SELECT r.id, r.student_id, r.campaign_id, r.scale_id, {scores} FROM screening_results r{join}"
+               " WHERE r.campaign_id = :c)")
     for sid, n, pos, crit in session.db.query(
-            "SELECT r.scale_id, count(*), sum(r.positive OR r.critical), sum(r.critical) FROM screening_results r"
+            f"SELECT r.scale_id, count(*), sum(r.positive OR r.critical), sum(r.critical) FROM {results} r"
             " JOIN students s ON s.id = r.student_id WHERE r.campaign_id = :c" + extra +
             " GROUP BY r.scale_id ORDER BY r.scale_id", params):
         rates.append(ScaleRate(sid, scales[sid].short_name if sid in scales else sid, n, pos or 0, crit or 0))
     for grade, sid, n, pos, crit in session.db.query(
             "SELECT c.grade, r.scale_id, count(*), sum(r.positive OR r.critical), sum(r.critical)"
-            " FROM screening_results r JOIN students s ON s.id = r.student_id LEFT JOIN classes c ON c.id = s.class_id"
+            f" FROM {results} r JOIN students s ON s.id = r.student_id LEFT JOIN classes c ON c.id = s.class_id"
             " WHERE r.campaign_id = :c" + extra + " GROUP BY c.grade, r.scale_id ORDER BY c.grade, r.scale_id", params):
         per_grade.append(GradeScaleRate(grade, grade_name(grade) if grade else "未分班",
                                        ScaleRate(sid, scales[sid].short_name if sid in scales else sid, n, pos or 0,

@@ -7,6 +7,7 @@ from app.archive.chronology import CONFIDENTIAL, ORDINARY, TimelineEvent
 from app.policy import can_read_confidential, sees_unreviewed_levels
 from app.screening.grading import LAST_REVIEW_SQL, as_reviewed, level_label, reviewed_history
 from app.screening.scales import all_scales
+from app.screening.stored import change_reasons, interview_reasons, scores_source
 from app.session import Session
 
 
@@ -15,24 +16,27 @@ def student_events(session: Session, student_id: int) -> list[TimelineEvent]:
     counselor = can_read_confidential(session.account)
     scales = all_scales(db)
     events: list[TimelineEvent] = []
-    for r in db.query("SELECT r.id, r.scale_id, r.taken_on, r.total, r.band, r.critical, r.flags, k.name"
-                      " FROM screening_results r JOIN screening_campaigns k ON k.id = r.campaign_id"
-                      " WHERE r.student_id = :s", {"s": student_id}):
+    scores, scores_join = scores_source(db) if counselor else ("r.total, r.critical", "")
+    for r in db.query("SELECT x.id, x.scale_id, x.taken_on, x.total, x.critical, x.name FROM (SELECT r.id,"
+                      f" r.scale_id, r.taken_on, {scores}, k.name FROM screening_results r{scores_join}"
+                      " JOIN screening_campaigns k ON k.id = r.campaign_id WHERE r.student_id = :s) x",
+                      {"s": student_id}):
         sc = scales.get(r[1])
         short = sc.short_name if sc else r[1]
         if counselor:
             band = sc.band_for(r[3]) if sc else None
             total = int(r[3]) if float(r[3]).is_integer() else round(r[3], 2)
             title = f"{short} 测评：{sc.score_label if sc else '总分'} {total}" + (f"（{band.label}）" if band else "")
-            detail = f"测评活动：{r[7]}" + ("；关键题阳性" if r[5] else "")
+            detail = f"测评活动：{r[5]}" + ("；关键题阳性" if r[4] else "")
             events.append(TimelineEvent(r[2], "screening", "测评", title, detail, CONFIDENTIAL,
                                         f"screening_results:{r[0]}"))
         else:
-            events.append(TimelineEvent(r[2], "screening", "测评", f"完成 {short} 测评", f"测评活动：{r[7]}",
+            events.append(TimelineEvent(r[2], "screening", "测评", f"完成 {short} 测评", f"测评活动：{r[5]}",
                                         ORDINARY, f"screening_results:{r[0]}"))
     changes: dict[int, list[dict[str, Any]]] = {}
-    for r in db.query("SELECT h.id, h.at, h.from_level, h.to_level, h.status, h.reason, h.entry_id"
-                      " FROM screening_level_changes h JOIN screening_levels l ON l.id = h.entry_id"
+    reason, reason_join = change_reasons(db) if counselor else ("''", "")
+    for r in db.query(f"SELECT h.id, h.at, h.from_level, h.to_level, h.status, {reason}, h.entry_id"
+                      f" FROM screening_level_changes h{reason_join} JOIN screening_levels l ON l.id = h.entry_id"
                       " WHERE l.student_id = :s ORDER BY h.at, h.id", {"s": student_id}):
         changes.setdefault(r[6], []).append({"id": r[0], "at": r[1], "from_level": r[2], "to_level": r[3],
                                              "status": r[4], "reason": r[5]})
@@ -54,8 +58,9 @@ def student_events(session: Session, student_id: int) -> list[TimelineEvent]:
                                         f"screening_level_changes:{h['id']}"))
     if counselor:
         shown = 0
-        for r in db.query("SELECT id, held_on, confirmed_level, reason, next_step, interviewer"
-                          " FROM screening_interviews WHERE student_id = :s", {"s": student_id}):
+        why, why_join = interview_reasons(db)
+        for r in db.query(f"SELECT i.id, i.held_on, i.confirmed_level, {why}, i.next_step, i.interviewer"
+                          f" FROM screening_interviews i{why_join} WHERE i.student_id = :s", {"s": student_id}):
             lvl = "解除" if r[2] == 0 else f"确认{level_label(r[2])}"
             shown += 1
             events.append(TimelineEvent(r[1], "follow_up_interview", "复核访谈", f"复核访谈：{lvl}，下一步{r[4]}",

@@ -7,6 +7,7 @@ import datetime as dt
 from app.archive.plans import current_plans, is_current_since
 from app.policy import can_read_confidential
 from app.screening.grading import level_label
+from app.screening.stored import basis_source
 from app.session import Session
 from app.workbench import WorkItem
 
@@ -21,8 +22,9 @@ def work_items(session: Session, today: dt.date) -> list[WorkItem]:
     iso = today.isoformat()
     same_day = open_alert_students(session.db)  # their level-1 row is the same-day item (app.safety.alerts)
     items: list[WorkItem] = []
+    basis, join = basis_source(session.db)
     for r in session.db.query(
-            "SELECT l.id, l.student_id, s.name, c.name, l.level, l.due_date, l.basis FROM screening_levels l"
+            f"SELECT l.id, l.student_id, s.name, c.name, l.level, l.due_date, {basis} FROM screening_levels l{join}"
             " JOIN students s ON s.id = l.student_id LEFT JOIN classes c ON c.id = s.class_id"
             " WHERE l.status = 'pending_review' AND l.level IS NOT NULL ORDER BY l.level, l.due_date"):
         overdue = bool(r[5]) and r[5] < iso

@@ -161,3 +161,8 @@ NETWORK_TEXT = ConfText("network_confidential", (
     Columns("network_reports", ("climate", "events")),
     Columns("network_concerns", ("seen", "decision_note")),
 ))
+
+# Same-day safety (conf_migrations/008_safety.sql): the rule or words that raised an alert and the counselor's review.
+SAFETY_TEXT = ConfText("safety_confidential", (
+    Columns("safety_alerts", ("reason", "outcome")),
+))

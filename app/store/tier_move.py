@@ -12,7 +12,7 @@ confidential tokens are rebuilt by ``app.search`` from ``conf.search_conf.indexe
 """
 from __future__ import annotations
 
-from app.store.conf_text import CRISIS_TEXT, NETWORK_TEXT
+from app.store.conf_text import CRISIS_TEXT, NETWORK_TEXT, SAFETY_TEXT
 from app.store.db import Database
 
 # A counselor's draft (or any draft holding confidential text); a head teacher's drafts stay in vault.db.
@@ -60,7 +60,88 @@ _CRISIS = CRISIS_TEXT.move("crisis")
 # without the key keeps its text in vault.db until this runs.
 _NETWORK = NETWORK_TEXT.move("network")
 
-MOVES = (_CASEWORK, _CRISIS, _NETWORK)
+# Same-day safety: the reason an alert was raised (the rule that fired) and the counselor's review of it.
+_SAFETY = SAFETY_TEXT.move("safety")
+
+
+# The archive (005_archive.sql). First the school's earlier tag tiers are adopted once (counselors decide them from
+# then on); then a tag of a confidential category leaves vault.db whole (a new negative id in conf, its note with
+# it), an ordinary tag leaves its note and clearing reason, and a plan version leaves its text.
+_CONF_CATEGORY = "tag IN (SELECT tag FROM conf.tag_tiers WHERE tier = 'confidential')"
+_PLAN_TEXT = ("situation", "family", "difficulties", "study_plan", "growth_advice", "further_study", "change_reason")
+_PLAN_UNMOVED = " OR ".join(f"{c} <> ''" for c in _PLAN_TEXT)
+_ARCHIVE = (
+    "archive",
+    "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM conf.tag_tiers_adopted)"
+    " UNION ALL SELECT 1 FROM main.focus_tags WHERE note <> '' OR clear_reason <> '' OR " + _CONF_CATEGORY +
+    " UNION ALL SELECT 1 FROM main.support_plans WHERE " + _PLAN_UNMOVED + " LIMIT 1",
+    (
+        "INSERT INTO conf.tag_tiers (tag, tier) SELECT j.key, j.value FROM main.settings s, json_each(s.value) j"
+        " WHERE s.key = 'archive.tag_tiers' AND json_valid(s.value) AND j.value IN ('ordinary', 'confidential')"
+        " AND NOT EXISTS (SELECT 1 FROM conf.tag_tiers_adopted) ON CONFLICT (tag) DO UPDATE SET tier = excluded.tier",
+        "INSERT OR IGNORE INTO conf.tag_tiers_adopted (id, at) VALUES (1, strftime('%Y-%m-%dT%H:%M:%S', 'now'))",
+        "INSERT INTO conf.confidential_tags (id, uuid, student_id, tag, note, set_at, set_by, cleared_at, cleared_by,"
+        " clear_reason) SELECT (SELECT coalesce(min(id), 0) FROM conf.confidential_tags) - row_number() OVER"
+        " (ORDER BY t.id), t.uuid, t.student_id, t.tag, coalesce(nullif(t.note, ''), n.note, ''), t.set_at, t.set_by,"
+        " t.cleared_at, t.cleared_by, coalesce(nullif(t.clear_reason, ''), n.clear_reason, '')"
+        " FROM main.focus_tags t LEFT JOIN conf.focus_tag_notes n ON n.tag_id = t.id WHERE t." + _CONF_CATEGORY +
+        " ON CONFLICT (uuid) DO UPDATE SET tag = excluded.tag, note = excluded.note, cleared_at = excluded.cleared_at,"
+        " cleared_by = excluded.cleared_by, clear_reason = excluded.clear_reason",
+        "DELETE FROM conf.focus_tag_notes WHERE tag_id IN (SELECT id FROM main.focus_tags WHERE " + _CONF_CATEGORY + ")",
+        "DELETE FROM main.focus_tags WHERE " + _CONF_CATEGORY,
+        "INSERT INTO conf.focus_tag_notes (tag_id, note, clear_reason) SELECT id, note, clear_reason"
+        " FROM main.focus_tags WHERE note <> '' OR clear_reason <> '' ON CONFLICT (tag_id) DO UPDATE SET"
+        " note = coalesce(nullif(excluded.note, ''), note), clear_reason = coalesce(nullif(excluded.clear_reason, ''),"
+        " clear_reason)",
+        "UPDATE main.focus_tags SET note = '', clear_reason = '' WHERE note <> '' OR clear_reason <> ''",
+        f"INSERT INTO conf.support_plan_text (plan_id, {', '.join(_PLAN_TEXT)}) SELECT id, {', '.join(_PLAN_TEXT)}"
+        f" FROM main.support_plans WHERE {_PLAN_UNMOVED} ON CONFLICT (plan_id) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in _PLAN_TEXT),
+        f"UPDATE main.support_plans SET {', '.join(f'{c} = {chr(39) * 2}' for c in _PLAN_TEXT)} WHERE {_PLAN_UNMOVED}",
+    ),
+)
+
+# Screening (006_screening.sql): a result's scores, a held result's scores, an entry's basis, the reasons of level
+# changes and of interviews. A result is unmoved while any score column in vault.db is not blank.
+SCORE_COLUMNS = ("answers", "total", "band", "critical", "positive", "flags", "subscales", "platform_total")
+RESULT_UNMOVED = ("(answers <> '[]' OR total <> 0 OR band IS NOT NULL OR critical <> 0 OR positive <> 0"
+                  " OR flags <> '[]' OR subscales <> '{}' OR platform_total IS NOT NULL)")
+RESULT_BLANK = ("answers = '[]', total = 0, band = NULL, critical = 0, positive = 0, flags = '[]', subscales = '{}',"
+                " platform_total = NULL")
+_HELD_COLUMNS = ("answers", "total", "platform_total", "critical")
+_HELD_UNMOVED = "(answers <> '[]' OR total IS NOT NULL OR platform_total IS NOT NULL OR critical <> 0)"
+
+
+def _text_move(table: str, column: str, conf_table: str, key: str) -> tuple[str, str]:
+    return (f"INSERT INTO conf.{conf_table} ({key}, {column}) SELECT id, {column} FROM main.{table}"
+            f" WHERE {column} <> '' ON CONFLICT ({key}) DO UPDATE SET {column} = excluded.{column}",
+            f"UPDATE main.{table} SET {column} = '' WHERE {column} <> ''")
+
+
+_SCREENING = (
+    "screening",
+    f"SELECT 1 FROM main.screening_results WHERE {RESULT_UNMOVED}"
+    f" UNION ALL SELECT 1 FROM main.screening_held WHERE {_HELD_UNMOVED}"
+    " UNION ALL SELECT 1 FROM main.screening_levels WHERE basis <> ''"
+    " UNION ALL SELECT 1 FROM main.screening_level_changes WHERE reason <> ''"
+    " UNION ALL SELECT 1 FROM main.screening_interviews WHERE reason <> '' LIMIT 1",
+    (
+        f"INSERT INTO conf.screening_scores (result_id, {', '.join(SCORE_COLUMNS)}) SELECT id,"
+        f" {', '.join(SCORE_COLUMNS)} FROM main.screening_results WHERE {RESULT_UNMOVED}"
+        " ON CONFLICT (result_id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in SCORE_COLUMNS),
+        f"UPDATE main.screening_results SET {RESULT_BLANK} WHERE {RESULT_UNMOVED}",
+        f"INSERT INTO conf.screening_held_scores (held_id, {', '.join(_HELD_COLUMNS)}) SELECT id,"
+        f" {', '.join(_HELD_COLUMNS)} FROM main.screening_held WHERE {_HELD_UNMOVED}"
+        " ON CONFLICT (held_id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _HELD_COLUMNS),
+        f"UPDATE main.screening_held SET answers = '[]', total = NULL, platform_total = NULL, critical = 0"
+        f" WHERE {_HELD_UNMOVED}",
+        *_text_move("screening_levels", "basis", "screening_basis", "entry_id"),
+        *_text_move("screening_level_changes", "reason", "screening_change_reasons", "change_id"),
+        *_text_move("screening_interviews", "reason", "screening_interview_reasons", "interview_id"),
+    ),
+)
+
+MOVES = (_CASEWORK, _CRISIS, _NETWORK, _ARCHIVE, _SCREENING, _SAFETY)
 
 
 def move_to_conf(db: Database) -> list[str]:

@@ -82,7 +82,9 @@ def _check(data: Path, acked: set[int]) -> None:
         assert db.integrity_check() == []
         chain = verify_chain(db)
         assert chain.ok, chain
-        notes = {r[0] for r in db.query("SELECT note FROM focus_tags")}
+        # A tag's note lives in confidential.db (conf.focus_tag_notes, issue 8 (b)).
+        notes = {r[0] for r in db.query("SELECT n.note FROM focus_tags t JOIN conf.focus_tag_notes n"
+                                        " ON n.tag_id = t.id")}
         regs = {r[0] for r in db.query("SELECT registry_no FROM students WHERE registry_no LIKE 'DUR%'")}
         for n in acked:
             if n % 2 == 0:
@@ -95,7 +97,7 @@ def _check(data: Path, acked: set[int]) -> None:
         assert db.scalar("SELECT count(*) FROM students s WHERE registry_no LIKE 'DUR%' AND NOT EXISTS"
                          " (SELECT 1 FROM student_events e WHERE e.student_id = s.id)") == 0
         # every tag has its audit entry (same transaction)
-        assert db.scalar("SELECT count(*) FROM focus_tags WHERE note LIKE 'rec-%'") == db.scalar(
+        assert db.scalar("SELECT count(*) FROM focus_tags WHERE tag = '其他'") == db.scalar(
             "SELECT count(*) FROM audit_log WHERE action = 'edit' AND detail LIKE '%tag_add%'")
     finally:
         s.close()

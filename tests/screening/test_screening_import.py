@@ -46,7 +46,7 @@ def test_messy_file_title_rows_merged_header_full_width(school, tmp_path):
     assert "不一致" in p.warnings[0].reason
     res = apply_screening(school, p, "秋季测评")
     assert res.written == 4 and res.levels == {1: 1, 2: 1}
-    assert school.db.scalar("SELECT total FROM screening_results WHERE platform_total = 5") == 6
+    assert school.db.scalar("SELECT total FROM conf.screening_scores WHERE platform_total = 5") == 6   # scores: conf
 
 
 def test_errors_by_sheet_row_and_nothing_written(school, tmp_path):

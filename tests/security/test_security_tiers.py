@@ -319,9 +319,6 @@ def test_rekey_and_recovery_rotate_on_the_command_line(staffed, cli):
 MARKER = "MARKER-保密-7d1c"
 
 
-@pytest.mark.xfail(strict=True, reason="ISSUE8 (b) not built yet: confidential-tier columns (case_records.confidential, "
-                   "crisis notes, plans, tag notes, screening answers, search_fts_conf, drafts) still live in vault.db "
-                   "under the ordinary key. Remove this mark when they move to confidential.db.")
 def test_a_head_teachers_key_opens_nothing_that_holds_a_marker(school, head_teacher, tmp_path):
     from app.casework.model import RecordInput
     from app.casework.records import insert_record
@@ -346,7 +343,7 @@ def test_a_head_teachers_key_opens_nothing_that_holds_a_marker(school, head_teac
                         found.append((f.name, table))
             conn.close()
     # Every capability's confidential fields (tests/privacy's marked vault: a marker in each one), not only
-    # casework's: this stays expected to fail until crisis, archive and screening have moved too.
+    # casework's: crisis, network, archive and screening keep theirs in confidential.db too.
     from tests.privacy.builder import TEACHER as MARKED_TEACHER
     from tests.privacy.builder import build
 

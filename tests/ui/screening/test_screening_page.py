@@ -80,8 +80,9 @@ def test_answer_entry_by_keyboard_alone(qtbot, page, school, camp):
     assert "缺答 3 题" in entry.status.text()
     qtbot.keyClicks(entry.pad, "001")
     qtbot.keyClick(entry.pad, Qt.Key.Key_Return)
-    rows = school.db.query("SELECT student_id, total, critical FROM screening_results WHERE campaign_id = :c"
-                           " ORDER BY id", {"c": camp.id})
+    rows = school.db.query("SELECT r.student_id, sc.total, sc.critical FROM screening_results r"   # scores: conf
+                           " JOIN conf.screening_scores sc ON sc.result_id = r.id WHERE r.campaign_id = :c"
+                           " ORDER BY r.id", {"c": camp.id})
     assert [(r[1], r[2]) for r in rows] == [(16, 0), (1, 1)]
     prog = {p.class_id: p for p in progress(school, camp.id)}
     assert prog[first_class].done == 2
