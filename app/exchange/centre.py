@@ -53,6 +53,7 @@ class Outcome:
     school: str = ""
     period: str = ""
     sequence: int | None = None
+    reg_key: str = ""    # the register's key of the school (its code, or its name): what a key change confirms
 
     @property
     def failed(self) -> bool:
@@ -110,7 +111,8 @@ def import_packages(session: Session, folder: Path, *, confirm_key_change: Itera
             m = op.manifest
             school, period = m["school"], m["period"]
             key = reg_key(school)
-            o = Outcome(str(f), "imported", school=school["name"], period=period["code"], sequence=m["sequence"])
+            o = Outcome(str(f), "imported", school=school["name"], period=period["code"], sequence=m["sequence"],
+                        reg_key=key)
             known = schools.get(key)
             if known is None:
                 cur = db.execute("INSERT INTO exchange_schools (reg_key, name, code, school_uuid, public_key, fingerprint,"
@@ -228,3 +230,19 @@ def district_workbook_rows(view: dict[str, Any]) -> tuple[list[str], list[list[A
     for m in view["missing"]:
         rows.append([m["name"], m["code"]] + ["" for _ in cols] + ["未上报"])
     return headers, rows
+
+
+def save_district_xlsx(session: Session, period: str, path: Path) -> Path:
+    """The district table as an .xlsx (figures of schools, no student named: written plain), audited."""
+    from app.tabular.writing import append_row, new_workbook, workbook_bytes
+
+    view = district(session, period)
+    headers, rows = district_workbook_rows(view)
+    wb, ws = new_workbook(f"{view['period']} 各校指标", headers)
+    for row in rows:
+        append_row(ws, row)
+    out = write_checked(path.parent, path.name, workbook_bytes(wb))
+    with session.db.transaction():
+        session.audit("export", str(out.resolve()), {"what": "全区指标", "period": view["period"], "encrypted": False,
+                                                     "named": False})
+    return out

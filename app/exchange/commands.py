@@ -224,24 +224,14 @@ def cmd_schools(args: argparse.Namespace) -> int:
 
 
 def cmd_district(args: argparse.Namespace) -> int:
-    from app.exchange.centre import district, district_workbook_rows
+    from app.exchange.centre import district, save_district_xlsx
 
     session = open_from_args(args)
     try:
         view = district(session, args.period)
         if args.out:
-            from app.exchange.package import write_checked
-            from app.tabular.writing import append_row, new_workbook, workbook_bytes
-
-            path = check_out_path(args.out, session.paths.root, (".xlsx",), force=args.force)
-            headers, rows = district_workbook_rows(view)
-            wb, ws = new_workbook(f"{view['period']} 各校指标", headers)
-            for row in rows:
-                append_row(ws, row)
-            write_checked(path.parent, path.name, workbook_bytes(wb))
-            with session.db.transaction():
-                session.audit("export", str(path.resolve()), {"what": "全区指标", "period": view["period"],
-                                                               "encrypted": False, "named": False})
+            save_district_xlsx(session, args.period,
+                               check_out_path(args.out, session.paths.root, (".xlsx",), force=args.force))
     finally:
         session.close()
     if args.json:

@@ -27,3 +27,4 @@ class Page:
     search_sources: tuple[str, ...] = ()             # ``SearchHit.source`` values this page opens
     eager: bool = False                              # built with the window (it listens from the start)
     icon: str = ""                                   # a resource name, for when the navigation shows icons
+    modes: tuple[str, ...] = ("school",)             # the vaults it shows in: a school's, a county centre's
