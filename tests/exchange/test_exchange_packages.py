@@ -164,3 +164,28 @@ def test_a_semester_period_from_the_calendar(linked, tmp_path):
 def test_small_helpers():
     assert safe_name('a:b/c*?"<>| d') == "a-b-c-d"
     assert len(one_time_passphrase()) == 29
+
+
+@pytest.mark.parametrize("damage", [
+    lambda c: c["payload"]["figures"][0].__setitem__("value", "九十"),
+    lambda c: c["payload"]["figures"][0].pop("key"),
+    lambda c: c["payload"]["figures"][0].__setitem__("ok", "yes"),
+    lambda c: c["payload"].pop("named"),
+    lambda c: c["payload"]["named"].__setitem__("level1", [{"name": "某某"}]),
+    lambda c: c["manifest"].__setitem__("sequence", 0),
+    lambda c: c["manifest"]["period"].__setitem__("code", "2026年11月"),
+])
+def test_the_fast_payload_check_refuses_what_the_schema_refuses(linked, tmp_path, damage):
+    import copy
+
+    from app.exchange.package import content_problem
+
+    school, _ = linked
+    r = _export(school, tmp_path)
+    opened = open_package(r.path.read_bytes(), "x", identities=own_identities(school))
+    content = {"manifest": opened.manifest, "payload": opened.payload}
+    assert content_problem(content) is None and schema_problem(content, "content") is None
+    broken = copy.deepcopy(content)
+    damage(broken)
+    assert schema_problem(broken, "content") is not None
+    assert content_problem(broken) is not None
