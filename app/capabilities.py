@@ -13,6 +13,7 @@ from app.archive.capability import CAPABILITY as ARCHIVE
 from app.backups.capability import CAPABILITY as BACKUPS
 from app.capability import Capability, Registry
 from app.casework.capability import CAPABILITY as CASEWORK
+from app.courses.capability import CAPABILITY as COURSES
 from app.crisis.capability import CAPABILITY as CRISIS
 from app.exchange.capability import CAPABILITY as EXCHANGE
 from app.network.capability import CAPABILITY as NETWORK
@@ -34,6 +35,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     SEARCH,
     BACKUPS,
     NETWORK,
+    COURSES,
     EXCHANGE,
 )
 

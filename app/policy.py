@@ -145,10 +145,30 @@ can_set_exchange = Rule(
     "只有心理教师或管理员可以{what}。", "修改区县上报设置")
 """The centre's public key and the district's export policy (no secret: the signing key is never shown)."""
 
+can_keep_courses = Rule(
+    "can_keep_courses", lambda a: _counselor(a) or _manager(a),
+    "只有心理教师或管理员可以{what}。", "管理课程与活动")
+"""Courses and activities for any class, grade-wide and school-wide activities, parent school sessions, the monthly
+pushes to parents, the school's norms profile, the courses import. A head teacher logs their own class's lessons
+and activities under ``can_log_class_courses``."""
+
+can_log_class_courses = Rule(
+    "can_log_class_courses", lambda a: _counselor(a) or _manager(a) or a.role == Role.HEAD_TEACHER,
+    "当前账号不能{what}。", "登记心理课和班级活动")
+"""Logging a class's lesson or class activity: counselors and managers for every class, a head teacher for their
+own class only (``class_scope``), never grade- or school-wide."""
+
+can_read_workload = Rule(
+    "can_read_workload", lambda a: _counselor(a) or _manager(a),
+    "只有心理教师或管理员可以{what}。", "查看工作量统计")
+"""The per-teacher workload sheet: counts and minutes of lessons, group sessions, lectures, talks and individual
+sessions, no student names or notes."""
+
 RULES: tuple[Rule, ...] = (can_read_confidential, can_counsel, does_student_work, can_manage_school,
                            can_manage_accounts, can_manage_screening, can_manage_roster, can_read_incidents,
                            can_read_directory, sees_unreviewed_levels, sees_warning_levels, sees_focus_tags,
                            sees_confidential_tags, can_set_tag_tiers, can_keep_network, can_configure_network,
+                           can_keep_courses, can_log_class_courses, can_read_workload,
                            can_sign_exchange, can_set_exchange)
 
 

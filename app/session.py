@@ -195,7 +195,9 @@ def _open_db_with_key(paths: VaultPaths, key: bytes) -> Database:
         raise
     if problems:
         db.close()
-        _log.warning("vault %s failed quick_check: %s", paths.db, problems[0])
+        # One log line: quick_check may answer with one row of many lines (every damaged page of a tree).
+        first = " | ".join(problems[0].splitlines()[:3])
+        _log.warning("vault %s failed quick_check (%d rows): %s", paths.db, len(problems), first[:300])
         raise _set_aside_damaged(paths, _DAMAGED)
     try:
         migrate(db)

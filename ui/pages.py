@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from app.accounts.model import Account
-from app.policy import can_read_incidents, can_sign_exchange, does_student_work
+from app.policy import can_log_class_courses, can_read_incidents, can_sign_exchange, does_student_work
 from ui.shell.context import AppContext
 from ui.shell.page import Page
 
@@ -49,6 +49,12 @@ def _network(ctx: AppContext) -> QWidget:
     return NetworkPage(ctx)
 
 
+def _courses(ctx: AppContext) -> QWidget:
+    from ui.courses.page import CoursesPage
+
+    return CoursesPage(ctx)
+
+
 def _exchange(ctx: AppContext) -> QWidget:
     from ui.exchange.page import ExchangePage
 
@@ -79,6 +85,7 @@ PAGES: tuple[Page, ...] = (
     Page("casework", "个案与谈话", _casework, does_student_work, search_sources=("casework",)),
     Page("crisis", "危机干预", _crisis, student_work_or_incidents, search_sources=("crisis", "crisis_incident")),
     Page("network", "预警网络", _network, does_student_work, search_sources=("network_report",)),
+    Page("courses", "课程与活动", _courses, can_log_class_courses),
     Page("exchange", "区县上报", _exchange, can_sign_exchange),
     Page("district", "全区汇总", _district, can_sign_exchange, modes=("centre",)),
     Page("settings", "设置", _settings, modes=("school", "centre")),

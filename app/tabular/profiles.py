@@ -6,7 +6,15 @@ from collections.abc import Mapping
 
 from app import audit
 from app.errors import InputRejected
-from app.policy import Rule, can_counsel, can_manage_roster, can_manage_screening, require
+from app.policy import (
+    Rule,
+    can_counsel,
+    can_keep_courses,
+    can_keep_network,
+    can_manage_roster,
+    can_manage_screening,
+    require,
+)
 from app.session import Session
 from app.store.db import Database
 from app.tabular.errors import MissingColumns
@@ -15,6 +23,8 @@ RULES: dict[str, Rule] = {
     "roster": can_manage_roster,        # whoever imports the roster
     "screening": can_manage_screening,  # a platform's columns, set up with the campaigns
     "sessions": can_counsel,            # the counselor's own session logs
+    "courses": can_keep_courses,        # the lesson and activity log
+    "network_reports": can_keep_network,  # committee members' and informants' reports typed in from paper
 }
 """The rule a kind of import's saved mappings are written under: the rule of the import itself."""
 

@@ -41,7 +41,8 @@ def test_the_default_registry_is_the_declared_list_in_its_order():
     assert [name for name, _fn in reg.timeline_providers()] == ["archive", "casework", "crisis", "screening",
                                                                  "network"]
     assert [fn.__module__ for fn in reg.demo_populators()] == ["app.casework.demo", "app.crisis.demo",
-                                                                "app.screening.demo", "app.network.demo"]
+                                                                "app.screening.demo", "app.network.demo",
+                                                                "app.courses.demo"]
     assert set(reg.search_sources()) == {"casework", "crisis", "crisis_incident", "network_report"}
 
 

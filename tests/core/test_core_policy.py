@@ -31,6 +31,9 @@ TABLE = {
     "can_set_tag_tiers": {"counselor+manager", "counselor"},
     "can_keep_network": {"counselor+manager", "counselor"},
     "can_configure_network": {"admin", "counselor+manager", "counselor"},
+    "can_keep_courses": {"admin", "counselor+manager", "counselor"},
+    "can_log_class_courses": {"admin", "counselor+manager", "counselor", "head_teacher"},
+    "can_read_workload": {"admin", "counselor+manager", "counselor"},
 }
 
 

@@ -86,3 +86,17 @@ def test_command_line_save_profile_is_audited(session, monkeypatch, capsys):
         assert [t for _w, t, _d in _profile_lines(s)] == ["import_profile:roster"]
     finally:
         s.close()
+
+
+def test_every_importer_can_save_its_column_mapping(session):
+    """Each import's spec names a profile kind that has a rule (the network's report import had none: saving its
+    mapping in the dialog raised instead of saving)."""
+    from app.casework.importer import SESSIONS_IMPORT
+    from app.courses.importer import COURSES_IMPORT
+    from app.network.importer import REPORTS_IMPORT
+    from app.screening.importer import SCREENING_IMPORT
+
+    for spec in (ROSTER_SPEC, SCREENING_IMPORT, SESSIONS_IMPORT, REPORTS_IMPORT, COURSES_IMPORT):
+        spec.save(session, "学校常用", {"name": "姓名"})
+        saved = load_profile(session.db, spec.kind, "学校常用")
+        assert saved is not None and saved["name"] == "姓名", spec.kind

@@ -27,6 +27,7 @@ class Change(Enum):
     CASEWORK = "casework"      # counseling records
     CRISIS = "crisis"          # crisis cases, incidents, the directory, the rules
     NETWORK = "network"        # warning-network reports, triage, committee members, rooms, the group
+    COURSES = "courses"        # lessons, activities, parent school, pushes, the norms profile
 
 
 class AppContext(QObject):

@@ -1,0 +1,1 @@
+"""课程与活动 page and its forms."""
