@@ -20,6 +20,7 @@ from app.errors import InputRejected
 from app.exchange import keys
 from app.exchange.package import PackageRefused, open_package, safe_name, seal, write_checked
 from app.exchange.school import own_identities, school_header
+from app.exchange.slip import write_slip
 from app.policy import can_read_confidential, can_sign_exchange, require
 from app.session import Session
 
@@ -126,7 +127,7 @@ def transfer_out(session: Session, registry_no: str, folder: Path, *, recipient_
     data = seal(manifest, payload, signing, [recipient] if recipient else None, passphrase=phrase)
     name = f"XinQiao_转接_{safe_name(student.registry_no)}_{package_id[:8]}.age"
     path = write_checked(Path(folder), name, data)
-    slip = transfer_slip(path.with_suffix(".pdf"), school["name"], student.name, student.registry_no, path.name,
+    slip = write_slip(path.with_suffix(".pdf"), school["name"], student.name, student.registry_no, path.name,
                          phrase) if phrase else None
     with db.transaction():
         db.execute("INSERT INTO exchange_transfers (direction, student_id, registry_no, package_id, other_school,"
@@ -140,31 +141,6 @@ def transfer_out(session: Session, registry_no: str, folder: Path, *, recipient_
                        "confidential": confidential, "reason": reason.strip(), "events": len(events),
                        "encrypted": True, "to": "passphrase" if phrase else str(recipient_file)})
     return TransferOut(path, package_id, len(events), confidential, phrase, slip)
-
-
-def transfer_slip(path: Path, school: str, student: str, registry_no: str, file_name: str, phrase: str) -> Path:
-    """A one-page PDF slip with the one-time passphrase, handed over apart from the stick."""
-    from reportlab.lib.pagesizes import A5
-    from reportlab.pdfgen.canvas import Canvas
-
-    from app.network.forms import _font, _Page
-
-    _font()
-    c = Canvas(str(path), pagesize=A5)
-    page = _Page(c, 12)
-    w, h = A5
-    page.font(15)
-    page.centred(w / 2, h - 60, "心理档案转接单")
-    page.font(11)
-    y = h - 100
-    for line in (f"发出学校：{school}", f"学生：{student}（学籍号 {registry_no}）", f"档案文件：{file_name}",
-                 f"开具日期：{clock.today().isoformat()}", "", "一次性口令（导入时输入，请与U盘分开交付）：", phrase, "",
-                 "接收学校：心桥 → 学生档案 → 导入转接档案，或命令行 transfer-in 文件。"):
-        page.text(40, y, line)
-        y -= 22
-    c.showPage()
-    c.save()
-    return path
 
 
 @dataclass(frozen=True)
