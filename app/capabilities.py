@@ -15,8 +15,12 @@ from app.capability import Capability, Registry
 from app.casework.capability import CAPABILITY as CASEWORK
 from app.courses.capability import CAPABILITY as COURSES
 from app.crisis.capability import CAPABILITY as CRISIS
+from app.drafts.capability import CAPABILITY as DRAFTS
+from app.letters.capability import CAPABILITY as LETTERS
+from app.loop.capability import CAPABILITY as LOOP
 from app.exchange.capability import CAPABILITY as EXCHANGE
 from app.network.capability import CAPABILITY as NETWORK
+from app.people.capability import CAPABILITY as PEOPLE
 from app.safety.capability import CAPABILITY as SAFETY
 from app.school.capability import CAPABILITY as SCHOOL
 from app.screening.capability import CAPABILITY as SCREENING
@@ -36,6 +40,10 @@ CAPABILITIES: tuple[Capability, ...] = (
     BACKUPS,
     NETWORK,
     COURSES,
+    LETTERS,
+    DRAFTS,
+    PEOPLE,
+    LOOP,
     EXCHANGE,
 )
 

@@ -31,6 +31,8 @@ FocusProvider = Callable[["Database"], set[int]]                    # ids of stu
 CommandRegistrar = Callable[[argparse._SubParsersAction], None]     # adds sub-parsers, each with func=handler
 DemoPopulator = Callable[["Session", random.Random, list[int]], None]
 IndicatorProvider = Callable[["Session", Any], Sequence[Any]]      # (session, app.indicators.model.Period) -> [Figure]
+# (db, class ids, start ISO date, day after the end) -> ids of students whose parents got a feedback (一反馈) then
+ParentFeedbackProvider = Callable[["Database", Sequence[int], str, str], set[int]]
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Capability:
     reviewed_levels: LevelProvider | None = None   # the levels as the counselor last reviewed them (no provisional)
     focus: FocusProvider | None = None             # students this capability makes 重点学生 (e.g. an open crisis case)
     indicators: tuple[IndicatorProvider, ...] = ()  # the figures this capability counts for a period (issue 13)
+    parent_feedback: ParentFeedbackProvider | None = None  # feedbacks to parents it records (letters), for 一反馈
     commands: CommandRegistrar | None = None
     demo: DemoPopulator | None = None
 
@@ -115,6 +118,9 @@ class Registry:
 
     def reviewed_level_providers(self) -> list[LevelProvider]:
         return [c.reviewed_levels for c in self.capabilities if c.reviewed_levels is not None]
+
+    def parent_feedback_providers(self) -> list[ParentFeedbackProvider]:
+        return [c.parent_feedback for c in self.capabilities if c.parent_feedback is not None]
 
     def focus_providers(self) -> list[FocusProvider]:
         return [c.focus for c in self.capabilities if c.focus is not None]

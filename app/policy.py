@@ -164,11 +164,18 @@ can_read_workload = Rule(
 """The per-teacher workload sheet: counts and minutes of lessons, group sessions, lectures, talks and individual
 sessions, no student names or notes."""
 
+can_keep_people = Rule(
+    "can_keep_people", lambda a: _counselor(a) or _manager(a),
+    "只有心理教师或管理员可以{what}。", "管理人员与培训")
+"""人员与培训: the roles a staff member holds, training records and their hours, the training cycle and norms, and
+the counseling room's duty roster. The counselor keeps them day to day; a 管理员 keeps them too (staffing is the
+school's business). Adding staff and marking them as left stays ``can_manage_school``."""
+
 RULES: tuple[Rule, ...] = (can_read_confidential, can_counsel, does_student_work, can_manage_school,
                            can_manage_accounts, can_manage_screening, can_manage_roster, can_read_incidents,
                            can_read_directory, sees_unreviewed_levels, sees_warning_levels, sees_focus_tags,
                            sees_confidential_tags, can_set_tag_tiers, can_keep_network, can_configure_network,
-                           can_keep_courses, can_log_class_courses, can_read_workload,
+                           can_keep_courses, can_log_class_courses, can_read_workload, can_keep_people,
                            can_sign_exchange, can_set_exchange)
 
 

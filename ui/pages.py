@@ -8,7 +8,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from app.accounts.model import Account
-from app.policy import can_log_class_courses, can_read_incidents, can_sign_exchange, does_student_work
+from app.policy import (
+    can_counsel,
+    can_keep_people,
+    can_log_class_courses,
+    can_read_incidents,
+    can_sign_exchange,
+    does_student_work,
+)
 from ui.shell.context import AppContext
 from ui.shell.page import Page
 
@@ -55,6 +62,24 @@ def _courses(ctx: AppContext) -> QWidget:
     return CoursesPage(ctx)
 
 
+def _letters(ctx: AppContext) -> QWidget:
+    from ui.letters.page import LettersPage
+
+    return LettersPage(ctx)
+
+
+def _people(ctx: AppContext) -> QWidget:
+    from ui.people.page import PeoplePage
+
+    return PeoplePage(ctx)
+
+
+def _loop(ctx: AppContext) -> QWidget:
+    from ui.loop.page import LoopPage
+
+    return LoopPage(ctx)
+
+
 def _exchange(ctx: AppContext) -> QWidget:
     from ui.exchange.page import ExchangePage
 
@@ -80,15 +105,22 @@ def student_work_or_incidents(account: Account) -> bool:
 
 PAGES: tuple[Page, ...] = (
     Page("workbench", "工作台", _workbench, eager=True),
-    Page("students", "学生档案", _students, eager=True),  # hears ctx.open_student from the start
-    Page("screening", "测评", _screening, does_student_work),
-    Page("casework", "个案与谈话", _casework, does_student_work, search_sources=("casework",)),
-    Page("crisis", "危机干预", _crisis, student_work_or_incidents, search_sources=("crisis", "crisis_incident")),
-    Page("network", "预警网络", _network, does_student_work, search_sources=("network_report",)),
-    Page("courses", "课程与活动", _courses, can_log_class_courses),
+    # the archive hears ctx.open_student from the start
+    Page("students", "学生档案", _students, eager=True, draft_forms=("profile", "guardians", "plan", "tag", "dorm")),
+    Page("screening", "测评", _screening, does_student_work, draft_forms=("interview", "screening")),
+    Page("casework", "个案与谈话", _casework, does_student_work, search_sources=("casework",),
+         draft_forms=("record",)),
+    Page("crisis", "危机干预", _crisis, student_work_or_incidents, search_sources=("crisis", "crisis_incident"),
+         draft_forms=("crisis", "incident")),
+    Page("network", "预警网络", _network, does_student_work, search_sources=("network_report",),
+         draft_forms=("network",)),
+    Page("courses", "课程与活动", _courses, can_log_class_courses, draft_forms=("course",)),
+    Page("letters", "家长告知书", _letters, does_student_work),
+    Page("people", "人员与培训", _people, can_keep_people, draft_forms=("people",)),
+    Page("loop", "心育闭环", _loop, can_counsel, draft_forms=("loop",)),
     Page("exchange", "区县上报", _exchange, can_sign_exchange),
     Page("district", "全区汇总", _district, can_sign_exchange, modes=("centre",)),
-    Page("settings", "设置", _settings, modes=("school", "centre")),
+    Page("settings", "设置", _settings, draft_forms=("settings",), modes=("school", "centre")),
 )
 
 

@@ -2,6 +2,7 @@
 from app.capability import Capability
 from app.casework.commands import register as commands
 from app.casework.demo import populate
+from app.casework.indicators import casework_figures
 from app.casework.searchable import SOURCES
 from app.casework.timeline import casework_events
 from app.casework.workbench import follow_ups
@@ -13,5 +14,6 @@ CAPABILITY = Capability(
     workbench=(follow_ups,),
     search=SOURCES,
     commands=commands,
+    indicators=(casework_figures,),
     demo=populate,
 )

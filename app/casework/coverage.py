@@ -1,5 +1,6 @@
 """Coverage per class and semester: 一生一谈 (every student talked with once a semester), a home visit of every focus
-student, and a feedback to parents (一反馈: parent meeting, phone call or home visit) of every student or of the focus
+student, and a feedback to parents (一反馈: parent meeting, phone call or home visit, or a 学期反馈 letter marked
+delivered, which the letters capability reports through ``Capability.parent_feedback``) of every student or of the focus
 students only, as the school sets it (``FEEDBACK_SCOPE_SETTING``, default every student).
 
 Focus students (重点学生) are the archive's one answer, ``app.archive.students.focus_student_ids``: an active focus
@@ -10,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from app import capability
 from app.archive.students import focus_student_ids
 from app.casework.model import PARENT_FEEDBACK_KINDS, StudentRef
 from app.errors import InputRejected, PermissionDenied
@@ -124,6 +126,8 @@ def _coverage(session: Session, class_ids: list[int], semester: Semester) -> lis
             done["home_visit"].add(sid)
         if kind in PARENT_FEEDBACK_KINDS:
             done["feedback"].add(sid)
+    for provider in capability.current().parent_feedback_providers():   # e.g. a 学期反馈 letter delivered
+        done["feedback"] |= provider(db, class_ids, semester.start_date, end)
     out = []
     for cid in class_ids:
         everyone = students[cid]

@@ -3,6 +3,7 @@ from app.capability import Capability
 from app.crisis.cases import open_case_students
 from app.crisis.commands import register as commands
 from app.crisis.demo import populate
+from app.crisis.indicators import crisis_figures
 from app.crisis.searchable import SOURCES
 from app.crisis.timeline import banner, student_events
 from app.crisis.workbench import crisis_items
@@ -16,5 +17,6 @@ CAPABILITY = Capability(
     search=SOURCES,
     focus=open_case_students,
     commands=commands,
+    indicators=(crisis_figures,),
     demo=populate,
 )

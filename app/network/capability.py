@@ -2,6 +2,7 @@
 from app.capability import Capability
 from app.network.commands import register as commands
 from app.network.demo import populate
+from app.network.indicators import network_figures
 from app.network.searchable import SOURCES
 from app.network.timeline import student_events
 from app.network.workbench import network_items
@@ -13,5 +14,6 @@ CAPABILITY = Capability(
     workbench=(network_items,),
     search=SOURCES,
     commands=commands,
+    indicators=(network_figures,),
     demo=populate,
 )

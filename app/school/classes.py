@@ -7,7 +7,7 @@ from app import clock
 from app.errors import InputRejected
 from app.policy import can_manage_accounts, can_manage_roster, can_manage_school, require
 from app.school.classnames import ClassRef, class_display_name, parse_class
-from app.school.staff import _add_staff
+from app.school.staff import _add_role, _add_staff
 from app.session import Session
 from app.store.db import Database
 
@@ -73,7 +73,11 @@ def require_class(db: Database, text: str) -> SchoolClass:
 
 
 def _set_head_teacher(db: Database, class_id: int, staff_id: int | None) -> None:
+    """Set a class's head teacher, who then holds the 班主任 role among their others (joins the caller's
+    transaction)."""
     db.execute("UPDATE classes SET head_teacher_id = :s WHERE id = :c", {"s": staff_id, "c": class_id})
+    if staff_id is not None:
+        _add_role(db, staff_id, "head_teacher")
 
 
 def set_head_teacher(session: Session, class_id: int, staff_id: int | None) -> None:
@@ -107,7 +111,8 @@ def link_head_teacher(session: Session, class_id: int, name: str) -> None:
     with db.transaction():
         if db.scalar("SELECT head_teacher_id FROM classes WHERE id = :c", {"c": class_id}) is not None:
             return
-        staff_id = db.scalar("SELECT id FROM staff WHERE name = :n AND role = 'head_teacher' AND active = 1",
+        staff_id = db.scalar("SELECT s.id FROM staff s JOIN staff_roles r ON r.staff_id = s.id AND r.role ="
+                             " 'head_teacher' WHERE s.name = :n AND s.active = 1 ORDER BY s.id LIMIT 1",
                              {"n": name.strip()})
         if staff_id is None:
             staff_id = _add_staff(db, name, "head_teacher")

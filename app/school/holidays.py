@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from app import clock
 from app.errors import InputRejected
 from app.policy import can_manage_school, require
+from app.school.calendar import list_semesters
 from app.session import Session
 from app.store.db import Database
 
@@ -132,3 +133,22 @@ def add_school_days(db: Database, start: dt.date, n: int) -> dt.date:
         if test(d):
             left -= 1
     return d
+
+
+def school_days(db: Database, first: dt.date, last: dt.date) -> list[dt.date]:
+    """The school days from ``first`` to ``last`` (both included): inside a semester of the calendar, Monday–Friday
+    unless a holiday range covers the day, plus make-up days (调休上课). Days outside every semester (the summer)
+    are no school days; so are days before the first semester or after the last."""
+    if last < first:
+        return []
+    terms = [(s.start_date, s.end_date) for s in list_semesters(db)
+             if s.end_date >= first.isoformat() and s.start_date <= last.isoformat()]
+    test = _school_day_test(db, first)
+    out: list[dt.date] = []
+    d = first
+    while d <= last:
+        iso = d.isoformat()
+        if any(s <= iso <= e for s, e in terms) and test(d):
+            out.append(d)
+        d += dt.timedelta(days=1)
+    return out

@@ -4,6 +4,7 @@ from app.screening.commands import register as commands
 from app.screening.demo import populate
 from app.screening.grading import current_levels, reviewed_levels
 from app.screening.held import held_items
+from app.screening.indicators import screening_figures
 from app.screening.season import season_items
 from app.screening.timeline import banner, student_events
 from app.screening.workbench import work_items
@@ -17,5 +18,6 @@ CAPABILITY = Capability(
     warning_levels=current_levels,
     reviewed_levels=reviewed_levels,
     commands=commands,
+    indicators=(screening_figures,),
     demo=populate,
 )

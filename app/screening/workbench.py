@@ -3,6 +3,7 @@ level still without a current 一生一策 plan."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from app.archive.plans import current_plans, is_current_since
 from app.policy import can_read_confidential
@@ -52,20 +53,41 @@ def work_items(session: Session, today: dt.date) -> list[WorkItem]:
 def _plans_missing(session: Session) -> list[WorkItem]:
     """Every confirmed level has a current 一生一策 plan (Ningxia 004 item 5): until the plan is written, an item
     stands on 工作台 (the plan's own review date then reminds through the archive's ``plan_reviews``)."""
-    plans = current_plans(session.db)
-    latest: dict[int, tuple[int, int | None, str, str, str, str]] = {}
-    for r in session.db.query(
-            "SELECT l.id, l.student_id, l.level, l.updated_at, s.name, c.name, l.status FROM screening_levels l"
-            " JOIN students s ON s.id = l.student_id LEFT JOIN classes c ON c.id = s.class_id"
-            " WHERE s.status = '在读' ORDER BY l.campaign_id, l.id"):
-        latest[r[1]] = (r[0], r[2], r[3], r[4], r[5] or "", r[6])   # the latest campaign's entry decides
     items = []
-    for sid, (eid, level, since, name, cls, status) in sorted(latest.items(), key=lambda kv: kv[1][2]):
-        if status != "confirmed" or level is None:
-            continue
-        if is_current_since(plans.get(sid), since):
+    for c in confirmed_levels(session):
+        if c.plan_current:
             continue
         items.append(WorkItem("plan_missing", "一生一策待制定",
-                              f"{name}（{cls}）已确认{level_label(level)}，请制定一生一策方案", since[:10],
-                              student_id=sid, source=f"screening_levels:{eid}"))
+                              f"{c.name}（{c.class_name}）已确认{level_label(c.level)}，请制定一生一策方案", c.since[:10],
+                              student_id=c.student_id, source=f"screening_levels:{c.entry_id}"))
     return items
+
+
+@dataclass(frozen=True)
+class ConfirmedLevel:
+    """An enrolled student whose latest screening entry is a confirmed level, and whether a plan covers it."""
+
+    entry_id: int
+    student_id: int
+    level: int
+    since: str
+    name: str
+    class_id: int | None
+    class_name: str
+    plan_current: bool
+
+
+def confirmed_levels(session: Session) -> list[ConfirmedLevel]:
+    """The one answer to "every confirmed level has a current plan" (工作台 and the indicators read it), oldest
+    confirmation first."""
+    plans = current_plans(session.db)
+    out = []
+    for eid, sid, level, since, name, cid, cls in session.db.query(
+            "SELECT l.id, l.student_id, l.level, l.updated_at, s.name, s.class_id, c.name FROM screening_levels l"
+            " JOIN students s ON s.id = l.student_id LEFT JOIN classes c ON c.id = s.class_id"
+            " WHERE s.status = '在读' AND l.status = 'confirmed' AND l.level IS NOT NULL"
+            # the latest campaign's entry decides
+            " AND l.campaign_id = (SELECT max(x.campaign_id) FROM screening_levels x WHERE x.student_id = l.student_id)"
+            " ORDER BY l.updated_at, l.student_id"):
+        out.append(ConfirmedLevel(eid, sid, level, since, name, cid, cls or "", is_current_since(plans.get(sid), since)))
+    return out

@@ -15,8 +15,10 @@ from __future__ import annotations
 from app.store.conf_text import CRISIS_TEXT, NETWORK_TEXT, SAFETY_TEXT
 from app.store.db import Database
 
-# A counselor's draft (or any draft holding confidential text); a head teacher's drafts stay in vault.db.
-_COUNSELOR_DRAFT = ("(account NOT IN (SELECT username FROM main.accounts WHERE role <> 'counselor')"
+# A counselor's draft of a form that can hold confidential text (or any draft holding casework's confidential
+# field); a head teacher's drafts, and every ordinary-tier form's, stay in vault.db (migrations 090, conf 007).
+_COUNSELOR_DRAFT = ("tier = 'confidential' AND (account NOT IN (SELECT username FROM main.accounts"
+                    " WHERE role <> 'counselor')"
                     " OR (json_valid(content) AND coalesce(json_extract(content, '$.confidential'), '') <> ''))")
 
 # Each move: (capability, a query that is non-empty while something is left in vault.db, the statements).
@@ -25,7 +27,7 @@ _CASEWORK = (
     "SELECT 1 FROM main.case_records WHERE confidential <> ''"
     " UNION ALL SELECT 1 FROM main.case_versions WHERE json_valid(snapshot)"
     "  AND json_type(snapshot, '$.confidential') IS NOT NULL"
-    " UNION ALL SELECT 1 FROM main.case_drafts WHERE " + _COUNSELOR_DRAFT +
+    " UNION ALL SELECT 1 FROM main.drafts WHERE " + _COUNSELOR_DRAFT +
     " UNION ALL SELECT 1 FROM main.search_docs WHERE confidential <> ''"
     " UNION ALL SELECT 1 FROM main.search_fts_conf_docsize LIMIT 1",
     (
@@ -39,10 +41,12 @@ _CASEWORK = (
         " ON CONFLICT (record_id, version) DO UPDATE SET text = excluded.text",
         "UPDATE main.case_versions SET snapshot = json_remove(snapshot, '$.confidential')"
         " WHERE json_valid(snapshot) AND json_type(snapshot, '$.confidential') IS NOT NULL",
-        "INSERT INTO conf.case_drafts (account, form_key, content, saved_at)"
-        " SELECT account, form_key, content, saved_at FROM main.case_drafts WHERE " + _COUNSELOR_DRAFT +
-        " ON CONFLICT (account, form_key) DO UPDATE SET content = excluded.content, saved_at = excluded.saved_at",
-        "DELETE FROM main.case_drafts WHERE " + _COUNSELOR_DRAFT,
+        "INSERT INTO conf.drafts (account, form_key, label, student_id, tier, content, saved_at)"
+        " SELECT account, form_key, label, student_id, tier, content, saved_at FROM main.drafts WHERE "
+        + _COUNSELOR_DRAFT +
+        " ON CONFLICT (account, form_key) DO UPDATE SET label = excluded.label, student_id = excluded.student_id,"
+        " content = excluded.content, saved_at = excluded.saved_at",
+        "DELETE FROM main.drafts WHERE " + _COUNSELOR_DRAFT,
         "INSERT INTO conf.search_conf (source, ref_id, text, indexed)"
         " SELECT source, ref_id, confidential, 0 FROM main.search_docs WHERE confidential <> ''"
         " ON CONFLICT (source, ref_id) DO UPDATE SET text = excluded.text, indexed = 0",

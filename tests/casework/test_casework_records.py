@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 
 from app.casework.coverage import class_coverage, current_semester
-from app.casework.drafts import discard_draft, list_drafts, load_draft, save_draft
 from app.casework.model import RecordInput
 from app.casework.records import (
     RecordFilter,
@@ -17,6 +16,8 @@ from app.casework.records import (
     update_record,
     versions,
 )
+from app.drafts.store import delete_draft as discard_draft
+from app.drafts.store import list_drafts, load_draft, save_draft
 from app.errors import InputRejected
 from app.search import search
 from tests.casework.helpers import class_students, record
@@ -103,7 +104,7 @@ def test_drafts_per_account_and_form(school, head_teacher):
     save_draft(school, "record:new", {"summary": "写了一大半"})
     assert load_draft(school, "record:new") == {"summary": "写了一大半"}
     assert load_draft(head_teacher, "record:new") is None
-    assert [k for k, _ in list_drafts(school)] == ["record:new"]
+    assert [d.form_key for d in list_drafts(school)] == ["record:new"]
     discard_draft(school, "record:new")
     assert load_draft(school, "record:new") is None
 

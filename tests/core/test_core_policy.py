@@ -34,6 +34,7 @@ TABLE = {
     "can_keep_courses": {"admin", "counselor+manager", "counselor"},
     "can_log_class_courses": {"admin", "counselor+manager", "counselor", "head_teacher"},
     "can_read_workload": {"admin", "counselor+manager", "counselor"},
+    "can_keep_people": {"admin", "counselor+manager", "counselor"},
     "can_sign_exchange": {"counselor+manager", "counselor"},
     "can_set_exchange": {"admin", "counselor+manager", "counselor"},
 }

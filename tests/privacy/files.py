@@ -21,6 +21,13 @@ def any_text(path: Path) -> str:
     path = Path(path)
     if path.suffix == ".xlsx":
         return xlsx_text(path)
+    if path.suffix == ".pdf":   # the words as drawn, line breaks removed (a marker may wrap across two lines)
+        import re
+        import subprocess
+
+        raw = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                             check=True).stdout
+        return re.sub(r"[ \t\r\f\v]+|\n(?!\n)", "", raw)
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "gb18030"):
         try:

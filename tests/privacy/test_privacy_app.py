@@ -159,7 +159,7 @@ def test_coverage(restricted, vault):
 
 def test_drafts_are_per_account(counselor, vault):
     """A counselor's unsaved form (with confidential text) is never offered to another account."""
-    from app.casework.drafts import list_drafts, load_draft, save_draft
+    from app.drafts.store import list_drafts, load_draft, save_draft
     from app.session import open_session
     from tests.privacy.builder import ADMIN, TEACHER
 

@@ -59,6 +59,11 @@ COMMANDS = [
     ("network", ["network", "--period", "2026-11", "--json"]),
     ("network-text", ["network", "--period", "2026-11"]),
     ("report-forms", ["report-forms", "--period", "2026-11", "--out", "{out}.pdf"]),
+    ("letters-own", ["letters", "--template", "semester-feedback", "--student", "{own}", "--out", "{out}.pdf"]),
+    ("letters-class", ["letters", "--template", "holiday", "--class", "7.1", "--out", "{out}.pdf"]),
+    ("letters-other", ["letters", "--template", "holiday", "--student", "{other}", "--out", "{out}.pdf"]),
+    ("letters-crisis", ["letters", "--template", "crisis-notice", "--student", "{own}", "--out", "{out}.pdf"]),
+    ("letter-list", ["letter-list", "--json"]),
 ]
 
 

@@ -101,8 +101,8 @@ def test_casework_markers_are_not_under_the_ordinary_key(marked, tmp_path):
 
 
 def test_casework_reads_and_search_still_show_the_counselor_everything(marked):
-    from app.casework.drafts import load_draft, save_draft
     from app.casework.records import get_record, versions
+    from app.drafts.store import load_draft, save_draft
     from app.search import search
     from app.session import open_session
 
@@ -114,8 +114,8 @@ def test_casework_reads_and_search_still_show_the_counselor_everything(marked):
         assert any(h.ref_id == marked.records["edited"] and h.tier == "confidential" for h in hits)
         save_draft(s, "record:new", {"confidential": mark("草稿")})
         assert load_draft(s, "record:new") == {"confidential": mark("草稿")}
-        assert s.db.scalar("SELECT count(*) FROM main.case_drafts") == 0
-        assert s.db.scalar("SELECT count(*) FROM conf.case_drafts") == 1
+        assert s.db.scalar("SELECT count(*) FROM main.drafts") == 0
+        assert s.db.scalar("SELECT count(*) FROM conf.drafts") == 1
     finally:
         s.close()
     t = open_session(marked.root, *TEACHER)
@@ -156,9 +156,11 @@ def _as_written_before_the_move(root: Path, record_id: int) -> None:
     doc = v.execute("SELECT id FROM search_docs WHERE source = 'casework' AND ref_id = ?", (record_id,)).fetchone()[0]
     v.execute("UPDATE search_docs SET confidential = ? WHERE id = ?", (mark("旧版保密"), doc))
     v.execute("INSERT INTO search_fts_conf (rowid, body) VALUES (?, ?)", (doc, index_tokens(mark("旧版保密"))))
-    v.execute("INSERT INTO case_drafts (account, form_key, content, saved_at) VALUES ('counselor', 'record:old', ?,"
+    v.execute("INSERT INTO drafts (account, form_key, label, tier, content, saved_at) VALUES ('counselor', 'record:old',"
+              " '个案记录', 'confidential', ?,"
               " '2026-11-01T10:00:00')", (json.dumps({"confidential": mark("旧版草稿")}, ensure_ascii=False),))
-    v.execute("INSERT INTO case_drafts (account, form_key, content, saved_at) VALUES ('teacher1', 'record:t', ?,"
+    v.execute("INSERT INTO drafts (account, form_key, label, tier, content, saved_at) VALUES ('teacher1', 'record:t',"
+              " '个案记录', 'confidential', ?,"
               " '2026-11-01T10:00:00')", (json.dumps({"summary": "班主任草稿"}, ensure_ascii=False),))
     v.close()
 
@@ -167,8 +169,8 @@ OLD = [mark("旧版保密"), mark("旧版早先保密"), mark("旧版草稿")]
 
 
 def test_a_vault_from_before_the_move_is_moved_once_at_a_counselors_sign_in(marked):
-    from app.casework.drafts import load_draft
     from app.casework.records import get_record, versions
+    from app.drafts.store import load_draft
     from app.search import search
     from app.session import open_session
 

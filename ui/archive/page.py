@@ -248,6 +248,32 @@ class StudentsPage(QWidget):
         self.stack.setCurrentWidget(self.archive)
         self.archive.tabs.setFocus()
 
+    def open_draft(self, form_key: str, student_id: int | None = None) -> None:
+        """未完成的记录 on the 工作台: the student's archive with the form open and refilled from the draft."""
+        kind = form_key.split(":", 1)[0]
+        if student_id is None:
+            return
+        self.show_student(student_id)
+        view = self.archive
+        if view.student is None or view.student.id != student_id:
+            return
+        if kind == "dorm":
+            view.show_tab("基本信息")
+            view.profile.open_dorm_dialog()
+        elif kind in ("profile", "guardians"):
+            view.show_tab("基本信息" if kind == "profile" else "家庭与监护人")
+            (view.profile if kind == "profile" else view.guardians).begin_edit()
+        elif kind == "plan" and "一生一策" in view.tab_titles():
+            view.show_tab("一生一策")
+        elif kind == "tag" and "重点关注" in view.tab_titles():
+            view.show_tab("重点关注")
+            parts = form_key.split(":")
+            if parts[1] == "add":
+                view.tags.open_add_dialog()
+            elif parts[1] == "clear" and parts[2].isdigit():
+                view.tags.select_tag(int(parts[2]))
+                view.tags.open_clear_dialog()
+
     def show_list(self) -> None:
         self.stack.setCurrentIndex(0)
         self.search.setFocus()

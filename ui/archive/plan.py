@@ -31,6 +31,7 @@ from app.archive.plans import PLAN_FIELDS, SupportPlan, plan_versions, save_plan
 from app.errors import XinqiaoError
 from app.session import Session
 from ui.archive.models import short_time
+from ui.shell.forms import SKIP_PROPERTY, DraftForm
 
 DEFAULT_REVIEW_DAYS = 90
 
@@ -47,8 +48,12 @@ def plan_html(plan: SupportPlan) -> str:
     return "".join(parts)
 
 
-class PlanTab(QWidget):
+class PlanTab(QWidget, DraftForm):
+    """Always a form once opened for a student (``plan:<student>``): a draft of what is typed, restored when the
+    student's plan opens again."""
+
     changed = Signal()  # a new version was saved
+    draft_label = "一生一策"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,6 +98,7 @@ class PlanTab(QWidget):
         left_lay.addLayout(row)
 
         self.version_list = QListWidget()
+        self.version_list.setProperty(SKIP_PROPERTY, True)   # browsing versions is not typing
         self.version_view = QTextBrowser()
         self.version_list.currentRowChanged.connect(self._show_version)
         history = QGroupBox("历史版本（只读）")
@@ -119,6 +125,9 @@ class PlanTab(QWidget):
         self._fill_versions()
         if not same_student or not self._dirty():
             self._fill_form(self.versions[0] if self.versions else None)
+            if self.use_drafts(self.session, f"plan:{student_id}", student_id=student_id):
+                self.message.setText("已恢复上次未保存的内容。")
+                self.message.setStyleSheet("color: #8a6d00;")
 
     def _dirty(self) -> bool:
         current = self.versions[0] if self.versions else None
@@ -176,6 +185,7 @@ class PlanTab(QWidget):
         self.versions = plan_versions(self.session, self.student_id)
         self._fill_versions()
         self._fill_form(self.versions[0] if self.versions else None)
+        self.draft_saved()
         self.message.setText(f"已保存为第 {saved.version} 版。")
         self.message.setStyleSheet("color: #137333;")
         self.changed.emit()

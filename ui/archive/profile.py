@@ -38,6 +38,7 @@ from app.tabular import parse_date
 from ui.archive.models import RowsModel
 from ui.network.dorm_dialog import DormDialog
 from ui.network.hooks import dorm_label, may_set_dorm
+from ui.shell.forms import DraftForm
 
 ERROR_STYLE = "color: #c5221f;"
 HINT_STYLE = "color: #666;"
@@ -103,8 +104,12 @@ class _EditPanel(QWidget):
         _show_error(self.message, "")
 
 
-class _EditableTab(QWidget):
-    """What the archive view needs from a tab that can be edited."""
+class _EditableTab(QWidget, DraftForm):
+    """What the archive view needs from a tab that can be edited. While it is edited it is a form of
+    ``ui.shell.forms`` (key ``<draft_prefix>:<student>``): a draft, and a question before discarding."""
+
+    draft_confidential = False   # the student's record is ordinary-tier
+    draft_prefix = ""
 
     changed = Signal()               # a save wrote something
     editing_changed = Signal(bool)
@@ -135,7 +140,31 @@ class _EditableTab(QWidget):
     def begin_edit(self) -> None:
         raise NotImplementedError
 
-    def cancel_edit(self) -> None:
+    def _start_drafts(self) -> None:
+        """The fields hold the record: keep drafts of what is typed (and refill from an earlier one)."""
+        if self.session is not None and self.student is not None:
+            if self.use_drafts(self.session, f"{self.draft_prefix}:{self.student.id}", student_id=self.student.id):
+                self.notice.setText("已恢复上次未保存的修改。")
+
+    def cancel_edit(self) -> bool:
+        """取消 / Esc: asks before discarding anything typed (the default keeps it); True if the edit was left."""
+        if not self.editing:
+            return True
+        if not self.confirm_discard():
+            return False
+        self.end_drafts()
+        self._leave_edit()
+        self.notice.setText("已取消，未作修改。")
+        return True
+
+    def drop_edit(self) -> None:
+        """Leave the edit without a question (the user already chose to discard), its draft deleted."""
+        if self.editing:
+            self.discard_draft()
+            self.end_drafts()
+            self._leave_edit()
+
+    def _leave_edit(self) -> None:
         raise NotImplementedError
 
     def save(self) -> bool:
@@ -143,6 +172,8 @@ class _EditableTab(QWidget):
 
 
 class ProfileTab(_EditableTab):
+    draft_label = "基本信息修改"
+    draft_prefix = "profile"
     FIELDS = [("name", "姓名"), ("gender", "性别"), ("birth_date", "出生日期"), ("ethnicity", "民族"),
               ("class_name", "班级"), ("registry_no", "学籍号"), ("status", "学籍状态"), ("boarding", "是否住校"),
               ("left_behind", "是否留守儿童"), ("id_number", "身份证件号"), ("address", "家庭住址")]
@@ -298,6 +329,7 @@ class ProfileTab(_EditableTab):
         self.panel.show()
         self.notice.clear()
         self._set_editing(True)
+        self._start_drafts()
         self.editors[self.EDITABLE[0]].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _leave_edit(self) -> None:
@@ -309,11 +341,6 @@ class ProfileTab(_EditableTab):
         self.panel.clear()
         self._set_editing(False)
         self.edit_button.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def cancel_edit(self) -> None:
-        if self.editing:
-            self._leave_edit()
-            self.notice.setText("已取消，未作修改。")
 
     def typed_changes(self) -> dict[str, Any]:
         """The values in the fields, as ``update_profile`` takes them."""
@@ -348,6 +375,8 @@ class ProfileTab(_EditableTab):
         except XinqiaoError as e:
             _show_error(self.panel.message, str(e))
             return False
+        self.draft_saved()
+        self.end_drafts()
         self._leave_edit()
         self.notice.setText("已保存，修改已记入时间线。" if changed else "没有需要保存的修改。")
         if changed:
@@ -423,6 +452,9 @@ class GuardianRow(QWidget):
 
 class GuardiansTab(_EditableTab):
     """The registry's guardian (from the roster, read-only here) and the guardians entered in the archive."""
+
+    draft_label = "监护人修改"
+    draft_prefix = "guardians"
 
     def __init__(self, session: Session | None = None, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -510,6 +542,7 @@ class GuardiansTab(_EditableTab):
         self.panel.show()
         self.notice.clear()
         self._set_editing(True)
+        self._start_drafts()
         self.rows[0].name.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def add_row(self, g: Guardian | None = None, focus: bool = True) -> GuardianRow:
@@ -519,6 +552,9 @@ class GuardiansTab(_EditableTab):
         self.rows_box.addWidget(row)
         row.show()  # now, not on the next event-loop turn: Tab must reach it at once
         self._tab_order()
+        if self.draft_key:
+            self.draft_rescan()
+            self._draft_touched()
         if focus:
             row.name.setFocus(Qt.FocusReason.OtherFocusReason)
         return row
@@ -555,10 +591,18 @@ class GuardiansTab(_EditableTab):
         self._set_editing(False)
         self.edit_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def cancel_edit(self) -> None:
-        if self.editing:
-            self._leave_edit()
-            self.notice.setText("已取消，未作修改。")
+    def draft_state(self) -> dict[str, Any]:
+        """The rows as typed (their number changes as rows are added), and the reason."""
+        return {"rows": [[r.name.text(), r.relation.currentText(), r.phone.text()] for r in self.rows],
+                "reason": self.panel.reason.text()}
+
+    def restore_draft_state(self, state: dict[str, Any]) -> None:
+        self._clear_rows()
+        for name, relation, phone in state.get("rows") or []:
+            self.add_row(Guardian(str(name), str(relation), str(phone)), focus=False)
+        if not self.rows:
+            self.add_row(focus=False)
+        self.panel.reason.setText(str(state.get("reason", "")))
 
     def typed_guardians(self) -> tuple[list[Guardian], list[GuardianRow]]:
         """The guardians in the rows, blank rows left out (and the rows they came from)."""
@@ -582,6 +626,8 @@ class GuardiansTab(_EditableTab):
         except XinqiaoError as e:
             _show_error(self.panel.message, str(e))
             return False
+        self.draft_saved()
+        self.end_drafts()
         self._leave_edit()
         self.notice.setText("已保存，修改已记入时间线。" if written else "没有需要保存的修改。")
         if written:

@@ -26,11 +26,17 @@ from app.errors import XinqiaoError
 from app.policy import can_read_confidential
 from app.session import Session
 from ui.archive.models import RowsModel, short_time
+from ui.shell.forms import DraftDialog
 
 CLEARED_FG = QColor("#888888")
 
 
-class AddTagDialog(QDialog):
+class AddTagDialog(DraftDialog):
+    """The tab names the draft key (``tag:add:<student>``) and deletes the draft once the tag is written."""
+
+    draft_label = "添加重点关注"
+    draft_drop_on_accept = False
+
     def __init__(self, student_name: str, parent: QWidget | None = None,
                  confidential: frozenset[str] = frozenset()) -> None:
         super().__init__(parent)
@@ -74,7 +80,10 @@ class AddTagDialog(QDialog):
             self.accept()
 
 
-class ClearTagDialog(QDialog):
+class ClearTagDialog(DraftDialog):
+    draft_label = "解除重点关注"
+    draft_drop_on_accept = False
+
     def __init__(self, tag: FocusTag, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"解除重点关注：{tag.tag}")
@@ -171,6 +180,13 @@ class TagsTab(QWidget):
     def select_row(self, row: int) -> None:
         self.view.selectRow(row)
 
+    def select_tag(self, tag_id: int) -> bool:
+        for row, tag in enumerate(self.tags):
+            if tag.id == tag_id:
+                self.view.selectRow(row)
+                return True
+        return False
+
     def _update_buttons(self) -> None:
         tag = self.selected_tag()
         self.add_button.setEnabled(self.student_id is not None)
@@ -191,7 +207,8 @@ class TagsTab(QWidget):
 
     def open_add_dialog(self) -> AddTagDialog:
         dlg = AddTagDialog(self.student_name, self, confidential_tags(self.session.db))
-        dlg.accepted.connect(lambda: self.add(dlg.tag.currentText(), dlg.note.toPlainText()))
+        dlg.use_drafts(self.session, f"tag:add:{self.student_id}", student_id=self.student_id)
+        dlg.accepted.connect(lambda: self.add(dlg.tag.currentText(), dlg.note.toPlainText()) and dlg.draft_saved())
         self.dialog = dlg
         dlg.open()
         return dlg
@@ -201,7 +218,8 @@ class TagsTab(QWidget):
         if tag is None:
             return None
         dlg = ClearTagDialog(tag, self)
-        dlg.accepted.connect(lambda: self.clear(tag.id, dlg.reason.toPlainText()))
+        dlg.use_drafts(self.session, f"tag:clear:{tag.id}", student_id=self.student_id)
+        dlg.accepted.connect(lambda: self.clear(tag.id, dlg.reason.toPlainText()) and dlg.draft_saved())
         self.dialog = dlg
         dlg.open()
         return dlg

@@ -14,13 +14,15 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 from app.archive.chronology import banners, timeline
 from app.archive.students import Student, get_student
 from app.errors import XinqiaoError
-from app.policy import can_read_confidential, sees_focus_tags
+from app.letters.records import LetterRequest
+from app.policy import can_read_confidential, does_student_work, sees_focus_tags
 from ui.archive.models import LEVEL_COLORS, LEVEL_LABELS
 from ui.archive.plan import PlanTab
 from ui.archive.profile import GuardiansTab, ProfileTab
 from ui.archive.tags import TagsTab
 from ui.archive.timeline import TimelineWidget
 from ui.shell.context import AppContext
+from ui.shell.forms import DraftForm, ask_discard
 
 STATUS_COLORS = {"在读": "#137333", "转出": "#888888", "毕业": "#1a73e8", "休学": "#b06000"}
 
@@ -56,6 +58,12 @@ class ArchiveView(QWidget):
         self.crisis_button.clicked.connect(self._open_crisis_case)
         self.crisis_button.setVisible(can_read_confidential(self.session.account))
         top.addWidget(self.crisis_button)
+        # 家长告知书 for this student (the letters page; a 班主任 gets the templates they may print)
+        self.letter_button = QPushButton("家长告知书…")
+        self.letter_button.setToolTip("为该学生打印家长告知书（转到“家长告知书”）")
+        self.letter_button.clicked.connect(self._open_letter)
+        self.letter_button.setVisible(does_student_work(self.session.account))
+        top.addWidget(self.letter_button)
 
         self.banner_box = QVBoxLayout()
         self.banner_box.setSpacing(4)
@@ -101,6 +109,10 @@ class ArchiveView(QWidget):
         save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         save.activated.connect(self.save_edit)
 
+    def _open_letter(self) -> None:
+        if self.student is not None:
+            self.ctx.open_letter.emit(LetterRequest("", self.student.id))
+
     def _open_crisis_case(self) -> None:
         if self.student is not None:
             self.ctx.open_crisis_case.emit(self.student.id)
@@ -139,8 +151,27 @@ class ArchiveView(QWidget):
         return tab.save()
 
     def cancel_edits(self) -> None:
+        """Leave every edit without a question (the student cannot be shown); drafts stay in the vault."""
         for tab in self.editable_tabs:
-            tab.cancel_edit()
+            if tab.editing:
+                tab.end_drafts()
+                tab._leave_edit()
+
+    def leave_student(self) -> bool:
+        """Before another student's archive replaces this one: asks "放弃未保存的内容？" once if anything typed
+        here (an edit, the 一生一策) would be discarded. True if the archive may move on."""
+        forms: list[DraftForm] = [tab for tab in self.editable_tabs if tab.editing]
+        if self.plan is not None and self.plan.draft_key:
+            forms.append(self.plan)
+        if any(f.draft_changed() for f in forms) and not ask_discard(self):
+            return False
+        for tab in self.editable_tabs:
+            tab.drop_edit()
+        if self.plan is not None and self.plan.draft_key:
+            if self.plan.draft_changed():
+                self.plan.discard_draft()
+            self.plan.end_drafts()
+        return True
 
     def _editing_changed(self, _on: bool) -> None:
         editing = self.editing_tab() is not None
@@ -153,6 +184,8 @@ class ArchiveView(QWidget):
 
         Returns False (with the reason shown) if the account may not see the student.
         """
+        if self.student is not None and self.student.id != student_id and not self.leave_student():
+            return False   # the user kept what they typed for the student shown
         try:
             student = get_student(self.session.db, self.session.account, student_id)
         except XinqiaoError as e:
@@ -166,8 +199,6 @@ class ArchiveView(QWidget):
             return False
         self.error.hide()
         self.tabs.show()
-        if self.student is not None and self.student.id != student.id:
-            self.cancel_edits()  # another student: an unsaved edit of the previous one is dropped
         self.student = student
         if fresh:
             self._plan_opened = False

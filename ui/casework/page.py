@@ -131,12 +131,28 @@ class CaseworkPage(QWidget):
         return self.record_ids[row] if 0 <= row < len(self.record_ids) else None
 
     # -- form ----------------------------------------------------------------------------------------
+    def leave_form(self) -> bool:
+        """Before the open form is replaced (Ctrl+N, another record): asks if anything typed would be discarded."""
+        return self.stack.currentWidget() is not self.form or self.form.confirm_discard()
+
     def new_record(self, kind: str | None = None, student_id: int | None = None) -> None:
+        if not self.leave_form():
+            return
         self.form.new_record(kind if isinstance(kind, str) else None, student_id)
         self.stack.setCurrentWidget(self.form)
         self.form.kind.setFocus()
 
+    def open_draft(self, form_key: str, _student_id: int | None = None) -> None:
+        """未完成的记录 on the 工作台: ``record:new`` or ``record:<id>``, refilled from the draft."""
+        ref = form_key.split(":", 1)[1]
+        if ref == "new":
+            self.new_record()
+        elif ref.isdigit():
+            self.open_record(int(ref))
+
     def open_record(self, record_id: int) -> None:
+        if not self.leave_form():
+            return
         try:
             self.form.edit_record(record_id)
         except XinqiaoError as e:

@@ -1,5 +1,6 @@
 """The record form: every field reachable by Tab, dates default to today, Ctrl+S saves, a template fills the
-common text, and the typed text is saved as a draft every few seconds and when the app locks."""
+common text, and the whole form is kept as a draft (``ui.shell.forms``: about a second after typing stops, at once
+when the app locks or closes), restored when the same record is opened again."""
 from __future__ import annotations
 
 from typing import Any
@@ -27,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
-from app.casework.drafts import discard_draft, load_draft, save_draft
 from app.casework.model import CONCERN_CATEGORIES, KIND_LABELS, KINDS, RISK_LABELS, RISKS, RecordInput
 from app.casework.records import create_record, get_record, load_students, update_record
 from app.casework.templates import TEMPLATES, template
@@ -36,9 +36,8 @@ from app.policy import can_read_confidential
 from ui.casework.attendance import AttendancePicker
 from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
+from ui.shell.forms import DraftForm
 from ui.shell.student_picker import StudentPicker
-
-DRAFT_INTERVAL_MS = 3000
 
 
 def _text_box(height: int = 90) -> QPlainTextEdit:
@@ -48,9 +47,10 @@ def _text_box(height: int = 90) -> QPlainTextEdit:
     return box
 
 
-class RecordForm(QWidget):
+class RecordForm(QWidget, DraftForm):
     saved = Signal(int)
     cancelled = Signal()
+    draft_label = "个案记录"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -177,10 +177,10 @@ class RecordForm(QWidget):
         self.student.chosen.connect(lambda _id: self._touch())
         self.attendance.list.itemChanged.connect(lambda _i: self._touch())
 
-        self.timer = QTimer(self)
-        self.timer.setInterval(DRAFT_INTERVAL_MS)
-        self.timer.timeout.connect(self.save_draft_now)
-        self.timer.start()
+        self.use_drafts(ctx.session, self.form_key, restore=False)
+        self.timer: QTimer = self._draft_timer   # type: ignore[assignment]
+        self.student.chosen.connect(self._draft_touched)
+        self.attendance.list.itemChanged.connect(self._draft_touched)
         ctx.locking.connect(self.save_draft_now)
         self.new_record()
 
@@ -232,11 +232,8 @@ class RecordForm(QWidget):
         """A blank form (dates: today); restores this account's unsaved draft if there is one."""
         self.record_id = None
         self._fill(self._blank(kind, student_id))
-        draft = load_draft(self.ctx.session, self.form_key)
-        if draft:
-            self._fill(draft)
+        if self.set_draft_key(self.form_key):
             self.status.setText("已恢复上次未保存的草稿。")
-            self._dirty = True
         self.kind.setFocus()
 
     def edit_record(self, record_id: int) -> None:
@@ -244,11 +241,8 @@ class RecordForm(QWidget):
         self.record_id = record_id
         state = self._state_of(rec.as_input())
         self._fill(state)
-        draft = load_draft(self.ctx.session, self.form_key)
-        if draft:
-            self._fill(draft)
+        if self.set_draft_key(self.form_key):
             self.status.setText("已恢复上次未保存的修改。")
-            self._dirty = True
         else:
             self.status.setText(f"第 {rec.version} 版，{rec.updated_by} 于 {rec.updated_at.replace('T', ' ')} 保存")
 
@@ -322,15 +316,22 @@ class RecordForm(QWidget):
         self.status.setText("")
 
     # -- drafts and saving ----------------------------------------------------------------------------
-    def save_draft_now(self) -> None:
-        if not self._dirty or self.ctx.session.locked:
-            return
-        try:
-            save_draft(self.ctx.session, self.form_key, self.state())
+    def draft_state(self) -> dict[str, Any]:
+        return self.state()
+
+    def restore_draft_state(self, state: dict[str, Any]) -> None:
+        self._fill({**self._blank(None, None), **state})
+
+    def draft_student_id(self) -> int | None:
+        ids = self.state()["student_ids"]
+        return int(ids[0]) if ids else None
+
+    def save_draft_now(self) -> bool:
+        written = super().save_draft_now()
+        if written:
             self._dirty = False
             self.status.setText(f"草稿已自动保存 {clock.now().strftime('%H:%M:%S')}")
-        except XinqiaoError:
-            pass  # locked in between: the text stays in the widgets until unlock
+        return written
 
     def record_input(self) -> RecordInput:
         s = self.state()
@@ -355,16 +356,16 @@ class RecordForm(QWidget):
         except XinqiaoError as e:
             dialogs.warn(self, "无法保存", e.message)
             return None
-        discard_draft(self.ctx.session, self.form_key)
+        self.draft_saved()
         self._dirty = False
         self.ctx.data_changed.emit(Change.CASEWORK)
         self.saved.emit(rid)
         return rid
 
-    def cancel(self) -> None:
-        if self._dirty or load_draft(self.ctx.session, self.form_key):
-            if not dialogs.ask(self, "放弃记录", "放弃这条记录中已填写的内容？", yes="放弃", no="继续填写"):
-                return
-        discard_draft(self.ctx.session, self.form_key)
+    def cancel(self) -> bool:
+        """取消: asks before discarding anything typed (the default keeps it); True if the form was left."""
+        if not self.confirm_discard():
+            return False
         self._dirty = False
         self.cancelled.emit()
+        return True

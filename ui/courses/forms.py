@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -43,6 +42,7 @@ from app.school.classnames import grade_name
 from app.school.staff import list_staff
 from app.session import Session
 from ui.shell import dialogs
+from ui.shell.forms import DraftDialog
 
 
 def _date_edit() -> QDateEdit:
@@ -91,9 +91,13 @@ def _periods(value: float = 1) -> QDoubleSpinBox:
     return w
 
 
-class _Form(QDialog):
+class _Form(DraftDialog):
+    """A course record's form: a draft under ``course:<kind>:new`` (ui.shell.forms; ordinary tier)."""
+
     saved = Signal(int)
     title = ""
+    draft_kind = ""            # FORMS_BY_KIND's key
+    draft_confidential = False
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,6 +115,7 @@ class _Form(QDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(self.form)
         lay.addWidget(self.buttons)
+        self.use_drafts(self.session, f"course:{self.draft_kind}:new")
 
     def write(self) -> int:
         raise NotImplementedError
@@ -127,6 +132,9 @@ class _Form(QDialog):
 
 class LessonForm(_Form):
     title = "登记心理课"
+
+    draft_kind = "lesson"
+    draft_label = "登记心理课"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -156,6 +164,9 @@ class LessonForm(_Form):
 
 class ActivityForm(_Form):
     title = "登记主题活动"
+
+    draft_kind = "activity"
+    draft_label = "登记主题活动"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -199,6 +210,9 @@ class ActivityForm(_Form):
 class ParentSchoolForm(_Form):
     title = "登记家长学校"
 
+    draft_kind = "parent_school"
+    draft_label = "登记家长学校"
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.date = _date_edit()
@@ -240,6 +254,9 @@ class ParentSchoolForm(_Form):
 class PushForm(_Form):
     title = "登记家长推送"
 
+    draft_kind = "push"
+    draft_label = "登记家长推送"
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.date = _date_edit()
@@ -275,6 +292,9 @@ class NormsForm(_Form):
     """The school's edit of its norms profile (0 = 不要求)."""
 
     title = "编辑课程规范"
+
+    draft_kind = "norms"
+    draft_label = "编辑课程规范"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         from app.courses.norms import current_norms

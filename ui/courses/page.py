@@ -252,6 +252,14 @@ class CoursesPage(QWidget):
             self.refresh()
 
     # -- actions ----------------------------------------------------------------------------------------------
+    def open_draft(self, form_key: str, _student_id: int | None = None) -> None:
+        """未完成的记录 on the 工作台: ``course:<kind>:new``, the form refilled from the draft."""
+        from ui.courses.forms import FORMS_BY_KIND
+
+        kind = form_key.split(":")[1] if form_key.count(":") >= 1 else ""
+        if kind in FORMS_BY_KIND:
+            self.open_form(kind)
+
     def open_form(self, kind: str) -> None:
         from ui.courses.forms import FORMS_BY_KIND
 

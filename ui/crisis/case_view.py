@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from app.crisis.cases import CaseDetail, get_case
 from app.crisis.model import StepView, short
 from app.crisis.timeline import case_timeline, step_facts
+from app.letters.records import LetterRequest
 from app.policy import can_read_confidential
 from app.session import Session
 from ui.archive.timeline import TimelineWidget
@@ -51,10 +52,16 @@ def _is_red(table: QTableWidget, row: int) -> bool:
     return item is not None and item.foreground().color() == OVERDUE
 
 
+# The parent letter each step hands the family (app/letters; the crisis notice's receipt completes 家长签署).
+STEP_LETTERS = {"notify_parents": "crisis-notice", "parent_consent": "crisis-notice", "referral": "referral",
+                "return_assessment": "return-to-school"}
+
+
 class CaseView(QWidget):
     changed = Signal()              # data changed through this view
     open_student = Signal(int)
     students_changed = Signal()     # a step changed a student's 学籍状态 (休学 / 复学)
+    letter_requested = Signal(object)   # a LetterRequest: the parent letter of the selected step (家长告知书 page)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,6 +95,10 @@ class CaseView(QWidget):
         self.level_button = QPushButton("调整等级…")
         self.close_button = QPushButton("结案…")
         self.amend_button = QPushButton("修改记录…")
+        self.letter_button = QPushButton("打印家长告知书…")
+        self.letter_button.setToolTip("通知家长、家长签署：心理危机告知书（回执交回之日完成“家长签署”）；"
+                                      "转介：转介建议书；复学评估：复学告知书")
+        self.letter_button.clicked.connect(self.request_letter)
         self.amend_button.clicked.connect(self.open_amend_dialog)
         self.complete_button.clicked.connect(self.open_step_dialog)
         self.skip_button.clicked.connect(self.open_skip_dialog)
@@ -96,7 +107,7 @@ class CaseView(QWidget):
         self.level_button.clicked.connect(self.open_level_dialog)
         self.close_button.clicked.connect(self.open_close_dialog)
         self.action_buttons = (self.complete_button, self.skip_button, self.documents_button, self.follow_button,
-                               self.level_button, self.close_button, self.amend_button)
+                               self.level_button, self.close_button, self.amend_button, self.letter_button)
         for b in self.action_buttons:
             b.setVisible(self.writer)
         actions = flow_bar(list(self.action_buttons), [self.archive_button])   # wraps instead of clipping
@@ -225,6 +236,15 @@ class CaseView(QWidget):
         sid = self.steps.selectedItems()[0].data(Qt.ItemDataRole.UserRole)
         return next((s for s in self.case.steps if s.id == sid), None)
 
+    def select_step_id(self, step_id: int) -> bool:
+        if self.case is None:
+            return False
+        ids = [s.id for s in self.case.steps]
+        if step_id not in ids:
+            return False
+        self.steps.selectRow(ids.index(step_id))
+        return True
+
     def select_step(self, key: str) -> None:
         assert self.case is not None
         row = [s.key for s in self.case.steps].index(key)
@@ -251,6 +271,16 @@ class CaseView(QWidget):
         self.close_button.setEnabled(case_open)
         self.amend_button.setEnabled(case_open)
         self.archive_button.setEnabled(self.case is not None)
+        self.letter_button.setEnabled(case_open and step is not None and step.key in STEP_LETTERS)
+
+    def request_letter(self) -> LetterRequest | None:
+        """The selected step's parent letter, for this case's student (the letters page opens it)."""
+        step = self.selected_step()
+        if self.case is None or step is None or step.key not in STEP_LETTERS:
+            return None
+        request = LetterRequest(STEP_LETTERS[step.key], self.case.row.student_id)
+        self.letter_requested.emit(request)
+        return request
 
     # -- dialogs (non-blocking: tests fill them through their widgets) ---------------------------------------
     def _open(self, dlg: FormDialog) -> FormDialog:
@@ -277,7 +307,7 @@ class CaseView(QWidget):
         step = self.selected_step()
         if step is None or not self.skip_button.isEnabled():
             return None
-        dlg = SkipDialog(self.session, step, self)
+        dlg = SkipDialog(self.session, step, self, case_id=self.case.row.id if self.case is not None else None)
         self._open(dlg)
         return dlg
 

@@ -28,6 +28,8 @@ def _combo(items: dict[str, str] | tuple[str, ...], current: str | None = None) 
 class OpenCaseDialog(FormDialog):
     """发现与报告: who, which student, level, source, summary (ordinary) and a confidential note."""
 
+    draft_label = "新建危机个案"
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, student_id: int | None = None,
                  alert_id: int | None = None) -> None:
         super().__init__("新建危机个案（发现与报告）", parent,
@@ -76,6 +78,9 @@ class OpenCaseDialog(FormDialog):
         self.fixed_student = student_id
         self.case_id: int | None = None
         self.submit = self._save
+        key = (f"crisis:case:alert:{alert_id}" if alert_id is not None else
+               f"crisis:case:new:{student_id}" if student_id is not None else "crisis:case:new")
+        self.use_drafts(ctx.session, key, student_id=student_id)
 
     def _save(self) -> None:
         sid = self.fixed_student if self.fixed_student is not None else self.picker.student_id
@@ -90,6 +95,8 @@ class OpenCaseDialog(FormDialog):
 
 class StepDialog(FormDialog):
     """Complete one step: when, by whom, a summary, a confidential note, and the step's own facts."""
+
+    draft_label = "危机步骤"
 
     def __init__(self, session: Session, case: CaseDetail, step: StepView, parent: QWidget | None = None) -> None:
         super().__init__(f"完成步骤：{step.name}", parent, step.hint)
@@ -135,6 +142,7 @@ class StepDialog(FormDialog):
         self.form.addRow("保密记录", self.note)
         self.school_status: str | None = None   # the student's new 学籍状态 when saving changed it
         self.submit = self._save
+        self.use_drafts(session, f"crisis:step:{case.row.id}:{step.id}", student_id=case.row.student_id)
 
     def _add(self, key: str, label: str, widget: QWidget) -> None:
         self.extra[key] = widget
@@ -158,14 +166,20 @@ class StepDialog(FormDialog):
 
 
 class SkipDialog(FormDialog):
-    def __init__(self, session: Session, step: StepView, parent: QWidget | None = None) -> None:
+    draft_label = "跳过危机步骤"
+
+    def __init__(self, session: Session, step: StepView, parent: QWidget | None = None, *,
+                 case_id: int | None = None) -> None:
         super().__init__(f"跳过步骤：{step.name}", parent, "跳过必须写明理由（普通级，班主任可见）。")
         self.reason = text_box("如：家长自行带孩子就医")
         self.form.addRow("理由", self.reason)
         self.submit = lambda: skip_step(session, step.id, self.reason.toPlainText())
+        self.use_drafts(session, f"crisis:skip:{case_id}:{step.id}" if case_id is not None else f"crisis:skip:{step.id}")
 
 
 class LevelDialog(FormDialog):
+    draft_label = "调整危机等级"
+
     def __init__(self, session: Session, case: CaseDetail, parent: QWidget | None = None) -> None:
         super().__init__("调整危机等级", parent, f"当前：{case.row.level_label}。调整后未完成步骤的期限会重新计算，"
                          "并补充新等级要求的步骤。理由为保密记录。")
@@ -175,9 +189,12 @@ class LevelDialog(FormDialog):
         self.form.addRow("新等级", self.level)
         self.form.addRow("理由", self.reason)
         self.submit = lambda: change_level(session, case.row.id, self.level.currentData(), self.reason.toPlainText())
+        self.use_drafts(session, f"crisis:level:{case.row.id}", student_id=case.row.student_id)
 
 
 class CloseDialog(FormDialog):
+    draft_label = "结案"
+
     def __init__(self, session: Session, case: CaseDetail, parent: QWidget | None = None) -> None:
         missing = missing_for_closing(session, case.row.id)
         intro = ("所有必需步骤已完成或已注明理由跳过。" if not missing else
@@ -191,10 +208,14 @@ class CloseDialog(FormDialog):
         self.note.textChanged.connect(lambda: self.ok_button.setEnabled(bool(self.note.toPlainText().strip())))
         self.submit = lambda: close_case(session, case.row.id, self.note.toPlainText(),
                                          closed_at=iso_of(self.closed_at))
+        self.use_drafts(session, f"crisis:close:{case.row.id}", student_id=case.row.student_id)
+        self.ok_button.setEnabled(bool(self.note.toPlainText().strip()))
 
 
 class DocumentsDialog(FormDialog):
     """复学评估 checklist: the required documents received, and the meeting."""
+
+    draft_label = "复学材料与会议"
 
     def __init__(self, session: Session, case: CaseDetail, parent: QWidget | None = None) -> None:
         super().__init__("复学材料与复学评估会议", parent, "收齐三份材料并召开会议后，才能完成“复学评估”。")
@@ -218,6 +239,7 @@ class DocumentsDialog(FormDialog):
         self.form.addRow("参加人员", self.participants)
         self.form.addRow("会议结论", self.meeting_note)
         self.submit = self._save
+        self.use_drafts(session, f"crisis:documents:{case.row.id}", student_id=case.row.student_id)
 
     def _save(self) -> None:
         docs = {key: date_of(when) for key, (box, when) in self.docs.items()  # type: ignore[arg-type]
@@ -230,6 +252,8 @@ class DocumentsDialog(FormDialog):
 
 
 class FollowUpDialog(FormDialog):
+    draft_label = "复学后跟踪"
+
     def __init__(self, session: Session, case: CaseDetail, parent: QWidget | None = None) -> None:
         nxt = next((f for f in case.follow_ups if f.done_on is None), None)
         week = nxt.week if nxt else len(case.follow_ups)
@@ -250,10 +274,13 @@ class FollowUpDialog(FormDialog):
         self.submit = lambda: record_follow_up(session, case.row.id, done_on=date_of(self.done_on),
                                                done_by=self.done_by.text(), summary=self.summary.toPlainText(),
                                                note=self.note.toPlainText(), week=self.week.value())
+        self.use_drafts(session, f"crisis:follow_up:{case.row.id}", student_id=case.row.student_id)
 
 
 class AmendDialog(FormDialog):
     """Correct the case's summary, confidential note or owner; the earlier text is kept with who, when, why."""
+
+    draft_label = "修改危机个案"
 
     def __init__(self, session: Session, case: CaseDetail, parent: QWidget | None = None) -> None:
         super().__init__("修改个案记录", parent, "修改不会覆盖原记录：原文连同修改人、时间和原因都会保留。")
@@ -269,3 +296,4 @@ class AmendDialog(FormDialog):
         self.form.addRow("修改原因", self.reason)
         self.submit = lambda: amend_case(session, case.row.id, self.reason.text(), summary=self.summary.toPlainText(),
                                          note=self.note.toPlainText(), owner=self.owner.text())
+        self.use_drafts(session, f"crisis:amend:{case.row.id}", student_id=case.row.student_id)

@@ -1,5 +1,8 @@
 """Shared pieces of the crisis dialogs: a form dialog that saves through an app call and shows a refused input
-inline (the dialog stays open, nothing typed is lost), date-time fields, and a student picker."""
+inline (the dialog stays open, nothing typed is lost), date-time fields, and a student picker.
+
+Every ``FormDialog`` is a ``ui.shell.forms.DraftDialog``: each subclass names its draft key with ``use_drafts``
+at the end of its ``__init__`` (the whole form is kept as a draft, and 取消/Esc ask before discarding)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +11,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -24,13 +26,16 @@ from app import clock
 from app.archive.students import StudentFilter
 from app.errors import XinqiaoError
 from ui.shell.context import AppContext
+from ui.shell.forms import DraftDialog
 from ui.shell.views import keep_registry_numbers_whole
 
 CONFIDENTIAL_STYLE = "background: #fff8e1;"
 
 
-class FormDialog(QDialog):
+class FormDialog(DraftDialog):
     """``submit`` runs the app call on OK; an XinqiaoError is shown in the dialog, which stays open."""
+
+    draft_label = "危机干预"
 
     def __init__(self, title: str, parent: QWidget | None = None, intro: str = "") -> None:
         super().__init__(parent)

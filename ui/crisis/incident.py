@@ -13,6 +13,8 @@ PARTIES = ("parents", "leaders", "bureau", "police")
 
 
 class IncidentDialog(FormDialog):
+    draft_label = "意外事件记录"
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__("意外事件记录", parent,
                          "学生因心理问题在校发生意外事件后：立即启动应急预案，第一时间联系家长，"
@@ -48,6 +50,7 @@ class IncidentDialog(FormDialog):
         self.form.addRow("保密记录", self.note)
         self.incident_id: int | None = None
         self.submit = self._save
+        self.use_drafts(ctx.session, "incident:new")
 
     def _save(self) -> None:
         notices = [{"party": p, "told_at": iso_of(when), "told_by": by.text(), "how": how.text()}  # type: ignore[arg-type]

@@ -235,6 +235,8 @@ class IncidentAmendDialog(FormDialog):
     """Correct or complete an incident: the fields, a reason (required for a change), and optionally one more
     notice (someone told later, e.g. the education bureau the next morning)."""
 
+    draft_label = "修改意外事件记录"
+
     def __init__(self, session: Session, incident: Incident, parent: QWidget | None = None) -> None:
         super().__init__("修改意外事件记录", parent, "修改后原来的内容仍会保留在修改记录中（谁、何时、为什么）。")
         self.session, self.incident = session, incident
@@ -264,6 +266,7 @@ class IncidentAmendDialog(FormDialog):
         self.form.addRow("通知人", self.told_by)
         self.form.addRow("方式/对方", self.how)
         self.submit = self._save
+        self.use_drafts(session, f"incident:amend:{incident.id}", student_id=incident.student_id)
 
     def changes(self) -> dict[str, str]:
         typed = {"place": self.place.text(), "what": self.what.toPlainText(),

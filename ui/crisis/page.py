@@ -85,6 +85,7 @@ class CrisisPage(QWidget):
         self.view.changed.connect(self._changed)
         self.view.open_student.connect(ctx.open_student)
         self.view.students_changed.connect(self._students_changed)
+        self.view.letter_requested.connect(ctx.open_letter)
 
         # 意外事件 beside the cases, for the accounts that may read them (counselors, managers)
         self.incidents = IncidentList(self.session)
@@ -112,9 +113,7 @@ class CrisisPage(QWidget):
         lay.addWidget(split, 1)
 
         self.rows: list[CaseRow] = []
-        self._held: QDialog | None = None
         ctx.data_changed.connect(self._data_changed)
-        ctx.locking.connect(self._locking)
         ctx.unlocked.connect(self._unlocked)
         self.refresh()
 
@@ -171,20 +170,9 @@ class CrisisPage(QWidget):
             if self.view.case is None or self.view.case.row.id != case_id:
                 self.view.show_case(case_id)
 
-    def _locking(self) -> None:
-        """The window rejects every dialog on lock; remember the open one (its widgets keep what was typed,
-        in memory only) and show it again after unlocking."""
-        inc = self.incidents.dialog
-        amend = inc.amend_dialog if isinstance(inc, IncidentDialogView) else None
-        for dlg in (self.dialog, self.view.dialog, inc, amend):   # the last one open wins: an amendment first
-            if dlg is not None and dlg.isVisible():
-                self._held = dlg
-
     def _unlocked(self) -> None:
+        """The window hid the open dialogs on lock and shows them again (``ui.shell.main_window``)."""
         self.refresh()
-        held, self._held = self._held, None
-        if held is not None and not held.isVisible():
-            held.open()
 
     def _changed(self) -> None:
         self.refresh()
@@ -299,6 +287,33 @@ class CrisisPage(QWidget):
                 self.open_incident(int(hit.ref_id))
         elif does_student_work(self.session.account):
             self.open_case_anywhere(int(hit.ref_id))
+
+    def open_draft(self, form_key: str, _student_id: int | None = None) -> QDialog | None:
+        """未完成的记录 on the 工作台: the form the draft belongs to, refilled from it."""
+        parts = form_key.split(":")
+        kind = parts[1] if len(parts) > 1 else ""
+        if parts[0] == "incident":
+            if kind == "new":
+                return self.open_incident_dialog()
+            if kind == "amend" and parts[2].isdigit():
+                return self.open_incident(int(parts[2])).open_amend_dialog()
+            return None
+        if kind == "rules":
+            return self.open_rules_dialog()
+        if kind == "case":
+            if parts[2] == "alert":
+                return self.open_case_from_alert(int(parts[3]))
+            return self.open_new_case_dialog(int(parts[3]) if len(parts) > 3 else None)
+        if len(parts) < 3 or not parts[2].isdigit():
+            return None
+        self.open_case_anywhere(int(parts[2]))
+        view = self.view
+        if kind in ("step", "skip") and len(parts) > 3:
+            if not view.select_step_id(int(parts[3])):
+                return None
+            return view.open_step_dialog() if kind == "step" else view.open_skip_dialog()
+        opener = getattr(view, f"open_{kind}_dialog", None)
+        return opener() if callable(opener) else None
 
     def _show(self, dlg: FormDialog) -> None:
         self.dialog = dlg

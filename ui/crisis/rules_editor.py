@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSpinBox, QTableWidget, QTableWidgetItem, QWidget
@@ -36,6 +37,9 @@ def parse_offset(text: str, step: str) -> dict[str, int] | None:
 
 
 class RulesDialog(FormDialog):
+    draft_label = "危机干预流程设置"
+    draft_confidential = False
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__("危机干预流程设置", parent, SCHOOL_SETTING_NOTE + "每个单元格是该等级下该步骤的期限"
                          "（从发现时或上一步完成时起算）；留空表示该等级不要求此步骤。“发现与报告”和“结案”各等级都必须有。")
@@ -61,6 +65,20 @@ class RulesDialog(FormDialog):
         self.form.addRow("复学后跟踪", self.weeks)
         self.form.addRow("修改说明", self.reason)
         self.submit = self._save
+        self.table.itemChanged.connect(self._draft_touched)
+        self.use_drafts(session, "crisis:rules")
+
+    def draft_state(self) -> dict[str, Any]:
+        cells = [[(self.table.item(r, c).text() if self.table.item(r, c) is not None else "")
+                  for c in range(1, self.table.columnCount())] for r in range(self.table.rowCount())]
+        return {**super().draft_state(), "cells": cells}
+
+    def restore_draft_state(self, state: dict[str, Any]) -> None:
+        super().restore_draft_state(state)
+        for r, row in enumerate(state.get("cells") or []):
+            for c, text in enumerate(row, 1):
+                if r < self.table.rowCount() and c < self.table.columnCount() and isinstance(text, str):
+                    self.table.setItem(r, c, QTableWidgetItem(text))
 
     def set_cell(self, step_key: str, level: str, text: str) -> None:
         r = [s.key for s in self.rules.steps].index(step_key)

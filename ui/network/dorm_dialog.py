@@ -3,17 +3,20 @@ network's ``set_dorm``. “3号楼 201” typed whole in the building field is s
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from app.errors import XinqiaoError
 from app.network.model import parse_room
 from app.network.people import dorm_of, informant_of, set_dorm
 from app.session import Session
 from app.text import normalize_text
+from ui.shell.forms import DraftDialog
 
 
-class DormDialog(QDialog):
+class DormDialog(DraftDialog):
     saved = Signal()
+    draft_label = "设置宿舍"
+    draft_confidential = False
 
     def __init__(self, session: Session, student_id: int, student_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +55,7 @@ class DormDialog(QDialog):
         form.addRow(hint)
         form.addRow(self.error)
         form.addRow(self.buttons)
+        self.use_drafts(session, f"dorm:{student_id}", student_id=student_id)
 
     def _typed(self) -> tuple[str, str]:
         building, room = self.building.text().strip(), self.room.text().strip()

@@ -195,6 +195,15 @@ class NetworkPage(QWidget):
             self.refresh()
 
     # -- actions ----------------------------------------------------------------------------------------------
+    def open_draft(self, form_key: str, _student_id: int | None = None) -> None:
+        """未完成的记录 on the 工作台: the report or review form, refilled from the draft."""
+        if form_key == "network:report:new":
+            self.open_report_dialog()
+        elif form_key == "network:pair:new":
+            self.add_pair()
+        elif form_key == "network:review:new":
+            self.open_review_dialog()
+
     def open_report_dialog(self) -> None:
         self.report_dialog = ReportDialog(self.session, self, period=self.current_period())
         self.report_dialog.saved.connect(lambda _rid: self.ctx.data_changed.emit(Change.NETWORK))

@@ -6,17 +6,19 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDateEdit, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from app import clock
 from app.errors import XinqiaoError
 from app.network.people import add_pair
 from ui.shell.context import AppContext
+from ui.shell.forms import DraftDialog
 from ui.shell.student_picker import StudentPicker
 
 
-class PairDialog(QDialog):
+class PairDialog(DraftDialog):
     saved = Signal(int)
+    draft_label = "朋辈结对"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +55,7 @@ class PairDialog(QDialog):
         form.addRow(self.buttons)
         for a, b in ((self.student.edit, self.peer.edit), (self.peer.edit, self.start), (self.start, self.end)):
             QWidget.setTabOrder(a, b)
+        self.use_drafts(ctx.session, "network:pair:new")
 
     def _fail(self, text: str) -> bool:
         self.error.setText(text)

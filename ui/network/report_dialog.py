@@ -3,12 +3,12 @@ and events, and each student of concern with signs from the list and what was se
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -28,10 +28,12 @@ from app.network.people import list_rooms
 from app.network.reports import ConcernInput, ReportInput, add_report
 from app.session import Session
 from ui.shell import dialogs
+from ui.shell.forms import DraftDialog
 
 
-class ReportDialog(QDialog):
+class ReportDialog(DraftDialog):
     saved = Signal(int)
+    draft_label = "预警网络报告"
 
     def __init__(self, session: Session, parent: QWidget | None = None, period: str = "") -> None:
         super().__init__(parent)
@@ -107,6 +109,22 @@ class ReportDialog(QDialog):
         lay.addLayout(form)
         lay.addWidget(buttons)
         self._load_students()
+        self.use_drafts(session, "network:report:new")
+
+    def draft_state(self) -> dict[str, Any]:
+        """The fields, and the students already listed (held outside the widgets until saved)."""
+        listed = [{"student_id": c.student_id, "signs": list(c.signs), "seen": c.seen,
+                   "label": self.listed.item(i).text() if i < self.listed.count() else ""}
+                  for i, c in enumerate(self.concerns)]
+        return {**super().draft_state(), "concerns": listed}
+
+    def restore_draft_state(self, state: dict[str, Any]) -> None:
+        super().restore_draft_state(state)
+        self.concerns.clear()
+        self.listed.clear()
+        for c in state.get("concerns") or []:
+            self.concerns.append(ConcernInput(int(c["student_id"]), list(c["signs"]), str(c.get("seen", ""))))
+            self.listed.addItem(str(c.get("label", "")))
 
     def _load_students(self) -> None:
         self.student.clear()
@@ -140,6 +158,7 @@ class ReportDialog(QDialog):
             return
         self.concerns.append(ConcernInput(int(sid), signs, self.seen.text()))
         self.listed.addItem(f"{self.student.currentText()}：{'、'.join(signs)}")
+        self._draft_touched()
         for i in range(self.signs.count()):
             self.signs.item(i).setCheckState(Qt.CheckState.Unchecked)
         self.seen.clear()

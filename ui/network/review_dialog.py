@@ -3,12 +3,12 @@ list) and the decision for each (it lands on the student's timeline)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
@@ -25,10 +25,12 @@ from app.network.people import record_review
 from app.school.classnames import grade_name
 from app.session import Session
 from ui.shell import dialogs
+from ui.shell.forms import DraftDialog
 
 
-class ReviewDialog(QDialog):
+class ReviewDialog(DraftDialog):
     saved = Signal(int)
+    draft_label = "年级组研判"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +62,22 @@ class ReviewDialog(QDialog):
         lay.addWidget(self.students, 1)
         lay.addWidget(buttons)
         self._load()
+        self.students.itemChanged.connect(self._draft_touched)
+        self.use_drafts(session, "network:review:new")
+
+    def draft_state(self) -> dict[str, Any]:
+        """The fields, and per listed student: ticked, and the conclusion typed."""
+        rows = {str(sid): [self.students.item(i, 0).checkState() == Qt.CheckState.Checked,
+                           self.students.item(i, 2).text()] for i, sid in enumerate(self.ids)}
+        return {**super().draft_state(), "students": rows}
+
+    def restore_draft_state(self, state: dict[str, Any]) -> None:
+        super().restore_draft_state(state)   # the grade first: it lists the students
+        rows = state.get("students") or {}
+        for i, sid in enumerate(self.ids):
+            ticked, text = rows.get(str(sid), [False, ""])
+            self.students.item(i, 0).setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+            self.students.item(i, 2).setText(str(text))
 
     def _load(self) -> None:
         rows = self.session.db.query(

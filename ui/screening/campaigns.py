@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -48,6 +47,7 @@ from app.session import Session
 from ui.screening.charts import CampaignCharts, render_charts
 from ui.screening.models import RowsModel
 from ui.shell import dialogs
+from ui.shell.forms import DraftDialog
 from ui.shell.tasks import run_task, wait_idle
 
 PROGRESS_HEADERS = ["班级", "应测", "已完成", "未完成", "缺考", "拒绝", "待回执", "完成率"]
@@ -56,7 +56,10 @@ GROUPS = [("低年级（1–3）", range(1, 4)), ("小学高年级（4–6）", 
           ("高中（10–12）", range(10, 13))]
 
 
-class NewCampaignDialog(QDialog):
+class NewCampaignDialog(DraftDialog):
+    draft_label = "新建测评活动"
+    draft_confidential = False
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -110,6 +113,7 @@ class NewCampaignDialog(QDialog):
         buttons.accepted.connect(self.create)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.use_drafts(session, "screening:campaign:new")
 
     def create(self) -> None:
         scales = {}
@@ -300,9 +304,15 @@ class CampaignsTab(QWidget):
 
     def new_campaign(self) -> None:
         dlg = NewCampaignDialog(self.session, self)
-        if dlg.exec() and dlg.created:
-            self.reload(dlg.created.id)
-            self.changed.emit()
+
+        def created() -> None:   # not exec(): a lock hides the dialog and brings it back
+            if dlg.created:
+                self.reload(dlg.created.id)
+                self.changed.emit()
+
+        dlg.accepted.connect(created)
+        self.new_dialog = dlg
+        dlg.open()
 
     def import_results(self) -> None:
         from app.screening.importer import SCREENING_IMPORT

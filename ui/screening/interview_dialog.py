@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -25,9 +24,12 @@ from app.screening.interviews import Interview, record_interview
 from app.screening.ledger import LedgerRow
 from app.session import Session
 from ui.shell import dialogs
+from ui.shell.forms import DraftDialog
 
 
-class InterviewDialog(QDialog):
+class InterviewDialog(DraftDialog):
+    draft_label = "复核访谈"
+
     def __init__(self, session: Session, row: LedgerRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -75,6 +77,7 @@ class InterviewDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.level.currentIndexChanged.connect(self._sync_step)
+        self.use_drafts(session, f"interview:{row.entry_id}", student_id=row.student_id)
 
     def _sync_step(self) -> None:
         if self.level.currentData() == 0:

@@ -223,6 +223,13 @@ class LedgerView(QWidget):
         idx = self.table.selectionModel().selectedRows()
         return self.model.row(idx[0].row()) if idx else None
 
+    def select_entry(self, entry_id: int) -> bool:
+        for i, r in enumerate(self.model.rows):
+            if r.entry_id == entry_id:
+                self.table.selectRow(i)
+                return True
+        return False
+
     def select_student(self, student_id: int) -> None:
         for i, r in enumerate(self.model.rows):
             if r.student_id == student_id:
@@ -250,7 +257,10 @@ class LedgerView(QWidget):
             return
         dlg = InterviewDialog(self.session, r, self)
         self.dialog = dlg  # tests answer the open dialog through this
-        if dlg.exec() and dlg.saved:
+
+        def saved() -> None:   # not exec(): a lock hides the dialog and brings it back
+            if dlg.saved is None:
+                return
             sid = r.student_id
             self.refresh(select=sid)
             self.changed.emit()
@@ -258,6 +268,9 @@ class LedgerView(QWidget):
                     self, "一生一策", f"已确认 {r.name} 为{level_label(dlg.saved.confirmed_level)}。"
                     "是否现在打开档案，为其制定一生一策成长指导方案？", yes="打开档案", no="稍后"):
                 self.open_student.emit(sid)
+
+        dlg.accepted.connect(saved)
+        dlg.open()
 
     def _open_archive(self) -> None:
         r = self.selected()

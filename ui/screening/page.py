@@ -109,6 +109,22 @@ class ScreeningPage(QWidget):
         tab.changed.connect(lambda: self.ctx.data_changed.emit(Change.SCREENING))
         return tab
 
+    def open_draft(self, form_key: str, student_id: int | None = None) -> QWidget | None:
+        """未完成的记录 on the 工作台: a 复核访谈 (``interview:<entry>``) or a new campaign, refilled from the draft."""
+        parts = form_key.split(":")
+        if parts[0] == "screening" and parts[1:2] == ["campaign"]:
+            self.tabs.setCurrentIndex(self.tabs.indexOf(self.campaigns))
+            self.campaigns.new_campaign()
+            return self.campaigns.new_dialog
+        if parts[0] == "interview" and parts[1].isdigit():
+            ledger = self.ledger
+            self.tabs.setCurrentIndex(self.tabs.indexOf(ledger))
+            ledger.wait_loaded()
+            if ledger.select_entry(int(parts[1])):
+                ledger.interview()
+                return ledger.dialog
+        return None
+
     def open_held_results(self) -> QWidget:
         """Results held for want of consent (from 工作台): count them or discard them."""
         from ui.screening.held_dialog import HeldResultsDialog

@@ -23,11 +23,16 @@ from ui.settings.common import cell, make_table
 from ui.shell import dialogs, tasks
 from ui.shell.context import AppContext, Change
 from ui.shell.errors import show_error
+from ui.shell.forms import DraftDialog
 from ui.shell.unlock import ERROR_STYLE, PasswordFields, RecoveryDialog
 
 
-class AccountDialog(QDialog):
-    """Add an account; the work (two key derivations) runs off the UI thread."""
+class AccountDialog(DraftDialog):
+    """Add an account; the work (two key derivations) runs off the UI thread. Its draft never holds the password
+    (``ui.shell.forms`` skips password fields)."""
+
+    draft_label = "添加账号"
+    draft_confidential = False
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +64,7 @@ class AccountDialog(QDialog):
         self.role.currentIndexChanged.connect(self._role_changed)
         self._role_changed()
         self.added: Account | None = None
+        self.use_drafts(ctx.session, "settings:account:new")
 
     def _role_changed(self) -> None:
         self.klass.setEnabled(self.role.currentData() == Role.HEAD_TEACHER.value)

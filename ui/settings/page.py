@@ -40,6 +40,26 @@ class SettingsPage(QWidget):
             self.tabs.addTab(self.security, "安全")
             self.tabs.addTab(self.audit, "审计日志")
 
+    def open_draft(self, form_key: str, _student_id: int | None = None) -> QWidget | None:
+        """未完成的记录 on the 工作台: the settings form the draft belongs to, refilled from it."""
+        parts = form_key.split(":")
+        kind = parts[1] if len(parts) > 1 else ""
+        if kind == "account":
+            self.show_tab("账号")
+            return self.accounts.add_account()
+        self.show_tab("学校")
+        if kind == "school":
+            return self.school.edit_school()
+        if kind == "holiday":
+            return self.school.add_holiday()
+        if kind == "staff":
+            if parts[2] == "new":
+                return self.school.add_staff()
+            member = next((m for m in self.school.staff if str(m.id) == parts[2]), None)
+            if member is not None:
+                return self.school._open_staff_dialog(member)
+        return None
+
     def show_tab(self, name: str) -> None:
         for i in range(self.tabs.count()):
             if self.tabs.tabText(i) == name:

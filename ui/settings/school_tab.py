@@ -28,18 +28,30 @@ from app.policy import can_manage_school
 from app.school.calendar import list_semesters, save_semester_dates
 from app.school.classes import add_class, list_classes, set_head_teacher
 from app.school.holidays import Holiday, add_holiday, list_holidays, remove_holiday
-from app.school.profile import STAGE_LABELS, get_school, update_school
+from app.school.profile import (
+    HOTLINE_EXAMPLE,
+    NATIONAL_HOTLINE,
+    STAGE_LABELS,
+    get_school,
+    local_hotline,
+    set_local_hotline,
+    update_school,
+)
 from app.school.staff import STAFF_ROLES, StaffMember, add_staff, list_staff, set_staff_active, update_staff
 from ui.settings.common import cell, make_table
 from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
+from ui.shell.forms import DraftDialog
 from ui.shell.unlock import ERROR_STYLE
 
 TERM_LABELS = {"autumn": "秋季学期", "spring": "春季学期"}
 
 
-class StaffDialog(QDialog):
+class StaffDialog(DraftDialog):
     """Add or edit one staff member (name, role, phone); ``saved`` is emitted after the write."""
+
+    draft_label = "教职工"
+    draft_confidential = False
 
     def __init__(self, ctx: AppContext, member: StaffMember | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +77,7 @@ class StaffDialog(QDialog):
         box.accepted.connect(self.submit)
         box.rejected.connect(self.reject)
         form.addRow(box)
+        self.use_drafts(ctx.session, f"settings:staff:{member.id}" if member else "settings:staff:new")
 
     def submit(self) -> None:
         session = self.ctx.session
@@ -80,8 +93,11 @@ class StaffDialog(QDialog):
         self.accept()
 
 
-class SchoolDialog(QDialog):
+class SchoolDialog(DraftDialog):
     """Correct the school's name, code and stages (they appear on letters, exports and the title bar)."""
+
+    draft_label = "学校信息"
+    draft_confidential = False
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,6 +120,11 @@ class SchoolDialog(QDialog):
             stage_row.addWidget(box)
         stage_row.addStretch(1)
         form.addRow("学段", stage_row)
+        self.hotline = QLineEdit(local_hotline(ctx.session.db))
+        self.hotline.setObjectName("localHotline")
+        self.hotline.setPlaceholderText(f"如 宁夏心理援助热线 {HOTLINE_EXAMPLE}（可不填）")
+        self.hotline.setToolTip(f"印在每份家长告知书上，位于全国青少年服务台 {NATIONAL_HOTLINE} 之后")
+        form.addRow("本地心理援助热线", self.hotline)
         self.error_label = QLabel("")
         self.error_label.setStyleSheet(ERROR_STYLE)
         form.addRow(self.error_label)
@@ -113,11 +134,14 @@ class SchoolDialog(QDialog):
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.use_drafts(ctx.session, "settings:school")
 
     def submit(self) -> None:
         stages = [k for k, box in self.stage_boxes.items() if box.isChecked()]
         try:
             update_school(self.ctx.session, self.name.text(), self.code.text(), stages)
+            if self.hotline.text().strip() != local_hotline(self.ctx.session.db):
+                set_local_hotline(self.ctx.session, self.hotline.text())
         except XinqiaoError as e:
             self.error_label.setText(e.message)
             return
@@ -125,8 +149,11 @@ class SchoolDialog(QDialog):
         self.accept()
 
 
-class HolidayDialog(QDialog):
+class HolidayDialog(DraftDialog):
     """Add one range of non-school days (节假日) or, with 调休上课, make-up school days on a weekend."""
+
+    draft_label = "节假日"
+    draft_confidential = False
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -160,6 +187,7 @@ class HolidayDialog(QDialog):
         box.rejected.connect(self.reject)
         form.addRow(box)
         self.name.setFocus()
+        self.use_drafts(ctx.session, "settings:holiday:new")
 
     def _start_changed(self, date: QDate) -> None:
         # the end follows the start while the range is one day (the usual 调休) or would end before it
@@ -192,6 +220,8 @@ class SchoolTab(QWidget):
         form.addRow("学校名称", self.name_label)
         form.addRow("学校代码", self.code_label)
         form.addRow("学段", self.stages_label)
+        self.hotline_label = QLabel()
+        form.addRow("心理援助热线", self.hotline_label)
         self.edit_school_button = QPushButton("修改学校信息…")
         self.edit_school_button.clicked.connect(self.edit_school)
         self.edit_school_button.setEnabled(self.editable)
@@ -291,6 +321,8 @@ class SchoolTab(QWidget):
         self.name_label.setText(school.name)
         self.code_label.setText(school.code or "（未填写）")
         self.stages_label.setText(school.stages_label or "（未填写）")
+        local = local_hotline(db)
+        self.hotline_label.setText(f"{NATIONAL_HOTLINE}" + (f"；本地：{local}" if local else "（本地热线未设置）"))
         sems = list_semesters(db)
         _reset_rows(self.semesters, len(sems))
         self.date_edits.clear()
@@ -332,10 +364,10 @@ class SchoolTab(QWidget):
             self.classes.setCellWidget(r, 1, combo)
         self.staff_table.setRowCount(len(self.staff))
         for r, m in enumerate(self.staff):
-            for col, v in enumerate((m.name, m.role_label, m.phone, "在职" if m.active else "已离校")):
+            for col, v in enumerate((m.name, m.roles_label, m.phone, "在职" if m.active else "已离校")):
                 self.staff_table.setItem(r, col, cell(v))
-        full = sum(1 for m in active if m.role == "psych_fulltime")
-        part = sum(1 for m in active if m.role == "psych_parttime")
+        full = sum(1 for m in active if m.holds("psych_fulltime"))
+        part = sum(1 for m in active if m.holds("psych_parttime") and not m.holds("psych_fulltime"))
         self.staff_summary.setText(f"在职心理教师：专职 {full} 人，兼职 {part} 人")
         self._staff_selection_changed()
 

@@ -19,7 +19,8 @@ class SecurityTab(QWidget):
         form.addRow("无操作多久后自动锁定", self.idle)
         lay.addLayout(form)
         note = QLabel("按 Ctrl+L 或工具栏的“锁定”可随时锁定；系统锁屏时心桥也会锁定（在系统提供此信息时）。"
-                      "锁定时会关闭对话框、清除心桥复制到剪贴板的内容，未保存的输入在解锁后仍在。")
+                      "锁定时打开的对话框会隐藏，解锁后原样恢复；从心桥复制到剪贴板的内容会被清除。"
+                      "正在填写的内容停止输入约 1 秒后就加密保存为草稿（锁定和关闭时立即保存），断电后也能找回。")
         note.setWordWrap(True)
         lay.addWidget(note)
         lay.addStretch(1)

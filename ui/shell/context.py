@@ -3,8 +3,9 @@
 Pages are declared in ``ui/pages.py`` (id, title, factory ``(ctx: AppContext) -> QWidget``, who sees them, which
 search sources they open). What changed is told with ``ctx.data_changed.emit(Change.X)``; a receiver tests the
 value by identity or membership (``if change in (Change.STUDENTS, Change.SCHOOL)``), never by text.
-A page that keeps unsaved text must keep it across a lock: connect to ``ctx.locking`` to save a draft
-(the session is still open while ``locking`` is emitted) and to ``ctx.unlocked`` to refresh.
+A form keeps unsaved text through ``ui.shell.forms`` (a draft in the vault, saved when the window locks); a page
+may still connect to ``ctx.locking`` (the session is still open while it is emitted) and to ``ctx.unlocked`` to
+refresh.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class Change(Enum):
     CRISIS = "crisis"          # crisis cases, incidents, the directory, the rules
     NETWORK = "network"        # warning-network reports, triage, committee members, rooms, the group
     COURSES = "courses"        # lessons, activities, parent school, pushes, the norms profile
+    PEOPLE = "people"          # staff roles, training records and norms, the duty roster
 
 
 class AppContext(QObject):
@@ -40,6 +42,8 @@ class AppContext(QObject):
     open_case_from_alert = Signal(int)   # a same-day alert id: start a crisis case from it (危机干预 page)
     open_held_results = Signal()     # results held for want of consent: decide them (测评 page)
     open_hit = Signal(object)        # a SearchHit: the main window opens it on the page that owns its source
+    open_draft = Signal(str, object)  # a draft's form key and student id: the window opens the form it belongs to
+    open_letter = Signal(object)     # an app.letters.records.LetterRequest: 家长告知书 for a student (letters page)
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)

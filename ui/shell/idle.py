@@ -24,8 +24,20 @@ ACTIVITY_EVENTS = frozenset({
 })
 
 
+def _is_lock_key(obj: QObject, event: QEvent) -> bool:
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QDialog, QWidget
+
+    if not isinstance(event, QKeyEvent) or event.key() != Qt.Key.Key_L:
+        return False
+    if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier != Qt.KeyboardModifier.ControlModifier:
+        return False
+    return isinstance(obj, QWidget) and isinstance(obj.window(), QDialog)
+
+
 class IdleWatcher(QObject):
     idle = Signal()
+    lock_key = Signal()   # Ctrl+L pressed inside a dialog (the window's own shortcut does not reach a modal one)
 
     def __init__(self, minutes: float = 10, clock: Callable[[], float] = time.monotonic,
                  poll_ms: int = 5000, parent: QObject | None = None) -> None:
@@ -72,6 +84,9 @@ class IdleWatcher(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() in ACTIVITY_EVENTS:
             self.last_activity = self.clock()
+            if event.type() == QEvent.Type.KeyPress and self.active and _is_lock_key(obj, event):
+                self.lock_key.emit()
+                return True
         return False
 
     def check(self) -> bool:

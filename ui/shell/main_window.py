@@ -1,7 +1,8 @@
 """The main window: left navigation of the pages, a stack, a toolbar (锁定, 备份), the status bar, and locking.
 
-Locking keeps every page widget alive (the workspace is only hidden behind the unlock screen), so text typed
-into an unsaved form is still there after unlocking.
+Locking keeps every page widget alive (the workspace is only hidden behind the unlock screen) and hides open
+dialogs to show them again after unlocking, so text typed into an unsaved form is still there; every form's draft
+is saved to the vault first (``ui.shell.forms``).
 """
 from __future__ import annotations
 
@@ -12,15 +13,20 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtPrintSupport import QAbstractPrintDialog
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
+    QMessageBox,
+    QProgressDialog,
     QStackedWidget,
     QToolBar,
     QVBoxLayout,
@@ -35,7 +41,7 @@ from app.preferences import idle_lock_minutes
 from app.school.profile import get_school
 from app.search import SearchHit
 from app.session import Session
-from ui.shell import clipboard, dialogs, tasks
+from ui.shell import clipboard, dialogs, forms, tasks
 from ui.shell.context import AppContext, Change
 from ui.shell.idle import IdleWatcher, OsLockWatcher
 from ui.shell.page import Page
@@ -48,8 +54,13 @@ QListWidget#nav::item:selected { background: #dbe8f5; color: #0b4a8b; font-weigh
 """
 
 
+# Dialogs that run their own modal loop (a question, a file or print dialog, the crash report): a lock rejects them.
+# Every other dialog is a form or a view opened with ``open()``: a lock hides it and shows it again after unlock.
+_MODAL_LOOPS: tuple[type, ...] = (QMessageBox, QFileDialog, QInputDialog, QProgressDialog, QAbstractPrintDialog)
+
+
 def close_dialogs() -> int:
-    """Reject every visible dialog and message box (a lock must not leave data on screen)."""
+    """Reject every visible question, file dialog and popup (a lock must not leave data on screen)."""
     closed = 0
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -66,10 +77,37 @@ def close_dialogs() -> int:
             w.close()
     # Innermost (most recently opened) first, so nested modal loops unwind in order.
     for w in reversed(app.topLevelWidgets()):
-        if isinstance(w, QDialog) and w.isVisible():
+        if isinstance(w, QDialog) and w.isVisible() and (isinstance(w, _MODAL_LOOPS) or _runs_own_loop(w)):
             w.reject()
             closed += 1
     return closed
+
+
+def _runs_own_loop(w: QDialog) -> bool:
+    from ui.shell.errors import CrashDialog
+
+    return isinstance(w, CrashDialog)
+
+
+def hide_dialogs() -> list[QDialog]:
+    """Hide every other visible dialog (forms and views opened with ``open()``), outermost first: what they hold
+    stays in their widgets (and each form's draft in the vault) until ``show_dialogs`` brings them back."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return []
+    held = [w for w in app.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]
+    for w in reversed(held):
+        w.hide()
+    return held
+
+
+def show_dialogs(held: list[QDialog]) -> None:
+    """Show the dialogs a lock hid, as they were, the last one on top."""
+    import shiboken6
+
+    for w in held:
+        if shiboken6.isValid(w) and not w.isVisible():
+            w.show()
 
 
 def error_placeholder(title: str, exc: BaseException) -> QWidget:
@@ -146,6 +184,7 @@ class MainWindow(QMainWindow):
         self.page_titles: dict[str, str] = {}
         self._page_decls: dict[str, Page] = {}
         self._source_pages: dict[str, str] = {}  # search source -> the id of the page that opens its hits
+        self._draft_pages: dict[str, str] = {}   # a draft key's first part -> the id of the page of its form
         self._holders: dict[str, QWidget] = {}
         self.page_errors: dict[str, BaseException] = {}
         self._load_pages(pages)
@@ -184,10 +223,15 @@ class MainWindow(QMainWindow):
         self.ctx.open_crisis_case.connect(self._open_crisis_case)
         self.ctx.open_case_from_alert.connect(lambda a: self._call_page("crisis", "open_case_from_alert", a))
         self.ctx.open_held_results.connect(lambda: self._call_page("screening", "open_held_results"))
+        self.ctx.open_letter.connect(lambda r: self._call_page("letters", "open_request", r))
         self.ctx.open_hit.connect(self.open_hit)
+        self.ctx.open_draft.connect(self.open_draft)
         self.ctx.data_changed.connect(self._data_changed)
         self.idle = IdleWatcher(self._idle_minutes(), clock=idle_clock, parent=self)
         self.idle.idle.connect(lambda: self.lock("因长时间未操作，心桥已自动锁定。"))
+        self.idle.lock_key.connect(lambda: self.lock())   # Ctrl+L inside any dialog
+        self._held_dialogs: list[QDialog] = []
+        clipboard.watch()
         self.idle.start()
         self.os_lock: OsLockWatcher | None = None
         if watch_os_lock:
@@ -211,6 +255,10 @@ class MainWindow(QMainWindow):
             self._page_decls[page_id] = decl
             for source in decl.search_sources:
                 self._source_pages[source] = page_id
+            for form in decl.draft_forms:
+                if form in self._draft_pages:
+                    raise ValueError(f"draft forms {form!r} are declared by two pages")
+                self._draft_pages[form] = page_id
             holder = QWidget()
             QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
             self._holders[page_id] = holder
@@ -294,6 +342,21 @@ class MainWindow(QMainWindow):
         if hit.students:
             self.ctx.open_student.emit(hit.students[0].id)
 
+    def open_draft(self, form_key: str, student_id: object = None) -> bool:
+        """A draft from the 工作台: the page that owns its form opens the form (which refills from the draft); a
+        form no page owns opens the student's archive. True if a page took it."""
+        if self.locked:
+            return False
+        page_id = self._draft_pages.get(form_key.split(":", 1)[0])
+        if page_id is not None and self.show_page(page_id):
+            opener = getattr(self.pages[page_id], "open_draft", None)
+            if callable(opener):
+                opener(form_key, student_id if isinstance(student_id, int) else None)
+                return True
+        if isinstance(student_id, int):
+            self.ctx.open_student.emit(student_id)
+        return False
+
     def focus_student_search(self) -> None:
         if self.locked or not self.show_page("students"):
             return
@@ -324,7 +387,8 @@ class MainWindow(QMainWindow):
         return self.session.locked
 
     def lock(self, message: str = "") -> bool:
-        """Save drafts, close dialogs, clear our clipboard, drop the key, show the unlock screen."""
+        """Save drafts, hide dialogs (questions are rejected), clear our clipboard, drop the key, show the unlock
+        screen. Never asks anything."""
         if self.session.locked:
             return False
         if tasks.running() and (self.unlock_widget is None or not self.unlock_widget.busy):
@@ -332,7 +396,9 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(300, lambda: self.lock(message))
             return False
         self.ctx.locking.emit()
+        forms.save_all(self.session)   # every open form's draft, at once
         close_dialogs()
+        self._held_dialogs = hide_dialogs()
         clipboard.clear_if_ours()
         self.idle.stop()
         self._focus_before_lock = QApplication.focusWidget()
@@ -374,6 +440,8 @@ class MainWindow(QMainWindow):
             self._update_status()
             self.ctx.data_changed.emit(Change.STUDENTS)  # the index was rebuilt on the unlock worker
         self.ctx.unlocked.emit()
+        held, self._held_dialogs = self._held_dialogs, []
+        show_dialogs(held)
         self.show_security_notices()
         focus = getattr(self, "_focus_before_lock", None)
         if isinstance(focus, QWidget) and focus.isVisible():
@@ -422,6 +490,7 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         self.ctx.locking.emit()  # pages save their drafts
+        forms.save_all(self.session)
         if self.auto_backup and backups.auto_backup_due(self.session.paths):
             event.ignore()
             session = self.session

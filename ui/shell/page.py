@@ -2,6 +2,9 @@
 
 The one list of pages, in navigation order, is ``ui/pages.py``. A page widget that owns search sources has
 ``open_hit(hit)``; the window calls it when a search hit of one of ``search_sources`` is opened anywhere.
+In the same way a page that owns forms has ``open_draft(form_key, student_id)``: the window calls it when a draft
+whose key starts with one of ``draft_forms`` (the key's first part, ``"record"`` of ``"record:12"``) is opened
+from the 工作台's 未完成的记录; it opens the form, which refills itself from the draft.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ class Page:
     factory: Callable[[AppContext], QWidget]         # builds the page (the first time it is shown)
     available: Callable[[Account], bool] = everyone  # which accounts see it (by role)
     search_sources: tuple[str, ...] = ()             # ``SearchHit.source`` values this page opens
+    draft_forms: tuple[str, ...] = ()                # first parts of the draft keys of its forms (``open_draft``)
     eager: bool = False                              # built with the window (it listens from the start)
     icon: str = ""                                   # a resource name, for when the navigation shows icons
     modes: tuple[str, ...] = ("school",)             # the vaults it shows in: a school's, a county centre's

@@ -72,6 +72,24 @@ class StudentPicker(QWidget):
         sid, name, class_name = item.data(Qt.ItemDataRole.UserRole)
         self.set_student(sid, f"{name}（{class_name}）")
 
+    # -- as a field of a form's draft (ui.shell.forms) ------------------------------------------------------------
+    def draft_value(self) -> dict[str, object]:
+        chosen = self.label.text().removeprefix("已选：") if self.student_id else ""
+        return {"id": self.student_id, "label": chosen, "text": self.edit.text()}
+
+    def set_draft_value(self, value: object) -> None:
+        if not isinstance(value, dict):
+            return
+        sid = value.get("id")
+        if isinstance(sid, int):
+            self.set_student(sid, str(value.get("label", "")))
+        else:
+            self.set_student(None)
+            self.edit.setText(str(value.get("text", "")))
+
+    def draft_signals(self) -> tuple[object, ...]:
+        return (self.chosen, self.edit.textChanged)
+
     def set_student(self, student_id: int | None, label: str = "") -> None:
         self.student_id = student_id
         self.results.hide()

@@ -111,11 +111,12 @@ class Task(QObject):
         pool().start(self.runnable)
 
     def _progress(self, done: int, total: int, text: str) -> None:
-        if self.dialog is not None:
-            self.dialog.setMaximum(max(total, 0))
-            self.dialog.setValue(min(done, total) if total else 0)
+        d = self.dialog   # setValue of a modal progress dialog processes events: the task may finish meanwhile
+        if d is not None:
             if text:
-                self.dialog.setLabelText(text)
+                d.setLabelText(text)
+            d.setMaximum(max(total, 0))
+            d.setValue(min(done, total) if total else 0)
 
     def _close(self) -> None:
         self.finished = True

@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
+from app.drafts.workbench import SOURCE_PREFIX as DRAFT_PREFIX
 from app.policy import can_read_confidential
 from app.session import Session
 from app.workbench import WorkItem, group_items, work_items
+from ui.shell import forms
 from ui.shell.context import AppContext, Change
 from ui.shell.tasks import run_task, wait_idle
 
@@ -109,6 +111,7 @@ class WorkbenchPage(QWidget):
         self.dirty = False
         ctx.data_changed.connect(self._data_changed)
         ctx.unlocked.connect(self._data_changed)
+        forms.notices().changed.connect(self._drafts_changed)
         # The first load starts once the window is built (a worker's query holds the database meanwhile).
         self.loading = True
         QTimer.singleShot(0, self.reload)
@@ -120,6 +123,13 @@ class WorkbenchPage(QWidget):
             self.reload()
         else:
             self.dirty = True  # reloaded when shown again
+
+    def _drafts_changed(self) -> None:
+        """A form's draft appeared or went: 未完成的记录 is read again when the page is next shown."""
+        if self.isVisible() and not self.ctx.session.locked:
+            self.reload()
+        else:
+            self.dirty = True
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
@@ -228,6 +238,8 @@ class WorkbenchPage(QWidget):
         row.setData(0, SOURCE_ROLE, it.source)
         if it.student_id is not None:
             row.setToolTip(0, "双击打开学生档案")
+        if it.source.startswith(DRAFT_PREFIX):
+            row.setToolTip(0, "双击打开这张表单，继续填写")
         # Red: late, or urgent by nature (a same-day alert, a level-1 alert). A crisis step due later today is
         # urgent (bold, at the top) but not yet late, so not red.
         if it.overdue or (it.urgent and it.urgency != "crisis"):
@@ -312,5 +324,13 @@ class WorkbenchPage(QWidget):
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         sid = item.data(0, STUDENT_ROLE)
+        source = item.data(0, SOURCE_ROLE)
+        if isinstance(source, str) and source.startswith(DRAFT_PREFIX):   # 未完成的记录: its form, text back
+            self.ctx.open_draft.emit(source[len(DRAFT_PREFIX):], None if sid is None else int(sid))
+            return
         if sid is not None:
             self.ctx.open_student.emit(int(sid))
+            return
+        source = item.data(0, SOURCE_ROLE)
+        if isinstance(source, str) and source.startswith(("loop_items:", "loop_months:")):
+            self.ctx.show_page.emit("loop")   # the month's closed-loop checklist

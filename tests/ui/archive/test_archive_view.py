@@ -274,7 +274,11 @@ def test_profile_is_edited_with_the_keyboard_only(qtbot, school):
     assert profile.editing
     profile.editors["ethnicity"].setFocus()
     qtbot.keyClicks(focused(), "xyz")
+    from ui.shell import dialogs
+
+    dialogs.preanswer(True)                                # Esc asks before discarding what was typed (issue 10)
     press(qtbot, Qt.Key.Key_Escape)
+    assert dialogs.shown[-1].title == "放弃未保存的内容？"
     assert not profile.editing and page.showing_archive()
     assert get_profile(school, sid).ethnicity == before.ethnicity
     press(qtbot, Qt.Key.Key_Escape)
@@ -322,7 +326,11 @@ def test_an_unsaved_edit_survives_a_reload(qtbot, school):
     assert profile.editing and profile.line("address").text() == "新地址 8 号"
     assert profile.panel.reason.text() == "搬家"
     other = school.db.scalar("SELECT id FROM students WHERE id <> :id ORDER BY id LIMIT 1", {"id": sid})
-    page.show_student(other)         # another student: the unsaved edit of the first is dropped
+    from ui.shell import dialogs
+
+    dialogs.preanswer(True)
+    page.show_student(other)         # another student: asked first, then the unsaved edit of the first is dropped
+    assert dialogs.shown[-1].title == "放弃未保存的内容？"
     assert not profile.editing
 
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 from app.archive.chronology import timeline
-from app.casework.drafts import load_draft
 from app.casework.records import RecordFilter, create_record, list_records
+from app.drafts.store import load_draft
 from tests.casework.helpers import class_students, record
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")

@@ -334,7 +334,7 @@ def test_overdue_crisis_steps_are_red_on_the_workbench(qtbot, session):
 def test_typed_text_survives_a_lock(qtbot, session):
     from app.crisis.cases import open_case
     from app.demo import generate_students, insert_students
-    from ui.shell.main_window import close_dialogs
+    from ui.shell.main_window import hide_dialogs, show_dialogs
 
     clock.set_fixed(T0)
     [sid] = insert_students(session, generate_students(1, grades=(7,)))
@@ -345,10 +345,12 @@ def test_typed_text_survives_a_lock(qtbot, session):
     dlg = page.view.open_step_dialog()
     type_text(qtbot, dlg.note, "评估记录写了一半")
     page.ctx.locking.emit()
-    assert close_dialogs() >= 1 and not dlg.isVisible()
+    held = hide_dialogs()   # what the window's lock does with every open dialog
+    assert dlg in held and not dlg.isVisible()
     session.lock()
     session.unlock("Test-password-2026!")
     page.ctx.unlocked.emit()
+    show_dialogs(held)
     assert dlg.isVisible() and dlg.note.toPlainText() == "评估记录写了一半"
     save(qtbot, dlg)
     assert get_case(session, case_id, audit=False).step("assessment").note == "评估记录写了一半"

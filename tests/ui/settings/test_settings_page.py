@@ -291,7 +291,9 @@ def test_holidays_and_make_up_days_are_added_and_removed_with_errors_inline(qtbo
     over.end.setDate(QDate(2026, 10, 6))
     over.submit()
     assert over.isVisible() and "重叠" in over.error.text() and "国庆节" in over.error.text()
+    dialogs.preanswer(True)    # 取消 over typed input asks first (issue 10)
     over.reject()
+    assert dialogs.shown[-1].title == "放弃未保存的内容？" and not over.isVisible()
 
     mk = tab.add_holiday()
     mk.name.setText("国庆调休")
@@ -408,3 +410,21 @@ def test_a_counselor_grants_the_confidential_key_from_the_accounts_tab(qtbot, se
     c2 = open_session(session.paths.root, "counselor2", "Second-counselor-2026!")
     assert c2.holds_confidential
     c2.close()
+
+
+def test_the_local_help_line_is_set_in_the_school_dialog(qtbot, school):
+    from app.school.profile import help_lines, local_hotline
+
+    win = make_window(qtbot, school)
+    tab = win.pages["settings"].school
+    assert "未设置" in tab.hotline_label.text()
+    dlg = tab.edit_school()
+    dlg.stage_boxes["junior"].setChecked(True)
+    dlg.hotline.setText("本地热线")
+    dlg.submit()
+    assert dlg.isVisible() and "电话号码" in dlg.error_label.text() and local_hotline(school.db) == ""
+    dlg.hotline.setText("宁夏心理援助热线 0951-2160707")
+    dlg.submit()
+    assert not dlg.isVisible()
+    assert help_lines(school.db) == ["全国青少年服务台（心理援助）12355", "宁夏心理援助热线 0951-2160707"]
+    assert "0951-2160707" in tab.hotline_label.text()

@@ -162,8 +162,8 @@ def test_an_admin_account_gets_no_student_record_pages(qtbot, school):
         win = MainWindow(admin, auto_backup=False, pages=PAGES)
         qtbot.addWidget(win)
         win.show()
-        # 课程与活动 holds no student record: a manager keeps the school's course log
-        assert win.page_ids() == ["workbench", "students", "crisis", "courses", "settings"]
+        # 课程与活动 holds no student record: a manager keeps the school's course log; 人员与培训 is staff, not students
+        assert win.page_ids() == ["workbench", "students", "crisis", "courses", "people", "settings"]
         for page_id in win.page_ids():
             assert win.show_page(page_id)
             assert page_id not in win.page_errors, win.page_errors.get(page_id)
