@@ -29,7 +29,7 @@ def populate(session: Session, _shared: random.Random, _student_ids: list[int]) 
         add_key_work(session, f"{year}-{year + 1}", work, schedule, owner=members[0] if members else "")
     for month in months:
         if members:
-            day = f"{month}-{rng.randint(3, 12):02d}"
+            day = min(f"{month}-{rng.randint(3, 12):02d}", today.isoformat())   # never a meeting still to come
             topics = list(TOPICS) if month != months[-1] else list(TOPICS)[:3]
             record_meeting(session, day, rng.sample(members, min(len(members), 4)), topics,
                            "通报本月测评与危机个案进展，检查心理档案整理情况，布置下月“1+1”课程与活动。")

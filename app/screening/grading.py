@@ -14,6 +14,7 @@ from app.screening.schooldays import add_school_days
 from app.screening.stored import UNMOVED, scores_source
 from app.session import Session
 from app.store import confidential
+from app.store.conf_text import SCREENING_CATEGORY
 from app.store.db import Database
 from app.store.settings import get_setting, set_setting
 
@@ -145,6 +146,16 @@ def _put_basis(db: Database, entry_id: int, basis: str) -> None:
         db.execute("UPDATE screening_levels SET basis = :b WHERE id = :id", {"id": entry_id, "b": basis})
 
 
+def _put_category(db: Database, entry_id: int, category: str) -> None:
+    """The entry's category (自伤风险 ...): in confidential.db when attached, else in vault.db until the next counselor
+    sign-in moves it. An entry whose category the counselor shares with the head teacher keeps it in vault.db, where
+    their key reads it, as before the move (joins the caller's transaction)."""
+    if db.scalar("SELECT category_shared FROM screening_levels WHERE id = :id", {"id": entry_id}):
+        db.execute("UPDATE screening_levels SET category = :cat WHERE id = :id", {"cat": category, "id": entry_id})
+    else:
+        SCREENING_CATEGORY.write(db, "screening_levels", entry_id, {"category": category})
+
+
 def regrade(session: Session, campaign_id: int, student_id: int, rules: dict[str, Any] | None = None,
             scales: dict[str, Any] | None = None) -> int | None:
     """Recompute a student's provisional level in a campaign (the highest over their results) and update the
@@ -196,30 +207,31 @@ def regrade(session: Session, campaign_id: int, student_id: int, rules: dict[str
         cur = db.execute(
             "INSERT INTO screening_levels (uuid, campaign_id, student_id, provisional_level, level, status, category,"
             " due_date, created_at, updated_at) VALUES (:u, :c, :s, :l, :l, 'pending_review', :cat, :d, :t, :t)",
-            {"u": clock.new_uuid(), "c": campaign_id, "s": student_id, "l": level, "cat": category,
+            {"u": clock.new_uuid(), "c": campaign_id, "s": student_id, "l": level,
+             "cat": SCREENING_CATEGORY.vault_value(db, category),
              "d": review_due(rules, level, today, db).isoformat(), "t": now})
+        SCREENING_CATEGORY.put(db, "screening_levels", int(cur.lastrowid or 0), {"category": category})
         _put_basis(db, int(cur.lastrowid or 0), best.basis)
         _log(db, int(cur.lastrowid or 0), None, level, "pending_review", f"初评：{best.basis}", who)
         return level
     if entry["status"] == "pending_review":
         if level != entry["provisional_level"]:
             db.execute("UPDATE screening_levels SET provisional_level = :l, level = :l, due_date = :d,"
-                       " category = :cat, updated_at = :t WHERE id = :id",
-                       {"l": level, "d": review_due(rules, level, today, db).isoformat(),
-                        "cat": category, "t": now, "id": entry["id"]})
+                       " updated_at = :t WHERE id = :id",
+                       {"l": level, "d": review_due(rules, level, today, db).isoformat(), "t": now, "id": entry["id"]})
+            _put_category(db, entry["id"], category)
             _put_basis(db, entry["id"], best.basis)
             _log(db, entry["id"], entry["level"], level, "pending_review", f"初评更新：{best.basis}", who)
         else:
-            db.execute("UPDATE screening_levels SET category = :cat WHERE id = :id",
-                       {"cat": category, "id": entry["id"]})
+            _put_category(db, entry["id"], category)
             _put_basis(db, entry["id"], best.basis)
         return level
     current = entry["level"]
     if current is None or level < current:
         db.execute("UPDATE screening_levels SET provisional_level = :l, level = :l, status = 'pending_review',"
-                   " due_date = :d, category = :cat, updated_at = :t WHERE id = :id",
-                   {"l": level, "d": review_due(rules, level, today, db).isoformat(), "cat": category,
-                    "t": now, "id": entry["id"]})
+                   " due_date = :d, updated_at = :t WHERE id = :id",
+                   {"l": level, "d": review_due(rules, level, today, db).isoformat(), "t": now, "id": entry["id"]})
+        _put_category(db, entry["id"], category)
         _put_basis(db, entry["id"], best.basis)
         _log(db, entry["id"], current, level, "pending_review", f"新结果高于复核结论，重新待复核：{best.basis}", who)
     return level

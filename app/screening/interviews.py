@@ -10,6 +10,8 @@ from app.policy import can_counsel, can_read_confidential, require
 from app.screening.grading import NEXT_STEPS, _log, level_label, load_rules, rescreen_due
 from app.screening.stored import interview_reasons
 from app.session import Session
+from app.store.conf_text import SCREENING_CATEGORY
+from app.store.db import Database
 
 
 @dataclass(frozen=True)
@@ -71,13 +73,31 @@ def record_interview(session: Session, entry_id: int, *, confirmed_level: int, r
                         "rs": rescreen_due(rules, confirmed_level, day), "t": now, "id": entry_id})
             _log(db, entry_id, entry["level"], confirmed_level, "confirmed",
                  f"复核访谈：确认{level_label(confirmed_level)}，下一步{next_step}", who)
-        db.execute("UPDATE screening_levels SET teacher_note = :n, category_shared = :c WHERE id = :id",
-                   {"n": teacher_note.strip(), "c": int(share_category), "id": entry_id})
+        db.execute("UPDATE screening_levels SET teacher_note = :n WHERE id = :id",
+                   {"n": teacher_note.strip(), "id": entry_id})
+        _share(db, entry_id, share_category)
         session.audit("edit", f"screening_interviews:{cur.lastrowid}",
                       {"action": "follow_up_interview", "level": confirmed_level, "next_step": next_step,
                        "teacher_note": bool(teacher_note.strip()), "category_shared": bool(share_category)})
     return Interview(int(cur.lastrowid or 0), entry_id, entry["student_id"], day.isoformat(), confirmed_level,
                      reason.strip(), next_step, who)
+
+
+def _share(db: Database, entry_id: int, shared: bool) -> None:
+    """Share the entry's category with the head teacher or withhold it (joins the caller's transaction). Shared,
+    it is what they were told: kept in vault.db, where their key reads it; withheld, it goes back to confidential.db
+    (or stays in vault.db until the next counselor sign-in, without the key)."""
+    row = SCREENING_CATEGORY.fill_one(db, "screening_levels", db.one(
+        "SELECT id, category, category_shared FROM screening_levels WHERE id = :id", {"id": entry_id}))
+    if row is None:
+        return
+    category = str(row["category"] or "")
+    db.execute("UPDATE screening_levels SET category_shared = :c WHERE id = :id", {"c": int(shared), "id": entry_id})
+    if shared:
+        if category:
+            db.execute("UPDATE screening_levels SET category = :cat WHERE id = :id", {"cat": category, "id": entry_id})
+    elif row["category_shared"]:
+        SCREENING_CATEGORY.write(db, "screening_levels", entry_id, {"category": category})
 
 
 def interviews_for_student(session: Session, student_id: int) -> list[Interview]:
@@ -108,8 +128,8 @@ def tell_head_teacher(session: Session, entry_id: int, *, teacher_note: str | No
     note = entry["teacher_note"] if teacher_note is None else teacher_note.strip()
     shared = bool(entry["category_shared"]) if share_category is None else share_category
     with db.transaction():
-        db.execute("UPDATE screening_levels SET teacher_note = :n, category_shared = :c WHERE id = :id",
-                   {"n": note, "c": int(shared), "id": entry_id})
+        db.execute("UPDATE screening_levels SET teacher_note = :n WHERE id = :id", {"n": note, "id": entry_id})
+        _share(db, entry_id, shared)
         detail: dict[str, object] = {"action": "tell_head_teacher"}
         if teacher_note is not None:
             detail["teacher_note"] = bool(note)

@@ -11,6 +11,7 @@ from app.screening.grading import LAST_REVIEW_SQL, STATUS_LABELS, as_reviewed, l
 from app.screening.scales import all_scales
 from app.screening.stored import basis_source, change_reasons, scores_source
 from app.session import Session
+from app.store.conf_text import SCREENING_CATEGORY
 
 
 @dataclass
@@ -96,9 +97,7 @@ def ledger_rows(session: Session, flt: LedgerFilter | None = None, *, with_histo
         elif flt.status:
             where.append("l.status = :status")
             params["status"] = flt.status
-        if flt.category:
-            where.append("instr(l.category, :cat) > 0")
-            params["cat"] = flt.category
+        # The category is matched below, once filled from confidential.db.
     else:
         where.append(f"{LAST_REVIEW_SQL} IS NOT NULL")
     if flt.campaign_id is not None:
@@ -128,9 +127,15 @@ def ledger_rows(session: Session, flt: LedgerFilter | None = None, *, with_histo
     counselor = can_read_confidential(session.account)
     out: list[LedgerRow] = []
     raw = session.db.query(sql, params)
+    # The category of an entry not shared with the head teacher lives in confidential.db (conf_text.py).
+    categories = {int(r["id"]): r["category"] for r in SCREENING_CATEGORY.fill(
+        session.db, "screening_levels", [{"id": r[0], "category": r[10]} for r in raw])}
     names = {sid: sc.short_name for sid, sc in scales.items()}
     for (eid, sid, reg, name, cls, grade, camp, prov, level, status, cat, basis, measure, resp, due, rescreen, upd,
          res, confirmed, note, shared) in raw:
+        cat = categories.get(eid, cat) or ""
+        if machine and flt.category and flt.category not in cat:
+            continue
         shorts, scores, taken_on = [], [], ""
         if res:
             for part in res.split("|"):

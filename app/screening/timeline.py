@@ -9,6 +9,7 @@ from app.screening.grading import LAST_REVIEW_SQL, as_reviewed, level_label, rev
 from app.screening.scales import all_scales
 from app.screening.stored import change_reasons, interview_reasons, scores_source
 from app.session import Session
+from app.store.conf_text import SCREENING_CATEGORY
 
 
 def student_events(session: Session, student_id: int) -> list[TimelineEvent]:
@@ -75,10 +76,12 @@ def banner(session: Session, student_id: int) -> list[str]:
     with the counselor's note (the category only when the counselor shares it; never scores or the rule)."""
     lines = []
     machine = sees_unreviewed_levels(session.account)
-    for r in session.db.query(
-            f"SELECT l.level, l.status, l.due_date, l.measure, {LAST_REVIEW_SQL}, l.teacher_note, l.category_shared,"
-            " l.category FROM screening_levels l WHERE l.student_id = :s ORDER BY l.campaign_id DESC, l.id DESC",
-            {"s": student_id}):
+    rows = SCREENING_CATEGORY.fill(session.db, "screening_levels", session.db.query(
+        f"SELECT l.level, l.status, l.due_date, l.measure, {LAST_REVIEW_SQL} AS confirmed, l.teacher_note,"
+        " l.category_shared, l.category, l.id FROM screening_levels l WHERE l.student_id = :s"
+        " ORDER BY l.campaign_id DESC, l.id DESC", {"s": student_id}))
+    for row in rows:   # the category of an entry not shared lives in confidential.db (conf_text.py)
+        r = list(row.values())
         level, status = r[0], r[1]
         if not machine:
             seen = as_reviewed(status, level, r[4])

@@ -15,9 +15,9 @@ account reads them and only the text moves.
 - A read (``fill``) fills a blank column from ``conf`` when it is attached. Text still in vault.db was written
   after ``conf``'s (a session with the key blanks the column), so it wins, field by field.
 
-The declarations of what each capability keeps here (``CRISIS_TEXT``, ``NETWORK_TEXT``) live in this module,
-beside the conf migrations that create their tables: the move (plain SQL, run before any capability is asked)
-and the capability's own reads and writes use the same list.
+The declarations of what each capability keeps here (``CRISIS_TEXT``, ``NETWORK_TEXT``, ``SAFETY_TEXT``,
+``SCREENING_CATEGORY``) live in this module, beside the conf migrations that create their tables: the move (plain
+SQL, run before any capability is asked) and the capability's own reads and writes use the same list.
 """
 from __future__ import annotations
 
@@ -165,4 +165,11 @@ NETWORK_TEXT = ConfText("network_confidential", (
 # Same-day safety (conf_migrations/008_safety.sql): the rule or words that raised an alert and the counselor's review.
 SAFETY_TEXT = ConfText("safety_confidential", (
     Columns("safety_alerts", ("reason", "outcome")),
+))
+
+# Screening (conf_migrations/009_screening_category.sql): a ledger entry's category (自伤风险 ...), the machine's until
+# the counselor shares it with the head teacher: a shared entry's category stays in vault.db, where the head
+# teacher's key reads what they were told (``share``).
+SCREENING_CATEGORY = ConfText("screening_category", (
+    Columns("screening_levels", ("category",), where="category_shared = 0"),
 ))

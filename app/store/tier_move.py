@@ -12,7 +12,7 @@ confidential tokens are rebuilt by ``app.search`` from ``conf.search_conf.indexe
 """
 from __future__ import annotations
 
-from app.store.conf_text import CRISIS_TEXT, NETWORK_TEXT, SAFETY_TEXT
+from app.store.conf_text import CRISIS_TEXT, NETWORK_TEXT, SAFETY_TEXT, SCREENING_CATEGORY
 from app.store.db import Database
 
 # A counselor's draft of a form that can hold confidential text (or any draft holding casework's confidential
@@ -145,7 +145,10 @@ _SCREENING = (
     ),
 )
 
-MOVES = (_CASEWORK, _CRISIS, _NETWORK, _ARCHIVE, _SCREENING, _SAFETY)
+# A screening ledger entry's category (自伤风险 ...), unless the counselor shared it with the head teacher.
+_SCREENING_CATEGORY = SCREENING_CATEGORY.move("screening_category")
+
+MOVES = (_CASEWORK, _CRISIS, _NETWORK, _ARCHIVE, _SCREENING, _SAFETY, _SCREENING_CATEGORY)
 
 
 def move_to_conf(db: Database) -> list[str]:
