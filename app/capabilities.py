@@ -16,9 +16,9 @@ from app.casework.capability import CAPABILITY as CASEWORK
 from app.courses.capability import CAPABILITY as COURSES
 from app.crisis.capability import CAPABILITY as CRISIS
 from app.drafts.capability import CAPABILITY as DRAFTS
+from app.exchange.capability import CAPABILITY as EXCHANGE
 from app.letters.capability import CAPABILITY as LETTERS
 from app.loop.capability import CAPABILITY as LOOP
-from app.exchange.capability import CAPABILITY as EXCHANGE
 from app.network.capability import CAPABILITY as NETWORK
 from app.people.capability import CAPABILITY as PEOPLE
 from app.safety.capability import CAPABILITY as SAFETY
