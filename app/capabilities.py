@@ -16,6 +16,7 @@ from app.casework.capability import CAPABILITY as CASEWORK
 from app.courses.capability import CAPABILITY as COURSES
 from app.crisis.capability import CAPABILITY as CRISIS
 from app.drafts.capability import CAPABILITY as DRAFTS
+from app.exchange.capability import CAPABILITY as EXCHANGE
 from app.letters.capability import CAPABILITY as LETTERS
 from app.loop.capability import CAPABILITY as LOOP
 from app.network.capability import CAPABILITY as NETWORK
@@ -43,6 +44,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     DRAFTS,
     PEOPLE,
     LOOP,
+    EXCHANGE,
 )
 
 

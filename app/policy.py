@@ -134,6 +134,17 @@ can_configure_network = Rule(
     "只有心理教师或管理员可以{what}。", "修改预警网络设置")
 """The school's network settings: the grades with committee members, the red delay, the escalation rule."""
 
+can_sign_exchange = Rule(
+    "can_sign_exchange", _counselor,
+    "只有心理教师可以{what}（签名和解密密钥保存在保密区，只有心理教师的账号能使用）。", "导出或接收区县上报包、档案转接包")
+"""The county exchange's signed and encrypted files: a school's export and its archive transfers, the centre's
+import. The keys are in the confidential tier, so a 管理员 or a head teacher can never sign in the school's name."""
+
+can_set_exchange = Rule(
+    "can_set_exchange", lambda a: _counselor(a) or _manager(a),
+    "只有心理教师或管理员可以{what}。", "修改区县上报设置")
+"""The centre's public key and the district's export policy (no secret: the signing key is never shown)."""
+
 can_keep_courses = Rule(
     "can_keep_courses", lambda a: _counselor(a) or _manager(a),
     "只有心理教师或管理员可以{what}。", "管理课程与活动")
@@ -164,7 +175,8 @@ RULES: tuple[Rule, ...] = (can_read_confidential, can_counsel, does_student_work
                            can_manage_accounts, can_manage_screening, can_manage_roster, can_read_incidents,
                            can_read_directory, sees_unreviewed_levels, sees_warning_levels, sees_focus_tags,
                            sees_confidential_tags, can_set_tag_tiers, can_keep_network, can_configure_network,
-                           can_keep_courses, can_log_class_courses, can_read_workload, can_keep_people)
+                           can_keep_courses, can_log_class_courses, can_read_workload, can_keep_people,
+                           can_sign_exchange, can_set_exchange)
 
 
 def require(session: HasAccount, rule: Rule, what: str | None = None) -> None:

@@ -98,6 +98,11 @@ class Session:
     def school_name(self) -> str:
         return school_name(self.db)
 
+    @property
+    def is_centre(self) -> bool:
+        """A county centre's vault (``init --centre``): the window shows the centre's pages instead of a school's."""
+        return self.db.scalar("SELECT value FROM settings WHERE key = 'mode'") == '"centre"'
+
     # -- lock / unlock -----------------------------------------------------------------------------
     def lock(self) -> None:
         if self._db is not None:

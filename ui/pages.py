@@ -8,7 +8,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from app.accounts.model import Account
-from app.policy import can_counsel, can_keep_people, can_log_class_courses, can_read_incidents, does_student_work
+from app.policy import (
+    can_counsel,
+    can_keep_people,
+    can_log_class_courses,
+    can_read_incidents,
+    can_sign_exchange,
+    does_student_work,
+)
 from ui.shell.context import AppContext
 from ui.shell.page import Page
 
@@ -73,6 +80,18 @@ def _loop(ctx: AppContext) -> QWidget:
     return LoopPage(ctx)
 
 
+def _exchange(ctx: AppContext) -> QWidget:
+    from ui.exchange.page import ExchangePage
+
+    return ExchangePage(ctx)
+
+
+def _district(ctx: AppContext) -> QWidget:
+    from ui.exchange.district import DistrictPage
+
+    return DistrictPage(ctx)
+
+
 def _settings(ctx: AppContext) -> QWidget:
     from ui.settings.page import SettingsPage
 
@@ -99,7 +118,9 @@ PAGES: tuple[Page, ...] = (
     Page("letters", "家长告知书", _letters, does_student_work),
     Page("people", "人员与培训", _people, can_keep_people, draft_forms=("people",)),
     Page("loop", "心育闭环", _loop, can_counsel, draft_forms=("loop",)),
-    Page("settings", "设置", _settings, draft_forms=("settings",)),
+    Page("exchange", "区县上报", _exchange, can_sign_exchange),
+    Page("district", "全区汇总", _district, can_sign_exchange, modes=("centre",)),
+    Page("settings", "设置", _settings, draft_forms=("settings",), modes=("school", "centre")),
 )
 
 

@@ -15,7 +15,7 @@ from app.errors import XinqiaoError
 from app.passwords import require_acceptable
 from app.school.calendar import _ensure_year
 from app.session import Session, restore_hint
-from app.store import confidential
+from app.store import confidential, exchange_keys
 from app.store.db import open_database
 from app.store.errors import storage_errors
 from app.store.keyslots import RECOVERY_SLOT, KeySlots, new_recovery_code, normalize_recovery_code
@@ -81,6 +81,9 @@ def create_vault(data_dir: Path, *, school_name: str, username: str, password: s
                         "s": json.dumps(stages or [], ensure_ascii=False), "t": clock.now_iso()})
             if centre:
                 db.execute("INSERT INTO settings (key, value) VALUES ('mode', '\"centre\"')")
+            # the exchange's keys, in the confidential tier: the centre's age identity, or the school's signing key
+            for name in (exchange_keys.CENTRE_AGE,) if centre else (exchange_keys.SIGNING, exchange_keys.SCHOOL_AGE):
+                exchange_keys.make(db, name)
             account = insert_account(db, username, Role.COUNSELOR, display_name, manager=True)
             today = clock.today()
             _ensure_year(db, today.year if today.month >= 9 else today.year - 1)

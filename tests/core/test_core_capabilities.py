@@ -39,7 +39,8 @@ def test_the_default_registry_is_the_declared_list_in_its_order():
     assert sorted(reg.names()) == packages
     # the seams are read in that order too (timeline: archive first; demo: casework, crisis, screening)
     assert [name for name, _fn in reg.timeline_providers()] == ["archive", "casework", "crisis", "screening",
-                                                                 "network", "letters"]
+                                                                 "network", "letters",
+                                                                 "exchange"]
     assert [fn.__module__ for fn in reg.demo_populators()] == ["app.casework.demo", "app.crisis.demo",
                                                                 "app.screening.demo", "app.network.demo",
                                                                 "app.courses.demo", "app.people.demo",

@@ -35,6 +35,8 @@ TABLE = {
     "can_log_class_courses": {"admin", "counselor+manager", "counselor", "head_teacher"},
     "can_read_workload": {"admin", "counselor+manager", "counselor"},
     "can_keep_people": {"admin", "counselor+manager", "counselor"},
+    "can_sign_exchange": {"counselor+manager", "counselor"},
+    "can_set_exchange": {"admin", "counselor+manager", "counselor"},
 }
 
 

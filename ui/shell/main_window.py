@@ -250,9 +250,10 @@ class MainWindow(QMainWindow):
     def _load_pages(self, pages: Sequence[Page]) -> None:
         """Every page gets its navigation entry now; pages not declared ``eager`` are built the first time they
         are shown (or asked for through ``self.pages``), so start-up does not pay for all of them at once."""
+        mode = "centre" if self.session.is_centre else "school"
         for decl in pages:
             page_id, title = decl.id, decl.title
-            if not decl.available(self.session.account):
+            if mode not in decl.modes or not decl.available(self.session.account):
                 continue  # e.g. a 管理员 has no 个案与谈话 page
             if page_id in self._page_decls:
                 raise ValueError(f"page {page_id!r} is declared twice")

@@ -31,3 +31,4 @@ class Page:
     draft_forms: tuple[str, ...] = ()                # first parts of the draft keys of its forms (``open_draft``)
     eager: bool = False                              # built with the window (it listens from the start)
     icon: str = ""                                   # a resource name, for when the navigation shows icons
+    modes: tuple[str, ...] = ("school",)             # the vaults it shows in: a school's, a county centre's
