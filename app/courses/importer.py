@@ -7,7 +7,6 @@ covers that grade (or the whole school). A row already in the vault (same day, c
 listed as existing and not written again."""
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +20,9 @@ from app.policy import can_keep_courses, require
 from app.school.classes import list_classes
 from app.school.classnames import grade_name, parse_class, parse_grade
 from app.session import Session
-from app.tabular import RowError, cell_text, parse_date, read_table
+from app.tabular import RowError, cell_text, read_table
 from app.tabular.error_reports import store_error_report
-from app.tabular.imports import record_import, refuse_invalid_rows
+from app.tabular.imports import past_date, record_import, refuse_invalid_rows
 from app.tabular.reader import mapping_headers, nonblank_rows
 from app.tabular.spec import ERROR_HEADERS, ImporterSpec, Options, PreviewView, Progress, Tab
 
@@ -144,17 +143,8 @@ def preview_courses(session: Session, path: Path, mapping: dict[str, str] | None
             errors.append(RowError(row, table.header_of(fieldname) or FIELD_LABELS[fieldname], reason,  # noqa: B023
                                    cell_text(value)[:60]))
 
-        raw_date = table.value(cells, "date")
-        day: dt.date | None = None
-        try:
-            day = parse_date(raw_date if not isinstance(raw_date, str) else cell_text(raw_date))
-            if day is None:
-                err("date", "日期为空，请填写上课或活动的日期")
-            elif day > today:
-                err("date", f"日期 {day.isoformat()} 晚于今天：只导入已经开展的课程和活动", raw_date)
-                day = None
-        except ValueError as e:
-            err("date", f"日期{e}", raw_date)
+        day = past_date(table.value(cells, "date"), today, lambda reason, value: err("date", reason, value),
+                        empty="日期为空，请填写上课或活动的日期", future="：只导入已经开展的课程和活动")
         kind_text = cell_text(table.value(cells, "kind"))
         kind = kind_of(kind_text)
         if kind is None:

@@ -9,7 +9,6 @@ name matches to check.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -24,9 +23,9 @@ from app.network.reports import ConcernInput, ReportInput, insert_report
 from app.policy import can_keep_network, require
 from app.school.classnames import parse_class, parse_grade
 from app.session import Session
-from app.tabular import RowError, TableError, cell_text, parse_date, read_table
+from app.tabular import RowError, TableError, cell_text, read_table
 from app.tabular.error_reports import store_error_report
-from app.tabular.imports import record_import, refuse_invalid_rows
+from app.tabular.imports import past_date, record_import, refuse_invalid_rows
 from app.tabular.reader import mapping_headers, nonblank_rows
 from app.tabular.spec import ERROR_HEADERS, ImporterSpec, Options, PreviewView, Progress, Tab
 
@@ -157,17 +156,8 @@ def preview_reports(session: Session, path: Path, mapping: dict[str, str] | None
             errors.append(RowError(row, table.header_of(fieldname) or FIELD_LABELS[fieldname], reason,  # noqa: B023
                                    cell_text(value)[:60]))
 
-        raw_date = table.value(cells, "date")
-        day: dt.date | None = None
-        try:
-            day = parse_date(raw_date if not isinstance(raw_date, str) else cell_text(raw_date))
-            if day is None:
-                err("date", "日期为空")
-            elif day > today:
-                err("date", f"日期 {day.isoformat()} 晚于今天", raw_date)
-                day = None
-        except ValueError as e:
-            err("date", f"日期{e}", raw_date)
+        day = past_date(table.value(cells, "date"), today, lambda reason, value: err("date", reason, value),
+                        empty="日期为空")
         period = ""
         raw_period = cell_text(table.value(cells, "period"))
         if raw_period:

@@ -2,13 +2,15 @@
 to skip them, and record the import (file, hash, counts) inside the caller's transaction."""
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Sized
+from collections.abc import Callable, Sized
 from typing import Any, Protocol
 
 from app import clock
 from app.errors import InputRejected
 from app.session import Session
+from app.tabular.cells import cell_text, parse_date
 
 
 class Previewed(Protocol):
@@ -35,3 +37,22 @@ def record_import(session: Session, kind: str, file: str, file_hash: str, counts
         {"k": kind, "f": file, "h": file_hash, "t": clock.now_iso(), "a": session.account.label,
          "c": json.dumps(counts, ensure_ascii=False)})
     return int(cur.lastrowid or 0)
+
+
+def past_date(raw: Any, today: dt.date, complain: Callable[[str, Any], None], *, empty: str,
+              future: str = "") -> dt.date | None:
+    """A row's date of something that already happened (a lesson held, a report handed in): ``None`` after
+    ``complain(reason, value)`` when the cell is empty, unreadable or later than ``today`` (``future`` is added to
+    that reason, e.g. "：只导入已经开展的课程和活动")."""
+    try:
+        day = parse_date(raw if not isinstance(raw, str) else cell_text(raw))
+    except ValueError as e:
+        complain(f"日期{e}", raw)
+        return None
+    if day is None:
+        complain(empty, "")
+        return None
+    if day > today:
+        complain(f"日期 {day.isoformat()} 晚于今天{future}", raw)
+        return None
+    return day
