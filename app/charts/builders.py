@@ -59,6 +59,14 @@ def _legend(fig: Figure, ax: Axes, n: int) -> None:
                   borderaxespad=0.3)
 
 
+def _whole(ax: Axes, values: Sequence[Number]) -> None:
+    """Counts get whole-number ticks (no “1.5 人”)."""
+    from matplotlib.ticker import MaxNLocator
+
+    if all(float(v).is_integer() for v in values):
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _empty(ax: Axes) -> None:
     ax.text(0.5, 0.5, EMPTY, ha="center", va="center", transform=ax.transAxes, color="#757575")
     ax.set_xticks([])
@@ -98,6 +106,7 @@ def bar(key: str, title: str, labels: Sequence[str], values: Sequence[Number], *
         _annotate(ax, bars, list(notes) if notes is not None else [_fmt(v) for v in values])
         top = max([float(v) for v in values] or [0.0])
         ax.set_ylim(0, ymax if ymax is not None else (top * 1.2 if top else 1))
+        _whole(ax, values)
     else:
         _empty(ax)
     table = Table(title, (category, value_name), tuple((lb, v) for lb, v in zip(labels, values, strict=True)))
@@ -123,6 +132,7 @@ def stacked_bar(key: str, title: str, labels: Sequence[str], series: Mapping[str
             _annotate(ax, bars, [_fmt(int(t)) if float(t).is_integer() else f"{t:.1f}" for t in bottom])
         ax.set_xticks(xs, _short(labels))
         ax.set_ylim(0, max(bottom) * 1.2 if max(bottom) else 1)
+        _whole(ax, [v for n in names for v in series[n]])
         _legend(fig, ax, len(names))
     else:
         _empty(ax)
@@ -152,6 +162,7 @@ def grouped_bar(key: str, title: str, labels: Sequence[str], series: Mapping[str
                 _annotate(ax, bars, [value_format.format(v) for v in vals])
         ax.set_xticks(xs, _short(labels))
         ax.set_ylim(0, ymax if ymax is not None else (top * 1.2 if top else 1))
+        _whole(ax, [v for nm in names for v in series[nm]])
         _legend(fig, ax, n)
     else:
         _empty(ax)
@@ -173,6 +184,7 @@ def line(key: str, title: str, periods: Sequence[str], series: Mapping[str, Sequ
             colour = (colours or {}).get(name, PALETTE[i % len(PALETTE)])
             ax.plot(list(periods), vals, marker="o", color=colour, label=name)
         ax.set_ylim(0, top * 1.2 if top else 1)
+        _whole(ax, [v for nm in names for v in series[nm]])
         if len(periods) > 6:
             ax.tick_params(axis="x", labelrotation=30)
         _legend(fig, ax, len(names))
