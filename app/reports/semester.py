@@ -1,5 +1,5 @@
 """The semester report: one PDF with a cover, a table of contents and nine sections whose every figure comes from
-the indicators (``app.indicators.compute``) and whose charts are the 统计报表's (``app.charts.school``).
+the indicators (``app.indicators.compute``) and whose charts are the 统计报表's (``app.reports.charts``).
 
 Figures and class names only: no student is named (evidence naming a student, a crisis case or a staff member is
 left out; the counts stand), and no note of any tier is read. Written in one piece and audited as an export."""
@@ -29,7 +29,7 @@ MAX_EVIDENCE = 12
 class Section:
     title: str
     keys: tuple[str, ...]           # figures shown in this section's table, in order
-    charts: tuple[str, ...] = ()    # app.charts.school keys
+    charts: tuple[str, ...] = ()    # app.reports.charts keys
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -87,12 +87,12 @@ def _figure_rows(figs: list[Figure]) -> list[list[object]]:
 
 def build_report(session: Session, period: Period, *, progress: Progress | None = None) -> ReportDocument:
     """The report document for ``period`` (read and drawn here: call on a worker thread from the window)."""
-    from app.charts.school import BUILDERS, read_data
+    from app.reports.charts import BUILDERS, read_data
     from app.courses.norms import current_norms
     from app.indicators.compute import compute
 
     require(session, can_counsel, "生成学期报告")
-    steps = 4 + len(BUILDERS)
+    steps = total_steps()
     report = progress or (lambda _d, _t, _w: None)
     report(0, steps, "正在计算本学期的各项指标……")
     figures = compute(session, period)
@@ -147,6 +147,13 @@ def build_report(session: Session, period: Period, *, progress: Progress | None 
     return doc
 
 
+def total_steps() -> int:
+    """Progress steps of one report: the indicators, the chart data, each chart, the layout, the file, done."""
+    from app.reports.charts import BUILDERS
+
+    return 5 + len(BUILDERS)
+
+
 def _details(doc: ReportDocument, section: Section, by: dict[str, Figure]) -> None:
     """A section's breakdowns that no chart shows."""
     if "crisis.referrals" in section.keys and "crisis.referrals" in by:
@@ -198,6 +205,5 @@ def write_semester_report(session: Session, semester: str | Period, out: Path, *
         session.audit("export", str(out.resolve()), {"what": "学期报告", "period": period.label, "pages": pages,
                                                      "format": "pdf", "named": False})
     if progress is not None:
-        steps = 5 + 7
-        progress(steps, steps, "已完成")
+        progress(total_steps(), total_steps(), "已完成")
     return ReportWritten(out, pages, period, len(doc.headings))

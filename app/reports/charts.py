@@ -235,3 +235,17 @@ def today_period(session: Session) -> Period:
 
 
 
+
+
+def period_choices(session: Session) -> list[str]:
+    """What the page's period picker offers: every semester of the calendar (newest first), then the months of the
+    current semester up to this one. Any other period can be typed (``app.indicators.periods``)."""
+    from app.indicators.periods import months_of, semester_containing
+    from app.school.calendar import list_semesters
+
+    today = clock.today()
+    out = [s.name for s in reversed(list_semesters(session.db)) if s.start_date <= today.isoformat()]
+    current = semester_containing(session.db, today)
+    if current is not None:
+        out += [m.label for m in reversed(months_of(current)) if m.start <= today]
+    return out
