@@ -16,6 +16,7 @@ from app.charts.base import figure_png, new_figure
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f", "#bab0ac")
 EMPTY = "本期尚无数据"
+MANY = 16           # more categories than this: labels turn upright
 Number = int | float
 
 
@@ -160,7 +161,10 @@ def grouped_bar(key: str, title: str, labels: Sequence[str], series: Mapping[str
             bars = ax.bar([x - 0.4 + w * (i + 0.5) for x in xs], vals, width=w, color=colour, label=name)
             if len(labels) * n <= 24:
                 _annotate(ax, bars, [value_format.format(v) for v in vals])
-        ax.set_xticks(xs, _short(labels))
+        if len(labels) > MANY:     # a class per bar in a big school: upright names in a small size
+            ax.set_xticks(xs, list(labels), rotation=90, fontsize=6)
+        else:
+            ax.set_xticks(xs, _short(labels))
         ax.set_ylim(0, ymax if ymax is not None else (top * 1.2 if top else 1))
         _whole(ax, [v for nm in names for v in series[nm]])
         _legend(fig, ax, n)

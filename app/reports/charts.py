@@ -152,7 +152,7 @@ def one_plus_one(d: SchoolData) -> Chart:
     labels = [r[0] for r in rows]
     begun = max((r[1] for r in rows), default=0)
     series = {"心理课达标月数": [r[2] for r in rows], "主题活动达标月数": [r[3] for r in rows]}
-    width = min(14.0, max(5.6, 0.5 * len(labels)))
+    width = min(9.0, max(5.6, 0.3 * len(labels)))
     chart = grouped_bar("school.one_plus_one", TITLES["one_plus_one"], labels, series, category="班级",
                         ylabel="月数", ymax=max(begun, 1) * 1.25, colours={"心理课达标月数": "#4e79a7",
                                                                           "主题活动达标月数": "#f28e2b"},

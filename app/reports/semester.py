@@ -87,9 +87,9 @@ def _figure_rows(figs: list[Figure]) -> list[list[object]]:
 
 def build_report(session: Session, period: Period, *, progress: Progress | None = None) -> ReportDocument:
     """The report document for ``period`` (read and drawn here: call on a worker thread from the window)."""
-    from app.reports.charts import BUILDERS, read_data
     from app.courses.norms import current_norms
     from app.indicators.compute import compute
+    from app.reports.charts import BUILDERS, read_data
 
     require(session, can_counsel, "生成学期报告")
     steps = total_steps()

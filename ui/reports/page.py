@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.charts.builders import Chart
-from app.reports.charts import CHARTS, period_choices, school_charts, today_period
 from app.indicators.model import Period
 from app.indicators.periods import PERIOD_HELP, parse_period, semester_containing
 from app.policy import can_counsel
+from app.reports.charts import CHARTS, period_choices, school_charts, today_period
 from ui.shell import dialogs
 from ui.shell.context import AppContext
 from ui.shell.tasks import run_task
@@ -54,12 +54,15 @@ class ChartCard(QFrame):
         self.image = QLabel("正在绘制……")
         self.image.setAccessibleName(title)
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.image.setMinimumSize(560, 340)
+        self.image.setFixedSize(560, 340)
         self.image.setStyleSheet("background: white; color: #757575;")
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555;")
-        self.note.setMaximumWidth(560)
+        self.note.setFixedWidth(560)
+        # a wrapped label in a grid gets the height of one line: room for three, so it never covers the chart
+        self.note.setMinimumHeight(self.note.fontMetrics().lineSpacing() * 3)
+        self.note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         row = QHBoxLayout()
         self.save_png = QPushButton("保存图片…")
         self.save_xlsx = QPushButton("导出表格…")
@@ -83,6 +86,9 @@ class ChartCard(QFrame):
         else:
             pix = QPixmap()
             pix.loadFromData(png, "PNG")
+            if pix.width() > self.image.width() or pix.height() > self.image.height():   # a wide chart: fit it
+                pix = pix.scaled(self.image.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
             self.image.setPixmap(pix)
         self.note.setText(chart.note if chart is not None else "")
         for b in (self.save_png, self.save_xlsx):
