@@ -198,6 +198,10 @@ class ReportDocument:
             raise
         return doc.pages
 
+    def to_bytes(self) -> bytes:
+        """The PDF in memory (the first version's name; :meth:`render` also gives the page count)."""
+        return self.render()[0]
+
     def render(self) -> tuple[bytes, int]:
         """The PDF in memory and its number of pages (for a caller that writes it inside its own transaction)."""
         buf = io.BytesIO()
