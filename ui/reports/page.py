@@ -116,7 +116,9 @@ class ReportsPage(QWidget):
         self.report_btn = QPushButton("生成学期报告…")
         self.report_btn.setObjectName("semester_report")
         self.status = QLabel()
-        self.status.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        # the period's dates or a long message must not widen the page past a 1024-pixel screen
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status.setMinimumWidth(120)
         self.refresh_btn.clicked.connect(self.load)
         self.period_box.activated.connect(lambda _i: self.load())
         line = self.period_box.lineEdit()

@@ -119,3 +119,10 @@ def test_semester_report_from_the_page(qtbot, page, session, tmp_path):
     assert dialogs.shown[-1].title == "生成学期报告" and "共" in dialogs.shown[-1].text
     entry = _audit(session)[0]
     assert entry.target == str(out.resolve()) and "学期报告" in entry.detail
+
+
+def test_the_page_fits_a_1024_screen(page):
+    page.period_box.setEditText("这不是一个期间，而是一段很长很长很长很长很长很长很长很长很长很长很长的文字")
+    page.load()
+    hint = page.minimumSizeHint()
+    assert hint.width() <= 1024 - 220 and hint.height() <= 768, hint   # beside the navigation list
