@@ -164,6 +164,35 @@ def _record(win: Any, _data: Data) -> Any:
     return page.form
 
 
+def _loop_item(action: str) -> Callable[[Any, Data], Any]:
+    """An item's note or carry reason (this month, open), or its amendment (a month closed for it first, as a
+    counselor closes one: every item ticked or carried)."""
+    def open_(win: Any, _data: Data) -> Any:
+        from app import clock
+        from app.loop.months import carry_item, close_month, month_sheet, previous_month, set_item
+
+        win.show_page("loop")
+        page = win.pages["loop"]
+        session = win.session
+        month = f"{clock.today():%Y-%m}"
+        if action == "amend":
+            month = previous_month(previous_month(month))
+            sheet = month_sheet(session, month)
+            if not sheet.closed:
+                for it in sheet.open_items():
+                    if it.needs_tick:
+                        set_item(session, it.id, ticked=True)
+                    else:
+                        carry_item(session, it.id, "本月数据未齐")
+                close_month(session, month)
+        page.month_edit.setText(month)
+        page.load_month()
+        assert page.sheet is not None and page.sheet.items
+        assert page.select_id(page.sheet.items[0].id)
+        return getattr(page, action)()
+    return open_
+
+
 def forms() -> dict[type, Callable[[Any, Data], Any]]:
     from ui.archive.plan import PlanTab
     from ui.archive.profile import GuardiansTab, ProfileTab
@@ -183,6 +212,7 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
     from ui.crisis.incident import IncidentDialog
     from ui.crisis.incident_list import IncidentAmendDialog
     from ui.crisis.rules_editor import RulesDialog
+    from ui.loop.item_dialogs import AmendItemDialog, CarryDialog, KeyWorkDialog, NoteDialog
     from ui.loop.meeting_dialog import MeetingDialog
     from ui.network.dorm_dialog import DormDialog
     from ui.network.pair_dialog import PairDialog
@@ -226,6 +256,10 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
         **{cls: _course(kind) for kind, cls in FORMS_BY_KIND.items()},   # type: ignore[misc]
         TrainingDialog: _people("add_training"),
         MeetingDialog: lambda win, _d: (win.show_page("loop"), win.pages["loop"].meeting())[1],
+        NoteDialog: _loop_item("note"),
+        CarryDialog: _loop_item("carry"),
+        AmendItemDialog: _loop_item("amend"),
+        KeyWorkDialog: lambda win, _d: (win.show_page("loop"), win.pages["loop"].add_key_work())[1],
     }
 
 
