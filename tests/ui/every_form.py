@@ -164,6 +164,13 @@ def _record(win: Any, _data: Data) -> Any:
     return page.form
 
 
+def _letter_template(win: Any, _data: Data) -> Any:
+    win.show_page("letters")
+    page = win.pages["letters"]
+    assert page.select_template("holiday")
+    return page.editor
+
+
 def _loop_item(action: str) -> Callable[[Any, Data], Any]:
     """An item's note or carry reason (this month, open), or its amendment (a month closed for it first, as a
     counselor closes one: every item ticked or carried)."""
@@ -212,6 +219,7 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
     from ui.crisis.incident import IncidentDialog
     from ui.crisis.incident_list import IncidentAmendDialog
     from ui.crisis.rules_editor import RulesDialog
+    from ui.letters.template_editor import TemplateEditor
     from ui.loop.item_dialogs import AmendItemDialog, CarryDialog, KeyWorkDialog, NoteDialog
     from ui.loop.meeting_dialog import MeetingDialog
     from ui.network.dorm_dialog import DormDialog
@@ -256,6 +264,7 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
         **{cls: _course(kind) for kind, cls in FORMS_BY_KIND.items()},   # type: ignore[misc]
         TrainingDialog: _people("add_training"),
         MeetingDialog: lambda win, _d: (win.show_page("loop"), win.pages["loop"].meeting())[1],
+        TemplateEditor: _letter_template,
         NoteDialog: _loop_item("note"),
         CarryDialog: _loop_item("carry"),
         AmendItemDialog: _loop_item("amend"),
