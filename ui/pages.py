@@ -118,7 +118,7 @@ PAGES: tuple[Page, ...] = (
     Page("letters", "家长告知书", _letters, does_student_work, draft_forms=("letter-template",)),
     Page("people", "人员与培训", _people, can_keep_people, draft_forms=("people",)),
     Page("loop", "心育闭环", _loop, can_counsel, draft_forms=("loop",)),
-    Page("exchange", "区县上报", _exchange, can_sign_exchange),
+    Page("exchange", "区县上报", _exchange, can_sign_exchange, draft_forms=("transfer",)),
     Page("district", "全区汇总", _district, can_sign_exchange, modes=("centre",)),
     Page("settings", "设置", _settings, draft_forms=("settings",), modes=("school", "centre")),
 )

@@ -219,6 +219,7 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
     from ui.crisis.incident import IncidentDialog
     from ui.crisis.incident_list import IncidentAmendDialog
     from ui.crisis.rules_editor import RulesDialog
+    from ui.exchange.transfer_dialogs import TransferOutDialog
     from ui.letters.template_editor import TemplateEditor
     from ui.loop.item_dialogs import AmendItemDialog, CarryDialog, KeyWorkDialog, NoteDialog
     from ui.loop.meeting_dialog import MeetingDialog
@@ -265,6 +266,7 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
         TrainingDialog: _people("add_training"),
         MeetingDialog: lambda win, _d: (win.show_page("loop"), win.pages["loop"].meeting())[1],
         TemplateEditor: _letter_template,
+        TransferOutDialog: lambda win, _d: (win.show_page("exchange"), win.pages["exchange"].transfer_out())[1],
         NoteDialog: _loop_item("note"),
         CarryDialog: _loop_item("carry"),
         AmendItemDialog: _loop_item("amend"),
@@ -290,6 +292,8 @@ EXEMPT: dict[str, str] = {
     "ui.people.dialogs.CycleDialog": "a start year and hour norms, each shown from the stored settings; nothing typed",
     "ui.people.dialogs.DutyDayDialog": "one person picked for one day; nothing typed",
     "ui.people.dialogs.PatternDialog": "a date range and a person per weekday picked from lists; nothing typed",
+    "ui.exchange.transfer_dialogs.TransferInDialog": "a file chosen and the transfer slip's one-time passphrase: "
+                                                     "secrets are never kept in a draft",
     "ui.crisis.directory.DirectoryDialog": "the referral directory: its fields mirror the selected row and each "
                                            "button writes at once (kept across a lock like every dialog)",
 }
