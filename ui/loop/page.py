@@ -47,7 +47,7 @@ from app.loop.months import (
     uncarry_item,
 )
 from app.loop.summary import write_summary
-from ui.loop.item_dialogs import AmendItemDialog, CarryDialog, KeyWorkDialog, NoteDialog
+from ui.loop.item_dialogs import AmendItemDialog, CarryDialog, KeyWorkDialog, NoteDialog, item_key, showing
 from ui.loop.meeting_dialog import MeetingDialog
 from ui.shell import dialogs
 from ui.shell.context import AppContext
@@ -304,6 +304,8 @@ class LoopPage(QWidget):
         it = self.selected_item()
         if it is None or self.sheet is None:
             return None
+        if (open_form := showing(item_key("note", it, self.sheet.month))) is not None:
+            return open_form  # type: ignore[return-value]
         session = self.ctx.session
         return self._show_item_dialog(NoteDialog(session, it, self.sheet.month,
                                                  lambda text: set_item(session, it.id, note=text), self))
@@ -320,6 +322,8 @@ class LoopPage(QWidget):
         it = self.selected_item()
         if it is None or self.sheet is None:
             return None
+        if (open_form := showing(item_key("carry", it, self.sheet.month))) is not None:
+            return open_form  # type: ignore[return-value]
         session = self.ctx.session
         return self._show_item_dialog(CarryDialog(session, it, self.sheet.month,
                                                   lambda reason: carry_item(session, it.id, reason), self))
@@ -341,6 +345,8 @@ class LoopPage(QWidget):
         it = self.selected_item()
         if it is None or self.sheet is None:
             return None
+        if (open_form := showing(item_key("amend", it, self.sheet.month))) is not None:
+            return open_form  # type: ignore[return-value]
         session = self.ctx.session
         return self._show_item_dialog(AmendItemDialog(
             session, it, self.sheet.month,
