@@ -198,6 +198,8 @@ class LoopPage(QWidget):
     def add_key_work(self, year: str | None = None) -> KeyWorkDialog:
         """The key-work form, opened without blocking (a lock hides it and gives it back with its draft)."""
         year = year or self.school_year()
+        if (open_form := showing(f"loop:key-work:{year}")) is not None:
+            return open_form  # type: ignore[return-value]
         session = self.ctx.session
         dlg = KeyWorkDialog(session, year, lambda title, schedule: add_key_work(session, year, title, schedule),
                             self)
@@ -364,6 +366,8 @@ class LoopPage(QWidget):
 
     def meeting(self) -> MeetingDialog:
         """Opened without blocking, so a lock can hide it and give it back (ui.shell.forms)."""
+        if (open_form := showing("loop:meeting:new")) is not None:
+            return open_form  # type: ignore[return-value]
         self.meeting_dialog = dlg = MeetingDialog(self.ctx.session, self)
         dlg.accepted.connect(self.load_month)
         dlg.show()

@@ -142,3 +142,15 @@ def test_a_student_not_in_the_roster(qtbot, pair, tmp_path):  # noqa: F811
     ok, inbox = _receive(qtbot, receiver, out.path, out.passphrase)
     assert not ok and "花名册" in inbox.error.text() and other in inbox.error.text()
     assert _imported(receiver) == 0
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints", r"does not support raise")
+def test_a_second_click_on_transfer_out_brings_back_the_open_form(qtbot, pair, tmp_path):  # noqa: F811
+    sender, _receiver, st = pair
+    page, _ = _page(qtbot, sender)
+    first = page.transfer_out()
+    first.registry.setText(st.registry_no)
+    again = page.transfer_out()
+    assert again is first and first.registry.text() == st.registry_no
+    first.hide()                                   # closed: the next click opens a fresh form
+    assert page.transfer_out() is not first

@@ -173,3 +173,12 @@ def test_a_second_click_brings_back_the_open_form_not_a_twin(qtbot, page, sessio
     page.select("心理档案本月整理归档")
     carry = page.carry()                  # another form of the same item is its own form
     assert carry is not first and carry.isVisible()
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints", r"does not support raise")
+def test_the_meeting_and_key_work_forms_are_not_opened_twice(qtbot, page):
+    meeting = page.meeting()
+    assert page.meeting() is meeting
+    work = page.add_key_work()
+    work.title_edit.setText("心理委员培训")
+    assert page.add_key_work() is work and work.title_edit.text() == "心理委员培训"
