@@ -174,3 +174,18 @@ def _writable(folder) -> bool:  # type: ignore[no-untyped-def]
         return False
     probe.unlink()
     return True
+
+
+def test_on_a_1024_screen_the_charts_stand_in_one_column(qtbot, page):
+    """Beside the navigation list a 1024-pixel window leaves about 830 pixels: two 560-pixel charts side by side
+    put the right one half off screen behind a horizontal scroll bar. The cards flow into as many columns as fit."""
+    def columns() -> set[int]:
+        return {card.x() for card in page.cards.values()}
+
+    page.resize(830, 700)
+    qtbot.waitUntil(lambda: len(columns()) == 1, timeout=2000)
+    assert not page.scroll.horizontalScrollBar().isVisible()
+    assert all(card.geometry().right() <= page.scroll.viewport().width() for card in page.cards.values())
+    page.resize(1250, 900)
+    qtbot.waitUntil(lambda: len(columns()) == 2, timeout=2000)
+    assert list(page.cards)[0] in [k for k, c in page.cards.items() if c.x() == min(columns())]
