@@ -231,8 +231,8 @@ def transfer_in(session: Session, path: Path, *, passphrase: str | None = None) 
     try:
         opened = open_package(data, path.name, identities=None if passphrase else own_identities(session),
                               passphrase=passphrase)
-    except PackageRefused as e:
-        if e.kind == "foreign" and not passphrase:      # the district wording speaks of a centre: say "school"
+    except PackageRefused as refused:
+        if refused.kind == "foreign" and not passphrase:      # the district wording speaks of a centre: say "school"
             raise PackageRefused("foreign", f"{path.name}：这份转接档案不是加密给本校的（可能是发给另一所学校的，"
                                  "或文件已损坏），无法解密。请向发出学校核实：它用的应是本校导出的接收公钥"
                                  "（打电话核对指纹）。") from None
