@@ -245,6 +245,12 @@ def transfer_in(session: Session, path: Path, *, passphrase: str | None = None) 
     if student is None:
         raise InputRejected(f"本校没有学籍号为 {p['student']['registry_no']} 的学生（{p['student']['name']}）。"
                             "请先在花名册中导入这名学生，再导入转接档案。")
+    sent_name = str(p["student"].get("name", "")).strip()
+    if sent_name and "".join(sent_name.split()) != "".join(student.name.split()):
+        # one mistyped digit on either side would put another child's archive (confidential parts too) here
+        raise InputRejected(f"转接档案中学籍号 {student.registry_no} 的学生是“{sent_name}”，本校花名册中这个学籍号的学生是"
+                            f"“{student.name}”，姓名不一致，未导入。请与发出学校核对学籍号；如学生确已改名，"
+                            "请先在学生档案中更正姓名后再导入。")
     events = p["events"]
     conf = [e for e in events if e["tier"] == CONFIDENTIAL]
     seen = db.scalar("SELECT id FROM exchange_transfers WHERE package_id = :p AND direction = 'in'",

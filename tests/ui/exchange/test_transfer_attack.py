@@ -154,3 +154,26 @@ def test_a_second_click_on_transfer_out_brings_back_the_open_form(qtbot, pair, t
     assert again is first and first.registry.text() == st.registry_no
     first.hide()                                   # closed: the next click opens a fresh form
     assert page.transfer_out() is not first
+
+
+def test_a_registry_number_on_another_child_is_refused(qtbot, school, tmp_path):
+    """The receiving roster has the registry number on a child of another name (a digit mistyped on either
+    side): the archive, confidential parts and all, must not land on that child's timeline."""
+    from app.archive.seed import DemoStudent, insert_students
+    from app.archive.students import get_student
+    from app.school.setup import create_vault
+    from tests.conftest import PASSWORD
+
+    sid = int(school.db.scalar("SELECT student_id FROM crisis_cases ORDER BY id LIMIT 1"))
+    st = get_student(school.db, school.account, sid)
+    receiver, _ = create_vault(tmp_path / "receiver", school_name="接收中学", username="counselor", password=PASSWORD)
+    try:
+        other = "欧阳" + ("娜" if not st.name.endswith("娜") else "丽")
+        insert_students(receiver, [DemoStudent(st.registry_no, other, "女", "2013-03-01", 8, 2, "家长", "母亲",
+                                               "13800000000", False, False)])
+        out = _sent(qtbot, school, st, tmp_path / "usb")
+        ok, inbox = _receive(qtbot, receiver, out.path, out.passphrase)
+        assert not ok and st.name in inbox.error.text() and other in inbox.error.text(), inbox.error.text()
+        assert _imported(receiver) == 0
+    finally:
+        receiver.close()
