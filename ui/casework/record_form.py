@@ -38,6 +38,7 @@ from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
 from ui.shell.forms import DraftForm
 from ui.shell.student_picker import StudentPicker
+from ui.shell.theme import set_tone
 
 
 def _text_box(height: int = 90) -> QPlainTextEdit:
@@ -106,7 +107,7 @@ class RecordForm(QWidget, DraftForm):
         self.save_btn.setDefault(True)
         self.cancel_btn = QPushButton("取消")
         self.status = QLabel()
-        self.status.setStyleSheet("color: #666;")
+        set_tone(self.status, "muted")
 
         when = QHBoxLayout()
         when.addWidget(self.date)
@@ -123,7 +124,7 @@ class RecordForm(QWidget, DraftForm):
         form.addRow("模板", self.template)
         self.template_note = QLabel()
         self.template_note.setWordWrap(True)
-        self.template_note.setStyleSheet("color: #8a6d00;")
+        set_tone(self.template_note, "warn")
         self.template_note.hide()
         form.addRow("", self.template_note)
         form.addRow("学生", self.who)

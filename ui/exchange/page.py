@@ -49,7 +49,7 @@ class ExchangePage(QWidget):
         self.ctx = ctx
         self.session = ctx.session
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<h2>区县上报</h2>"))
+        layout.setContentsMargins(0, 0, 0, 0)
 
         key_box = QGroupBox("区县中心公钥")
         kl = QHBoxLayout(key_box)
@@ -100,6 +100,8 @@ class ExchangePage(QWidget):
         self.transfer_out_button.clicked.connect(self.transfer_out)
         self.transfer_in_button = QPushButton("导入转接档案…")
         self.transfer_in_button.clicked.connect(self.transfer_in)
+        self.primary_button, self.primary_icon = self.export_button, "download"   # the page header
+        self.more_buttons = [self.transfer_out_button, self.transfer_in_button]
         export_row.addWidget(self.transfer_out_button)
         export_row.addWidget(self.transfer_in_button)
         layout.addLayout(export_row)

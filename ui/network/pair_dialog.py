@@ -14,6 +14,7 @@ from app.network.people import add_pair
 from ui.shell.context import AppContext
 from ui.shell.forms import DraftDialog
 from ui.shell.student_picker import StudentPicker
+from ui.shell.theme import set_tone
 
 
 class PairDialog(DraftDialog):
@@ -38,7 +39,7 @@ class PairDialog(DraftDialog):
         self.end.setPlaceholderText("如 2027-01-15，可留空")
         self.end.setAccessibleName("结束日期")
         self.error = QLabel()
-        self.error.setStyleSheet("color: #c5221f;")
+        set_tone(self.error, "error")
         self.error.setWordWrap(True)
         self.error.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)

@@ -32,7 +32,7 @@ class CampaignCharts(QWidget):
             label.setAccessibleName(title)
             label.setMinimumSize(240, 200)
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-            label.setStyleSheet("background: white;")
+            label.setObjectName("chartImage")
             layout.addWidget(label)
             self.images.append(label)
 

@@ -22,6 +22,7 @@ from ui.shell.fonts import apply_app_font
 from ui.shell.main_window import MainWindow
 from ui.shell.page import Page
 from ui.shell.setup_wizard import SetupWizard
+from ui.shell.theme import apply_theme
 from ui.shell.unlock import UnlockWidget, ask_integrity_restore
 
 DEMO_PASSWORD = "xinqiao-2026!"
@@ -53,12 +54,13 @@ keep_none_alive()  # before any widget exists: importing this module is the wind
 
 
 def setup_app(app: QApplication) -> None:
-    """Font, translations and locale; idempotent (tests call it on pytest-qt's QApplication)."""
+    """Font, theme, translations and locale; idempotent (tests call it on pytest-qt's QApplication)."""
     keep_none_alive()
     app.setApplicationName("XinQiao")
     app.setWindowIcon(app_icon())
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     apply_app_font(app)
+    apply_theme(app)
     if not _translators:
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         for name in ("qtbase_zh_CN", "qt_zh_CN"):

@@ -27,7 +27,8 @@ from ui.shell import dialogs, tasks
 from ui.shell.errors import show_error
 from ui.shell.fonts import mono_font
 from ui.shell.removable import fixed_disk_warning, suggested_pdf_path
-from ui.shell.unlock import ERROR_STYLE, strength_label
+from ui.shell.theme import set_tone
+from ui.shell.unlock import strength_label
 
 STAGES = [("primary", "小学"), ("junior", "初中"), ("senior", "高中")]
 
@@ -78,7 +79,7 @@ class AccountPage(QWizardPage):
         self.again_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.strength = QLabel("")
         self.error_label = QLabel("")
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error_label, "error")
         self.error_label.setWordWrap(True)
         form.addRow("账号", self.user_edit)
         form.addRow("姓名", self.display_edit)
@@ -133,7 +134,7 @@ class RecoveryPage(QWizardPage):
         self.code_label.setFont(mono_font(18))
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.code_label.setStyleSheet("padding: 16px; border: 1px solid #999; background: #fffbe6;")
+        set_tone(self.code_label, "code")
         lay.addWidget(self.code_label)
         buttons = QHBoxLayout()
         self.print_button = QPushButton("打印…")

@@ -31,10 +31,7 @@ from app.passwords import password_problem
 from app.session import Lockout, Session, VaultPaths, open_session, password_strength, reset_password_with_recovery
 from ui.shell import dialogs, tasks
 from ui.shell.errors import show_error
-
-ERROR_STYLE = "color: #b3261e;"
-HINT_STYLE = "color: #8a5a00;"
-STRENGTH_COLORS = ["#b3261e", "#c75c00", "#8a7a00", "#2e7d32", "#1b5e20"]
+from ui.shell.theme import set_role, set_tone
 
 
 def lockout_message(seconds: int) -> str:
@@ -70,7 +67,7 @@ def strength_label(label: QLabel, password: str) -> None:
         return
     score, hint = password_strength(password)
     label.setText(f"密码强度：{hint}")
-    label.setStyleSheet(f"color: {STRENGTH_COLORS[score]};")
+    set_tone(label, f"strength{max(0, min(score, 4))}")
 
 
 class PasswordFields:
@@ -134,7 +131,7 @@ class UnlockWidget(QWidget):
         form_box.setSpacing(10)
         title = QLabel("心桥")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title.setStyleSheet("font-size: 22pt; font-weight: bold;")
+        set_role(title, "title")
         form_box.addWidget(title)
         self.subtitle = QLabel("已锁定。请输入密码解锁。" if session else "请登录")
         self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -154,11 +151,11 @@ class UnlockWidget(QWidget):
         form_box.addLayout(form)
 
         self.caps_label = QLabel("大写锁定已打开")
-        self.caps_label.setStyleSheet(HINT_STYLE)
+        set_tone(self.caps_label, "warn")
         self.caps_label.hide()
         form_box.addWidget(self.caps_label)
         self.error_label = QLabel("")
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error_label, "error")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         form_box.addWidget(self.error_label)
@@ -338,7 +335,7 @@ class RecoveryDialog(QDialog):
         self.new_edit, self.again_edit = self.pw.new, self.pw.again
         lay.addLayout(form)
         self.error_label = QLabel("")
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error_label, "error")
         self.error_label.setWordWrap(True)
         lay.addWidget(self.error_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
