@@ -98,10 +98,16 @@ class Shell:
             # Key slots without a database: the vault was set aside; signing in offers the newest backup.
             return self.show_unlock()
         wizard = SetupWizard(self.data_dir)
-        wizard.created.connect(self.open_main)
+        wizard.created.connect(self._set_up)
         wizard.show()
         self.wizard = wizard
         return wizard
+
+    def _set_up(self, session: Session) -> None:
+        if self.wizard is not None and self.wizard.data_dir != self.data_dir:   # chosen on the folder page
+            self.data_dir = self.wizard.data_dir
+            self.paths = VaultPaths(self.data_dir)
+        self.open_main(session)
 
     def show_unlock(self) -> UnlockWidget:
         w = UnlockWidget(self.data_dir, self.user or os.environ.get("XINQIAO_USER", ""),

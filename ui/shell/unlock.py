@@ -61,13 +61,24 @@ class CapsLockDetector(QObject):
         return False
 
 
-def strength_label(label: QLabel, password: str) -> None:
+def strength_hint(password: str, problem: str = "") -> tuple[int, str]:
+    """0–4 and the hint under a new password, agreeing with the policy: a password the policy refuses (``problem``,
+    from app/passwords.py) is 不可用 with the rule's gist, never 较强; one it accepts is at least 较弱."""
     if not password:
-        label.setText("")
-        return
+        return 0, ""
+    if problem:
+        gist = problem.split("：")[0].split("。")[0]
+        return 0, f"密码强度：不可用——{gist}"
     score, hint = password_strength(password)
-    label.setText(f"密码强度：{hint}")
-    set_tone(label, f"strength{max(0, min(score, 4))}")
+    if score == 0:
+        score, hint = 1, "较弱：建议 14 位以上"
+    return score, f"密码强度：{hint}"
+
+
+def strength_label(label: QLabel, password: str, problem: str = "") -> None:
+    score, text = strength_hint(password, problem)
+    label.setText(text)
+    set_tone(label, f"strength{max(0, min(score, 4))}" if text else "")
 
 
 class PasswordFields:
@@ -88,7 +99,13 @@ class PasswordFields:
         form.addRow(label, self.new)
         form.addRow("", self.strength)
         form.addRow("再输入一次", self.again)
-        self.new.textChanged.connect(lambda t: strength_label(self.strength, t))
+        self.new.textChanged.connect(self._typed)
+        self.again.textChanged.connect(self._typed)
+
+    def _typed(self) -> None:
+        pw = self.new.text()
+        account, school = self.names()
+        strength_label(self.strength, pw, password_problem(pw, account=account, school=school))
 
     def problem(self) -> str:
         pw = self.new.text()
