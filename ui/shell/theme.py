@@ -19,7 +19,19 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, Qt, Slot
 from PySide6.QtGui import QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QApplication, QHeaderView, QProxyStyle, QTableView, QTreeView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QFormLayout,
+    QHeaderView,
+    QLayout,
+    QLineEdit,
+    QProxyStyle,
+    QTableView,
+    QTreeView,
+    QWidget,
+)
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 THEME_DIR = RESOURCES / "theme"
@@ -139,12 +151,45 @@ class _HeaderFitter(QObject):
             fit_header(header)
 
 
+FIELD_MAX_WIDTH = 480   # a single-line field in a form is never 1,000 px wide
+
+
+def _form_layouts(layout: QLayout | None) -> list[QFormLayout]:
+    found: list[QFormLayout] = []
+    if layout is None:
+        return found
+    if isinstance(layout, QFormLayout):
+        found.append(layout)
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        sub = item.layout() if item is not None else None
+        if sub is not None:
+            found.extend(_form_layouts(sub))
+    return found
+
+
+def style_forms(widget: QWidget) -> None:
+    """One form style: labels right-aligned beside their fields, single-line fields at most FIELD_MAX_WIDTH."""
+    for form in _form_layouts(widget.layout()):
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.setFormAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        form.setHorizontalSpacing(max(form.horizontalSpacing(), 12))
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            field = item.widget() if item is not None else None
+            if isinstance(field, (QLineEdit, QComboBox, QAbstractSpinBox)) and field.maximumWidth() >= 16777215:
+                field.setMaximumWidth(FIELD_MAX_WIDTH)
+
+
 class ThemeStyle(QProxyStyle):
     """Fusion, plus what a stylesheet cannot say: tables ~32 px rows, no grid lines, striped rows, headers whose
-    titles fit. Applied once per widget when it is polished, so no page has to remember it."""
+    titles fit; forms with right-aligned labels and fields of sensible width. Applied once per widget when it is
+    polished, so no page has to remember it."""
 
     def polish(self, arg: object) -> None:  # type: ignore[override]
         super().polish(arg)  # type: ignore[arg-type]
+        if isinstance(arg, QWidget) and arg.layout() is not None:
+            style_forms(arg)
         if isinstance(arg, QTableView):
             arg.setShowGrid(False)
             arg.setAlternatingRowColors(True)

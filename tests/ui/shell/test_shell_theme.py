@@ -244,3 +244,20 @@ def test_every_page_fits_at_150_percent_scaling(tmp_path):
                            f"{Path(__file__)}::test_every_page_fits_at_1024_by_768"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+
+
+def test_forms_have_right_aligned_labels_and_no_1000_px_fields(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFormLayout, QLineEdit
+
+    w = QWidget()
+    qtbot.addWidget(w)
+    outer = QVBoxLayout(w)
+    form = QFormLayout()
+    outer.addLayout(form)                  # a form nested in the page's layout
+    name = QLineEdit()
+    form.addRow("学校名称", name)
+    w.resize(1400, 300)
+    w.show()
+    assert form.labelAlignment() & Qt.AlignmentFlag.AlignRight
+    assert name.maximumWidth() == theme.FIELD_MAX_WIDTH and name.width() <= theme.FIELD_MAX_WIDTH
