@@ -42,7 +42,7 @@ class AddTagDialog(DraftDialog):
                  confidential: frozenset[str] = frozenset()) -> None:
         super().__init__(parent)
         self.confidential = confidential
-        self.setWindowTitle(f"添加重点关注 — {student_name}")
+        self.setWindowTitle(f"新建重点关注 — {student_name}")
         form = QFormLayout(self)
         self.tag = QComboBox()
         self.tag.addItems(FOCUS_TAGS)

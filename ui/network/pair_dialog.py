@@ -24,7 +24,7 @@ class PairDialog(DraftDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("朋辈结对")
+        self.setWindowTitle("新建朋辈结对")
         self.setMinimumWidth(560)   # a match shows name, class and registry number whole
         self.student = StudentPicker(ctx)
         self.student.edit.setAccessibleName("需要支持的学生")

@@ -38,7 +38,7 @@ class AccountDialog(DraftDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("添加账号")
+        self.setWindowTitle("新建账号")
         self.setMinimumWidth(420)
         form = QFormLayout(self)
         self.user = QLineEdit()

@@ -158,7 +158,7 @@ class HolidayDialog(DraftDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("添加节假日或调休")
+        self.setWindowTitle("新建节假日或调休")
         self.setMinimumWidth(380)
         form = QFormLayout(self)
         self.name = QLineEdit()

@@ -3,7 +3,6 @@ recovery code (written down, printable); a step indicator on the left and the ap
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path, PureWindowsPath
 
 from PySide6.QtCore import QMarginsF, QSize, Qt, Signal
@@ -40,15 +39,12 @@ STEPS = ("学校", "数据文件夹", "第一个账号", "恢复码")
 SUGGESTED_FOLDER = "D:\\心桥数据"
 
 
-def system_drive_warning(folder: Path | str, *, windows: bool | None = None, system_drive: str | None = None) -> str:
+def system_drive_warning(folder: Path | str, *, system_drive: str | None = None) -> str:
     """A warning when the data folder is on Windows' system drive: school PCs with 还原卡 or 冰点还原 put C: back
-    on every restart, and the vault with it. "" elsewhere (and on Linux, which has no drive letters)."""
-    windows = sys.platform == "win32" if windows is None else windows
-    if not windows:
-        return ""
+    on every restart, and the vault with it. "" for any other drive (and for a path without a drive letter)."""
     drive = PureWindowsPath(str(folder)).drive.upper()
     system = (system_drive or os.environ.get("SystemDrive") or "C:").upper()
-    if drive != system:
+    if not drive or drive != system:
         return ""
     return (f"数据文件夹在系统盘（{system}）上。学校电脑如果装有还原卡或冰点还原，重启后 {system} 盘会被还原，"
             f"心桥的数据会全部丢失。建议放在 D 盘，例如 {SUGGESTED_FOLDER}。不确定时请询问学校的电脑管理员。")
@@ -63,7 +59,7 @@ class StepBar(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 16, 16, 16)
         lay.setSpacing(10)
-        logo = QLabel()
+        self.logo = logo = QLabel()
         logo.setPixmap(app_icon().pixmap(QSize(56, 56)))
         logo.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         lay.addWidget(logo)
@@ -290,7 +286,6 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.FinishButton, "完成")
         self.setButtonText(QWizard.WizardButton.CancelButton, "取消")
         self.setWindowIcon(app_icon())
-        self.setPixmap(QWizard.WizardPixmap.LogoPixmap, app_icon().pixmap(QSize(48, 48)))
         self.steps = StepBar()
         self.setSideWidget(self.steps)
         self.school_page = SchoolPage()

@@ -44,8 +44,11 @@ _PLACEHOLDER = re.compile(r"\$\{([a-z_]+)\}")
 
 @lru_cache(maxsize=1)
 def palette() -> dict[str, str]:
+    """The colours of palette.json, and ``icons``: the icon folder, for the stylesheet's arrows."""
     data = json.loads((THEME_DIR / "palette.json").read_text("utf-8"))
-    return {k: str(v) for k, v in data.items() if not k.startswith("_")}
+    colours = {k: str(v) for k, v in data.items() if not k.startswith("_")}
+    colours["icons"] = ICON_DIR.as_posix()
+    return colours
 
 
 def stylesheet(colours: dict[str, str] | None = None) -> str:

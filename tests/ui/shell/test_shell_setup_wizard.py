@@ -165,7 +165,7 @@ def test_the_wizard_shows_its_steps_and_the_logo(qtbot, data_dir):
     steps = wizard.steps
     assert [label.text() for label in steps.labels] == ["1  学校", "2  数据文件夹", "3  第一个账号", "4  恢复码"]
     assert steps.current() == 0 and steps.labels[0].property("step") == "current"
-    assert not wizard.pixmap(QWizard.WizardPixmap.LogoPixmap).isNull() and not wizard.windowIcon().isNull()
+    assert not steps.logo.pixmap().isNull() and not wizard.windowIcon().isNull()   # the app's logo
     wizard.school_page.name_edit.setText("育才中学")
     wizard.next()
     assert steps.current() == 1 and steps.labels[0].text().startswith("✓")
@@ -177,12 +177,12 @@ def test_the_wizard_shows_its_steps_and_the_logo(qtbot, data_dir):
 def test_a_data_folder_on_the_system_drive_warns_about_restore_cards():
     from ui.shell.setup_wizard import system_drive_warning
 
-    warning = system_drive_warning(r"C:\Users\wang\AppData\Local\XinQiao", windows=True, system_drive="C:")
+    warning = system_drive_warning(r"C:\Users\wang\AppData\Local\XinQiao", system_drive="C:")
     assert "还原卡" in warning and "冰点" in warning and "D 盘" in warning and r"D:\心桥数据" in warning
-    assert system_drive_warning(r"c:\xinqiao", windows=True, system_drive="C:")   # any case
-    assert system_drive_warning(r"D:\心桥数据", windows=True, system_drive="C:") == ""
-    assert system_drive_warning(r"E:\data", windows=True, system_drive="E:")     # the system drive, whichever
-    assert system_drive_warning("/home/wang/.local/share/XinQiao", windows=False) == ""
+    assert system_drive_warning(r"c:\xinqiao", system_drive="C:")   # any case
+    assert system_drive_warning(r"D:\心桥数据", system_drive="C:") == ""
+    assert system_drive_warning(r"E:\data", system_drive="E:")     # the system drive, whichever it is
+    assert system_drive_warning("/home/wang/.local/share/XinQiao") == ""   # no drive letters
 
 
 def test_the_folder_page_shows_the_warning_for_the_chosen_folder(qtbot, data_dir, monkeypatch):
