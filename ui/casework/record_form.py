@@ -120,6 +120,7 @@ class RecordForm(QWidget, DraftForm):
         follow.addWidget(self.follow_date)
         follow.addStretch(1)
         form = QFormLayout()
+        self.fields_form = form
         form.addRow("类型", self.kind)
         form.addRow("模板", self.template)
         self.template_note = QLabel()
@@ -201,7 +202,7 @@ class RecordForm(QWidget, DraftForm):
             policy = QSizePolicy.Policy.Preferred if w is self.who.currentWidget() else QSizePolicy.Policy.Ignored
             w.setSizePolicy(policy, policy)
         self.who.adjustSize()
-        self.title.setEnabled(group)
+        self.fields_form.setRowVisible(self.title, group)   # 主题 is a group's: hidden, not greyed, otherwise
         self._touch()
 
     def _apply_template(self) -> None:

@@ -20,6 +20,7 @@ import shiboken6
 from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, Qt, Slot
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
@@ -171,6 +172,16 @@ def _form_layouts(layout: QLayout | None) -> list[QFormLayout]:
     return found
 
 
+def _inside_composite(edit: QLineEdit) -> bool:
+    """A line edit that is part of a spin box, combo box or an item view's cell editor (sized by its owner)."""
+    w = edit.parentWidget()
+    while w is not None:
+        if isinstance(w, (QAbstractSpinBox, QComboBox, QAbstractItemView)):
+            return True
+        w = w.parentWidget()
+    return False
+
+
 def style_forms(widget: QWidget) -> None:
     """One form style: labels right-aligned beside their fields, single-line fields at most FIELD_MAX_WIDTH."""
     for form in _form_layouts(widget.layout()):
@@ -193,6 +204,8 @@ class ThemeStyle(QProxyStyle):
         super().polish(arg)  # type: ignore[arg-type]
         if isinstance(arg, QWidget) and arg.layout() is not None:
             style_forms(arg)
+        if isinstance(arg, QLineEdit) and arg.maximumWidth() >= 16777215 and not _inside_composite(arg):
+            arg.setMaximumWidth(FIELD_MAX_WIDTH)   # a single-line field is never 1,000 px wide
         if isinstance(arg, QTableView):
             arg.setShowGrid(False)
             arg.setAlternatingRowColors(True)

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -146,6 +146,12 @@ class UnlockWidget(QWidget):
         form_box = QVBoxLayout(card)
         form_box.setContentsMargins(28, 24, 28, 24)
         form_box.setSpacing(10)
+        from ui.shell.about import app_icon
+
+        logo = QLabel()
+        logo.setPixmap(app_icon().pixmap(QSize(56, 56)))
+        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        form_box.addWidget(logo)
         title = QLabel("心桥")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         set_role(title, "title")
@@ -184,6 +190,7 @@ class UnlockWidget(QWidget):
         self.unlock_button = QPushButton("解锁" if session else "登录")
         self.unlock_button.setDefault(True)
         self.unlock_button.clicked.connect(self.attempt)
+        set_role(self.unlock_button, "primary")
         buttons.addWidget(self.forgot_button)
         buttons.addStretch(1)
         buttons.addWidget(self.unlock_button)
