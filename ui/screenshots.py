@@ -195,8 +195,10 @@ def render_all(out: Path, n_students: int = 600) -> list[Path]:
         win.show_page("workbench")
         for width, height, suffix in SIZES:
             win.resize(width, height)
-            if not win.locked:
-                win.lock()
+            for _ in range(50):   # a lock waits for a running load to finish
+                if win.locked or win.lock():
+                    break
+                _settle_tasks()
             written.append(grab(win, out / f"unlock{suffix}.png"))
         win.close()
         tasks.wait_idle(10)

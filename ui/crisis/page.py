@@ -107,9 +107,9 @@ class CrisisPage(QWidget):
         split.setChildrenCollapsible(False)
         split.addWidget(self.lists)
         split.addWidget(self.view)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setSizes([440, 580])  # the case's steps need the room; at 1024×768 they fit without scrolling
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([500, 540])   # at 1280 the list's columns fit whole; narrower, the list scrolls sideways  # the case's steps need the room; at 1024×768 they fit without scrolling
         self.split = split
         lay = QVBoxLayout(self)
         lay.addWidget(bar)

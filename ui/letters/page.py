@@ -62,7 +62,7 @@ from ui.letters.painter import page_image, print_letters
 from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
 from ui.shell.tasks import Progress, Task, run_task
-from ui.shell.theme import set_tone
+from ui.shell.theme import set_role, set_tone
 
 SCOPES = {"student": "一名学生", "class": "一个班级", "level": "一个预警等级"}
 PREVIEW_DELAY_MS = 250
@@ -202,6 +202,7 @@ class LettersPage(QWidget):
         tform.addRow("", self.per_student)
         self.export_button = QPushButton("导出 PDF…")
         self.export_button.setObjectName("exportLetters")
+        set_role(self.export_button, "primary")   # the page's one primary action, beside what it prints
         self.print_button = QPushButton("打印…")
         self.print_button.setObjectName("printLetters")
         self.export_button.clicked.connect(self.export)

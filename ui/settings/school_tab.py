@@ -336,6 +336,7 @@ class SchoolTab(QWidget):
                 ed.setCalendarPopup(True)
                 ed.setEnabled(self.editable)
                 self.semesters.setCellWidget(r, col, ed)
+                ed.ensurePolished()   # sized with the theme's padding before the columns fit their contents
                 edits.append(ed)
             self.date_edits[s.id] = (edits[0], edits[1])
         self.semesters.resizeColumnsToContents()

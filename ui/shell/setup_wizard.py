@@ -102,6 +102,7 @@ class SchoolPage(QWizardPage):
         form.addRow("学校名称", self.name_edit)
         form.addRow("学校代码", self.code_edit)
         row = QHBoxLayout()
+        row.setSpacing(18)
         self.stage_boxes: dict[str, QCheckBox] = {}
         for key, label in STAGES:
             box = QCheckBox(label)

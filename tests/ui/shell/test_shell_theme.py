@@ -222,9 +222,15 @@ def test_every_page_fits_at_1024_by_768(qtbot, school):
     qtbot.addWidget(win)
     win.show()
     assert not win.page_errors, win.page_errors
-    for page_id in win.page_ids():
+    for i, page_id in enumerate(win.page_ids()):
         header = win.pages[page_id].findChild(PageHeader)
         assert header is not None and header.title_label.text().startswith(win.page_titles[page_id]), page_id
+        assert not header.icon_label.pixmap().isNull() and not win.nav.item(i).icon().isNull(), page_id
+    assert all(not a.icon().isNull() for a in (win.lock_action, win.backup_action, win.search_action,
+                                               win.about_action))
+    primaries = {p: win.pages[p].findChild(PageHeader).primary for p in win.page_ids()}
+    assert primaries["crisis"].text() == "新建个案…" and primaries["casework"].text().startswith("新建记录")
+    assert all(b.property("role") == "primary" for b in primaries.values() if b is not None)
     problems = _walk(qtbot, win, (1024, 768))
     assert not problems, "\n".join(problems)
     win.close()
