@@ -80,6 +80,12 @@ def _loop(ctx: AppContext) -> QWidget:
     return LoopPage(ctx)
 
 
+def _reports(ctx: AppContext) -> QWidget:
+    from ui.reports.page import ReportsPage
+
+    return ReportsPage(ctx)
+
+
 def _exchange(ctx: AppContext) -> QWidget:
     from ui.exchange.page import ExchangePage
 
@@ -117,10 +123,11 @@ PAGES: tuple[Page, ...] = (
     Page("network", "预警网络", _network, does_student_work, search_sources=("network_report",),
          draft_forms=("network",), icon="affiliate"),
     Page("courses", "课程与活动", _courses, can_log_class_courses, draft_forms=("course",), icon="school"),
-    Page("letters", "家长告知书", _letters, does_student_work, icon="mail"),
+    Page("letters", "家长告知书", _letters, does_student_work, draft_forms=("letter-template",), icon="mail"),
     Page("people", "人员与培训", _people, can_keep_people, draft_forms=("people",), icon="users-group"),
     Page("loop", "心育闭环", _loop, can_counsel, draft_forms=("loop",), icon="repeat"),
-    Page("exchange", "区县上报", _exchange, can_sign_exchange, icon="send"),
+    Page("reports", "统计报表", _reports, can_counsel, icon="report-analytics"),
+    Page("exchange", "区县上报", _exchange, can_sign_exchange, draft_forms=("transfer",), icon="send"),
     Page("district", "全区汇总", _district, can_sign_exchange, modes=("centre",), icon="chart-bar"),
     Page("settings", "设置", _settings, draft_forms=("settings",), modes=("school", "centre"), icon="settings"),
 )
