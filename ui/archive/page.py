@@ -31,6 +31,7 @@ from ui.archive.models import LEVEL_LABELS, StudentTableModel
 from ui.archive.view import ArchiveView
 from ui.shell.context import AppContext, Change
 from ui.shell.flow import flow_bar
+from ui.shell.theme import set_tone
 from ui.shell.views import keep_registry_numbers_whole
 
 COLUMN_WIDTHS = (200, 110, 48, 100, 130, 200, 72)
@@ -70,6 +71,8 @@ class StudentsPage(QWidget):
         self.reports_button = QPushButton("导入错误报告…")  # rows imports skipped, kept in the vault
         self.reports_button.clicked.connect(self.open_error_reports)
         self.reports_button.setVisible(can_manage_roster(self.account))
+        self.primary_button, self.primary_icon = self.import_button, "file-import"   # ui/shell/header.py
+        self.header_buttons = [self.reports_button]
 
         # Wraps onto a second line when narrow: at 1024×768 the filters would otherwise widen the window.
         bar = flow_bar([self.search, self.grade_combo, self.class_combo, self.tag_combo, self.level_combo,
@@ -104,7 +107,7 @@ class StudentsPage(QWidget):
         header.sectionClicked.connect(self._sort_by)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.count_label = QLabel()
-        self.count_label.setStyleSheet("color: #555;")
+        set_tone(self.count_label, "muted")
 
         list_panel = QWidget()
         lv = QVBoxLayout(list_panel)

@@ -32,6 +32,7 @@ from app.errors import XinqiaoError
 from app.session import Session
 from ui.archive.models import short_time
 from ui.shell.forms import SKIP_PROPERTY, DraftForm
+from ui.shell.theme import set_tone
 
 DEFAULT_REVIEW_DAYS = 90
 
@@ -127,7 +128,7 @@ class PlanTab(QWidget, DraftForm):
             self._fill_form(self.versions[0] if self.versions else None)
             if self.use_drafts(self.session, f"plan:{student_id}", student_id=student_id):
                 self.message.setText("已恢复上次未保存的内容。")
-                self.message.setStyleSheet("color: #8a6d00;")
+                set_tone(self.message, "warn")
 
     def _dirty(self) -> bool:
         current = self.versions[0] if self.versions else None
@@ -151,7 +152,7 @@ class PlanTab(QWidget, DraftForm):
         self.reason_label.setVisible(has_versions)
         self.reason.setVisible(has_versions)
         self.message.setText("" if has_versions else "该生还没有一生一策方案，填写后保存即为第 1 版。")
-        self.message.setStyleSheet("color: #666;")
+        set_tone(self.message, "muted")
 
     def _fill_versions(self) -> None:
         self.version_list.clear()
@@ -187,10 +188,10 @@ class PlanTab(QWidget, DraftForm):
         self._fill_form(self.versions[0] if self.versions else None)
         self.draft_saved()
         self.message.setText(f"已保存为第 {saved.version} 版。")
-        self.message.setStyleSheet("color: #137333;")
+        set_tone(self.message, "ok")
         self.changed.emit()
         return True
 
     def _error(self, text: str) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #c5221f;")
+        set_tone(self.message, "error")

@@ -39,9 +39,7 @@ from ui.archive.models import RowsModel
 from ui.network.dorm_dialog import DormDialog
 from ui.network.hooks import dorm_label, may_set_dorm
 from ui.shell.forms import DraftForm
-
-ERROR_STYLE = "color: #c5221f;"
-HINT_STYLE = "color: #666;"
+from ui.shell.theme import set_tone
 
 
 def mask_id_number(id_number: str) -> str:
@@ -59,7 +57,7 @@ def yes_no(flag: bool) -> str:
 
 def _error_label() -> QLabel:
     label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
+    set_tone(label, "error")
     label.setWordWrap(True)
     label.hide()
     return label
@@ -95,7 +93,7 @@ class _EditPanel(QWidget):
         form.addRow("", self.message)
         form.addRow("", buttons)
         hint = QLabel("修改会记入时间线（修改人、时间、原因），原记录不会被悄悄覆盖。")
-        hint.setStyleSheet(HINT_STYLE)
+        set_tone(hint, "muted")
         form.addRow("", hint)
 
     def clear(self) -> None:
@@ -124,7 +122,7 @@ class _EditableTab(QWidget, DraftForm):
         self.edit_button.clicked.connect(self.begin_edit)
         self.edit_button.setVisible(self.may_edit)
         self.notice = QLabel()
-        self.notice.setStyleSheet("color: #137333;")
+        set_tone(self.notice, "ok")
 
     def _bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
@@ -471,7 +469,7 @@ class GuardiansTab(_EditableTab):
         self.editor = QWidget()
         self.registry_label = QLabel()
         self.registry_label.setWordWrap(True)
-        self.registry_label.setStyleSheet(HINT_STYLE)
+        set_tone(self.registry_label, "muted")
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(6)
         self.add_button = QPushButton("添加监护人")

@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWid
 
 from app.archive.chronology import TimelineEvent
 from ui.archive.models import TimelineModel
+from ui.shell.theme import set_tone
 
 
 class TimelineWidget(QWidget):
@@ -24,7 +25,7 @@ class TimelineWidget(QWidget):
             self.view.setColumnWidth(col, width)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.summary = QLabel()
-        self.summary.setStyleSheet("color: #666;")
+        set_tone(self.summary, "muted")
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.view)

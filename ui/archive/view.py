@@ -23,6 +23,7 @@ from ui.archive.tags import TagsTab
 from ui.archive.timeline import TimelineWidget
 from ui.shell.context import AppContext
 from ui.shell.forms import DraftForm, ask_discard
+from ui.shell.theme import set_role, set_tone
 
 STATUS_COLORS = {"在读": "#137333", "转出": "#888888", "毕业": "#1a73e8", "休学": "#b06000"}
 
@@ -42,7 +43,7 @@ class ArchiveView(QWidget):
         self.back_button.clicked.connect(self.back_requested)
         self.name_label = QLabel()
         self.name_label.setObjectName("archiveName")
-        self.name_label.setStyleSheet("font-size: 20px; font-weight: bold;")
+        set_role(self.name_label, "title")
         self.facts_label = QLabel()
         self.facts_label.setTextFormat(Qt.TextFormat.RichText)
         self.facts_label.setWordWrap(True)  # class · number · status · tags: wraps rather than widening the window
@@ -69,7 +70,7 @@ class ArchiveView(QWidget):
         self.banner_box.setSpacing(4)
         self.banner_labels: list[QLabel] = []
         self.error = QLabel()
-        self.error.setStyleSheet("color: #c5221f;")
+        set_tone(self.error, "error")
         self.error.hide()
 
         self.tabs = QTabWidget()
@@ -244,8 +245,7 @@ class ArchiveView(QWidget):
         for line in lines:
             label = QLabel(line)
             label.setWordWrap(True)
-            label.setStyleSheet("background: #fce8e6; color: #a50e0e; border: 1px solid #f28b82;"
-                                " border-radius: 4px; padding: 6px 10px; font-weight: bold;")
+            set_tone(label, "alert")
             self.banner_box.addWidget(label)
             self.banner_labels.append(label)
 

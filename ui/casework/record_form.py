@@ -35,10 +35,12 @@ from app.errors import XinqiaoError
 from app.policy import can_read_confidential
 from ui.casework.attendance import AttendancePicker
 from ui.shell import dialogs
+from ui.shell.chips import ChipField
 from ui.shell.context import AppContext, Change
 from ui.shell.forms import DraftForm
 from ui.shell.reason_dialog import ReasonDialog
 from ui.shell.student_picker import StudentPicker
+from ui.shell.theme import set_tone
 
 
 def _text_box(height: int = 90) -> QPlainTextEdit:
@@ -87,8 +89,7 @@ class RecordForm(QWidget, DraftForm):
         self.participants.setPlaceholderText("在场的其他人，如 母亲、班主任")
         self.title = QLineEdit()
         self.title.setPlaceholderText("团体辅导主题")
-        self.categories = QLineEdit()
-        self.categories.setPlaceholderText("用、分隔，如 " + "、".join(CONCERN_CATEGORIES[:4]))
+        self.categories = ChipField(CONCERN_CATEGORIES)   # checkable tags (text() joins them with 、 as before)
         self.concern = QLineEdit()
         self.summary = _text_box(110)
         self.summary.setPlaceholderText("记录摘要（普通级：班主任可见）")
@@ -102,12 +103,12 @@ class RecordForm(QWidget, DraftForm):
         self.follow_date = QDateEdit()
         self.follow_date.setCalendarPopup(True)
         self.follow_date.setDisplayFormat("yyyy-MM-dd")
-        self.follow_date.setEnabled(False)
+        self.follow_date.setVisible(False)   # shown once 约定回访 is ticked (a field that does not apply is hidden)
         self.save_btn = QPushButton("保存（Ctrl+S）")
         self.save_btn.setDefault(True)
         self.cancel_btn = QPushButton("取消")
         self.status = QLabel()
-        self.status.setStyleSheet("color: #666;")
+        set_tone(self.status, "muted")
 
         when = QHBoxLayout()
         when.addWidget(self.date)
@@ -120,11 +121,12 @@ class RecordForm(QWidget, DraftForm):
         follow.addWidget(self.follow_date)
         follow.addStretch(1)
         form = QFormLayout()
+        self.fields_form = form
         form.addRow("类型", self.kind)
         form.addRow("模板", self.template)
         self.template_note = QLabel()
         self.template_note.setWordWrap(True)
-        self.template_note.setStyleSheet("color: #8a6d00;")
+        set_tone(self.template_note, "warn")
         self.template_note.hide()
         form.addRow("", self.template_note)
         form.addRow("学生", self.who)
@@ -170,7 +172,7 @@ class RecordForm(QWidget, DraftForm):
         self.cancel_btn.clicked.connect(self.cancel)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.template.activated.connect(self._apply_template)
-        self.follow.toggled.connect(self.follow_date.setEnabled)
+        self.follow.toggled.connect(self.follow_date.setVisible)
         for w in (self.place, self.participants, self.title, self.categories, self.concern, self.next_step):
             w.textEdited.connect(self._touch)
         for box in (self.summary, self.confidential):
@@ -201,7 +203,7 @@ class RecordForm(QWidget, DraftForm):
             policy = QSizePolicy.Policy.Preferred if w is self.who.currentWidget() else QSizePolicy.Policy.Ignored
             w.setSizePolicy(policy, policy)
         self.who.adjustSize()
-        self.title.setEnabled(group)
+        self.fields_form.setRowVisible(self.title, group)   # 主题 is a group's: hidden, not greyed, otherwise
         self._touch()
 
     def _apply_template(self) -> None:

@@ -34,6 +34,7 @@ from ui.crisis.dialogs import (
 )
 from ui.crisis.forms import FormDialog
 from ui.shell.flow import flow_bar
+from ui.shell.theme import set_role, set_tone
 
 OVERDUE = QColor("#c62828")
 DONE = QColor("#137333")
@@ -71,7 +72,7 @@ class CaseView(QWidget):
         self.dialog: FormDialog | None = None
 
         self.title = QLabel("请在左侧选择一个危机个案。")
-        self.title.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        set_role(self.title, "title")
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.facts = QLabel()
         self.facts.setWordWrap(True)
@@ -79,11 +80,11 @@ class CaseView(QWidget):
         self.summary.setWordWrap(True)
         self.raised_by = QLabel()   # the same-day alert the case was opened from (counselors only)
         self.raised_by.setWordWrap(True)
-        self.raised_by.setStyleSheet("color: #c62828;")
+        set_tone(self.raised_by, "error")
         self.raised_by.hide()
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("background: #fff8e1; padding: 4px;")
+        set_tone(self.note, "confidential")
         self.note.hide()
         self.archive_button = QPushButton("打开学生档案")
         self.archive_button.clicked.connect(lambda: self.case and self.open_student.emit(self.case.row.student_id))

@@ -64,6 +64,9 @@ class CrisisPage(QWidget):
         self.directory_button.clicked.connect(self.open_directory)
         self.new_button.setVisible(can_read_confidential(account))
         self.incident_button.setVisible(can_read_confidential(account))
+        self.primary_button = self.new_button   # the page header (ui/shell/header.py)
+        self.header_buttons = [self.incident_button]
+        self.more_buttons = [self.directory_button, self.export_button, self.rules_button]
         self.count = QLabel()
         bar = flow_bar([QLabel("显示："), self.filter, self.count],
                        [self.new_button, self.incident_button, self.directory_button, self.export_button,
@@ -78,7 +81,7 @@ class CrisisPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COLUMNS.index("下一步"), QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)   # every column as wide as its text: 下一步 never shrinks to "一…"
         self.table.itemSelectionChanged.connect(self._selected)
 
         self.view = CaseView(self.session)
@@ -104,9 +107,9 @@ class CrisisPage(QWidget):
         split.setChildrenCollapsible(False)
         split.addWidget(self.lists)
         split.addWidget(self.view)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setSizes([380, 620])  # the case's steps need the room; at 1024×768 they fit without scrolling
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([500, 540])   # at 1280 the list's columns fit whole; narrower, the list scrolls sideways  # the case's steps need the room; at 1024×768 they fit without scrolling
         self.split = split
         lay = QVBoxLayout(self)
         lay.addWidget(bar)

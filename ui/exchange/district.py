@@ -21,7 +21,8 @@ class DistrictPage(QWidget):
         self.ctx = ctx
         self.session = ctx.session
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<h2>全区汇总 · {self.session.school_name()}</h2>"))
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.header_title = f"全区汇总 · {self.session.school_name()}"   # the page header's (ui/shell/header.py)
         bar = QHBoxLayout()
         self.period = QComboBox()
         self.period.setEditable(True)
@@ -35,6 +36,8 @@ class DistrictPage(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.import_button)
         bar.addWidget(self.xlsx_button)
+        self.primary_button, self.primary_icon = self.import_button, "file-import"
+        self.header_buttons = [self.xlsx_button]
         layout.addLayout(bar)
         self.summary = QLabel()
         self.summary.setWordWrap(True)

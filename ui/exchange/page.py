@@ -51,7 +51,7 @@ class ExchangePage(QWidget):
         self.ctx = ctx
         self.session = ctx.session
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<h2>区县上报</h2>"))
+        layout.setContentsMargins(0, 0, 0, 0)   # the title is the page header's (ui/shell/header.py)
 
         key_box = QGroupBox("区县中心公钥")
         kl = QHBoxLayout(key_box)
@@ -92,6 +92,7 @@ class ExchangePage(QWidget):
         self.export_button = QPushButton("导出上报包…")
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.export)
+        self.primary_button, self.primary_icon = self.export_button, "download"   # in the page header
         self.status = QLabel()
         self.status.setWordWrap(True)
         export_row.addWidget(QLabel("期次："))

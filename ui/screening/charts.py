@@ -3,7 +3,7 @@ campaign of 20,000 students never holds up the window while the figures render."
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from app.screening.stats import CampaignStats
@@ -32,20 +32,37 @@ class CampaignCharts(QWidget):
             label.setAccessibleName(title)
             label.setMinimumSize(240, 200)
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-            label.setStyleSheet("background: white;")
+            label.setObjectName("chartImage")
             layout.addWidget(label)
             self.images.append(label)
+        self._drawn: list[QPixmap] = []
 
     def chart_size(self) -> tuple[int, int]:
         """The pixel size one chart should be drawn at to fill its third of the strip."""
         return max(self.width() // 3 - 6, 240), max(self.height() - 4, 200)
 
     def show_pngs(self, pngs: list[bytes]) -> None:
-        for label, data in zip(self.images, pngs, strict=True):
+        self._drawn = []
+        for data in pngs:
             pix = QPixmap()
             pix.loadFromData(data, "PNG")
+            self._drawn.append(pix)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Each chart as drawn, or scaled down to its box when the window got narrower since: a legend or an
+        axis is never cut off while a redraw at the new size is on its way."""
+        for label, pix in zip(self.images, getattr(self, "_drawn", []), strict=False):
+            if pix.width() > label.width() or pix.height() > label.height():
+                pix = pix.scaled(label.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
             label.setPixmap(pix)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit()
+
     def clear(self) -> None:
+        self._drawn = []
         for label in self.images:
             label.clear()

@@ -10,6 +10,7 @@ from app.backups import VaultCheck, verify_vault
 from ui.settings.common import cell, make_table
 from ui.shell import dialogs, tasks
 from ui.shell.context import AppContext
+from ui.shell.theme import set_tone
 
 
 class AuditTab(QWidget):
@@ -97,7 +98,7 @@ class AuditTab(QWidget):
         self.last_result = result
         if result.ok:
             text = f"校验通过：审计日志 {result.entries} 条，哈希链完整；数据库完整性检查通过。"
-            self.result_label.setStyleSheet("color: #2e7d32;")
+            set_tone(self.result_label, "ok")
         else:
             parts = []
             if result.broken_at is not None:
@@ -107,7 +108,7 @@ class AuditTab(QWidget):
             if result.cut:
                 parts.append(result.cut)
             text = "校验未通过：" + "；".join(parts) + "。请立即备份现有数据并联系技术支持。"
-            self.result_label.setStyleSheet("color: #b3261e;")
+            set_tone(self.result_label, "error")
         self.result_label.setText(text)
         if not result.ok:
             dialogs.warn(self, "校验未通过", text)

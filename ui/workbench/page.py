@@ -29,6 +29,7 @@ from app.workbench import WorkItem, group_items, work_items
 from ui.shell import forms
 from ui.shell.context import AppContext, Change
 from ui.shell.tasks import run_task, wait_idle
+from ui.shell.theme import set_role, set_tone
 
 OVERDUE = QColor("#c62828")
 URGENT_BG = QColor("#fdecea")
@@ -56,7 +57,7 @@ class WorkbenchPage(QWidget):
         lay = QVBoxLayout(self)
         head = QHBoxLayout()
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_role(self.title, "title")
         self.summary = QLabel()
         self.refresh_btn = QPushButton("刷新")
         self.refresh_btn.clicked.connect(self.reload)
@@ -99,7 +100,7 @@ class WorkbenchPage(QWidget):
         lay.addWidget(self.tree, 1)
         self.empty = QLabel("今天没有待办事项。")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet("color: #666; font-size: 12pt;")
+        set_tone(self.empty, "muted")
         self.empty.hide()
         lay.addWidget(self.empty)
         self.items: list[WorkItem] = []
