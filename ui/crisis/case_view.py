@@ -3,11 +3,12 @@ for the case's own timeline, the 复学 checklist and weekly follow-ups, and the
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -57,6 +58,14 @@ STEP_LETTERS = {"notify_parents": "crisis-notice", "parent_consent": "crisis-not
                 "return_assessment": "return-to-school"}
 
 
+def _short_due(when: str | None) -> str:
+    """'2026-10-13T09:00' -> '10-13 09:00' in the current year, else the full date and time."""
+    from app import clock
+
+    text = short(when)
+    return text[5:] if text.startswith(f"{clock.today().year}-") else text
+
+
 class CaseView(QWidget):
     changed = Signal()              # data changed through this view
     open_student = Signal(int)
@@ -88,7 +97,10 @@ class CaseView(QWidget):
         self.archive_button = QPushButton("打开学生档案")
         self.archive_button.clicked.connect(lambda: self.case and self.open_student.emit(self.case.row.student_id))
 
-        self.complete_button = QPushButton("完成所选步骤…")
+        # The one primary action: the next step ("完成下一步：评估（截止 10-13 09:00）"); the other actions are in
+        # the 更多操作 menu (the buttons stay as the menu's enabled-state holders, hidden).
+        self.complete_button = QPushButton("完成下一步…")
+        self.complete_button.setProperty("role", "primary")
         self.skip_button = QPushButton("跳过所选步骤…")
         self.documents_button = QPushButton("复学材料与会议…")
         self.follow_button = QPushButton("每周跟踪…")
@@ -108,9 +120,20 @@ class CaseView(QWidget):
         self.close_button.clicked.connect(self.open_close_dialog)
         self.action_buttons = (self.complete_button, self.skip_button, self.documents_button, self.follow_button,
                                self.level_button, self.close_button, self.amend_button, self.letter_button)
-        for b in self.action_buttons:
-            b.setVisible(self.writer)
-        actions = flow_bar(list(self.action_buttons), [self.archive_button])   # wraps instead of clipping
+        self.menu_buttons = self.action_buttons[1:]
+        self.more_menu = QMenu(self)
+        self.menu_actions: dict[QPushButton, QAction] = {}
+        for b in self.menu_buttons:
+            action = self.more_menu.addAction(b.text())
+            action.triggered.connect(b.click)
+            self.menu_actions[b] = action
+        self.more_button = QPushButton("更多操作")
+        self.more_button.setMenu(self.more_menu)
+        self.complete_button.setVisible(self.writer)
+        self.more_button.setVisible(self.writer)
+        for b in self.menu_buttons:
+            b.setVisible(False)
+        actions = flow_bar([self.complete_button, self.more_button], [self.archive_button])   # wraps, never clips
 
         self.steps = QTableWidget(0, len(STEP_COLUMNS))
         self.steps.setHorizontalHeaderLabels(STEP_COLUMNS)
@@ -122,7 +145,7 @@ class CaseView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.steps.itemSelectionChanged.connect(self._update_buttons)
-        self.steps.itemDoubleClicked.connect(lambda _item: self.open_step_dialog())
+        self.steps.itemDoubleClicked.connect(lambda _item: self.open_selected_step())
 
         self.tabs = QTabWidget()
         self.timeline = TimelineWidget()
@@ -174,6 +197,9 @@ class CaseView(QWidget):
         self._fill_materials(c)
         self._fill_history(c)
         self.timeline.set_events(case_timeline(self.session, case_id, audit=False))  # get_case audited
+        nxt = self.next_step()
+        if nxt is not None:
+            self.select_step_id(nxt.id)        # the case opens at its next step
         self._update_buttons()
 
     def _fill_steps(self, steps: list[StepView]) -> None:
@@ -236,6 +262,12 @@ class CaseView(QWidget):
         sid = self.steps.selectedItems()[0].data(Qt.ItemDataRole.UserRole)
         return next((s for s in self.case.steps if s.id == sid), None)
 
+    def next_step(self) -> StepView | None:
+        """The first open required step of an open case (the case list's 下一步)."""
+        if self.case is None or self.case.row.status != "open":
+            return None
+        return next((s for s in self.case.steps if s.status == "open" and s.required), None)
+
     def select_step_id(self, step_id: int) -> bool:
         if self.case is None:
             return False
@@ -272,6 +304,25 @@ class CaseView(QWidget):
         self.amend_button.setEnabled(case_open)
         self.archive_button.setEnabled(self.case is not None)
         self.letter_button.setEnabled(case_open and step is not None and step.key in STEP_LETTERS)
+        for b, action in self.menu_actions.items():
+            action.setEnabled(b.isEnabled())
+        self.complete_button.setText(self._complete_text(step))
+
+    def _complete_text(self, step: StepView | None) -> str:
+        """"完成下一步：评估（截止 10-13 09:00）", or 完成所选步骤 for another open step."""
+        if step is None or step.status != "open" or step.key in ("closing", "follow_up"):
+            return "完成下一步…"
+        due = f"（截止 {_short_due(step.due_at)}）" if step.due_at else ""
+        nxt = self.next_step()
+        lead = "完成下一步" if nxt is not None and nxt.id == step.id else "完成所选步骤"
+        return f"{lead}：{step.name}{due}"
+
+    def open_selected_step(self) -> FormDialog | None:
+        """Double-click on a step: its dialog (the weekly follow-up's for 复学后跟踪)."""
+        step = self.selected_step()
+        if step is not None and step.key == "follow_up":
+            return self.open_follow_up_dialog()
+        return self.open_step_dialog()
 
     def request_letter(self) -> LetterRequest | None:
         """The selected step's parent letter, for this case's student (the letters page opens it)."""

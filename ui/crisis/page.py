@@ -280,6 +280,20 @@ class CrisisPage(QWidget):
         if case_id in self.case_ids():
             self.select_case(case_id)
 
+    def open_case_at_step(self, case_id: int, step_id: int) -> FormDialog | None:
+        """From the 工作台: the case, with that step selected and the dialog that completes it open (the weekly
+        follow-up's dialog for 复学后跟踪)."""
+        if not does_student_work(self.session.account):
+            return None
+        self.open_case_anywhere(case_id)
+        view = self.view
+        if view.case is None or view.case.row.id != case_id or not view.select_step_id(step_id):
+            return None
+        step = view.selected_step()
+        if step is not None and step.key == "follow_up":
+            return view.open_follow_up_dialog()
+        return view.open_step_dialog()
+
     def open_hit(self, hit: SearchHit) -> None:
         """A search hit of this page's sources (the window routes them here): the case, or the incident."""
         if hit.source == INCIDENT_SOURCE:

@@ -323,12 +323,13 @@ def test_overdue_crisis_steps_are_red_on_the_workbench(qtbot, session):
     page = WorkbenchPage(AppContext(session))
     qtbot.addWidget(page)
     page.refresh()
-    group = next(page.tree.topLevelItem(i) for i in range(page.tree.topLevelItemCount())
-                 if page.tree.topLevelItem(i).text(0).startswith("危机干预"))
-    rows = [group.child(i) for i in range(group.childCount())]
+    # every step due today sits in the 今天必须完成 band on top (issue 11), the late ones red
+    rows = [page.band.topLevelItem(i) for i in range(page.band.topLevelItemCount())]
+    assert rows and all(r.text(3) == "危机干预" for r in rows)
     late = [r.text(0) for r in rows if r.foreground(0).color() == OVERDUE]
     assert any("安全措施已逾期" in t for t in late) and any("通知家长已逾期" in t for t in late)
     assert not any("评估" in t for t in late)          # due at 4 h: soon, not late
+    assert any("评估" in r.text(0) for r in rows)      # but due today: in the band
 
 
 def test_typed_text_survives_a_lock(qtbot, session):
