@@ -145,7 +145,7 @@ class CaseView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.steps.itemSelectionChanged.connect(self._update_buttons)
-        self.steps.itemDoubleClicked.connect(lambda _item: self.open_selected_step())
+        self.steps.itemDoubleClicked.connect(self._double_clicked)
 
         self.tabs = QTabWidget()
         self.timeline = TimelineWidget()
@@ -316,6 +316,10 @@ class CaseView(QWidget):
         nxt = self.next_step()
         lead = "完成下一步" if nxt is not None and nxt.id == step.id else "完成所选步骤"
         return f"{lead}：{step.name}{due}"
+
+    def _double_clicked(self, item: QTableWidgetItem) -> None:
+        self.steps.selectRow(item.row())
+        self.open_selected_step()
 
     def open_selected_step(self) -> FormDialog | None:
         """Double-click on a step: its dialog (the weekly follow-up's for 复学后跟踪)."""

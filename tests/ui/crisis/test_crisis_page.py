@@ -452,3 +452,46 @@ def test_incident_tiers_in_the_window(qtbot, session):
         assert page.incidents.rows() == []
     finally:
         teacher.close()
+
+
+def test_the_case_opens_at_its_next_step_with_one_primary_action(qtbot, session):
+    """Issue 11: the next step selected, "完成下一步：评估（截止 11-02 12:00）", a double-click opens a step, the other
+    step actions in the 更多操作 menu."""
+    from app.crisis.cases import open_case
+    from app.demo import generate_students, insert_students
+    from ui.crisis.dialogs import SkipDialog, StepDialog
+
+    clock.set_fixed(T0)
+    [sid] = insert_students(session, generate_students(1, grades=(7,)))
+    case_id = open_case(session, sid, "general", "parent", summary="家长反映孩子整夜不睡")
+    page = make_page(qtbot, session)
+    page.select_case(case_id)
+    view = page.view
+    nxt = view.next_step()
+    assert nxt is not None and view.selected_step().id == nxt.id
+    expected = f"完成下一步：{nxt.name}（截止 {nxt.due_at[5:10]} {nxt.due_at[11:16]}）"
+    assert view.complete_button.text() == expected and view.complete_button.isVisible()
+    assert view.complete_button.property("role") == "primary"
+    # the other actions are in the menu, not a wall of buttons
+    assert not any(b.isVisible() for b in view.menu_buttons) and view.more_button.isVisible()
+    labels = [a.text() for a in view.more_menu.actions()]
+    assert "跳过所选步骤…" in labels and "结案…" in labels and "完成所选步骤…" not in labels
+    # another step selected: the button names it
+    later = [s for s in view.case.steps if s.status == "open" and s.required][1]
+    view.select_step_id(later.id)
+    assert view.complete_button.text().startswith(f"完成所选步骤：{later.name}")
+    # double-clicking a step opens it
+    row = [s.id for s in view.case.steps].index(nxt.id)
+    view.steps.itemDoubleClicked.emit(view.steps.item(row, 0))
+    assert isinstance(view.dialog, StepDialog) and view.dialog.isVisible() and view.dialog.step.id == nxt.id
+    view.dialog.reject()
+    # a menu action runs its button
+    view.select_step_id(later.id)
+    view.menu_actions[view.skip_button].trigger()
+    assert isinstance(view.dialog, SkipDialog) and view.dialog.isVisible()
+    view.dialog.reject()
+    # completing the next step moves the selection (and the button) to the one after it
+    complete(qtbot, page, nxt.key, "已与家长面谈，初步评估")
+    after = view.next_step()
+    assert after is not None and after.id != nxt.id and view.selected_step().id == after.id
+    assert view.complete_button.text().startswith(f"完成下一步：{after.name}")
