@@ -81,7 +81,8 @@ class ArchiveView(QWidget):
             tab.editing_changed.connect(self._editing_changed)
         self.tags = TagsTab(self.session)
         self.plan: PlanTab | None = PlanTab(self.session) if can_read_confidential(self.session.account) else None
-        self.timeline = TimelineWidget()
+        self.timeline = TimelineWidget(
+            session=self.session if can_read_confidential(self.session.account) else None)
         self.tabs.addTab(self.profile, "基本信息")
         self.tabs.addTab(self.guardians, "家庭与监护人")
         if sees_focus_tags(self.session.account):   # a 管理员 sees no tags
@@ -233,7 +234,7 @@ class ArchiveView(QWidget):
         self.profile.show_student(s)
         self.guardians.show_student(s)
         self.tags.load(s.id, s.name)
-        self.timeline.set_events(timeline(self.session, s.id))
+        self.timeline.set_events(timeline(self.session, s.id), target=f"student:{s.registry_no}")
 
     def _fill_banners(self, lines: list[str]) -> None:
         for label in self.banner_labels:

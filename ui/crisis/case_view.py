@@ -34,6 +34,7 @@ from ui.crisis.dialogs import (
     StepDialog,
 )
 from ui.crisis.forms import FormDialog
+from ui.shell.confidential import HIDDEN_MARK, reveal, reveal_button
 from ui.shell.flow import flow_bar
 
 OVERDUE = QColor("#c62828")
@@ -78,6 +79,7 @@ class CaseView(QWidget):
         self.writer = can_read_confidential(session.account)
         self.case: CaseDetail | None = None
         self.dialog: FormDialog | None = None
+        self.revealed = False       # 显示保密内容 clicked for this case (hidden again for the next case)
 
         self.title = QLabel("请在左侧选择一个危机个案。")
         self.title.setStyleSheet("font-size: 16pt; font-weight: bold;")
@@ -94,6 +96,8 @@ class CaseView(QWidget):
         self.note.setWordWrap(True)
         self.note.setStyleSheet("background: #fff8e1; padding: 4px;")
         self.note.hide()
+        self.reveal_button = reveal_button(self.reveal_confidential)
+        self.reveal_button.hide()
         self.archive_button = QPushButton("打开学生档案")
         self.archive_button.clicked.connect(lambda: self.case and self.open_student.emit(self.case.row.student_id))
 
@@ -133,7 +137,8 @@ class CaseView(QWidget):
         self.more_button.setVisible(self.writer)
         for b in self.menu_buttons:
             b.setVisible(False)
-        actions = flow_bar([self.complete_button, self.more_button], [self.archive_button])   # wraps, never clips
+        actions = flow_bar([self.complete_button, self.more_button],
+                           [self.reveal_button, self.archive_button])   # wraps, never clips
 
         self.steps = QTableWidget(0, len(STEP_COLUMNS))
         self.steps.setHorizontalHeaderLabels(STEP_COLUMNS)
@@ -148,7 +153,7 @@ class CaseView(QWidget):
         self.steps.itemDoubleClicked.connect(self._double_clicked)
 
         self.tabs = QTabWidget()
-        self.timeline = TimelineWidget()
+        self.timeline = TimelineWidget(session=session if self.writer else None)
         self.materials = QTableWidget(0, 3)
         self.materials.setHorizontalHeaderLabels(("项目", "日期", "情况"))
         self.materials.verticalHeader().hide()
@@ -176,6 +181,8 @@ class CaseView(QWidget):
 
     # -- showing ------------------------------------------------------------------------------------------------
     def show_case(self, case_id: int) -> None:
+        if self.case is None or self.case.row.id != case_id:
+            self.revealed = False
         self.case = get_case(self.session, case_id)
         c = self.case
         r = c.row
@@ -188,19 +195,49 @@ class CaseView(QWidget):
         self.summary.setText(f"概况：{r.summary}")
         self.raised_by.setText(c.raised_by)
         self.raised_by.setVisible(bool(c.raised_by))
+        hide = self._hiding(c)
         notes = [f"保密记录：{c.note}"] if c.note else []
         if c.closing_note:
             notes.append(f"结案说明：{c.closing_note}")
         self.note.setText("\n".join(notes))
-        self.note.setVisible(bool(notes))
+        self.note.setVisible(bool(notes) and not hide)
         self._fill_steps(c.steps)
         self._fill_materials(c)
         self._fill_history(c)
-        self.timeline.set_events(case_timeline(self.session, case_id, audit=False))  # get_case audited
+        self.timeline.set_events(case_timeline(self.session, case_id, audit=False),   # get_case audited
+                                 target=f"crisis_case:{case_id}")
+        if self.revealed:
+            self.timeline.model.show_confidential()
+            self.timeline.reveal_button.hide()
+        self.reveal_button.setVisible(hide)
         nxt = self.next_step()
         if nxt is not None:
             self.select_step_id(nxt.id)        # the case opens at its next step
         self._update_buttons()
+
+    def _hiding(self, c: CaseDetail) -> bool:
+        """True while the case holds confidential text that 显示保密内容 has not shown yet."""
+        if self.revealed or not c.confidential:
+            return False
+        return bool(c.note or c.closing_note or any(s.note for s in c.steps) or any(m.note for m in c.meetings)
+                    or any(f.note for f in c.follow_ups) or any(x.reason for x in c.level_changes)
+                    or any(h.tier != "ordinary" for h in c.history))
+
+    def _conf(self, text: str) -> str:
+        """Confidential text as shown: itself once revealed, else the hidden mark."""
+        return text if self.revealed or not text else HIDDEN_MARK
+
+    def reveal_confidential(self) -> bool:
+        """显示保密内容 for this case: one audit line (app.archive.reveal), then every part shows its text."""
+        if self.case is None:
+            return False
+        if self.revealed:
+            return True
+        if not reveal(self, self.session, f"crisis_case:{self.case.row.id}", "危机个案的保密记录"):
+            return False
+        self.revealed = True
+        self.show_case(self.case.row.id)
+        return True
 
     def _fill_steps(self, steps: list[StepView]) -> None:
         self.steps.setRowCount(len(steps))
@@ -212,7 +249,7 @@ class CaseView(QWidget):
             facts = step_facts(s.key, s.data) if s.status == "done" else ""
             record = "；".join(p for p in (facts, s.summary,
                                           f"跳过理由：{s.skip_reason}" if s.skip_reason else "",
-                                          f"保密：{s.note}" if s.note else "") if p)
+                                          f"保密：{self._conf(s.note)}" if s.note else "") if p)
             due = short(s.due_at) if s.due_at else ("—" if not s.required or s.finished else "待上一步完成")
             values = (mark + s.name, status, due, short(s.done_at), s.done_by, record)
             for col, text in enumerate(values):
@@ -234,10 +271,11 @@ class CaseView(QWidget):
         for d in c.documents:
             rows.append((d.name, d.received_on or "", "已收到" if d.received_on else "未收到"))
         for m in c.meetings:
-            rows.append(("复学评估会议", short(m.held_at), m.participants + (f"；{m.note}" if m.note else "")))
+            rows.append(("复学评估会议", short(m.held_at),
+                         m.participants + (f"；{self._conf(m.note)}" if m.note else "")))
         for f in c.follow_ups:
             state = f"{f.summary}（{f.done_by}）" if f.done_on else ("应在 " + f.due_on + " 前" if f.due_on else "")
-            rows.append((f"复学后跟踪第 {f.week} 周", f.done_on or "", state + (f"；保密：{f.note}" if f.note else "")))
+            rows.append((f"复学后跟踪第 {f.week} 周", f.done_on or "", state + (f"；保密：{self._conf(f.note)}" if f.note else "")))
         self.materials.setRowCount(len(rows))
         for r, values in enumerate(rows):
             for col, text in enumerate(values):
@@ -246,10 +284,11 @@ class CaseView(QWidget):
     def _fill_history(self, c: CaseDetail) -> None:
         from app.crisis.rules import level_label
 
-        rows = [(short(x.at), x.by, "危机等级", f"{level_label(x.from_level)} → {level_label(x.to_level)}", x.reason)
-                for x in c.level_changes]
-        rows += [(short(h.at), h.by, f"{h.entity}.{h.field}", f"{h.old_value} → {h.new_value}", h.reason)
-                 for h in c.history]
+        rows = [(short(x.at), x.by, "危机等级", f"{level_label(x.from_level)} → {level_label(x.to_level)}",
+                 self._conf(x.reason)) for x in c.level_changes]
+        rows += [(short(h.at), h.by, f"{h.entity}.{h.field}",
+                  f"{h.old_value} → {h.new_value}" if h.tier == "ordinary" else self._conf(f"{h.old_value} → {h.new_value}"),
+                  h.reason if h.tier == "ordinary" else self._conf(h.reason)) for h in c.history]
         self.history.setRowCount(len(rows))
         for r, values in enumerate(rows):
             for col, text in enumerate(values):
