@@ -5,7 +5,6 @@ from __future__ import annotations
 from app.policy import can_read_confidential, require
 from app.session import Session
 
-ACTION = "reveal_confidential"
 
 
 def reveal_confidential(session: Session, target: str, what: str) -> None:
@@ -13,4 +12,4 @@ def reveal_confidential(session: Session, target: str, what: str) -> None:
     screen; ``what`` says which, in Chinese ("危机个案的保密记录"). Rule: ``can_read_confidential``."""
     require(session, can_read_confidential, "查看保密内容")
     with session.db.transaction():
-        session.audit(ACTION, target, {"shown": what})
+        session.audit("reveal_confidential", target, {"shown": what})
