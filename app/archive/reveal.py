@@ -6,7 +6,6 @@ from app.policy import can_read_confidential, require
 from app.session import Session
 
 
-
 def reveal_confidential(session: Session, target: str, what: str) -> None:
     """Record that the confidential text of ``target`` ("crisis_case:7", "case_records:12", "plan:3") was shown on
     screen; ``what`` says which, in Chinese ("危机个案的保密记录"). Rule: ``can_read_confidential``."""

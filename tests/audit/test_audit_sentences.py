@@ -13,7 +13,7 @@ import pytest
 from app import clock
 from app.audit.log import ACTION_LABELS, AuditEntry
 from app.audit.reading import AuditFilter, entries, readable
-from app.audit.sentences import OBJECTS, VERBS, StudentName, sentence
+from app.audit.sentences import VERBS, StudentName, sentence
 
 APP = Path(__file__).resolve().parents[2] / "app"
 RAW = re.compile(r"[{}\[\]\"]|student_id:|_id\b|[a-z]+_[a-z]+:")
