@@ -342,6 +342,10 @@ class CaseView(QWidget):
         self.close_button.setEnabled(case_open)
         self.amend_button.setEnabled(case_open)
         self.archive_button.setEnabled(self.case is not None)
+        shown = self.writer and self.case is not None   # no case: no row of disabled buttons
+        self.complete_button.setVisible(shown)
+        self.more_button.setVisible(shown)
+        self.archive_button.setVisible(self.case is not None)
         self.letter_button.setEnabled(case_open and step is not None and step.key in STEP_LETTERS)
         for b, action in self.menu_actions.items():
             action.setEnabled(b.isEnabled())
