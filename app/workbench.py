@@ -37,7 +37,8 @@ class WorkItem:
     student_id: int | None = None
     source: str = ""        # "table:id", so the page can open the record
     priority: int = PRIORITY_NORMAL   # PRIORITY_SAME_DAY / PRIORITY_CRISIS sort above everything else
-    target: str = ""        # the record whose dialog completes it, "table:id" (a crisis step: "crisis_steps:12")
+    target: str = ""        # what completes it: a record "table:id" (a crisis step: "crisis_steps:12"), or a form
+    #                         "form:<draft form key>" the window opens as it opens a draft ("form:interview:7")
 
     @property
     def urgency(self) -> str:

@@ -382,6 +382,10 @@ class WorkbenchPage(QWidget):
             row.setToolTip(0, "双击打开危机个案，完成这一步")
         elif it.source.startswith("safety_alerts:"):
             row.setToolTip(0, "双击开危机个案（或点“已当天复核…”记录当天复核）")
+        elif it.target.startswith("form:interview:"):
+            row.setToolTip(0, "双击填写复核访谈")
+        elif it.target.startswith("form:plan:"):
+            row.setToolTip(0, "双击打开一生一策方案")
         elif it.student_id is not None:
             row.setToolTip(0, "双击打开学生档案")
         if it.source.startswith(DRAFT_PREFIX):
@@ -514,6 +518,9 @@ class WorkbenchPage(QWidget):
         if (isinstance(target, str) and target.startswith("crisis_steps:") and isinstance(source, str)
                 and source.startswith("crisis_cases:")):   # the case, at that step, with the step's dialog
             self.ctx.open_crisis_step.emit(int(source.split(":", 1)[1]), int(target.split(":", 1)[1]))
+            return
+        if isinstance(target, str) and target.startswith("form:"):   # the form that completes it (复核访谈, 一生一策)
+            self.ctx.open_draft.emit(target[len("form:"):], None if sid is None else int(sid))
             return
         if isinstance(source, str) and source.startswith("safety_alerts:") and \
                 can_read_confidential(self.ctx.session.account):

@@ -9,6 +9,7 @@ import pytest
 from app import clock
 from app.capability import Capability, Registry
 from app.workbench import PRIORITY_CRISIS, PRIORITY_SAME_DAY, WorkItem, split_today, week_counts
+from tests.ui.conftest import wait_tasks
 from ui.shell.context import AppContext
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -89,7 +90,7 @@ def test_a_crisis_item_opens_its_case_at_that_step(qtbot, school, crowded):
     assert crisis.view.selected_step().id == step.id
     assert isinstance(crisis.view.dialog, StepDialog) and crisis.view.dialog.isVisible()
     crisis.view.dialog.reject()
-    win.close()
+    _close(qtbot, win)
 
 
 def test_the_band_puts_crisis_steps_before_same_day_items_and_counts_the_week():
@@ -129,3 +130,40 @@ def test_a_long_group_is_split_by_class(qtbot, school, use_registry):
     assert w.select_source("") is False
     assert w.band_empty.isVisible() and not w.band.isVisible()
     assert w.chart.counts[0].day == T0.date() and w.chart.counts[0].due == 0
+
+
+def test_a_screening_alert_opens_its_interview(qtbot, school, crowded):
+    from ui.pages import PAGES
+    from ui.screening.interview_dialog import InterviewDialog
+    from ui.shell.main_window import MainWindow
+
+    win = MainWindow(school, auto_backup=False, pages=PAGES)
+    qtbot.addWidget(win)
+    bench = win.pages["workbench"]
+    assert bench.wait_loaded()
+    alerts = next(bench.tree.topLevelItem(i) for i in range(bench.tree.topLevelItemCount())
+                  if bench.tree.topLevelItem(i).text(0).startswith("一级预警"))
+    row = alerts.child(0).child(0)                 # the first class's first student
+    entry = int(row.data(0, bench_source_role()).split(":")[1])
+    bench.tree.itemActivated.emit(row, 0)
+    assert win.current_page_id() == "screening"    # the 复核访谈 that completes it, not the archive
+    wait_tasks(qtbot)
+    dlg = win.pages["screening"].ledger.dialog
+    assert isinstance(dlg, InterviewDialog) and dlg.isVisible() and dlg.draft_key == f"interview:{entry}"
+    dlg.reject()
+    _close(qtbot, win)
+
+
+def _close(qtbot, win) -> None:
+    """Close the window with no worker left running (the 测评 page draws its charts on one)."""
+    wait_tasks(qtbot)
+    win.close()
+    for _ in range(3):
+        qtbot.wait(20)
+        wait_tasks(qtbot)
+
+
+def bench_source_role():
+    from ui.workbench.page import SOURCE_ROLE
+
+    return SOURCE_ROLE
