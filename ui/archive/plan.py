@@ -31,6 +31,7 @@ from app.archive.plans import PLAN_FIELDS, SupportPlan, plan_versions, save_plan
 from app.errors import XinqiaoError
 from app.session import Session
 from ui.archive.models import short_time
+from ui.shell.confidential import ConfidentialCover
 from ui.shell.forms import SKIP_PROPERTY, DraftForm
 from ui.shell.theme import set_tone
 
@@ -112,9 +113,11 @@ class PlanTab(QWidget, DraftForm):
         splitter.addWidget(history)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        # The plan is confidential: hidden behind 显示保密内容 until asked for (per student), the reveal audited.
+        self.cover = ConfidentialCover(splitter, session, "一生一策方案")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        layout.addWidget(self.cover)
 
     # -- loading -----------------------------------------------------------------------------------
     def open_for(self, student_id: int, registry_no: str) -> None:
@@ -123,6 +126,11 @@ class PlanTab(QWidget, DraftForm):
         self.student_id = student_id
         self.registry_no = registry_no
         self.versions = view_plan(self.session, student_id)
+        if not same_student or not self.cover.shown:
+            if self.versions:
+                self.cover.conceal(f"student:{registry_no}")
+            else:
+                self.cover.show_plainly()     # no plan yet: nothing to hide, the form to write the first
         self._fill_versions()
         if not same_student or not self._dirty():
             self._fill_form(self.versions[0] if self.versions else None)

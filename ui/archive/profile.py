@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,6 +34,7 @@ from app.archive.profile import (
     update_profile,
 )
 from app.archive.students import STATUSES, Guardian, Student
+from app.archive.summary import StudentSummary
 from app.errors import XinqiaoError
 from app.session import Session
 from app.tabular import parse_date
@@ -169,6 +172,53 @@ class _EditableTab(QWidget, DraftForm):
         raise NotImplementedError
 
 
+class SummaryCard(QFrame):
+    """基本信息's first card: where the student stands and what comes next (``app.archive.summary``)."""
+
+    ROWS = (("level", "预警等级"), ("status", "学籍状态"), ("crisis", "危机个案"), ("last_talk", "最近谈话"),
+            ("next_due", "下一项到期"), ("plan_review", "方案复查"), ("tags", "重点关注"))
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(self)
+        grid.setColumnStretch(1, 1)
+        self.names: dict[str, QLabel] = {}
+        self.values: dict[str, QLabel] = {}
+        for row, (key, label) in enumerate(self.ROWS):
+            name = QLabel(label + "：")
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, row, 1)
+            self.names[key], self.values[key] = name, value
+        self.hide()
+
+    def show_summary(self, s: StudentSummary) -> None:
+        texts = {"level": s.level, "status": s.status, "crisis": "\n".join(s.crisis), "last_talk": s.last_talk,
+                 "next_due": s.next_due, "plan_review": s.plan_review, "tags": "、".join(s.tags) or "无"}
+        for key, text in texts.items():
+            self.values[key].setText(text)
+            shown = bool(text) or key not in ("crisis", "plan_review")   # not applicable: hidden, not greyed
+            self.values[key].setVisible(shown)
+            self.names[key].setVisible(shown)
+        level_tone = "urgent" if s.level_value == 1 else ("warn" if s.level_value in (2, 3) else "")
+        self._tone(self.values["level"], level_tone)
+        self._tone(self.values["crisis"], "urgent")
+        self._tone(self.values["next_due"], "urgent" if s.next_due_overdue else "")
+        self.show()
+
+    @staticmethod
+    def _tone(label: QLabel, tone: str) -> None:
+        set_tone(label, tone)
+
+    def rows(self) -> dict[str, str]:
+        """What the card shows (for tests): only the rows that apply."""
+        return {label: self.values[key].text() for key, label in self.ROWS if not self.values[key].isHidden()}
+
+
 class ProfileTab(_EditableTab):
     draft_label = "基本信息修改"
     draft_prefix = "profile"
@@ -212,7 +262,9 @@ class ProfileTab(_EditableTab):
         self.panel.hide()
         self.panel.save_button.clicked.connect(self.save)
         self.panel.cancel_button.clicked.connect(self.cancel_edit)
+        self.card = SummaryCard()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.card)
         layout.addLayout(self._bar())
         layout.addLayout(form)
         layout.addWidget(self.panel)

@@ -36,6 +36,7 @@ from app.policy import can_read_confidential
 from ui.casework.attendance import AttendancePicker
 from ui.shell import dialogs
 from ui.shell.chips import ChipField
+from ui.shell.confidential import ConfidentialCover
 from ui.shell.context import AppContext, Change
 from ui.shell.forms import DraftForm
 from ui.shell.reason_dialog import ReasonDialog
@@ -138,7 +139,10 @@ class RecordForm(QWidget, DraftForm):
         form.addRow("主诉", self.concern)
         form.addRow("记录摘要", self.summary)
         self.confidential_label = QLabel("保密记录")
-        form.addRow(self.confidential_label, self.confidential)
+        # An existing record's confidential note stays hidden until 显示保密内容 (per record, audited).
+        self.confidential_cover = ConfidentialCover(self.confidential, ctx.session, "保密记录")
+        self.confidential_cover.show_plainly()
+        form.addRow(self.confidential_label, self.confidential_cover)
         form.addRow("观察到的风险", self.risk)
         form.addRow("下一步", self.next_step)
         form.addRow("回访", follow)
@@ -156,6 +160,7 @@ class RecordForm(QWidget, DraftForm):
         lay.addWidget(self.scroll, 1)
         lay.addLayout(buttons)
         if not sees:
+            self.confidential_cover.hide()
             self.confidential.hide()
             self.confidential_label.hide()
 
@@ -235,6 +240,7 @@ class RecordForm(QWidget, DraftForm):
         """A blank form (dates: today); restores this account's unsaved draft if there is one."""
         self.record_id = None
         self._fill(self._blank(kind, student_id))
+        self.confidential_cover.show_plainly()
         if self.set_draft_key(self.form_key):
             self.status.setText("已恢复上次未保存的草稿。")
         self.kind.setFocus()
@@ -248,6 +254,10 @@ class RecordForm(QWidget, DraftForm):
             self.status.setText("已恢复上次未保存的修改。")
         else:
             self.status.setText(f"第 {rec.version} 版，{rec.updated_by} 于 {rec.updated_at.replace('T', ' ')} 保存")
+        if self.confidential.toPlainText().strip():
+            self.confidential_cover.conceal(f"case_records:{record_id}")
+        else:
+            self.confidential_cover.show_plainly()
 
     def _blank(self, kind: str | None, student_id: int | None) -> dict[str, Any]:
         now = clock.now()

@@ -2,6 +2,8 @@
 campaign of 20,000 students never holds up the window while the figures render."""
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
@@ -9,15 +11,17 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 from app.screening.stats import CampaignStats
 
 TITLES = ["各年级完成情况", "各年级预警等级分布", "阳性率"]
+_MATPLOTLIB = threading.Lock()   # matplotlib is not thread-safe: two renders (the pool has two workers) take turns
 
 
 def render_charts(stats: CampaignStats, width_px: int, height_px: int) -> list[bytes]:
     """PNG bytes of the three charts, each ``width_px`` × ``height_px``: call it on a worker thread (which also
     pays for importing matplotlib the first time, not the window)."""
-    from app.screening.charts import coverage_figure, levels_figure, positive_rate_figure, render_png
-
     w, h = max(width_px, 240) / 100, max(height_px, 200) / 100
-    return [render_png(fig(stats, w, h)) for fig in (coverage_figure, levels_figure, positive_rate_figure)]
+    with _MATPLOTLIB:
+        from app.screening.charts import coverage_figure, levels_figure, positive_rate_figure, render_png
+
+        return [render_png(fig(stats, w, h)) for fig in (coverage_figure, levels_figure, positive_rate_figure)]
 
 
 class CampaignCharts(QWidget):

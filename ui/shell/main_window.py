@@ -222,6 +222,7 @@ class MainWindow(QMainWindow):
         self.ctx.open_student.connect(self._open_student)
         self.ctx.show_page.connect(self.show_page)
         self.ctx.open_crisis_case.connect(self._open_crisis_case)
+        self.ctx.open_crisis_step.connect(lambda c, s: self._call_page("crisis", "open_case_at_step", c, s))
         self.ctx.open_case_from_alert.connect(lambda a: self._call_page("crisis", "open_case_from_alert", a))
         self.ctx.open_held_results.connect(lambda: self._call_page("screening", "open_held_results"))
         self.ctx.open_letter.connect(lambda r: self._call_page("letters", "open_request", r))

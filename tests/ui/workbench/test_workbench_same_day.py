@@ -41,9 +41,9 @@ def _page(qtbot, school):
 
 def test_the_same_day_item_is_first_and_opens_a_linked_case(qtbot, school, raised):
     ctx, w = _page(qtbot, school)
-    first = w.tree.topLevelItem(0)
-    assert first.text(0).startswith("当天复核") and "第9题阳性" in first.child(0).text(0)
-    assert first.child(0).text(2) == "当天复核" and first.child(0).text(1) == "2026-10-12"
+    first = w.band.topLevelItem(0)     # the 今天必须完成 band, above every group (issue 11)
+    assert first.text(3).startswith("当天复核") and "第9题阳性" in first.text(0)
+    assert first.text(2) == "当天复核" and first.text(1) == "2026-10-12"
     assert not w.case_btn.isEnabled()
     alert = open_alerts(school)[0]
     assert w.select_source(f"safety_alerts:{alert.id}") and w.case_btn.isEnabled() and w.review_btn.isEnabled()
@@ -67,6 +67,7 @@ def test_the_same_day_item_is_first_and_opens_a_linked_case(qtbot, school, raise
     assert "PHQ-9 第9题阳性" in case.raised_by and get_alert(school, alert.id).case_id == dlg.case_id
     assert w.wait_loaded()
     assert not any(w.tree.topLevelItem(i).text(0).startswith("当天复核") for i in range(w.tree.topLevelItemCount()))
+    assert not any("第9题阳性" in t for t in w.band_rows())
     assert [c.id for c in list_cases(school, student_id=raised)] == [dlg.case_id]
 
 
