@@ -110,7 +110,7 @@ def student_work_or_incidents(account: Account) -> bool:
 
 
 PAGES: tuple[Page, ...] = (
-    Page("workbench", "工作台", _workbench, eager=True, icon="layout-dashboard"),
+    Page("workbench", "工作台", _workbench, eager=True, draft_forms=("safety",), icon="layout-dashboard"),
     # the archive hears ctx.open_student from the start
     Page("students", "学生档案", _students, eager=True, draft_forms=("profile", "guardians", "plan", "tag", "dorm"),
          icon="users"),

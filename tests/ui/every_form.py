@@ -331,9 +331,6 @@ PROMPTS: dict[str, str] = {
                                   "archive's 宿舍 form (DormDialog) is the drafted way to the same record",
     'ui.network.page:"设置领导小组"': "a person's name and department for a post, written at once",
     'ui.settings.school_tab:"添加班级"': "one class name, parsed and written at once",
-    'ui.workbench.page:"当天复核"': "KNOWN GAP (issue 10): the same-day review's outcome is free text and should be a "
-                                   "ReasonDialog (key safety:review:<alert>); ui/workbench is reworked on another "
-                                   "branch, so it is left for that merge",
 }
 
 

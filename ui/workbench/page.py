@@ -44,6 +44,7 @@ from app.workbench import (
 )
 from ui.shell import forms
 from ui.shell.context import AppContext, Change
+from ui.shell.reason_dialog import ReasonDialog
 from ui.shell.tasks import run_task, wait_idle
 from ui.shell.theme import set_role, set_tone
 
@@ -491,23 +492,32 @@ class WorkbenchPage(QWidget):
             self.ctx.open_case_from_alert.emit(alert_id)
         return alert_id
 
-    def review_selected(self) -> None:
+    def review_selected(self) -> ReasonDialog | None:
+        """已当天复核: the outcome in a form that survives a lock (``safety:review:<alert>``), kept as a draft in
+        the confidential tier, as the outcome is stored."""
         alert_id = self.selected_alert()
         if alert_id is None:
-            return
-        from app.errors import XinqiaoError
-        from app.safety.alerts import review_same_day
-        from ui.shell import dialogs
+            return None
+        return self.ask_review(alert_id)
 
-        outcome = dialogs.get_text(self, "当天复核", "复核结果（例如：已面谈，暂无危机，转入常规跟进）：")
-        if outcome is None:
-            return
-        try:
-            review_same_day(self.ctx.session, alert_id, outcome)
-        except XinqiaoError as e:
-            dialogs.warn(self, "无法保存", e.message)
-            return
-        self.ctx.data_changed.emit(Change.CRISIS)
+    def ask_review(self, alert_id: int) -> ReasonDialog:
+        from app.safety.alerts import review_same_day
+
+        session = self.ctx.session
+        dlg = ReasonDialog(session, f"safety:review:{alert_id}", "当天复核",
+                           "复核结果（例如：已面谈，暂无危机，转入常规跟进）：",
+                           lambda outcome: review_same_day(session, alert_id, outcome), label="当天复核结果",
+                           ok="保存", parent=self)
+        dlg.written.connect(lambda _r: self.ctx.data_changed.emit(Change.CRISIS))
+        self.review_dialog = dlg
+        dlg.open()          # window-modal, without a blocking loop: a lock hides it and gives it back
+        return dlg
+
+    def open_draft(self, form_key: str, _student_id: int | None = None) -> None:
+        """未完成的记录: ``safety:review:<alert>`` reopens the same-day review with its text."""
+        ref = form_key.split(":")
+        if len(ref) == 3 and ref[1] == "review" and ref[2].isdigit():
+            self.ask_review(int(ref[2]))
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         sid = item.data(0, STUDENT_ROLE)
