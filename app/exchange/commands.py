@@ -114,12 +114,12 @@ def cmd_export_policy(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from app.exchange.periods import parse_period
+    from app.indicators.periods import report_period
     from app.exchange.school import export_period
 
     session = open_from_args(args)
     try:
-        result = export_period(session, parse_period(session.db, args.period), args.to)
+        result = export_period(session, report_period(session.db, args.period), args.to)
     finally:
         session.close()
     if args.json:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
-from app.exchange.periods import parse_period
+from app.indicators.periods import report_period
 from app.exchange.school import (
     centre_key,
     export_history,
@@ -157,7 +157,7 @@ class ExchangePage(QWidget):
 
     def export(self) -> None:
         try:
-            period = parse_period(self.session.db, self.current_period())
+            period = report_period(self.session.db, self.current_period())
         except Exception as e:  # noqa: BLE001
             show_error(self, e)
             return
