@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from app.exchange.centre import district, import_packages, schools
-from app.indicators.periods import report_period
 from app.exchange.school import export_period
+from app.indicators.periods import report_period
 from tests.exchange.conftest import make_centre
 
 

@@ -9,9 +9,9 @@ import pytest
 
 from app.errors import InputRejected
 from app.exchange.package import PackageRefused, open_package, safe_name, schema, schema_problem
-from app.indicators.periods import report_period
 from app.exchange.school import export_history, export_period, own_identities, verify_file
 from app.exchange.transfer import one_time_passphrase
+from app.indicators.periods import report_period
 
 
 def _export(school, tmp_path, code="2026-11"):  # type: ignore[no-untyped-def]

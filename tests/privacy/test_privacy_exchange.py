@@ -8,8 +8,8 @@ import pyrage
 import pytest
 
 from app.errors import PermissionDenied
-from app.indicators.periods import report_period
 from app.exchange.school import export_period, set_export_policy
+from app.indicators.periods import report_period
 from tests.exchange.conftest import link, make_centre, probe_figures
 from tests.privacy.builder import MARK_PREFIX
 

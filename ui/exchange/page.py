@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
-from app.indicators.periods import report_period
 from app.exchange.school import (
     centre_key,
     export_history,
@@ -27,6 +26,7 @@ from app.exchange.school import (
     set_export_policy,
 )
 from app.exchange.transfer import transfer_in, transfer_out
+from app.indicators.periods import report_period
 from app.school.calendar import list_semesters
 from ui.network.common import fill, table
 from ui.shell import dialogs

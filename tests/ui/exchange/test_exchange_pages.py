@@ -50,8 +50,8 @@ def test_school_imports_the_key_and_exports_a_period(qtbot, session, centre, tmp
 
 def test_the_centre_window_shows_its_own_pages_and_imports_with_progress(qtbot, session, centre, tmp_path):
     from app.exchange.centre import write_public_key
-    from app.indicators.periods import report_period
     from app.exchange.school import export_period, set_centre_key
+    from app.indicators.periods import report_period
     from ui.pages import PAGES
     from ui.shell.main_window import MainWindow
 
@@ -81,8 +81,8 @@ def test_the_centre_window_shows_its_own_pages_and_imports_with_progress(qtbot, 
 
 def test_a_key_change_is_taken_only_after_explicit_confirmation(qtbot, session, centre, tmp_path):
     from app.exchange.centre import import_packages, schools, write_public_key
-    from app.indicators.periods import report_period
     from app.exchange.school import export_period, set_centre_key
+    from app.indicators.periods import report_period
 
     key, _fp = write_public_key(centre, tmp_path / "centre.pub")
     set_centre_key(session, key)
