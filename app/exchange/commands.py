@@ -261,7 +261,7 @@ def cmd_district(args: argparse.Namespace) -> int:
 
 
 def _district_trend(args: argparse.Namespace) -> int:
-    from app.exchange.trends import KIND_NAMES, district_trend, save_trend_xlsx
+    from app.exchange.trends import KIND_NAMES, district_trend, save_trend_xlsx, trend_cell
 
     def work(session: Session) -> dict[str, Any]:
         trend = district_trend(session, first=args.first, last=args.last, kind=args.kind)
@@ -278,11 +278,7 @@ def _district_trend(args: argparse.Namespace) -> int:
         out("  已上报学校数：" + "、".join(f"{c} {n}" for c, n in zip(codes, trend["reported"], strict=True)))
         for col in trend["columns"]:
             d = trend["district"][col["key"]]
-            cells = []
-            for i, c in enumerate(codes):
-                v, t, r = d["values"][i], d["targets"][i], d["rates"][i]
-                cells.append(f"{c} " + ("—" if v is None else f"{v:g}" + (f"/{t:g}" if t is not None else "")
-                                         + (f"（{r:g}%）" if r is not None else "")))
+            cells = [f"{c} {trend_cell(d, i)}" for i, c in enumerate(codes)]
             how = "各校平均" if col["how"] == "mean" else "全区合计"
             out(f"  {col['title']}（{col['unit'] or '数值'}，{how}）：" + "；".join(cells))
         for m in trend["missing"]:

@@ -80,13 +80,17 @@ def group_charts(view: dict[str, Any], width: float = 6.4, height: float = 3.6) 
                                 tuple((r[0], *r[1]) for r in rates))
             charts.append(_target_line(chart))
             continue
-        counts = {n: [sum(1 for r in rates if r[1][i] is not None and lo <= r[1][i] < hi)    # type: ignore[operator]
-                      for lo, hi, _label in BANDS] for i, n in enumerate(names)}
+        counts = {n: _bands([r[1][i] for r in rates]) for i, n in enumerate(names)}
         chart = grouped_bar(f"district.{g.key}", f"{view['period']} {g.title}：各校达成率分布",
                             [b[2] for b in BANDS], counts, category="达成率", ylabel="学校数", width=width,
                             height=height)
         charts.append(chart)
     return charts
+
+
+def _bands(rates: Sequence[float | None]) -> list[int]:
+    """How many of ``rates`` fall in each of ``BANDS``."""
+    return [sum(1 for v in rates if v is not None and lo <= v < hi) for lo, hi, _label in BANDS]
 
 
 def trend_charts(trend: dict[str, Any], width: float = 6.4, height: float = 3.4) -> list[Chart]:

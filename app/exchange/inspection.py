@@ -12,7 +12,7 @@ from app import clock
 from app.errors import InputRejected
 from app.exchange.centre import district, require_centre
 from app.exchange.district_charts import group_charts, status_chart, trend_charts
-from app.exchange.trends import KIND_NAMES, district_trend, groups_present
+from app.exchange.trends import KIND_NAMES, district_trend, groups_present, trend_cell
 from app.session import Session
 
 Step = Callable[[int, int, str], None]
@@ -27,10 +27,6 @@ def _cell(figure: dict[str, Any] | None) -> str:
     if t is not None:
         text += f" / {t:g}" if isinstance(t, int | float) else f" / {t}"
     return text + ("（未达标）" if ok is False else "")
-
-
-def _rate(r: float | None) -> str:
-    return "—" if r is None else f"{r:g}%"
 
 
 def build_report(session: Session, first: str, last: str, step: Step | None = None) -> tuple[Any, dict[str, Any]]:
@@ -106,7 +102,7 @@ def build_report(session: Session, first: str, last: str, step: Step | None = No
     for (g, cols), chart in zip(groups_present(trend["columns"]), tcharts[1:], strict=True):
         doc.heading(g.title, 2)
         doc.table(["期次"] + [c["title"] for c in cols],
-                  [[code] + [_trend_cell(trend["district"][c["key"]], i) for c in cols]
+                  [[code] + [trend_cell(trend["district"][c["key"]], i) for c in cols]
                    for i, code in enumerate(codes)])
         figure_no += 1
         doc.chart(png(chart), caption=f"图 {figure_no}　{chart.title}")
@@ -117,14 +113,6 @@ def build_report(session: Session, first: str, last: str, step: Step | None = No
     meta = {"first": first, "last": last, "periods": codes, "as_of": as_of, "schools": trend["registered"],
             "reported": len(view["schools"]), "missing": [m["name"] for m in trend["missing"]]}
     return doc, meta
-
-
-def _trend_cell(d: dict[str, Any], i: int) -> str:
-    v, t, r = d["values"][i], d["targets"][i], d["rates"][i]
-    if v is None:
-        return "—"
-    text = f"{v:g}" + (f" / {t:g}" if t is not None else "")
-    return text + (f"（{_rate(r)}）" if r is not None else "")
 
 
 def save_inspection_pdf(session: Session, first: str, last: str, path: Path,

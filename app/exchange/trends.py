@@ -192,6 +192,14 @@ def _num(x: float) -> float | int:
     return int(x) if float(x).is_integer() else round(x, 2)
 
 
+def trend_cell(d: dict[str, Any], i: int) -> str:
+    """One period of a district series as text: ``value / target（rate%）``, or — when no school had the figure."""
+    v, t, r = d["values"][i], d["targets"][i], d["rates"][i]
+    if v is None:
+        return "—"
+    return f"{v:g}" + (f" / {t:g}" if t is not None else "") + (f"（{r:g}%）" if r is not None else "")
+
+
 def school_rates(view: dict[str, Any], keys: Sequence[str]) -> list[tuple[str, list[float | None]]]:
     """For one period's district view: each reporting school's figures of ``keys`` as % of target."""
     out = []
