@@ -109,13 +109,9 @@ def render_letter(ctx: Context) -> None:
 
 def chart_figure(width: float, height: float) -> Any:
     """A matplotlib figure with the bundled CJK font, as the screening page draws its charts."""
-    import matplotlib
-    from matplotlib.figure import Figure
+    from app.charts.base import new_figure
 
-    from app.screening.charts import cjk_font
-
-    matplotlib.rcParams["font.family"] = [cjk_font(), "sans-serif"]
-    return Figure(figsize=(width, height), dpi=100, layout="constrained", facecolor="white")
+    return new_figure(width, height)
 
 
 def render_chart(ctx: Context) -> None:

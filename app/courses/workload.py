@@ -140,7 +140,7 @@ def print_workload(session: Session, sheet: WorkloadSheet, path: Path) -> Path:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfgen.canvas import Canvas
 
-    from app.courses.printing import Writer
+    from app.pdf.text import Writer
 
     require(session, can_read_workload, "打印工作量统计")
     path = Path(path)

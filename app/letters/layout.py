@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from app.pdf.fonts import CJK as CJK  # the letters' backends import the fonts from here
+from app.pdf.fonts import LATIN as LATIN
+from app.pdf.fonts import Metrics, Run
+from app.pdf.fonts import latin_file as latin_file
 
 PAGE_W, PAGE_H = 595.2756, 841.8898   # A4
 MARGIN_X = 64.0
@@ -18,106 +22,8 @@ BOTTOM = 78.0                         # the footer (help lines, page number) sit
 BODY_SIZE = 12.0
 LEADING = 21.0
 
-FONT_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
-CJK_FILE = FONT_DIR / "DroidSansFallbackFull.ttf"
-CJK = "XinqiaoCJK"
-LATIN = "XinqiaoLatin"
-
-_CLOSING = set("，。、；：？！）》」』】〉’”…,.;:!?)]%")
-_OPENING = set("（《「『【〈‘“([")
-_WORD = re.compile(r"[A-Za-z0-9@#&+\-./:%_]+|\s+|.", re.S)
 _HEADING = re.compile(r"^([一二三四五六七八九十]+、|□|☐)")
 _WRITING_LINE = re.compile(r"^_{3,}$")
-
-
-def latin_file() -> Path:
-    import matplotlib
-
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
-
-
-class Metrics:
-    """Character widths (reportlab's, at size 1) and which font draws each character; registers both fonts."""
-
-    def __init__(self) -> None:
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
-
-        if CJK not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(CJK, str(CJK_FILE)))
-        if LATIN not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(LATIN, str(latin_file())))
-        self._cjk_map = pdfmetrics.getFont(CJK).face.charToGlyph
-        self._string_width = pdfmetrics.stringWidth
-        self._widths: dict[str, tuple[str, float]] = {}
-
-    def glyph(self, ch: str) -> tuple[str, float]:
-        got = self._widths.get(ch)
-        if got is None:
-            face = CJK if ord(ch) >= 0x2000 and ord(ch) in self._cjk_map else LATIN
-            got = (face, self._string_width(ch, face, 1.0))
-            self._widths[ch] = got
-        return got
-
-    def width(self, text: str, size: float) -> float:
-        return sum(self.glyph(ch)[1] for ch in text) * size
-
-    def runs(self, text: str, x: float, size: float) -> tuple[Run, ...]:
-        out: list[Run] = []
-        face_now, start, start_x, pos = "", 0, x, x
-        for i, ch in enumerate(text):
-            face, w = self.glyph(ch)
-            if face != face_now:
-                if i > start:
-                    out.append(Run(start_x, face_now, text[start:i]))
-                face_now, start, start_x = face, i, pos
-            pos += w * size
-        if len(text) > start:
-            out.append(Run(start_x, face_now, text[start:]))
-        return tuple(out)
-
-    def wrap(self, text: str, width: float, size: float, first_indent: float = 0.0) -> list[str]:
-        """Greedy lines no wider than ``width`` (the first ``first_indent`` narrower)."""
-        lines: list[str] = []
-        line, used, room = "", 0.0, width - first_indent
-        for token in _WORD.findall(text):
-            if not line and token.isspace():
-                continue
-            w = self.width(token, size)
-            if used + w <= room or (line and len(token) == 1 and token in _CLOSING):
-                line += token
-                used += w
-                continue
-            carry = ""
-            if line and line[-1] in _OPENING:          # an opening bracket moves down with what it opens
-                carry, line = line[-1], line[:-1]
-            if line.strip():
-                lines.append(line.rstrip())
-            room = width
-            line, used = carry, self.width(carry, size)
-            if token.isspace():
-                continue
-            if used + w > width:                          # a very long number or word: cut it by characters
-                for ch in token:
-                    cw = self.width(ch, size)
-                    if used + cw > width and line:
-                        lines.append(line)
-                        line, used = "", 0.0
-                    line += ch
-                    used += cw
-                continue
-            line += token
-            used += w
-        if line.strip():
-            lines.append(line.rstrip())
-        return lines
-
-
-@dataclass(frozen=True)
-class Run:
-    x: float
-    font: str
-    text: str
 
 
 @dataclass(frozen=True)

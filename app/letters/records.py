@@ -22,9 +22,10 @@ from pathlib import Path
 from app import clock
 from app.errors import InputRejected, PermissionDenied
 from app.letters.fields import Addressee, addressees, batch_values, filled
-from app.letters.layout import FilledLetter, LaidOut, Metrics, layout
+from app.letters.layout import FilledLetter, LaidOut, layout
 from app.letters.pdf import Progress, write_pdf
 from app.letters.templates import Template, get_template
+from app.pdf.fonts import metrics
 from app.policy import can_counsel, does_student_work, in_scope, require, scope_condition
 from app.session import Session
 
@@ -32,14 +33,6 @@ DELIVERY_METHODS = ("学生带回", "当面交给家长", "家长会发放", "�
 PRINTED = "打印"
 MAX_BATCH = 5000
 
-_metrics: Metrics | None = None
-
-
-def metrics() -> Metrics:
-    global _metrics
-    if _metrics is None:
-        _metrics = Metrics()
-    return _metrics
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The month summary PDF for the file: ledgers A–D with each item's status, figure and evidence, a chart of the
-items by ledger and status, the meeting and the signatures. reportlab with the bundled CJK font (Latin runs in
-Helvetica), the chart drawn by matplotlib in memory."""
+items by ledger and status, the meeting and the signatures. reportlab with the bundled fonts
+(app.pdf), the chart drawn by matplotlib in memory."""
 from __future__ import annotations
 
 import io
@@ -10,23 +10,11 @@ from typing import Any
 from app.loop.checklist import LEDGERS
 from app.loop.meetings import meetings
 from app.loop.months import STATUS_LABELS, MonthSheet, month_sheet
+from app.pdf.text import Writer
 from app.session import Session
 
-FONT_FILE = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "DroidSansFallbackFull.ttf"
-FONT = "XinqiaoCJK"
 STATUS_MARKS = {"done": "[完成]", "open": "[未完成]", "carried": "[结转]"}
 COLOURS = {"done": "#4caf50", "open": "#e53935", "carried": "#ffa000"}
-
-
-def _runs(text: str) -> list[tuple[bool, str]]:
-    out: list[tuple[bool, str]] = []
-    for ch in text:
-        latin = ord(ch) < 0x2000
-        if out and out[-1][0] == latin:
-            out[-1] = (latin, out[-1][1] + ch)
-        else:
-            out.append((latin, ch))
-    return out
 
 
 class _Writer:
@@ -36,11 +24,10 @@ class _Writer:
         self.c, self.width, self.height = canvas, width, height
         self.margin = 50.0
         self.y = height - self.margin
+        self.text = Writer(canvas)
 
     def _width(self, text: str, size: float) -> float:
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-
-        return sum(stringWidth(r, "Helvetica" if latin else FONT, size) for latin, r in _runs(text))
+        return self.text.width(text, size)
 
     def need(self, space: float) -> None:
         if self.y - space < self.margin:
@@ -56,12 +43,7 @@ class _Writer:
             while cut > 1 and self._width(rest[:cut], size) > limit:
                 cut -= 1
             self.need(size * 1.6)
-            x = self.margin + indent
-            for latin, run in _runs(rest[:cut]):
-                face = "Helvetica" if latin else FONT
-                self.c.setFont(face, size)
-                self.c.drawString(x, self.y, run)
-                x += self._width(run, size)
+            self.text.text(self.margin + indent, self.y, rest[:cut], size)
             self.y -= size * 1.6
             rest = rest[cut:]
 
@@ -75,14 +57,9 @@ class _Writer:
 
 def chart_png(sheet: MonthSheet) -> bytes:
     """A stacked bar per ledger: items done, open and carried."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    from app.charts.base import figure_png, new_figure
 
-    from app.screening.charts import cjk_font
-
-    matplotlib.rcParams["font.family"] = [cjk_font(), "sans-serif"]
-    fig = Figure(figsize=(6.0, 2.6), dpi=110, layout="constrained")
+    fig = new_figure(6.0, 2.6, dpi=110)
     ax = fig.add_subplot()
     labels = [f"{k} {v}" for k, v in sheet.ledgers.items()]
     bottom = [0] * len(LEDGERS)
@@ -93,21 +70,14 @@ def chart_png(sheet: MonthSheet) -> bytes:
     ax.set_ylabel("清单项")
     ax.legend(loc="upper right", fontsize=8)
     ax.set_title(f"{sheet.month} 各台账完成情况")
-    FigureCanvasAgg(fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+    return figure_png(fig)
 
 
 def write_summary(session: Session, month: str, out: Path) -> Path:
     """The month summary PDF; audited as a print."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen.canvas import Canvas
 
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE)))
     sheet = month_sheet(session, month)
     canvas = Canvas(str(out), pagesize=A4)
     canvas.setTitle(f"{sheet.month} 心育闭环月度小结")

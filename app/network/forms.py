@@ -1,64 +1,16 @@
 """Blank report forms, one page per class, with the class list: printed for the committee members to fill in.
 
 A committee member's form carries their own class and nothing of any other class. Written with reportlab and the
-bundled CJK font (resources/fonts)."""
+bundled fonts (app.pdf)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from app.errors import InputRejected
 from app.network.model import SIGNS, check_period
+from app.pdf.text import Writer
 from app.policy import can_keep_network, require
 from app.session import Session
-
-FONT_FILE = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts" / "DroidSansFallbackFull.ttf"
-FONT = "XinqiaoCJK"
-
-
-def _font() -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE)))
-
-
-def _runs(text: str) -> list[tuple[bool, str]]:
-    """(is_latin, text) runs: the CJK font has no Latin letters or digits, Helvetica has no CJK."""
-    out: list[tuple[bool, str]] = []
-    for ch in text:
-        latin = ord(ch) < 0x2000
-        if out and out[-1][0] == latin:
-            out[-1] = (latin, out[-1][1] + ch)
-        else:
-            out.append((latin, ch))
-    return out
-
-
-class _Page:
-    def __init__(self, canvas: Any, size: float = 10.5) -> None:
-        self.canvas = canvas
-        self.size = size
-
-    def font(self, size: float) -> None:
-        self.size = size
-
-    def text(self, x: float, y: float, text: str) -> float:
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-
-        for latin, run in _runs(text):
-            face = "Helvetica" if latin else FONT
-            self.canvas.setFont(face, self.size)
-            self.canvas.drawString(x, y, run)
-            x += stringWidth(run, face, self.size)
-        return x
-
-    def centred(self, x: float, y: float, text: str) -> None:
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-
-        width = sum(stringWidth(run, "Helvetica" if latin else FONT, self.size) for latin, run in _runs(text))
-        self.text(x - width / 2, y, text)
 
 
 def blank_forms(session: Session, period: str, out: Path, class_ids: list[int] | None = None) -> Path:
@@ -73,12 +25,11 @@ def blank_forms(session: Session, period: str, out: Path, class_ids: list[int] |
     classes = [c for c in eligible_classes(session) if class_ids is None or c.class_id in class_ids]
     if not classes:
         raise InputRejected("没有可打印报告表的班级（请检查设有心理委员的年级）。")
-    _font()
     out = Path(out)
     canvas = Canvas(str(out), pagesize=A4)
     width, height = A4
     school = session.school_name()
-    page = _Page(canvas)
+    page = Writer(canvas)
     box = "[  ]"
     for c in classes:
         students = [r[0] for r in session.db.query(
@@ -103,7 +54,7 @@ def blank_forms(session: Session, period: str, out: Path, class_ids: list[int] |
         page.font(9.5)
         page.text(50, y, "表现（可多选，填编号）：" + "  ".join(f"{i}.{s}" for i, s in enumerate(SIGNS, 1)))
         y -= 20
-        # the bundled CJK font has no √ or ✓ (and Helvetica neither): the mark is said in words
+        # the bundled CJK font has no √ or ✓ (DejaVu Sans has it, but the mark reads the same in every font): the mark is said in words
         page.text(50, y, f"关注学生：在姓名前的 {box} 内打勾，写出表现编号和所见情况（保密，仅交心理教师）。")
         y -= 18
         col_w = (width - 100) / 2

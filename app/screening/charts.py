@@ -1,34 +1,15 @@
 """Matplotlib figures for a campaign (no pyplot, no Qt here: the page embeds them with FigureCanvasQTAgg)."""
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 from matplotlib.figure import Figure
 
+from app.charts.base import figure_png, new_figure
 from app.screening.grading import LEVEL_COLOURS, LEVEL_LABELS
 from app.screening.stats import CampaignStats
 
-FONT_FILE = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts" / "DroidSansFallbackFull.ttf"
-
-
-@lru_cache(maxsize=1)
-def cjk_font() -> str:
-    """Register the bundled CJK font with matplotlib and return its family name."""
-    from matplotlib import font_manager
-
-    font_manager.fontManager.addfont(str(FONT_FILE))
-    return font_manager.FontProperties(fname=str(FONT_FILE)).get_name()
-
 
 def _figure(width: float = 5.0, height: float = 3.2) -> Figure:
-    import matplotlib
-
-    matplotlib.rcParams["font.family"] = [cjk_font(), "sans-serif"]
-    matplotlib.rcParams["axes.unicode_minus"] = False
-    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
-    fig.set_facecolor("white")
-    return fig
+    return new_figure(width, height)
 
 
 def _short(labels: list[str]) -> list[str]:
@@ -107,11 +88,4 @@ def positive_rate_figure(stats: CampaignStats, width: float = 5.0, height: float
 
 def render_png(fig: Figure) -> bytes:
     """Draw a figure to PNG bytes with Agg: safe on a worker thread (no Qt), so the page never waits for it."""
-    import io
-
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    FigureCanvasAgg(fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=fig.dpi)
-    return buf.getvalue()
+    return figure_png(fig)
