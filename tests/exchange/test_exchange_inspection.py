@@ -106,3 +106,20 @@ def test_cli_district_report(world, tmp_path, monkeypatch, capsys):
     assert "测试学校" in _text(tmp_path / "r.pdf")
     assert main(["district-report", "--from", "2026-09", "--to", "2026-11", "--out", str(tmp_path / "r.pdf")]) == 3
     assert main(["district-report", "--from", "2026-09", "--to", "2026-11", "--out", str(tmp_path / "r.txt")]) == 3
+
+
+def test_with_many_schools_the_chart_shows_how_many_fall_in_each_band():
+    """Past MANY_SCHOOLS bars the per-school chart becomes a distribution (the table counts the same schools)."""
+    from app.exchange.district_charts import BANDS, MANY_SCHOOLS
+
+    col = {"key": "screening.coverage", "area": "screening", "title": "测评覆盖率", "unit": "人", "target": None}
+    values = [10, 49, 50, 79, 80, 99, 100, 130] * 4           # 32 schools, four in each band pair
+    view = {"period": "2026-11", "columns": [col], "missing": [],
+            "schools": [{"name": f"第{i}中学", "figures": {"screening.coverage": {"value": v, "target": 100,
+                                                                              "ok": v >= 100}}}
+                        for i, v in enumerate(values)]}
+    assert len(values) > MANY_SCHOOLS
+    (chart,) = group_charts(view)
+    assert chart.title == "2026-11 测评覆盖：各校达成率分布"
+    assert [r[0] for r in chart.table.rows] == [b[2] for b in BANDS]
+    assert [r[1] for r in chart.table.rows] == [8, 8, 8, 8]
