@@ -27,6 +27,8 @@ def _target_line(chart: Chart, at: float = 100.0) -> Chart:
             text.remove()
         elif text.get_text() == f"{CAP:.0f}":
             text.set_text(f"≥{CAP:.0f}")
+    if any(isinstance(r, int | float) and r > CAP for row in chart.table.rows for r in row[1:]):
+        ax.set_ylabel(f"{ax.get_ylabel()}（超过 {CAP:.0f}% 的画在 {CAP:.0f}%）", fontsize=8)
     if all(r is None for row in chart.table.rows for r in row[1:]):
         ax.text(0.5, 0.5, "没有可对照目标的数字", ha="center", va="center", transform=ax.transAxes, color="#757575")
     ax.axhline(at, color="#e15759", linestyle="--", linewidth=1)

@@ -125,3 +125,24 @@ def test_cli_trend_json_text_xlsx_and_usage(world, tmp_path, monkeypatch, capsys
     assert code == 2 and "--period" in err and "--trend" in err
     code, _, err = run("district", "--trend", "--from", "2026-11", "--to", "2026-09")
     assert code == 3 and "之后" in err
+
+
+def test_the_district_xlsx_reads_back_with_every_school_and_is_audited(world, tmp_path):
+    from openpyxl import load_workbook
+
+    from app.exchange.centre import district, save_district_xlsx
+
+    _school, _second, centre = world
+    out = save_district_xlsx(centre, "2026-10", tmp_path / "全区-2026-10.xlsx")
+    ws = load_workbook(out).active
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    view = district(centre, "2026-10")
+    titles = [c["title"] for c in view["columns"]]
+    assert rows[0][0] == "学校" and rows[0][-1] == "未达标项" and len(rows[0]) == len(titles) + 3
+    assert rows[1][0] == "测试学校" and rows[2][:2] == [SECOND_SCHOOL, "37020299"] and rows[2][-1] == "未上报"
+    cov = titles.index("测评覆盖率") + 2
+    assert rows[1][cov] == view["schools"][0]["figures"]["screening.coverage"]["value"]
+    line = centre.db.one("SELECT detail FROM audit_log WHERE action = 'export' AND target = :t",
+                         {"t": str(out.resolve())})
+    assert line is not None and json.loads(line[0]) == {"what": "全区指标", "period": "2026-10", "encrypted": False,
+                                                         "named": False}
