@@ -44,13 +44,19 @@ class ChartColumn(QScrollArea):
         self.images: list[QLabel] = []
         self.stamp = 0          # a newer draw wins over an older one still rendering
 
-    def draw(self, render: Callable[[int], Rendered]) -> None:
+    def begin(self) -> tuple[int, int]:
+        """(stamp, pixel width) for a new drawing: a later one wins over one still rendering."""
         self.stamp += 1
-        stamp, width = self.stamp, max(self.viewport().width() - 24, 480)
-        run_task(self, lambda _p: render(width), lambda pngs: self._show(stamp, pngs), label="正在绘制图表……",
+        return self.stamp, max(self.viewport().width() - self.verticalScrollBar().sizeHint().width() - 24, 480)
+
+    def draw(self, render: Callable[[int], Rendered]) -> None:
+        """``render(width)`` on a worker thread, the pictures shown when done."""
+        stamp, width = self.begin()
+        run_task(self, lambda _p: render(width), lambda pngs: self.show_pngs(stamp, pngs), label="正在绘制图表……",
                  show_progress=False)
 
-    def _show(self, stamp: int, pngs: Rendered) -> None:
+    def show_pngs(self, stamp: int, pngs: Rendered) -> None:
+        """Show ``pngs`` if they are the latest drawing and the page is still open."""
         if stamp != self.stamp or not shiboken6.isValid(self.column):   # redrawn since, or the page was closed
             return
         self.clear()
@@ -62,8 +68,10 @@ class ChartColumn(QScrollArea):
             pix = QPixmap()
             pix.loadFromData(data, "PNG")
             label.setPixmap(pix)
+            label.setMinimumSize(pix.size())      # the scroll area scrolls; a chart is never squeezed or cut
             self.column.addWidget(label)
             self.images.append(label)
+        self.column.activate()                    # lay the new pictures out now, not at the next event
 
     def clear(self) -> None:
         for label in self.images:
