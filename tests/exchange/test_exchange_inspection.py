@@ -15,7 +15,7 @@ from app.exchange.centre import district
 from app.exchange.district_charts import group_charts, status_chart, trend_charts
 from app.exchange.inspection import save_inspection_pdf
 from app.exchange.trends import district_trend
-from tests.exchange.conftest import SECOND_SCHOOL, build_district
+from tests.exchange.conftest import PROBE_NAME, SECOND_SCHOOL, build_district
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
                                    reason="poppler-utils (pdftotext, pdffonts) not installed")
@@ -74,6 +74,9 @@ def test_the_pdf_report_for_a_span_of_months(world, tmp_path):
         row = (rf"{s['name']}\s+{full['value']:g}\s*/\s*{full['target']:g}(（未达标）)?\s+"
                rf"{ratio['value']:g}\s*/\s*{ratio['target']:g}")
         assert re.search(row, text), row
+    # figures of schools only: no student's name, from the evidence or the roster, reaches the report
+    names = [str(r[0]) for r in _school.db.query("SELECT name FROM students ORDER BY id LIMIT 30")]
+    assert PROBE_NAME not in text and not [n for n in names if n in text]
     fonts = subprocess.run(["pdffonts", str(tmp_path / "督导.pdf")], capture_output=True, text=True,
                            check=True).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts   # the "emb" column
