@@ -21,6 +21,7 @@ from app.letters.capability import CAPABILITY as LETTERS
 from app.loop.capability import CAPABILITY as LOOP
 from app.network.capability import CAPABILITY as NETWORK
 from app.people.capability import CAPABILITY as PEOPLE
+from app.reports.capability import CAPABILITY as REPORTS
 from app.safety.capability import CAPABILITY as SAFETY
 from app.school.capability import CAPABILITY as SCHOOL
 from app.screening.capability import CAPABILITY as SCREENING
@@ -45,6 +46,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     PEOPLE,
     LOOP,
     EXCHANGE,
+    REPORTS,
 )
 
 

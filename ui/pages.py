@@ -80,6 +80,12 @@ def _loop(ctx: AppContext) -> QWidget:
     return LoopPage(ctx)
 
 
+def _reports(ctx: AppContext) -> QWidget:
+    from ui.reports.page import ReportsPage
+
+    return ReportsPage(ctx)
+
+
 def _exchange(ctx: AppContext) -> QWidget:
     from ui.exchange.page import ExchangePage
 
@@ -118,6 +124,7 @@ PAGES: tuple[Page, ...] = (
     Page("letters", "家长告知书", _letters, does_student_work),
     Page("people", "人员与培训", _people, can_keep_people, draft_forms=("people",)),
     Page("loop", "心育闭环", _loop, can_counsel, draft_forms=("loop",)),
+    Page("reports", "统计报表", _reports, can_counsel),
     Page("exchange", "区县上报", _exchange, can_sign_exchange),
     Page("district", "全区汇总", _district, can_sign_exchange, modes=("centre",)),
     Page("settings", "设置", _settings, draft_forms=("settings",), modes=("school", "centre")),

@@ -16,6 +16,7 @@ from app.charts.base import figure_png, new_figure
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f", "#bab0ac")
 EMPTY = "本期尚无数据"
+MANY = 16           # more categories than this: labels turn upright
 Number = int | float
 
 
@@ -59,6 +60,14 @@ def _legend(fig: Figure, ax: Axes, n: int) -> None:
                   borderaxespad=0.3)
 
 
+def _whole(ax: Axes, values: Sequence[Number]) -> None:
+    """Counts get whole-number ticks (no “1.5 人”)."""
+    from matplotlib.ticker import MaxNLocator
+
+    if all(float(v).is_integer() for v in values):
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _empty(ax: Axes) -> None:
     ax.text(0.5, 0.5, EMPTY, ha="center", va="center", transform=ax.transAxes, color="#757575")
     ax.set_xticks([])
@@ -98,6 +107,7 @@ def bar(key: str, title: str, labels: Sequence[str], values: Sequence[Number], *
         _annotate(ax, bars, list(notes) if notes is not None else [_fmt(v) for v in values])
         top = max([float(v) for v in values] or [0.0])
         ax.set_ylim(0, ymax if ymax is not None else (top * 1.2 if top else 1))
+        _whole(ax, values)
     else:
         _empty(ax)
     table = Table(title, (category, value_name), tuple((lb, v) for lb, v in zip(labels, values, strict=True)))
@@ -123,6 +133,7 @@ def stacked_bar(key: str, title: str, labels: Sequence[str], series: Mapping[str
             _annotate(ax, bars, [_fmt(int(t)) if float(t).is_integer() else f"{t:.1f}" for t in bottom])
         ax.set_xticks(xs, _short(labels))
         ax.set_ylim(0, max(bottom) * 1.2 if max(bottom) else 1)
+        _whole(ax, [v for n in names for v in series[n]])
         _legend(fig, ax, len(names))
     else:
         _empty(ax)
@@ -150,8 +161,12 @@ def grouped_bar(key: str, title: str, labels: Sequence[str], series: Mapping[str
             bars = ax.bar([x - 0.4 + w * (i + 0.5) for x in xs], vals, width=w, color=colour, label=name)
             if len(labels) * n <= 24:
                 _annotate(ax, bars, [value_format.format(v) for v in vals])
-        ax.set_xticks(xs, _short(labels))
+        if len(labels) > MANY:     # a class per bar in a big school: upright names in a small size
+            ax.set_xticks(xs, list(labels), rotation=90, fontsize=6)
+        else:
+            ax.set_xticks(xs, _short(labels))
         ax.set_ylim(0, ymax if ymax is not None else (top * 1.2 if top else 1))
+        _whole(ax, [v for nm in names for v in series[nm]])
         _legend(fig, ax, n)
     else:
         _empty(ax)
@@ -173,6 +188,7 @@ def line(key: str, title: str, periods: Sequence[str], series: Mapping[str, Sequ
             colour = (colours or {}).get(name, PALETTE[i % len(PALETTE)])
             ax.plot(list(periods), vals, marker="o", color=colour, label=name)
         ax.set_ylim(0, top * 1.2 if top else 1)
+        _whole(ax, [v for nm in names for v in series[nm]])
         if len(periods) > 6:
             ax.tick_params(axis="x", labelrotation=30)
         _legend(fig, ax, len(names))

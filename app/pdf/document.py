@@ -101,17 +101,20 @@ class ReportDocument:
                                      ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
         body = self.styles["body"]
         toc.levelStyles = [
-            ParagraphStyle("toc1", parent=body, fontName=LATIN, fontSize=11.5, leading=20, leftIndent=14, firstLineIndent=-14),
-            ParagraphStyle("toc2", parent=body, fontName=LATIN, fontSize=10, leading=16, leftIndent=34, firstLineIndent=-14),
+            ParagraphStyle("toc1", parent=body, fontName=LATIN, wordWrap=None, fontSize=11.5, leading=20, leftIndent=14, firstLineIndent=-14),
+            ParagraphStyle("toc2", parent=body, fontName=LATIN, wordWrap=None, fontSize=10, leading=16, leftIndent=34, firstLineIndent=-14),
         ]
         self.story += [self.text("目　录", "toc_title"), toc, PageBreak()]
 
     def heading(self, text: str, level: int = 1) -> None:
         """A heading of ``level`` 1 or 2: listed in the table of contents and the PDF's bookmarks."""
+        self.story.append(self._heading(text, level))
+
+    def _heading(self, text: str, level: int) -> Any:
         p = self.text(text, "h1" if level == 1 else "h2")
-        p._xq_heading = (level, text)  # type: ignore[attr-defined]
+        p._xq_heading = (level, text)
         self.headings.append((level, text))
-        self.story.append(p)
+        return p
 
     def paragraph(self, text: str, style: str = "body") -> None:
         self.story.append(self.text(text, style))
@@ -152,8 +155,10 @@ class ReportDocument:
         self.story.append(t)
         self.spacer(8)
 
-    def chart(self, png: bytes, caption: str = "", width: float = TEXT_W * 0.9) -> None:
-        """A chart (PNG bytes) scaled to ``width`` points, kept on one page with its caption."""
+    def chart(self, png: bytes, caption: str = "", width: float = TEXT_W * 0.9, *, heading: str = "",
+              level: int = 2) -> None:
+        """A chart (PNG bytes) scaled to ``width`` points, kept on one page with its ``heading`` (listed in the
+        table of contents) and its caption."""
         from reportlab.lib.utils import ImageReader
         from reportlab.platypus import Image, KeepTogether
 
@@ -162,7 +167,8 @@ class ReportDocument:
         if height > PAGE_H - MARGIN_TOP - MARGIN_BOTTOM - 60:
             height = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM - 60
             width = height * w / h
-        parts: list[Any] = [Image(io.BytesIO(png), width=width, height=height)]
+        parts: list[Any] = [self._heading(heading, level)] if heading else []
+        parts.append(Image(io.BytesIO(png), width=width, height=height))
         if caption:
             parts.append(self.text(caption, "caption"))
         self.story.append(KeepTogether(parts))
@@ -193,10 +199,15 @@ class ReportDocument:
         return doc.pages
 
     def to_bytes(self) -> bytes:
+        """The PDF in memory (the first version's name; :meth:`render` also gives the page count)."""
+        return self.render()[0]
+
+    def render(self) -> tuple[bytes, int]:
+        """The PDF in memory and its number of pages (for a caller that writes it inside its own transaction)."""
         buf = io.BytesIO()
         doc = _Doc(buf, self)
         doc.multiBuild(list(self.story), canvasmaker=_canvas_maker(self))
-        return buf.getvalue()
+        return buf.getvalue(), doc.pages
 
 
 def _cell(v: Any) -> str:

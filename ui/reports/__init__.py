@@ -1,0 +1,1 @@
+"""统计报表: the school's charts for a period and the semester report."""
