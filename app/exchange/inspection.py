@@ -14,6 +14,7 @@ from app.exchange.centre import district, require_centre
 from app.exchange.district_charts import group_charts, status_chart, trend_charts
 from app.exchange.trends import KIND_NAMES, district_trend, groups_present, trend_cell
 from app.session import Session
+from app.store.fileio import atomic_write_bytes
 
 Step = Callable[[int, int, str], None]
 TITLE = "心理健康教育工作督导报告"
@@ -117,18 +118,16 @@ def build_report(session: Session, first: str, last: str, step: Step | None = No
 
 def save_inspection_pdf(session: Session, first: str, last: str, path: Path,
                         step: Step | None = None) -> dict[str, Any]:
-    """Write the report to ``path`` (.pdf), then audit it; returns what it holds, its path and its page count."""
+    """Write the report to ``path`` (.pdf) and audit it in one transaction; returns what it holds, its path and its
+    page count."""
     doc, meta = build_report(session, first.strip(), last.strip(), step)
     path = Path(path)
     if not path.parent.is_dir():
         raise InputRejected(f"文件夹“{path.parent}”不存在：请选择一个已有的文件夹。")
-    pages = doc.write(path)
-    try:
-        with session.db.transaction():
-            session.audit("export", str(path.resolve()), {"what": "督导报告", "first": meta["first"],
-                                                          "last": meta["last"], "format": "pdf", "pages": pages,
-                                                          "encrypted": False, "named": False})
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    data, pages = doc.render()                    # laid out before the transaction: it takes seconds
+    with session.db.transaction():
+        atomic_write_bytes(path, data)
+        session.audit("export", str(path.resolve()), {"what": "督导报告", "first": meta["first"], "last": meta["last"],
+                                                      "format": "pdf", "pages": pages, "encrypted": False,
+                                                      "named": False})
     return {**meta, "path": str(path), "pages": pages}
