@@ -10,9 +10,8 @@ given by ``main.py``: ``app`` never imports Qt).
 A step that fails prints one Chinese line saying which step and why; the exit code is then 1. No personal data is
 involved: the students are synthetic and the vault is deleted.
 
-``render_letter`` prints a real letter through ``app.letters``. ``make_package`` stands in for the county exchange:
-one small function, to call ``app.exchange`` (make a package for a period, then verify it) once that capability is
-there; until then it runs the same primitives (Ed25519 from cryptography, age through pyrage).
+``render_letter`` prints a real letter through ``app.letters``; ``make_package`` exports a real county package
+through ``app.exchange`` (to a throwaway centre key) and opens and verifies it as the centre does.
 """
 from __future__ import annotations
 
@@ -128,30 +127,38 @@ def render_chart(ctx: Context) -> None:
 
 
 def make_package(ctx: Context) -> None:
-    """Sign (Ed25519) and encrypt (age) a package, then decrypt and verify it (later: ``app.exchange``)."""
+    """The real package path of ``app.exchange``: the school imports a centre's key file, exports this month's
+    package (indicators computed, signed with the school's Ed25519 key, age-encrypted to the centre, written with
+    fsync and read back), the centre's identity opens and verifies it, and one flipped byte is refused."""
     import pyrage
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    payload = ("心桥自检数据包 " + secrets.token_hex(16)).encode("utf-8")
-    signer = Ed25519PrivateKey.generate()
-    signature = signer.sign(payload)
+    from app import clock
+    from app.exchange.package import PackageRefused, open_package
+    from app.exchange.school import export_period, set_centre_key, verify_file
+    from app.indicators.periods import report_period
+
     centre = pyrage.x25519.Identity.generate()
-    sealed = pyrage.encrypt(signature + payload, [centre.to_public()])
-    _check(payload not in sealed, "加密后的数据包里还能看到明文。")
-    opened = pyrage.decrypt(sealed, [centre])
-    sig, body = opened[:64], opened[64:]
-    _check(body == payload, "解密后的数据包与原文不一致。")
+    key_file = ctx.folder / "centre.pub"
+    key_file.write_text(f"# 中心：自检中心\n{centre.to_public()}\n", "utf-8")
+    set_centre_key(ctx.s, key_file)
+    today = clock.today()
+    result = export_period(ctx.s, report_period(ctx.s.db, f"{today.year:04d}-{today.month:02d}"), ctx.folder / "usb")
+    data = result.path.read_bytes()
+    _check(data.startswith(b"age-encryption.org/v1"), "数据包不是 age 加密文件。")
+    _check(all(name.encode("utf-8") not in data for name in ctx.names.values()), "加密后的数据包里还能看到明文。")
+    opened = open_package(data, result.path.name, identities=[centre])      # as the centre opens it
+    _check(opened.manifest["kind"] == "report" and opened.manifest["package_id"] == result.package_id,
+           "中心解开的数据包与导出的不一致。")
+    _check(opened.fingerprint == result.fingerprint, "数据包的签名指纹与本校签名密钥不一致。")
+    verify_file(ctx.s, result.path)                                          # as verify-package checks it
+    flipped = bytearray(data)
+    flipped[len(flipped) // 2] ^= 0x01
     try:
-        signer.public_key().verify(sig, body)
-    except InvalidSignature:
-        raise SelfTestFailure("数据包的签名校验失败。") from None
-    try:
-        signer.public_key().verify(sig, body + b"x")
-    except InvalidSignature:
+        open_package(bytes(flipped), "自检", identities=[centre])
+    except PackageRefused:
         pass
     else:
-        raise SelfTestFailure("被改动的数据包仍通过了签名校验。")
+        raise SelfTestFailure("被改动的数据包仍通过了校验。")
 
 
 def lock_and_unlock(ctx: Context) -> None:

@@ -121,11 +121,11 @@ PAGES: tuple[Page, ...] = (
     Page("network", "预警网络", _network, does_student_work, search_sources=("network_report",),
          draft_forms=("network",)),
     Page("courses", "课程与活动", _courses, can_log_class_courses, draft_forms=("course",)),
-    Page("letters", "家长告知书", _letters, does_student_work),
+    Page("letters", "家长告知书", _letters, does_student_work, draft_forms=("letter-template",)),
     Page("people", "人员与培训", _people, can_keep_people, draft_forms=("people",)),
     Page("loop", "心育闭环", _loop, can_counsel, draft_forms=("loop",)),
     Page("reports", "统计报表", _reports, can_counsel),
-    Page("exchange", "区县上报", _exchange, can_sign_exchange),
+    Page("exchange", "区县上报", _exchange, can_sign_exchange, draft_forms=("transfer",)),
     Page("district", "全区汇总", _district, can_sign_exchange, modes=("centre",)),
     Page("settings", "设置", _settings, draft_forms=("settings",), modes=("school", "centre")),
 )

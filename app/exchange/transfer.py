@@ -56,6 +56,34 @@ def school_key_text(session: Session) -> str:
             f"# 学校：{session.school_name()}\n# 指纹：{keys.fingerprint(recipient)}\n{recipient}\n")
 
 
+@dataclass(frozen=True)
+class SchoolKey:
+    """A receiving school's key file, read: what to encrypt to, the fingerprint to check by phone, whose it is."""
+    recipient: str
+    fingerprint: str
+    school: str
+
+
+def read_school_key(path: Path) -> SchoolKey:
+    """Read the key file a receiving school made with ``school-key --out`` (or 导出本校接收公钥 in the window)."""
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise InputRejected(f"读不了 {path}：请使用接收学校用“school-key --out”（或“导出本校接收公钥”）导出的公钥文件。"
+                            ) from None
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    found = [ln for ln in lines if ln.startswith("age1")]
+    if len(found) != 1:
+        raise InputRejected(f"{path} 不是学校的接收公钥文件（应有一行以 age1 开头的公钥）。"
+                            "请向接收学校索取它用“导出本校接收公钥”导出的文件。")
+    try:
+        pyrage.x25519.Recipient.from_str(found[0])
+    except pyrage.RecipientError:
+        raise InputRejected(f"{path} 中的公钥格式不对（可能被改动或抄错）。请向接收学校重新索取公钥文件。") from None
+    school = next((ln.removeprefix("# 学校：").strip() for ln in text.splitlines() if ln.startswith("# 学校：")), "")
+    return SchoolKey(found[0], keys.fingerprint(found[0]), school)
+
+
 class _OrdinaryView:
     """The session as the student's head teacher would see it. Providers apply the tier rules by the account, so
     this view yields exactly the ordinary tier (a counselor's own view may show a confidential note in the detail
@@ -100,11 +128,7 @@ def transfer_out(session: Session, registry_no: str, folder: Path, *, recipient_
         raise InputRejected(f"本校没有学籍号为 {registry_no} 的学生。请核对学籍号。")
     recipient = None
     if recipient_file is not None:
-        try:
-            text = recipient_file.read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
-            raise InputRejected(f"读不了 {recipient_file}：请使用接收学校用“school-key --out”导出的公钥文件。") from None
-        recipient = pyrage.x25519.Recipient.from_str(keys.parse_recipient(text, str(recipient_file)))
+        recipient = pyrage.x25519.Recipient.from_str(read_school_key(recipient_file).recipient)
     events = ordinary_events(session, student.id, student.class_id)
     if confidential:
         seen = {_key(e) for e in events}
@@ -152,10 +176,24 @@ class TransferIn:
     events: int
     confidential_events: int
     already: bool
+    kinds: tuple[tuple[str, int], ...] = ()     # what came: (kind of record, how many), in the order first seen
+    sent_at: str = ""                            # when the sending school made the package
 
     def as_json(self) -> dict[str, Any]:
         return {"registry_no": self.registry_no, "name": self.name, "from_school": self.from_school,
-                "events": self.events, "confidential_events": self.confidential_events, "already": self.already}
+                "events": self.events, "confidential_events": self.confidential_events, "already": self.already,
+                "kinds": [{"kind": k, "count": n} for k, n in self.kinds], "sent_at": self.sent_at}
+
+    def summary(self) -> str:
+        """What came, in Chinese: "谈话记录 3 条、重点关注 1 条"."""
+        return "、".join(f"{k} {n} 条" for k, n in self.kinds) or "没有记录"
+
+
+def _kinds(events: list[dict[str, Any]]) -> tuple[tuple[str, int], ...]:
+    counts: dict[str, int] = {}
+    for e in events:
+        counts[str(e["kind_label"])] = counts.get(str(e["kind_label"]), 0) + 1
+    return tuple(counts.items())
 
 
 def transfer_in(session: Session, path: Path, *, passphrase: str | None = None) -> TransferIn:
@@ -183,7 +221,7 @@ def transfer_in(session: Session, path: Path, *, passphrase: str | None = None) 
                      {"p": m["package_id"]})
     if seen is not None:
         return TransferIn(student.id, student.registry_no, student.name, p["from_school"], len(events), len(conf),
-                          True)
+                          True, _kinds(events), str(m["created_at"]))
     with db.transaction():
         cur = db.execute("INSERT INTO exchange_transfers (direction, student_id, registry_no, package_id, other_school,"
                          " confidential, reason, file_path, events, at, by_user) VALUES ('in', :s, :r, :p, :o, :c,"
@@ -202,7 +240,8 @@ def transfer_in(session: Session, path: Path, *, passphrase: str | None = None) 
                       {"student": student.registry_no, "from": p["from_school"], "package_id": m["package_id"],
                        "events": len(events), "confidential_events": len(conf),
                        "signing_fingerprint": opened.fingerprint})
-    return TransferIn(student.id, student.registry_no, student.name, p["from_school"], len(events), len(conf), False)
+    return TransferIn(student.id, student.registry_no, student.name, p["from_school"], len(events), len(conf), False,
+                      _kinds(events), str(m["created_at"]))
 
 
 def student_events(session: Session, student_id: int) -> list[TimelineEvent]:

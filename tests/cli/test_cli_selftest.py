@@ -84,3 +84,20 @@ def test_version_matches_the_package(capsys):
     assert VERSION == declared
     assert main(["--version"]) == 0
     assert f"心桥 XinQiao {declared}" in capsys.readouterr().out
+
+
+def test_the_package_step_goes_through_the_real_exchange(tmp_path):
+    """Step 5 exports a real county package (app.exchange: indicators, Ed25519 signature, age to the centre, fsync
+    and read-back), recorded in the export history and the audit log as the window's export is."""
+    ctx = selftest.Context(tmp_path)
+    selftest.make_vault(ctx)
+    try:
+        selftest.write_and_read(ctx)
+        selftest.make_package(ctx)
+        db = ctx.s.db
+        assert db.scalar("SELECT COUNT(*) FROM exchange_exports") == 1
+        written = list((tmp_path / "usb").glob("XinQiao_*.age"))
+        assert len(written) == 1 and written[0].read_bytes().startswith(b"age-encryption.org/v1")
+        assert db.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND detail LIKE '%区县上报包%'") == 1
+    finally:
+        ctx.s.close()

@@ -164,6 +164,50 @@ def _record(win: Any, _data: Data) -> Any:
     return page.form
 
 
+def _delete_reason(win: Any, _data: Data) -> Any:
+    """删除记录's reason (ui.shell.reason_dialog, also 修改原因) for a talk record of the demo school."""
+    rid = win.session.db.scalar("SELECT id FROM case_records WHERE deleted_at IS NULL ORDER BY id LIMIT 1")
+    assert rid, "the demo school has no talk record"
+    win.show_page("casework")
+    return win.pages["casework"].ask_delete(int(rid))
+
+
+def _letter_template(win: Any, _data: Data) -> Any:
+    win.show_page("letters")
+    page = win.pages["letters"]
+    assert page.select_template("holiday")
+    return page.editor
+
+
+def _loop_item(action: str) -> Callable[[Any, Data], Any]:
+    """An item's note or carry reason (this month, open), or its amendment (a month closed for it first, as a
+    counselor closes one: every item ticked or carried)."""
+    def open_(win: Any, _data: Data) -> Any:
+        from app import clock
+        from app.loop.months import carry_item, close_month, month_sheet, previous_month, set_item
+
+        win.show_page("loop")
+        page = win.pages["loop"]
+        session = win.session
+        month = f"{clock.today():%Y-%m}"
+        if action == "amend":
+            month = previous_month(previous_month(month))
+            sheet = month_sheet(session, month)
+            if not sheet.closed:
+                for it in sheet.open_items():
+                    if it.needs_tick:
+                        set_item(session, it.id, ticked=True)
+                    else:
+                        carry_item(session, it.id, "本月数据未齐")
+                close_month(session, month)
+        page.month_edit.setText(month)
+        page.load_month()
+        assert page.sheet is not None and page.sheet.items
+        assert page.select_id(page.sheet.items[0].id)
+        return getattr(page, action)()
+    return open_
+
+
 def forms() -> dict[type, Callable[[Any, Data], Any]]:
     from ui.archive.plan import PlanTab
     from ui.archive.profile import GuardiansTab, ProfileTab
@@ -183,6 +227,9 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
     from ui.crisis.incident import IncidentDialog
     from ui.crisis.incident_list import IncidentAmendDialog
     from ui.crisis.rules_editor import RulesDialog
+    from ui.exchange.transfer_dialogs import TransferOutDialog
+    from ui.letters.template_editor import TemplateEditor
+    from ui.loop.item_dialogs import AmendItemDialog, CarryDialog, KeyWorkDialog, NoteDialog
     from ui.loop.meeting_dialog import MeetingDialog
     from ui.network.dorm_dialog import DormDialog
     from ui.network.pair_dialog import PairDialog
@@ -193,6 +240,7 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
     from ui.screening.interview_dialog import InterviewDialog
     from ui.settings.accounts_tab import AccountDialog
     from ui.settings.school_tab import HolidayDialog, SchoolDialog, StaffDialog
+    from ui.shell.reason_dialog import ReasonDialog
 
     return {
         RecordForm: _record,
@@ -226,6 +274,13 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
         **{cls: _course(kind) for kind, cls in FORMS_BY_KIND.items()},   # type: ignore[misc]
         TrainingDialog: _people("add_training"),
         MeetingDialog: lambda win, _d: (win.show_page("loop"), win.pages["loop"].meeting())[1],
+        TemplateEditor: _letter_template,
+        ReasonDialog: _delete_reason,
+        TransferOutDialog: lambda win, _d: (win.show_page("exchange"), win.pages["exchange"].transfer_out())[1],
+        NoteDialog: _loop_item("note"),
+        CarryDialog: _loop_item("carry"),
+        AmendItemDialog: _loop_item("amend"),
+        KeyWorkDialog: lambda win, _d: (win.show_page("loop"), win.pages["loop"].add_key_work())[1],
     }
 
 
@@ -247,9 +302,49 @@ EXEMPT: dict[str, str] = {
     "ui.people.dialogs.CycleDialog": "a start year and hour norms, each shown from the stored settings; nothing typed",
     "ui.people.dialogs.DutyDayDialog": "one person picked for one day; nothing typed",
     "ui.people.dialogs.PatternDialog": "a date range and a person per weekday picked from lists; nothing typed",
+    "ui.exchange.transfer_dialogs.TransferInDialog": "a file chosen and the transfer slip's one-time passphrase: "
+                                                     "secrets are never kept in a draft",
     "ui.crisis.directory.DirectoryDialog": "the referral directory: its fields mirror the selected row and each "
                                            "button writes at once (kept across a lock like every dialog)",
 }
+
+
+# Free text asked through ``ui.shell.dialogs.get_text`` (a blocking prompt: a lock cancels it, nothing is kept), by
+# "module:title" as the call writes the title, and why that is acceptable there. A reason, a note or anything a user
+# would mind retyping is a form instead (ui.shell.reason_dialog.ReasonDialog, or a DraftDialog of its own).
+PROMPTS: dict[str, str] = {
+    "ui.shell.export_password:TITLE": "the export password, twice: secrets are never kept in a draft",
+    'ui.settings.backup_tab:"打开备份"': "the password of an old backup: secrets are never kept in a draft",
+    "ui.network.page:title": "a student's name, initials or registry number to look up (nothing is written until a "
+                             "match is chosen); the network settings' grades and two numbers, shown filled with the "
+                             "stored values",
+    'ui.network.page:"任命心理委员"': "an optional training name for the student just picked; written at once",
+    'ui.network.page:"登记宿舍"': "a building and room number (“3号楼 201”), parsed and written at once; the "
+                                  "archive's 宿舍 form (DormDialog) is the drafted way to the same record",
+    'ui.network.page:"设置领导小组"': "a person's name and department for a post, written at once",
+    'ui.settings.school_tab:"添加班级"': "one class name, parsed and written at once",
+    'ui.workbench.page:"当天复核"': "KNOWN GAP (issue 10): the same-day review's outcome is free text and should be a "
+                                   "ReasonDialog (key safety:review:<alert>); ui/workbench is reworked on another "
+                                   "branch, so it is left for that merge",
+}
+
+
+def prompt_sites() -> dict[str, int]:
+    """Every ``dialogs.get_text(`` call under ui/, as "module:title" -> how many."""
+    import re
+    from pathlib import Path
+
+    import ui
+
+    root = Path(ui.__file__).resolve().parent
+    call = re.compile(r"dialogs\.get_text\(\s*[^,]+,\s*([^,]+?)\s*,")
+    found: dict[str, int] = {}
+    for path in sorted(root.rglob("*.py")):
+        module = "ui." + ".".join(path.relative_to(root).with_suffix("").parts)
+        for title in call.findall(path.read_text("utf-8")):
+            key = f"{module}:{title}"
+            found[key] = found.get(key, 0) + 1
+    return found
 
 
 # -- driving a form: type, change a level and a date --------------------------------------------------------

@@ -13,7 +13,16 @@ import ui
 from app.drafts.store import list_drafts, load_draft
 from tests.conftest import PASSWORD
 from tests.ui.conftest import wait_tasks
-from tests.ui.every_form import EXEMPT, change_level_and_date, find_data, forms, text_field, type_into
+from tests.ui.every_form import (
+    EXEMPT,
+    PROMPTS,
+    change_level_and_date,
+    find_data,
+    forms,
+    prompt_sites,
+    text_field,
+    type_into,
+)
 from ui.shell.forms import DraftDialog, DraftForm
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -66,6 +75,16 @@ def test_every_form_class_has_a_draft_and_is_driven_by_these_tests():
         assert issubclass(cls, DraftForm), cls
         assert "use_drafts" in inspect.getsource(inspect.getmodule(cls)) or cls.__name__ in ("AddTagDialog",
                                                                                          "ClearTagDialog")
+
+
+def test_every_typed_prompt_is_listed_with_its_reason():
+    """A blocking ``get_text`` prompt loses its text to a lock: each one left is listed in tests/ui/every_form.py
+    PROMPTS with why; a new one fails here (make it a form: ui.shell.reason_dialog.ReasonDialog)."""
+    sites = prompt_sites()
+    assert sites, "the scan found no prompt at all: it is looking in the wrong place"
+    assert sorted(set(sites) - set(PROMPTS)) == [], "typed prompts not listed (make them forms, or say why not)"
+    assert sorted(set(PROMPTS) - set(sites)) == [], "listed prompts that are gone: drop them from PROMPTS"
+    assert all(PROMPTS.values())
 
 
 def _window(qtbot, session, clock):

@@ -30,6 +30,7 @@ from ui.imports.dialog import ImportDialog
 from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
 from ui.shell.flow import flow_bar
+from ui.shell.reason_dialog import ReasonDialog
 from ui.shell.views import keep_registry_numbers_whole
 
 COLUMNS = ["日期", "类型", "学生", "摘要", "回访", "保密"]
@@ -149,6 +150,12 @@ class CaseworkPage(QWidget):
             self.new_record()
         elif ref.isdigit():
             self.open_record(int(ref))
+        elif ref.startswith("delete:") and ref[7:].isdigit():
+            self.ask_delete(int(ref[7:]))
+        elif ref.startswith("reason:") and ref[7:].isdigit():
+            self.open_record(int(ref[7:]))     # the edit's own draft refills the form; its reason comes with save
+            if self.form.record_id == int(ref[7:]):
+                self.form.ask_reason(self.form.record_id, self.form.record_input())
 
     def open_record(self, record_id: int) -> None:
         if not self.leave_form():
@@ -178,15 +185,19 @@ class CaseworkPage(QWidget):
         rid = self.selected_id()
         if rid is None:
             return
-        reason = dialogs.get_text(self, "删除记录", "删除原因（记录仍保留在数据库中，但不再出现在列表、检索和档案中）：")
-        if not reason:
-            return
-        try:
-            delete_record(self.ctx.session, rid, reason)
-        except XinqiaoError as e:
-            dialogs.warn(self, "无法删除", e.message)
-            return
-        self.ctx.data_changed.emit(Change.CASEWORK)
+        self.ask_delete(rid)
+
+    def ask_delete(self, rid: int) -> ReasonDialog:
+        """删除记录: the reason in a form that survives a lock (``record:delete:<id>``)."""
+        session = self.ctx.session
+        dlg = ReasonDialog(session, f"record:delete:{rid}", "删除记录",
+                           "删除原因（记录仍保留在数据库中，但不再出现在列表、检索和档案中）：",
+                           lambda reason: delete_record(session, rid, reason), label="谈话记录删除原因", ok="删除",
+                           parent=self)
+        dlg.written.connect(lambda _r: self.ctx.data_changed.emit(Change.CASEWORK))
+        self.delete_dialog = dlg
+        dlg.open()          # window-modal, without a blocking loop: a lock hides it and gives it back
+        return dlg
 
     def show_versions(self) -> None:
         rid = self.selected_id()

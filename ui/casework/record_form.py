@@ -37,6 +37,7 @@ from ui.casework.attendance import AttendancePicker
 from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
 from ui.shell.forms import DraftForm
+from ui.shell.reason_dialog import ReasonDialog
 from ui.shell.student_picker import StudentPicker
 
 
@@ -343,19 +344,34 @@ class RecordForm(QWidget, DraftForm):
                            s["follow_up_date"])
 
     def save(self) -> int | None:
+        """Save a new record at once (its id); an edit first asks the reason in a ``ReasonDialog`` (a form that
+        survives a lock) and is saved when it is given (None now; ``saved`` is emitted then)."""
         data = self.record_input()
+        if self.record_id is not None:
+            self.ask_reason(self.record_id, data)
+            return None
         try:
-            if self.record_id is None:
-                rid = create_record(self.ctx.session, data)
-            else:
-                reason = dialogs.get_text(self, "修改原因", "请写明修改原因（将保留修改前的版本）：")
-                if not reason:
-                    return None
-                update_record(self.ctx.session, self.record_id, data, reason)
-                rid = self.record_id
+            rid = create_record(self.ctx.session, data)
         except XinqiaoError as e:
             dialogs.warn(self, "无法保存", e.message)
             return None
+        return self._saved(rid)
+
+    def ask_reason(self, record_id: int, data: RecordInput) -> ReasonDialog:
+        session = self.ctx.session
+
+        def write(reason: str) -> int:
+            update_record(session, record_id, data, reason)
+            return record_id
+
+        dlg = ReasonDialog(session, f"record:reason:{record_id}", "修改原因", "请写明修改原因（将保留修改前的版本）：",
+                           write, label="谈话记录修改原因", ok="保存修改", parent=self)
+        dlg.written.connect(lambda rid: self._saved(int(rid)))
+        self.reason_dialog = dlg
+        dlg.open()          # window-modal, without a blocking loop: a lock hides it and gives it back
+        return dlg
+
+    def _saved(self, rid: int) -> int:
         self.draft_saved()
         self._dirty = False
         self.ctx.data_changed.emit(Change.CASEWORK)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
+from app.exchange.package import write_checked
 from app.exchange.school import (
     centre_key,
     export_history,
@@ -25,9 +26,10 @@ from app.exchange.school import (
     set_centre_key,
     set_export_policy,
 )
-from app.exchange.transfer import transfer_in, transfer_out
+from app.exchange.transfer import school_key_text
 from app.indicators.periods import report_period
 from app.school.calendar import list_semesters
+from ui.exchange.transfer_dialogs import TransferInDialog, TransferOutDialog
 from ui.network.common import fill, table
 from ui.shell import dialogs
 from ui.shell.context import AppContext
@@ -100,9 +102,17 @@ class ExchangePage(QWidget):
         self.transfer_out_button.clicked.connect(self.transfer_out)
         self.transfer_in_button = QPushButton("导入转接档案…")
         self.transfer_in_button.clicked.connect(self.transfer_in)
-        export_row.addWidget(self.transfer_out_button)
-        export_row.addWidget(self.transfer_in_button)
+        self.school_key_button = QPushButton("导出本校接收公钥…")
+        self.school_key_button.setToolTip("转入档案时，发出学校可用这个公钥加密（无需口令）")
+        self.school_key_button.clicked.connect(self.export_school_key)
         layout.addLayout(export_row)
+        transfer_box = QGroupBox("档案转接（学生转学、升学）")
+        tl = QHBoxLayout(transfer_box)
+        tl.addWidget(self.transfer_out_button)
+        tl.addWidget(self.transfer_in_button)
+        tl.addStretch(1)
+        tl.addWidget(self.school_key_button)
+        layout.addWidget(transfer_box)
         layout.addWidget(self.status)
         layout.addWidget(QLabel("导出记录"))
         self.history = table(("导出时间", "期次", "序号", "内容", "状态", "文件"), stretch=5)
@@ -174,42 +184,50 @@ class ExchangePage(QWidget):
         run_task(self, lambda _p: export_period(self.session, period, Path(folder)), done,
                  label="正在导出、签名并加密上报包……")
 
-    def transfer_out(self) -> None:
-        reg = dialogs.get_text(self, "转出学生档案", "学生的学籍号：")
-        if not reg or not reg.strip():
+    def transfer_out(self) -> TransferOutDialog:
+        """转出学生档案: a form opened without blocking (a lock hides it and gives it back; a draft keeps it)."""
+        dlg = TransferOutDialog(self.session, self)
+        dlg.accepted.connect(lambda: self._transfer_sent(dlg))
+        self.transfer_out_dialog = dlg
+        dlg.show()
+        return dlg
+
+    def _transfer_sent(self, dlg: TransferOutDialog) -> None:
+        if dlg.result_out is None:
             return
-        confidential = dialogs.ask(self, "保密内容", "是否同时转出保密内容（谈话记录的保密部分、危机个案说明等）？\n"
-                                   "默认只转出普通级内容。", yes="同时转出保密内容", no="只转普通级")
-        reason = ""
-        if confidential:
-            reason = dialogs.get_text(self, "转出保密内容的理由", "理由（记入审计日志）：") or ""
-            if not reason.strip():
-                return
-        folder = dialogs.choose_folder(self, "选择U盘或文件夹")
-        if not folder:
-            return
+        text = dlg.result_text()
+        self.status.setText(text.replace("\n", "　"))
+        dialogs.inform(self, "已转出", text)
 
-        def done(out) -> None:  # type: ignore[no-untyped-def]
-            dialogs.inform(self, "已转出", f"转接档案：{out.path}\n一次性口令：{out.passphrase}\n"
-                                        f"转接单：{out.slip}（请打印后与U盘分开交付）\n现在可以安全拔出U盘。")
+    def transfer_in(self) -> TransferInDialog:
+        """导入转接档案: the file and the slip's passphrase; the dialog then says what came and from where."""
+        dlg = TransferInDialog(self.session, self)
+        dlg.finished.connect(lambda _r: self._transfer_received(dlg))
+        self.transfer_in_dialog = dlg
+        dlg.show()
+        return dlg
 
-        run_task(self, lambda _p: transfer_out(self.session, reg.strip(), Path(folder), passphrase=True,
-                                               confidential=confidential, reason=reason), done,
-                 label="正在导出转接档案……")
+    def _transfer_received(self, dlg: TransferInDialog) -> None:
+        got = dlg.received
+        if got is not None and not self.session.locked:
+            self.ctx.open_student.emit(got.student_id)
 
-    def transfer_in(self) -> None:
-        path = dialogs.open_file(self, "导入转接档案", filter="转接档案 (*.age)")
+    def export_school_key(self) -> Path | None:
+        """导出本校接收公钥: the file a sending school encrypts a transfer to (shown with its fingerprint)."""
+        path = dialogs.save_file(self, "导出本校接收公钥", "本校接收公钥.pub", "公钥文件 (*.pub)")
         if not path:
-            return
-        phrase = dialogs.get_text(self, "一次性口令", "转接单上的一次性口令（用本校公钥加密的留空）：")
+            return None
         try:
-            got = transfer_in(self.session, Path(path), passphrase=phrase.strip() if phrase and phrase.strip() else None)
-        except Exception as e:  # noqa: BLE001
+            text = school_key_text(self.session)
+            out = write_checked(Path(path).parent, Path(path).name, text.encode("utf-8"))
+        except Exception as e:  # noqa: BLE001 - shown to the user
             show_error(self, e)
-            return
-        if got.already:
-            dialogs.inform(self, "转接档案", f"这份档案已导入过（{got.name}，来自 {got.from_school}），未作改动。")
-        else:
-            dialogs.inform(self, "转接档案", f"已导入 {got.name}（学籍号 {got.registry_no}）的档案：来自 {got.from_school}，"
-                                          f"{got.events} 条记录（其中保密 {got.confidential_events} 条）。")
-        self.ctx.open_student.emit(got.student_id)
+            return None
+        fp = text.split("# 指纹：", 1)[1].split("\n", 1)[0].strip()
+        dialogs.inform(self, "已导出", f"本校接收公钥：{out}\n指纹：{fp}\n"
+                                    "把这个文件交给发出学校，并请对方打电话与本校核对指纹。")
+        return out
+
+    def open_draft(self, form_key: str, _student_id: int | None = None) -> QWidget | None:
+        """未完成的记录 on the 工作台: ``transfer:out`` opens the transfer form with what was typed."""
+        return self.transfer_out() if form_key == "transfer:out" else None

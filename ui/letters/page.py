@@ -59,6 +59,7 @@ from app.policy import can_counsel, in_scope
 from app.school.classes import list_classes
 from ui.letters.dialogs import DeliveredDialog, ReceiptDialog
 from ui.letters.painter import page_image, print_letters
+from ui.letters.template_editor import TemplateEditor
 from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
 from ui.shell.tasks import Progress, Task, run_task
@@ -91,29 +92,16 @@ class LettersPage(QWidget):
         self.template_list.currentRowChanged.connect(self._template_chosen)
 
         # -- the editor ----------------------------------------------------------------------------
-        edit_box = QGroupBox("模板（可用合并字段，如 {学生姓名}、{班级}、{家长称呼}、{日期}）")
-        form = QFormLayout(edit_box)
-        self.title_edit = QLineEdit()
-        self.title_edit.setObjectName("letterTitle")
-        self.body_edit = QPlainTextEdit()
-        self.body_edit.setObjectName("letterBody")
-        self.signature_edit = QPlainTextEdit()
-        self.signature_edit.setObjectName("letterSignature")
-        self.signature_edit.setMaximumHeight(70)
-        self.receipt_edit = QPlainTextEdit()
-        self.receipt_edit.setObjectName("letterReceipt")
-        self.receipt_edit.setMaximumHeight(80)
-        form.addRow("标题(&T)", self.title_edit)
-        form.addRow("正文(&B)", self.body_edit)
-        form.addRow("落款", self.signature_edit)
-        form.addRow("回执", self.receipt_edit)
-        self.receipt_edit.setPlaceholderText("（可不填：没有回执）")
-        for w in (self.title_edit,):
-            w.textChanged.connect(self._schedule_preview)
-            w.setReadOnly(not self.editable)
+        self.editor = edit_box = TemplateEditor(self.session, self.editable)
+        form = edit_box.form
+        self.title_edit = edit_box.title_edit
+        self.body_edit = edit_box.body_edit
+        self.signature_edit = edit_box.signature_edit
+        self.receipt_edit = edit_box.receipt_edit
+        self.title_edit.textChanged.connect(self._schedule_preview)
         for e in (self.body_edit, self.signature_edit, self.receipt_edit):
             e.textChanged.connect(self._schedule_preview)
-            e.setReadOnly(not self.editable)
+        self._shown_template = ""      # the template the editor shows (to go back to if a switch is declined)
         self.save_button = QPushButton("保存模板")
         self.reset_button = QPushButton("恢复默认文本")
         self.save_button.clicked.connect(self.save_template)
@@ -307,16 +295,22 @@ class LettersPage(QWidget):
         t = self.current_template()
         if t is None:
             return
-        for w, text in ((self.title_edit, t.title),):
-            w.blockSignals(True)
-            w.setText(text)
-            w.blockSignals(False)
-        for e, text in ((self.body_edit, t.body), (self.signature_edit, t.signature), (self.receipt_edit, t.receipt)):
-            e.blockSignals(True)
-            e.setPlainText(text)
-            e.blockSignals(False)
-        self.edit_state.setText("学校修改过的文本" if t.edited else "默认文本")
-        self.reset_button.setEnabled(t.edited)
+        previous = self._shown_template
+        if previous and previous != t.id and self.editor.holds(previous) and not self.session.locked:
+            # another template while this one has unsaved typing: ask (the default keeps the text)
+            if not self.editor.confirm_discard():
+                self.template_list.blockSignals(True)
+                self.select_template(previous)
+                self.template_list.blockSignals(False)
+                return
+        self._shown_template = t.id
+        if self.editor.holds(t.id):
+            restored = True          # the same template reloaded (after unlock, a change elsewhere): keep the typing
+        else:
+            restored = self.editor.show_template(t)
+        self.edit_state.setText("已恢复上次未保存的修改（保存模板后生效）" if restored
+                                else ("学校修改过的文本" if t.edited else "默认文本"))
+        self.reset_button.setEnabled(t.edited or restored)
         self.edit_error.clear()
         while self.extras_form.rowCount():
             self.extras_form.removeRow(0)
@@ -341,6 +335,13 @@ class LettersPage(QWidget):
         self.extras_box.setVisible(bool(t.fields) or t.institution)
         self.refresh_preview()
 
+    def open_draft(self, form_key: str, _student_id: int | None = None) -> TemplateEditor | None:
+        """未完成的记录 on the 工作台: ``letter-template:<id>`` opens that template with the typing back."""
+        template_id = form_key.split(":", 1)[1] if ":" in form_key else ""
+        if not self.select_template(template_id):
+            return None
+        return self.editor
+
     def refresh_institutions(self) -> None:
         try:
             from app.crisis.institutions import list_institutions
@@ -363,6 +364,9 @@ class LettersPage(QWidget):
 
     def _schedule_preview(self, *_args: object) -> None:
         self.preview_timer.start()
+        if self.editable and self.sender() in (self.title_edit, self.body_edit, self.signature_edit,
+                                               self.receipt_edit):
+            self.reset_button.setEnabled(True)      # typing can be dropped with 恢复默认文本
 
     def refresh_preview(self) -> None:
         self.preview_timer.stop()
@@ -408,19 +412,23 @@ class LettersPage(QWidget):
         except XinqiaoError as e:
             self.edit_error.setText(e.message)
             return False
+        self.editor.draft_saved()         # the draft goes; what is saved is the editor's new starting point
         self.refresh()
         return True
 
     def reset_template(self) -> bool:
         t = self.current_template()
-        if t is None or not dialogs.ask(self, "恢复默认文本", f"把“{t.title}”恢复为软件自带的文本？学校修改过的内容将被丢弃。",
-                                        yes="恢复"):
+        if t is None or not dialogs.ask(self, "恢复默认文本", f"把“{t.title}”恢复为软件自带的文本？学校修改过的内容"
+                                        "（包括还没保存的修改）将被丢弃。", yes="恢复"):
             return False
-        try:
-            reset_template(self.session, t.id)
-        except XinqiaoError as e:
-            self.edit_error.setText(e.message)
-            return False
+        if t.edited:           # (a template never saved had only typing to drop)
+            try:
+                reset_template(self.session, t.id)
+            except XinqiaoError as e:
+                self.edit_error.setText(e.message)
+                return False
+        self.editor.discard_draft()       # the school's typing was discarded with the answer above
+        self.editor.end_drafts()
         self.refresh()
         self._template_chosen(self.template_list.currentRow())
         return True

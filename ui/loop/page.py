@@ -47,6 +47,7 @@ from app.loop.months import (
     uncarry_item,
 )
 from app.loop.summary import write_summary
+from ui.loop.item_dialogs import AmendItemDialog, CarryDialog, KeyWorkDialog, NoteDialog
 from ui.loop.meeting_dialog import MeetingDialog
 from ui.shell import dialogs
 from ui.shell.context import AppContext
@@ -65,6 +66,8 @@ class LoopPage(QWidget):
         self.sheet: MonthSheet | None = None
         self.figures: list[Figure] = []
         self.works: list[KeyWork] = []
+        self.item_dialog: NoteDialog | CarryDialog | AmendItemDialog | None = None
+        self.key_work_dialog: KeyWorkDialog | None = None
         tabs = QTabWidget()
         tabs.addTab(self._month_tab(), "月度清单")
         tabs.addTab(self._indicators_tab(), "指标")
@@ -192,15 +195,16 @@ class LoopPage(QWidget):
             for c, text in enumerate([k.title, k.schedule, k.owner, "已完成" if k.done else ""]):
                 self.key_work_table.setItem(r, c, QTableWidgetItem(text))
 
-    def add_key_work(self) -> None:
-        title = dialogs.get_text(self, "添加重点工作", "重点工作内容：")
-        if title is None:
-            return
-        schedule = dialogs.get_text(self, "添加重点工作", "时间安排（如 9月、每月、第二学期）：")
-        if schedule is None:
-            return
-        year = self.school_year()
-        self._do("重点工作没有保存", lambda: add_key_work(self.ctx.session, year, title, schedule))
+    def add_key_work(self, year: str | None = None) -> KeyWorkDialog:
+        """The key-work form, opened without blocking (a lock hides it and gives it back with its draft)."""
+        year = year or self.school_year()
+        session = self.ctx.session
+        dlg = KeyWorkDialog(session, year, lambda title, schedule: add_key_work(session, year, title, schedule),
+                            self)
+        dlg.accepted.connect(self.load_month)
+        self.key_work_dialog = dlg
+        dlg.show()
+        return dlg
 
     def key_work_done(self) -> None:
         row = self.key_work_table.currentRow()
@@ -267,6 +271,15 @@ class LoopPage(QWidget):
                     return
         raise KeyError(title_words)
 
+    def select_id(self, item_id: int) -> bool:
+        for t in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(t)
+            for c in range(top.childCount()):
+                if top.child(c).data(0, Qt.ItemDataRole.UserRole) == item_id:
+                    self.tree.setCurrentItem(top.child(c))
+                    return True
+        return False
+
     def _do(self, title: str, fn: Any) -> bool:
         try:
             fn()
@@ -281,13 +294,19 @@ class LoopPage(QWidget):
         if it is not None:
             self._do("无法勾选", lambda: set_item(self.ctx.session, it.id, ticked=it.status != "done"))
 
-    def note(self) -> None:
+    def _show_item_dialog(self, dlg: NoteDialog | CarryDialog | AmendItemDialog) -> Any:
+        dlg.accepted.connect(self.load_month)
+        self.item_dialog = dlg
+        dlg.show()
+        return dlg
+
+    def note(self) -> NoteDialog | None:
         it = self.selected_item()
-        if it is None:
-            return
-        text = dialogs.get_text(self, "备注", f"“{it.title}”的备注：", text=it.note)
-        if text is not None:
-            self._do("备注没有保存", lambda: set_item(self.ctx.session, it.id, note=text))
+        if it is None or self.sheet is None:
+            return None
+        session = self.ctx.session
+        return self._show_item_dialog(NoteDialog(session, it, self.sheet.month,
+                                                 lambda text: set_item(session, it.id, note=text), self))
 
     def attach(self) -> None:
         it = self.selected_item()
@@ -297,13 +316,13 @@ class LoopPage(QWidget):
         if path:
             self._do("附件没有保存", lambda: add_attachment(self.ctx.session, it.id, Path(path)))
 
-    def carry(self) -> None:
+    def carry(self) -> CarryDialog | None:
         it = self.selected_item()
-        if it is None:
-            return
-        reason = dialogs.get_text(self, "结转到下月", f"“{it.title}”结转的原因（下月将列为整改项）：")
-        if reason is not None:
-            self._do("没有结转", lambda: carry_item(self.ctx.session, it.id, reason))
+        if it is None or self.sheet is None:
+            return None
+        session = self.ctx.session
+        return self._show_item_dialog(CarryDialog(session, it, self.sheet.month,
+                                                  lambda reason: carry_item(session, it.id, reason), self))
 
     def uncarry(self) -> None:
         it = self.selected_item()
@@ -318,18 +337,14 @@ class LoopPage(QWidget):
             return
         self._do("不能关闭", lambda: close_month(self.ctx.session, month))
 
-    def amend(self) -> None:
+    def amend(self) -> AmendItemDialog | None:
         it = self.selected_item()
-        if it is None:
-            return
-        choice = dialogs.get_item(self, "修正", f"将“{it.title}”修正为：", ["已完成", "已结转"])
-        if choice is None:
-            return
-        reason = dialogs.get_text(self, "修正原因", "修正原因（将保留在修正记录中）：")
-        if reason is None:
-            return
-        status = "done" if choice == "已完成" else "carried"
-        self._do("没有修正", lambda: amend_item(self.ctx.session, it.id, reason, status=status))
+        if it is None or self.sheet is None:
+            return None
+        session = self.ctx.session
+        return self._show_item_dialog(AmendItemDialog(
+            session, it, self.sheet.month,
+            lambda status, reason: amend_item(session, it.id, reason, status=status), self))
 
     def sign_counselor(self) -> None:
         if self.sheet is not None:
@@ -348,10 +363,25 @@ class LoopPage(QWidget):
         dlg.show()
         return dlg
 
-    def open_draft(self, form_key: str, _student_id: int | None = None) -> None:
-        """未完成的记录 on the 工作台: ``loop:meeting:new``, the form refilled from its draft."""
+    def open_draft(self, form_key: str, _student_id: int | None = None) -> QWidget | None:
+        """未完成的记录 on the 工作台: ``loop:meeting:new``, ``loop:key-work:<year>``, or an item's form
+        ``loop:note|carry|amend:<month>:<item>`` (the month is opened and the item selected); the form refills from
+        its draft."""
+        parts = form_key.split(":")
         if form_key.startswith("loop:meeting"):
-            self.meeting()
+            return self.meeting()
+        if len(parts) == 3 and parts[1] == "key-work":
+            self.tabs.setCurrentIndex(2)
+            return self.add_key_work(parts[2])
+        if len(parts) == 4 and parts[1] in ("note", "carry", "amend") and parts[3].isdigit():
+            self.tabs.setCurrentIndex(0)
+            self.month_edit.setText(parts[2])
+            self.load_month()
+            if not self.select_id(int(parts[3])):
+                return None
+            opener = {"note": self.note, "carry": self.carry, "amend": self.amend}[parts[1]]
+            return opener()
+        return None
 
     def export_pdf(self) -> None:
         if self.sheet is None:

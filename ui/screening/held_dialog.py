@@ -19,6 +19,7 @@ from app.errors import XinqiaoError
 from app.screening.held import HeldResult, decide_held, held_results
 from app.session import Session
 from ui.shell import dialogs
+from ui.shell.reason_dialog import ReasonDialog
 
 COLUMNS = ("测评活动", "学生", "班级", "量表", "知情同意", "关键题阳性")
 
@@ -71,20 +72,34 @@ class HeldResultsDialog(QDialog):
             b.setEnabled(bool(self.rows))
 
     def decide(self, count: bool) -> None:
+        """计入 at once; 不计入 asks the reason first, in a form that survives a lock (``screening:held:<id>``)."""
         row = self.table.currentRow()
         if not 0 <= row < len(self.rows):
             return
         held = self.rows[row]
-        reason = ""
         if not count:
-            text = dialogs.get_text(self, "不计入", f"{held.name} 的结果不计入（将删除）的原因：")
-            if text is None:
-                return
-            reason = text
+            dlg = ReasonDialog(self.session, f"screening:held:{held.id}", "不计入",
+                               f"{held.name} 的结果不计入（将删除）的原因：",
+                               lambda reason: decide_held(self.session, held.id, False, reason),
+                               label="暂存结果不计入的原因", ok="不计入（删除）", required=False, parent=self)
+            dlg.written.connect(lambda _r: self._decided())
+            self.reason_dialog = dlg
+            dlg.open()
+            return
         try:
-            decide_held(self.session, held.id, count, reason)
+            decide_held(self.session, held.id, count, "")
         except XinqiaoError as e:
             dialogs.warn(self, "无法保存", e.message)
             return
+        self._decided()
+
+    def _decided(self) -> None:
         self.changed = True
         self.reload()
+
+    def select_held(self, held_id: int) -> bool:
+        for row, h in enumerate(self.rows):
+            if h.id == held_id:
+                self.table.selectRow(row)
+                return True
+        return False

@@ -116,6 +116,12 @@ class ScreeningPage(QWidget):
             self.tabs.setCurrentIndex(self.tabs.indexOf(self.campaigns))
             self.campaigns.new_campaign()
             return self.campaigns.new_dialog
+        if parts[0] == "screening" and parts[1:2] == ["held"] and parts[2:3] and parts[2].isdigit():
+            held = self.open_held_results()
+            if held.select_held(int(parts[2])):     # type: ignore[attr-defined]
+                held.decide(False)                   # type: ignore[attr-defined]
+                return held.reason_dialog            # type: ignore[attr-defined]
+            return held
         if parts[0] == "interview" and parts[1].isdigit():
             ledger = self.ledger
             self.tabs.setCurrentIndex(self.tabs.indexOf(ledger))

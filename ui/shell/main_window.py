@@ -12,6 +12,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QAbstractPrintDialog
@@ -455,7 +456,9 @@ class MainWindow(QMainWindow):
         show_dialogs(held)
         self.show_security_notices()
         focus = getattr(self, "_focus_before_lock", None)
-        if isinstance(focus, QWidget) and focus.isVisible():
+        self._focus_before_lock = None
+        # the field that had focus may be gone (its dialog was deleted while locked)
+        if isinstance(focus, QWidget) and shiboken6.isValid(focus) and focus.isVisible():
             focus.setFocus()
 
     # -- backups -----------------------------------------------------------------------------------

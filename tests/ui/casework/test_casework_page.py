@@ -191,8 +191,14 @@ def test_edit_asks_a_reason_and_keeps_a_version(qtbot, page, school):
     page.refresh()
     page.open_record(rid)
     page.form.summary.setPlainText("改过的摘要")
-    dialogs.preanswer("补充内容")
-    assert page.form.save() == rid
+    assert page.form.save() is None                      # not yet: the reason is asked in a form first
+    ask = page.form.reason_dialog
+    assert ask.isVisible() and ask.draft_key == f"record:reason:{rid}"
+    saved: list[int] = []
+    page.form.saved.connect(saved.append)
+    assert not ask.save() and "请写明原因" in ask.error.text()      # an empty reason is refused, the dialog stays
+    ask.reason.setPlainText("补充内容")
+    assert ask.save() and saved == [rid] and not ask.isVisible()
     from app.casework.records import versions
 
     assert versions(school, rid)[0].record["summary"] == "原来的摘要"
@@ -200,8 +206,11 @@ def test_edit_asks_a_reason_and_keeps_a_version(qtbot, page, school):
     dialogs.preanswer(None)
     page.show_versions()
     assert "原来的摘要" in dialogs.shown[-1].text
-    dialogs.preanswer("重复录入")
     page.delete_selected()
+    ask = page.delete_dialog
+    assert ask.isVisible() and ask.draft_key == f"record:delete:{rid}"
+    ask.reason.setPlainText("重复录入")
+    assert ask.save()
     assert rid not in page.record_ids
 
 

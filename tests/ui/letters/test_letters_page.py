@@ -212,3 +212,54 @@ def test_the_archive_and_the_crisis_step_ask_for_a_letter(qtbot, letters_school)
     assert got == [LetterRequest("crisis-notice", sid)]
     view.select_step("assessment")
     assert not view.letter_button.isEnabled()
+
+
+def test_the_template_editor_keeps_a_draft_asks_before_switching_and_drops_it_on_save(qtbot, letters_school):
+    """Issue 10: typing in the template editor is in the vault a second later (``letter-template:<id>``), comes
+    back when the page opens again, is asked about before another template replaces it, and goes on 保存模板 and on
+    恢复默认文本."""
+    from app.drafts.store import list_drafts, load_draft
+    from ui.shell.forms import DISCARD_TITLE
+
+    page, _ctx = make_page(qtbot, letters_school)
+    assert page.select_template("holiday")
+    key = "letter-template:holiday"
+    assert page.editor.draft_key == key
+    page.body_edit.setPlainText("草稿：寒假前请家长留意孩子作息。")
+    qtbot.waitUntil(lambda: load_draft(letters_school, key) is not None, timeout=3000)
+    assert [d.label for d in list_drafts(letters_school) if d.form_key == key] == ["告知书模板"]
+    # another template: asked; "继续填写" keeps the text and the selection
+    other = next(t.id for t in page.templates if t.id != "holiday")
+    dialogs.preanswer(False)
+    page.select_template(other)
+    assert dialogs.shown[-1].title == DISCARD_TITLE
+    assert page.template_id() == "holiday" and page.body_edit.toPlainText().startswith("草稿：")
+    # a restart: a new page opens the template with the typing back, and says so
+    page.editor.stop_drafts()
+    page.hide()
+    again, _ = make_page(qtbot, letters_school)
+    again.open_draft(key)
+    assert again.template_id() == "holiday" and again.editor.draft_restored
+    assert again.body_edit.toPlainText() == "草稿：寒假前请家长留意孩子作息。"
+    assert "已恢复" in again.edit_state.text() and again.reset_button.isEnabled()
+    # 保存模板: the template is saved, the draft is gone, switching asks nothing
+    again.title_edit.setText("寒假提示")
+    assert again.save_template()
+    assert load_draft(letters_school, key) is None and get_template(letters_school.db, "holiday").edited
+    n = len(dialogs.shown)
+    again.select_template(other)
+    assert len(dialogs.shown) == n
+    # typing then 恢复默认文本: the draft goes with the school's text
+    again.select_template("holiday")
+    again.body_edit.setPlainText("又改了一半")
+    assert again.editor.save_draft_now()
+    dialogs.preanswer(True)
+    assert again.reset_template()
+    assert load_draft(letters_school, key) is None and not get_template(letters_school.db, "holiday").edited
+    assert again.title_edit.text() == "假期学生心理健康提示"
+    # a confirmed discard by switching deletes the draft
+    again.body_edit.setPlainText("不要了")
+    assert again.editor.save_draft_now()
+    dialogs.preanswer(True)
+    again.select_template(other)
+    assert again.template_id() == other and load_draft(letters_school, key) is None

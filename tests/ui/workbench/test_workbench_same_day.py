@@ -112,7 +112,6 @@ def test_held_results_are_decided_from_the_workbench(qtbot, school, tmp_path):
     from app.screening.campaigns import set_consent
     from app.screening.held import held_results
     from app.screening.importer import apply_screening, preview_screening
-    from ui.shell import dialogs
 
     clock.set_fixed(dt.datetime(2026, 10, 12, 9, 30))
     camp = create_campaign(school, "需回执", {7: "phq9"}, consent_required=True)
@@ -139,7 +138,9 @@ def test_held_results_are_decided_from_the_workbench(qtbot, school, tmp_path):
     qtbot.addWidget(dlg)
     assert dlg.table.rowCount() == 2
     dlg.decide(True)                                     # the first: counted
-    dialogs.preanswer("家长拒绝，删除")
-    dlg.decide(False)                                    # the second: discarded with a reason
+    dlg.decide(False)                                    # the second: discarded with a reason (a form: issue 10)
+    assert dlg.reason_dialog.draft_key == f"screening:held:{dlg.rows[dlg.table.currentRow()].id}"
+    dlg.reason_dialog.reason.setPlainText("家长拒绝，删除")
+    assert dlg.reason_dialog.save()
     assert held_results(school) == [] and dlg.table.rowCount() == 0
     assert school.db.scalar("SELECT count(*) FROM screening_results WHERE campaign_id = :c", {"c": camp.id}) == 1
