@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.exchange.package import write_checked
-from app.exchange.periods import parse_period
 from app.exchange.school import (
     centre_key,
     export_history,
@@ -28,6 +27,7 @@ from app.exchange.school import (
     set_export_policy,
 )
 from app.exchange.transfer import school_key_text
+from app.indicators.periods import report_period
 from app.school.calendar import list_semesters
 from ui.exchange.transfer_dialogs import TransferInDialog, TransferOutDialog
 from ui.network.common import fill, table
@@ -168,7 +168,7 @@ class ExchangePage(QWidget):
 
     def export(self) -> None:
         try:
-            period = parse_period(self.session.db, self.current_period())
+            period = report_period(self.session.db, self.current_period())
         except Exception as e:  # noqa: BLE001
             show_error(self, e)
             return
