@@ -64,7 +64,7 @@ class ChartColumn(QScrollArea):
             label = QLabel()
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setAccessibleName(title)
-            label.setStyleSheet("background: white;")
+            label.setObjectName("chartImage")         # styled by the theme
             pix = QPixmap()
             pix.loadFromData(data, "PNG")
             label.setPixmap(pix)
