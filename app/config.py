@@ -25,13 +25,46 @@ def installed_data_dir() -> Path | None:
     return Path(os.path.expandvars(text)) if text else None
 
 
+def chosen_data_dir() -> Path | None:
+    """The data folder chosen in the set-up wizard (``remember_data_dir``), if any."""
+    try:
+        text = _chosen_file().read_text("utf-8-sig").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return Path(text) if text else None
+
+
+def _chosen_file() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / DATA_DIR_FILE
+
+
+def remember_data_dir(folder: Path) -> list[Path]:
+    """Record the folder the set-up wizard chose, so the next start opens it: in the user's settings folder, and
+    next to the program when it is installed and the folder there is writable (a PC with 还原卡 / 冰点 wipes the
+    user's settings on C: but keeps the program's folder as installed). Returns where it was written."""
+    written: list[Path] = []
+    targets = [_chosen_file()]
+    if getattr(sys, "frozen", False):
+        targets.append(Path(sys.executable).resolve().parent / DATA_DIR_FILE)
+    for target in targets:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(str(Path(folder)) + "\n", "utf-8")
+            written.append(target)
+        except OSError:
+            continue
+    return written
+
+
 def default_data_dir() -> Path:
-    """``XINQIAO_DATA_DIR``, else the folder chosen when the program was installed, else the user's data folder
-    (``%LOCALAPPDATA%\\XinQiao`` on Windows, ``~/.local/share/XinQiao`` on Linux)."""
+    """``XINQIAO_DATA_DIR``, else the folder chosen when the program was installed, else the one chosen in the
+    set-up wizard, else the user's data folder (``%LOCALAPPDATA%\\XinQiao`` on Windows,
+    ``~/.local/share/XinQiao`` on Linux)."""
     env = os.environ.get("XINQIAO_DATA_DIR")
     if env:
         return Path(env)
-    return installed_data_dir() or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return (installed_data_dir() or chosen_data_dir()
+            or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The licences of what the program ships: the Python packages it runs on, the bundled font and the icon.
+"""The licences of what the program ships: the Python packages it runs on, the bundled font and the icons.
 
 The list is generated from the installed packages' metadata (``importlib.metadata``: name, version, licence),
 following the runtime requirements of the ``xinqiao`` distribution. The frozen build writes it once, at build time,
@@ -41,6 +41,7 @@ ASSETS = (
     Licence("Droid Sans Fallback 字体（resources/fonts）", "Android 开源项目", "Apache-2.0", "font"),
     Licence("DejaVu Sans 字体（信件中的西文，随 matplotlib 发布）", "DejaVu", "Bitstream Vera / DejaVu 字体许可", "font"),
     Licence("心桥图标（resources/icons）", VERSION, "本项目自绘，随程序发布", "icon"),
+    Licence("Tabler Icons 线条图标（resources/icons/tabler）", "3.54.0", "MIT", "icon"),
 )
 
 

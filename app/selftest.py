@@ -134,15 +134,15 @@ def make_package(ctx: Context) -> None:
 
     from app import clock
     from app.exchange.package import PackageRefused, open_package
-    from app.exchange.periods import parse_period
     from app.exchange.school import export_period, set_centre_key, verify_file
+    from app.indicators.periods import report_period
 
     centre = pyrage.x25519.Identity.generate()
     key_file = ctx.folder / "centre.pub"
     key_file.write_text(f"# 中心：自检中心\n{centre.to_public()}\n", "utf-8")
     set_centre_key(ctx.s, key_file)
     today = clock.today()
-    result = export_period(ctx.s, parse_period(ctx.s.db, f"{today.year:04d}-{today.month:02d}"), ctx.folder / "usb")
+    result = export_period(ctx.s, report_period(ctx.s.db, f"{today.year:04d}-{today.month:02d}"), ctx.folder / "usb")
     data = result.path.read_bytes()
     _check(data.startswith(b"age-encryption.org/v1"), "数据包不是 age 加密文件。")
     _check(all(name.encode("utf-8") not in data for name in ctx.names.values()), "加密后的数据包里还能看到明文。")

@@ -37,6 +37,8 @@ class WorkItem:
     student_id: int | None = None
     source: str = ""        # "table:id", so the page can open the record
     priority: int = PRIORITY_NORMAL   # PRIORITY_SAME_DAY / PRIORITY_CRISIS sort above everything else
+    target: str = ""        # what completes it: a record "table:id" (a crisis step: "crisis_steps:12"), or a form
+    #                         "form:<draft form key>" the window opens as it opens a draft ("form:interview:7")
 
     @property
     def urgency(self) -> str:
@@ -73,17 +75,86 @@ def group_items(items: list[WorkItem]) -> list[tuple[str, list[WorkItem]]]:
     return list(groups.items())
 
 
-def display_rows(session: Session, today: dt.date) -> list[dict[str, Any]]:
-    """The headless 工作台: ``{group, title, student, class, due, urgency, source}`` in the page's display order."""
-    groups = group_items(work_items(session, today))
-    ids = sorted({i.student_id for _g, items in groups for i in items if i.student_id is not None})
+MUST_TODAY = "今天必须完成"
+CLASS_GROUPING = 15        # a group with more items than this is split by class on the page
+
+
+def must_do_today(item: WorkItem) -> bool:
+    """The "今天必须完成" band: a crisis step due today or overdue, or a same-day safety alert."""
+    return item.priority >= PRIORITY_CRISIS
+
+
+def band_key(item: WorkItem) -> tuple[int, bool, str]:
+    """The band's order: crisis steps first (overdue, then by due), then same-day safety items."""
+    return (0 if item.priority == PRIORITY_CRISIS else 1, not item.overdue, item.due or "9999")
+
+
+def split_today(items: list[WorkItem]) -> tuple[list[WorkItem], list[WorkItem]]:
+    """(the band, the rest): the band in ``band_key`` order, the rest as given."""
+    band = sorted((i for i in items if must_do_today(i)), key=band_key)
+    return band, [i for i in items if not must_do_today(i)]
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: dt.date
+    due: int        # items due that day
+    overdue: int    # on today's bar: items already late
+
+
+def week_counts(items: list[WorkItem], today: dt.date) -> list[DayCount]:
+    """The small chart of the week: items due on each of the seven days from today; late items count on today."""
+    due: dict[dt.date, int] = {}
+    late = 0
+    for i in items:
+        if not i.due:
+            continue
+        try:
+            day = dt.date.fromisoformat(i.due[:10])
+        except ValueError:
+            continue
+        if day < today or i.overdue:
+            late += 1
+        else:
+            due[day] = due.get(day, 0) + 1
+    days = [today + dt.timedelta(days=n) for n in range(7)]
+    return [DayCount(d, due.get(d, 0), late if n == 0 else 0) for n, d in enumerate(days)]
+
+
+def student_classes(session: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """{student_id: (name, class name)} for the items' students."""
     names: dict[int, tuple[str, str]] = {}
+    ids = sorted(set(ids))
     for chunk in range(0, len(ids), 500):
         part = ids[chunk:chunk + 500]
         marks = ",".join("?" * len(part))
         for r in session.db.query(f"SELECT s.id, s.name, coalesce(c.name, '') FROM students s"
                                   f" LEFT JOIN classes c ON c.id = s.class_id WHERE s.id IN ({marks})", part):
             names[int(r[0])] = (r[1], r[2])
+    return names
+
+
+def by_class(items: list[WorkItem], classes: dict[int, tuple[str, str]]) -> list[tuple[str, list[WorkItem]]]:
+    """A long group split by the students' classes (in order of each class's most pressing item); items without a
+    student go last under 其他."""
+    out: dict[str, list[WorkItem]] = {}
+    rest: list[WorkItem] = []
+    for i in items:
+        if i.student_id is None or i.student_id not in classes:
+            rest.append(i)
+        else:
+            out.setdefault(classes[i.student_id][1] or "未分班", []).append(i)
+    groups = list(out.items())
+    if rest:
+        groups.append(("其他", rest))
+    return groups
+
+
+def display_rows(session: Session, today: dt.date) -> list[dict[str, Any]]:
+    """The headless 工作台: ``{group, title, student, class, due, urgency, source}`` in the page's display order."""
+    groups = group_items(work_items(session, today))
+    names = student_classes(session, [i.student_id for _g, items in groups for i in items
+                                      if i.student_id is not None])
     rows = []
     for label, items in groups:
         for i in items:

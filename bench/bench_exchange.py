@@ -3,10 +3,12 @@
     .venv/bin/python -m bench.bench_exchange [--schools 300] [--months 12]
 
 Seals ``schools × months`` packages the way a school does (``app.exchange.package.seal``: each school its own
-Ed25519 key; 40 figures a package, like the indicators of every capability, with breakdowns), all encrypted to one
-centre, into one folder (a stick). Then times decrypting and verifying alone (``open_all``, no writes) beside the
-whole import into a centre vault (``import_packages``: decrypt, verify, register 300 schools, one transaction, an
-audit line per package), and the district view of one month. Writes ``bench/results/exchange.md``.
+Ed25519 key; 40 figures a package, like the indicators of every capability, with breakdowns; the first nine carry
+the real keys the district charts group), all encrypted to one centre, into one folder (a stick). Then times
+decrypting and verifying alone (``open_all``, no writes) beside the whole import into a centre vault
+(``import_packages``: decrypt, verify, register 300 schools, one transaction, an audit line per package), the
+district view of one month, the trend over the months, the charts, and the inspection PDF over the months. Writes
+``bench/results/exchange.md``.
 """
 from __future__ import annotations
 
@@ -24,19 +26,24 @@ from app import clock  # noqa: E402
 from app.capabilities import install_default  # noqa: E402
 from app.exchange import keys  # noqa: E402
 from app.exchange.centre import district, import_packages, open_all, package_files  # noqa: E402
+from app.exchange.district_charts import group_charts, render, status_chart, trend_charts  # noqa: E402
+from app.exchange.inspection import save_inspection_pdf  # noqa: E402
 from app.exchange.package import seal  # noqa: E402
+from app.exchange.trends import GROUPS, district_trend  # noqa: E402
 from app.school.setup import create_vault  # noqa: E402
 
 RESULT = Path(__file__).resolve().parent / "results" / "exchange.md"
 PASSWORD = "Bench-exchange-2026!"
 AREAS = ("staffing", "screening", "crisis", "talks", "courses", "people", "network", "loop")
+REAL = [(k, g.key) for g in GROUPS for k in g.figure_keys]     # the keys the district charts draw
 
 
 def payload(school: int, month: int) -> dict[str, object]:
     figures = []
     for i in range(40):
         value = (school * 7 + month * 3 + i) % 97
-        figures.append({"key": f"{AREAS[i % len(AREAS)]}.figure_{i}", "area": AREAS[i % len(AREAS)],
+        key, area = REAL[i] if i < len(REAL) else (f"{AREAS[i % len(AREAS)]}.figure_{i}", AREAS[i % len(AREAS)])
+        figures.append({"key": key, "area": area,
                         "title": f"指标{i}", "counts": "说明", "value": value, "unit": "%", "target": 80,
                         "ok": value >= 80, "breakdown": {f"{g}年级": value % (g + 2) for g in range(7, 10)},
                         "evidence_count": value % 5, "missing_count": value % 3})
@@ -94,6 +101,17 @@ def main() -> None:
         view = district(centre, "2026-01")
         district_s = time.perf_counter() - t
         assert len(view["schools"]) == args.schools
+        last = f"2026-{args.months:02d}"
+        t = time.perf_counter()
+        trend = district_trend(centre, first="2026-01", last=last)
+        trend_s = time.perf_counter() - t
+        assert trend["reported"] == [args.schools] * args.months
+        t = time.perf_counter()
+        pngs = render([status_chart(view), *group_charts(view), *trend_charts(trend)])
+        charts_s = time.perf_counter() - t
+        t = time.perf_counter()
+        report = save_inspection_pdf(centre, "2026-01", last, root / "report.pdf")
+        pdf_s = time.perf_counter() - t
         centre.close()
     met = "yes" if import_s < 20 else "**no**"
     lines = [
@@ -110,6 +128,12 @@ def main() -> None:
         f"| Import the same folder again (every package recognised as a replay, nothing changes) | {again_s:.2f} s | "
         f"{again_s / n * 1000:.2f} ms | – | |",
         f"| District view of one month ({args.schools} schools) | {district_s * 1000:.0f} ms | – | – | |",
+        f"| Trend over the {args.months} months ({args.schools} schools, every figure, per school and district-wide)"
+        f" | {trend_s * 1000:.0f} ms | – | – | |",
+        f"| The district page's charts of one month and the trend ({len(pngs)} PNGs, matplotlib Agg) | "
+        f"{charts_s:.2f} s | – | – | |",
+        f"| Inspection PDF over the {args.months} months ({report['pages']} pages: tables, {len(pngs)} charts at "
+        f"150 dpi) | {pdf_s:.2f} s | – | – | |",
         "",
     ]
     RESULT.parent.mkdir(exist_ok=True)

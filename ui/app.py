@@ -1,5 +1,6 @@
 """Starting the window with the declared pages: the set-up wizard or the unlock screen, then the main window; with
-``--demo`` a throwaway demo vault, with ``--screenshot`` a PNG of it. The top of ``ui``: only this module, the
+``--demo`` a throwaway demo vault, with ``--screenshot`` a PNG of it (or, given a folder, PNGs of every page and
+main dialog). The top of ``ui``: only this module, the
 page list and ``ui.screenshots`` know every page."""
 from __future__ import annotations
 
@@ -58,7 +59,15 @@ def run_gui(args: argparse.Namespace) -> int:
     install_default()  # the window reads the declared capabilities (工作台, timeline, search, demo, ...)
     app = make_app()
     if getattr(args, "demo", False):
-        return run_demo(app, getattr(args, "screenshot", None))
+        screenshot = getattr(args, "screenshot", None)
+        if screenshot and not screenshot.lower().endswith(".png"):
+            # a folder: every page at 1280×800 and 1024×768 and the main dialogs (docs/screenshots/README.md)
+            from ui.screenshots import render_all
+
+            for p in render_all(Path(screenshot)):
+                print(p)
+            return 0
+        return run_demo(app, screenshot)
     data_dir = Path(args.data_dir) if getattr(args, "data_dir", None) else default_data_dir()
     paths = VaultPaths(data_dir)
     install_excepthook(lambda: paths.logs if paths.root.exists() else None)

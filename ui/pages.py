@@ -110,24 +110,26 @@ def student_work_or_incidents(account: Account) -> bool:
 
 
 PAGES: tuple[Page, ...] = (
-    Page("workbench", "工作台", _workbench, eager=True),
+    Page("workbench", "工作台", _workbench, eager=True, draft_forms=("safety",), icon="layout-dashboard"),
     # the archive hears ctx.open_student from the start
-    Page("students", "学生档案", _students, eager=True, draft_forms=("profile", "guardians", "plan", "tag", "dorm")),
-    Page("screening", "测评", _screening, does_student_work, draft_forms=("interview", "screening")),
+    Page("students", "学生档案", _students, eager=True, draft_forms=("profile", "guardians", "plan", "tag", "dorm"),
+         icon="users"),
+    Page("screening", "测评", _screening, does_student_work, draft_forms=("interview", "screening"),
+         icon="clipboard-check"),
     Page("casework", "个案与谈话", _casework, does_student_work, search_sources=("casework",),
-         draft_forms=("record",)),
+         draft_forms=("record",), icon="messages"),
     Page("crisis", "危机干预", _crisis, student_work_or_incidents, search_sources=("crisis", "crisis_incident"),
-         draft_forms=("crisis", "incident")),
+         draft_forms=("crisis", "incident"), icon="lifebuoy"),
     Page("network", "预警网络", _network, does_student_work, search_sources=("network_report",),
-         draft_forms=("network",)),
-    Page("courses", "课程与活动", _courses, can_log_class_courses, draft_forms=("course",)),
-    Page("letters", "家长告知书", _letters, does_student_work, draft_forms=("letter-template",)),
-    Page("people", "人员与培训", _people, can_keep_people, draft_forms=("people",)),
-    Page("loop", "心育闭环", _loop, can_counsel, draft_forms=("loop",)),
-    Page("reports", "统计报表", _reports, can_counsel),
-    Page("exchange", "区县上报", _exchange, can_sign_exchange, draft_forms=("transfer",)),
-    Page("district", "全区汇总", _district, can_sign_exchange, modes=("centre",)),
-    Page("settings", "设置", _settings, draft_forms=("settings",), modes=("school", "centre")),
+         draft_forms=("network",), icon="affiliate"),
+    Page("courses", "课程与活动", _courses, can_log_class_courses, draft_forms=("course",), icon="school"),
+    Page("letters", "家长告知书", _letters, does_student_work, draft_forms=("letter-template",), icon="mail"),
+    Page("people", "人员与培训", _people, can_keep_people, draft_forms=("people",), icon="users-group"),
+    Page("loop", "心育闭环", _loop, can_counsel, draft_forms=("loop",), icon="repeat"),
+    Page("reports", "统计报表", _reports, can_counsel, icon="report-analytics"),
+    Page("exchange", "区县上报", _exchange, can_sign_exchange, draft_forms=("transfer",), icon="send"),
+    Page("district", "全区汇总", _district, can_sign_exchange, modes=("centre",), icon="chart-bar"),
+    Page("settings", "设置", _settings, draft_forms=("settings",), modes=("school", "centre"), icon="settings"),
 )
 
 

@@ -18,7 +18,7 @@ ACTION_LABELS = {
     "sign_in": "登录", "sign_in_failed": "登录失败", "sign_out": "锁定/退出", "view_confidential": "查看保密记录",
     "edit": "修改", "import": "导入", "print": "打印", "export": "导出", "backup": "备份", "restore": "恢复",
     "account": "账号管理", "settings": "设置", "sign_in_refused": "拒绝登录", "audit_tampered": "审计日志被改动",
-    "rekey": "更换密钥", "tier_move": "保密数据迁入保密库",
+    "rekey": "更换密钥", "tier_move": "保密数据迁入保密库", "reveal_confidential": "显示保密内容",
 }
 
 

@@ -48,8 +48,9 @@ def crisis_items(session: Session, today: dt.date) -> list[WorkItem]:
             f"{c.student_name}（{c.class_name}）{c.level_label}危机：{names.get(s['step_key'], s['step_key'])}"
             f"{state}（截止 {short(s['due_at'])}）",
             s["due_at"][:10], overdue=overdue, urgent=pressing, student_id=c.student_id,
-            source=f"crisis_cases:{c.id}", priority=PRIORITY_CRISIS if pressing else 0))
-    for s in session.db.query(f"SELECT s.case_id, s.due_at, c.follow_weeks FROM crisis_steps s JOIN crisis_cases c"
+            source=f"crisis_cases:{c.id}", priority=PRIORITY_CRISIS if pressing else 0,
+            target=f"crisis_steps:{s['id']}"))
+    for s in session.db.query(f"SELECT s.id, s.case_id, s.due_at, c.follow_weeks FROM crisis_steps s JOIN crisis_cases c"
                               f" ON c.id = s.case_id WHERE s.case_id IN ({marks}) AND s.step_key = 'follow_up'"
                               " AND s.status = 'open' AND s.due_at IS NOT NULL"):
         c = cases[s["case_id"]]
@@ -61,7 +62,7 @@ def crisis_items(session: Session, today: dt.date) -> list[WorkItem]:
             items.append(WorkItem("crisis_follow_up", "危机干预",
                                   f"{c.student_name}（{c.class_name}）复学后跟踪第 {week} 周（{due}）", due,
                                   overdue=due < ref.date().isoformat(), student_id=c.student_id,
-                                  source=f"crisis_cases:{c.id}"))
+                                  source=f"crisis_cases:{c.id}", target=f"crisis_steps:{s['id']}"))
             break  # only the next week due
     return items
 

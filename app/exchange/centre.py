@@ -3,7 +3,7 @@ from a folder, and the district view of a period."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,11 +15,12 @@ from app.exchange.package import Opened, PackageRefused, open_package, write_che
 from app.exchange.school import is_centre
 from app.policy import can_sign_exchange, require
 from app.session import Session
+from app.store.db import Database
 
 Progress = Callable[[int, int], None]
 
 
-def _require_centre(session: Session, what: str) -> None:
+def require_centre(session: Session, what: str) -> None:
     if not is_centre(session.db):
         raise InputRejected(f"这是学校的数据，不能{what}：区县中心的数据要用“init --centre”单独建立。")
     require(session, can_sign_exchange, what)
@@ -27,7 +28,7 @@ def _require_centre(session: Session, what: str) -> None:
 
 
 def public_key_text(session: Session) -> str:
-    _require_centre(session, "导出区县中心公钥")
+    require_centre(session, "导出区县中心公钥")
     with session.db.transaction():
         ident = keys.centre_identity(session.db)
     recipient = str(ident.to_public())
@@ -99,7 +100,7 @@ def open_all(session: Session, files: Iterable[Path], progress: Progress | None 
 def import_packages(session: Session, folder: Path, *, confirm_key_change: Iterable[str] = (),
                     progress: Progress | None = None) -> list[Outcome]:
     """Import every package in ``folder``: one transaction, one audit line per package taken in."""
-    _require_centre(session, "导入区县上报包")
+    require_centre(session, "导入区县上报包")
     confirm = {c.strip() for c in confirm_key_change}
     good, outcomes = open_all(session, package_files(folder), progress)
     good.sort(key=lambda fo: (reg_key(fo[1].manifest["school"]), fo[1].manifest["sequence"]))
@@ -176,11 +177,21 @@ def import_packages(session: Session, folder: Path, *, confirm_key_change: Itera
 
 
 def schools(session: Session) -> list[dict[str, Any]]:
-    _require_centre(session, "查看学校登记")
+    require_centre(session, "查看学校登记")
     rows = session.db.query("SELECT name, code, fingerprint, confirmed_at, confirmed_by, key_history"
                             " FROM exchange_schools ORDER BY code, name")
     return [{"name": r[0], "code": r[1], "fingerprint": r[2], "confirmed_at": r[3], "confirmed_by": r[4],
              "key_changes": len(json.loads(r[5]))} for r in rows]
+
+
+def district_rows(db: Database, codes: Sequence[str]) -> list[tuple[int, str, str]]:
+    """(school id, period code, payload JSON) of the current package of every school for each of ``codes``."""
+    if not codes:
+        return []
+    marks = ", ".join(f":c{i}" for i in range(len(codes)))
+    return [(int(r[0]), str(r[1]), str(r[2])) for r in db.query(
+        f"SELECT school_id, period_code, payload FROM exchange_packages WHERE current = 1 AND period_code IN ({marks})",
+        {f"c{i}": c for i, c in enumerate(codes)})]
 
 
 def periods(session: Session) -> list[str]:
@@ -190,7 +201,7 @@ def periods(session: Session) -> list[str]:
 
 def district(session: Session, period: str) -> dict[str, Any]:
     """Every registered school's current figures for ``period`` (a period code), and the schools missing."""
-    _require_centre(session, "查看全区情况")
+    require_centre(session, "查看全区情况")
     period = period.strip()
     rows = session.db.query(
         "SELECT s.name, s.code, s.fingerprint, p.package_id, p.sequence, p.created_at, p.imported_at, p.payload,"

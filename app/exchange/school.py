@@ -13,9 +13,9 @@ from app.archive.students import get_student, reviewed_levels
 from app.errors import InputRejected, XinqiaoError
 from app.exchange import keys
 from app.exchange.package import Opened, PackageRefused, open_package, safe_name, seal, write_checked
-from app.exchange.periods import period_code
 from app.indicators.compute import compute
 from app.indicators.model import Figure, Period
+from app.indicators.periods import period_code
 from app.policy import can_set_exchange, can_sign_exchange, require
 from app.session import Session
 from app.store.db import Database

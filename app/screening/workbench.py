@@ -33,10 +33,12 @@ def work_items(session: Session, today: dt.date) -> list[WorkItem]:
             continue
         if r[4] == 1:
             items.append(WorkItem("screening_alert", "一级预警", f"{r[2]}（{r[3] or ''}）{r[6]}：一级预警，请尽快复核访谈",
-                                  r[5], overdue=overdue, urgent=True, student_id=r[1], source=f"screening_levels:{r[0]}"))
+                                  r[5], overdue=overdue, urgent=True, student_id=r[1], source=f"screening_levels:{r[0]}",
+                                  target=f"form:interview:{r[0]}"))
         else:
             items.append(WorkItem("follow_up", "待复核访谈", f"{r[2]}（{r[3] or ''}）{level_label(r[4])}待复核",
-                                  r[5], overdue=overdue, student_id=r[1], source=f"screening_levels:{r[0]}"))
+                                  r[5], overdue=overdue, student_id=r[1], source=f"screening_levels:{r[0]}",
+                                  target=f"form:interview:{r[0]}"))
     items.extend(_plans_missing(session))
     horizon = (today + dt.timedelta(days=RESCREEN_NOTICE_DAYS)).isoformat()
     for r in session.db.query(
@@ -59,7 +61,8 @@ def _plans_missing(session: Session) -> list[WorkItem]:
             continue
         items.append(WorkItem("plan_missing", "一生一策待制定",
                               f"{c.name}（{c.class_name}）已确认{level_label(c.level)}，请制定一生一策方案", c.since[:10],
-                              student_id=c.student_id, source=f"screening_levels:{c.entry_id}"))
+                              student_id=c.student_id, source=f"screening_levels:{c.entry_id}",
+                              target=f"form:plan:{c.student_id}"))
     return items
 
 

@@ -55,3 +55,30 @@ def linked(session, centre, tmp_path, probe):
     """(school session, centre session): the school has imported the centre's key."""
     link(session, centre, tmp_path / "keys")
     return session, centre
+
+
+SECOND_SCHOOL = "第二实验学校"
+
+
+def build_district(school, centre, tmp_path: Path, months=("2026-09", "2026-10", "2026-11"),  # type: ignore[no-untyped-def]
+                   second_months=("2026-09", "2026-11")):
+    """Two real schools exporting real packages to the centre, which imports them: ``school`` (the caller's vault)
+    for ``months``, a second smaller school (40 students) for ``second_months`` only. Returns the second school's
+    open session (the caller closes it)."""
+    from app.demo import populate_school
+    from app.exchange.centre import import_packages
+    from app.exchange.school import export_period
+    from app.indicators.periods import report_period
+    from app.school.setup import create_vault
+
+    second, _code = create_vault(tmp_path / "second", school_name=SECOND_SCHOOL, username="counselor",
+                                 password=PASSWORD, school_code="37020299")
+    populate_school(second, n_students=40, grades=(7,), seed=11)
+    link(school, centre, tmp_path / "keys")
+    link(second, centre, tmp_path / "keys")
+    usb = tmp_path / "usb-district"
+    for s, codes in ((school, months), (second, second_months)):
+        for code in codes:
+            export_period(s, report_period(s.db, code), usb)
+    import_packages(centre, usb)
+    return second

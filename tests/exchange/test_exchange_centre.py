@@ -6,13 +6,13 @@ from pathlib import Path
 import pytest
 
 from app.exchange.centre import district, import_packages, schools
-from app.exchange.periods import parse_period
 from app.exchange.school import export_period
+from app.indicators.periods import report_period
 from tests.exchange.conftest import make_centre
 
 
 def _export(school, folder, code="2026-11"):  # type: ignore[no-untyped-def]
-    return export_period(school, parse_period(school.db, code), folder)
+    return export_period(school, report_period(school.db, code), folder)
 
 
 def test_school_to_centre_round_trip(linked, tmp_path):

@@ -9,13 +9,13 @@ import pytest
 
 from app.errors import InputRejected
 from app.exchange.package import PackageRefused, open_package, safe_name, schema, schema_problem
-from app.exchange.periods import parse_period
 from app.exchange.school import export_history, export_period, own_identities, verify_file
 from app.exchange.transfer import one_time_passphrase
+from app.indicators.periods import report_period
 
 
 def _export(school, tmp_path, code="2026-11"):  # type: ignore[no-untyped-def]
-    return export_period(school, parse_period(school.db, code), tmp_path / "usb")
+    return export_period(school, report_period(school.db, code), tmp_path / "usb")
 
 
 def test_export_writes_one_checked_file_with_a_safe_name(linked, tmp_path):
@@ -124,7 +124,7 @@ def test_not_a_package_and_wrong_period_are_refused_clearly(linked, tmp_path):
         verify_file(school, junk)
     assert e.value.kind == "malformed" and "不是 age 加密文件" in str(e.value)
     with pytest.raises(InputRejected, match="2026-11"):
-        parse_period(school.db, "2026/13")
+        report_period(school.db, "2026/13")
 
 
 def test_export_needs_the_centres_key_and_a_counselor(session, tmp_path, head_teacher):
@@ -155,7 +155,7 @@ def test_a_semester_period_from_the_calendar(linked, tmp_path):
 
     sem = list_semesters(school.db)[0]
     first, second = sem.year_name.split("-")
-    p = parse_period(school.db, f"{first}-{second}-1")
+    p = report_period(school.db, f"{first}-{second}-1")
     assert p.kind == "semester" and p.start.isoformat() == sem.start_date
     r = _export(school, tmp_path, f"{first}-{second}-1")
     assert r.period_code == f"{first}-{second}-1"

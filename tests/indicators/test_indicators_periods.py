@@ -31,3 +31,24 @@ def test_bad_periods_say_what_is_wrong(session, text, words):
     with pytest.raises(InputRejected) as e:
         parse_period(session.db, text)
     assert words in str(e.value)
+
+
+def test_a_county_report_takes_a_month_or_a_semester_with_a_stable_code(session):
+    """The exchange's one parser: the same forms, a school year refused, codes the centre can order."""
+    from app.indicators.periods import code_kind, code_start, period_code, report_period
+    from app.school.calendar import add_school_year
+
+    add_school_year(session, 2026)
+    assert period_code(report_period(session.db, "2026-11")) == "2026-11"
+    for text in ("2026-2027-1", "2026秋", "2026-2027学年第一学期"):
+        assert period_code(report_period(session.db, text)) == "2026-2027-1", text
+    assert period_code(report_period(session.db, "2027春")) == "2026-2027-2"
+    with pytest.raises(InputRejected) as e:
+        report_period(session.db, "2026-2027")
+    assert "是一个学年" in str(e.value) and "2026-11" in str(e.value)
+    with pytest.raises(InputRejected, match="2026-11"):
+        report_period(session.db, "2026/13")
+    assert [code_kind(c) for c in ("2026-11", "2026-2027-2", "2026-2027", "秋")] == ["month", "semester", "year", None]
+    codes = ["2027-03", "2026-2027-2", "2026-09", "2026-2027-1", "2027-01"]
+    assert sorted(codes, key=lambda c: code_start(c) or dt.date.min) == [
+        "2026-09", "2026-2027-1", "2027-01", "2026-2027-2", "2027-03"]

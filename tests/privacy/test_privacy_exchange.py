@@ -8,8 +8,8 @@ import pyrage
 import pytest
 
 from app.errors import PermissionDenied
-from app.exchange.periods import parse_period
 from app.exchange.school import export_period, set_export_policy
+from app.indicators.periods import report_period
 from tests.exchange.conftest import link, make_centre, probe_figures
 from tests.privacy.builder import MARK_PREFIX
 
@@ -31,7 +31,7 @@ def with_probe(use_registry):
 
 def _decrypted(counselor, centre, tmp_path, period: str) -> str:  # type: ignore[no-untyped-def]
     link(counselor, centre, tmp_path / "keys")
-    r = export_period(counselor, parse_period(counselor.db, period), tmp_path / "usb")
+    r = export_period(counselor, report_period(counselor.db, period), tmp_path / "usb")
     ident = pyrage.x25519.Identity.from_str(
         centre.db.scalar("SELECT secret FROM conf.exchange_keys WHERE name = 'centre_age'"))
     text = pyrage.decrypt(r.path.read_bytes(), [ident]).decode("utf-8")
@@ -62,4 +62,4 @@ def test_named_records_go_only_when_the_policy_allows_and_never_confidential_tex
 
 def test_accounts_without_the_confidential_key_cannot_sign_a_package(restricted, tmp_path):
     with pytest.raises(PermissionDenied):
-        export_period(restricted, parse_period(restricted.db, "2026-11"), tmp_path / "usb")
+        export_period(restricted, report_period(restricted.db, "2026-11"), tmp_path / "usb")

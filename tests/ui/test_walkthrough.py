@@ -102,6 +102,9 @@ def test_first_day(qtbot, data_dir, tmp_path):
     sp.name_edit.setText("育才中学")
     sp.stage_boxes["junior"].setChecked(True)
     wizard.next()
+    assert wizard.currentPage() is wizard.folder_page and wizard.folder_page.folder_edit.text() == str(data_dir)
+    snap(wizard, "01b_wizard_folder")
+    wizard.next()
     ap = wizard.account_page
     ap.user_edit.setText("wang")
     ap.display_edit.setText("王老师")

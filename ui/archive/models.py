@@ -120,6 +120,9 @@ class StudentTableModel(ListModel):
             self._rows = sorted(self._rows, key=self._SORT_KEYS[column], reverse=reverse)
 
 
+HIDDEN_MARK = "（保密内容已隐藏，点“显示保密内容”查看）"
+
+
 class TimelineModel(ListModel):
     """The timeline, newest first; confidential rows tinted and their tier shown in bold."""
 
@@ -129,13 +132,23 @@ class TimelineModel(ListModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.events: list[TimelineEvent] = []
+        self.hide_confidential = False   # 显示保密内容 not clicked yet: confidential rows show no text
         self._bold = QFont()
         self._bold.setBold(True)
 
-    def set_events(self, events: list[TimelineEvent]) -> None:
+    def set_events(self, events: list[TimelineEvent], hide_confidential: bool = False) -> None:
         self.beginResetModel()
         self.events = sorted(events, key=lambda e: e.at, reverse=True)
+        self.hide_confidential = hide_confidential
         self.endResetModel()
+
+    def show_confidential(self) -> None:
+        self.beginResetModel()
+        self.hide_confidential = False
+        self.endResetModel()
+
+    def hidden_count(self) -> int:
+        return sum(1 for e in self.events if e.tier == CONFIDENTIAL and e.detail) if self.hide_confidential else 0
 
     def _count(self) -> int:
         return len(self.events)
@@ -146,11 +159,12 @@ class TimelineModel(ListModel):
         e = self.events[index.row()]
         col = index.column()
         confidential = e.tier == CONFIDENTIAL
+        hidden = confidential and self.hide_confidential
         if role == Qt.ItemDataRole.DisplayRole:
-            return [short_time(e.at), e.kind_label, e.title, e.detail,
+            return [short_time(e.at), e.kind_label, e.title, HIDDEN_MARK if hidden and e.detail else e.detail,
                     e.tier_label][col]
         if role == Qt.ItemDataRole.ToolTipRole and col in (2, 3):
-            return f"{e.title}\n{e.detail}".strip()
+            return e.title if hidden else f"{e.title}\n{e.detail}".strip()
         if confidential and role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(CONFIDENTIAL_BG)
         if confidential and role == Qt.ItemDataRole.ForegroundRole and col == 4:

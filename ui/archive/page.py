@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -31,6 +32,7 @@ from ui.archive.models import LEVEL_LABELS, StudentTableModel
 from ui.archive.view import ArchiveView
 from ui.shell.context import AppContext, Change
 from ui.shell.flow import flow_bar
+from ui.shell.theme import set_role, set_tone
 from ui.shell.views import keep_registry_numbers_whole
 
 COLUMN_WIDTHS = (200, 110, 48, 100, 130, 200, 72)
@@ -70,6 +72,8 @@ class StudentsPage(QWidget):
         self.reports_button = QPushButton("导入错误报告…")  # rows imports skipped, kept in the vault
         self.reports_button.clicked.connect(self.open_error_reports)
         self.reports_button.setVisible(can_manage_roster(self.account))
+        self.primary_button, self.primary_icon = self.import_button, "file-import"   # ui/shell/header.py
+        self.header_buttons = [self.reports_button]
 
         # Wraps onto a second line when narrow: at 1024×768 the filters would otherwise widen the window.
         bar = flow_bar([self.search, self.grade_combo, self.class_combo, self.tag_combo, self.level_combo,
@@ -104,13 +108,48 @@ class StudentsPage(QWidget):
         header.sectionClicked.connect(self._sort_by)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.count_label = QLabel()
-        self.count_label.setStyleSheet("color: #555;")
+        set_tone(self.count_label, "muted")
+
+        # A new school: no list of nobody, but what to do first (导入学生名单, with an example file).
+        self.welcome = QWidget()
+        wl = QVBoxLayout(self.welcome)
+        wl.addStretch(1)
+        self.welcome_title = QLabel("还没有学生")
+        set_role(self.welcome_title, "title")
+        self.welcome_text = QLabel()
+        self.welcome_text.setWordWrap(True)
+        self.welcome_import = QPushButton("导入学生名单…")
+        set_role(self.welcome_import, "primary")
+        self.welcome_import.clicked.connect(self.open_import_dialog)
+        self.welcome_example = QPushButton("保存示例文件…")
+        self.welcome_example.setToolTip("保存一份学生名单示例（.xlsx，姓名均为虚构），照着它整理本校名单")
+        self.welcome_example.clicked.connect(self.save_example)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.welcome_import)
+        buttons.addWidget(self.welcome_example)
+        buttons.addStretch(1)
+        for w in (self.welcome_title, self.welcome_text):
+            w.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            wl.addWidget(w)
+        wl.addLayout(buttons)
+        wl.addStretch(2)
+        manager = can_manage_roster(self.account)
+        self.welcome_text.setText(
+            "心桥的一切记录都从学生名单开始：先导入本校的学生名单（从学籍系统导出的 Excel、WPS 表格或 CSV 都可以）。\n"
+            "名单至少要有 姓名、学籍号、班级 三列；不知道怎么整理，可以先保存一份示例文件照着填。"
+            if manager else "学校还没有导入学生名单。请联系心理教师或管理员在“学生档案”页导入。")
+        self.welcome_import.setVisible(manager)
+        self.welcome_example.setVisible(manager)
+        self.welcome.hide()
+        self.list_bar = bar
 
         list_panel = QWidget()
         lv = QVBoxLayout(list_panel)
         lv.addWidget(bar)
         lv.addWidget(self.table, 1)
         lv.addWidget(self.count_label)
+        lv.addWidget(self.welcome, 1)
 
         # -- the archive ---------------------------------------------------------------------------
         self.archive = ArchiveView(ctx)
@@ -196,6 +235,10 @@ class StudentsPage(QWidget):
         self.model.set_rows(rows, index.levels_for(account), lambda e: index.tags_of(account, e))
         total = len(rows)
         self.count_label.setText(f"共 {total} 名学生" if total else "没有符合条件的学生。")
+        empty_school = not index.entries
+        self.welcome.setVisible(empty_school)
+        for w in (self.list_bar, self.table, self.count_label):
+            w.setVisible(not empty_school)
         if total:
             self.table.selectRow(0)
 
@@ -313,6 +356,25 @@ class StudentsPage(QWidget):
         self.reports_dialog = dlg
         dlg.open()
         return dlg
+
+    def save_example(self) -> str | None:
+        """保存示例文件: the example 学生名单 into a folder the user chooses; returns its path."""
+        from pathlib import Path
+
+        from app.errors import XinqiaoError
+        from app.school.roster_example import write_roster_example
+        from ui.shell import dialogs
+
+        folder = dialogs.choose_folder(self, "保存学生名单示例到…")
+        if not folder:
+            return None
+        try:
+            path = write_roster_example(Path(folder))
+        except XinqiaoError as e:
+            dialogs.warn(self, "保存示例文件", e.message)
+            return None
+        dialogs.inform(self, "保存示例文件", f"已保存：{path}\n\n照着示例整理好本校名单后，点“导入学生名单…”导入。")
+        return str(path)
 
     def open_import_dialog(self) -> QWidget:
         from app.school.roster_import import ROSTER_IMPORT

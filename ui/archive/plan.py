@@ -31,7 +31,9 @@ from app.archive.plans import PLAN_FIELDS, SupportPlan, plan_versions, save_plan
 from app.errors import XinqiaoError
 from app.session import Session
 from ui.archive.models import short_time
+from ui.shell.confidential import ConfidentialCover
 from ui.shell.forms import SKIP_PROPERTY, DraftForm
+from ui.shell.theme import set_tone
 
 DEFAULT_REVIEW_DAYS = 90
 
@@ -111,9 +113,11 @@ class PlanTab(QWidget, DraftForm):
         splitter.addWidget(history)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        # The plan is confidential: hidden behind 显示保密内容 until asked for (per student), the reveal audited.
+        self.cover = ConfidentialCover(splitter, session, "一生一策方案")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        layout.addWidget(self.cover)
 
     # -- loading -----------------------------------------------------------------------------------
     def open_for(self, student_id: int, registry_no: str) -> None:
@@ -122,12 +126,17 @@ class PlanTab(QWidget, DraftForm):
         self.student_id = student_id
         self.registry_no = registry_no
         self.versions = view_plan(self.session, student_id)
+        if not same_student or not self.cover.shown:
+            if self.versions:
+                self.cover.conceal(f"student:{registry_no}")
+            else:
+                self.cover.show_plainly()     # no plan yet: nothing to hide, the form to write the first
         self._fill_versions()
         if not same_student or not self._dirty():
             self._fill_form(self.versions[0] if self.versions else None)
             if self.use_drafts(self.session, f"plan:{student_id}", student_id=student_id):
                 self.message.setText("已恢复上次未保存的内容。")
-                self.message.setStyleSheet("color: #8a6d00;")
+                set_tone(self.message, "warn")
 
     def _dirty(self) -> bool:
         current = self.versions[0] if self.versions else None
@@ -151,7 +160,7 @@ class PlanTab(QWidget, DraftForm):
         self.reason_label.setVisible(has_versions)
         self.reason.setVisible(has_versions)
         self.message.setText("" if has_versions else "该生还没有一生一策方案，填写后保存即为第 1 版。")
-        self.message.setStyleSheet("color: #666;")
+        set_tone(self.message, "muted")
 
     def _fill_versions(self) -> None:
         self.version_list.clear()
@@ -187,10 +196,10 @@ class PlanTab(QWidget, DraftForm):
         self._fill_form(self.versions[0] if self.versions else None)
         self.draft_saved()
         self.message.setText(f"已保存为第 {saved.version} 版。")
-        self.message.setStyleSheet("color: #137333;")
+        set_tone(self.message, "ok")
         self.changed.emit()
         return True
 
     def _error(self, text: str) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #c5221f;")
+        set_tone(self.message, "error")

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,6 +34,7 @@ from app.archive.profile import (
     update_profile,
 )
 from app.archive.students import STATUSES, Guardian, Student
+from app.archive.summary import StudentSummary
 from app.errors import XinqiaoError
 from app.session import Session
 from app.tabular import parse_date
@@ -39,9 +42,7 @@ from ui.archive.models import RowsModel
 from ui.network.dorm_dialog import DormDialog
 from ui.network.hooks import dorm_label, may_set_dorm
 from ui.shell.forms import DraftForm
-
-ERROR_STYLE = "color: #c5221f;"
-HINT_STYLE = "color: #666;"
+from ui.shell.theme import set_tone
 
 
 def mask_id_number(id_number: str) -> str:
@@ -59,7 +60,7 @@ def yes_no(flag: bool) -> str:
 
 def _error_label() -> QLabel:
     label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
+    set_tone(label, "error")
     label.setWordWrap(True)
     label.hide()
     return label
@@ -95,7 +96,7 @@ class _EditPanel(QWidget):
         form.addRow("", self.message)
         form.addRow("", buttons)
         hint = QLabel("修改会记入时间线（修改人、时间、原因），原记录不会被悄悄覆盖。")
-        hint.setStyleSheet(HINT_STYLE)
+        set_tone(hint, "muted")
         form.addRow("", hint)
 
     def clear(self) -> None:
@@ -124,7 +125,7 @@ class _EditableTab(QWidget, DraftForm):
         self.edit_button.clicked.connect(self.begin_edit)
         self.edit_button.setVisible(self.may_edit)
         self.notice = QLabel()
-        self.notice.setStyleSheet("color: #137333;")
+        set_tone(self.notice, "ok")
 
     def _bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
@@ -171,6 +172,53 @@ class _EditableTab(QWidget, DraftForm):
         raise NotImplementedError
 
 
+class SummaryCard(QFrame):
+    """基本信息's first card: where the student stands and what comes next (``app.archive.summary``)."""
+
+    ROWS = (("level", "预警等级"), ("status", "学籍状态"), ("crisis", "危机个案"), ("last_talk", "最近谈话"),
+            ("next_due", "下一项到期"), ("plan_review", "方案复查"), ("tags", "重点关注"))
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(self)
+        grid.setColumnStretch(1, 1)
+        self.names: dict[str, QLabel] = {}
+        self.values: dict[str, QLabel] = {}
+        for row, (key, label) in enumerate(self.ROWS):
+            name = QLabel(label + "：")
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, row, 1)
+            self.names[key], self.values[key] = name, value
+        self.hide()
+
+    def show_summary(self, s: StudentSummary) -> None:
+        texts = {"level": s.level, "status": s.status, "crisis": "\n".join(s.crisis), "last_talk": s.last_talk,
+                 "next_due": s.next_due, "plan_review": s.plan_review, "tags": "、".join(s.tags) or "无"}
+        for key, text in texts.items():
+            self.values[key].setText(text)
+            shown = bool(text) or key not in ("crisis", "plan_review")   # not applicable: hidden, not greyed
+            self.values[key].setVisible(shown)
+            self.names[key].setVisible(shown)
+        level_tone = "urgent" if s.level_value == 1 else ("warn" if s.level_value in (2, 3) else "")
+        self._tone(self.values["level"], level_tone)
+        self._tone(self.values["crisis"], "urgent")
+        self._tone(self.values["next_due"], "urgent" if s.next_due_overdue else "")
+        self.show()
+
+    @staticmethod
+    def _tone(label: QLabel, tone: str) -> None:
+        set_tone(label, tone)
+
+    def rows(self) -> dict[str, str]:
+        """What the card shows (for tests): only the rows that apply."""
+        return {label: self.values[key].text() for key, label in self.ROWS if not self.values[key].isHidden()}
+
+
 class ProfileTab(_EditableTab):
     draft_label = "基本信息修改"
     draft_prefix = "profile"
@@ -214,7 +262,9 @@ class ProfileTab(_EditableTab):
         self.panel.hide()
         self.panel.save_button.clicked.connect(self.save)
         self.panel.cancel_button.clicked.connect(self.cancel_edit)
+        self.card = SummaryCard()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.card)
         layout.addLayout(self._bar())
         layout.addLayout(form)
         layout.addWidget(self.panel)
@@ -471,7 +521,7 @@ class GuardiansTab(_EditableTab):
         self.editor = QWidget()
         self.registry_label = QLabel()
         self.registry_label.setWordWrap(True)
-        self.registry_label.setStyleSheet(HINT_STYLE)
+        set_tone(self.registry_label, "muted")
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(6)
         self.add_button = QPushButton("添加监护人")

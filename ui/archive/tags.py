@@ -27,6 +27,7 @@ from app.policy import can_read_confidential
 from app.session import Session
 from ui.archive.models import RowsModel, short_time
 from ui.shell.forms import DraftDialog
+from ui.shell.theme import set_tone
 
 CLEARED_FG = QColor("#888888")
 
@@ -41,7 +42,7 @@ class AddTagDialog(DraftDialog):
                  confidential: frozenset[str] = frozenset()) -> None:
         super().__init__(parent)
         self.confidential = confidential
-        self.setWindowTitle(f"添加重点关注 — {student_name}")
+        self.setWindowTitle(f"新建重点关注 — {student_name}")
         form = QFormLayout(self)
         self.tag = QComboBox()
         self.tag.addItems(FOCUS_TAGS)
@@ -49,10 +50,10 @@ class AddTagDialog(DraftDialog):
         self.note.setPlaceholderText("说明（选择“其他”时必填）")
         self.note.setFixedHeight(90)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #c5221f;")
+        set_tone(self.error, "error")
         self.tier = QLabel()
         self.tier.setWordWrap(True)
-        self.tier.setStyleSheet("color: #666;")
+        set_tone(self.tier, "muted")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("添加")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
@@ -149,7 +150,7 @@ class TagsTab(QWidget):
             self.add_button.hide()
             self.clear_button.hide()
             hint = QLabel("重点关注由心理教师设置；说明内容和保密级的标签仅心理教师可见。")
-            hint.setStyleSheet("color: #666;")
+            set_tone(hint, "muted")
             layout.addWidget(hint)
         layout.addWidget(self.view)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -197,7 +198,7 @@ class TagsTab(QWidget):
             action()
         except XinqiaoError as e:
             self.message.setText(str(e))
-            self.message.setStyleSheet("color: #c5221f;")
+            set_tone(self.message, "error")
             return False
         self.message.setText("")
         assert self.student_id is not None

@@ -1,15 +1,23 @@
 """时间线: everything that happened to a student, newest first, gathered by app.archive.chronology."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from app.archive.chronology import TimelineEvent
+from app.session import Session
 from ui.archive.models import TimelineModel
+from ui.shell.confidential import reveal, reveal_button
+from ui.shell.theme import set_tone
 
 
 class TimelineWidget(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """With a ``session``, confidential rows show their title but not their text until "显示保密内容" is clicked
+    (once per record shown: ``set_events(..., target=...)`` hides them again); the reveal is audited."""
+
+    def __init__(self, parent: QWidget | None = None, session: Session | None = None) -> None:
         super().__init__(parent)
+        self.session = session
+        self.target = ""
         self.model = TimelineModel(self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -24,14 +32,33 @@ class TimelineWidget(QWidget):
             self.view.setColumnWidth(col, width)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.summary = QLabel()
-        self.summary.setStyleSheet("color: #666;")
+        set_tone(self.summary, "muted")
+        self.reveal_button = reveal_button(self.reveal)
+        self.reveal_button.hide()
         layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.reveal_button)
+        layout.addLayout(top)
         layout.addWidget(self.view)
 
-    def set_events(self, events: list[TimelineEvent]) -> None:
-        self.model.set_events(events)
+    def set_events(self, events: list[TimelineEvent], target: str = "") -> None:
+        """Show ``events``; a new ``target`` (the student or case) hides confidential text again."""
+        keep = target == self.target and not self.model.hide_confidential and bool(target)
+        self.target = target
+        self.model.set_events(events, hide_confidential=self.session is not None and not keep)
         self.summary.setText(f"共 {len(events)} 条记录，最新的在最上面。" if events else "暂无记录。")
+        self.reveal_button.setVisible(self.model.hidden_count() > 0)
+
+    def reveal(self) -> bool:
+        """显示保密内容: audited through the app layer, then the rows show their text."""
+        if self.session is None or not self.model.hide_confidential:
+            return True
+        if not reveal(self, self.session, self.target, "时间线中的保密记录"):
+            return False
+        self.model.show_confidential()
+        self.reveal_button.hide()
+        return True
 
     def rows(self) -> list[tuple[str, str, str, str, str]]:
         """The rows as shown (for tests and copy)."""

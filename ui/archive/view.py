@@ -11,8 +11,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from app import clock
 from app.archive.chronology import banners, timeline
 from app.archive.students import Student, get_student
+from app.archive.summary import student_summary
 from app.errors import XinqiaoError
 from app.letters.records import LetterRequest
 from app.policy import can_read_confidential, does_student_work, sees_focus_tags
@@ -23,6 +25,7 @@ from ui.archive.tags import TagsTab
 from ui.archive.timeline import TimelineWidget
 from ui.shell.context import AppContext
 from ui.shell.forms import DraftForm, ask_discard
+from ui.shell.theme import set_role, set_tone
 
 STATUS_COLORS = {"在读": "#137333", "转出": "#888888", "毕业": "#1a73e8", "休学": "#b06000"}
 
@@ -42,7 +45,7 @@ class ArchiveView(QWidget):
         self.back_button.clicked.connect(self.back_requested)
         self.name_label = QLabel()
         self.name_label.setObjectName("archiveName")
-        self.name_label.setStyleSheet("font-size: 20px; font-weight: bold;")
+        set_role(self.name_label, "title")
         self.facts_label = QLabel()
         self.facts_label.setTextFormat(Qt.TextFormat.RichText)
         self.facts_label.setWordWrap(True)  # class · number · status · tags: wraps rather than widening the window
@@ -69,7 +72,7 @@ class ArchiveView(QWidget):
         self.banner_box.setSpacing(4)
         self.banner_labels: list[QLabel] = []
         self.error = QLabel()
-        self.error.setStyleSheet("color: #c5221f;")
+        set_tone(self.error, "error")
         self.error.hide()
 
         self.tabs = QTabWidget()
@@ -81,7 +84,8 @@ class ArchiveView(QWidget):
             tab.editing_changed.connect(self._editing_changed)
         self.tags = TagsTab(self.session)
         self.plan: PlanTab | None = PlanTab(self.session) if can_read_confidential(self.session.account) else None
-        self.timeline = TimelineWidget()
+        self.timeline = TimelineWidget(
+            session=self.session if can_read_confidential(self.session.account) else None)
         self.tabs.addTab(self.profile, "基本信息")
         self.tabs.addTab(self.guardians, "家庭与监护人")
         if sees_focus_tags(self.session.account):   # a 管理员 sees no tags
@@ -229,11 +233,14 @@ class ArchiveView(QWidget):
 
             has_open = bool(list_cases(self.session, open_only=True, student_id=s.id))
             self.crisis_button.setText("查看危机个案" if has_open else "开危机个案…")
-        self._fill_banners(banners(self.session, s.id))
+        lines = banners(self.session, s.id)
+        self._fill_banners(lines)
         self.profile.show_student(s)
         self.guardians.show_student(s)
         self.tags.load(s.id, s.name)
-        self.timeline.set_events(timeline(self.session, s.id))
+        events = timeline(self.session, s.id)
+        self.timeline.set_events(events, target=f"student:{s.registry_no}")
+        self.profile.card.show_summary(student_summary(self.session, s, events, lines, clock.today()))
 
     def _fill_banners(self, lines: list[str]) -> None:
         for label in self.banner_labels:
@@ -244,8 +251,7 @@ class ArchiveView(QWidget):
         for line in lines:
             label = QLabel(line)
             label.setWordWrap(True)
-            label.setStyleSheet("background: #fce8e6; color: #a50e0e; border: 1px solid #f28b82;"
-                                " border-radius: 4px; padding: 6px 10px; font-weight: bold;")
+            set_tone(label, "alert")
             self.banner_box.addWidget(label)
             self.banner_labels.append(label)
 

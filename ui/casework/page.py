@@ -56,6 +56,8 @@ class CaseworkPage(QWidget):
         self.versions_btn = QPushButton("历史版本")
         self.import_btn = QPushButton("导入历史记录…")
         self.import_btn.setVisible(can_read_confidential(ctx.session.account))
+        self.primary_button = self.new_btn   # in the page header (ui/shell/header.py)
+        self.header_buttons = [self.group_btn, self.import_btn]
         self.table = QTableWidget(0, len(COLUMNS))
         keep_registry_numbers_whole(self.table)
         self.table.setHorizontalHeaderLabels(COLUMNS)

@@ -35,10 +35,13 @@ from app.errors import XinqiaoError
 from app.policy import can_read_confidential
 from ui.casework.attendance import AttendancePicker
 from ui.shell import dialogs
+from ui.shell.chips import ChipField
+from ui.shell.confidential import ConfidentialCover
 from ui.shell.context import AppContext, Change
 from ui.shell.forms import DraftForm
 from ui.shell.reason_dialog import ReasonDialog
 from ui.shell.student_picker import StudentPicker
+from ui.shell.theme import set_tone
 
 
 def _text_box(height: int = 90) -> QPlainTextEdit:
@@ -87,8 +90,7 @@ class RecordForm(QWidget, DraftForm):
         self.participants.setPlaceholderText("在场的其他人，如 母亲、班主任")
         self.title = QLineEdit()
         self.title.setPlaceholderText("团体辅导主题")
-        self.categories = QLineEdit()
-        self.categories.setPlaceholderText("用、分隔，如 " + "、".join(CONCERN_CATEGORIES[:4]))
+        self.categories = ChipField(CONCERN_CATEGORIES)   # checkable tags (text() joins them with 、 as before)
         self.concern = QLineEdit()
         self.summary = _text_box(110)
         self.summary.setPlaceholderText("记录摘要（普通级：班主任可见）")
@@ -102,12 +104,12 @@ class RecordForm(QWidget, DraftForm):
         self.follow_date = QDateEdit()
         self.follow_date.setCalendarPopup(True)
         self.follow_date.setDisplayFormat("yyyy-MM-dd")
-        self.follow_date.setEnabled(False)
+        self.follow_date.setVisible(False)   # shown once 约定回访 is ticked (a field that does not apply is hidden)
         self.save_btn = QPushButton("保存（Ctrl+S）")
         self.save_btn.setDefault(True)
         self.cancel_btn = QPushButton("取消")
         self.status = QLabel()
-        self.status.setStyleSheet("color: #666;")
+        set_tone(self.status, "muted")
 
         when = QHBoxLayout()
         when.addWidget(self.date)
@@ -120,11 +122,12 @@ class RecordForm(QWidget, DraftForm):
         follow.addWidget(self.follow_date)
         follow.addStretch(1)
         form = QFormLayout()
+        self.fields_form = form
         form.addRow("类型", self.kind)
         form.addRow("模板", self.template)
         self.template_note = QLabel()
         self.template_note.setWordWrap(True)
-        self.template_note.setStyleSheet("color: #8a6d00;")
+        set_tone(self.template_note, "warn")
         self.template_note.hide()
         form.addRow("", self.template_note)
         form.addRow("学生", self.who)
@@ -136,7 +139,10 @@ class RecordForm(QWidget, DraftForm):
         form.addRow("主诉", self.concern)
         form.addRow("记录摘要", self.summary)
         self.confidential_label = QLabel("保密记录")
-        form.addRow(self.confidential_label, self.confidential)
+        # An existing record's confidential note stays hidden until 显示保密内容 (per record, audited).
+        self.confidential_cover = ConfidentialCover(self.confidential, ctx.session, "保密记录")
+        self.confidential_cover.show_plainly()
+        form.addRow(self.confidential_label, self.confidential_cover)
         form.addRow("观察到的风险", self.risk)
         form.addRow("下一步", self.next_step)
         form.addRow("回访", follow)
@@ -154,6 +160,7 @@ class RecordForm(QWidget, DraftForm):
         lay.addWidget(self.scroll, 1)
         lay.addLayout(buttons)
         if not sees:
+            self.confidential_cover.hide()
             self.confidential.hide()
             self.confidential_label.hide()
 
@@ -170,7 +177,7 @@ class RecordForm(QWidget, DraftForm):
         self.cancel_btn.clicked.connect(self.cancel)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.template.activated.connect(self._apply_template)
-        self.follow.toggled.connect(self.follow_date.setEnabled)
+        self.follow.toggled.connect(self.follow_date.setVisible)
         for w in (self.place, self.participants, self.title, self.categories, self.concern, self.next_step):
             w.textEdited.connect(self._touch)
         for box in (self.summary, self.confidential):
@@ -201,7 +208,7 @@ class RecordForm(QWidget, DraftForm):
             policy = QSizePolicy.Policy.Preferred if w is self.who.currentWidget() else QSizePolicy.Policy.Ignored
             w.setSizePolicy(policy, policy)
         self.who.adjustSize()
-        self.title.setEnabled(group)
+        self.fields_form.setRowVisible(self.title, group)   # 主题 is a group's: hidden, not greyed, otherwise
         self._touch()
 
     def _apply_template(self) -> None:
@@ -233,6 +240,7 @@ class RecordForm(QWidget, DraftForm):
         """A blank form (dates: today); restores this account's unsaved draft if there is one."""
         self.record_id = None
         self._fill(self._blank(kind, student_id))
+        self.confidential_cover.show_plainly()
         if self.set_draft_key(self.form_key):
             self.status.setText("已恢复上次未保存的草稿。")
         self.kind.setFocus()
@@ -246,6 +254,10 @@ class RecordForm(QWidget, DraftForm):
             self.status.setText("已恢复上次未保存的修改。")
         else:
             self.status.setText(f"第 {rec.version} 版，{rec.updated_by} 于 {rec.updated_at.replace('T', ' ')} 保存")
+        if self.confidential.toPlainText().strip():
+            self.confidential_cover.conceal(f"case_records:{record_id}")
+        else:
+            self.confidential_cover.show_plainly()
 
     def _blank(self, kind: str | None, student_id: int | None) -> dict[str, Any]:
         now = clock.now()

@@ -50,7 +50,8 @@ class SearchBox(QWidget):
         self.results.clear()
         self.hits = []
         if len(text) < 2:
-            self.info.setText("")
+            # one character would match nearly every record: say so instead of an empty list
+            self.info.setText("请至少输入两个字：只输入一个字会匹配到太多记录，所以暂不显示结果。" if text else "")
             return
         try:
             self.hits = search(self._session(), text)  # type: ignore[arg-type]

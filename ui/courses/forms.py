@@ -131,7 +131,7 @@ class _Form(DraftDialog):
 
 
 class LessonForm(_Form):
-    title = "登记心理课"
+    title = "新建心理课记录"
 
     draft_kind = "lesson"
     draft_label = "登记心理课"
@@ -163,7 +163,7 @@ class LessonForm(_Form):
 
 
 class ActivityForm(_Form):
-    title = "登记主题活动"
+    title = "新建主题活动记录"
 
     draft_kind = "activity"
     draft_label = "登记主题活动"
@@ -208,7 +208,7 @@ class ActivityForm(_Form):
 
 
 class ParentSchoolForm(_Form):
-    title = "登记家长学校"
+    title = "新建家长学校记录"
 
     draft_kind = "parent_school"
     draft_label = "登记家长学校"
@@ -252,7 +252,7 @@ class ParentSchoolForm(_Form):
 
 
 class PushForm(_Form):
-    title = "登记家长推送"
+    title = "新建家长推送记录"
 
     draft_kind = "push"
     draft_label = "登记家长推送"
@@ -291,7 +291,7 @@ def _spin(value: float | None, maximum: float = 60, step: float = 1, decimals: i
 class NormsForm(_Form):
     """The school's edit of its norms profile (0 = 不要求)."""
 
-    title = "编辑课程规范"
+    title = "修改课程规范"
 
     draft_kind = "norms"
     draft_label = "编辑课程规范"

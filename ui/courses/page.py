@@ -99,6 +99,9 @@ class CoursesPage(QWidget):
             b.setVisible(can_log_class_courses(account))
         for b in (self.parent_button, self.push_button, self.import_button):
             b.setVisible(keeper)
+        self.primary_button = self.lesson_button   # the page header (ui/shell/header.py)
+        self.header_buttons = [self.activity_button, self.import_button]
+        self.more_buttons = [self.parent_button, self.push_button]
         self.norms = QComboBox()
         for key, p in shipped_profiles().items():
             self.norms.addItem(p.name, key)

@@ -3,11 +3,12 @@ for the case's own timeline, the 复学 checklist and weekly follow-ups, and the
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -33,7 +34,9 @@ from ui.crisis.dialogs import (
     StepDialog,
 )
 from ui.crisis.forms import FormDialog
+from ui.shell.confidential import HIDDEN_MARK, reveal, reveal_button
 from ui.shell.flow import flow_bar
+from ui.shell.theme import set_role, set_tone
 
 OVERDUE = QColor("#c62828")
 DONE = QColor("#137333")
@@ -57,6 +60,14 @@ STEP_LETTERS = {"notify_parents": "crisis-notice", "parent_consent": "crisis-not
                 "return_assessment": "return-to-school"}
 
 
+def _short_due(when: str | None) -> str:
+    """'2026-10-13T09:00' -> '10-13 09:00' in the current year, else the full date and time."""
+    from app import clock
+
+    text = short(when)
+    return text[5:] if text.startswith(f"{clock.today().year}-") else text
+
+
 class CaseView(QWidget):
     changed = Signal()              # data changed through this view
     open_student = Signal(int)
@@ -69,9 +80,10 @@ class CaseView(QWidget):
         self.writer = can_read_confidential(session.account)
         self.case: CaseDetail | None = None
         self.dialog: FormDialog | None = None
+        self.revealed = False       # 显示保密内容 clicked for this case (hidden again for the next case)
 
         self.title = QLabel("请在左侧选择一个危机个案。")
-        self.title.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        set_role(self.title, "title")
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.facts = QLabel()
         self.facts.setWordWrap(True)
@@ -79,16 +91,21 @@ class CaseView(QWidget):
         self.summary.setWordWrap(True)
         self.raised_by = QLabel()   # the same-day alert the case was opened from (counselors only)
         self.raised_by.setWordWrap(True)
-        self.raised_by.setStyleSheet("color: #c62828;")
+        set_tone(self.raised_by, "error")
         self.raised_by.hide()
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("background: #fff8e1; padding: 4px;")
+        set_tone(self.note, "confidential")
         self.note.hide()
+        self.reveal_button = reveal_button(self.reveal_confidential)
+        self.reveal_button.hide()
         self.archive_button = QPushButton("打开学生档案")
         self.archive_button.clicked.connect(lambda: self.case and self.open_student.emit(self.case.row.student_id))
 
-        self.complete_button = QPushButton("完成所选步骤…")
+        # The one primary action: the next step ("完成下一步：评估（截止 10-13 09:00）"); the other actions are in
+        # the 更多操作 menu (the buttons stay as the menu's enabled-state holders, hidden).
+        self.complete_button = QPushButton("完成下一步…")
+        set_role(self.complete_button, "primary")
         self.skip_button = QPushButton("跳过所选步骤…")
         self.documents_button = QPushButton("复学材料与会议…")
         self.follow_button = QPushButton("每周跟踪…")
@@ -108,9 +125,21 @@ class CaseView(QWidget):
         self.close_button.clicked.connect(self.open_close_dialog)
         self.action_buttons = (self.complete_button, self.skip_button, self.documents_button, self.follow_button,
                                self.level_button, self.close_button, self.amend_button, self.letter_button)
-        for b in self.action_buttons:
-            b.setVisible(self.writer)
-        actions = flow_bar(list(self.action_buttons), [self.archive_button])   # wraps instead of clipping
+        self.menu_buttons = self.action_buttons[1:]
+        self.more_menu = QMenu(self)
+        self.menu_actions: dict[QPushButton, QAction] = {}
+        for b in self.menu_buttons:
+            action = self.more_menu.addAction(b.text())
+            action.triggered.connect(b.click)
+            self.menu_actions[b] = action
+        self.more_button = QPushButton("更多操作")
+        self.more_button.setMenu(self.more_menu)
+        self.complete_button.setVisible(self.writer)
+        self.more_button.setVisible(self.writer)
+        for b in self.menu_buttons:
+            b.setVisible(False)
+        actions = flow_bar([self.complete_button, self.more_button],
+                           [self.reveal_button, self.archive_button])   # wraps, never clips
 
         self.steps = QTableWidget(0, len(STEP_COLUMNS))
         self.steps.setHorizontalHeaderLabels(STEP_COLUMNS)
@@ -122,10 +151,10 @@ class CaseView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.steps.itemSelectionChanged.connect(self._update_buttons)
-        self.steps.itemDoubleClicked.connect(lambda _item: self.open_step_dialog())
+        self.steps.itemDoubleClicked.connect(self._double_clicked)
 
         self.tabs = QTabWidget()
-        self.timeline = TimelineWidget()
+        self.timeline = TimelineWidget(session=session if self.writer else None)
         self.materials = QTableWidget(0, 3)
         self.materials.setHorizontalHeaderLabels(("项目", "日期", "情况"))
         self.materials.verticalHeader().hide()
@@ -153,6 +182,8 @@ class CaseView(QWidget):
 
     # -- showing ------------------------------------------------------------------------------------------------
     def show_case(self, case_id: int) -> None:
+        if self.case is None or self.case.row.id != case_id:
+            self.revealed = False
         self.case = get_case(self.session, case_id)
         c = self.case
         r = c.row
@@ -165,16 +196,49 @@ class CaseView(QWidget):
         self.summary.setText(f"概况：{r.summary}")
         self.raised_by.setText(c.raised_by)
         self.raised_by.setVisible(bool(c.raised_by))
+        hide = self._hiding(c)
         notes = [f"保密记录：{c.note}"] if c.note else []
         if c.closing_note:
             notes.append(f"结案说明：{c.closing_note}")
         self.note.setText("\n".join(notes))
-        self.note.setVisible(bool(notes))
+        self.note.setVisible(bool(notes) and not hide)
         self._fill_steps(c.steps)
         self._fill_materials(c)
         self._fill_history(c)
-        self.timeline.set_events(case_timeline(self.session, case_id, audit=False))  # get_case audited
+        self.timeline.set_events(case_timeline(self.session, case_id, audit=False),   # get_case audited
+                                 target=f"crisis_case:{case_id}")
+        if self.revealed:
+            self.timeline.model.show_confidential()
+            self.timeline.reveal_button.hide()
+        self.reveal_button.setVisible(hide)
+        nxt = self.next_step()
+        if nxt is not None:
+            self.select_step_id(nxt.id)        # the case opens at its next step
         self._update_buttons()
+
+    def _hiding(self, c: CaseDetail) -> bool:
+        """True while the case holds confidential text that 显示保密内容 has not shown yet."""
+        if self.revealed or not c.confidential:
+            return False
+        return bool(c.note or c.closing_note or any(s.note for s in c.steps) or any(m.note for m in c.meetings)
+                    or any(f.note for f in c.follow_ups) or any(x.reason for x in c.level_changes)
+                    or any(h.tier != "ordinary" for h in c.history))
+
+    def _conf(self, text: str) -> str:
+        """Confidential text as shown: itself once revealed, else the hidden mark."""
+        return text if self.revealed or not text else HIDDEN_MARK
+
+    def reveal_confidential(self) -> bool:
+        """显示保密内容 for this case: one audit line (app.archive.reveal), then every part shows its text."""
+        if self.case is None:
+            return False
+        if self.revealed:
+            return True
+        if not reveal(self, self.session, f"crisis_case:{self.case.row.id}", "危机个案的保密记录"):
+            return False
+        self.revealed = True
+        self.show_case(self.case.row.id)
+        return True
 
     def _fill_steps(self, steps: list[StepView]) -> None:
         self.steps.setRowCount(len(steps))
@@ -186,7 +250,7 @@ class CaseView(QWidget):
             facts = step_facts(s.key, s.data) if s.status == "done" else ""
             record = "；".join(p for p in (facts, s.summary,
                                           f"跳过理由：{s.skip_reason}" if s.skip_reason else "",
-                                          f"保密：{s.note}" if s.note else "") if p)
+                                          f"保密：{self._conf(s.note)}" if s.note else "") if p)
             due = short(s.due_at) if s.due_at else ("—" if not s.required or s.finished else "待上一步完成")
             values = (mark + s.name, status, due, short(s.done_at), s.done_by, record)
             for col, text in enumerate(values):
@@ -208,10 +272,11 @@ class CaseView(QWidget):
         for d in c.documents:
             rows.append((d.name, d.received_on or "", "已收到" if d.received_on else "未收到"))
         for m in c.meetings:
-            rows.append(("复学评估会议", short(m.held_at), m.participants + (f"；{m.note}" if m.note else "")))
+            rows.append(("复学评估会议", short(m.held_at),
+                         m.participants + (f"；{self._conf(m.note)}" if m.note else "")))
         for f in c.follow_ups:
             state = f"{f.summary}（{f.done_by}）" if f.done_on else ("应在 " + f.due_on + " 前" if f.due_on else "")
-            rows.append((f"复学后跟踪第 {f.week} 周", f.done_on or "", state + (f"；保密：{f.note}" if f.note else "")))
+            rows.append((f"复学后跟踪第 {f.week} 周", f.done_on or "", state + (f"；保密：{self._conf(f.note)}" if f.note else "")))
         self.materials.setRowCount(len(rows))
         for r, values in enumerate(rows):
             for col, text in enumerate(values):
@@ -220,10 +285,11 @@ class CaseView(QWidget):
     def _fill_history(self, c: CaseDetail) -> None:
         from app.crisis.rules import level_label
 
-        rows = [(short(x.at), x.by, "危机等级", f"{level_label(x.from_level)} → {level_label(x.to_level)}", x.reason)
-                for x in c.level_changes]
-        rows += [(short(h.at), h.by, f"{h.entity}.{h.field}", f"{h.old_value} → {h.new_value}", h.reason)
-                 for h in c.history]
+        rows = [(short(x.at), x.by, "危机等级", f"{level_label(x.from_level)} → {level_label(x.to_level)}",
+                 self._conf(x.reason)) for x in c.level_changes]
+        rows += [(short(h.at), h.by, f"{h.entity}.{h.field}",
+                  f"{h.old_value} → {h.new_value}" if h.tier == "ordinary" else self._conf(f"{h.old_value} → {h.new_value}"),
+                  h.reason if h.tier == "ordinary" else self._conf(h.reason)) for h in c.history]
         self.history.setRowCount(len(rows))
         for r, values in enumerate(rows):
             for col, text in enumerate(values):
@@ -235,6 +301,12 @@ class CaseView(QWidget):
             return None
         sid = self.steps.selectedItems()[0].data(Qt.ItemDataRole.UserRole)
         return next((s for s in self.case.steps if s.id == sid), None)
+
+    def next_step(self) -> StepView | None:
+        """The first open required step of an open case (the case list's 下一步)."""
+        if self.case is None or self.case.row.status != "open":
+            return None
+        return next((s for s in self.case.steps if s.status == "open" and s.required), None)
 
     def select_step_id(self, step_id: int) -> bool:
         if self.case is None:
@@ -271,7 +343,34 @@ class CaseView(QWidget):
         self.close_button.setEnabled(case_open)
         self.amend_button.setEnabled(case_open)
         self.archive_button.setEnabled(self.case is not None)
+        shown = self.writer and self.case is not None   # no case: no row of disabled buttons
+        self.complete_button.setVisible(shown)
+        self.more_button.setVisible(shown)
+        self.archive_button.setVisible(self.case is not None)
         self.letter_button.setEnabled(case_open and step is not None and step.key in STEP_LETTERS)
+        for b, action in self.menu_actions.items():
+            action.setEnabled(b.isEnabled())
+        self.complete_button.setText(self._complete_text(step))
+
+    def _complete_text(self, step: StepView | None) -> str:
+        """"完成下一步：评估（截止 10-13 09:00）", or 完成所选步骤 for another open step."""
+        if step is None or step.status != "open" or step.key in ("closing", "follow_up"):
+            return "完成下一步…"
+        due = f"（截止 {_short_due(step.due_at)}）" if step.due_at else ""
+        nxt = self.next_step()
+        lead = "完成下一步" if nxt is not None and nxt.id == step.id else "完成所选步骤"
+        return f"{lead}：{step.name}{due}"
+
+    def _double_clicked(self, item: QTableWidgetItem) -> None:
+        self.steps.selectRow(item.row())
+        self.open_selected_step()
+
+    def open_selected_step(self) -> FormDialog | None:
+        """Double-click on a step: its dialog (the weekly follow-up's for 复学后跟踪)."""
+        step = self.selected_step()
+        if step is not None and step.key == "follow_up":
+            return self.open_follow_up_dialog()
+        return self.open_step_dialog()
 
     def request_letter(self) -> LetterRequest | None:
         """The selected step's parent letter, for this case's student (the letters page opens it)."""

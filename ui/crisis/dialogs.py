@@ -13,6 +13,7 @@ from app.errors import InputRejected
 from app.session import Session
 from ui.crisis.forms import FormDialog, StudentPicker, date_of, datetime_edit, iso_of, line, text_box
 from ui.shell.context import AppContext
+from ui.shell.theme import set_role, set_tone
 
 
 def _combo(items: dict[str, str] | tuple[str, ...], current: str | None = None) -> QComboBox:
@@ -59,12 +60,12 @@ class OpenCaseDialog(FormDialog):
 
             st = get_student(ctx.session.db, ctx.session.account, student_id)
             self.student_label = QLabel(f"{st.name}（{st.class_name}，{st.registry_no}）")
-            self.student_label.setStyleSheet("font-weight: bold;")
+            set_role(self.student_label, "subtitle")
             self.picker.hide()
             self.form.addRow("学生", self.student_label)
         if alert is not None:
             self.raised_label = QLabel(f"{alert.source_label}：{alert.reason}")
-            self.raised_label.setStyleSheet("color: #c62828;")
+            set_tone(self.raised_label, "error")
             self.form.addRow("由此开立", self.raised_label)
             self.source.setCurrentIndex(max(0, self.source.findData(alert.case_source)))
         self.form.addRow("危机等级", self.level)
@@ -134,7 +135,7 @@ class StepDialog(FormDialog):
             text = "材料和会议已齐全。" if not missing else "尚缺：" + "、".join(missing) + "（请先在“复学材料”中登记）"
             status = QLabel(text)
             status.setWordWrap(True)
-            status.setStyleSheet("color: #137333;" if not missing else "color: #c5221f;")
+            set_tone(status, "ok" if not missing else "error")
             self.form.addRow("复学材料", status)
         self.summary = text_box("经过和结果（普通级，班主任可见）")
         self.note = text_box("保密记录（仅心理教师可见）", confidential=True)

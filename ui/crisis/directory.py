@@ -23,6 +23,7 @@ from app.errors import XinqiaoError
 from app.policy import can_manage_school
 from app.session import Session
 from ui.crisis.forms import line
+from ui.shell.theme import set_tone
 
 COLUMNS = ("名称", "科室", "电话", "绿色通道", "地址")
 
@@ -65,7 +66,7 @@ class DirectoryDialog(QDialog):
             row.addWidget(b)
         row.addStretch(1)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #c5221f;")
+        set_tone(self.error, "error")
         note = QLabel("" if self.editable else "只有管理员可以修改名录。")
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.button(QDialogButtonBox.StandardButton.Close).setText("关闭")

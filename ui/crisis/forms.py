@@ -27,9 +27,8 @@ from app.archive.students import StudentFilter
 from app.errors import XinqiaoError
 from ui.shell.context import AppContext
 from ui.shell.forms import DraftDialog
+from ui.shell.theme import set_tone
 from ui.shell.views import keep_registry_numbers_whole
-
-CONFIDENTIAL_STYLE = "background: #fff8e1;"
 
 
 class FormDialog(DraftDialog):
@@ -46,13 +45,13 @@ class FormDialog(DraftDialog):
         if intro:
             label = QLabel(intro)
             label.setWordWrap(True)
-            label.setStyleSheet("color: #555;")
+            set_tone(label, "muted")
             outer.addWidget(label)
         self.form = QFormLayout()
         outer.addLayout(self.form)
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c5221f;")
+        set_tone(self.error, "error")
         self.error.hide()
         outer.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -101,7 +100,7 @@ def text_box(placeholder: str = "", confidential: bool = False, height: int = 64
     w.setTabChangesFocus(True)  # keyboard first: Tab leaves the box
     w.setFixedHeight(height)
     if confidential:
-        w.setStyleSheet(CONFIDENTIAL_STYLE)
+        set_tone(w, "confidential")
     return w
 
 

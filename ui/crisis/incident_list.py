@@ -34,8 +34,9 @@ from app.crisis.incidents import (
 from app.crisis.model import PARTY_LABELS, short
 from app.policy import can_read_confidential, can_read_incidents, does_student_work
 from app.session import Session
-from ui.crisis.forms import CONFIDENTIAL_STYLE, FormDialog, datetime_edit, iso_of, line, text_box
+from ui.crisis.forms import FormDialog, datetime_edit, iso_of, line, text_box
 from ui.shell.flow import flow_bar
+from ui.shell.theme import set_tone
 
 COLUMNS = ("日期", "经过", "通知情况", "关联个案")
 FIELD_LABELS = {"what": "经过", "follow_up": "后续处理", "place": "地点", "note": "保密记录"}
@@ -182,7 +183,7 @@ class IncidentDialogView(QDialog):
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             if key == "note":
-                value.setStyleSheet(CONFIDENTIAL_STYLE + " padding: 4px;")
+                set_tone(value, "confidential")
             self.fields[key] = value
             self.details.addRow(label, value)
         self.notices.setRowCount(len(inc.notices))

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -33,6 +34,7 @@ from ui.crisis.incident_list import IncidentDialogView, IncidentList
 from ui.crisis.rules_editor import RulesDialog
 from ui.shell.context import AppContext, Change
 from ui.shell.flow import flow_bar
+from ui.shell.theme import set_role
 from ui.shell.views import keep_registry_numbers_whole
 
 FILTERS = (("open", "进行中"), ("overdue", "有逾期步骤"), ("all", "全部个案"))
@@ -64,6 +66,9 @@ class CrisisPage(QWidget):
         self.directory_button.clicked.connect(self.open_directory)
         self.new_button.setVisible(can_read_confidential(account))
         self.incident_button.setVisible(can_read_confidential(account))
+        self.primary_button = self.new_button   # the page header (ui/shell/header.py)
+        self.header_buttons = [self.incident_button]
+        self.more_buttons = [self.directory_button, self.export_button, self.rules_button]
         self.count = QLabel()
         bar = flow_bar([QLabel("显示："), self.filter, self.count],
                        [self.new_button, self.incident_button, self.directory_button, self.export_button,
@@ -78,7 +83,7 @@ class CrisisPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COLUMNS.index("下一步"), QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)   # every column as wide as its text: 下一步 never shrinks to "一…"
         self.table.itemSelectionChanged.connect(self._selected)
 
         self.view = CaseView(self.session)
@@ -100,13 +105,37 @@ class CrisisPage(QWidget):
             self.lists.addTab(self.incidents, "意外事件")
         self.lists.tabBar().setVisible(self.lists.count() > 1)
 
+        # No case to show: what a case is and 新建个案, instead of a case view of disabled buttons.
+        self.empty = QWidget()
+        el = QVBoxLayout(self.empty)
+        el.addStretch(1)
+        self.empty_title = QLabel("还没有危机个案")
+        set_role(self.empty_title, "title")
+        self.empty_text = QLabel()
+        self.empty_text.setWordWrap(True)
+        self.empty_new = QPushButton("新建个案…")
+        set_role(self.empty_new, "primary")
+        self.empty_new.clicked.connect(lambda: self.open_new_case_dialog())
+        self.empty_new.setVisible(can_read_confidential(account))
+        self.empty_all = QPushButton("查看全部个案")
+        self.empty_all.clicked.connect(lambda: self.set_filter("all"))
+        for w in (self.empty_title, self.empty_text):
+            w.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            el.addWidget(w)
+        el.addWidget(self.empty_new, 0, Qt.AlignmentFlag.AlignHCenter)
+        el.addWidget(self.empty_all, 0, Qt.AlignmentFlag.AlignHCenter)
+        el.addStretch(2)
+        self.right = QStackedWidget()
+        self.right.addWidget(self.view)
+        self.right.addWidget(self.empty)
+
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
         split.addWidget(self.lists)
-        split.addWidget(self.view)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setSizes([380, 620])  # the case's steps need the room; at 1024×768 they fit without scrolling
+        split.addWidget(self.right)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([500, 540])  # at 1280 the list's columns fit whole; narrower, the list scrolls sideways
         self.split = split
         lay = QVBoxLayout(self)
         lay.addWidget(bar)
@@ -148,6 +177,28 @@ class CrisisPage(QWidget):
         self.incidents.refresh()
         if keep is not None and keep in [c.id for c in self.rows]:
             self.select_case(keep)
+        self._show_empty_state(mode)
+
+    def _show_empty_state(self, mode: str) -> None:
+        """An empty list: say what a case is (or that none is in this list) and offer 新建个案."""
+        if self.rows:
+            self.right.setCurrentWidget(self.view)
+            return
+        any_case = mode != "all" and bool(list_cases(self.session))
+        writer = can_read_confidential(self.session.account)
+        if any_case:
+            self.empty_title.setText("没有进行中的危机个案" if mode == "open" else "没有步骤逾期的个案")
+            self.empty_text.setText("已结案的个案在“全部个案”中。发现新的危机时，请新建个案。" if writer
+                                    else "已结案的个案在“全部个案”中。")
+        else:
+            self.empty_title.setText("还没有危机个案")
+            self.empty_text.setText(
+                "危机个案记录一名学生从发现危机到结案的全过程：发现与报告、安全措施、通知家长、评估、转介或复学、"
+                "每周跟踪，每一步有截止时间，逾期会在工作台上用红色提醒。\n"
+                + ("发现学生有自伤、自杀风险或其他心理危机时，请点“新建个案”。" if writer
+                   else "个案由心理教师建立；本班学生有个案时会显示在这里。"))
+        self.empty_all.setVisible(any_case)
+        self.right.setCurrentWidget(self.empty)
 
     def case_ids(self) -> list[int]:
         return [c.id for c in self.rows]
@@ -156,6 +207,7 @@ class CrisisPage(QWidget):
         return [r for r in range(self.table.rowCount()) if _is_red(self.table, r)]
 
     def select_case(self, case_id: int) -> None:
+        self.right.setCurrentWidget(self.view)
         row = self.case_ids().index(case_id)
         self.table.selectRow(row)
         self.view.show_case(case_id)
@@ -279,6 +331,20 @@ class CrisisPage(QWidget):
             self.set_filter("all")
         if case_id in self.case_ids():
             self.select_case(case_id)
+
+    def open_case_at_step(self, case_id: int, step_id: int) -> FormDialog | None:
+        """From the 工作台: the case, with that step selected and the dialog that completes it open (the weekly
+        follow-up's dialog for 复学后跟踪)."""
+        if not does_student_work(self.session.account):
+            return None
+        self.open_case_anywhere(case_id)
+        view = self.view
+        if view.case is None or view.case.row.id != case_id or not view.select_step_id(step_id):
+            return None
+        step = view.selected_step()
+        if step is not None and step.key == "follow_up":
+            return view.open_follow_up_dialog()
+        return view.open_step_dialog()
 
     def open_hit(self, hit: SearchHit) -> None:
         """A search hit of this page's sources (the window routes them here): the case, or the incident."""

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.exchange.package import write_checked
-from app.exchange.periods import parse_period
 from app.exchange.school import (
     centre_key,
     export_history,
@@ -28,6 +27,7 @@ from app.exchange.school import (
     set_export_policy,
 )
 from app.exchange.transfer import school_key_text
+from app.indicators.periods import report_period
 from app.school.calendar import list_semesters
 from ui.exchange.transfer_dialogs import TransferInDialog, TransferOutDialog
 from ui.network.common import fill, table
@@ -52,7 +52,7 @@ class ExchangePage(QWidget):
         self.session = ctx.session
         self.transfer_out_dialog: TransferOutDialog | None = None
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<h2>区县上报</h2>"))
+        layout.setContentsMargins(0, 0, 0, 0)   # the title is the page header's (ui/shell/header.py)
 
         key_box = QGroupBox("区县中心公钥")
         kl = QHBoxLayout(key_box)
@@ -93,6 +93,7 @@ class ExchangePage(QWidget):
         self.export_button = QPushButton("导出上报包…")
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.export)
+        self.primary_button, self.primary_icon = self.export_button, "download"   # in the page header
         self.status = QLabel()
         self.status.setWordWrap(True)
         export_row.addWidget(QLabel("期次："))
@@ -168,7 +169,7 @@ class ExchangePage(QWidget):
 
     def export(self) -> None:
         try:
-            period = parse_period(self.session.db, self.current_period())
+            period = report_period(self.session.db, self.current_period())
         except Exception as e:  # noqa: BLE001
             show_error(self, e)
             return

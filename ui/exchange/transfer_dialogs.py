@@ -29,7 +29,7 @@ from app.exchange.transfer import TransferIn, TransferOut, read_school_key, tran
 from app.session import Session
 from ui.shell import dialogs
 from ui.shell.forms import DraftDialog
-from ui.shell.unlock import ERROR_STYLE
+from ui.shell.theme import set_tone
 
 
 def _row(*widgets: QWidget) -> QWidget:
@@ -102,7 +102,7 @@ class TransferOutDialog(DraftDialog):
         self.folder_button.clicked.connect(self.choose_folder)
         form.addRow("保存到", _row(self.folder, self.folder_button))
         self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         self.error.setWordWrap(True)
         form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -125,7 +125,7 @@ class TransferOutDialog(DraftDialog):
         self.key_file.setEnabled(by_key)
         self.key_button.setEnabled(by_key)
         self.reason.setEnabled(self.confidential.isChecked())
-        self.fingerprint.setStyleSheet("")
+        set_tone(self.fingerprint, "")
         path = self.key_file.text().strip()
         if not by_key or not path:
             self.fingerprint.setText("")
@@ -134,7 +134,7 @@ class TransferOutDialog(DraftDialog):
             key = read_school_key(Path(path))
         except XinqiaoError as e:
             self.fingerprint.setText(e.message)
-            self.fingerprint.setStyleSheet(ERROR_STYLE)
+            set_tone(self.fingerprint, "error")
             return
         whose = f"“{key.school}”的" if key.school else ""
         self.fingerprint.setText(f"{whose}接收公钥，指纹 <b>{key.fingerprint}</b>：请打电话与接收学校核对这个指纹。")
@@ -223,7 +223,7 @@ class TransferInDialog(QDialog):
         self.passphrase.setPlaceholderText("转接单上的一次性口令；用本校接收公钥加密的留空")
         form.addRow("一次性口令", self.passphrase)
         self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         self.error.setWordWrap(True)
         form.addRow(self.error)
         self.outcome = QLabel("")

@@ -46,6 +46,7 @@ from ui.shell import dialogs
 from ui.shell.context import AppContext
 from ui.shell.tables import RowsModel
 from ui.shell.tasks import Progress, Task, run_task
+from ui.shell.theme import set_tone
 from ui.shell.views import keep_registry_numbers_whole
 
 AUTO = "（自动识别）"
@@ -457,7 +458,7 @@ class ImportDialog(QDialog):
         self.preview = self.view = None
         self.error_text = ""
         self.status.setText(f"正在读取 {path.name} …")
-        self.status.setStyleSheet("")
+        set_tone(self.status, "")
 
         def work(progress: Progress) -> Any:
             def report(done: int, total: int) -> None:
@@ -516,7 +517,7 @@ class ImportDialog(QDialog):
         note = f"，{view.note}" if view.note else ""
         self.status.setText(f"{where}，表头在第 {view.header_row} 行{note}。"
                             "请核对下面的列对应关系和预览结果，确认无误后再导入。")
-        self.status.setStyleSheet("")
+        set_tone(self.status, "")
         self._fill_mapping(view.headers, view.columns)
         self.counts_label.setText(view.summary)
         for i, tab in enumerate(self.spec.tabs):
@@ -563,7 +564,7 @@ class ImportDialog(QDialog):
         if len(self.sheets) > 1 and not (isinstance(exc, HeaderNotFound) and exc.other_sheets):  # else named already
             self.error_text += "（此文件有多个工作表，可在上方“工作表”中选择要导入的工作表。）"
         self.status.setText(self.error_text)
-        self.status.setStyleSheet("color: #c5221f;")
+        set_tone(self.status, "error")
         for i, tab in enumerate(self.spec.tabs):
             self.models[tab.key].set_rows([])
             self.lists.setTabText(i, tab.title)
@@ -668,8 +669,7 @@ class ImportDialog(QDialog):
 
     def _message(self, text: str, *, error: bool = False, ok: bool = False) -> None:
         self.result_label.setText(text)
-        color = "#c5221f" if error else "#137333" if ok else "#333"
-        self.result_label.setStyleSheet(f"color: {color};")
+        set_tone(self.result_label, "error" if error else "ok" if ok else "")
 
     def reject(self) -> None:
         if self.busy:  # the user waits for a running read or import to finish (a lock still closes the dialog)

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, Q
 
 from app import clock
 from app.letters.records import DELIVERY_METHODS
-from ui.shell.unlock import ERROR_STYLE
+from ui.shell.theme import set_tone
 
 
 def _today() -> QDate:
@@ -29,7 +29,7 @@ class _DateForm(QDialog):
         self.date.setCalendarPopup(True)
         self.date.setMaximumDate(_today())
         self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         self.error.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登记")

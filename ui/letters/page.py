@@ -63,7 +63,7 @@ from ui.letters.template_editor import TemplateEditor
 from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
 from ui.shell.tasks import Progress, Task, run_task
-from ui.shell.unlock import ERROR_STYLE
+from ui.shell.theme import set_role, set_tone
 
 SCOPES = {"student": "一名学生", "class": "一个班级", "level": "一个预警等级"}
 PREVIEW_DELAY_MS = 250
@@ -107,7 +107,7 @@ class LettersPage(QWidget):
         self.save_button.clicked.connect(self.save_template)
         self.reset_button.clicked.connect(self.reset_template)
         self.edit_state = QLabel("")
-        self.edit_state.setStyleSheet("color: #555;")
+        set_tone(self.edit_state, "muted")
         row = QHBoxLayout()
         row.addWidget(self.edit_state, 1)
         row.addWidget(self.reset_button)
@@ -116,7 +116,7 @@ class LettersPage(QWidget):
         self.reset_button.setVisible(self.editable)
         form.addRow(row)
         self.edit_error = QLabel("")
-        self.edit_error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.edit_error, "error")
         self.edit_error.setWordWrap(True)
         form.addRow(self.edit_error)
 
@@ -142,7 +142,7 @@ class LettersPage(QWidget):
         self.preview_page.valueChanged.connect(self._show_preview_page)
         self.preview_info = QLabel("")
         self.preview_error = QLabel("")
-        self.preview_error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.preview_error, "error")
         self.preview_error.setWordWrap(True)
         prev_top = QHBoxLayout()
         prev_top.addWidget(QLabel("预览 第"))
@@ -190,6 +190,7 @@ class LettersPage(QWidget):
         tform.addRow("", self.per_student)
         self.export_button = QPushButton("导出 PDF…")
         self.export_button.setObjectName("exportLetters")
+        set_role(self.export_button, "primary")   # the page's one primary action, beside what it prints
         self.print_button = QPushButton("打印…")
         self.print_button.setObjectName("printLetters")
         self.export_button.clicked.connect(self.export)

@@ -20,7 +20,7 @@ from app.errors import XinqiaoError
 from app.loop.months import LoopItem
 from app.session import Session
 from ui.shell.forms import DraftDialog
-from ui.shell.unlock import ERROR_STYLE
+from ui.shell.theme import set_tone
 
 
 class _LoopDialog(DraftDialog):
@@ -35,7 +35,7 @@ class _LoopDialog(DraftDialog):
         self.setMinimumWidth(460)
         self.form = QFormLayout(self)
         self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         self.error.setWordWrap(True)
         self.saved = False
 

@@ -29,7 +29,7 @@ class MeetingDialog(DraftDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.setWindowTitle("记录领导小组会议")
+        self.setWindowTitle("新建领导小组会议记录")
         form = QFormLayout(self)
         self.held_on = QDateEdit(QDate(clock.today()))
         self.held_on.setObjectName("held_on")

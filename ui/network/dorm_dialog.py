@@ -11,6 +11,7 @@ from app.network.people import dorm_of, informant_of, set_dorm
 from app.session import Session
 from app.text import normalize_text
 from ui.shell.forms import DraftDialog
+from ui.shell.theme import set_tone
 
 
 class DormDialog(DraftDialog):
@@ -31,7 +32,7 @@ class DormDialog(DraftDialog):
         self.room.setPlaceholderText("如 201")
         self.room.setAccessibleName("房间号")
         self.error = QLabel()
-        self.error.setStyleSheet("color: #c5221f;")
+        set_tone(self.error, "error")
         self.error.setWordWrap(True)
         self.error.hide()
         serving = informant_of(session, student_id)
@@ -39,7 +40,7 @@ class DormDialog(DraftDialog):
             f"\n该生是 {serving} 的宿舍心理信息员：换到别的宿舍或清除后，原宿舍需另行任命信息员。" if serving else ""))
         hint.setWordWrap(True)
         self.hint = hint
-        hint.setStyleSheet("color: #666;")
+        set_tone(hint, "muted")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")

@@ -34,6 +34,7 @@ from ui.network.report_dialog import ReportDialog
 from ui.network.triage import TriageList
 from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
+from ui.shell.flow import flow_bar
 from ui.shell.tasks import run_task
 
 
@@ -58,6 +59,9 @@ class NetworkPage(QWidget):
         self.forms_button.clicked.connect(self.print_forms)
         for b in (self.new_button, self.import_button, self.forms_button):
             b.setVisible(keeper)
+        self.primary_button = self.new_button   # the page header (ui/shell/header.py)
+        self.header_buttons = [self.import_button]
+        self.more_buttons = [self.forms_button]
         bar = QHBoxLayout()
         bar.addWidget(QLabel("期次："))
         bar.addWidget(self.period)
@@ -108,15 +112,12 @@ class NetworkPage(QWidget):
         self.pair_button.clicked.connect(self.add_pair)
         self.settings_button = QPushButton("网络设置…")
         self.settings_button.clicked.connect(self.edit_settings)
-        people_bar = QHBoxLayout()
-        for b in (self.rep_button, self.dorm_button, self.informant_button, self.leader_button, self.review_button,
-                  self.pair_button):
+        people_buttons = [self.rep_button, self.dorm_button, self.informant_button, self.leader_button,
+                          self.review_button, self.pair_button]
+        for b in people_buttons:
             b.setVisible(keeper)
-            people_bar.addWidget(b)
         self.settings_button.setVisible(can_configure_network(account))
-        people_bar.addWidget(self.settings_button)
-        people_bar.addStretch(1)
-        pl.addLayout(people_bar)
+        pl.addWidget(flow_bar([*people_buttons, self.settings_button]))   # wraps at 1024×768
         pl.addWidget(QLabel("领导小组（空缺的职务标红）"))
         pl.addWidget(self.group)
         pair_row = QHBoxLayout()

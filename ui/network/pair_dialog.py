@@ -14,6 +14,7 @@ from app.network.people import add_pair
 from ui.shell.context import AppContext
 from ui.shell.forms import DraftDialog
 from ui.shell.student_picker import StudentPicker
+from ui.shell.theme import set_tone
 
 
 class PairDialog(DraftDialog):
@@ -23,7 +24,7 @@ class PairDialog(DraftDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("朋辈结对")
+        self.setWindowTitle("新建朋辈结对")
         self.setMinimumWidth(560)   # a match shows name, class and registry number whole
         self.student = StudentPicker(ctx)
         self.student.edit.setAccessibleName("需要支持的学生")
@@ -38,7 +39,7 @@ class PairDialog(DraftDialog):
         self.end.setPlaceholderText("如 2027-01-15，可留空")
         self.end.setAccessibleName("结束日期")
         self.error = QLabel()
-        self.error.setStyleSheet("color: #c5221f;")
+        set_tone(self.error, "error")
         self.error.setWordWrap(True)
         self.error.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)

@@ -37,7 +37,7 @@ class ReportDialog(DraftDialog):
 
     def __init__(self, session: Session, parent: QWidget | None = None, period: str = "") -> None:
         super().__init__(parent)
-        self.setWindowTitle("录入预警网络报告")
+        self.setWindowTitle("新建预警网络报告")
         self.session = session
         self.concerns: list[ConcernInput] = []
         self.place = QComboBox()

@@ -34,7 +34,7 @@ class ReviewDialog(DraftDialog):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("记录年级组研判")
+        self.setWindowTitle("新建年级组研判记录")
         self.session = session
         self.grade = QComboBox()
         for (g,) in session.db.query("SELECT DISTINCT grade FROM classes ORDER BY grade"):

@@ -12,6 +12,7 @@ from app.network.reports import TriageItem, crisis_prefill, open_crisis_case, tr
 from app.session import Session
 from ui.network.common import fill, table
 from ui.shell import dialogs
+from ui.shell.theme import set_tone
 
 COLUMNS = ("学生", "班级", "表现", "报告日期", "来自", "状态")
 
@@ -46,7 +47,7 @@ class TriageList(QWidget):
         lay.addWidget(self.table, 1)
         lay.addLayout(bar)
         hint = QLabel("方向键选择学生，数字键 1–6 选择决定，Enter 记录；双击打开学生档案。")
-        hint.setStyleSheet("color: #666")
+        set_tone(hint, "muted")
         lay.addWidget(hint)
         self.refresh()
 

@@ -12,8 +12,6 @@ from app.school.staff import StaffMember
 RED = QBrush(QColor("#c62828"))
 UNCOVERED = QBrush(QColor("#ffe0e0"))
 NO_SCHOOL = QBrush(QColor("#eeeeee"))
-TAG_STYLE = ("QPushButton { border: 1px solid #9e9e9e; border-radius: 10px; padding: 2px 10px; }"
-             " QPushButton:checked { background: #1565c0; color: white; border-color: #1565c0; }")
 
 
 def table(headers: Sequence[str], stretch: int | None = None) -> QTableWidget:

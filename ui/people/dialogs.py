@@ -31,9 +31,9 @@ from app.people.training import add_training, set_people_settings
 from app.school.holidays import WEEKDAYS
 from app.school.staff import ROLE_ORDER, STAFF_ROLES, StaffMember, list_staff, set_staff_roles
 from app.session import Session
-from ui.people.common import TAG_STYLE, staff_combo
+from ui.people.common import staff_combo
 from ui.shell.forms import DraftDialog
-from ui.shell.unlock import ERROR_STYLE
+from ui.shell.theme import set_tone
 
 
 def _date_edit(day: dt.date) -> QDateEdit:
@@ -64,7 +64,7 @@ def _form_base(base: type[QDialog]) -> type[QDialog]:
             self.setMinimumWidth(420)
             self.form = QFormLayout(self)
             self.error = QLabel("")
-            self.error.setStyleSheet(ERROR_STYLE)
+            set_tone(self.error, "error")
             self.error.setWordWrap(True)
             self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                             | QDialogButtonBox.StandardButton.Cancel)
@@ -114,13 +114,13 @@ class RolesDialog(_Choices):
             tag = QPushButton(STAFF_ROLES[role])
             tag.setCheckable(True)
             tag.setChecked(member.holds(role))
-            tag.setStyleSheet(TAG_STYLE)
+            set_tone(tag, "tag")
             self.tags[role] = tag
             row.addWidget(tag)
         row.addStretch(1)
         self.form.addRow("身份（可多选）", row)
         hint = QLabel("身兼数职的，培训学时按其中最高的要求计算。")
-        hint.setStyleSheet("color: #555;")
+        set_tone(hint, "muted")
         self.form.addRow(hint)
         self.finish()
 
@@ -259,7 +259,7 @@ class PatternDialog(_Choices):
         self.form.addRow(self.keep)
         hint = QLabel("只写入上课日：周末、节假日和学期外的日子跳过；调休上课的周末按星期六、日的安排。")
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #555;")
+        set_tone(hint, "muted")
         self.form.addRow(hint)
         self.written = 0
         self.finish()

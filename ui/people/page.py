@@ -32,6 +32,7 @@ from ui.people.common import NO_SCHOOL, RED, UNCOVERED, fill, table
 from ui.people.dialogs import CycleDialog, DutyDayDialog, PatternDialog, RolesDialog, TrainingDialog
 from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
+from ui.shell.theme import set_tone
 
 
 class PeoplePage(QWidget):
@@ -56,7 +57,7 @@ class PeoplePage(QWidget):
         sl = QVBoxLayout(staff_tab)
         bar = QHBoxLayout()
         hint = QLabel("一人可兼多个身份（如兼职心理教师兼班主任）；添加教职工、标记离校在 设置 → 学校 中。")
-        hint.setStyleSheet("color: #555;")
+        set_tone(hint, "muted")
         bar.addWidget(hint, 1)
         bar.addWidget(self.roles_button)
         sl.addLayout(bar)
@@ -74,6 +75,7 @@ class PeoplePage(QWidget):
         self.remove_training_button.clicked.connect(self.remove_training)
         self.cycle_button = QPushButton("周期与学时要求…")
         self.cycle_button.clicked.connect(self.edit_cycle)
+        self.primary_button = self.add_training_button   # the page header (ui/shell/header.py)
         training_tab = QWidget()
         tl = QVBoxLayout(training_tab)
         tbar = QHBoxLayout()
@@ -157,7 +159,7 @@ class PeoplePage(QWidget):
         self.shortfall_label.setText(
             f"未达到要求 {len(short)} 人：" + "；".join(f"{r.name}（{r.shortfall_text()}）" for r in short)
             if short else "在职教职工均已达到本周期的培训要求。")
-        self.shortfall_label.setStyleSheet("color: #c62828;" if short else "color: #2e7d32;")
+        set_tone(self.shortfall_label, "urgent" if short else "ok")
         fill(self.standing_table, [
             (r.name, r.roles_label, f"{r.norm_label} {hours_text(r.needed)} 学时", f"{hours_text(r.done)} 学时",
              f"{r.supervisions}/{r.supervisions_needed} 次" if r.supervisions_needed else "—",
@@ -174,7 +176,7 @@ class PeoplePage(QWidget):
         problems = s.problems()
         self.staffing_problems.setText("\n".join("✗ " + p for p in problems) if problems
                                        else "✓ 专职心理教师和专兼职配比均符合要求。")
-        self.staffing_problems.setStyleSheet("color: #c62828;" if problems else "color: #2e7d32;")
+        set_tone(self.staffing_problems, "urgent" if problems else "ok")
         self.refresh_roster()
 
     def refresh_roster(self) -> None:
@@ -203,7 +205,7 @@ class PeoplePage(QWidget):
             f"上课日 {school} 天，已安排 {school - len(uncovered)} 天。"
             + ("无人值班：" + "、".join(f"{d.day.month}月{d.day.day}日（{d.weekday_label}）" for d in uncovered)
                if uncovered else "每个上课日都有人值班。"))
-        self.uncovered_label.setStyleSheet("color: #c62828;" if uncovered else "color: #2e7d32;")
+        set_tone(self.uncovered_label, "urgent" if uncovered else "ok")
 
     def _data_changed(self, change: Change) -> None:
         if change in (Change.PEOPLE, Change.SCHOOL):

@@ -31,6 +31,7 @@ from app.reports.charts import CHARTS, period_choices, school_charts, today_peri
 from ui.shell import dialogs
 from ui.shell.context import AppContext
 from ui.shell.tasks import run_task
+from ui.shell.theme import set_tone
 
 CHART_DPI = 100     # the page shows each chart at its natural size (560 × 340 pixels)
 
@@ -55,10 +56,10 @@ class ChartCard(QFrame):
         self.image.setAccessibleName(title)
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image.setFixedSize(560, 340)
-        self.image.setStyleSheet("background: white; color: #757575;")
+        self.image.setObjectName("chartImage")
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555;")
+        set_tone(self.note, "muted")
         self.note.setFixedWidth(560)
         # a wrapped label in a grid gets the height of one line: room for three, so it never covers the chart
         self.note.setMinimumHeight(self.note.fontMetrics().lineSpacing() * 3)
@@ -125,6 +126,7 @@ class ReportsPage(QWidget):
         if line is not None:
             line.returnPressed.connect(self.load)
         self.report_btn.clicked.connect(self.semester_report)
+        self.primary_button, self.primary_icon = self.report_btn, "report-analytics"   # the page header
         for w in (QLabel("期间"), self.period_box, self.refresh_btn, self.report_btn, self.status):
             bar.addWidget(w)
         lay.addLayout(bar)

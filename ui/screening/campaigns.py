@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -49,6 +50,7 @@ from ui.screening.models import RowsModel
 from ui.shell import dialogs
 from ui.shell.forms import DraftDialog
 from ui.shell.tasks import run_task, wait_idle
+from ui.shell.theme import set_role
 
 PROGRESS_HEADERS = ["班级", "应测", "已完成", "未完成", "缺考", "拒绝", "待回执", "完成率"]
 GRADE_HEADERS = ["年级", "应测", "完成", "完成率", "一级", "二级", "三级"]
@@ -190,10 +192,38 @@ class CampaignsTab(QWidget):
         split.addWidget(self.charts)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
+        # No campaign yet: what a campaign is and 新建测评, not empty tables and blank chart boxes.
+        self.empty = QWidget()
+        el = QVBoxLayout(self.empty)
+        el.addStretch(1)
+        self.empty_title = QLabel("还没有测评活动")
+        set_role(self.empty_title, "title")
+        self.empty_text = QLabel()
+        self.empty_text.setWordWrap(True)
+        self.empty_new = QPushButton("新建测评…")
+        set_role(self.empty_new, "primary")
+        self.empty_new.clicked.connect(self.new_campaign)
+        self.empty_import = QPushButton("导入结果文件…")
+        self.empty_import.clicked.connect(self.import_results)
+        for w in (self.empty_title, self.empty_text):
+            w.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            el.addWidget(w)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.empty_new)
+        row.addWidget(self.empty_import)
+        row.addStretch(1)
+        el.addLayout(row)
+        el.addStretch(2)
+        self.body = QStackedWidget()
+        self.body.addWidget(split)
+        self.body.addWidget(self.empty)
+        self.top_widgets = (self.combo, self.new_btn, self.import_btn)
+        self.top_label = top.itemAt(0).widget()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.info)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.body, 1)
         self.loading = False
         self._generation = 0
         self.stats: CampaignStats | None = None
@@ -203,6 +233,12 @@ class CampaignsTab(QWidget):
         can_manage = can_manage_screening(session.account)
         self.new_btn.setEnabled(can_manage)
         self.import_btn.setEnabled(can_manage)
+        self.empty_new.setVisible(can_manage)
+        self.empty_import.setVisible(can_manage)
+        self.empty_text.setText(
+            "一次测评活动是对若干年级的一轮心理筛查（例如秋季 PHQ-9、GAD-7）：建好活动后，录入纸质答卷或导入问卷星等"
+            "平台导出的结果，心桥按分级规则标出需要复核的学生，并在这里显示各班完成情况和统计图。"
+            if can_manage else "学校还没有测评活动。测评活动由心理教师建立。")
         self.loading = True
         QTimer.singleShot(0, self.reload)  # after the page is built (see LedgerView)
 
@@ -242,6 +278,11 @@ class CampaignsTab(QWidget):
     def show_campaign(self) -> None:
         cid = self.campaign_id()
         self._generation += 1
+        empty = cid is None
+        self.body.setCurrentWidget(self.empty if empty else self.body.widget(0))
+        for w in (*self.top_widgets, self.top_label, self.info):
+            if w is not None:
+                w.setVisible(not empty)
         if cid is None:
             self.loading = False
             self.info.setText("还没有测评活动。点击“新建测评…”，或直接导入平台导出的结果文件。")

@@ -38,6 +38,7 @@ from app.screening.scales import Scale, all_scales
 from app.screening.scoring import Answer, check_answers, positive_critical_items
 from app.session import Session
 from ui.shell.tasks import run_task, wait_idle
+from ui.shell.theme import set_role, set_tone
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -100,7 +101,7 @@ class AnswerPad(QWidget):
             if first and all(tuple((o.value, o.label) for o in it.options) == first for it in scale.items):
                 self.legend = QLabel("选项：" + "　".join(f"{v} {label}" for v, label in first))
                 self.legend.setWordWrap(True)
-                self.legend.setStyleSheet("color:#555")
+                set_tone(self.legend, "muted")
                 self.grid.addWidget(self.legend, 0, 0, 1, 3)
             for i, item in enumerate(scale.items, 1):
                 text = QLabel(f"{item.n}. {item.text}")
@@ -128,7 +129,7 @@ class AnswerPad(QWidget):
             item = self.scale.items[i]
             label = next((o.label for o in item.options if o.value == a), "")
             value.setText("" if a is None else f"{a}　{label}")
-            text.setStyleSheet("background:#e3f2fd; font-weight:bold" if i == self.pos else "")
+            set_tone(text, "current" if i == self.pos else "")
         self.critical_changed.emit(positive_critical_items(self.scale, self.answers))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
@@ -191,7 +192,7 @@ class AnswerEntry(QWidget):
         self.list.setModel(self.list_model)
         self.list.setUniformItemSizes(True)
         self.title = QLabel("请选择学生")
-        self.title.setStyleSheet("font-size:16px; font-weight:bold")
+        set_role(self.title, "subtitle")
         self.hint = QLabel("输入数字记录答案并跳到下一题；空格＝缺答；退格＝返回上一题；回车＝保存并打开本班下一名学生。")
         self.hint.setWordWrap(True)
         self.status = QLabel()
@@ -199,7 +200,7 @@ class AnswerEntry(QWidget):
         # Shown the moment a critical item is answered positive (before saving): the alert is handled today.
         self.banner = QLabel()
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background:#c62828; color:white; font-weight:bold; font-size:14px; padding:6px;")
+        set_tone(self.banner, "banner")
         self.banner.hide()
         self.rater = QComboBox()   # who rated an observation form
         for key, label in RATERS.items():

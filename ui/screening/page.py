@@ -45,6 +45,8 @@ class ScreeningPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
         self._tab("campaigns")  # the tab on screen
+        # the page header's one primary action: 新建测评 from whichever tab is in front
+        self.primary_button, self.primary_icon = self.campaigns.new_btn, "plus"
         self.tabs.currentChanged.connect(self._tab_shown)
         ctx.data_changed.connect(self.on_data_changed)
         ctx.unlocked.connect(self.refresh)

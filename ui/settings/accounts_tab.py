@@ -6,7 +6,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -23,8 +22,10 @@ from ui.settings.common import cell, make_table
 from ui.shell import dialogs, tasks
 from ui.shell.context import AppContext, Change
 from ui.shell.errors import show_error
+from ui.shell.flow import flow_bar
 from ui.shell.forms import DraftDialog
-from ui.shell.unlock import ERROR_STYLE, PasswordFields, RecoveryDialog
+from ui.shell.theme import set_tone
+from ui.shell.unlock import PasswordFields, RecoveryDialog
 
 
 class AccountDialog(DraftDialog):
@@ -37,7 +38,7 @@ class AccountDialog(DraftDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("添加账号")
+        self.setWindowTitle("新建账号")
         self.setMinimumWidth(420)
         form = QFormLayout(self)
         self.user = QLineEdit()
@@ -54,7 +55,7 @@ class AccountDialog(DraftDialog):
         form.addRow("所带班级", self.klass)
         self.pw = PasswordFields(form, names=lambda: (self.user.text(), ctx.session.school_name()))
         self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         self.error.setWordWrap(True)
         form.addRow(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -120,7 +121,7 @@ class PasswordDialog(QDialog):
             form.addRow(note)
         self.pw = PasswordFields(form, names=lambda: (username, ctx.session.school_name()))
         self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         form.addRow(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.submit)
@@ -157,7 +158,6 @@ class AccountsTab(QWidget):
         lay = QVBoxLayout(self)
         self.table = make_table(["账号", "姓名", "角色", "所带班级", "状态"])
         lay.addWidget(self.table, 1)
-        row = QHBoxLayout()
         self.add_button = QPushButton("添加账号…")
         self.toggle_button = QPushButton("停用")
         self.password_button = QPushButton("修改密码…")
@@ -177,11 +177,8 @@ class AccountsTab(QWidget):
         self.toggle_button.clicked.connect(self.toggle_disabled)
         self.password_button.clicked.connect(self.change_password)
         self.recovery_button.clicked.connect(self.reset_with_recovery)
-        for b in (self.add_button, self.toggle_button, self.class_button, self.password_button,
-                  self.recovery_button, self.rekey_button, self.rotate_button, self.grant_button):
-            row.addWidget(b)
-        row.addStretch(1)
-        lay.addLayout(row)
+        lay.addWidget(flow_bar([self.add_button, self.toggle_button, self.class_button, self.password_button,
+                                self.recovery_button, self.rekey_button, self.rotate_button, self.grant_button]))
         if not self.may_manage:
             self.table.hide()
             for b in (self.add_button, self.toggle_button, self.class_button, self.recovery_button,

@@ -42,7 +42,7 @@ from ui.settings.common import cell, make_table
 from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
 from ui.shell.forms import DraftDialog
-from ui.shell.unlock import ERROR_STYLE
+from ui.shell.theme import set_tone
 
 TERM_LABELS = {"autumn": "秋季学期", "spring": "春季学期"}
 
@@ -71,7 +71,7 @@ class StaffDialog(DraftDialog):
         form.addRow("身份", self.role)
         form.addRow("电话", self.phone)
         self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         form.addRow(self.error)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         box.accepted.connect(self.submit)
@@ -126,7 +126,7 @@ class SchoolDialog(DraftDialog):
         self.hotline.setToolTip(f"印在每份家长告知书上，位于全国青少年服务台 {NATIONAL_HOTLINE} 之后")
         form.addRow("本地心理援助热线", self.hotline)
         self.error_label = QLabel("")
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error_label, "error")
         form.addRow(self.error_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
@@ -158,7 +158,7 @@ class HolidayDialog(DraftDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("添加节假日或调休")
+        self.setWindowTitle("新建节假日或调休")
         self.setMinimumWidth(380)
         form = QFormLayout(self)
         self.name = QLineEdit()
@@ -177,7 +177,7 @@ class HolidayDialog(DraftDialog):
         form.addRow("结束日期(&E)", self.end)
         form.addRow("", self.makeup)
         self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         self.error.setWordWrap(True)
         form.addRow(self.error)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -251,7 +251,7 @@ class SchoolTab(QWidget):
         self.holiday_table.setToolTip("测评复核的到期日按上学日计算：跳过周末和这里的节假日，调休上课日照常计算。")
         hol_lay.addWidget(self.holiday_table)
         self.holiday_error = QLabel("")
-        self.holiday_error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.holiday_error, "error")
         self.holiday_error.setWordWrap(True)
         hol_lay.addWidget(self.holiday_error)
         hol_row = QHBoxLayout()
@@ -288,7 +288,7 @@ class SchoolTab(QWidget):
         staff_lay.addWidget(self.staff_table)
         staff_row = QHBoxLayout()
         self.staff_summary = QLabel()
-        self.staff_summary.setStyleSheet("color: #555;")
+        set_tone(self.staff_summary, "muted")
         self.add_staff_button = QPushButton("添加教职工…")
         self.edit_staff_button = QPushButton("修改…")
         self.toggle_staff_button = QPushButton("标记为已离校")
@@ -336,6 +336,7 @@ class SchoolTab(QWidget):
                 ed.setCalendarPopup(True)
                 ed.setEnabled(self.editable)
                 self.semesters.setCellWidget(r, col, ed)
+                ed.ensurePolished()   # sized with the theme's padding before the columns fit their contents
                 edits.append(ed)
             self.date_edits[s.id] = (edits[0], edits[1])
         self.semesters.resizeColumnsToContents()

@@ -53,7 +53,8 @@ class AboutDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         lay.addWidget(self.table, 1)
         note = QLabel("字体 Droid Sans Fallback 按 Apache License 2.0 发布（许可全文见程序文件夹 resources/fonts）；"
-                      "Qt（PySide6）按 LGPL-3.0 使用。")
+                      "Qt（PySide6）按 LGPL-3.0 使用；线条图标来自 Tabler Icons，按 MIT 许可发布"
+                      "（许可全文见 resources/icons/tabler）。")
         note.setWordWrap(True)
         lay.addWidget(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

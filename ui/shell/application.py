@@ -22,6 +22,7 @@ from ui.shell.fonts import apply_app_font
 from ui.shell.main_window import MainWindow
 from ui.shell.page import Page
 from ui.shell.setup_wizard import SetupWizard
+from ui.shell.theme import apply_theme
 from ui.shell.unlock import UnlockWidget, ask_integrity_restore
 
 DEMO_PASSWORD = "xinqiao-2026!"
@@ -53,12 +54,13 @@ keep_none_alive()  # before any widget exists: importing this module is the wind
 
 
 def setup_app(app: QApplication) -> None:
-    """Font, translations and locale; idempotent (tests call it on pytest-qt's QApplication)."""
+    """Font, theme, translations and locale; idempotent (tests call it on pytest-qt's QApplication)."""
     keep_none_alive()
     app.setApplicationName("XinQiao")
     app.setWindowIcon(app_icon())
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     apply_app_font(app)
+    apply_theme(app)
     if not _translators:
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         for name in ("qtbase_zh_CN", "qt_zh_CN"):
@@ -96,10 +98,16 @@ class Shell:
             # Key slots without a database: the vault was set aside; signing in offers the newest backup.
             return self.show_unlock()
         wizard = SetupWizard(self.data_dir)
-        wizard.created.connect(self.open_main)
+        wizard.created.connect(self._set_up)
         wizard.show()
         self.wizard = wizard
         return wizard
+
+    def _set_up(self, session: Session) -> None:
+        if self.wizard is not None and self.wizard.data_dir != self.data_dir:   # chosen on the folder page
+            self.data_dir = self.wizard.data_dir
+            self.paths = VaultPaths(self.data_dir)
+        self.open_main(session)
 
     def show_unlock(self) -> UnlockWidget:
         w = UnlockWidget(self.data_dir, self.user or os.environ.get("XINQIAO_USER", ""),

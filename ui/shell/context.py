@@ -39,6 +39,7 @@ class AppContext(QObject):
     data_changed = Signal(object)    # a Change: a capability changed data, views refresh
     show_page = Signal(str)          # ask the main window to switch to a page by PAGE_ID
     open_crisis_case = Signal(int)   # ask the main window to start a crisis case for a student (危机干预 page)
+    open_crisis_step = Signal(int, int)   # a case id and one of its steps: the case at that step, the step's dialog
     open_case_from_alert = Signal(int)   # a same-day alert id: start a crisis case from it (危机干预 page)
     open_held_results = Signal()     # results held for want of consent: decide them (测评 page)
     open_hit = Signal(object)        # a SearchHit: the main window opens it on the page that owns its source

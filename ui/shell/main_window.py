@@ -45,16 +45,11 @@ from app.search import SearchHit
 from app.session import Session
 from ui.shell import clipboard, dialogs, forms, tasks
 from ui.shell.context import AppContext, Change
+from ui.shell.header import install_header
 from ui.shell.idle import IdleWatcher, OsLockWatcher
 from ui.shell.page import Page
+from ui.shell.theme import icon
 from ui.shell.unlock import UnlockWidget
-
-NAV_STYLE = """
-QListWidget#nav { background: #f3f5f7; border: none; border-right: 1px solid #d9dde1; outline: none; }
-QListWidget#nav::item { padding: 9px 16px; border-radius: 4px; margin: 1px 6px; }
-QListWidget#nav::item:selected { background: #dbe8f5; color: #0b4a8b; font-weight: bold; }
-"""
-
 
 # Dialogs that run their own modal loop (a question, a file or print dialog, the crash report): a lock rejects them.
 # Every other dialog is a form or a view opened with ``open()``: a lock hides it and shows it again after unlock.
@@ -167,8 +162,8 @@ class MainWindow(QMainWindow):
         # -- workspace: navigation + pages ---------------------------------------------------------
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
-        self.nav.setStyleSheet(NAV_STYLE)
-        self.nav.setFixedWidth(168)
+        self.nav.setFixedWidth(176)
+        self.nav.setIconSize(QSize(20, 20))
         self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.stack = QStackedWidget()
         self.workspace = QWidget()
@@ -196,18 +191,19 @@ class MainWindow(QMainWindow):
         self.toolbar = QToolBar("工具栏")
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setIconSize(QSize(18, 18))
         self.addToolBar(self.toolbar)
-        self.lock_action = QAction("锁定", self)
+        self.lock_action = QAction(icon("lock"), "锁定", self)
         self.lock_action.setToolTip("锁定心桥（Ctrl+L）")
         self.lock_action.triggered.connect(lambda: self.lock())
-        self.backup_action = QAction("备份", self)
+        self.backup_action = QAction(icon("database-export"), "备份", self)
         self.backup_action.setToolTip("立即备份到本机的备份文件夹")
         self.backup_action.triggered.connect(self.backup_now)
-        self.search_action = QAction("查找学生", self)
+        self.search_action = QAction(icon("search"), "查找学生", self)
         self.search_action.setToolTip("查找学生（Ctrl+K）")
         self.search_action.triggered.connect(self.focus_student_search)
-        self.about_action = QAction("关于", self)
+        self.about_action = QAction(icon("info-circle"), "关于", self)
         self.about_action.setToolTip("关于心桥：版本和许可协议")
         self.about_action.triggered.connect(self.show_about)
         for a in (self.search_action, self.backup_action, self.lock_action, self.about_action):
@@ -226,6 +222,7 @@ class MainWindow(QMainWindow):
         self.ctx.open_student.connect(self._open_student)
         self.ctx.show_page.connect(self.show_page)
         self.ctx.open_crisis_case.connect(self._open_crisis_case)
+        self.ctx.open_crisis_step.connect(lambda c, s: self._call_page("crisis", "open_case_at_step", c, s))
         self.ctx.open_case_from_alert.connect(lambda a: self._call_page("crisis", "open_case_from_alert", a))
         self.ctx.open_held_results.connect(lambda: self._call_page("screening", "open_held_results"))
         self.ctx.open_letter.connect(lambda r: self._call_page("letters", "open_request", r))
@@ -267,10 +264,10 @@ class MainWindow(QMainWindow):
                     raise ValueError(f"draft forms {form!r} are declared by two pages")
                 self._draft_pages[form] = page_id
             holder = QWidget()
-            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            QVBoxLayout(holder).setContentsMargins(14, 10, 14, 6)
             self._holders[page_id] = holder
             self.stack.addWidget(holder)
-            item = QListWidgetItem(title)
+            item = QListWidgetItem(icon(decl.icon), title)
             item.setData(Qt.ItemDataRole.UserRole, page_id)
             item.setSizeHint(QSize(150, 40))
             self.nav.addItem(item)
@@ -287,6 +284,7 @@ class MainWindow(QMainWindow):
         except Exception as e:  # noqa: BLE001 - one broken page must not take the window down
             self.page_errors[page_id] = e
             widget = error_placeholder(title, e)
+        install_header(widget, title, decl.icon)  # the one page pattern (ui/shell/header.py)
         layout = self._holders[page_id].layout()
         assert layout is not None
         layout.addWidget(widget)

@@ -30,5 +30,5 @@ class Page:
     search_sources: tuple[str, ...] = ()             # ``SearchHit.source`` values this page opens
     draft_forms: tuple[str, ...] = ()                # first parts of the draft keys of its forms (``open_draft``)
     eager: bool = False                              # built with the window (it listens from the start)
-    icon: str = ""                                   # a resource name, for when the navigation shows icons
+    icon: str = ""                                   # a Tabler icon (resources/icons/tabler/<icon>.svg)
     modes: tuple[str, ...] = ("school",)             # the vaults it shows in: a school's, a county centre's

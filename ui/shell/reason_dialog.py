@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLay
 from app.errors import XinqiaoError
 from app.session import Session
 from ui.shell.forms import DraftDialog
-from ui.shell.unlock import ERROR_STYLE
+from ui.shell.theme import set_tone
 
 
 class ReasonDialog(DraftDialog):
@@ -47,7 +47,7 @@ class ReasonDialog(DraftDialog):
         self.reason.setPlaceholderText(placeholder)
         lay.addWidget(self.reason)
         self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         self.error.setWordWrap(True)
         lay.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -1,9 +1,11 @@
-"""First run: school, stages, the first account, and the recovery code (written down, printable)."""
+"""First run: school, stages, the data folder (a drive 还原卡 / 冰点 do not wipe), the first account, and the
+recovery code (written down, printable); a step indicator on the left and the app's logo in the header."""
 from __future__ import annotations
 
-from pathlib import Path
+import os
+from pathlib import Path, PureWindowsPath
 
-from PySide6.QtCore import QMarginsF, Qt, Signal
+from PySide6.QtCore import QMarginsF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,17 +21,72 @@ from PySide6.QtWidgets import (
 )
 
 from app.accounts.admin import record_recovery_code_output
+from app.config import remember_data_dir
 from app.errors import XinqiaoError
 from app.passwords import password_problem, policy_text
 from app.school.setup import create_vault
-from app.session import Session
+from app.session import Session, vault_exists
 from ui.shell import dialogs, tasks
+from ui.shell.about import app_icon
 from ui.shell.errors import show_error
 from ui.shell.fonts import mono_font
 from ui.shell.removable import fixed_disk_warning, suggested_pdf_path
-from ui.shell.unlock import ERROR_STYLE, strength_label
+from ui.shell.theme import set_role, set_tone
+from ui.shell.unlock import strength_label
 
 STAGES = [("primary", "小学"), ("junior", "初中"), ("senior", "高中")]
+STEPS = ("学校", "数据文件夹", "第一个账号", "恢复码")
+SUGGESTED_FOLDER = "D:\\心桥数据"
+
+
+def system_drive_warning(folder: Path | str, *, system_drive: str | None = None) -> str:
+    """A warning when the data folder is on Windows' system drive: school PCs with 还原卡 or 冰点还原 put C: back
+    on every restart, and the vault with it. "" for any other drive (and for a path without a drive letter)."""
+    drive = PureWindowsPath(str(folder)).drive.upper()
+    system = (system_drive or os.environ.get("SystemDrive") or "C:").upper()
+    if not drive or drive != system:
+        return ""
+    return (f"数据文件夹在系统盘（{system}）上。学校电脑如果装有还原卡或冰点还原，重启后 {system} 盘会被还原，"
+            f"心桥的数据会全部丢失。建议放在 D 盘，例如 {SUGGESTED_FOLDER}。不确定时请询问学校的电脑管理员。")
+
+
+class StepBar(QWidget):
+    """The wizard's steps down the left side: done ones ticked, the current one in the primary colour."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stepBar")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 16, 16, 16)
+        lay.setSpacing(10)
+        self.logo = logo = QLabel()
+        logo.setPixmap(app_icon().pixmap(QSize(56, 56)))
+        logo.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        lay.addWidget(logo)
+        name = QLabel("心桥 XinQiao")
+        name.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        set_role(name, "subtitle")
+        lay.addWidget(name)
+        lay.addSpacing(12)
+        self.labels: list[QLabel] = []
+        for i, step in enumerate(STEPS, 1):
+            label = QLabel(f"{i}  {step}")
+            self.labels.append(label)
+            lay.addWidget(label)
+        lay.addStretch(1)
+        self.set_current(0)
+
+    def set_current(self, index: int) -> None:
+        for i, label in enumerate(self.labels):
+            state = "done" if i < index else "current" if i == index else "todo"
+            label.setText(("✓  " if state == "done" else f"{i + 1}  ") + STEPS[i])
+            if label.property("step") != state:
+                label.setProperty("step", state)
+                label.style().unpolish(label)
+                label.style().polish(label)
+
+    def current(self) -> int:
+        return next(i for i, label in enumerate(self.labels) if label.property("step") == "current")
 
 
 class SchoolPage(QWizardPage):
@@ -45,6 +102,7 @@ class SchoolPage(QWizardPage):
         form.addRow("学校名称", self.name_edit)
         form.addRow("学校代码", self.code_edit)
         row = QHBoxLayout()
+        row.setSpacing(18)
         self.stage_boxes: dict[str, QCheckBox] = {}
         for key, label in STAGES:
             box = QCheckBox(label)
@@ -59,6 +117,61 @@ class SchoolPage(QWizardPage):
 
     def stages(self) -> list[str]:
         return [k for k, box in self.stage_boxes.items() if box.isChecked()]
+
+
+class FolderPage(QWizardPage):
+    """Where the vault will live: shown, choosable, with the 还原卡 / 冰点 warning for the system drive."""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("数据文件夹")
+        self.setSubTitle("心桥把加密的数据、备份和日志都保存在这个文件夹里。")
+        lay = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.folder_edit = QLineEdit(str(wizard.data_dir))
+        self.folder_edit.setReadOnly(True)
+        self.folder_edit.setMinimumWidth(320)
+        self.choose_button = QPushButton("选择其他文件夹…")
+        self.choose_button.clicked.connect(self.choose)
+        row.addWidget(self.folder_edit, 1)
+        row.addWidget(self.choose_button)
+        lay.addLayout(row)
+        self.warning = QLabel("")
+        self.warning.setWordWrap(True)
+        set_tone(self.warning, "alert")
+        lay.addWidget(self.warning)
+        self.suggest_button = QPushButton(f"改用 {SUGGESTED_FOLDER}")
+        self.suggest_button.clicked.connect(lambda: self.set_folder(Path(SUGGESTED_FOLDER)))
+        lay.addWidget(self.suggest_button, 0, Qt.AlignmentFlag.AlignLeft)
+        note = QLabel("学校的电脑常装有还原卡或冰点还原：重启后系统盘（通常是 C 盘）会被还原。"
+                      "请把数据放在不会被还原的磁盘上，并定期备份到 U 盘。")
+        note.setWordWrap(True)
+        set_tone(note, "muted")
+        lay.addWidget(note)
+        lay.addStretch(1)
+        self.set_folder(wizard.data_dir)
+
+    def set_folder(self, folder: Path) -> None:
+        self.wiz.data_dir = Path(folder)
+        self.folder_edit.setText(str(folder))
+        warning = system_drive_warning(folder)
+        self.warning.setText(warning)
+        self.warning.setVisible(bool(warning))
+        self.suggest_button.setVisible(bool(warning) and Path("D:/").exists())
+        self.completeChanged.emit()
+
+    def choose(self) -> None:
+        start = str(self.wiz.data_dir.parent if self.wiz.data_dir.parent.exists() else Path.home())
+        folder = dialogs.choose_folder(self, "选择保存心桥数据的文件夹", start)
+        if folder:
+            chosen = Path(folder)
+            if chosen.exists() and any(chosen.iterdir()) and not vault_exists(chosen):
+                chosen = chosen / "心桥数据"   # a folder with other files in it: our own subfolder there
+            self.set_folder(chosen)
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt API
+        return bool(self.folder_edit.text().strip())
 
 
 class AccountPage(QWizardPage):
@@ -78,7 +191,7 @@ class AccountPage(QWizardPage):
         self.again_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.strength = QLabel("")
         self.error_label = QLabel("")
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error_label, "error")
         self.error_label.setWordWrap(True)
         form.addRow("账号", self.user_edit)
         form.addRow("姓名", self.display_edit)
@@ -100,7 +213,7 @@ class AccountPage(QWizardPage):
 
     def _changed(self) -> None:
         pw = self.password_edit.text()
-        strength_label(self.strength, pw)
+        strength_label(self.strength, pw, self.problem() if pw else "")
         again = self.again_edit.text()
         if again and again != pw[:len(again)]:
             self.error_label.setText("两次输入的密码不一致。")
@@ -133,7 +246,7 @@ class RecoveryPage(QWizardPage):
         self.code_label.setFont(mono_font(18))
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.code_label.setStyleSheet("padding: 16px; border: 1px solid #999; background: #fffbe6;")
+        set_tone(self.code_label, "code")
         lay.addWidget(self.code_label)
         buttons = QHBoxLayout()
         self.print_button = QPushButton("打印…")
@@ -161,7 +274,8 @@ class SetupWizard(QWizard):
 
     def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.data_dir = Path(data_dir)
+        self.data_dir = Path(data_dir)       # the folder page may change it
+        self.initial_dir = self.data_dir
         self.session: Session | None = None
         self.recovery_code = ""
         self.busy = False
@@ -172,17 +286,24 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, "上一步")
         self.setButtonText(QWizard.WizardButton.FinishButton, "完成")
         self.setButtonText(QWizard.WizardButton.CancelButton, "取消")
+        self.setWindowIcon(app_icon())
+        self.steps = StepBar()
+        self.setSideWidget(self.steps)
         self.school_page = SchoolPage()
+        self.folder_page = FolderPage(self)
         self.account_page = AccountPage(self)
         self.recovery_page = RecoveryPage(self)
-        self.addPage(self.school_page)
-        self.addPage(self.account_page)
-        self.addPage(self.recovery_page)
-        self.resize(640, 480)
+        self.pages_in_order = (self.school_page, self.folder_page, self.account_page, self.recovery_page)
+        for page in self.pages_in_order:
+            self.addPage(page)
+        self.resize(760, 520)
         self.currentIdChanged.connect(self._page_changed)
 
     def _page_changed(self, _id: int) -> None:
-        on_last = self.currentPage() is self.recovery_page
+        page = self.currentPage()
+        if page in self.pages_in_order:
+            self.steps.set_current(self.pages_in_order.index(page))
+        on_last = page is self.recovery_page
         self.button(QWizard.WizardButton.CancelButton).setEnabled(not on_last)
 
     def create_vault_async(self) -> None:
@@ -196,10 +317,13 @@ class SetupWizard(QWizard):
         args = dict(school_name=sp.name_edit.text().strip(), school_code=sp.code_edit.text().strip(),
                     stages=sp.stages(), username=ap.user_edit.text().strip(),
                     display_name=ap.display_edit.text().strip(), password=ap.password_edit.text())
-        data_dir = self.data_dir
+        data_dir, initial_dir = self.data_dir, self.initial_dir
 
         def work(_p: tasks.Progress) -> tuple[Session, str]:
-            return create_vault(data_dir, **args)  # type: ignore[arg-type]
+            created = create_vault(data_dir, **args)  # type: ignore[arg-type]
+            if data_dir != initial_dir:
+                remember_data_dir(data_dir)   # chosen on the folder page: the next start opens it
+            return created
 
         tasks.run_task(self, work, self._created, self._failed, label="正在创建加密数据库……")
 

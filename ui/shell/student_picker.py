@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, Q
 
 from app.archive.students import StudentFilter
 from ui.shell.context import AppContext
+from ui.shell.theme import set_tone
 from ui.shell.views import keep_registry_numbers_whole
 
 MAX_RESULTS = 8
@@ -28,7 +29,7 @@ class StudentPicker(QWidget):
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.results.hide()
         self.label = QLabel("未选择学生")
-        self.label.setStyleSheet("color: #555;")
+        set_tone(self.label, "muted")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.edit)

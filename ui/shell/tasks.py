@@ -6,6 +6,7 @@ The callbacks run on the UI thread. The dialog appears only if the work takes lo
 """
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +19,31 @@ SHOW_AFTER_MS = 400
 
 _pool: QThreadPool | None = None
 _active: set[Task] = set()
+
+
+_gc_lock = threading.Lock()
+_gc_holds = 0
+_gc_was_enabled = True
+
+
+def _hold_gc() -> None:
+    """No garbage collection while a worker runs: a collection set off by a worker's allocation would run the
+    destructors of unreachable Qt widgets on that thread (Qt objects must die on the UI thread) and can crash the
+    process. The UI thread collects once the workers are done."""
+    global _gc_holds, _gc_was_enabled
+    with _gc_lock:
+        if _gc_holds == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_holds += 1
+
+
+def _release_gc() -> None:
+    global _gc_holds
+    with _gc_lock:
+        _gc_holds -= 1
+        if _gc_holds == 0 and _gc_was_enabled:
+            gc.enable()
 
 
 class Cancelled(Exception):
@@ -59,11 +85,14 @@ class _Runnable(QRunnable):
         self.fn, self.progress, self.signals = fn, progress, signals
 
     def run(self) -> None:
+        _hold_gc()
         try:
             result = self.fn(self.progress)
         except BaseException as e:  # noqa: BLE001 - handed to the UI thread
+            _release_gc()
             self.signals.failed.emit(e)
         else:
+            _release_gc()
             self.signals.succeeded.emit(result)
 
 

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,10 +31,7 @@ from app.passwords import password_problem
 from app.session import Lockout, Session, VaultPaths, open_session, password_strength, reset_password_with_recovery
 from ui.shell import dialogs, tasks
 from ui.shell.errors import show_error
-
-ERROR_STYLE = "color: #b3261e;"
-HINT_STYLE = "color: #8a5a00;"
-STRENGTH_COLORS = ["#b3261e", "#c75c00", "#8a7a00", "#2e7d32", "#1b5e20"]
+from ui.shell.theme import set_role, set_tone
 
 
 def lockout_message(seconds: int) -> str:
@@ -64,13 +61,24 @@ class CapsLockDetector(QObject):
         return False
 
 
-def strength_label(label: QLabel, password: str) -> None:
+def strength_hint(password: str, problem: str = "") -> tuple[int, str]:
+    """0–4 and the hint under a new password, agreeing with the policy: a password the policy refuses (``problem``,
+    from app/passwords.py) is 不可用 with the rule's gist, never 较强; one it accepts is at least 较弱."""
     if not password:
-        label.setText("")
-        return
+        return 0, ""
+    if problem:
+        gist = problem.split("：")[0].split("。")[0]
+        return 0, f"密码强度：不可用——{gist}"
     score, hint = password_strength(password)
-    label.setText(f"密码强度：{hint}")
-    label.setStyleSheet(f"color: {STRENGTH_COLORS[score]};")
+    if score == 0:
+        score, hint = 1, "较弱：建议 14 位以上"
+    return score, f"密码强度：{hint}"
+
+
+def strength_label(label: QLabel, password: str, problem: str = "") -> None:
+    score, text = strength_hint(password, problem)
+    label.setText(text)
+    set_tone(label, f"strength{max(0, min(score, 4))}" if text else "")
 
 
 class PasswordFields:
@@ -91,7 +99,13 @@ class PasswordFields:
         form.addRow(label, self.new)
         form.addRow("", self.strength)
         form.addRow("再输入一次", self.again)
-        self.new.textChanged.connect(lambda t: strength_label(self.strength, t))
+        self.new.textChanged.connect(self._typed)
+        self.again.textChanged.connect(self._typed)
+
+    def _typed(self) -> None:
+        pw = self.new.text()
+        account, school = self.names()
+        strength_label(self.strength, pw, password_problem(pw, account=account, school=school))
 
     def problem(self) -> str:
         pw = self.new.text()
@@ -132,9 +146,15 @@ class UnlockWidget(QWidget):
         form_box = QVBoxLayout(card)
         form_box.setContentsMargins(28, 24, 28, 24)
         form_box.setSpacing(10)
+        from ui.shell.about import app_icon
+
+        logo = QLabel()
+        logo.setPixmap(app_icon().pixmap(QSize(56, 56)))
+        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        form_box.addWidget(logo)
         title = QLabel("心桥")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title.setStyleSheet("font-size: 22pt; font-weight: bold;")
+        set_role(title, "title")
         form_box.addWidget(title)
         self.subtitle = QLabel("已锁定。请输入密码解锁。" if session else "请登录")
         self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -154,11 +174,11 @@ class UnlockWidget(QWidget):
         form_box.addLayout(form)
 
         self.caps_label = QLabel("大写锁定已打开")
-        self.caps_label.setStyleSheet(HINT_STYLE)
+        set_tone(self.caps_label, "warn")
         self.caps_label.hide()
         form_box.addWidget(self.caps_label)
         self.error_label = QLabel("")
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error_label, "error")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         form_box.addWidget(self.error_label)
@@ -170,6 +190,7 @@ class UnlockWidget(QWidget):
         self.unlock_button = QPushButton("解锁" if session else "登录")
         self.unlock_button.setDefault(True)
         self.unlock_button.clicked.connect(self.attempt)
+        set_role(self.unlock_button, "primary")
         buttons.addWidget(self.forgot_button)
         buttons.addStretch(1)
         buttons.addWidget(self.unlock_button)
@@ -338,7 +359,7 @@ class RecoveryDialog(QDialog):
         self.new_edit, self.again_edit = self.pw.new, self.pw.again
         lay.addLayout(form)
         self.error_label = QLabel("")
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error_label, "error")
         self.error_label.setWordWrap(True)
         lay.addWidget(self.error_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

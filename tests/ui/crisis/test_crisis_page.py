@@ -323,12 +323,13 @@ def test_overdue_crisis_steps_are_red_on_the_workbench(qtbot, session):
     page = WorkbenchPage(AppContext(session))
     qtbot.addWidget(page)
     page.refresh()
-    group = next(page.tree.topLevelItem(i) for i in range(page.tree.topLevelItemCount())
-                 if page.tree.topLevelItem(i).text(0).startswith("危机干预"))
-    rows = [group.child(i) for i in range(group.childCount())]
+    # every step due today sits in the 今天必须完成 band on top (issue 11), the late ones red
+    rows = [page.band.topLevelItem(i) for i in range(page.band.topLevelItemCount())]
+    assert rows and all(r.text(3) == "危机干预" for r in rows)
     late = [r.text(0) for r in rows if r.foreground(0).color() == OVERDUE]
     assert any("安全措施已逾期" in t for t in late) and any("通知家长已逾期" in t for t in late)
     assert not any("评估" in t for t in late)          # due at 4 h: soon, not late
+    assert any("评估" in r.text(0) for r in rows)      # but due today: in the band
 
 
 def test_typed_text_survives_a_lock(qtbot, session):
@@ -451,3 +452,46 @@ def test_incident_tiers_in_the_window(qtbot, session):
         assert page.incidents.rows() == []
     finally:
         teacher.close()
+
+
+def test_the_case_opens_at_its_next_step_with_one_primary_action(qtbot, session):
+    """Issue 11: the next step selected, "完成下一步：评估（截止 11-02 12:00）", a double-click opens a step, the other
+    step actions in the 更多操作 menu."""
+    from app.crisis.cases import open_case
+    from app.demo import generate_students, insert_students
+    from ui.crisis.dialogs import SkipDialog, StepDialog
+
+    clock.set_fixed(T0)
+    [sid] = insert_students(session, generate_students(1, grades=(7,)))
+    case_id = open_case(session, sid, "general", "parent", summary="家长反映孩子整夜不睡")
+    page = make_page(qtbot, session)
+    page.select_case(case_id)
+    view = page.view
+    nxt = view.next_step()
+    assert nxt is not None and view.selected_step().id == nxt.id
+    expected = f"完成下一步：{nxt.name}（截止 {nxt.due_at[5:10]} {nxt.due_at[11:16]}）"
+    assert view.complete_button.text() == expected and view.complete_button.isVisible()
+    assert view.complete_button.property("role") == "primary"
+    # the other actions are in the menu, not a wall of buttons
+    assert not any(b.isVisible() for b in view.menu_buttons) and view.more_button.isVisible()
+    labels = [a.text() for a in view.more_menu.actions()]
+    assert "跳过所选步骤…" in labels and "结案…" in labels and "完成所选步骤…" not in labels
+    # another step selected: the button names it
+    later = [s for s in view.case.steps if s.status == "open" and s.required][1]
+    view.select_step_id(later.id)
+    assert view.complete_button.text().startswith(f"完成所选步骤：{later.name}")
+    # double-clicking a step opens it
+    row = [s.id for s in view.case.steps].index(nxt.id)
+    view.steps.itemDoubleClicked.emit(view.steps.item(row, 0))
+    assert isinstance(view.dialog, StepDialog) and view.dialog.isVisible() and view.dialog.step.id == nxt.id
+    view.dialog.reject()
+    # a menu action runs its button
+    view.select_step_id(later.id)
+    view.menu_actions[view.skip_button].trigger()
+    assert isinstance(view.dialog, SkipDialog) and view.dialog.isVisible()
+    view.dialog.reject()
+    # completing the next step moves the selection (and the button) to the one after it
+    complete(qtbot, page, nxt.key, "已与家长面谈，初步评估")
+    after = view.next_step()
+    assert after is not None and after.id != nxt.id and view.selected_step().id == after.id
+    assert view.complete_button.text().startswith(f"完成下一步：{after.name}")

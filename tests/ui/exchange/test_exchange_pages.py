@@ -50,14 +50,14 @@ def test_school_imports_the_key_and_exports_a_period(qtbot, session, centre, tmp
 
 def test_the_centre_window_shows_its_own_pages_and_imports_with_progress(qtbot, session, centre, tmp_path):
     from app.exchange.centre import write_public_key
-    from app.exchange.periods import parse_period
     from app.exchange.school import export_period, set_centre_key
+    from app.indicators.periods import report_period
     from ui.pages import PAGES
     from ui.shell.main_window import MainWindow
 
     key, _fp = write_public_key(centre, tmp_path / "centre.pub")
     set_centre_key(session, key)
-    export_period(session, parse_period(session.db, "2026-11"), tmp_path / "usb")
+    export_period(session, report_period(session.db, "2026-11"), tmp_path / "usb")
     win = MainWindow(centre, auto_backup=False, pages=PAGES)
     qtbot.addWidget(win)
     assert win.page_ids() == ["district", "settings"]
@@ -81,16 +81,16 @@ def test_the_centre_window_shows_its_own_pages_and_imports_with_progress(qtbot, 
 
 def test_a_key_change_is_taken_only_after_explicit_confirmation(qtbot, session, centre, tmp_path):
     from app.exchange.centre import import_packages, schools, write_public_key
-    from app.exchange.periods import parse_period
     from app.exchange.school import export_period, set_centre_key
+    from app.indicators.periods import report_period
 
     key, _fp = write_public_key(centre, tmp_path / "centre.pub")
     set_centre_key(session, key)
-    export_period(session, parse_period(session.db, "2026-11"), tmp_path / "a")
+    export_period(session, report_period(session.db, "2026-11"), tmp_path / "a")
     import_packages(centre, tmp_path / "a")
     with session.db.transaction():
         session.db.execute("DELETE FROM conf.exchange_keys WHERE name = 'school_signing'")
-    export_period(session, parse_period(session.db, "2026-11"), tmp_path / "b")
+    export_period(session, report_period(session.db, "2026-11"), tmp_path / "b")
     page = _page(qtbot, centre, "district")
     dialogs.preanswer(str(tmp_path / "b"), None, False)       # the result, then: do not accept the new key
     page.import_folder()

@@ -98,11 +98,21 @@ def test_qt_speaks_chinese_and_the_cjk_font_is_registered(qtbot):
     assert families[0] in QApplication.font().families()
 
 
-def test_first_run_goes_from_the_wizard_to_the_main_window(qtbot, data_dir):
+def test_first_run_goes_from_the_wizard_to_the_main_window(qtbot, data_dir, tmp_path):
+    from app.config import chosen_data_dir
+    from app.session import vault_exists
+    from ui.shell import dialogs
+
     shell = Shell(data_dir, watch_os_lock=False, pages=PAGES)
     wizard = shell.start()
     assert isinstance(wizard, SetupWizard)
     wizard.school_page.name_edit.setText("育才中学")
+    wizard.next()
+    chosen = tmp_path / "D-drive" / "心桥数据"
+    chosen.parent.mkdir()
+    dialogs.preanswer(str(chosen))
+    wizard.folder_page.choose()          # another folder than the default one
+    assert wizard.folder_page.folder_edit.text() == str(chosen)
     wizard.next()
     ap = wizard.account_page
     ap.user_edit.setText("wang")
@@ -115,6 +125,9 @@ def test_first_run_goes_from_the_wizard_to_the_main_window(qtbot, data_dir):
     assert isinstance(shell.window, MainWindow)
     qtbot.addWidget(shell.window)
     assert shell.window.isVisible() and shell.window.windowTitle() == "心桥 · 育才中学"
+    # the vault is in the chosen folder, the shell follows it, and the next start will open it
+    assert vault_exists(chosen) and not vault_exists(data_dir) and shell.paths.root == chosen
+    assert chosen_data_dir() == chosen
     qtbot.wait(50)  # the window is up (pages' deferred first loads have run) before closing
     shell.window._close_ok = True
     shell.window.close()

@@ -1,6 +1,8 @@
 """The set-up wizard end to end: a real vault is created and the recovery code opens it."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import QWizard
 
 from app.policy import can_manage_school
@@ -18,6 +20,9 @@ def _fill(wizard: SetupWizard) -> None:
     sp.code_edit.setText("3301")
     sp.stage_boxes["junior"].setChecked(True)
     sp.stage_boxes["senior"].setChecked(True)
+    wizard.next()
+    assert wizard.currentPage() is wizard.folder_page   # the data folder, shown (it may be changed there)
+    assert wizard.folder_page.folder_edit.text() == str(wizard.data_dir)
     wizard.next()
     assert wizard.currentPage() is ap
     ap.user_edit.setText("wang")
@@ -151,3 +156,63 @@ def test_the_recovery_pdf_is_suggested_on_a_usb_stick_and_a_fixed_disk_is_warned
         wizard.recovery_page.confirm.setChecked(True)   # so closing the wizard at teardown is not refused
         assert wizard.session is not None
         wizard.session.close()
+
+
+def test_the_wizard_shows_its_steps_and_the_logo(qtbot, data_dir):
+    wizard = SetupWizard(data_dir)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    steps = wizard.steps
+    assert [label.text() for label in steps.labels] == ["1  学校", "2  数据文件夹", "3  第一个账号", "4  恢复码"]
+    assert steps.current() == 0 and steps.labels[0].property("step") == "current"
+    assert not steps.logo.pixmap().isNull() and not wizard.windowIcon().isNull()   # the app's logo
+    wizard.school_page.name_edit.setText("育才中学")
+    wizard.next()
+    assert steps.current() == 1 and steps.labels[0].text().startswith("✓")
+    assert steps.labels[0].property("step") == "done" and steps.labels[2].property("step") == "todo"
+    wizard.back()
+    assert steps.current() == 0
+
+
+def test_a_data_folder_on_the_system_drive_warns_about_restore_cards():
+    from ui.shell.setup_wizard import system_drive_warning
+
+    warning = system_drive_warning(r"C:\Users\wang\AppData\Local\XinQiao", system_drive="C:")
+    assert "还原卡" in warning and "冰点" in warning and "D 盘" in warning and r"D:\心桥数据" in warning
+    assert system_drive_warning(r"c:\xinqiao", system_drive="C:")   # any case
+    assert system_drive_warning(r"D:\心桥数据", system_drive="C:") == ""
+    assert system_drive_warning(r"E:\data", system_drive="E:")     # the system drive, whichever it is
+    assert system_drive_warning("/home/wang/.local/share/XinQiao") == ""   # no drive letters
+
+
+def test_the_folder_page_shows_the_warning_for_the_chosen_folder(qtbot, data_dir, monkeypatch):
+    import ui.shell.setup_wizard as sw
+
+    monkeypatch.setattr(sw, "system_drive_warning", lambda folder: "系统盘警告" if str(folder).startswith("C") else "")
+    wizard = SetupWizard(data_dir)
+    qtbot.addWidget(wizard)
+    page = wizard.folder_page
+    assert page.warning.isHidden() and page.folder_edit.text() == str(data_dir)
+    dialogs.preanswer(r"C:\XinQiao")
+    page.choose()
+    assert not page.warning.isHidden() and page.warning.text() == "系统盘警告"
+    assert wizard.data_dir == Path(r"C:\XinQiao")
+    page.set_folder(data_dir)
+    assert page.warning.isHidden() and wizard.data_dir == data_dir
+
+
+def test_the_strength_hint_agrees_with_the_password_rules(qtbot, data_dir):
+    wizard = SetupWizard(data_dir)
+    qtbot.addWidget(wizard)
+    wizard.school_page.name_edit.setText("育才中学")
+    ap = wizard.account_page
+    ap.user_edit.setText("wang")
+    for typed, words in (("abc", "太短"), ("wang-2026-secret!", "账号名"), ("password1234", "常见")):
+        ap.password_edit.setText(typed)
+        assert "不可用" in ap.strength.text() and words in ap.strength.text(), (typed, ap.strength.text())
+        assert ap.strength.property("tone") == "strength0"
+    ap.password_edit.setText(PASSWORD)
+    assert ap.problem() == "" and "不可用" not in ap.strength.text() and "密码强度" in ap.strength.text()
+    assert ap.strength.property("tone") != "strength0"
+    ap.password_edit.setText("")
+    assert ap.strength.text() == ""

@@ -41,9 +41,9 @@ def _page(qtbot, school):
 
 def test_the_same_day_item_is_first_and_opens_a_linked_case(qtbot, school, raised):
     ctx, w = _page(qtbot, school)
-    first = w.tree.topLevelItem(0)
-    assert first.text(0).startswith("当天复核") and "第9题阳性" in first.child(0).text(0)
-    assert first.child(0).text(2) == "当天复核" and first.child(0).text(1) == "2026-10-12"
+    first = w.band.topLevelItem(0)     # the 今天必须完成 band, above every group (issue 11)
+    assert first.text(3).startswith("当天复核") and "第9题阳性" in first.text(0)
+    assert first.text(2) == "当天复核" and first.text(1) == "2026-10-12"
     assert not w.case_btn.isEnabled()
     alert = open_alerts(school)[0]
     assert w.select_source(f"safety_alerts:{alert.id}") and w.case_btn.isEnabled() and w.review_btn.isEnabled()
@@ -67,17 +67,20 @@ def test_the_same_day_item_is_first_and_opens_a_linked_case(qtbot, school, raise
     assert "PHQ-9 第9题阳性" in case.raised_by and get_alert(school, alert.id).case_id == dlg.case_id
     assert w.wait_loaded()
     assert not any(w.tree.topLevelItem(i).text(0).startswith("当天复核") for i in range(w.tree.topLevelItemCount()))
+    assert not any("第9题阳性" in t for t in w.band_rows())
     assert [c.id for c in list_cases(school, student_id=raised)] == [dlg.case_id]
 
 
 def test_the_day_review_closes_the_item(qtbot, school, raised):
-    from ui.shell import dialogs
 
     ctx, w = _page(qtbot, school)
     alert = open_alerts(school)[0]
     w.select_source(f"safety_alerts:{alert.id}")
-    dialogs.preanswer("已面谈，暂无危机，转入常规跟进")
-    w.review_selected()
+    dlg = w.review_selected()
+    assert dlg is not None and dlg.isVisible()
+    assert get_alert(school, alert.id).status != "reviewed"          # nothing written before the outcome is saved
+    dlg.reason.setPlainText("已面谈，暂无危机，转入常规跟进")
+    assert dlg.save()
     assert get_alert(school, alert.id).status == "reviewed"
     assert w.wait_loaded() and not open_alerts(school)
 
@@ -144,3 +147,26 @@ def test_held_results_are_decided_from_the_workbench(qtbot, school, tmp_path):
     assert dlg.reason_dialog.save()
     assert held_results(school) == [] and dlg.table.rowCount() == 0
     assert school.db.scalar("SELECT count(*) FROM screening_results WHERE campaign_id = :c", {"c": camp.id}) == 1
+
+
+def test_the_day_review_keeps_a_draft_and_reopens_from_the_workbench(qtbot, school, raised):
+    """已当天复核 is a form: its outcome is kept as a draft (confidential tier) and 未完成的记录 gives it back."""
+    from app.drafts.store import list_drafts
+
+    ctx, w = _page(qtbot, school)
+    alert = open_alerts(school)[0]
+    w.select_source(f"safety_alerts:{alert.id}")
+    dlg = w.review_selected()
+    assert dlg is not None and dlg.draft_key == f"safety:review:{alert.id}"
+    dlg.reason.setPlainText("已面谈，下午再约")
+    assert dlg.save_draft_now()
+    dlg.stop_drafts()
+    dlg.hide()
+    dlg.deleteLater()
+    kept = [d for d in list_drafts(school) if d.form_key == f"safety:review:{alert.id}"]
+    assert [d.tier for d in kept] == ["confidential"]
+    w.open_draft(f"safety:review:{alert.id}")
+    again = w.review_dialog
+    assert again is not dlg and again.reason.toPlainText() == "已面谈，下午再约"
+    assert again.save() and get_alert(school, alert.id).status == "reviewed"
+    assert not any(d.form_key == f"safety:review:{alert.id}" for d in list_drafts(school))
