@@ -16,6 +16,7 @@ from app.charts.base import figure_png, new_figure
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f", "#bab0ac")
 EMPTY = "本期尚无数据"
+ALL_ZERO = "本期各项均为 0"    # categories but no count: said in words, not left as bare axes
 MANY = 16           # more categories than this: labels turn upright
 Number = int | float
 
@@ -74,6 +75,11 @@ def _empty(ax: Axes) -> None:
     ax.set_yticks([])
 
 
+def _zero_note(ax: Axes, values: Sequence[Number]) -> None:
+    if values and not any(float(v) for v in values):
+        ax.text(0.5, 0.5, ALL_ZERO, ha="center", va="center", transform=ax.transAxes, color="#757575")
+
+
 def _frame(title: str, ylabel: str, width: float, height: float) -> tuple[Figure, Axes]:
     fig = new_figure(width, height)
     fig.suptitle(title, fontsize=11)
@@ -108,6 +114,7 @@ def bar(key: str, title: str, labels: Sequence[str], values: Sequence[Number], *
         top = max([float(v) for v in values] or [0.0])
         ax.set_ylim(0, ymax if ymax is not None else (top * 1.2 if top else 1))
         _whole(ax, values)
+        _zero_note(ax, values)
     else:
         _empty(ax)
     table = Table(title, (category, value_name), tuple((lb, v) for lb, v in zip(labels, values, strict=True)))
@@ -134,6 +141,7 @@ def stacked_bar(key: str, title: str, labels: Sequence[str], series: Mapping[str
         ax.set_xticks(xs, _short(labels))
         ax.set_ylim(0, max(bottom) * 1.2 if max(bottom) else 1)
         _whole(ax, [v for n in names for v in series[n]])
+        _zero_note(ax, [v for n in names for v in series[n]])
         _legend(fig, ax, len(names))
     else:
         _empty(ax)
@@ -167,6 +175,7 @@ def grouped_bar(key: str, title: str, labels: Sequence[str], series: Mapping[str
             ax.set_xticks(xs, _short(labels))
         ax.set_ylim(0, ymax if ymax is not None else (top * 1.2 if top else 1))
         _whole(ax, [v for nm in names for v in series[nm]])
+        _zero_note(ax, [v for nm in names for v in series[nm]])
         _legend(fig, ax, n)
     else:
         _empty(ax)
@@ -189,6 +198,7 @@ def line(key: str, title: str, periods: Sequence[str], series: Mapping[str, Sequ
             ax.plot(list(periods), vals, marker="o", color=colour, label=name)
         ax.set_ylim(0, top * 1.2 if top else 1)
         _whole(ax, [v for nm in names for v in series[nm]])
+        _zero_note(ax, [v for nm in names for v in series[nm]])
         if len(periods) > 6:
             ax.tick_params(axis="x", labelrotation=30)
         _legend(fig, ax, len(names))

@@ -29,12 +29,17 @@ def _sheet_title(title: str) -> str:
     return "".join(ch for ch in title if ch not in bad)[:31] or "图表"
 
 
-def _target(path: Path, suffix: str) -> Path:
+def _target(session: Session, path: Path, suffix: str) -> Path:
+    """``path`` checked: its extension, an existing folder, and never the vault folder (the CLI's rule, for the
+    window too). A file chosen in the save dialog has already been confirmed there, so it is replaced."""
+    from app.store.outpaths import check_out_path
+
     path = Path(path)
     if path.suffix.lower() != suffix:
         raise InputRejected(f"文件“{path.name}”的扩展名应为 {suffix}。请换一个文件名。")
     if not path.parent.is_dir():
         raise InputRejected(f"文件夹“{path.parent}”不存在。请选择一个已有的文件夹。")
+    check_out_path(path, session.paths.root, [suffix], force=True)
     return path
 
 
@@ -42,7 +47,7 @@ def save_png(session: Session, chart: Chart, path: Path, *, rule: Rule, what: st
              dpi: float = 150, detail: dict[str, object] | None = None) -> Path:
     """Write the chart's picture to ``path`` (.png); audited as an export."""
     require(session, rule, what)
-    path = _target(path, ".png")
+    path = _target(session, path, ".png")
     data = chart.png(dpi)
     with session.db.transaction():
         atomic_write_bytes(path, data)
@@ -55,7 +60,7 @@ def save_table(session: Session, chart: Chart, path: Path, *, rule: Rule, what: 
                detail: dict[str, object] | None = None) -> Path:
     """Write the chart's table to ``path`` (.xlsx, plain: figures only); audited as an export."""
     require(session, rule, what)
-    path = _target(path, ".xlsx")
+    path = _target(session, path, ".xlsx")
     data = table_xlsx(chart.table)
     with session.db.transaction():
         atomic_write_bytes(path, data)

@@ -23,6 +23,7 @@ from app.exchange.school import own_identities, school_header
 from app.exchange.slip import write_slip
 from app.policy import can_read_confidential, can_sign_exchange, require
 from app.session import Session
+from app.store.errors import storage_errors
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"     # no 0/O, 1/I: read off paper
 
@@ -150,9 +151,15 @@ def transfer_out(session: Session, registry_no: str, folder: Path, *, recipient_
     phrase = one_time_passphrase() if passphrase else None
     data = seal(manifest, payload, signing, [recipient] if recipient else None, passphrase=phrase)
     name = f"XinQiao_转接_{safe_name(student.registry_no)}_{package_id[:8]}.age"
-    path = write_checked(Path(folder), name, data)
-    slip = write_slip(path.with_suffix(".pdf"), school["name"], student.name, student.registry_no, path.name,
-                         phrase) if phrase else None
+    # a read-only or full stick is the counselor's to fix: a message in the form, not a crash report
+    with storage_errors(folder):
+        path = write_checked(Path(folder), name, data)
+        try:
+            slip = write_slip(path.with_suffix(".pdf"), school["name"], student.name, student.registry_no,
+                              path.name, phrase) if phrase else None
+        except BaseException:
+            path.unlink(missing_ok=True)     # a package without its slip opens for nobody: not left behind
+            raise
     with db.transaction():
         db.execute("INSERT INTO exchange_transfers (direction, student_id, registry_no, package_id, other_school,"
                    " confidential, reason, file_path, events, at, by_user) VALUES ('out', :s, :r, :p, '', :c, :why,"
@@ -196,6 +203,21 @@ def _kinds(events: list[dict[str, Any]]) -> tuple[tuple[str, int], ...]:
     return tuple(counts.items())
 
 
+def _check_lock(data: bytes, where: str, passphrase: str | None) -> None:
+    """A passphrase package opened without its passphrase, or a key package with one, says which lock it has
+    (age alone would call the first "not for you" and the second "wrong passphrase")."""
+    if not data.startswith(b"age-encryption.org/v1\n"):
+        return                                   # armoured or not age at all: open_package says what it is
+    header = data.split(b"\n---", 1)[0]
+    by_phrase = b"\n-> scrypt " in header
+    if by_phrase and not passphrase:
+        raise PackageRefused("foreign", f"{where}：这份转接档案是用一次性口令加密的。请在“一次性口令”中输入转接单上的"
+                             "口令（命令行放在环境变量 XINQIAO_TRANSFER_PASSPHRASE 中）后再导入。")
+    if passphrase and not by_phrase and b"\n-> X25519 " in header:
+        raise PackageRefused("foreign", f"{where}：这份转接档案是用接收学校的公钥加密的，不需要口令。"
+                             "请把“一次性口令”留空后再导入。")
+
+
 def transfer_in(session: Session, path: Path, *, passphrase: str | None = None) -> TransferIn:
     require(session, can_sign_exchange, "导入转接档案")
     session.require_confidential()
@@ -204,9 +226,17 @@ def transfer_in(session: Session, path: Path, *, passphrase: str | None = None) 
     except OSError:
         raise InputRejected(f"读不了 {path}：文件不存在或无法读取。") from None
     if passphrase is not None:
-        passphrase = passphrase.strip().upper()
-    opened = open_package(data, path.name, identities=None if passphrase else own_identities(session),
-                          passphrase=passphrase)
+        passphrase = passphrase.strip().upper() or None
+    _check_lock(data, path.name, passphrase)
+    try:
+        opened = open_package(data, path.name, identities=None if passphrase else own_identities(session),
+                              passphrase=passphrase)
+    except PackageRefused as refused:
+        if refused.kind == "foreign" and not passphrase:      # the district wording speaks of a centre: say "school"
+            raise PackageRefused("foreign", f"{path.name}：这份转接档案不是加密给本校的（可能是发给另一所学校的，"
+                                 "或文件已损坏），无法解密。请向发出学校核实：它用的应是本校导出的接收公钥"
+                                 "（打电话核对指纹）。") from None
+        raise
     m, p = opened.manifest, opened.payload
     if m["kind"] != "transfer":
         raise PackageRefused("malformed", f"{path.name}：这是区县上报包，不是档案转接包。")
@@ -215,6 +245,12 @@ def transfer_in(session: Session, path: Path, *, passphrase: str | None = None) 
     if student is None:
         raise InputRejected(f"本校没有学籍号为 {p['student']['registry_no']} 的学生（{p['student']['name']}）。"
                             "请先在花名册中导入这名学生，再导入转接档案。")
+    sent_name = str(p["student"].get("name", "")).strip()
+    if sent_name and "".join(sent_name.split()) != "".join(student.name.split()):
+        # one mistyped digit on either side would put another child's archive (confidential parts too) here
+        raise InputRejected(f"转接档案中学籍号 {student.registry_no} 的学生是“{sent_name}”，本校花名册中这个学籍号的学生是"
+                            f"“{student.name}”，姓名不一致，未导入。请与发出学校核对学籍号；如学生确已改名，"
+                            "请先在学生档案中更正姓名后再导入。")
     events = p["events"]
     conf = [e for e in events if e["tier"] == CONFIDENTIAL]
     seen = db.scalar("SELECT id FROM exchange_transfers WHERE package_id = :p AND direction = 'in'",

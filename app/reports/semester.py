@@ -190,6 +190,7 @@ def write_semester_report(session: Session, semester: str | Period, out: Path, *
                           progress: Progress | None = None) -> ReportWritten:
     """Build the report for ``semester`` and write it to ``out`` (.pdf), audited as an export."""
     from app.store.fileio import atomic_write_bytes
+    from app.store.outpaths import check_out_path
 
     require(session, can_counsel, "生成学期报告")
     out = Path(out)
@@ -197,6 +198,8 @@ def write_semester_report(session: Session, semester: str | Period, out: Path, *
         raise InputRejected(f"学期报告的文件名应以 .pdf 结尾，例如 {out.with_suffix('.pdf').name}。")
     if not out.parent.is_dir():
         raise InputRejected(f"文件夹“{out.parent}”不存在。请选择一个已有的文件夹。")
+    # the CLI's rule for the window too: never among vault.db, keyslots.json and the backups
+    check_out_path(out, session.paths.root, [".pdf"], force=True)
     period = semester if isinstance(semester, Period) else semester_period(session, semester)
     doc = build_report(session, period, progress=progress)
     data, pages = doc.render()

@@ -124,3 +124,23 @@ def test_records_by_month_keeps_a_head_to_their_class(demo, semester, head):
         " WHERE a.record_id = r.id AND s.class_id = :c)",
         {"s": semester.start_iso, "e": semester.end_next_iso, "c": cls})
     assert own == expected and 0 < own < total
+
+
+def test_a_new_school_gets_no_silent_empty_chart(session):
+    """A school with no records yet: every chart says so in words. A chart with its categories and every bar at
+    0 (no crisis case, no session in any month) drew bare axes from 0 to 1 — it now says the figures are all 0."""
+    import datetime as dt
+
+    from app import clock
+    from app.charts import builders
+    from app.indicators.periods import parse_period
+    from app.reports.charts import school_charts
+    from app.school.calendar import add_school_year
+
+    clock.set_fixed(dt.datetime(2026, 12, 7, 10, 0))
+    add_school_year(session, 2026)
+    charts = school_charts(session, parse_period(session.db, "2026-2027-1"))
+    assert len(charts) == 7
+    for c in charts:
+        said = [t.get_text() for ax in c.figure.axes for t in ax.texts]
+        assert builders.EMPTY in said or builders.ALL_ZERO in said, (c.key, said)

@@ -50,6 +50,7 @@ class ExchangePage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.session = ctx.session
+        self.transfer_out_dialog: TransferOutDialog | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)   # the title is the page header's (ui/shell/header.py)
 
@@ -186,7 +187,12 @@ class ExchangePage(QWidget):
                  label="正在导出、签名并加密上报包……")
 
     def transfer_out(self) -> TransferOutDialog:
-        """转出学生档案: a form opened without blocking (a lock hides it and gives it back; a draft keeps it)."""
+        """转出学生档案: a form opened without blocking (a lock hides it and gives it back; a draft keeps it). A second
+        click brings the open form back rather than a twin on the same draft."""
+        if self.transfer_out_dialog is not None and self.transfer_out_dialog.isVisible():
+            self.transfer_out_dialog.raise_()
+            self.transfer_out_dialog.activateWindow()
+            return self.transfer_out_dialog
         dlg = TransferOutDialog(self.session, self)
         dlg.accepted.connect(lambda: self._transfer_sent(dlg))
         self.transfer_out_dialog = dlg

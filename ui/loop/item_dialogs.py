@@ -67,6 +67,19 @@ def item_key(kind: str, item: LoopItem, month: str) -> str:
     return f"loop:{kind}:{month}:{item.id}"
 
 
+def showing(key: str) -> DraftDialog | None:
+    """The loop form already open on ``key``, brought to the front: a second click (or the 工作台's draft) must not
+    open a twin that autosaves over the same draft and overwrites the other's text when saved."""
+    from ui.shell.forms import live_forms
+
+    for form in live_forms():
+        if isinstance(form, DraftDialog) and form.draft_key == key and form.isVisible():
+            form.raise_()
+            form.activateWindow()
+            return form
+    return None
+
+
 class NoteDialog(_LoopDialog):
     """备注 of one item of an open month (the stored note is the starting text)."""
 

@@ -47,7 +47,7 @@ from app.loop.months import (
     uncarry_item,
 )
 from app.loop.summary import write_summary
-from ui.loop.item_dialogs import AmendItemDialog, CarryDialog, KeyWorkDialog, NoteDialog
+from ui.loop.item_dialogs import AmendItemDialog, CarryDialog, KeyWorkDialog, NoteDialog, item_key, showing
 from ui.loop.meeting_dialog import MeetingDialog
 from ui.shell import dialogs
 from ui.shell.context import AppContext
@@ -198,6 +198,8 @@ class LoopPage(QWidget):
     def add_key_work(self, year: str | None = None) -> KeyWorkDialog:
         """The key-work form, opened without blocking (a lock hides it and gives it back with its draft)."""
         year = year or self.school_year()
+        if (open_form := showing(f"loop:key-work:{year}")) is not None:
+            return open_form  # type: ignore[return-value]
         session = self.ctx.session
         dlg = KeyWorkDialog(session, year, lambda title, schedule: add_key_work(session, year, title, schedule),
                             self)
@@ -304,6 +306,8 @@ class LoopPage(QWidget):
         it = self.selected_item()
         if it is None or self.sheet is None:
             return None
+        if (open_form := showing(item_key("note", it, self.sheet.month))) is not None:
+            return open_form  # type: ignore[return-value]
         session = self.ctx.session
         return self._show_item_dialog(NoteDialog(session, it, self.sheet.month,
                                                  lambda text: set_item(session, it.id, note=text), self))
@@ -320,6 +324,8 @@ class LoopPage(QWidget):
         it = self.selected_item()
         if it is None or self.sheet is None:
             return None
+        if (open_form := showing(item_key("carry", it, self.sheet.month))) is not None:
+            return open_form  # type: ignore[return-value]
         session = self.ctx.session
         return self._show_item_dialog(CarryDialog(session, it, self.sheet.month,
                                                   lambda reason: carry_item(session, it.id, reason), self))
@@ -341,6 +347,8 @@ class LoopPage(QWidget):
         it = self.selected_item()
         if it is None or self.sheet is None:
             return None
+        if (open_form := showing(item_key("amend", it, self.sheet.month))) is not None:
+            return open_form  # type: ignore[return-value]
         session = self.ctx.session
         return self._show_item_dialog(AmendItemDialog(
             session, it, self.sheet.month,
@@ -358,6 +366,8 @@ class LoopPage(QWidget):
 
     def meeting(self) -> MeetingDialog:
         """Opened without blocking, so a lock can hide it and give it back (ui.shell.forms)."""
+        if (open_form := showing("loop:meeting:new")) is not None:
+            return open_form  # type: ignore[return-value]
         self.meeting_dialog = dlg = MeetingDialog(self.ctx.session, self)
         dlg.accepted.connect(self.load_month)
         dlg.show()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -131,19 +131,41 @@ class ReportsPage(QWidget):
             bar.addWidget(w)
         lay.addLayout(bar)
         grid_host = QWidget()
-        grid = QGridLayout(grid_host)
+        self.grid = QGridLayout(grid_host)
         self.cards: dict[str, ChartCard] = {}
-        for i, (key, title) in enumerate(CHARTS):
-            card = ChartCard(key, title, self)
-            self.cards[key] = card
-            grid.addWidget(card, i // 2, i % 2)
-        scroll = QScrollArea()
+        for key, title in CHARTS:
+            self.cards[key] = ChartCard(key, title, self)
+        self.columns = 0
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(grid_host)
+        scroll.viewport().installEventFilter(self)
+        self._flow(2)
         lay.addWidget(scroll, 1)
         self._fill_periods()
         ctx.data_changed.connect(lambda _c: self._changed())
         self.load()
+
+    # -- the layout: as many columns of charts as the width holds (one on a 1024-pixel screen) ----------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self._flow(self._columns_for(self.scroll.viewport().width()))
+        return super().eventFilter(watched, event)
+
+    def _columns_for(self, width: int) -> int:
+        card = next(iter(self.cards.values())).sizeHint().width()
+        m = self.grid.contentsMargins()
+        return max(1, min(2, (width - m.left() - m.right() + self.grid.horizontalSpacing()) //
+                          (card + self.grid.horizontalSpacing())))
+
+    def _flow(self, columns: int) -> None:
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for card in self.cards.values():
+            self.grid.removeWidget(card)
+        for i, card in enumerate(self.cards.values()):
+            self.grid.addWidget(card, i // columns, i % columns)
 
     # -- the period and the charts --------------------------------------------------------------------------
     def _fill_periods(self) -> None:

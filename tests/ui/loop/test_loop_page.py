@@ -153,3 +153,32 @@ def test_a_note_survives_a_lock_keeps_its_draft_and_esc_asks(qtbot, page, sessio
     assert load_draft(session, key) is None
     page.select("心理档案本月整理归档")
     assert "备注：签到表在教务处" in page.tree.currentItem().text(3)
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints", r"does not support raise")   # offscreen has no window stack
+def test_a_second_click_brings_back_the_open_form_not_a_twin(qtbot, page, session):
+    """备注 clicked twice (or the 工作台's draft opened while the form is up) must not open a second form on the same
+    draft key: two forms would autosave over each other and the one saved last would overwrite the other's note."""
+    from ui.shell.forms import live_forms
+
+    page.select("心理档案本月整理归档")
+    item_id = page.tree.currentItem().data(0, Qt.ItemDataRole.UserRole)
+    key = f"loop:note:2026-11:{item_id}"
+    first = page.note()
+    first.note.setPlainText("签到表在教务处")
+    for again in (page.note(), page.open_draft(key)):
+        assert again is first and first.isVisible()
+        assert first.note.toPlainText() == "签到表在教务处"
+    assert [f for f in live_forms() if f.draft_key == key and f.isVisible()] == [first]
+    page.select("心理档案本月整理归档")
+    carry = page.carry()                  # another form of the same item is its own form
+    assert carry is not first and carry.isVisible()
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints", r"does not support raise")
+def test_the_meeting_and_key_work_forms_are_not_opened_twice(qtbot, page):
+    meeting = page.meeting()
+    assert page.meeting() is meeting
+    work = page.add_key_work()
+    work.title_edit.setText("心理委员培训")
+    assert page.add_key_work() is work and work.title_edit.text() == "心理委员培训"

@@ -126,3 +126,66 @@ def test_the_page_fits_a_1024_screen(page):
     page.load()
     hint = page.minimumSizeHint()
     assert hint.width() <= 1024 - 220 and hint.height() <= 768, hint   # beside the navigation list
+
+
+def test_the_page_never_writes_into_the_vault_folder(qtbot, page, session):
+    """The CLI refuses an --out in the data folder; the page's three exports go through the same app calls and must
+    refuse it too (a report or a chart among vault.db, keyslots.json and the backups)."""
+    from tests.ui.conftest import wait_tasks
+
+    root = session.paths.root
+    for button, name in ((page.cards["crisis_cases"].save_png, "图.png"),
+                         (page.cards["crisis_cases"].save_xlsx, "表.xlsx"), (page.report_btn, "报告.pdf")):
+        dialogs.reset()
+        dialogs.preanswer(str(root / name), None)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        wait_tasks(qtbot, 30_000)
+        assert not (root / name).exists(), name
+        assert dialogs.shown[-1].kind == "error" and "数据文件夹" in dialogs.shown[-1].text, dialogs.shown
+
+
+def test_a_chart_to_a_read_only_folder_says_so(qtbot, page, tmp_path):
+    import subprocess
+
+    from tests.ui.conftest import wait_tasks
+
+    ro = tmp_path / "只读"
+    ro.mkdir()
+    if subprocess.run(["chattr", "+i", str(ro)], capture_output=True).returncode != 0:
+        ro.chmod(0o555)
+    try:
+        if _writable(ro):
+            pytest.skip("cannot make a read-only folder here")
+        dialogs.preanswer(str(ro / "图.png"), None)
+        qtbot.mouseClick(page.cards["levels_by_grade"].save_png, Qt.MouseButton.LeftButton)
+        wait_tasks(qtbot)
+        assert dialogs.shown[-1].kind == "error" and "权限" in dialogs.shown[-1].text, dialogs.shown
+        assert list(ro.iterdir()) == []
+    finally:
+        subprocess.run(["chattr", "-i", str(ro)], capture_output=True)
+        ro.chmod(0o755)
+
+
+def _writable(folder) -> bool:  # type: ignore[no-untyped-def]
+    probe = folder / ".probe"
+    try:
+        probe.touch()
+    except OSError:
+        return False
+    probe.unlink()
+    return True
+
+
+def test_on_a_1024_screen_the_charts_stand_in_one_column(qtbot, page):
+    """Beside the navigation list a 1024-pixel window leaves about 830 pixels: two 560-pixel charts side by side
+    put the right one half off screen behind a horizontal scroll bar. The cards flow into as many columns as fit."""
+    def columns() -> set[int]:
+        return {card.x() for card in page.cards.values()}
+
+    page.resize(830, 700)
+    qtbot.waitUntil(lambda: len(columns()) == 1, timeout=2000)
+    assert not page.scroll.horizontalScrollBar().isVisible()
+    assert all(card.geometry().right() <= page.scroll.viewport().width() for card in page.cards.values())
+    page.resize(1250, 900)
+    qtbot.waitUntil(lambda: len(columns()) == 2, timeout=2000)
+    assert list(page.cards)[0] in [k for k, c in page.cards.items() if c.x() == min(columns())]
