@@ -91,6 +91,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--to", type=Path, required=True, help="写入的文件夹或U盘")
     p.add_argument("--passphrase", action="store_true", help="用一次性口令加密（打印在转接单 PDF 上）")
     p.add_argument("--recipient", type=Path, help="接收学校的公钥文件（school-key 导出的）")
+    p.add_argument("--slip-to", type=Path, default=None,
+                   help="转接单 PDF 写入的本机文件夹（默认：数据文件夹旁的“心桥转接单”；不能是档案包所在的U盘文件夹）")
     p.add_argument("--confidential", action="store_true", help="同时转出保密内容（须写 --reason，记入审计）")
     p.add_argument("--reason", default="", help="转出保密内容的理由")
     p.add_argument("--json", action="store_true")
@@ -316,13 +318,13 @@ def cmd_transfer_out(args: argparse.Namespace) -> int:
 
     result = in_vault(args, lambda s: transfer_out(s, args.student, args.to, recipient_file=args.recipient,
                                                    passphrase=args.passphrase, confidential=args.confidential,
-                                                   reason=args.reason))
+                                                   reason=args.reason, slip_to=args.slip_to))
 
     def show() -> None:
         out(f"已导出转接档案：{result.path}（{result.events} 条记录，{'含' if result.confidential else '不含'}保密内容）")
         if result.passphrase:
             out(f"一次性口令：{result.passphrase}")
-            out(f"转接单（打印后与U盘分开交付）：{result.slip}")
+            out(f"转接单（本机文件，打印后与U盘分开交付）：{result.slip}")
         out("已写入并读回核对无误，现在可以安全拔出U盘。")
     return reply(args, result.as_json(), show)
 

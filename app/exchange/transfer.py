@@ -113,8 +113,22 @@ def _event_json(e: TimelineEvent) -> dict[str, str]:
             "tier": e.tier}
 
 
+def slip_folder(session: Session) -> Path:
+    """Where a transfer slip goes unless told otherwise: beside the vault on this PC's disk (``心桥转接单``), never
+    on the stick that carries the package — the slip holds the passphrase that opens it."""
+    return session.paths.root.parent / "心桥转接单"
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
 def transfer_out(session: Session, registry_no: str, folder: Path, *, recipient_file: Path | None = None,
-                 passphrase: bool = False, confidential: bool = False, reason: str = "") -> TransferOut:
+                 passphrase: bool = False, confidential: bool = False, reason: str = "",
+                 slip_to: Path | None = None) -> TransferOut:
     require(session, can_sign_exchange, "导出转接档案")
     session.require_confidential()
     db = session.db
@@ -124,6 +138,10 @@ def transfer_out(session: Session, registry_no: str, folder: Path, *, recipient_
             raise InputRejected("转出保密内容必须写明理由（--reason），理由会记入审计日志。")
     if (recipient_file is None) == (not passphrase):
         raise InputRejected("请选择加密方式：接收学校的公钥文件（--recipient 文件），或一次性口令（--passphrase）。")
+    slips = Path(slip_to) if slip_to is not None else slip_folder(session)
+    if passphrase and _same_folder(slips, Path(folder)):
+        raise InputRejected(f"转接单不能和档案包写在同一个文件夹（{folder}）：转接单上有口令，拿到U盘的人就能打开档案。"
+                            "请为转接单另选一个本机文件夹（--slip-to）。")
     student = find_by_registry(db, session.account, registry_no)
     if student is None:
         raise InputRejected(f"本校没有学籍号为 {registry_no} 的学生。请核对学籍号。")
@@ -154,12 +172,16 @@ def transfer_out(session: Session, registry_no: str, folder: Path, *, recipient_
     # a read-only or full stick is the counselor's to fix: a message in the form, not a crash report
     with storage_errors(folder):
         path = write_checked(Path(folder), name, data)
-        try:
-            slip = write_slip(path.with_suffix(".pdf"), school["name"], student.name, student.registry_no,
-                              path.name, phrase) if phrase else None
-        except BaseException:
-            path.unlink(missing_ok=True)     # a package without its slip opens for nobody: not left behind
-            raise
+    slip = None
+    if phrase:
+        with storage_errors(slips):
+            try:
+                slips.mkdir(parents=True, exist_ok=True)
+                slip = write_slip(slips / path.with_suffix(".pdf").name, school["name"], student.name,
+                                  student.registry_no, path.name, phrase)
+            except BaseException:
+                path.unlink(missing_ok=True)     # a package without its slip opens for nobody: not left behind
+                raise
     with db.transaction():
         db.execute("INSERT INTO exchange_transfers (direction, student_id, registry_no, package_id, other_school,"
                    " confidential, reason, file_path, events, at, by_user) VALUES ('out', :s, :r, :p, '', :c, :why,"

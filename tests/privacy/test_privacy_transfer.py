@@ -36,6 +36,8 @@ def _received(receiver):  # type: ignore[no-untyped-def]
 def test_ordinary_transfer_by_passphrase(counselor, receiver, vault, tmp_path):
     out = transfer_out(counselor, vault.own_registry, tmp_path / "usb", passphrase=True)
     assert out.passphrase and out.slip and out.slip.read_bytes().startswith(b"%PDF")
+    # the slip (its passphrase opens the package) never lands on the stick beside the package
+    assert out.slip.parent.name == "心桥转接单" and not list((tmp_path / "usb").glob("*.pdf"))
     plain = pyrage.passphrase.decrypt(out.path.read_bytes(), out.passphrase).decode("utf-8")
     assert MARK_PREFIX not in plain and OWN_NAME in plain
     assert out.events >= 1 and not out.confidential
@@ -84,3 +86,12 @@ def test_a_student_the_receiver_does_not_have_is_refused(counselor, vault, tmp_p
             transfer_in(empty, out.path, passphrase=out.passphrase)
     finally:
         empty.close()
+
+
+def test_a_slip_is_refused_on_the_stick_that_carries_the_package(counselor, vault, tmp_path):
+    usb = tmp_path / "usb"
+    with pytest.raises(InputRejected, match="转接单不能和档案包写在同一个文件夹"):
+        transfer_out(counselor, vault.own_registry, usb, passphrase=True, slip_to=usb)
+    assert not usb.exists() or not list(usb.iterdir())          # nothing written
+    out = transfer_out(counselor, vault.own_registry, usb, passphrase=True, slip_to=tmp_path / "desk")
+    assert out.slip == tmp_path / "desk" / out.path.with_suffix(".pdf").name and out.slip.exists()

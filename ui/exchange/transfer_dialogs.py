@@ -192,9 +192,8 @@ class TransferOutDialog(DraftDialog):
         assert out is not None
         what = f"{out.events} 条记录，{'含保密内容' if out.confidential else '只含普通级内容'}"
         if out.passphrase:
-            how = (f"一次性口令：{out.passphrase}\n转接单：{out.slip}（请打印后与U盘分开交付；"
-                   "接收学校导入时输入这个口令）。\n转接单文件上有口令：打印后请把它从U盘上删除，"
-                   "否则拿到U盘的人就能打开档案。")
+            how = (f"一次性口令：{out.passphrase}\n转接单：{out.slip}（存在本机，不在U盘上；请打印后与U盘分开交付，"
+                   "接收学校导入时输入这个口令）。")
         else:
             how = f"已用接收学校的公钥加密（指纹 {self.key_fingerprint()}）：只有接收学校能打开。"
         return f"转接档案：{out.path}\n{what}。\n{how}\n已写入并读回核对无误，现在可以安全拔出U盘。"

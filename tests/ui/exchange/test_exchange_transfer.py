@@ -111,8 +111,9 @@ def test_transfer_by_passphrase_with_the_confidential_parts_needs_a_reason_and_l
     said = dialogs.shown[-1].text
     phrase = dlg.result_out.passphrase
     assert phrase and phrase in said and "转接单" in said
-    assert "从U盘上删除" in said             # the slip beside the package carries the passphrase
+    assert "不在U盘上" in said               # the slip carries the passphrase: it stays on this PC
     assert dlg.result_out.slip is not None and dlg.result_out.slip.exists()
+    assert dlg.result_out.slip.parent != (tmp_path / "usb") and not list((tmp_path / "usb").glob("*.pdf"))
     [sent] = list((tmp_path / "usb").glob("*.age"))
     [logged] = [a for a in _audit(sender, "export") if a.get("what") == "档案转接"]
     assert logged["confidential"] is True and logged["reason"] == "升学后由接收学校心理教师继续跟进"
