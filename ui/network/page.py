@@ -364,9 +364,10 @@ class NetworkPage(QWidget):
             if not action:
                 return False                    # the choice was cancelled: the typed values stay
             key = next(k for k, v in DECISIONS.items() if v == action)
-            return self._write_or_refuse(lambda: set_network_settings(
+            self._write_or_refuse(lambda: set_network_settings(
                 self.session, eligible_grades=[g for g in grades if g is not None], triage_school_days=int(days),
                 escalation_periods=int(periods), escalation_action=key))
+            return True
 
         return self._ask("network:settings", title, [
             Field("设有心理委员的年级（用顿号分隔，如 四年级、五年级、七年级）：",
