@@ -249,6 +249,7 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
     from ui.settings.accounts_tab import AccountDialog
     from ui.settings.school_tab import HolidayDialog, SchoolDialog, StaffDialog
     from ui.shell.reason_dialog import ReasonDialog
+    from ui.shell.value_dialog import ValueDialog
 
     return {
         RecordForm: _record,
@@ -284,6 +285,7 @@ def forms() -> dict[type, Callable[[Any, Data], Any]]:
         MeetingDialog: lambda win, _d: (win.show_page("loop"), win.pages["loop"].meeting())[1],
         TemplateEditor: _letter_template,
         ReasonDialog: _delete_reason,
+        ValueDialog: _settings("ask_add_class"),
         TransferOutDialog: lambda win, _d: (win.show_page("exchange"), win.pages["exchange"].transfer_out())[1],
         NoteDialog: _loop_item("note"),
         CarryDialog: _loop_item("carry"),
@@ -323,14 +325,6 @@ EXEMPT: dict[str, str] = {
 PROMPTS: dict[str, str] = {
     "ui.shell.export_password:TITLE": "the export password, twice: secrets are never kept in a draft",
     'ui.settings.backup_tab:"打开备份"': "the password of an old backup: secrets are never kept in a draft",
-    "ui.network.page:title": "a student's name, initials or registry number to look up (nothing is written until a "
-                             "match is chosen); the network settings' grades and two numbers, shown filled with the "
-                             "stored values",
-    'ui.network.page:"任命心理委员"': "an optional training name for the student just picked; written at once",
-    'ui.network.page:"登记宿舍"': "a building and room number (“3号楼 201”), parsed and written at once; the "
-                                  "archive's 宿舍 form (DormDialog) is the drafted way to the same record",
-    'ui.network.page:"设置领导小组"': "a person's name and department for a post, written at once",
-    'ui.settings.school_tab:"添加班级"': "one class name, parsed and written at once",
 }
 
 

@@ -161,3 +161,28 @@ def test_a_form_keeps_everything_through_a_lock_an_idle_lock_and_a_restart(qtbot
     assert again is not form and again.draft_key == key and again.draft_restored
     assert again.draft_state() == state
     assert dialogs.shown == []
+
+
+def test_a_value_dialog_survives_a_lock_with_its_text_and_then_writes(qtbot, school, fake_clock):
+    """The network page's 设置领导小组 used to ask through blocking prompts a lock cancelled: its ValueDialog is hidden
+    by the lock, given back with both fields as typed, and 确定 after the unlock writes the post."""
+    from app.network.people import leadership
+    from ui.shell import dialogs
+    from ui.shell.value_dialog import ValueDialog
+
+    win = _window(qtbot, school, fake_clock)
+    win.show_page("network")
+    page = win.pages["network"]
+    dialogs.preanswer("心理健康副校长")
+    dlg = page.set_leader()
+    assert isinstance(dlg, ValueDialog) and dlg.isVisible() and dlg.draft_key.startswith("network:leader:")
+    type_into(qtbot, dlg.edits[0], "孙教授")
+    type_into(qtbot, dlg.edits[1], "市精神卫生中心")
+    assert win.lock()
+    assert not dlg.isVisible() and dialogs.shown[-1].kind == "item"     # nothing asked by the lock itself
+    _unlock(qtbot, win)
+    assert "孙教授" in str(load_draft(school, dlg.draft_key))             # saved on the lock, in the vault
+    assert dlg.isVisible() and dlg.values() == ["XQ 孙教授", "XQ 市精神卫生中心"]   # type_into types "XQ " first
+    assert dlg.save() and not dlg.isVisible()
+    assert load_draft(school, dlg.draft_key) is None                    # saved: the draft is gone
+    assert "XQ 孙教授" in str(leadership(school))

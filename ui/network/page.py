@@ -36,6 +36,7 @@ from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
 from ui.shell.flow import flow_bar
 from ui.shell.tasks import run_task
+from ui.shell.value_dialog import Field, ValueDialog
 
 
 class NetworkPage(QWidget):
@@ -143,6 +144,7 @@ class NetworkPage(QWidget):
         lay.addWidget(self.tabs, 1)
         self.report_dialog: ReportDialog | None = None
         self.review_dialog: Any = None
+        self.value_dialog: ValueDialog | None = None
         self.pair_dialog: Any = None
         self.import_dialog: Any = None
         ctx.data_changed.connect(self._data_changed)
@@ -227,26 +229,35 @@ class NetworkPage(QWidget):
                  lambda out: dialogs.inform(self, "已生成", f"空白报告表已保存到 {out}"), label="正在生成报告表……")
 
     # -- people -------------------------------------------------------------------------------------------------
-    def _student_id(self, title: str) -> int | None:
+    def _ask(self, key: str, title: str, fields: list[Field | str], write: Callable[[list[str]], object]) -> ValueDialog:
+        """A few values in a form a lock hides and gives back (ui.shell.value_dialog), kept as ``value_dialog``."""
+        dlg = ValueDialog(self.session, key, title, fields, write, parent=self)
+        self.value_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _pick_student(self, key: str, title: str, then: Callable[[int], object]) -> ValueDialog:
         """A student by name, pinyin initials or registry number (the shared student index, as the student picker
-        searches it); several matches are listed with class and registry number to choose from."""
+        searches it); several matches are listed with class and registry number to choose from. ``then`` gets the
+        student's id; an unknown name keeps the form open with the reason."""
         from app.archive.students import StudentFilter
 
-        text = dialogs.get_text(self, title, "学生的姓名、拼音首字母或学籍号：")
-        if not text or not text.strip():
-            return None
-        typed = text.strip()
-        found = self.ctx.index.search(self.session.account, StudentFilter(search=typed), limit=50)
-        exact = [s for s in found if typed in (s.name, s.registry_no)]
-        found = exact or found
-        if not found:
-            dialogs.warn(self, title, f"没有找到“{typed}”，请核对姓名或学籍号（只列在读学生）。")
-            return None
-        if len(found) == 1:
-            return found[0].id
-        labels = [f"{s.name}　{s.class_name or '未分班'}　{s.registry_no}" for s in found]
-        pick = dialogs.get_item(self, title, f"有 {len(found)} 名学生符合“{typed}”，请选择：", labels)
-        return found[labels.index(pick)].id if pick in labels else None
+        def look_up(values: list[str]) -> object:
+            typed = values[0]
+            found = self.ctx.index.search(self.session.account, StudentFilter(search=typed), limit=50)
+            exact = [s for s in found if typed in (s.name, s.registry_no)]
+            found = exact or found
+            if not found:
+                raise XinqiaoError(f"没有找到“{typed}”，请核对姓名或学籍号（只列在读学生）。")
+            if len(found) == 1:
+                return then(found[0].id)
+            labels = [f"{s.name}　{s.class_name or '未分班'}　{s.registry_no}" for s in found]
+            pick = dialogs.get_item(self, title, f"有 {len(found)} 名学生符合“{typed}”，请选择：", labels)
+            if pick not in labels:
+                return False                    # the choice was cancelled: the typed name stays
+            return then(found[labels.index(pick)].id)
+
+        return self._ask(f"network:lookup:{key}", title, [Field("学生的姓名、拼音首字母或学籍号：")], look_up)
 
     def _write(self, title: str, fn: Callable[[], object]) -> None:
         try:
@@ -256,56 +267,65 @@ class NetworkPage(QWidget):
             return
         self.ctx.data_changed.emit(Change.NETWORK)
 
-    def appoint_rep(self) -> None:
+    def _write_or_refuse(self, fn: Callable[[], object]) -> None:
+        """Like ``_write`` from inside a ValueDialog: a refusal propagates, so the form stays open with the reason."""
+        fn()
+        self.ctx.data_changed.emit(Change.NETWORK)
+
+    def appoint_rep(self) -> ValueDialog:
         from app.network.people import appoint_rep
 
-        sid = self._student_id("任命心理委员")
-        if sid is None:
-            return
-        training = dialogs.get_text(self, "任命心理委员", "参加的培训（可留空）：")
-        if training is None:
-            return
-        self._write("任命心理委员", lambda: appoint_rep(self.session, sid, clock.today(), training=training))
+        title = "任命心理委员"
 
-    def set_dorm(self) -> None:
+        def training(sid: int) -> None:
+            self._ask(f"network:training:{sid}", title, [Field("参加的培训（可留空）：", required=False)],
+                      lambda v: self._write_or_refuse(lambda: appoint_rep(self.session, sid, clock.today(),
+                                                                          training=v[0])))
+
+        return self._pick_student("rep", title, training)
+
+    def set_dorm(self) -> ValueDialog:
         from app.network.model import parse_room
         from app.network.people import set_dorm
 
-        sid = self._student_id("登记宿舍")
-        if sid is None:
-            return
-        text = dialogs.get_text(self, "登记宿舍", "楼栋和房间（如“3号楼 201”）：")
-        if not text:
-            return
-        where = parse_room(text)
-        if where is None:
-            dialogs.warn(self, "登记宿舍", f"“{text}”无法识别，请写成“3号楼 201”。")
-            return
-        self._write("登记宿舍", lambda: set_dorm(self.session, sid, *where))
+        title = "登记宿舍"
 
-    def appoint_informant(self) -> None:
+        def write(sid: int, text: str) -> None:
+            where = parse_room(text)
+            if where is None:
+                raise XinqiaoError(f"“{text}”无法识别，请写成“3号楼 201”。")
+            self._write_or_refuse(lambda: set_dorm(self.session, sid, *where))
+
+        def room(sid: int) -> None:
+            self._ask(f"network:dorm:{sid}", title, [Field("楼栋和房间（如“3号楼 201”）：")],
+                      lambda v: write(sid, v[0]))
+
+        return self._pick_student("dorm", title, room)
+
+    def appoint_informant(self) -> ValueDialog:
         from app.network.people import appoint_informant
 
-        sid = self._student_id("任命宿舍信息员")
-        if sid is not None:
-            self._write("任命宿舍信息员", lambda: appoint_informant(self.session, sid, clock.today()))
+        return self._pick_student("informant", "任命宿舍信息员", lambda sid: self._write(
+            "任命宿舍信息员", lambda: appoint_informant(self.session, sid, clock.today())))
 
-    def set_leader(self) -> None:
+    def set_leader(self) -> ValueDialog | None:
         from app.network.model import POSTS
         from app.network.people import set_leader
 
         label = dialogs.get_item(self, "设置领导小组", "职务：", list(POSTS.values()))
         if not label:
-            return
+            return None
         post = next(k for k, v in POSTS.items() if v == label)
-        name = dialogs.get_text(self, "设置领导小组", "姓名（本校教职工或校外人员）：")
-        if not name:
-            return
-        dept = dialogs.get_text(self, "设置领导小组", "部门或单位：") or ""
-        staff = self.session.db.scalar("SELECT id FROM staff WHERE name = :n AND active = 1", {"n": name.strip()})
-        self._write("设置领导小组", lambda: set_leader(
-            self.session, post, staff_id=int(staff) if staff is not None else None,
-            outside_name="" if staff is not None else name, department=dept))
+
+        def write(values: list[str]) -> None:
+            name, dept = values
+            staff = self.session.db.scalar("SELECT id FROM staff WHERE name = :n AND active = 1", {"n": name})
+            self._write_or_refuse(lambda: set_leader(
+                self.session, post, staff_id=int(staff) if staff is not None else None,
+                outside_name="" if staff is not None else name, department=dept))
+
+        return self._ask(f"network:leader:{post}", "设置领导小组",
+                         [Field("姓名（本校教职工或校外人员）："), Field("部门或单位：", required=False)], write)
 
     def open_review_dialog(self) -> None:
         from ui.network.review_dialog import ReviewDialog
@@ -322,7 +342,7 @@ class NetworkPage(QWidget):
         self.pair_dialog.saved.connect(lambda _pid: self.ctx.data_changed.emit(Change.NETWORK))
         self.pair_dialog.show()
 
-    def edit_settings(self) -> None:
+    def edit_settings(self) -> ValueDialog:
         """The school's settings: grades with committee members, red after N school days, the escalation rule."""
         from app.network.model import DECISIONS, load_settings
         from app.network.people import set_network_settings
@@ -330,29 +350,30 @@ class NetworkPage(QWidget):
 
         title = "预警网络设置"
         cur = load_settings(self.session.db)
-        grades_text = dialogs.get_text(self, title, "设有心理委员的年级（用顿号分隔，如 四年级、五年级、七年级）：",
-                                       text="、".join(grade_name(g) for g in cur.eligible_grades))
-        if grades_text is None:
-            return
-        grades = [parse_grade(p) for p in grades_text.replace(",", "、").replace("，", "、").split("、") if p.strip()]
-        if any(g is None for g in grades):
-            dialogs.warn(self, title, f"“{grades_text}”中有无法识别的年级，请写成 四年级、七年级、高一 的形式。")
-            return
-        days = dialogs.get_text(self, title, "未分诊的关注学生几个上课日后标红：", text=str(cur.triage_school_days))
-        periods = dialogs.get_text(self, title, "连续几期被报告时建议处理：", text=str(cur.escalation_periods))
-        if days is None or periods is None:
-            return
-        action = dialogs.get_item(self, title, "建议的处理：", list(DECISIONS.values()),
-                                  list(DECISIONS).index(cur.escalation_action))
-        if not action:
-            return
-        if not (days.strip().isdigit() and periods.strip().isdigit()):
-            dialogs.warn(self, title, "标红的上课日数和连续期数都应为整数。")
-            return
-        key = next(k for k, v in DECISIONS.items() if v == action)
-        self._write(title, lambda: set_network_settings(
-            self.session, eligible_grades=[g for g in grades if g is not None], triage_school_days=int(days),
-            escalation_periods=int(periods), escalation_action=key))
+
+        def write(values: list[str]) -> object:
+            grades_text, days, periods = values
+            grades = [parse_grade(p) for p in grades_text.replace(",", "、").replace("，", "、").split("、")
+                      if p.strip()]
+            if any(g is None for g in grades):
+                raise XinqiaoError(f"“{grades_text}”中有无法识别的年级，请写成 四年级、七年级、高一 的形式。")
+            if not (days.isdigit() and periods.isdigit()):
+                raise XinqiaoError("标红的上课日数和连续期数都应为整数。")
+            action = dialogs.get_item(self, title, "建议的处理：", list(DECISIONS.values()),
+                                      list(DECISIONS).index(cur.escalation_action))
+            if not action:
+                return False                    # the choice was cancelled: the typed values stay
+            key = next(k for k, v in DECISIONS.items() if v == action)
+            self._write_or_refuse(lambda: set_network_settings(
+                self.session, eligible_grades=[g for g in grades if g is not None], triage_school_days=int(days),
+                escalation_periods=int(periods), escalation_action=key))
+            return True
+
+        return self._ask("network:settings", title, [
+            Field("设有心理委员的年级（用顿号分隔，如 四年级、五年级、七年级）：",
+                  "、".join(grade_name(g) for g in cur.eligible_grades), required=False),
+            Field("未分诊的关注学生几个上课日后标红：", str(cur.triage_school_days)),
+            Field("连续几期被报告时建议处理：", str(cur.escalation_periods))], write)
 
     def open_hit(self, hit: SearchHit) -> None:
         if hit.source != SOURCE:

@@ -43,6 +43,7 @@ from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
 from ui.shell.forms import DraftDialog
 from ui.shell.theme import set_tone
+from ui.shell.value_dialog import Field, ValueDialog
 
 TERM_LABELS = {"autumn": "秋季学期", "spring": "春季学期"}
 
@@ -448,10 +449,17 @@ class SchoolTab(QWidget):
         self.dialog = dlg
         return dlg
 
-    def ask_add_class(self) -> None:
-        text = dialogs.get_text(self, "添加班级", "班级（如 七年级（3）班、初一3班 或 7.3）：")
-        if text:
-            self.add_class(text)
+    def ask_add_class(self) -> ValueDialog:
+        """添加班级 in a form a lock hides and gives back; a refused name stays in it with the reason."""
+        def write(values: list[str]) -> None:
+            add_class(self.ctx.session, values[0])
+            self.ctx.data_changed.emit(Change.SCHOOL)
+
+        dlg = ValueDialog(self.ctx.session, "settings:class:new", "添加班级",
+                          [Field("班级（如 七年级（3）班、初一3班 或 7.3）：")], write, parent=self)
+        self.dialog = dlg
+        dlg.open()
+        return dlg
 
     def add_class(self, text: str) -> bool:
         try:

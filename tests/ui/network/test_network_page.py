@@ -192,27 +192,35 @@ def test_reports_import_through_the_one_import_dialog(qtbot, session, pupils, tm
     qtbot.waitUntil(lambda: cells(page.classes, 2) == ["已报告", "已报告"])
 
 
+def answer(dlg, *texts: str, ok: bool = True) -> bool:
+    """Fill a ValueDialog (ui.shell.value_dialog) as a user types, and press 确定."""
+    assert dlg is not None and dlg.isVisible()
+    dlg.fill(*texts)
+    done = dlg.save()
+    assert done is ok, dlg.error.text()
+    return done
+
+
 def test_people_are_kept_from_the_page(qtbot, session, pupils):
     page, _ctx = make_page(qtbot, session)
     page.tabs.setCurrentIndex(page.tabs.count() - 1)
     regs = [r[0] for r in session.db.query("SELECT registry_no FROM students WHERE id IN (:a, :b) ORDER BY id",
                                            {"a": pupils[0], "b": pupils[1]})]
-    dialogs.preanswer(regs[0], "5号楼 301")
-    page.set_dorm()
-    dialogs.preanswer(regs[1], "5号楼３０１")
-    page.set_dorm()
+    answer(page.set_dorm(), regs[0])
+    answer(page.value_dialog, "5号楼 301")
+    answer(page.set_dorm(), regs[1])
+    answer(page.value_dialog, "5号楼３０１")
     assert cells(page.people_rooms, 0) == ["5号楼 301"]
-    dialogs.preanswer(regs[0])
-    page.appoint_informant()
+    answer(page.appoint_informant(), regs[0])
     assert page.people_rooms.rowCount() == 0
-    dialogs.preanswer(regs[1], None)      # a second informant for the room is refused with the reason
-    page.appoint_informant()
+    dialogs.preanswer(None)      # a second informant for the room is refused with the reason
+    answer(page.appoint_informant(), regs[1])
     assert dialogs.shown[-1].kind == "warning" and "已有信息员" in dialogs.shown[-1].text
-    dialogs.preanswer(regs[0], "区级培训")
-    page.appoint_rep()
+    answer(page.appoint_rep(), regs[0])
+    answer(page.value_dialog, "区级培训")
     assert "（无）" not in cells(page.classes, 1)[0]
-    dialogs.preanswer("心理健康副校长", "孙教授", "市精神卫生中心")
-    page.set_leader()
+    dialogs.preanswer("心理健康副校长")
+    answer(page.set_leader(), "孙教授", "市精神卫生中心")
     assert cells(page.group, 1) == ["（空缺）", "（空缺）", "孙教授"]
 
 
@@ -247,14 +255,16 @@ def test_settings_from_the_page(qtbot, session, pupils):
     from app.network.model import load_settings
 
     page, _ctx = make_page(qtbot, session)
-    dialogs.preanswer("七年级、八年级", "2", "3", "家校沟通")
-    page.edit_settings()
+    dialogs.preanswer("家校沟通")
+    answer(page.edit_settings(), "七年级、八年级", "2", "3")
     s = load_settings(session.db)
     assert (s.eligible_grades, s.triage_school_days, s.escalation_periods, s.escalation_action) == ((7, 8), 2, 3,
                                                                                                     "home_school")
-    dialogs.preanswer("七年级、火星班", None)
-    page.edit_settings()
-    assert dialogs.shown[-1].kind == "warning" and "火星班" in dialogs.shown[-1].text
+    dlg = page.edit_settings()
+    assert dlg.values() == ["七年级、八年级", "2", "3"]        # shown filled with the stored values
+    assert not answer(dlg, "七年级、火星班", ok=False)           # refused in the form, the text kept
+    assert "火星班" in dlg.error.text() and dlg.isVisible() and dlg.values()[0] == "七年级、火星班"
+    assert load_settings(session.db).eligible_grades == (7, 8)
 
 
 def test_a_search_hit_opens_the_report(qtbot, session, pupils):
@@ -367,13 +377,14 @@ def test_people_are_found_by_name_on_the_page(qtbot, session, pupils):
 
     a, b = insert_students(session, [pupil("G37020220139990001", "王芳", 1), pupil("G37020220139990002", "王芳", 2)])
     page, _ctx = make_page(qtbot, session)
-    dialogs.preanswer("王芳", "王芳　七年级（2）班　G37020220139990002", "区级培训")
-    page.appoint_rep()
-    assert dialogs.shown[1].kind == "item" and "有 2 名学生符合“王芳”" in dialogs.shown[1].text
+    dialogs.preanswer("王芳　七年级（2）班　G37020220139990002")
+    answer(page.appoint_rep(), "王芳")
+    assert dialogs.shown[0].kind == "item" and "有 2 名学生符合“王芳”" in dialogs.shown[0].text
+    answer(page.value_dialog, "区级培训")
     assert [r.student_id for r in list_reps(session)] == [b]
-    dialogs.preanswer("G37020220139990001", "5号楼 301")
-    page.set_dorm()
+    answer(page.set_dorm(), "G37020220139990001")
+    answer(page.value_dialog, "5号楼 301")
     assert dorm_of(session, a) == ("5号楼", "301")
-    dialogs.preanswer("查无此人", None)
-    page.appoint_informant()
-    assert dialogs.shown[-1].kind == "warning" and "没有找到“查无此人”" in dialogs.shown[-1].text
+    dlg = page.appoint_informant()
+    assert not answer(dlg, "查无此人", ok=False)
+    assert "没有找到“查无此人”" in dlg.error.text() and dlg.isVisible()

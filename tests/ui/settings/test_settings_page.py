@@ -217,6 +217,15 @@ def test_staff_are_added_edited_and_marked_left_and_classes_get_head_teachers(qt
     dialogs.preanswer(None)
     assert not tab.add_class("九年级（4）班")
     assert "已经存在" in dialogs.shown[-1].text
+    # 添加班级 asks in a form a lock gives back: a refused name stays in it with the reason, a good one is written
+    dlg = tab.ask_add_class()
+    assert dlg.isVisible() and dlg.draft_key == "settings:class:new"
+    dlg.fill("九年级（4）班")
+    assert not dlg.save() and dlg.isVisible() and "已经存在" in dlg.error.text()
+    assert dlg.values() == ["九年级（4）班"]
+    dlg.fill("初三5班")
+    assert dlg.save() and not dlg.isVisible() and find_class(school.db, "9.5") is not None
+    assert tab.classes.rowCount() == n + 2
     audit = [e.detail for e in __import__("app.audit", fromlist=["recent"]).recent(school.db, 50, "settings")]
     assert any("孙丽" in d for d in audit) and any("初三" in d or "九年级" in d for d in audit)
 
