@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -263,7 +264,16 @@ class ProfileTab(_EditableTab):
         self.panel.save_button.clicked.connect(self.save)
         self.panel.cancel_button.clicked.connect(self.cancel_edit)
         self.card = SummaryCard()
-        layout = QVBoxLayout(self)
+        # the card, the fields and the edit panel scroll together: the tab fits a 1024×768 screen
+        body = QWidget()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(body)
         layout.addWidget(self.card)
         layout.addLayout(self._bar())
         layout.addLayout(form)

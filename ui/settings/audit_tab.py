@@ -51,6 +51,9 @@ class AuditTab(QWidget):
             if key not in ACTION_LABELS:
                 self.action.addItem(VERBS[key].rstrip("："), key)
         self.action.currentIndexChanged.connect(self.refresh)
+        for combo in (self.person, self.action):    # long kind names must not widen the page
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         row.addWidget(self.action)
         self.by_date = QCheckBox("日期：")
         today = clock.today()
@@ -72,8 +75,6 @@ class AuditTab(QWidget):
         self.verify_button = QPushButton("校验")
         self.verify_button.setToolTip("校验审计日志的哈希链和数据库的完整性")
         self.verify_button.clicked.connect(self.verify)
-        row.addWidget(self.refresh_button)
-        row.addWidget(self.verify_button)
         lay.addLayout(row)
         who_row = QHBoxLayout()
         who_row.addWidget(QLabel("学生："))
@@ -83,6 +84,8 @@ class AuditTab(QWidget):
         self.clear_student.clicked.connect(self._clear_student)
         who_row.addWidget(self.student, 1)
         who_row.addWidget(self.clear_student)
+        who_row.addWidget(self.refresh_button)      # on the second row: the filters fit a 1024-pixel screen
+        who_row.addWidget(self.verify_button)
         lay.addLayout(who_row)
         self.table = make_table(COLUMNS, stretch=4)
         lay.addWidget(self.table, 1)

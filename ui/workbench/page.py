@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -133,6 +134,10 @@ class WorkbenchPage(QWidget):
         self.title = QLabel()
         set_role(self.title, "title")
         self.summary = QLabel()
+        # the day's counts wrap rather than widen the page past a 1024-pixel screen when the item buttons show
+        self.summary.setWordWrap(True)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.summary.setMinimumWidth(160)
         self.refresh_btn = QPushButton("刷新")
         self.refresh_btn.clicked.connect(self.reload)
         # A same-day item: open a crisis case from it (the student filled in, the case linked back), or record the
