@@ -56,6 +56,9 @@ keep_none_alive()  # before any widget exists: importing this module is the wind
 def setup_app(app: QApplication) -> None:
     """Font, theme, translations and locale; idempotent (tests call it on pytest-qt's QApplication)."""
     keep_none_alive()
+    from ui.shell.tasks import collect_on_ui_thread
+
+    collect_on_ui_thread(app)   # no automatic collection on a worker or inside a Qt destructor
     app.setApplicationName("XinQiao")
     app.setWindowIcon(app_icon())
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 SHOW_AFTER_MS = 400
@@ -44,6 +44,37 @@ def _release_gc() -> None:
         _gc_holds -= 1
         if _gc_holds == 0 and _gc_was_enabled:
             gc.enable()
+
+
+_gc_timer: QTimer | None = None
+
+
+def collect_on_ui_thread(app: QObject) -> None:
+    """Python's automatic garbage collection off for good; the UI thread collects from its event loop instead.
+
+    An automatic collection runs wherever an allocation happens to cross the threshold: on a worker (the
+    destructors of unreachable Qt widgets then run off the UI thread and crash the process), or inside a Qt
+    destructor that holds a signal lock while PySide looks up a Python override (a widget collected there needs
+    the same lock: the process hangs). A timer on the UI thread collects by the same thresholds at a point where
+    neither can happen (the way Anki's GarbageCollector does). Idempotent."""
+    global _gc_timer
+    if _gc_timer is not None:
+        return
+    gc.disable()
+    timer = QTimer(app)
+    timer.setInterval(500)
+    timer.timeout.connect(_collect)
+    timer.start()
+    _gc_timer = timer
+
+
+def _collect() -> None:
+    counts, limits = gc.get_count(), gc.get_threshold()
+    if counts[0] > limits[0]:
+        generation = 0
+        if counts[1] > limits[1]:
+            generation = 2 if counts[2] > limits[2] else 1
+        gc.collect(generation)
 
 
 class Cancelled(Exception):

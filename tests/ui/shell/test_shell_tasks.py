@@ -45,3 +45,28 @@ def test_user_errors_become_a_message_and_cancel_is_silent(qtbot):
     task.progress.cancel()
     wait_tasks(qtbot)
     assert called == [] and len(dialogs.shown) == 1
+
+
+def test_garbage_is_collected_by_the_ui_thread_not_automatically(qtbot):
+    """setup_app turns automatic collection off (it could run on a worker or inside a Qt destructor) and the UI
+    thread's timer collects: a reference cycle is freed once the event loop runs."""
+    import gc
+    import weakref
+
+    from ui.shell.tasks import _collect
+
+    assert not gc.isenabled()
+
+    class Node:
+        pass
+
+    a, b = Node(), Node()
+    a.other, b.other = b, a          # a cycle: only the collector frees it
+    gone = weakref.ref(a)
+    del a, b
+    for _ in range(gc.get_threshold()[0] + 10):   # allocations past the threshold, as real work makes them
+        _ = [object()]
+    garbage_kept = [[] for _ in range(gc.get_threshold()[0] + 10)]
+    _collect()
+    qtbot.waitUntil(lambda: gone() is None, timeout=3000)
+    del garbage_kept
