@@ -18,7 +18,7 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, Qt, Slot
-from PySide6.QtGui import QIcon, QPainter, QPixmap
+from PySide6.QtGui import QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -201,6 +201,10 @@ class ThemeStyle(QProxyStyle):
     polished, so no page has to remember it."""
 
     def polish(self, arg: object) -> None:  # type: ignore[override]
+        if not isinstance(arg, (QWidget, QApplication, QPalette)):
+            # shiboken matched the pointer to a stale wrapper of an object that lived at that address before (a
+            # QWidgetItem not yet collected): nothing to polish, and passing it on would raise in the event loop
+            return
         super().polish(arg)  # type: ignore[arg-type]
         if isinstance(arg, QWidget) and arg.layout() is not None:
             style_forms(arg)
