@@ -114,9 +114,19 @@ def _shown_values(form) -> str:
 
 
 FORM_CLASSES = sorted(forms(), key=lambda c: c.__name__)
+# The default suite drives one form of each kind (a page form, a dialog with levels and dates, a settings dialog, a
+# reason, a short value, a loop item, the template editor); every form runs under ``-m slow`` (make test-all), which
+# keeps the default suite inside its ten minutes on two cores.
+DEFAULT_FORMS = {"RecordForm", "StepDialog", "SchoolDialog", "ReasonDialog", "ValueDialog", "NoteDialog",
+                 "TemplateEditor", "InterviewDialog", "PlanTab", "TransferOutDialog"}
 
 
-@pytest.mark.parametrize("cls", FORM_CLASSES, ids=[c.__name__ for c in FORM_CLASSES])
+def _form_params() -> list[object]:
+    return [pytest.param(c, id=c.__name__, marks=() if c.__name__ in DEFAULT_FORMS else (pytest.mark.slow,))
+            for c in FORM_CLASSES]
+
+
+@pytest.mark.parametrize("cls", _form_params())
 def test_a_form_keeps_everything_through_a_lock_an_idle_lock_and_a_restart(qtbot, school, fake_clock, cls):
     from ui.shell import dialogs
 
