@@ -1,15 +1,16 @@
 """The 工作台 (today's work): items that are due, overdue or missing, gathered from every capability.
 
 A capability declares ``fn(session, today) -> list[WorkItem]`` in its ``Capability.workbench`` (usually written in
-``app/<capability>/workbench.py``; see ``app/capability.py``). The order, which the page and ``workbench --json``
-both show:
+``app/<capability>/workbench.py``; see ``app/capability.py``). One order, ``day_plan``, which the page and
+``workbench --json`` both show:
 
-1. ``PRIORITY_SAME_DAY``: a sign of risk to a student's life raised today (``app.safety.alerts``);
-2. ``PRIORITY_CRISIS``: a crisis step due today or overdue — never below screening items;
-3. the rest: urgent (e.g. a level-1 alert), then overdue (red), then by due date.
+1. the "今天必须完成" band: first ``PRIORITY_CRISIS`` items, crisis steps due today or overdue (overdue first, then by
+   due), then ``PRIORITY_SAME_DAY`` items, signs of risk to a student's life raised today (``app.safety.alerts``);
+2. the rest, grouped by ``kind_label`` in the order of each group's most pressing item: urgent (e.g. a level-1
+   alert), then overdue (red), then by due date.
 
-The page groups items by ``kind_label`` in the order of each group's most pressing item, so a group holding a
-priority item comes before every group without one.
+``sort_key`` is that order for single items (so ``work_items`` comes back in it), and ``day_plan`` cuts it into the
+band and the groups.
 """
 from __future__ import annotations
 
@@ -55,8 +56,16 @@ class WorkItem:
 Provider = Callable[[Session, dt.date], list[WorkItem]]
 
 
+def _rank(item: WorkItem) -> int:
+    """0: a crisis step due today or overdue; 1: a same-day safety item; 2: everything else."""
+    if item.priority >= PRIORITY_SAME_DAY:
+        return 1
+    return 0 if item.priority >= PRIORITY_CRISIS else 2
+
+
 def sort_key(item: WorkItem) -> tuple[int, bool, bool, str]:
-    return (-item.priority, not item.urgent, not item.overdue, item.due or "9999")
+    """The one order of 工作台 items: crisis steps due now, then same-day safety items, then urgent, overdue, by due."""
+    return (_rank(item), not item.urgent, not item.overdue, item.due or "9999")
 
 
 def work_items(session: Session, today: dt.date) -> list[WorkItem]:
@@ -84,15 +93,27 @@ def must_do_today(item: WorkItem) -> bool:
     return item.priority >= PRIORITY_CRISIS
 
 
-def band_key(item: WorkItem) -> tuple[int, bool, str]:
-    """The band's order: crisis steps first (overdue, then by due), then same-day safety items."""
-    return (0 if item.priority == PRIORITY_CRISIS else 1, not item.overdue, item.due or "9999")
-
-
 def split_today(items: list[WorkItem]) -> tuple[list[WorkItem], list[WorkItem]]:
-    """(the band, the rest): the band in ``band_key`` order, the rest as given."""
-    band = sorted((i for i in items if must_do_today(i)), key=band_key)
+    """(the band, the rest): the band in ``sort_key`` order (crisis steps first, overdue then by due; then same-day
+    safety items), the rest as given."""
+    band = sorted((i for i in items if must_do_today(i)), key=sort_key)
     return band, [i for i in items if not must_do_today(i)]
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    band: list[WorkItem]                       # 今天必须完成, top to bottom
+    groups: list[tuple[str, list[WorkItem]]]   # the rest, by kind label, most pressing group first
+
+    def rows(self) -> list[tuple[str, WorkItem]]:
+        """(heading, item) top to bottom, as the page shows them: the band under ``MUST_TODAY``, then each group."""
+        return [(MUST_TODAY, i) for i in self.band] + [(label, i) for label, part in self.groups for i in part]
+
+
+def day_plan(items: list[WorkItem]) -> DayPlan:
+    """The day's plan in the one order the page and ``workbench --json`` share."""
+    band, rest = split_today(items)
+    return DayPlan(band, group_items(rest))
 
 
 @dataclass(frozen=True)
@@ -151,14 +172,14 @@ def by_class(items: list[WorkItem], classes: dict[int, tuple[str, str]]) -> list
 
 
 def display_rows(session: Session, today: dt.date) -> list[dict[str, Any]]:
-    """The headless 工作台: ``{group, title, student, class, due, urgency, source}`` in the page's display order."""
-    groups = group_items(work_items(session, today))
-    names = student_classes(session, [i.student_id for _g, items in groups for i in items
-                                      if i.student_id is not None])
+    """The headless 工作台, in the page's display order (``day_plan``): ``{group, category, title, student, class,
+    due, urgency, source, kind}``. ``group`` is the heading the row sits under on the page (``MUST_TODAY`` for the
+    band); ``category`` is the item's own kind label (当天复核, 危机干预, 一级预警 …)."""
+    rows_in_order = day_plan(work_items(session, today)).rows()
+    names = student_classes(session, [i.student_id for _g, i in rows_in_order if i.student_id is not None])
     rows = []
-    for label, items in groups:
-        for i in items:
-            name, cls = names.get(i.student_id, ("", "")) if i.student_id is not None else ("", "")
-            rows.append({"group": label, "title": i.title, "student": name, "class": cls, "due": i.due,
-                         "urgency": i.urgency, "source": i.source, "kind": i.kind})
+    for label, i in rows_in_order:
+        name, cls = names.get(i.student_id, ("", "")) if i.student_id is not None else ("", "")
+        rows.append({"group": label, "category": i.kind_label, "title": i.title, "student": name, "class": cls,
+                     "due": i.due, "urgency": i.urgency, "source": i.source, "kind": i.kind})
     return rows

@@ -9,11 +9,14 @@ from tests.privacy.conftest import assert_clean, load_json
 
 
 def test_the_counselor_sees_the_same_day_items_first(cli, vault):
+    """First after the crisis steps due now (the 今天必须完成 band's order, issue 11), above everything else."""
     from tests.privacy.builder import PASSWORD
 
     code, out, _err = cli(("counselor", PASSWORD), "workbench", "--json")
     items = load_json(out)
-    assert code == 0 and items[0]["urgency"] == "same_day" and "第9题阳性" in items[0]["title"]
+    crisis = next(n for n, i in enumerate(items) if i["urgency"] != "crisis")
+    assert code == 0 and items[crisis]["urgency"] == "same_day" and "第9题阳性" in items[crisis]["title"]
+    assert all(i["group"] == "今天必须完成" and i["kind"] == "crisis_step" for i in items[:crisis])
 
 
 def test_head_teacher_and_admin_see_no_same_day_alert_or_critical_item(cli, vault):

@@ -190,17 +190,19 @@ def test_a_crisis_step_due_today_or_overdue_never_sits_below_screening_items(sch
     # the page's groups: 危机干预 before 一级预警
     labels = [label for label, _items in group_items(items)]
     assert labels.index("危机干预") < labels.index("一级预警")
-    # a same-day alert goes above even those
+    # a same-day alert goes right below those crisis steps (the 今天必须完成 band's order, issue 11), above the rest
     save_answers(school, camp.id, pupils[0], "phq9", ITEM9)
     items = work_items(school, day)
-    assert items[0].kind == "same_day" and [label for label, _ in group_items(items)][0] == "当天复核"
+    kinds = [i.kind for i in items]
+    assert kinds[:len(crisis_now) + 1] == ["crisis_step"] * len(crisis_now) + ["same_day"]
+    assert [label for label, _ in group_items(items)][:2] == ["危机干预", "当天复核"]
 
 
-def test_sort_key_orders_same_day_then_crisis_then_urgent_overdue_and_due():
+def test_sort_key_orders_crisis_then_same_day_then_urgent_overdue_and_due():
     items = [WorkItem("follow_up", "待复核访谈", "c", "2026-10-01", overdue=True),
              WorkItem("screening_alert", "一级预警", "b", "2026-10-20", urgent=True),
              WorkItem("crisis_step", "危机干预", "x", "2026-10-12", urgent=True, priority=PRIORITY_CRISIS),
              WorkItem("same_day", "当天复核", "a", "2026-10-12", urgent=True, priority=3),
              WorkItem("rescreen", "复测到期", "d", "2026-10-13")]
-    assert [i.title for i in sorted(items, key=sort_key)] == ["a", "x", "b", "c", "d"]
-    assert [i.urgency for i in sorted(items, key=sort_key)] == ["same_day", "crisis", "urgent", "overdue", "normal"]
+    assert [i.title for i in sorted(items, key=sort_key)] == ["x", "a", "b", "c", "d"]
+    assert [i.urgency for i in sorted(items, key=sort_key)] == ["crisis", "same_day", "urgent", "overdue", "normal"]

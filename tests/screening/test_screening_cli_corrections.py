@@ -50,7 +50,8 @@ def test_a_critical_item_import_puts_a_today_due_item_at_the_top_of_workbench_js
     assert items and all(set(i) >= {"group", "title", "student", "class", "due", "urgency", "source"} for i in items)
     top = items[0]
     assert top["student"] == ROSTER[1][1] and top["class"] == ROSTER[1][2]
-    assert top["due"] == "2026-10-12" and top["urgency"] == "same_day" and top["group"] == "当天复核"
+    assert top["due"] == "2026-10-12" and top["urgency"] == "same_day" and top["category"] == "当天复核"
+    assert top["group"] == "今天必须完成"     # the page's band, which it heads
     assert top["source"].startswith("safety_alerts:") and "第9题阳性" in top["title"]
     assert ROSTER[0][1] not in json.dumps(items, ensure_ascii=False)   # 完全不会 everywhere: nothing to do
     # in display order: each group's items together, groups in the order of their most pressing item
@@ -58,7 +59,7 @@ def test_a_critical_item_import_puts_a_today_due_item_at_the_top_of_workbench_js
     assert groups == sorted(groups, key=groups.index)
     assert cli(["workbench"]) == 0
     text = capsys.readouterr().out
-    assert text.splitlines()[0] == "【当天复核】" and "[当天复核]" in text.splitlines()[1]
+    assert text.splitlines()[0] == "【今天必须完成】" and "[当天复核]" in text.splitlines()[1]
 
 
 def test_coding_that_cannot_be_told_exits_3_saying_to_pass_coding(cli, tmp_path, capsys):

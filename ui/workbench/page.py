@@ -37,8 +37,7 @@ from app.workbench import (
     DayCount,
     WorkItem,
     by_class,
-    group_items,
-    split_today,
+    day_plan,
     student_classes,
     week_counts,
     work_items,
@@ -66,11 +65,10 @@ Loaded = tuple[list[WorkItem], Groups, list[WorkItem], Classes]
 def load(session: Session, today: dt.date) -> Loaded:
     """The worker's part: every provider's items, sorted; the band; the rest grouped; the students' classes."""
     items = work_items(session, today)
-    band, rest = split_today(items)
-    groups = group_items(rest)
-    long = [i.student_id for _label, part in groups if len(part) > CLASS_GROUPING for i in part
+    plan = day_plan(items)     # the one order, shared with ``workbench --json``
+    long = [i.student_id for _label, part in plan.groups if len(part) > CLASS_GROUPING for i in part
             if i.student_id is not None]
-    return items, groups, band, student_classes(session, long) if long else {}
+    return items, plan.groups, plan.band, student_classes(session, long) if long else {}
 
 
 class WeekChart(QWidget):
