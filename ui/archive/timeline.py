@@ -1,13 +1,14 @@
 """时间线: everything that happened to a student, newest first, gathered by app.archive.chronology."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
 from app.archive.chronology import TimelineEvent
 from app.session import Session
 from ui.archive.models import TimelineModel
 from ui.shell.confidential import reveal, reveal_button
 from ui.shell.theme import set_tone
+from ui.shell.views import fit_columns
 
 
 class TimelineWidget(QWidget):
@@ -25,12 +26,9 @@ class TimelineWidget(QWidget):
         self.view.setWordWrap(False)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        for col, width in enumerate((130, 80, 260, 320, 56)):
-            self.view.setColumnWidth(col, width)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # 事项 and 详情 share the spare width (whole text in their tooltips); in a narrow pane (a crisis case beside
+        # its list at 1024×768) 级别 gives way first (a confidential row is tinted), then 类别.
+        fit_columns(self.view, (2, 3), optional=(4, 1))
         self.summary = QLabel()
         set_tone(self.summary, "muted")
         self.reveal_button = reveal_button(self.reveal)

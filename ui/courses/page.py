@@ -57,6 +57,16 @@ def _table(headers: Sequence[str], stretch: int | None = None) -> QTableWidget:
     return t
 
 
+SHORT_NAMES = {"团体辅导": "团辅", "主题活动": "活动", "谈心谈话": "谈心", "个体咨询": "咨询"}
+
+
+def _short_title(header: str) -> str:
+    """'团体辅导（分钟）' -> '团辅\\n分钟': the thing on one line, its unit below, as a printed 工作量 table heads them."""
+    name, _, unit = header.partition("（")
+    name = SHORT_NAMES.get(name, name)
+    return f"{name}\n{unit.rstrip('）')}" if unit else name
+
+
 def _fill(t: QTableWidget, rows: Sequence[Sequence[Any]], red: Sequence[bool] = ()) -> None:
     t.setRowCount(len(rows))
     for r, row in enumerate(rows):
@@ -173,7 +183,11 @@ class CoursesPage(QWidget):
 
         # 工作量
         self.sheet: WorkloadSheet | None = None
-        self.workload = _table(WORKLOAD_HEADERS, stretch=0)
+        # Twelve columns in a 1024-pixel window: short two-line titles (团辅 / 分钟), the full wording of the export's
+        # columns in each title's tooltip.
+        self.workload = _table([_short_title(h) for h in WORKLOAD_HEADERS], stretch=0)
+        for col, title in enumerate(WORKLOAD_HEADERS):
+            self.workload.horizontalHeaderItem(col).setToolTip(title)
         self.export_button = QPushButton("导出 Excel…")
         self.export_button.clicked.connect(self.export_workload)
         self.print_button = QPushButton("打印（PDF）…")

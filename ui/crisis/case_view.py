@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -37,12 +36,21 @@ from ui.crisis.forms import FormDialog
 from ui.shell.confidential import HIDDEN_MARK, reveal, reveal_button
 from ui.shell.flow import flow_bar
 from ui.shell.theme import set_role, set_tone
+from ui.shell.views import fit_columns
 
 OVERDUE = QColor("#c62828")
 DONE = QColor("#137333")
 MUTED = QColor("#888888")
 LEVEL_COLORS = {"general": "#b06000", "severe": "#d93025", "major": "#a50e0e"}
-STEP_COLUMNS = ("步骤", "状态", "截止（本校设置）", "完成时间", "经办人", "记录")
+STEP_COLUMNS = ("步骤", "状态", "截止\n本校设置", "完成时间", "经办人", "记录")   # two lines: fits beside the list
+
+
+def due_label(when: str | None) -> str:
+    """'2026-11-27T08:28' -> '11-27 08:28' in the current year (the lists stay narrow), else the full date."""
+    from app import clock
+
+    text = short(when)
+    return text[5:] if text.startswith(f"{clock.today().year}-") else text
 
 
 def _text(table: QTableWidget, row: int, col: int) -> str:
@@ -147,9 +155,10 @@ class CaseView(QWidget):
         self.steps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.steps.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.steps.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.steps.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        # 记录 takes the spare width (whole text on hover); beside the case list at 1024×768, 经办人 then 完成时间 give
+        # way (both are in every step's tooltip and in the case's timeline).
+        fit_columns(self.steps, STEP_COLUMNS.index("记录"),
+                    optional=(STEP_COLUMNS.index("经办人"), STEP_COLUMNS.index("完成时间")))
         self.steps.itemSelectionChanged.connect(self._update_buttons)
         self.steps.itemDoubleClicked.connect(self._double_clicked)
 
@@ -159,12 +168,12 @@ class CaseView(QWidget):
         self.materials.setHorizontalHeaderLabels(("项目", "日期", "情况"))
         self.materials.verticalHeader().hide()
         self.materials.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.materials.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.materials, 2)
         self.history = QTableWidget(0, 5)
         self.history.setHorizontalHeaderLabels(("时间", "修改人", "内容", "原值 → 新值", "原因"))
         self.history.verticalHeader().hide()
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.history, (3, 4), optional=(1,))   # 修改人 gives way first: it is in the row's tooltip
         self.tabs.addTab(self.timeline, "个案时间线")
         self.tabs.addTab(self.materials, "复学材料与跟踪")
         self.tabs.addTab(self.history, "修改与等级记录")
@@ -246,18 +255,21 @@ class CaseView(QWidget):
         bold.setBold(True)
         for row, s in enumerate(steps):
             mark = {"done": "✓ ", "skipped": "— "}.get(s.status, "□ ")
-            status = s.status_label + ("（已逾期）" if s.overdue else "")
+            status = "已逾期" if s.overdue else s.status_label   # red and bold besides
             facts = step_facts(s.key, s.data) if s.status == "done" else ""
             record = "；".join(p for p in (facts, s.summary,
                                           f"跳过理由：{s.skip_reason}" if s.skip_reason else "",
                                           f"保密：{self._conf(s.note)}" if s.note else "") if p)
-            due = short(s.due_at) if s.due_at else ("—" if not s.required or s.finished else "待上一步完成")
-            values = (mark + s.name, status, due, short(s.done_at), s.done_by, record)
+            due = due_label(s.due_at) if s.due_at else ("—" if not s.required or s.finished else "待上一步完成")
+            values = (mark + s.name, status, due, due_label(s.done_at), s.done_by, record)
+            done = f"完成：{short(s.done_at)} {s.done_by}".rstrip() if s.done_at else ""
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, s.id)
                 if col == len(values) - 1 and text:
                     item.setToolTip(text)
+                elif done:
+                    item.setToolTip(done)
                 if s.overdue:
                     item.setForeground(QBrush(OVERDUE))
                     item.setFont(bold)
@@ -293,7 +305,10 @@ class CaseView(QWidget):
         self.history.setRowCount(len(rows))
         for r, values in enumerate(rows):
             for col, text in enumerate(values):
-                self.history.setItem(r, col, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if col < 3:
+                    item.setToolTip(f"{values[0]} {values[1]} 修改了{values[2]}")
+                self.history.setItem(r, col, item)
 
     # -- state ----------------------------------------------------------------------------------------------
     def selected_step(self) -> StepView | None:

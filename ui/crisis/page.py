@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -25,7 +24,7 @@ from app.crisis.model import short
 from app.crisis.searchable import INCIDENT_SOURCE
 from app.policy import can_manage_school, can_read_confidential, can_read_incidents, does_student_work
 from app.search import SearchHit
-from ui.crisis.case_view import OVERDUE, CaseView, _is_red
+from ui.crisis.case_view import OVERDUE, CaseView, _is_red, due_label
 from ui.crisis.dialogs import OpenCaseDialog
 from ui.crisis.directory import DirectoryDialog
 from ui.crisis.forms import FormDialog
@@ -35,7 +34,7 @@ from ui.crisis.rules_editor import RulesDialog
 from ui.shell.context import AppContext, Change
 from ui.shell.flow import flow_bar
 from ui.shell.theme import set_role
-from ui.shell.views import keep_registry_numbers_whole
+from ui.shell.views import fit_columns, keep_registry_numbers_whole
 
 FILTERS = (("open", "进行中"), ("overdue", "有逾期步骤"), ("all", "全部个案"))
 COLUMNS = ("学生", "班级", "等级", "状态", "下一步", "截止", "逾期")   # the case number is in the tooltip
@@ -81,9 +80,10 @@ class CrisisPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)   # every column as wide as its text: 下一步 never shrinks to "一…"
+        # Every column as wide as its text (下一步 never shrinks to "一…"); 下一步 takes the spare width; narrower than
+        # the whole list (1024×768, the case beside it), 班级 then 逾期 give way: both are in the row's tooltip and in
+        # the case shown beside the list, and an overdue case's row is red.
+        fit_columns(self.table, COLUMNS.index("下一步"), optional=(COLUMNS.index("班级"), COLUMNS.index("逾期")))
         self.table.itemSelectionChanged.connect(self._selected)
 
         self.view = CaseView(self.session)
@@ -135,7 +135,7 @@ class CrisisPage(QWidget):
         split.addWidget(self.right)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
-        split.setSizes([500, 540])  # at 1280 the list's columns fit whole; narrower, the list scrolls sideways
+        split.setSizes([500, 540])  # at 1280 the list's columns fit whole; narrower, optional columns give way
         self.split = split
         lay = QVBoxLayout(self)
         lay.addWidget(bar)
@@ -161,9 +161,10 @@ class CrisisPage(QWidget):
         self.table.setRowCount(len(self.rows))
         for r, c in enumerate(self.rows):
             values = (c.student_name, c.class_name, c.level_label, c.status_label, c.next_step,
-                      _due_label(c.next_due), f"{c.overdue_steps} 步" if c.overdue_steps else "")
+                      due_label(c.next_due), f"{c.overdue_steps} 步" if c.overdue_steps else "")
             tip = f"编号 {c.id} · {c.student_name} · {c.class_name} · {c.level_label} · {c.status_label}" + (
-                f" · 下一步：{c.next_step}（截止 {short(c.next_due)}）" if c.next_step else "")
+                f" · 下一步：{c.next_step}（截止 {short(c.next_due)}）" if c.next_step else "") + (
+                f" · 逾期 {c.overdue_steps} 步" if c.overdue_steps else "")
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, c.id)
@@ -384,12 +385,3 @@ class CrisisPage(QWidget):
     def _show(self, dlg: FormDialog) -> None:
         self.dialog = dlg
         dlg.open()
-
-
-def _due_label(when: str | None) -> str:
-    """'2026-11-27T08:28' -> '11-27 08:28' in the current year (the list stays narrow), else the full date."""
-    from app import clock
-
-    text = short(when)
-    return text[5:] if text.startswith(f"{clock.today().year}-") else text
-

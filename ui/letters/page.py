@@ -89,6 +89,8 @@ class LettersPage(QWidget):
         self.template_list.setObjectName("templateList")
         self.template_list.setMaximumWidth(220)
         self.template_list.setMinimumWidth(120)
+        # a long title elides (its tooltip holds it whole) rather than scrolling the narrow list sideways
+        self.template_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.template_list.currentRowChanged.connect(self._template_chosen)
 
         # -- the editor ----------------------------------------------------------------------------
@@ -266,6 +268,7 @@ class LettersPage(QWidget):
         self.template_list.clear()
         for t in self.templates:
             item = QListWidgetItem(t.title + ("（已修改）" if t.edited else ""))
+            item.setToolTip(item.text())
             item.setData(Qt.ItemDataRole.UserRole, t.id)
             self.template_list.addItem(item)
         self.template_list.blockSignals(False)

@@ -52,6 +52,7 @@ from ui.loop.meeting_dialog import MeetingDialog
 from ui.shell import dialogs
 from ui.shell.context import AppContext
 from ui.shell.tasks import run_task
+from ui.shell.views import fit_columns
 
 RED = QBrush(QColor("#c62828"))
 AMBER = QBrush(QColor("#b26a00"))
@@ -100,9 +101,7 @@ class LoopPage(QWidget):
         lay.addLayout(bar)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["项目", "状态", "数值", "依据"])
-        self.tree.setColumnWidth(0, 380)
-        self.tree.setColumnWidth(1, 70)
-        self.tree.setColumnWidth(2, 90)
+        fit_columns(self.tree, (0, 3))   # 项目 and 依据 share the width; a long item shows whole on hover
         self.tree.itemDoubleClicked.connect(lambda *_: self._open_evidence())
         lay.addWidget(self.tree, 1)
         self.buttons: dict[str, QPushButton] = {}
@@ -150,12 +149,14 @@ class LoopPage(QWidget):
         self.meeting_table = QTableWidget(0, 4)
         self.meeting_table.setHorizontalHeaderLabels(["日期", "出席", "未涉及的议题", "纪要"])
         self.meeting_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        fit_columns(self.meeting_table, (2, 3))
         lay.addWidget(self.meeting_table, 1)
         self.key_work_label = QLabel()
         lay.addWidget(self.key_work_label)
         self.key_work_table = QTableWidget(0, 4)
         self.key_work_table.setHorizontalHeaderLabels(["重点工作", "时间安排", "负责人", "完成"])
         self.key_work_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        fit_columns(self.key_work_table, 0)
         self.key_work_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         lay.addWidget(self.key_work_table, 1)
         row = QHBoxLayout()

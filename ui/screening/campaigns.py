@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -51,6 +50,7 @@ from ui.shell import dialogs
 from ui.shell.forms import DraftDialog
 from ui.shell.tasks import run_task, wait_idle
 from ui.shell.theme import set_role
+from ui.shell.views import fit_columns
 
 PROGRESS_HEADERS = ["班级", "应测", "已完成", "未完成", "缺考", "拒绝", "待回执", "完成率"]
 GRADE_HEADERS = ["年级", "应测", "完成", "完成率", "一级", "二级", "三级"]
@@ -164,14 +164,15 @@ class CampaignsTab(QWidget):
         self.progress_model = RowsModel(PROGRESS_HEADERS, self._progress_cell)
         self.progress_view = QTableView()
         self.progress_view.setModel(self.progress_model)
-        self.progress_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.progress_view.verticalHeader().hide()
         self.progress_view.horizontalHeader().setMinimumSectionSize(44)
+        # 班级 takes the spare width; in half a 1024-pixel window 拒绝 then 缺考 give way (both count in 未完成)
+        fit_columns(self.progress_view, 0, optional=(PROGRESS_HEADERS.index("拒绝"), PROGRESS_HEADERS.index("缺考")))
         self.grade_model = RowsModel(GRADE_HEADERS, self._grade_cell, self._grade_colour)
         self.grade_view = QTableView()
         self.grade_view.setModel(self.grade_model)
         self.grade_view.verticalHeader().hide()
-        self.grade_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        fit_columns(self.grade_view, 0)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)

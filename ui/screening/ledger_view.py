@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -32,12 +31,12 @@ from app.session import Session
 from ui.screening.models import RowsModel
 from ui.shell import dialogs, export_password
 from ui.shell.tasks import run_task, wait_idle
-from ui.shell.views import keep_registry_numbers_whole
+from ui.shell.views import fit_columns, keep_registry_numbers_whole
 
 HEADERS = ["学籍号", "姓名", "班级", "测评日期", "得分", "初评", "当前等级", "状态", "复核截止", "类别", "干预措施", "责任人",
            "给班主任的提示"]
 CATEGORIES = ["自伤风险", "抑郁情绪", "焦虑情绪", "行为观察"]
-WIDTHS = [150, 60, 104, 84, 104, 44, 60, 56, 84, 96, 64, 64, 200]
+OPTIONAL = ["责任人", "测评日期", "初评", "干预措施", "学籍号", "类别"]   # give way first to last
 
 
 def _cell(r: LedgerRow, c: int) -> object:
@@ -94,14 +93,16 @@ class LedgerView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # ResizeToContents measures every row
-        header.setStretchLastSection(True)
-        for i, w in enumerate(WIDTHS):
-            header.resizeSection(i, w)
+        # Thirteen columns in a 1024-pixel window: every column as wide as the rows on screen need (measuring only
+        # those keeps a ledger of thousands quick), 给班主任的提示 taking the rest; when they cannot all fit, the
+        # least needed give way — their facts are in the pane below the list for the selected row.
+        fit_columns(self.table, HEADERS.index("给班主任的提示"), precision=0,
+                    optional=tuple(HEADERS.index(h) for h in OPTIONAL))
+        self.private_columns: tuple[int, ...] = ()
         if not sees_unreviewed_levels(session.account):
             # a head teacher reads reviewed entries only: no scores, provisional level or review deadline
-            for col in (4, 5, 8):
+            self.private_columns = (4, 5, 8)
+            for col in self.private_columns:
                 self.table.setColumnHidden(col, True)
         self.table.setWordWrap(False)
         self.loading = False
@@ -244,6 +245,10 @@ class LedgerView(QWidget):
             self.history.setPlainText("")
             return
         lines = [f"{r.name}　{r.campaign}" + (f"　依据：{r.basis}" if r.basis else "")]
+        facts = [f"{HEADERS[c]}：{v}" for c in range(len(HEADERS)) if self.table.isColumnHidden(c)
+                 and c not in self.private_columns and (v := _cell(r, c))]
+        if facts:   # the columns that gave way to the window's width
+            lines.append("　".join(facts))
         for h in level_history(self.session, r.entry_id):
             lines.append(f"{h['at'][:16].replace('T', ' ')}　{level_label(h['from_level'])} → "
                          f"{level_label(h['to_level'])}　{STATUS_LABELS[h['status']]}　{h['reason']}（{h['account']}）")

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QPushButton,
@@ -26,6 +25,7 @@ from app.screening.grading import DEFAULT_RULES, load_rules, save_rules
 from app.screening.scales import RATER_LABELS, all_scales
 from app.session import Session
 from ui.shell import dialogs
+from ui.shell.views import fit_columns
 
 
 class ScreeningSettings(QWidget):
@@ -41,9 +41,11 @@ class ScreeningSettings(QWidget):
             self.critical.addItem(label, lv)
         form.addRow("关键题阳性 → ", self.critical)
         self.thresholds = QTableWidget(0, 4)
-        self.thresholds.setHorizontalHeaderLabels(["量表编号", "最低分", "最高分（可空）", "等级（1–3）"])
-        self.thresholds.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.thresholds.horizontalHeader().setStretchLastSection(True)
+        # short titles (the form is half of a 1024-pixel window), the rule for each in its title's tooltip
+        self.thresholds.setHorizontalHeaderLabels(["量表编号", "最低分", "最高分", "等级"])
+        for col, tip in ((2, "最高分可空：不设上限"), (3, "等级填 1–3：一级最重")):
+            self.thresholds.horizontalHeaderItem(col).setToolTip(tip)
+        fit_columns(self.thresholds, 0)
         self.thresholds.setMinimumHeight(160)
         form.addRow("分数线", self.thresholds)
         row_btns = QHBoxLayout()
@@ -82,6 +84,7 @@ class ScreeningSettings(QWidget):
         scales_box = QGroupBox("量表")
         sv = QVBoxLayout(scales_box)
         self.scales = QListWidget()
+        self.scales.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # two lines, never sideways
         sv.addWidget(self.scales)
         note = QLabel("内置 PHQ-9、GAD-7 和低年级观察表。学校持有授权的其他量表，可按 resources/scales/schema.json 的格式"
                       "写成 JSON 文件后在此添加；添加前会逐项检查，出错时指出文件和字段。")
@@ -144,7 +147,9 @@ class ScreeningSettings(QWidget):
         self.scales.clear()
         for s in all_scales(self.session.db).values():
             origin = "内置" if s.builtin else "学校添加"
-            self.scales.addItem(f"{s.short_name}　{s.name}　{RATER_LABELS.get(s.rater, s.rater)}　{origin}")
+            self.scales.addItem(f"{s.short_name}　{s.name}\n{RATER_LABELS.get(s.rater, s.rater)} · {origin}")
+            item = self.scales.item(self.scales.count() - 1)
+            item.setToolTip(item.text().replace("\n", "　"))
 
     def add_scale(self) -> None:
         path = dialogs.open_file(self, "选择量表定义文件", "", "量表定义 (*.json)")

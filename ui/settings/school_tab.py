@@ -44,6 +44,7 @@ from ui.shell.context import AppContext, Change
 from ui.shell.forms import DraftDialog
 from ui.shell.theme import set_tone
 from ui.shell.value_dialog import Field, ValueDialog
+from ui.shell.views import fit_columns
 
 TERM_LABELS = {"autumn": "秋季学期", "spring": "春季学期"}
 
@@ -244,11 +245,12 @@ class SchoolTab(QWidget):
         sem_row.addStretch(1)
         sem_row.addWidget(self.save_semesters_button)
         sem_lay.addLayout(sem_row)
-        row.addWidget(sem_box, 1)
+        row.addWidget(sem_box, 3)   # two date editors a row: the wider share at 1024×768
 
         hol_box = QGroupBox("节假日与调休")
         hol_lay = QVBoxLayout(hol_box)
         self.holiday_table = make_table(["名称", "开始", "结束", "类型"], stretch=0)
+        fit_columns(self.holiday_table, 0)
         self.holiday_table.setToolTip("测评复核的到期日按上学日计算：跳过周末和这里的节假日，调休上课日照常计算。")
         hol_lay.addWidget(self.holiday_table)
         self.holiday_error = QLabel("")
@@ -280,12 +282,13 @@ class SchoolTab(QWidget):
         cls_row.addStretch(1)
         cls_row.addWidget(self.add_class_button)
         cls_lay.addLayout(cls_row)
-        row.addWidget(cls_box, 1)
+        row.addWidget(cls_box, 2)
         lay.addLayout(row, 3)
 
         staff_box = QGroupBox("教职工（班主任、专职/兼职心理教师等）")
         staff_lay = QVBoxLayout(staff_box)
         self.staff_table = make_table(["姓名", "身份", "电话", "状态"], stretch=2)
+        fit_columns(self.staff_table, 1)   # 身份 takes the spare width: a phone number is never cut
         staff_lay.addWidget(self.staff_table)
         staff_row = QHBoxLayout()
         self.staff_summary = QLabel()
@@ -296,14 +299,15 @@ class SchoolTab(QWidget):
         self.add_staff_button.clicked.connect(self.add_staff)
         self.edit_staff_button.clicked.connect(self.edit_staff)
         self.toggle_staff_button.clicked.connect(self.toggle_staff)
-        staff_row.addWidget(self.staff_summary, 1)
+        staff_lay.addWidget(self.staff_summary)   # its own line: the buttons' row leaves the holidays room
+        staff_row.addStretch(1)
         for b in (self.add_staff_button, self.edit_staff_button, self.toggle_staff_button):
             staff_row.addWidget(b)
             b.setEnabled(self.editable)
         staff_lay.addLayout(staff_row)
         bottom = QHBoxLayout()  # the staff list has room to spare beside the holidays
-        bottom.addWidget(staff_box, 3)
-        bottom.addWidget(hol_box, 2)
+        bottom.addWidget(staff_box, 1)
+        bottom.addWidget(hol_box, 1)
         lay.addLayout(bottom, 2)
         self.staff: list[StaffMember] = []
         self.staff_table.itemSelectionChanged.connect(self._staff_selection_changed)

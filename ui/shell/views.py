@@ -1,11 +1,128 @@
-"""Small rules every list and table of students follows."""
+"""Small rules every list and table follows: registry numbers kept whole, and columns fitted to the view's width."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView
+import shiboken6
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Slot
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QToolTip,
+    QTreeView,
+)
 
 
 def keep_registry_numbers_whole(view: QAbstractItemView) -> None:
     """A 学籍号 cut at the end ("G37021220130000…") hides the digits that tell students apart: a list or table
     showing registry numbers elides in the middle ("G3702…0012") when a column is too narrow."""
     view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+
+
+class FullTextTips(QStyledItemDelegate):
+    """A long-text column that elides (at 1024×768 a sentence does not fit): hovering a cut cell shows its whole text,
+    as Explorer does, above the cell's own tooltip (a hint such as "双击打开"). Cells that fit show their own tooltip."""
+
+    def helpEvent(self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem,  # noqa: N802
+                  index: QModelIndex | QPersistentModelIndex) -> bool:
+        if event.type() == QEvent.Type.ToolTip and index.isValid():
+            text = index.data(Qt.ItemDataRole.DisplayRole)
+            if isinstance(text, str) and text and self.sizeHint(option, index).width() > option.rect.width():
+                own = index.data(Qt.ItemDataRole.ToolTipRole)
+                own = own if isinstance(own, str) else ""
+                QToolTip.showText(event.globalPos(), own if text in own else f"{text}\n{own}".strip(), view)
+                return True
+        return super().helpEvent(event, view, option, index)
+
+
+SAMPLE_ROWS = 60   # rows measured to decide which columns fit
+
+
+class _ColumnFitter(QObject):
+    """Keeps a table or tree within its width: columns as wide as their contents, the stretching ones taking what is
+    left, and — when even that is too wide — the optional columns hidden, least important first (their facts are in
+    the row's tooltip or the detail pane beside the list)."""
+
+    def __init__(self, view: QTableView | QTreeView, stretch: tuple[int, ...], optional: tuple[int, ...]) -> None:
+        super().__init__(view)
+        self.view = view
+        self.stretch = stretch
+        self.optional = optional
+        self.dropped: set[int] = set()
+        self.timer = QTimer(self)   # goes with the view: no fit after the view is deleted
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.fit)
+        view.installEventFilter(self)
+        view.viewport().installEventFilter(self)
+
+    def header(self) -> QHeaderView:
+        return self.view.horizontalHeader() if isinstance(self.view, QTableView) else self.view.header()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.LayoutRequest):
+            self.schedule()
+        return False
+
+    @Slot()
+    def schedule(self) -> None:
+        timer = getattr(self, "timer", None)   # events may reach the filter while the view is being torn down
+        if timer is not None and shiboken6.isValid(timer) and not timer.isActive():
+            timer.start(0)
+
+    def need(self, col: int) -> int:
+        header = self.header()
+        title = header.sectionSizeFromContents(col).width()
+        if col in self.stretch:
+            return title
+        if isinstance(self.view, QTreeView):
+            return max(title, self.view.sizeHintForColumn(col))
+        # the first rows, on screen or not yet (a tab filled while hidden has no rows "on screen" to measure)
+        model = self.view.model()
+        rows = range(min(model.rowCount(), SAMPLE_ROWS)) if model is not None else range(0)
+        return max([title] + [self.view.sizeHintForIndex(model.index(r, col)).width() for r in rows])
+
+    @Slot()
+    def fit(self) -> None:
+        if not self.optional or not shiboken6.isValid(self.view):
+            return
+        header = self.header()
+        for col in self.dropped:
+            header.setSectionHidden(col, False)
+        self.dropped = set()
+        room = self.view.viewport().width()
+        shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+        total = sum(self.need(c) for c in shown)
+        for col in self.optional:
+            if total <= room:
+                break
+            if col in shown:
+                header.setSectionHidden(col, True)
+                self.dropped.add(col)
+                total -= self.need(col)
+        self.view.updateGeometries()   # the scrollbar now, not after the next layout pass
+
+
+def fit_columns(view: QTableView | QTreeView, stretch: int | tuple[int, ...],
+                optional: tuple[int, ...] = (), precision: int | None = None) -> None:
+    """Fit a list to its width instead of scrolling sideways (the rule tests/ui/shell/test_shell_theme.py checks at
+    1024×768): every column as wide as its contents and title, ``stretch`` taking the spare width (an elided cell there
+    shows its whole text on hover), and ``optional`` columns, least important first, hidden while the rest would not
+    fit. A page that hides a column itself keeps it hidden (say so only once, before the view shows). ``precision``
+    (rows measured beyond those on screen) keeps a list of thousands of rows quick: 0 measures the rows on screen."""
+    header = view.horizontalHeader() if isinstance(view, QTableView) else view.header()
+    if precision is not None:
+        header.setResizeContentsPrecision(precision)
+    cols = (stretch,) if isinstance(stretch, int) else stretch
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    tips = FullTextTips(view)
+    for col in cols:
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        view.setItemDelegateForColumn(col, tips)
+    fitter = _ColumnFitter(view, cols, optional)
+    model = view.model()
+    if model is not None:
+        for signal in (model.modelReset, model.rowsInserted, model.dataChanged, model.layoutChanged):
+            signal.connect(fitter.schedule)

@@ -47,6 +47,7 @@ from ui.shell.context import AppContext, Change
 from ui.shell.reason_dialog import ReasonDialog
 from ui.shell.tasks import run_task, wait_idle
 from ui.shell.theme import set_role, set_tone
+from ui.shell.views import FullTextTips
 
 OVERDUE = QColor("#c62828")
 URGENT_BG = QColor("#fdecea")
@@ -210,6 +211,8 @@ class WorkbenchPage(QWidget):
         header.resizeSection(2, fm.horizontalAdvance("紧急紧急") + 24)
         header.resizeSection(3, fm.horizontalAdvance("一生一策待制定") + 24)
         header.setStretchLastSection(False)
+        for tree in (self.tree, self.band):   # a long item elides: hovering shows it whole, above its hint
+            tree.setItemDelegateForColumn(0, FullTextTips(tree))
         for tree in (self.band,):
             h = tree.header()
             h.setStretchLastSection(False)

@@ -7,16 +7,18 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSize
+from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QApplication,
     QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
     QTabWidget,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 from ui.shell import theme
 from ui.shell.fonts import choose_ui_families, font_families
 from ui.shell.header import PageHeader, install_header
+from ui.shell.views import FullTextTips
 
 ROOT = Path(__file__).resolve().parents[3]
 # Widgets that may style themselves, and why (keep this short):
@@ -189,6 +192,83 @@ def _clipped(win: QWidget, page: QWidget) -> list[str]:
             if h.sectionSize(i) < need - 2:
                 title = h.model().headerData(i, h.orientation())
                 problems.append(f"table header {title!r} is {h.sectionSize(i)} px, needs {need}")
+    for view in page.findChildren(QAbstractItemView):
+        if view.isVisible() and not isinstance(view, QHeaderView):
+            problems += _view_clipped(view)
+    return problems
+
+
+def _stretching(view: QAbstractItemView) -> set[int]:
+    """The columns that take the view's spare width (a Stretch section, or the stretched last one): the place for
+    long free text, which may elide if its tooltip holds the whole of it."""
+    header = view.horizontalHeader() if isinstance(view, QTableView) else (
+        view.header() if isinstance(view, QTreeView) else None)
+    if header is None or header.isHidden() and isinstance(view, QTableView):
+        return {0} if header is None else set()
+    cols = {i for i in range(header.count()) if not header.isSectionHidden(i)
+            and header.sectionResizeMode(i) == QHeaderView.ResizeMode.Stretch}
+    if header.stretchLastSection():
+        last = max((i for i in range(header.count()) if not header.isSectionHidden(i)),
+                   key=header.visualIndex, default=None)
+        if last is not None:
+            cols.add(last)
+    return cols
+
+
+def _view_clipped(view: QAbstractItemView) -> list[str]:
+    """The rule for a list or table at 1024×768: no horizontal scrollbar (nothing scrolls sideways), and in every row
+    on screen a cell shows its whole text — except in the column that stretches (long free text), where a cell may
+    elide when hovering shows the whole text (its tooltip holds it, or the column's delegate is ``FullTextTips``).
+    Header sections are checked above (never narrower than their title)."""
+    model = view.model()
+    header = view.horizontalHeader() if isinstance(view, QTableView) else (
+        view.header() if isinstance(view, QTreeView) else None)
+    titles = [str(model.headerData(i, Qt.Orientation.Horizontal) or "") for i in range(header.count())] if (
+        header is not None and model is not None) else []
+    name = view.accessibleName() or view.objectName() or f"{type(view).__name__}[{'|'.join(titles)}]"
+    if model is None:
+        return []
+    problems = []
+    if view.horizontalScrollBar().isVisible():
+        problems.append(f"{name} scrolls sideways (a horizontal scrollbar at {view.width()} px)")
+    stretch = _stretching(view)
+    seen: set[tuple[int, int]] = set()
+    height = view.viewport().height()
+    for y in range(1, height, 6):
+        index = view.indexAt(QPoint(view.viewport().width() // 2, y))
+        if not index.isValid() or (index.row(), id(index.internalPointer())) in seen:
+            continue
+        seen.add((index.row(), id(index.internalPointer())))
+        for col in range(header.count()) if header is not None else [index.column()]:
+            if header is not None and header.isSectionHidden(col):
+                continue
+            cell = index.siblingAtColumn(col)
+            text = cell.data(Qt.ItemDataRole.DisplayRole)
+            if not isinstance(text, str) or not text.strip():
+                continue
+            rect = view.visualRect(cell)
+            need = view.sizeHintForIndex(cell).width()
+            if rect.width() >= need - 1:
+                continue
+            tip = cell.data(Qt.ItemDataRole.ToolTipRole)
+            if col in stretch and (isinstance(view.itemDelegateForIndex(cell), FullTextTips) or (
+                    isinstance(tip, str) and text.replace("\n", " ") in tip.replace("\n", " "))):
+                continue
+            title = model.headerData(col, Qt.Orientation.Horizontal) if header is not None else ""
+            problems.append(f"{name}: {title or '第' + str(col + 1) + '列'} cell {text[:24]!r} is {rect.width()} px,"
+                            f" needs {need}" + ("" if col in stretch else " (not a stretching column)"))
+    return problems
+
+
+def _settled(qtbot, win: QWidget, page: QWidget) -> list[str]:
+    """``_clipped`` once the window has settled: columns fit and scrollbars update a few event-loop turns after a
+    tab shows or rows arrive; a problem must outlast that to count."""
+    problems = _clipped(win, page)
+    for _ in range(3):
+        if not problems:
+            break
+        qtbot.wait(100)
+        problems = _clipped(win, page)
     return problems
 
 
@@ -201,16 +281,16 @@ def _walk(qtbot, win, size: tuple[int, int]) -> list[str]:
         win.show_page(page_id)
         page = win.pages[page_id]
         wait_tasks(qtbot)
-        qtbot.wait(5)
+        qtbot.wait(25)
         tabs = [t for t in page.findChildren(QTabWidget) if t.isVisible()]
         for t in tabs[:1] or [None]:
             for i in range(t.count() if t is not None else 1):
                 if t is not None:
                     t.setCurrentIndex(i)
                     wait_tasks(qtbot)
-                    qtbot.wait(5)
+                    qtbot.wait(25)
                 where = f"{page_id}" + (f" / {t.tabText(i)}" if t is not None else "")
-                problems += [f"{where}: {p}" for p in _clipped(win, page)]
+                problems += [f"{where}: {p}" for p in _settled(qtbot, win, page)]
     return problems
 
 
@@ -236,6 +316,34 @@ def test_every_page_fits_at_1024_by_768(qtbot, school):
     win.close()
 
 
+def test_a_crisis_case_beside_its_list_fits_at_1024_by_768(qtbot, school):
+    """The crisis page as a counselor works it: a case with overdue steps shown beside the list, each of its tabs —
+    the list, the steps, the timeline and the history neither scroll sideways nor cut a short column."""
+    from tests.ui.conftest import wait_tasks
+    from ui.pages import PAGES
+    from ui.shell.main_window import MainWindow
+
+    win = MainWindow(school, auto_backup=False, pages=PAGES)
+    qtbot.addWidget(win)
+    win.show()
+    win.resize(1024, 768)
+    win.show_page("crisis")
+    page = win.pages["crisis"]
+    assert page.red_rows(), "the demo school has a case with overdue steps"
+    problems = []
+    for mode in ("open", "all"):        # 全部个案 shows the 状态 column too
+        page.set_filter(mode)
+        page.select_case(page.case_ids()[page.red_rows()[0]])
+        wait_tasks(qtbot)
+        for i in range(page.view.tabs.count()):
+            page.view.tabs.setCurrentIndex(i)
+            qtbot.wait(25)
+            assert page.view.steps.rowCount() > 3 and page.view.isVisible()
+            problems += [f"crisis ({mode}) / {page.view.tabs.tabText(i)}: {p}" for p in _settled(qtbot, win, page)]
+    assert not problems, "\n".join(problems)
+    win.close()
+
+
 def test_every_page_fits_at_150_percent_scaling(tmp_path):
     """The same walk with Qt scaling everything by 1.5 (a 1536×1152 screen at 150 %): fonts and icons rounded at
     that scale must still fit the 1024×768 layout."""
@@ -247,7 +355,8 @@ def test_every_page_fits_at_150_percent_scaling(tmp_path):
     if os.environ.get("QT_SCALE_FACTOR") == "1.5":
         pytest.skip("already running scaled")
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "--basetemp", str(tmp_path / "t"),
-                           f"{Path(__file__)}::test_every_page_fits_at_1024_by_768"],
+                           f"{Path(__file__)}::test_every_page_fits_at_1024_by_768",
+                           f"{Path(__file__)}::test_a_crisis_case_beside_its_list_fits_at_1024_by_768"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
 
