@@ -25,6 +25,7 @@ from ui.shell import dialogs, tasks
 from ui.shell.context import AppContext
 from ui.shell.student_picker import StudentPicker
 from ui.shell.theme import set_tone
+from ui.shell.views import fit_columns
 
 COLUMNS = ["时间", "人员", "类别", "学生", "事情"]
 
@@ -88,6 +89,9 @@ class AuditTab(QWidget):
         who_row.addWidget(self.verify_button)
         lay.addLayout(who_row)
         self.table = make_table(COLUMNS, stretch=4)
+        # 事情 (the sentence) takes the spare width, whole on hover; the sentence names the person and the student,
+        # so when the columns cannot all fit, 学生 then 人员 give way to it
+        fit_columns(self.table, 4, optional=(3, 1))
         lay.addWidget(self.table, 1)
         self.result_label = QLabel("")
         lay.addWidget(self.result_label)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -344,7 +345,14 @@ class SchoolTab(QWidget):
                 ed.ensurePolished()   # sized with the theme's padding before the columns fit their contents
                 edits.append(ed)
             self.date_edits[s.id] = (edits[0], edits[1])
-        self.semesters.resizeColumnsToContents()
+        # the date editors' columns as wide as an editor (a cell widget is not measured by ResizeToContents)
+        editor = max((ed.sizeHint().width() for pair in self.date_edits.values() for ed in pair), default=0)
+        header = self.semesters.horizontalHeader()
+        for col in (2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(col, max(editor, header.sectionSizeFromContents(col).width()))
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.holidays = list_holidays(db)
         self.holiday_table.setRowCount(len(self.holidays))
         for r, h in enumerate(self.holidays):
