@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, 
 
 from app.errors import XinqiaoError
 from app.session import Session
+from ui.shell.chips import ChipField
 from ui.shell.forms import DraftDialog
 from ui.shell.theme import set_tone
 
@@ -25,6 +26,7 @@ class Field(NamedTuple):
     text: str = ""             # filled in at first (a stored value being changed)
     required: bool = True
     placeholder: str = ""
+    choices: tuple[str, ...] = ()   # a category field: checkable tags (ui.shell.chips), its text joined with "、"
 
 
 class ValueDialog(DraftDialog):
@@ -50,11 +52,16 @@ class ValueDialog(DraftDialog):
             lay.addWidget(hint)
         form = QFormLayout()
         self.fields = [f if isinstance(f, Field) else Field(f) for f in fields]
-        self.edits: list[QLineEdit] = []
+        self.edits: list[QLineEdit | ChipField] = []
         for i, f in enumerate(self.fields):
-            edit = QLineEdit(f.text)
+            edit: QLineEdit | ChipField
+            if f.choices:
+                edit = ChipField(f.choices)
+                edit.setText(f.text)
+            else:
+                edit = QLineEdit(f.text)
+                edit.setPlaceholderText(f.placeholder)
             edit.setObjectName(f"value{i}")
-            edit.setPlaceholderText(f.placeholder)
             name = QLabel(f.label)
             name.setWordWrap(True)
             form.addRow(name, edit)
