@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,36 +40,31 @@ class FullTextTips(QStyledItemDelegate):
 SAMPLE_ROWS = 60   # rows measured to decide which columns fit
 
 
-class _ColumnFitter(QObject):
+class _ColumnFitter:
     """Keeps a table or tree within its width: columns as wide as their contents, the stretching ones taking what is
     left, and — when even that is too wide — the optional columns hidden, least important first (their facts are in
-    the row's tooltip or the detail pane beside the list)."""
+    the row's tooltip or the detail pane beside the list).
+
+    Driven by signals only (the header's geometry and sections, the model's rows), never by a Python event filter or
+    virtual: a view torn down mid-event must not call into Python. Held by the view's Python wrapper."""
 
     def __init__(self, view: QTableView | QTreeView, stretch: tuple[int, ...], optional: tuple[int, ...]) -> None:
-        super().__init__(view)
         self.view = view
         self.stretch = stretch
         self.optional = optional
         self.dropped: set[int] = set()
-        self.timer = QTimer(self)   # goes with the view: no fit after the view is deleted
+        self.tips: FullTextTips | None = None
+        self.last: tuple[int, int, tuple[int, ...]] | None = None
+        self.timer = QTimer(view)   # goes with the view: no fit after the view is deleted
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.fit)
-        view.installEventFilter(self)
-        view.viewport().installEventFilter(self)
 
     def header(self) -> QHeaderView:
         return self.view.horizontalHeader() if isinstance(self.view, QTableView) else self.view.header()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.LayoutRequest):
-            self.schedule()
-        return False
-
-    @Slot()
-    def schedule(self) -> None:
-        timer = getattr(self, "timer", None)   # events may reach the filter while the view is being torn down
-        if timer is not None and shiboken6.isValid(timer) and not timer.isActive():
-            timer.start(0)
+    def schedule(self, *_args: object) -> None:
+        if shiboken6.isValid(self.timer) and not self.timer.isActive():
+            self.timer.start(0)
 
     def need(self, col: int) -> int:
         header = self.header()
@@ -83,15 +78,20 @@ class _ColumnFitter(QObject):
         rows = range(min(model.rowCount(), SAMPLE_ROWS)) if model is not None else range(0)
         return max([title] + [self.view.sizeHintForIndex(model.index(r, col)).width() for r in rows])
 
-    @Slot()
     def fit(self) -> None:
         if not self.optional or not shiboken6.isValid(self.view):
             return
         header = self.header()
+        model = self.view.model()
+        room = self.view.viewport().width()
+        own = tuple(c for c in range(header.count()) if header.isSectionHidden(c) and c not in self.dropped)
+        state = (room, model.rowCount() if model is not None else 0, own)
+        if state == self.last:
+            return   # hiding and showing sections resizes them: no fit for a fit's own changes
+        self.last = state
         for col in self.dropped:
             header.setSectionHidden(col, False)
         self.dropped = set()
-        room = self.view.viewport().width()
         shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
         total = sum(self.need(c) for c in shown)
         for col in self.optional:
@@ -122,7 +122,14 @@ def fit_columns(view: QTableView | QTreeView, stretch: int | tuple[int, ...],
         header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         view.setItemDelegateForColumn(col, tips)
     fitter = _ColumnFitter(view, cols, optional)
+    fitter.tips = tips
+    view.setProperty("xinqiaoFitsColumns", True)
+    view.__dict__["_column_fitter"] = fitter   # a connection holds a method weakly: the view's wrapper holds it
+    header.geometriesChanged.connect(fitter.schedule)   # the view resized, shown, or its scrollbar came or went
+    header.sectionResized.connect(fitter.schedule)
     model = view.model()
     if model is not None:
-        for signal in (model.modelReset, model.rowsInserted, model.dataChanged, model.layoutChanged):
+        # not dataChanged: a table widget emits it for every setItem; the fit waits for the event loop anyway, when a
+        # fill (rows inserted, then their items set) is complete
+        for signal in (model.modelReset, model.rowsInserted, model.layoutChanged):
             signal.connect(fitter.schedule)
