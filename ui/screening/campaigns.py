@@ -166,13 +166,15 @@ class CampaignsTab(QWidget):
         self.progress_view.setModel(self.progress_model)
         self.progress_view.verticalHeader().hide()
         self.progress_view.horizontalHeader().setMinimumSectionSize(44)
-        # 班级 takes the spare width; in half a 1024-pixel window 拒绝 then 缺考 give way (both count in 未完成)
-        fit_columns(self.progress_view, 0, optional=(PROGRESS_HEADERS.index("拒绝"), PROGRESS_HEADERS.index("缺考")))
+        # 班级 always whole; 完成率 takes the spare width; in half a 1024-pixel window 拒绝 then 缺考 give way (both
+        # count in 未完成)
+        fit_columns(self.progress_view, PROGRESS_HEADERS.index("完成率"),
+                    optional=(PROGRESS_HEADERS.index("拒绝"), PROGRESS_HEADERS.index("缺考")))
         self.grade_model = RowsModel(GRADE_HEADERS, self._grade_cell, self._grade_colour)
         self.grade_view = QTableView()
         self.grade_view.setModel(self.grade_model)
         self.grade_view.verticalHeader().hide()
-        fit_columns(self.grade_view, 0)
+        fit_columns(self.grade_view, GRADE_HEADERS.index("完成率"), optional=(GRADE_HEADERS.index("应测"),))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)

@@ -346,7 +346,8 @@ class SchoolTab(QWidget):
                 edits.append(ed)
             self.date_edits[s.id] = (edits[0], edits[1])
         # the date editors' columns as wide as an editor (a cell widget is not measured by ResizeToContents)
-        editor = max((ed.sizeHint().width() for pair in self.date_edits.values() for ed in pair), default=0)
+        editor = max((max(ed.sizeHint().width(), ed.fontMetrics().horizontalAdvance("2026-09-01") + 56)
+                      for pair in self.date_edits.values() for ed in pair), default=0)   # text, padding, arrow
         header = self.semesters.horizontalHeader()
         for col in (2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)

@@ -38,6 +38,7 @@ class FullTextTips(QStyledItemDelegate):
 
 
 SAMPLE_ROWS = 60   # rows measured to decide which columns fit
+STRETCH_CHARS = 6  # what a stretching column keeps before optional columns give way
 
 
 class _ColumnFitter:
@@ -69,14 +70,16 @@ class _ColumnFitter:
     def need(self, col: int) -> int:
         header = self.header()
         title = header.sectionSizeFromContents(col).width()
-        if col in self.stretch:
-            return title
         if isinstance(self.view, QTreeView):
-            return max(title, self.view.sizeHintForColumn(col))
-        # the first rows, on screen or not yet (a tab filled while hidden has no rows "on screen" to measure)
-        model = self.view.model()
-        rows = range(min(model.rowCount(), SAMPLE_ROWS)) if model is not None else range(0)
-        return max([title] + [self.view.sizeHintForIndex(model.index(r, col)).width() for r in rows])
+            content = self.view.sizeHintForColumn(col)
+        else:
+            # the first rows, on screen or not yet (a tab filled while hidden has no rows "on screen" to measure)
+            model = self.view.model()
+            rows = range(min(model.rowCount(), SAMPLE_ROWS)) if model is not None else range(0)
+            content = max([0] + [self.view.sizeHintForIndex(model.index(r, col)).width() for r in rows])
+        if col in self.stretch:   # long text may elide, but keeps a few words before optional columns go
+            content = min(content, self.view.fontMetrics().horizontalAdvance("字" * STRETCH_CHARS) + 16)
+        return max(title, content)
 
     def fit(self) -> None:
         if not self.optional or not shiboken6.isValid(self.view):
