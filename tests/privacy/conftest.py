@@ -5,14 +5,13 @@ import dataclasses
 import datetime as dt
 import enum
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.policy import class_scope
-from tests.privacy.builder import ADMIN, MARK_PREFIX, OTHER_NAME, OTHER_PREFIX, PASSWORD, TEACHER, Built, build
+from tests.privacy.builder import ADMIN, MARK_PREFIX, OTHER_NAME, OTHER_PREFIX, PASSWORD, TEACHER, Built, build, copy_of
 from tests.xlsx_crypto import EXPORT_PASSWORD
 
 
@@ -24,9 +23,7 @@ def _template(tmp_path_factory) -> Built:
 @pytest.fixture
 def vault(_template, tmp_path) -> Built:
     """A fresh copy of the marked vault for this test."""
-    dest = tmp_path / "vault"
-    shutil.copytree(_template.root, dest)
-    return dataclasses.replace(_template, root=dest)
+    return copy_of(_template, tmp_path / "vault")
 
 
 def _open(vault: Built, who: tuple[str, str]):  # type: ignore[no-untyped-def]
