@@ -61,6 +61,28 @@ def restricted(request, vault):
     s.close()
 
 
+# ``pytestmark = WINDOW`` in a module whose tests show the real window: its set-up (``window``), and the offscreen
+# platform's warning on every top-level window with a layout ignored (not the app's fault).
+WINDOW = [pytest.mark.qt_log_ignore("propagateSizeHints"), pytest.mark.usefixtures("window")]
+
+
+@pytest.fixture
+def window(qapp):
+    """The real window's set-up for a test that shows it (``pytestmark = WINDOW``): the app's font and translations
+    on pytest-qt's QApplication, dialogs that must be pre-answered (strict), every background task finished before
+    the test ends. Not autouse: most privacy tests open no window."""
+    from ui.shell import dialogs, tasks
+    from ui.shell.application import setup_app
+
+    setup_app(qapp)
+    dialogs.reset()
+    dialogs.strict = True
+    yield
+    tasks.wait_idle(10)
+    dialogs.strict = False
+    dialogs.reset()
+
+
 # -- flattening whatever a function returns into text -------------------------------------------------------
 def dump(obj: Any) -> str:
     """Every string reachable from ``obj`` (dataclasses, mappings, sequences, Rows), joined."""
