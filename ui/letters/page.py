@@ -63,7 +63,7 @@ from ui.letters.template_editor import TemplateEditor
 from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
 from ui.shell.tasks import Progress, Task, run_task
-from ui.shell.theme import set_role, set_tone
+from ui.shell.theme import icon, set_tone
 
 SCOPES = {"student": "一名学生", "class": "一个班级", "level": "一个预警等级"}
 PREVIEW_DELAY_MS = 250
@@ -190,7 +190,6 @@ class LettersPage(QWidget):
         tform.addRow("", self.per_student)
         self.export_button = QPushButton("导出 PDF…")
         self.export_button.setObjectName("exportLetters")
-        set_role(self.export_button, "primary")   # the page's one primary action, beside what it prints
         self.print_button = QPushButton("打印…")
         self.print_button.setObjectName("printLetters")
         self.export_button.clicked.connect(self.export)
@@ -200,6 +199,10 @@ class LettersPage(QWidget):
         brow.addWidget(self.print_button)
         brow.addWidget(self.export_button)
         tform.addRow(brow)
+        # the page header (ui/shell/header.py) takes them: 导出 PDF the primary action, 打印 outlined beside it
+        self.primary_button, self.primary_icon = self.export_button, "download"
+        self.header_buttons = [self.print_button]
+        self.print_button.setIcon(icon("printer"))
         self.scope.currentIndexChanged.connect(self._scope_changed)
 
         # -- letters made: delivered, receipt ----------------------------------------------------------

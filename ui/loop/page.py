@@ -75,6 +75,13 @@ class LoopPage(QWidget):
         self.tabs = tabs
         lay = QVBoxLayout(self)
         lay.addWidget(tabs)
+        # The page header (ui/shell/header.py): the month's next step as the primary button, the month's other
+        # actions in 更多; the selected item's actions stay under the list.
+        self.step_btn = QPushButton("勾选完成")
+        self.step_btn.setObjectName("next_step")
+        self.step_btn.clicked.connect(self.next_step)
+        self.primary_button, self.primary_icon = self.step_btn, "check"
+        self.more_buttons = [self.buttons[k] for k in ("close", "sign_counselor", "sign_leader", "meeting", "pdf")]
         today = clock.today()
         self.month_edit.setText(f"{today.year:04d}-{today.month:02d}")
         self.load_month()
@@ -107,6 +114,7 @@ class LoopPage(QWidget):
         lay.addWidget(self.tree, 1)
         self.buttons: dict[str, QPushButton] = {}
         # two rows: the selected item's actions, then the month's (the page fits a 1024-pixel screen)
+        # the selected item's actions in a row under the list; the month's go to the header (更多, the primary)
         for actions in ((("tick", "勾选完成", self.tick), ("note", "备注…", self.note), ("attach", "附件…", self.attach),
                          ("carry", "结转…", self.carry), ("uncarry", "取消结转", self.uncarry),
                          ("amend", "修正…", self.amend)),
@@ -253,7 +261,27 @@ class LoopPage(QWidget):
             self.buttons[key].setEnabled(not sheet.closed)
         for key in ("amend", "sign_counselor", "sign_leader"):
             self.buttons[key].setEnabled(sheet.closed)
+        key = self.next_step_key()
+        self.step_btn.setText(self.buttons[key].text())
+        self.step_btn.setToolTip(f"还有 {len(sheet.open_items())} 项未完成：选中一项后勾选，或结转到下月"
+                                 if key == "tick" else "本月的下一步")
         self._fill_group()
+
+    def next_step_key(self) -> str:
+        """The month's next step: tick items while some are open, then close, the counselor's and the group
+        leader's signatures, then the summary PDF."""
+        sheet = self.sheet
+        if sheet is None or not sheet.closed:
+            return "tick" if sheet is None or sheet.open_items() else "close"
+        if not sheet.counselor_signed_by:
+            return "sign_counselor"
+        if not sheet.leader_name:
+            return "sign_leader"
+        return "pdf"
+
+    def next_step(self) -> None:
+        """The header's primary button: the month's next step (``next_step_key``)."""
+        self.buttons[self.next_step_key()].click()
 
     def selected_item(self) -> LoopItem | None:
         cur = self.tree.currentItem()

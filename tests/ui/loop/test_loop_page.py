@@ -39,6 +39,7 @@ def test_month_view_tick_carry_close_and_amend(qtbot, page, session):
         "台账 A  测评与档案", "台账 B  危机干预与转介", "台账 C  课程与活动", "台账 D  家校协同"]
     page.select("心理档案本月整理归档")
     assert tree.currentItem().text(1) == "未完成"
+    assert page.step_btn.text() == "勾选完成" and "项未完成" in page.step_btn.toolTip()   # the month's next step
     qtbot.mouseClick(page.buttons["tick"], Qt.MouseButton.LeftButton)
     page.select("心理档案本月整理归档")
     assert tree.currentItem().text(1) == "已完成"
@@ -60,10 +61,14 @@ def test_month_view_tick_carry_close_and_amend(qtbot, page, session):
             dlg.reason.setPlainText("本月数据未齐，下月补")
             assert dlg.save() and not dlg.isVisible()
     assert not month_sheet(session, "2026-11").open_items()
+    assert page.step_btn.text() == "关闭本月"       # nothing left open: the primary button closes the month
     dialogs.preanswer(True)
-    qtbot.mouseClick(page.buttons["close"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.step_btn, Qt.MouseButton.LeftButton)
     assert month_sheet(session, "2026-11").closed
     assert "2026-11 已关闭" in page.status_label.text()
+    assert page.step_btn.text() == "心理教师签字"
+    qtbot.mouseClick(page.step_btn, Qt.MouseButton.LeftButton)
+    assert month_sheet(session, "2026-11").counselor_signed_by and page.step_btn.text() == "组长签字"
     assert not page.buttons["tick"].isEnabled() and page.buttons["amend"].isEnabled()
     page.select("预警网络月报全部交齐")
     assert page.tree.currentItem().text(1) == "已结转"
