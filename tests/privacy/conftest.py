@@ -67,20 +67,10 @@ WINDOW = [pytest.mark.qt_log_ignore("propagateSizeHints"), pytest.mark.usefixtur
 
 
 @pytest.fixture
-def window(qapp):
-    """The real window's set-up for a test that shows it (``pytestmark = WINDOW``): the app's font and translations
-    on pytest-qt's QApplication, dialogs that must be pre-answered (strict), every background task finished before
-    the test ends. Not autouse: most privacy tests open no window."""
-    from ui.shell import dialogs, tasks
-    from ui.shell.application import setup_app
-
-    setup_app(qapp)
-    dialogs.reset()
-    dialogs.strict = True
+def window(window_setup):
+    """The real window's set-up (tests/conftest.py) for a test that shows it (``pytestmark = WINDOW``). Not autouse:
+    most privacy tests open no window."""
     yield
-    tasks.wait_idle(10)
-    dialogs.strict = False
-    dialogs.reset()
 
 
 # -- flattening whatever a function returns into text -------------------------------------------------------
