@@ -11,47 +11,33 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("XINQIAO_TEST_FAST_KDF", "1")  # the KDF is not what this benchmark measures
 
 from app import clock  # noqa: E402
-from app.demo import populate_school  # noqa: E402
 from app.indicators.compute import compute  # noqa: E402
 from app.indicators.periods import semester_containing  # noqa: E402
-from app.school.setup import create_vault  # noqa: E402
-from app.screening.campaigns import create_campaign  # noqa: E402
-from bench.bench_screening import fill_ledger  # noqa: E402
+from bench.vault import school_with_ledger, temporary_vault  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def run(n_students: int) -> dict[str, float]:
-    from app.capabilities import install_default
-
-    install_default()
-    with tempfile.TemporaryDirectory() as tmp:
-        session, _ = create_vault(Path(tmp) / "vault", school_name="基准学校", username="counselor",
-                                  password="Bench-password-2026!")
-        try:
-            populate_school(session, n_students, grades=(7, 8, 9))
-            camp = create_campaign(session, "指标基准", {g: "phq9" for g in (7, 8, 9)})
-            fill_ledger(session, camp.id)
-            period = semester_containing(session.db, clock.today())
-            assert period is not None
+    with temporary_vault("xinqiao-bench-indicators-") as (session, _folder):
+        school_with_ledger(session, n_students, "指标基准")
+        period = semester_containing(session.db, clock.today())
+        assert period is not None
+        t = time.perf_counter()
+        figures = compute(session, period)
+        first = time.perf_counter() - t
+        times = []
+        for _ in range(5):
             t = time.perf_counter()
-            figures = compute(session, period)
-            first = time.perf_counter() - t
-            times = []
-            for _ in range(5):
-                t = time.perf_counter()
-                compute(session, period)
-                times.append(time.perf_counter() - t)
-            return {"first": first, "median": statistics.median(times), "figures": len(figures)}
-        finally:
-            session.close()
+            compute(session, period)
+            times.append(time.perf_counter() - t)
+        return {"first": first, "median": statistics.median(times), "figures": len(figures)}
 
 
 def main() -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
@@ -50,32 +49,19 @@ def one_run(session, period, out: Path) -> tuple[float, dict[str, float], int]: 
 
 def main(argv: list[str] | None = None) -> int:
     from app import clock
-    from app.capabilities import install_default
-    from app.demo import populate_school
     from app.indicators.periods import semester_containing
-    from app.school.setup import create_vault
-    from app.screening.campaigns import create_campaign
-    from bench.bench_screening import fill_ledger
+    from bench.vault import school_with_ledger, temporary_vault
 
     p = argparse.ArgumentParser(description="学期报告基准：3000 名学生的学校一键生成学期报告")
     p.add_argument("--students", type=int, default=3000)
     p.add_argument("--repeat", type=int, default=3)
     args = p.parse_args(argv)
-    install_default()
-    with tempfile.TemporaryDirectory(prefix="xinqiao-bench-report-") as tmp:
-        folder = Path(tmp)
-        session, _ = create_vault(folder / "vault", school_name="基准学校", username="counselor",
-                                  password="Bench-password-2026!")
-        try:
-            populate_school(session, args.students, grades=(7, 8, 9))
-            camp = create_campaign(session, "报告基准", {g: "phq9" for g in (7, 8, 9)})
-            fill_ledger(session, camp.id)
-            period = semester_containing(session.db, clock.today())
-            assert period is not None
-            runs = [one_run(session, period, folder / f"report-{i}.pdf") for i in range(args.repeat)]
-            size = (folder / "report-0.pdf").stat().st_size
-        finally:
-            session.close()
+    with temporary_vault("xinqiao-bench-report-") as (session, folder):
+        school_with_ledger(session, args.students, "报告基准")
+        period = semester_containing(session.db, clock.today())
+        assert period is not None
+        runs = [one_run(session, period, folder / f"report-{i}.pdf") for i in range(args.repeat)]
+        size = (folder / "report-0.pdf").stat().st_size
     first = runs[0][0]
     median = statistics.median(r[0] for r in runs)
     pages = runs[0][2]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -23,11 +22,11 @@ os.environ.setdefault("XINQIAO_TEST_FAST_KDF", "1")  # the KDF is not what this 
 
 from app import clock  # noqa: E402
 from app.demo import populate_school  # noqa: E402
-from app.school.setup import create_vault  # noqa: E402
 from app.screening.campaigns import create_campaign  # noqa: E402
 from app.session import Session  # noqa: E402
 from app.workbench import work_items  # noqa: E402
 from bench.bench_screening import fill_ledger  # noqa: E402
+from bench.vault import temporary_vault  # noqa: E402
 from ui.shell.context import Change
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -97,20 +96,14 @@ def ui_stalls(session: Session) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from app.capabilities import install_default
-
-    install_default()
     ap = argparse.ArgumentParser()
     ap.add_argument("--students", type=int, default=20_000)
     ap.add_argument("--cases", type=int, default=150)
     args = ap.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        session, _ = create_vault(Path(tmp) / "cipher", school_name="基准学校", username="counselor",
-                                  password="Bench-2026!")
+    with temporary_vault("xinqiao-bench-workbench-") as (session, _folder):
         build(session, args.students, args.cases)
         first, warm, kinds = provider_times(session)
         stalls = ui_stalls(session)
-        session.close()
     n = int(stalls.pop("rows"))
     lines = ["## 工作台 (workbench)", "",
              f"{args.students:,} students with every capability's demo records, every student a screening ledger "

@@ -60,6 +60,23 @@ def _isolated_env(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def window_setup(qapp):
+    """The real window's set-up on pytest-qt's QApplication: the app's font, theme and translations, dialogs that
+    must be pre-answered (strict), every background task finished before the test ends. Automatic under tests/ui;
+    a privacy test that shows the window asks for it (tests/privacy/conftest.py, ``WINDOW``)."""
+    from ui.shell import dialogs, tasks
+    from ui.shell.application import setup_app
+
+    setup_app(qapp)
+    dialogs.reset()
+    dialogs.strict = True
+    yield
+    tasks.wait_idle(10)
+    dialogs.strict = False
+    dialogs.reset()
+
+
+@pytest.fixture
 def data_dir(tmp_path) -> Path:
     return tmp_path / "vault"
 

@@ -208,6 +208,18 @@ def add_tag(session: Session, student_id: int, tag: str, note: str = "") -> int:
     return insert_tag(session, sid, registry_no, tag, note.strip(), clock.now_iso(), session.account.label)
 
 
+def add_tags(session: Session, student_id: int, tags: list[str], note: str = "") -> list[int]:
+    """Set several categories at once (one user action: one transaction, each tag audited as ``add_tag`` does);
+    the same note goes with each. Nothing is written if any category is refused."""
+    require(session, can_counsel, "设置重点关注标签")
+    session.require_confidential()
+    chosen = list(dict.fromkeys(t for t in tags if t))
+    if not chosen:
+        raise InputRejected("请至少选择一个关注类别。")
+    with session.db.transaction():
+        return [add_tag(session, student_id, t, note) for t in chosen]
+
+
 def insert_tag(session: Session, student_id: int, registry_no: str, tag: str, note: str, set_at: str,
                set_by: str) -> int:
     """Write one tag where its tier keeps it, audited (joins the caller's transaction). The audit line of a

@@ -155,6 +155,26 @@ def test_a_tag_tier_is_a_school_setting(school, head_teacher, t0):
         set_tag_tier(school, "留守", "secret")
 
 
+def test_several_categories_at_once_are_one_action_each_at_its_tier(school, head_teacher, t0):
+    """The 新建重点关注 form's checkable tags: every chosen category is set in one transaction, each where its tier
+    keeps it; one refused category writes none."""
+    from app.archive.tags import add_tags, list_tags
+
+    sid = _quiet(school, 1)[0]
+    before = school.db.scalar("SELECT count(*) FROM audit_log")
+    with pytest.raises(InputRejected, match="未知的关注类别"):
+        add_tags(school, sid, ["留守", "不存在"])
+    assert list_tags(school, sid) == [] and school.db.scalar("SELECT count(*) FROM audit_log") == before
+    with pytest.raises(InputRejected, match="至少选择"):
+        add_tags(school, sid, [])
+    ids = add_tags(school, sid, ["留守", "确诊心理障碍", "留守"], note="祖父母照看")
+    assert len(ids) == 2 and ids[0] > 0 > ids[1]        # the ordinary one in vault.db, the confidential one not
+    assert sorted(t.tag for t in list_tags(school, sid)) == sorted(["留守", "确诊心理障碍"])
+    assert [t.tag for t in list_tags(head_teacher, sid)] == ["留守"]
+    with pytest.raises(PermissionDenied):
+        add_tags(head_teacher, sid, ["留守"])
+
+
 def test_a_confidential_tag_on_the_timeline_is_the_counselors(school, head_teacher, t0):
     from app.archive.chronology import CONFIDENTIAL, timeline
     from app.archive.tags import add_tag

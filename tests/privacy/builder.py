@@ -7,7 +7,8 @@ a student of 八年级（1）班 (``other``) carries records too, with ordinary 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import shutil
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from app import clock
@@ -50,6 +51,12 @@ class Built:
     markers: list[str] = field(default_factory=list)
     unreviewed: int = 0            # a student of 七年级（1）班 with a critical PHQ-9 nobody has reviewed (一级, 自伤风险)
     unreviewed_registry: str = ""
+
+
+def copy_of(built: Built, dest: Path) -> Built:
+    """A copy of a built vault's folder at ``dest``, with the same ids and markers."""
+    shutil.copytree(built.root, dest)
+    return replace(built, root=dest)
 
 
 def _student(db, cls_id: int) -> tuple[int, str]:  # type: ignore[no-untyped-def]

@@ -5,14 +5,13 @@ import dataclasses
 import datetime as dt
 import enum
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.policy import class_scope
-from tests.privacy.builder import ADMIN, MARK_PREFIX, OTHER_NAME, OTHER_PREFIX, PASSWORD, TEACHER, Built, build
+from tests.privacy.builder import ADMIN, MARK_PREFIX, OTHER_NAME, OTHER_PREFIX, PASSWORD, TEACHER, Built, build, copy_of
 from tests.xlsx_crypto import EXPORT_PASSWORD
 
 
@@ -24,9 +23,7 @@ def _template(tmp_path_factory) -> Built:
 @pytest.fixture
 def vault(_template, tmp_path) -> Built:
     """A fresh copy of the marked vault for this test."""
-    dest = tmp_path / "vault"
-    shutil.copytree(_template.root, dest)
-    return dataclasses.replace(_template, root=dest)
+    return copy_of(_template, tmp_path / "vault")
 
 
 def _open(vault: Built, who: tuple[str, str]):  # type: ignore[no-untyped-def]
@@ -62,6 +59,18 @@ def restricted(request, vault):
     s = _open(vault, TEACHER if request.param == "teacher" else ADMIN)
     yield s
     s.close()
+
+
+# ``pytestmark = WINDOW`` in a module whose tests show the real window: its set-up (``window``), and the offscreen
+# platform's warning on every top-level window with a layout ignored (not the app's fault).
+WINDOW = [pytest.mark.qt_log_ignore("propagateSizeHints"), pytest.mark.usefixtures("window")]
+
+
+@pytest.fixture
+def window(window_setup):
+    """The real window's set-up (tests/conftest.py) for a test that shows it (``pytestmark = WINDOW``). Not autouse:
+    most privacy tests open no window."""
+    yield
 
 
 # -- flattening whatever a function returns into text -------------------------------------------------------

@@ -16,22 +16,14 @@ import pytest
 
 from app.logs import LOG_FILE, log_to_folder, scrub, stop_logging
 from tests.privacy.builder import MARK_PREFIX, OTHER_NAME, OWN_NAME, mark
+from tests.privacy.conftest import WINDOW
 
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+pytestmark = WINDOW
 
 
 @pytest.fixture(autouse=True)
-def _ui(qapp):
-    from ui.shell import dialogs, tasks
-    from ui.shell.application import setup_app
-
-    setup_app(qapp)
-    dialogs.reset()
-    dialogs.strict = True
+def _logging_stopped():
     yield
-    tasks.wait_idle(10)
-    dialogs.strict = False
-    dialogs.reset()
     stop_logging()
 
 

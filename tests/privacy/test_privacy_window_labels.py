@@ -2,28 +2,14 @@
 干预台账 as a 班主任 show no unreviewed level, no category and no confidential tag; as a 管理员 no tag or level."""
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
 from app.archive.tags import DEFAULT_CONFIDENTIAL
 from tests.privacy.builder import CONFIDENTIAL_TAG
+from tests.privacy.conftest import WINDOW
 from tests.privacy.test_privacy_labels import _no_labels
 
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
-
-
-@pytest.fixture(autouse=True)
-def _ui(qapp):
-    from ui.shell import dialogs, tasks
-    from ui.shell.application import setup_app
-
-    setup_app(qapp)
-    dialogs.reset()
-    dialogs.strict = True
-    yield
-    tasks.wait_idle(10)
-    dialogs.strict = False
-    dialogs.reset()
+pytestmark = WINDOW
 
 
 def _page(qtbot, session):  # type: ignore[no-untyped-def]

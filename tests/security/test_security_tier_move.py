@@ -5,98 +5,23 @@ at a time as each one moves; and a vault written before the move, which a counse
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
-import sqlcipher3.dbapi2 as sqlite
-
-from app.store.keyslots import KeySlots
-from tests.privacy.builder import PASSWORD, TEACHER, Built, build, mark
+from tests.privacy.builder import PASSWORD, TEACHER, mark
+from tests.security.tiers import backup, head_teachers_findings, markers_in, open_raw, unlock
 
 # The markers each moved capability wrote (tests/privacy/builder.py names them by field).
 CASEWORK = [mark(f"谈话{k}") for k in ("individual", "talk", "parent_meeting", "parent_phone", "home_visit")] + [
     mark("团体辅导"), mark("修改前版本"), mark("修改后版本"), mark("已删除记录"), mark("外班谈话")]
 
 
-@pytest.fixture(scope="module")
-def _marked(tmp_path_factory) -> Built:
-    return build(tmp_path_factory.mktemp("tiermove") / "vault")
-
-
-@pytest.fixture
-def marked(_marked, tmp_path) -> Built:
-    dest = tmp_path / "vault"
-    shutil.copytree(_marked.root, dest)
-    return Built(dest, _marked.own, _marked.own_registry, _marked.other, _marked.other_registry, _marked.own_class,
-                 _marked.other_class, _marked.records, _marked.cases, _marked.incidents, _marked.entries,
-                 _marked.interviews, _marked.tag_ids, _marked.markers)
-
-
-def _raw(path: Path, key: bytes) -> sqlite.Connection:
-    conn = sqlite.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-    return conn
-
-
-def _found(path: Path, key: bytes, markers: list[str]) -> list[tuple[str, str, str]]:
-    """(file, table, marker) for every marker a table of ``path`` shows to ``key`` (text and blobs alike)."""
-    conn = _raw(path, key)
-    try:
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()]
-    except sqlite.DatabaseError:
-        conn.close()
-        return []
-    out = []
-    try:
-        for table in tables:
-            for row in conn.execute(f'SELECT * FROM "{table}"').fetchall():
-                for v in row:
-                    text = v if isinstance(v, str) else v.decode("utf-8", "replace") if isinstance(v, bytes) else ""
-                    out += [(path.name, table, m) for m in markers if m in text]
-    finally:
-        conn.close()
-    return out
-
-
-def _ordinary_files(root: Path) -> list[Path]:
-    """vault.db (read with its -wal, which is kept: the attacker copies the folder while it is in use) and every
-    backup of it."""
-    return [root / "vault.db"] + sorted((root / "backups").glob("*.db")) if (root / "backups").exists() \
-        else [root / "vault.db"]
-
-
-def _head_teachers_findings(root: Path, markers: list[str]) -> list[tuple[str, str, str]]:
-    keys = KeySlots.load(root / "keyslots.json").unlock_keys(*TEACHER)
-    assert keys.confidential is None
-    found = []
-    for f in sorted(p for p in root.rglob("*") if p.is_file()):
-        for m in markers:
-            assert m.encode() not in f.read_bytes(), f        # nothing in plain text anywhere in the folder
-    for f in _ordinary_files(root):
-        found += _found(f, keys.ordinary, markers)
-    return found
-
-
-def _backup(root: Path, tmp_path: Path) -> Path:
-    from app.backups import make_backup
-    from app.session import open_session
-
-    s = open_session(root, "counselor", PASSWORD)
-    try:
-        return make_backup(s, root / "backups", manual=True).path
-    finally:
-        s.close()
-
-
-def test_casework_markers_are_not_under_the_ordinary_key(marked, tmp_path):
-    _backup(marked.root, tmp_path)
-    assert _head_teachers_findings(marked.root, CASEWORK) == []
+def test_casework_markers_are_not_under_the_ordinary_key(marked):
+    backup(marked.root)
+    assert head_teachers_findings(marked.root, CASEWORK) == []
     # ...while the counselor's key reaches every one of them (the test could fail: the markers exist).
-    conf = KeySlots.load(marked.root / "keyslots.json").unlock_keys("counselor", PASSWORD).confidential
+    conf = unlock(marked.root).confidential
     assert conf is not None
-    in_conf = {m for _f, _t, m in _found(marked.root / "confidential.db", conf, CASEWORK)}
+    in_conf = {m for _f, _t, m in markers_in(marked.root / "confidential.db", conf, CASEWORK)}
     assert in_conf == set(CASEWORK)
 
 
@@ -124,11 +49,7 @@ def test_casework_reads_and_search_still_show_the_counselor_everything(marked):
         assert search(t, "修改后版本") == []
     finally:
         t.close()
-    assert _head_teachers_findings(marked.root, [mark("草稿")]) == []
-
-
-def _keys(root: Path):  # type: ignore[no-untyped-def]
-    return KeySlots.load(root / "keyslots.json").unlock_keys("counselor", PASSWORD)
+    assert head_teachers_findings(marked.root, [mark("草稿")]) == []
 
 
 def _as_written_before_the_move(root: Path, record_id: int) -> None:
@@ -136,9 +57,9 @@ def _as_written_before_the_move(root: Path, record_id: int) -> None:
     version snapshot, search_docs and its FTS table, a draft) and empty confidential.db's copies."""
     from app.search.tokens import index_tokens
 
-    keys = _keys(root)
+    keys = unlock(root)
     assert keys.confidential is not None
-    c = _raw(root / "confidential.db", keys.confidential)
+    c = open_raw(root / "confidential.db", keys.confidential)
     c.execute("DELETE FROM case_confidential WHERE record_id = ?", (record_id,))
     c.execute("DELETE FROM case_version_confidential WHERE record_id = ?", (record_id,))
     ids = [r[0] for r in c.execute("SELECT id FROM search_conf WHERE ref_id = ? AND source = 'casework'",
@@ -147,7 +68,7 @@ def _as_written_before_the_move(root: Path, record_id: int) -> None:
         c.execute("DELETE FROM search_fts_conf WHERE rowid = ?", (i,))
         c.execute("DELETE FROM search_conf WHERE id = ?", (i,))
     c.close()
-    v = _raw(root / "vault.db", keys.ordinary)
+    v = open_raw(root / "vault.db", keys.ordinary)
     v.execute("UPDATE case_records SET confidential = ? WHERE id = ?", (mark("旧版保密"), record_id))
     snap = json.loads(v.execute("SELECT snapshot FROM case_versions WHERE record_id = ?", (record_id,)).fetchone()[0])
     snap["confidential"] = mark("旧版早先保密")
@@ -196,7 +117,7 @@ def test_a_vault_from_before_the_move_is_moved_once_at_a_counselors_sign_in(mark
         assert s.db.scalar("PRAGMA main.freelist_count") == 0          # VACUUMed: no free page keeps old text
     finally:
         s.close()
-    assert _head_teachers_findings(marked.root, OLD + CASEWORK) == []
+    assert head_teachers_findings(marked.root, OLD + CASEWORK) == []
     t = open_session(marked.root, *TEACHER)                    # a head teacher's own draft stayed theirs
     try:
         assert load_draft(t, "record:t") == {"summary": "班主任草稿"}
@@ -211,8 +132,7 @@ def test_a_vault_from_before_the_move_is_moved_once_at_a_counselors_sign_in(mark
 
 
 def _head_teachers_findings_unchecked(root: Path, markers: list[str]) -> list[tuple[str, str, str]]:
-    keys = KeySlots.load(root / "keyslots.json").unlock_keys(*TEACHER)
-    return _found(root / "vault.db", keys.ordinary, markers)
+    return markers_in(root / "vault.db", unlock(root, TEACHER).ordinary, markers)
 
 
 def test_versions_written_without_the_key_take_the_next_versions_text(marked):
@@ -241,4 +161,4 @@ def test_versions_written_without_the_key_take_the_next_versions_text(marked):
         assert all("confidential" not in v.record for v in versions(t, rid))
     finally:
         t.close()
-    assert _head_teachers_findings(marked.root, [mark("后补保密"), mark("再改保密")]) == []
+    assert head_teachers_findings(marked.root, [mark("后补保密"), mark("再改保密")]) == []

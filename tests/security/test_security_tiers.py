@@ -18,6 +18,7 @@ from app.store.backup import confidential_copy
 from app.store.keyslots import KeySlots
 from tests.conftest import PASSWORD
 from tests.security.formats import as_format_1
+from tests.security.tiers import open_raw
 
 HT = ("teacher1", "Teacher-password-2026!")
 ADMIN = ("admin1", "Admin-password-2026!")
@@ -40,14 +41,8 @@ def staffed(session):
     return session
 
 
-def _raw(path, key: bytes) -> sqlite.Connection:
-    conn = sqlite.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-    return conn
-
-
 def _opens(path, key: bytes) -> bool:
-    conn = _raw(path, key)
+    conn = open_raw(path, key)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -108,7 +103,7 @@ def test_a_role_edited_in_the_database_gains_nothing(staffed):
     root = staffed.paths.root
     staffed.close()
     ordinary = KeySlots.load(root / "keyslots.json").unlock(*HT)
-    conn = _raw(root / "vault.db", ordinary)   # the head teacher's own key, outside the app
+    conn = open_raw(root / "vault.db", ordinary)   # the head teacher's own key, outside the app
     conn.execute("UPDATE accounts SET role = 'counselor', manager = 1, class_id = NULL WHERE username = ?",
                  (HT[0],))
     conn.close()
@@ -184,7 +179,7 @@ def test_recovery_rotation_kills_the_old_code(data_dir):
 
 
 def _cut_audit(root, key: bytes, rows: int) -> None:
-    conn = _raw(root / "vault.db", key)
+    conn = open_raw(root / "vault.db", key)
     conn.execute("DROP TRIGGER audit_log_no_delete")
     conn.execute("DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log ORDER BY id DESC LIMIT ?)", (rows,))
     conn.close()
@@ -219,7 +214,7 @@ def test_audit_rows_rewritten_and_the_chain_recomputed_are_caught_at_sign_in(sta
     open_session(root, *HT).close()                       # the rows the head teacher will want gone
     open_session(root, "counselor", PASSWORD).close()     # a checkpoint after them
     ordinary = KeySlots.load(root / "keyslots.json").unlock(*HT)
-    conn = _raw(root / "vault.db", ordinary)
+    conn = open_raw(root / "vault.db", ordinary)
     conn.execute("DROP TRIGGER audit_log_no_update")
     conn.execute("DROP TRIGGER audit_log_no_delete")
     conn.execute("DELETE FROM audit_log WHERE account = ?", (HT[0],))
@@ -319,7 +314,7 @@ def test_rekey_and_recovery_rotate_on_the_command_line(staffed, cli):
 MARKER = "MARKER-保密-7d1c"
 
 
-def test_a_head_teachers_key_opens_nothing_that_holds_a_marker(school, head_teacher, tmp_path):
+def test_a_head_teachers_key_opens_nothing_that_holds_a_marker(school, head_teacher, marked):
     from app.casework.model import RecordInput
     from app.casework.records import insert_record
 
@@ -336,7 +331,7 @@ def test_a_head_teachers_key_opens_nothing_that_holds_a_marker(school, head_teac
     for f in sorted(p for p in root.rglob("*") if p.is_file()):
         assert MARKER.encode() not in f.read_bytes()          # nothing in plain text anywhere
         if _opens(f, keys.ordinary):
-            conn = _raw(f, keys.ordinary)
+            conn = open_raw(f, keys.ordinary)
             for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
                 for row in conn.execute(f'SELECT * FROM "{table}"').fetchall():
                     if any(isinstance(v, str) and MARKER in v for v in row):
@@ -345,12 +340,10 @@ def test_a_head_teachers_key_opens_nothing_that_holds_a_marker(school, head_teac
     # Every capability's confidential fields (tests/privacy's marked vault: a marker in each one), not only
     # casework's: crisis, network, archive and screening keep theirs in confidential.db too.
     from tests.privacy.builder import TEACHER as MARKED_TEACHER
-    from tests.privacy.builder import build
 
-    marked = build(tmp_path / "marked")
     ordinary = KeySlots.load(marked.root / "keyslots.json").unlock_keys(*MARKED_TEACHER).ordinary
     for f in [marked.root / "vault.db"]:
-        conn = _raw(f, ordinary)
+        conn = open_raw(f, ordinary)
         for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
             for row in conn.execute(f'SELECT * FROM "{table}"').fetchall():
                 found += [(f.name, table, m) for m in marked.markers

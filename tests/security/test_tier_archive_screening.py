@@ -5,18 +5,12 @@ marked vault of tests/privacy (a marker in every confidential field), then read 
 and a vault written before the move, which a counselor's sign-in moves once."""
 from __future__ import annotations
 
-import datetime as dt
 import json
-import shutil
-from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
 from app.archive.plans import PLAN_FIELDS
-from app.store.keyslots import KeySlots
-from tests.privacy.builder import CONFIDENTIAL_TAG, PASSWORD, TEACHER, Built, build, mark
-from tests.security.test_security_tier_move import _found, _head_teachers_findings, _raw
+from tests.privacy.builder import CONFIDENTIAL_TAG, PASSWORD, TEACHER, Built, mark
+from tests.security.tiers import backup, head_teachers_findings, markers_in, open_raw, unlock
 
 ARCHIVE = ([mark(f"一生一策{k}") for k in PLAN_FIELDS] + [mark(f"一生一策v2{k}") for k in PLAN_FIELDS]
            + [mark("方案修改原因"), mark("外班一生一策"), mark("关注标签说明"), mark("已解除标签说明"), mark("标签解除原因"),
@@ -24,26 +18,10 @@ ARCHIVE = ([mark(f"一生一策{k}") for k in PLAN_FIELDS] + [mark(f"一生一�
 SCREENING = [mark("复核理由own"), mark("复核理由other")]
 
 
-@pytest.fixture(scope="module")
-def _marked(tmp_path_factory) -> Built:
-    return build(tmp_path_factory.mktemp("tierarchive") / "vault")
-
-
-@pytest.fixture
-def marked(_marked, tmp_path) -> Built:
-    dest = tmp_path / "vault"
-    shutil.copytree(_marked.root, dest)
-    return replace(_marked, root=dest)
-
-
-def _keys(root: Path, who: tuple[str, str] = ("counselor", PASSWORD)):  # type: ignore[no-untyped-def]
-    return KeySlots.load(root / "keyslots.json").unlock_keys(*who)
-
-
 def _vault_rows(root: Path) -> list[tuple[str, tuple]]:
     """Every row of every table of vault.db as the head teacher's key reads it (with its WAL)."""
-    ordinary = _keys(root, TEACHER).ordinary
-    conn = _raw(root / "vault.db", ordinary)
+    ordinary = unlock(root, TEACHER).ordinary
+    conn = open_raw(root / "vault.db", ordinary)
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()]
         return [(t, tuple(row)) for t in tables for row in conn.execute(f'SELECT * FROM "{t}"').fetchall()]
@@ -51,27 +29,16 @@ def _vault_rows(root: Path) -> list[tuple[str, tuple]]:
         conn.close()
 
 
-def _backup(root: Path) -> None:
-    from app.backups import make_backup
-    from app.session import open_session
-
-    s = open_session(root, "counselor", PASSWORD)
-    try:
-        make_backup(s, root / "backups", manual=True)
-    finally:
-        s.close()
-
-
 def test_the_markers_are_all_mine_and_in_the_marked_vault(_marked):
     assert set(ARCHIVE + SCREENING) <= set(_marked.markers)
 
 
 def test_archive_and_screening_markers_are_not_under_the_ordinary_key(marked):
-    _backup(marked.root)
-    assert _head_teachers_findings(marked.root, ARCHIVE + SCREENING) == []   # vault.db, its WAL, backups, any file
-    conf = _keys(marked.root).confidential
+    backup(marked.root)
+    assert head_teachers_findings(marked.root, ARCHIVE + SCREENING) == []   # vault.db, its WAL, backups, any file
+    conf = unlock(marked.root).confidential
     assert conf is not None
-    in_conf = {m for _f, _t, m in _found(marked.root / "confidential.db", conf, ARCHIVE + SCREENING)}
+    in_conf = {m for _f, _t, m in markers_in(marked.root / "confidential.db", conf, ARCHIVE + SCREENING)}
     assert in_conf == set(ARCHIVE + SCREENING)          # ...while the counselor's key reaches every one
 
 
@@ -81,8 +48,8 @@ def test_a_confidential_tag_and_the_scores_leave_no_trace_in_vault_db(marked):
     assert [(t, r) for t, r in rows if any(isinstance(v, str) and CONFIDENTIAL_TAG in v for v in r)] == []
     tables = {t for t, _r in rows}
     assert {"focus_tags", "support_plans", "screening_results", "screening_levels"} <= tables
-    ordinary = _keys(marked.root, TEACHER).ordinary
-    conn = _raw(marked.root / "vault.db", ordinary)
+    ordinary = unlock(marked.root, TEACHER).ordinary
+    conn = open_raw(marked.root / "vault.db", ordinary)
     try:
         # The own student's tags left in vault.db are the ordinary ones, without notes.
         assert {r[0] for r in conn.execute("SELECT tag FROM focus_tags WHERE student_id = ?", (marked.own,))} == {
@@ -161,21 +128,21 @@ def _as_written_before_the_move(root: Path, b: Built) -> None:
     """Put archive and screening text back where a vault from before the move kept it (vault.db's columns, a
     confidential-category tag as a vault.db row, a school's tier choice only in vault.db's settings) and take
     confidential.db's copies away."""
-    keys = _keys(root)
+    keys = unlock(root)
     assert keys.confidential is not None
-    plan = _raw(root / "vault.db", keys.ordinary).execute(
+    plan = open_raw(root / "vault.db", keys.ordinary).execute(
         "SELECT id FROM support_plans WHERE student_id = ? AND version = 2", (b.own,)).fetchone()[0]
-    result = _raw(root / "vault.db", keys.ordinary).execute(
+    result = open_raw(root / "vault.db", keys.ordinary).execute(
         "SELECT r.id FROM screening_results r JOIN screening_levels l ON l.campaign_id = r.campaign_id"
         " AND l.student_id = r.student_id WHERE l.id = ?", (b.entries["own"],)).fetchone()[0]
-    c = _raw(root / "confidential.db", keys.confidential)
+    c = open_raw(root / "confidential.db", keys.confidential)
     c.execute("DELETE FROM support_plan_text WHERE plan_id = ?", (plan,))
     c.execute("DELETE FROM screening_scores WHERE result_id = ?", (result,))
     c.execute("DELETE FROM screening_basis WHERE entry_id = ?", (b.entries["own"],))
     c.execute("DELETE FROM screening_interview_reasons WHERE interview_id = ?", (b.interviews["own"],))
     c.execute("DELETE FROM tag_tiers_adopted")          # a vault whose school chose its tiers before the move
     c.close()
-    v = _raw(root / "vault.db", keys.ordinary)
+    v = open_raw(root / "vault.db", keys.ordinary)
     v.execute("UPDATE support_plans SET situation = ?, family = ?, change_reason = ? WHERE id = ?",
               (mark("旧版方案"), mark("一生一策v2family"), mark("旧版修改原因"), plan))
     v.execute("INSERT INTO focus_tags (uuid, student_id, tag, note, set_at, set_by) VALUES"
@@ -238,7 +205,7 @@ def test_a_vault_from_before_the_move_is_moved_at_a_counselors_sign_in(marked):
         assert s.db.scalar("PRAGMA main.freelist_count") == 0
     finally:
         s.close()
-    assert _head_teachers_findings(marked.root, OLD + ARCHIVE + SCREENING) == []
+    assert head_teachers_findings(marked.root, OLD + ARCHIVE + SCREENING) == []
     t = open_session(marked.root, *TEACHER)
     try:
         assert {x.tag for x in list_tags(t, marked.own)} == {"其他", "学业压力", "留守"}
@@ -257,7 +224,7 @@ def test_a_head_teachers_tier_edit_in_vault_db_does_not_steer_the_counselors_wri
     from app.archive.tags import add_tag, tag_tiers
     from app.session import open_session
 
-    v = _raw(marked.root / "vault.db", _keys(marked.root, TEACHER).ordinary)
+    v = open_raw(marked.root / "vault.db", unlock(marked.root, TEACHER).ordinary)
     v.execute("INSERT INTO settings (key, value) VALUES ('archive.tag_tiers', ?) ON CONFLICT (key) DO UPDATE SET"
               " value = excluded.value", (json.dumps({"早期心理创伤": "ordinary"}, ensure_ascii=False),))
     v.close()
@@ -269,7 +236,7 @@ def test_a_head_teachers_tier_edit_in_vault_db_does_not_steer_the_counselors_wri
         s.close()
     rows = _vault_rows(marked.root)
     assert not [r for t, r in rows if t == "focus_tags" and "早期心理创伤" in r]
-    assert _head_teachers_findings(marked.root, [mark("篡改后的标签")]) == []
+    assert head_teachers_findings(marked.root, [mark("篡改后的标签")]) == []
 
 
 def test_changing_a_tier_moves_the_tags_between_the_files(marked):
@@ -292,29 +259,7 @@ def test_changing_a_tier_moves_the_tags_between_the_files(marked):
     finally:
         t.close()
     assert not [r for t, r in _vault_rows(marked.root) if t == "focus_tags" and "其他" in r]
-    assert _head_teachers_findings(marked.root, ARCHIVE) == []
-
-
-@pytest.fixture
-def lower(school):
-    """A grade-2 class with its head teacher (who enters observation forms) and an observation campaign."""
-    from app import clock
-    from app.accounts.admin import add_account
-    from app.accounts.model import Role
-    from app.demo import generate_students, insert_students
-    from app.school.classes import find_class
-    from app.screening.campaigns import create_campaign
-    from tests.conftest import TEACHER_PASSWORD
-
-    clock.set_fixed(dt.datetime(2026, 9, 20, 9, 0))
-    insert_students(school, generate_students(5, grades=(2,), class_size=5))
-    cls = find_class(school.db, "二年级（1）班")
-    assert cls is not None
-    add_account(school, "teacher2", TEACHER_PASSWORD, Role.HEAD_TEACHER, class_id=cls.id)
-    camp = create_campaign(school, "低年级观察", {2: "observe_g13"})
-    pupils = [int(r[0]) for r in school.db.query("SELECT id FROM students WHERE class_id = ? ORDER BY id", (cls.id,))]
-    yield camp, ("teacher2", TEACHER_PASSWORD), pupils
-    clock.set_fixed(None)
+    assert head_teachers_findings(marked.root, ARCHIVE) == []
 
 
 def test_a_head_teachers_observation_form_waits_in_vault_db_for_the_next_counselor(school, lower):

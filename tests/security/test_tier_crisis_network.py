@@ -7,16 +7,14 @@ written before the move is moved at a counselor's sign-in; text written without 
 move; and crisis_history stays append-only."""
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from app.store.keyslots import KeySlots
-from tests.privacy.builder import PASSWORD, TEACHER, Built, build, mark
-from tests.security.test_security_tier_move import _backup, _found, _head_teachers_findings, _raw
+from tests.privacy.builder import TEACHER, Built, mark
+from tests.security.tiers import backup, head_teachers_findings, markers_in, open_raw, sign_in, unlock
 
 # The markers the builder always stores in crisis and network fields (tests/privacy/builder.py names them).
 CRISIS = [mark(x) for x in (
@@ -29,27 +27,11 @@ NETWORK = [mark(x) for x in (
 CONF_TABLES = ("crisis_confidential", "network_confidential")
 
 
-@pytest.fixture(scope="module")
-def _marked(tmp_path_factory) -> Built:
-    return build(tmp_path_factory.mktemp("tiercrisis") / "vault")
-
-
-@pytest.fixture
-def marked(_marked, tmp_path) -> Built:
-    dest = tmp_path / "vault"
-    shutil.copytree(_marked.root, dest)
-    return dataclasses.replace(_marked, root=dest)
-
-
-def _keys(root: Path):  # type: ignore[no-untyped-def]
-    return KeySlots.load(root / "keyslots.json").unlock_keys("counselor", PASSWORD)
-
-
 def _in_conf(root: Path) -> set[str]:
     """Every builder marker that confidential.db's crisis and network tables hold (the counselor's key)."""
-    keys = _keys(root)
+    keys = unlock(root)
     assert keys.confidential is not None
-    conn = _raw(root / "confidential.db", keys.confidential)
+    conn = open_raw(root / "confidential.db", keys.confidential)
     try:
         texts = [r[0] for t in CONF_TABLES for r in conn.execute(f"SELECT text FROM {t}").fetchall()]
     finally:
@@ -57,16 +39,10 @@ def _in_conf(root: Path) -> set[str]:
     return {t for t in texts if t.startswith(mark("")[:2])}
 
 
-def _sign_in(root: Path, who: tuple[str, str] = ("counselor", PASSWORD)):  # type: ignore[no-untyped-def]
-    from app.session import open_session
-
-    return open_session(root, *who)
-
-
-def test_no_crisis_or_network_marker_is_under_the_ordinary_key(marked, tmp_path):
-    assert _head_teachers_findings(marked.root, CRISIS + NETWORK) == []   # as written: no sign-in has moved anything
-    _backup(marked.root, tmp_path)
-    assert _head_teachers_findings(marked.root, CRISIS + NETWORK) == []
+def test_no_crisis_or_network_marker_is_under_the_ordinary_key(marked):
+    assert head_teachers_findings(marked.root, CRISIS + NETWORK) == []   # as written: no sign-in has moved anything
+    backup(marked.root)
+    assert head_teachers_findings(marked.root, CRISIS + NETWORK) == []
     # ...while the counselor's key reaches every one of them (the test could fail: the markers exist).
     assert set(CRISIS + NETWORK) <= _in_conf(marked.root)
 
@@ -81,7 +57,7 @@ def test_nothing_leaks_into_the_wal_while_a_counselor_writes(marked, tmp_path):
 
     fresh = [mark(x) for x in ("活动个案保密", "活动降级理由", "活动修改原因", "活动步骤保密", "活动事件保密", "活动班级情况",
                                "活动所见", "活动分诊")]
-    s = _sign_in(marked.root)
+    s = sign_in(marked.root)
     try:
         walked = marked.cases["walked"]
         amend_case(s, walked, fresh[2], note=fresh[0])
@@ -98,7 +74,7 @@ def test_nothing_leaks_into_the_wal_while_a_counselor_writes(marked, tmp_path):
         shutil.copytree(marked.root, copy)
     finally:
         s.close()
-    assert _head_teachers_findings(copy, fresh + CRISIS + NETWORK) == []
+    assert head_teachers_findings(copy, fresh + CRISIS + NETWORK) == []
     assert set(fresh) <= _in_conf(marked.root)
 
 
@@ -107,7 +83,7 @@ def test_triaging_an_urgent_concern_does_not_copy_its_note_into_the_same_day_ale
     from app.safety.alerts import alert_for
 
     note = mark("紧急分诊说明")
-    s = _sign_in(marked.root)
+    s = sign_in(marked.root)
     try:
         concern = int(s.db.scalar("SELECT id FROM network_concerns WHERE report_id = ? AND urgent = 1",
                                   (marked.reports["other"],)))
@@ -118,7 +94,7 @@ def test_triaging_an_urgent_concern_does_not_copy_its_note_into_the_same_day_ale
         assert note in _everything_the_counselor_reads(s, marked)       # the counselor reads it on the timeline
     finally:
         s.close()
-    assert _head_teachers_findings(marked.root, [note]) == []
+    assert head_teachers_findings(marked.root, [note]) == []
 
 
 def _everything_the_counselor_reads(s, b: Built) -> str:  # type: ignore[no-untyped-def]
@@ -151,7 +127,7 @@ def _found_by_search(s, text: str) -> bool:  # type: ignore[no-untyped-def]
 def test_the_counselor_still_reads_every_marker_in_the_app(marked):
     stored = _in_conf(marked.root) & set(marked.markers)
     assert set(CRISIS + NETWORK) <= stored
-    s = _sign_in(marked.root)
+    s = sign_in(marked.root)
     try:
         shown = _everything_the_counselor_reads(s, marked)
         assert [m for m in sorted(stored) if m not in shown] == []
@@ -165,7 +141,7 @@ def test_the_counselor_still_reads_every_marker_in_the_app(marked):
         assert s.db.scalar("SELECT count(*) FROM main.search_docs WHERE confidential <> ''") == 0
     finally:
         s.close()
-    t = _sign_in(marked.root, TEACHER)
+    t = sign_in(marked.root, TEACHER)
     try:   # the head teacher reads what they read before: the ordinary tier of their class, no marker
         from app.crisis.cases import get_case
         from app.network.reports import list_reports
@@ -203,8 +179,8 @@ def _as_written_before_the_move(b: Built) -> dict[str, int]:
     from app.search.tokens import index_tokens
     from app.store.migrate import MIGRATIONS_DIR, split_statements
 
-    keys = _keys(b.root)
-    v = _raw(b.root / "vault.db", keys.ordinary)
+    keys = unlock(b.root)
+    v = open_raw(b.root / "vault.db", keys.ordinary)
     case = b.cases["walked"]
     rows = {
         "crisis_cases": case,
@@ -237,7 +213,7 @@ def _as_written_before_the_move(b: Built) -> dict[str, int]:
     for sql in split_statements((MIGRATIONS_DIR / "082_crisis_history_append_only.sql").read_text("utf-8")):
         v.execute(sql)
     v.close()
-    c = _raw(b.root / "confidential.db", keys.confidential)
+    c = open_raw(b.root / "confidential.db", keys.confidential)
     for table, row_id in rows.items():
         conf = "network_confidential" if table.startswith("network") else "crisis_confidential"
         c.execute(f"DELETE FROM {conf} WHERE tbl = ? AND row_id = ?", (table, row_id))
@@ -254,17 +230,17 @@ def test_a_vault_from_before_the_move_is_moved_at_a_counselors_sign_in(marked):
 
     _as_written_before_the_move(marked)
     old = list(OLD.values())
-    keys = KeySlots.load(marked.root / "keyslots.json").unlock_keys(*TEACHER)
-    assert {m for *_x, m in _found(marked.root / "vault.db", keys.ordinary, old)} == set(old)   # the set-up holds
+    keys = unlock(marked.root, TEACHER)
+    assert {m for *_x, m in markers_in(marked.root / "vault.db", keys.ordinary, old)} == set(old)   # the set-up holds
 
-    t = _sign_in(marked.root, TEACHER)          # cannot move (no key) and shows none of it
+    t = sign_in(marked.root, TEACHER)           # cannot move (no key) and shows none of it
     try:
         assert OLD["crisis_cases.note"] not in repr(get_case(t, marked.cases["walked"]))
         assert not any(m in repr(list_reports(t)) for m in old)
     finally:
         t.close()
 
-    s = _sign_in(marked.root)                   # the move
+    s = sign_in(marked.root)                    # the move
     try:
         moved = json.loads(s.db.scalar("SELECT detail FROM audit_log WHERE action = 'tier_move'"))["moved"]
         assert {"crisis", "network"} <= set(moved)
@@ -278,8 +254,8 @@ def test_a_vault_from_before_the_move_is_moved_at_a_counselors_sign_in(marked):
         assert "WHEN" in s.db.scalar("SELECT sql FROM sqlite_master WHERE name = 'crisis_history_no_update'")
     finally:
         s.close()
-    assert _head_teachers_findings(marked.root, old + CRISIS + NETWORK) == []
-    s = _sign_in(marked.root)                   # idempotent: nothing left, nothing moved again
+    assert head_teachers_findings(marked.root, old + CRISIS + NETWORK) == []
+    s = sign_in(marked.root)                    # idempotent: nothing left, nothing moved again
     try:
         assert s.db.scalar("SELECT count(*) FROM audit_log WHERE action = 'tier_move'") == 1
         assert OLD["crisis_cases.note"] == get_case(s, marked.cases["walked"]).note
@@ -296,7 +272,7 @@ def test_text_written_without_the_key_waits_in_vault_db_for_the_next_counselor(m
     from app.network.reports import ConcernInput, ReportInput, add_report, list_reports
 
     waiting = [mark("待迁事件保密"), mark("待迁班级情况"), mark("待迁所见")]
-    s = _sign_in(marked.root)
+    s = sign_in(marked.root)
     try:
         s.db.execute("DETACH DATABASE conf")
         inc = record_incident(s, occurred_at="2026-11-19T10:00", what="操场摔倒", student_id=marked.own,
@@ -310,22 +286,22 @@ def test_text_written_without_the_key_waits_in_vault_db_for_the_next_counselor(m
         get_case(s, marked.cases["walked"])     # reads without conf do not fail
     finally:
         s.close()
-    keys = KeySlots.load(marked.root / "keyslots.json").unlock_keys(*TEACHER)
-    assert {m for *_x, m in _found(marked.root / "vault.db", keys.ordinary, waiting)} == set(waiting)
-    s = _sign_in(marked.root)
+    keys = unlock(marked.root, TEACHER)
+    assert {m for *_x, m in markers_in(marked.root / "vault.db", keys.ordinary, waiting)} == set(waiting)
+    s = sign_in(marked.root)
     try:
         report = [r for r in list_reports(s) if r.id == rid][0]
         assert report.climate == waiting[1] and report.concerns[0].seen == waiting[2]
         assert _found_by_search(s, waiting[0]) and _found_by_search(s, waiting[2])
     finally:
         s.close()
-    assert _head_teachers_findings(marked.root, waiting) == []
+    assert head_teachers_findings(marked.root, waiting) == []
 
 
 def test_crisis_history_and_level_changes_are_append_only(marked):
     from app.crisis.cases import amend_case
 
-    s = _sign_in(marked.root)
+    s = sign_in(marked.root)
     try:
         amend_case(s, marked.cases["walked"], "改写概况", summary="新的普通摘要")      # an ordinary amendment too
         db = s.db

@@ -10,22 +10,11 @@ from app.casework.model import RecordInput
 from app.casework.records import create_record
 from app.safety.alerts import get_alert, open_alerts, raise_same_day, review_same_day
 from app.session import open_session
-from app.store.keyslots import KeySlots
-from tests.security.test_security_tier_move import _found
+from tests.security.tiers import head_teachers_findings, markers_in, unlock
 
 REASON = "隐秘规则第九题阳性"
 OUTCOME = "隐秘当天复核结论"
 HT = ("teacher71", "Teacher-password-2026!")
-
-
-def _ordinary_finds(root, markers):  # type: ignore[no-untyped-def]
-    keys = KeySlots.load(root / "keyslots.json").unlock_keys(*HT)
-    assert keys.confidential is None
-    for f in root.rglob("*"):
-        if f.is_file():
-            for m in markers:
-                assert m.encode() not in f.read_bytes(), f
-    return _found(root / "vault.db", keys.ordinary, markers)
 
 
 def _student_of(db, cls_name: str) -> int:  # type: ignore[no-untyped-def]
@@ -51,10 +40,10 @@ def test_an_alerts_reason_and_review_are_the_counselors_alone(school, head_teach
     head_teacher.close()
     school.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     school.close()
-    assert _ordinary_finds(root, [REASON, OUTCOME]) == []
-    conf = KeySlots.load(root / "keyslots.json").unlock_keys("counselor", "Test-password-2026!").confidential
+    assert head_teachers_findings(root, [REASON, OUTCOME], who=HT) == []    # vault.db (no backup here), any file
+    conf = unlock(root).confidential
     assert conf is not None
-    assert {m for _f, _t, m in _found(root / "confidential.db", conf, [REASON, OUTCOME])} == {REASON, OUTCOME}
+    assert {m for _f, _t, m in markers_in(root / "confidential.db", conf, [REASON, OUTCOME])} == {REASON, OUTCOME}
     clock.set_fixed(None)
 
 

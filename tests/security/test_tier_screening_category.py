@@ -5,38 +5,17 @@ the project's key-slot code and sqlcipher3 on the marked vault of tests/privacy,
 head teacher's observation form (no key) are moved at the next counselor sign-in."""
 from __future__ import annotations
 
-import shutil
-from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
-from app.store.keyslots import KeySlots
-from tests.privacy.builder import MACHINE_CATEGORY, PASSWORD, TEACHER, Built, build
-from tests.security.test_security_tier_move import _found, _raw
-
-
-@pytest.fixture(scope="module")
-def _marked(tmp_path_factory) -> Built:
-    return build(tmp_path_factory.mktemp("tiercategory") / "vault")
-
-
-@pytest.fixture
-def marked(_marked, tmp_path) -> Built:
-    dest = tmp_path / "vault"
-    shutil.copytree(_marked.root, dest)
-    return replace(_marked, root=dest)
-
-
-def _keys(root: Path, who: tuple[str, str] = ("counselor", PASSWORD)):  # type: ignore[no-untyped-def]
-    return KeySlots.load(root / "keyslots.json").unlock_keys(*who)
+from tests.privacy.builder import MACHINE_CATEGORY, PASSWORD, TEACHER
+from tests.security.tiers import markers_in, open_raw, unlock
 
 
 def _categories_in_vault(root: Path) -> list[tuple[int, str]]:
     """(entry id, category) of every ledger entry whose category a head teacher's ordinary key reads in vault.db."""
-    keys = _keys(root, TEACHER)
+    keys = unlock(root, TEACHER)
     assert keys.confidential is None
-    conn = _raw(root / "vault.db", keys.ordinary)
+    conn = open_raw(root / "vault.db", keys.ordinary)
     try:
         return [(int(r[0]), str(r[1])) for r in conn.execute(
             "SELECT id, category FROM screening_levels WHERE trim(category) <> ''").fetchall()]
@@ -45,9 +24,9 @@ def _categories_in_vault(root: Path) -> list[tuple[int, str]]:
 
 
 def _in_conf(root: Path, entry_id: int) -> str | None:
-    conf = _keys(root).confidential
+    conf = unlock(root).confidential
     assert conf is not None
-    conn = _raw(root / "confidential.db", conf)
+    conn = open_raw(root / "confidential.db", conf)
     try:
         row = conn.execute("SELECT text FROM screening_category WHERE tbl = 'screening_levels' AND row_id = ?"
                            " AND field = 'category'", (entry_id,)).fetchone()
@@ -60,9 +39,9 @@ def test_a_head_teachers_key_reads_no_category_in_vault_db(marked):
     entry = marked.entries["unreviewed"]
     assert _categories_in_vault(marked.root) == []             # the unreviewed 自伤风险 entry's included
     assert _in_conf(marked.root, entry) == MACHINE_CATEGORY    # ...while the counselor's key reaches it
-    conf = _keys(marked.root).confidential
+    conf = unlock(marked.root).confidential
     assert conf is not None
-    assert {t for _f, t, _m in _found(marked.root / "confidential.db", conf, [MACHINE_CATEGORY])} >= {
+    assert {t for _f, t, _m in markers_in(marked.root / "confidential.db", conf, [MACHINE_CATEGORY])} >= {
         "screening_category"}
 
 
@@ -128,12 +107,12 @@ def test_an_old_vaults_category_is_moved_at_a_counselors_sign_in(marked):
     from app.session import open_session
 
     entry = marked.entries["unreviewed"]
-    keys = _keys(marked.root)
+    keys = unlock(marked.root)
     assert keys.confidential is not None
-    c = _raw(marked.root / "confidential.db", keys.confidential)
+    c = open_raw(marked.root / "confidential.db", keys.confidential)
     c.execute("DELETE FROM screening_category")
     c.close()
-    v = _raw(marked.root / "vault.db", keys.ordinary)
+    v = open_raw(marked.root / "vault.db", keys.ordinary)
     v.execute("UPDATE screening_levels SET category = ? WHERE id = ?", (MACHINE_CATEGORY, entry))
     v.close()
     assert _categories_in_vault(marked.root) == [(entry, MACHINE_CATEGORY)]   # as a vault from before the move
@@ -151,49 +130,32 @@ def test_an_old_vaults_category_is_moved_at_a_counselors_sign_in(marked):
     assert _in_conf(marked.root, entry) == MACHINE_CATEGORY
 
 
-def test_a_head_teachers_observation_form_leaves_its_category_for_the_next_counselor(school):
+def test_a_head_teachers_observation_form_leaves_its_category_for_the_next_counselor(school, lower):
     """A session without the key writes the category where it can, vault.db; the counselor reads it at once and the
     next counselor sign-in moves it."""
-    import datetime as dt
-
-    from app import clock
-    from app.accounts.admin import add_account
-    from app.accounts.model import Role
-    from app.demo import generate_students, insert_students
-    from app.school.classes import find_class
-    from app.screening.campaigns import create_campaign
     from app.screening.ledger import LedgerFilter, ledger_rows
     from app.screening.results import save_answers
     from app.session import open_session
-    from tests.conftest import TEACHER_PASSWORD
 
-    clock.set_fixed(dt.datetime(2026, 9, 20, 9, 0))
+    camp, teacher, pupils = lower
+    pupil = pupils[0]
+    root = school.paths.root
+    ht = open_session(root, *teacher)
     try:
-        insert_students(school, generate_students(5, grades=(2,), class_size=5))
-        cls = find_class(school.db, "二年级（1）班")
-        assert cls is not None
-        add_account(school, "teacher2", TEACHER_PASSWORD, Role.HEAD_TEACHER, class_id=cls.id)
-        camp = create_campaign(school, "低年级观察", {2: "observe_g13"})
-        pupil = int(school.db.scalar("SELECT id FROM students WHERE class_id = ? ORDER BY id", (cls.id,)))
-        root = school.paths.root
-        ht = open_session(root, "teacher2", TEACHER_PASSWORD)
-        try:
-            assert not ht.holds_confidential
-            save_answers(ht, camp.id, pupil, "observe_g13", [2] * 10)
-        finally:
-            ht.close()
-        waiting = school.db.scalar("SELECT category FROM main.screening_levels WHERE student_id = :s", {"s": pupil})
-        assert waiting                                                    # no key: it had to stay in vault.db
-        [row] = [r for r in ledger_rows(school, LedgerFilter()) if r.student_id == pupil]
-        assert row.category == waiting                                    # the counselor reads it at once
-        school.close()
-        s = open_session(root, "counselor", PASSWORD)
-        try:
-            assert s.db.scalar("SELECT category FROM main.screening_levels WHERE student_id = :s",
-                               {"s": pupil}) == ""
-            [row] = [r for r in ledger_rows(s, LedgerFilter(category=waiting)) if r.student_id == pupil]
-            assert row.category == waiting
-        finally:
-            s.close()
+        assert not ht.holds_confidential
+        save_answers(ht, camp.id, pupil, "observe_g13", [2] * 10)
     finally:
-        clock.set_fixed(None)
+        ht.close()
+    waiting = school.db.scalar("SELECT category FROM main.screening_levels WHERE student_id = :s", {"s": pupil})
+    assert waiting                                                    # no key: it had to stay in vault.db
+    [row] = [r for r in ledger_rows(school, LedgerFilter()) if r.student_id == pupil]
+    assert row.category == waiting                                    # the counselor reads it at once
+    school.close()
+    s = open_session(root, "counselor", PASSWORD)
+    try:
+        assert s.db.scalar("SELECT category FROM main.screening_levels WHERE student_id = :s",
+                           {"s": pupil}) == ""
+        [row] = [r for r in ledger_rows(s, LedgerFilter(category=waiting)) if r.student_id == pupil]
+        assert row.category == waiting
+    finally:
+        s.close()

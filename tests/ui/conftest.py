@@ -18,17 +18,9 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def _ui_defaults(qapp):
-    from ui.shell import dialogs, tasks
-    from ui.shell.application import setup_app
-
-    setup_app(qapp)
-    dialogs.reset()
-    dialogs.strict = True
+def _ui_defaults(window_setup):
+    """Every UI test runs with the window's set-up (tests/conftest.py)."""
     yield
-    tasks.wait_idle(10)
-    dialogs.strict = False
-    dialogs.reset()
 
 
 class FakeClock:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -21,11 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.archive.students import FOCUS_TAGS
-from app.archive.tags import FocusTag, add_tag, clear_tag, confidential_tags, list_tags
+from app.archive.tags import FocusTag, add_tags, clear_tag, confidential_tags, list_tags
 from app.errors import XinqiaoError
 from app.policy import can_read_confidential
 from app.session import Session
 from ui.archive.models import RowsModel, short_time
+from ui.shell.chips import ChipField
 from ui.shell.forms import DraftDialog
 from ui.shell.theme import set_tone
 
@@ -44,8 +44,7 @@ class AddTagDialog(DraftDialog):
         self.confidential = confidential
         self.setWindowTitle(f"新建重点关注 — {student_name}")
         form = QFormLayout(self)
-        self.tag = QComboBox()
-        self.tag.addItems(FOCUS_TAGS)
+        self.tag = ChipField(FOCUS_TAGS)      # checkable tags: one category or several at once
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText("说明（选择“其他”时必填）")
         self.note.setFixedHeight(90)
@@ -64,17 +63,29 @@ class AddTagDialog(DraftDialog):
         form.addRow("说明：", self.note)
         form.addRow(self.error)
         form.addRow(self.buttons)
-        self.tag.currentTextChanged.connect(self._update)
+        self.tag.changed.connect(self._update)
         self.note.textChanged.connect(self._update)
         self._update()
 
-    def _update(self) -> None:
-        ok = self.tag.currentText() != "其他" or bool(self.note.toPlainText().strip())
+    def chosen(self) -> list[str]:
+        return self.tag.selected()
+
+    def _update(self, *_args: object) -> None:
+        chosen = self.chosen()
+        needs_note = "其他" in chosen and not self.note.toPlainText().strip()
+        ok = bool(chosen) and not needs_note
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
-        self.error.setText("" if ok else "选择“其他”时请填写说明。")
-        self.tier.setText("保密级：只有心理教师能看到这个标签，班主任和管理员看不到。"
-                          if self.tag.currentText() in self.confidential
-                          else "普通级：本班班主任能看到这个标签；说明只有心理教师能看到。")
+        self.error.setText("选择“其他”时请填写说明。" if needs_note else "")
+        secret = [t for t in chosen if t in self.confidential]
+        if not chosen:
+            self.tier.setText("选择一个或几个关注类别。")
+        elif not secret:
+            self.tier.setText("普通级：本班班主任能看到这个标签；说明只有心理教师能看到。")
+        elif len(secret) == len(chosen):
+            self.tier.setText("保密级：只有心理教师能看到这个标签，班主任和管理员看不到。")
+        else:
+            self.tier.setText(f"保密级：{'、'.join(secret)} 只有心理教师能看到，班主任和管理员看不到；"
+                              "其余类别本班班主任能看到，说明只有心理教师能看到。")
 
     def _check(self) -> None:
         if self.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled():
@@ -209,7 +220,7 @@ class TagsTab(QWidget):
     def open_add_dialog(self) -> AddTagDialog:
         dlg = AddTagDialog(self.student_name, self, confidential_tags(self.session.db))
         dlg.use_drafts(self.session, f"tag:add:{self.student_id}", student_id=self.student_id)
-        dlg.accepted.connect(lambda: self.add(dlg.tag.currentText(), dlg.note.toPlainText()) and dlg.draft_saved())
+        dlg.accepted.connect(lambda: self.add(dlg.chosen(), dlg.note.toPlainText()) and dlg.draft_saved())
         self.dialog = dlg
         dlg.open()
         return dlg
@@ -225,10 +236,12 @@ class TagsTab(QWidget):
         dlg.open()
         return dlg
 
-    def add(self, tag: str, note: str) -> bool:
+    def add(self, tags: str | list[str], note: str) -> bool:
+        """Set one category or several (one transaction)."""
         sid = self.student_id
         assert sid is not None
-        return self._run(lambda: add_tag(self.session, sid, tag, note))
+        chosen = [tags] if isinstance(tags, str) else tags
+        return self._run(lambda: add_tags(self.session, sid, chosen, note))
 
     def clear(self, tag_id: int, reason: str) -> bool:
         return self._run(lambda: clear_tag(self.session, tag_id, reason))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,6 +36,7 @@ from ui.shell import dialogs
 from ui.shell.context import AppContext
 from ui.shell.errors import show_error
 from ui.shell.tasks import run_task
+from ui.shell.theme import set_tone
 
 
 def recent_periods(today: dt.date, months: int = 12) -> list[str]:
@@ -119,6 +121,13 @@ class ExchangePage(QWidget):
         layout.addWidget(QLabel("导出记录"))
         self.history = table(("导出时间", "期次", "序号", "内容", "状态", "文件"), stretch=5)
         layout.addWidget(self.history, 1)
+        # an empty history teaches the monthly routine instead of showing a blank table
+        self.history_empty = QLabel("还没有导出过上报包。每月（或每学期）点右上角“导出上报包…”，生成加密签名的上报文件，"
+                                    "再用 U 盘交给区县心理辅导中心；导出过的包会列在这里。")
+        self.history_empty.setWordWrap(True)
+        set_tone(self.history_empty, "muted")
+        self.history_empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.history_empty, 1)
         self.refresh()
 
     def refresh(self) -> None:
@@ -138,6 +147,8 @@ class ExchangePage(QWidget):
             rows.append([h["created_at"][:16].replace("T", " "), h["period_label"], h["sequence"], content,
                          "已被取代" if h["superseded_by"] else "有效", h["path"]])
         fill(self.history, rows)
+        self.history.setVisible(bool(rows))
+        self.history_empty.setVisible(not rows)
 
     def import_key(self) -> None:
         path = dialogs.open_file(self, "导入区县中心公钥", filter="公钥文件 (*.pub *.txt);;所有文件 (*)")

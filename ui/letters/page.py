@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -63,7 +64,7 @@ from ui.letters.template_editor import TemplateEditor
 from ui.shell import dialogs
 from ui.shell.context import AppContext, Change
 from ui.shell.tasks import Progress, Task, run_task
-from ui.shell.theme import set_role, set_tone
+from ui.shell.theme import icon, set_tone
 
 SCOPES = {"student": "一名学生", "class": "一个班级", "level": "一个预警等级"}
 PREVIEW_DELAY_MS = 250
@@ -135,8 +136,11 @@ class LettersPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidget(self.preview_label)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(260)
+        scroll.setMinimumWidth(200)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # the page is drawn to fit
+        scroll.viewport().installEventFilter(self)
         self.preview_scroll = scroll
+        self._preview_width = 0
         self.preview_page = QSpinBox()
         self.preview_page.setMinimum(1)
         self.preview_page.valueChanged.connect(self._show_preview_page)
@@ -190,7 +194,6 @@ class LettersPage(QWidget):
         tform.addRow("", self.per_student)
         self.export_button = QPushButton("导出 PDF…")
         self.export_button.setObjectName("exportLetters")
-        set_role(self.export_button, "primary")   # the page's one primary action, beside what it prints
         self.print_button = QPushButton("打印…")
         self.print_button.setObjectName("printLetters")
         self.export_button.clicked.connect(self.export)
@@ -200,6 +203,10 @@ class LettersPage(QWidget):
         brow.addWidget(self.print_button)
         brow.addWidget(self.export_button)
         tform.addRow(brow)
+        # the page header (ui/shell/header.py) takes them: 导出 PDF the primary action, 打印 outlined beside it
+        self.primary_button, self.primary_icon = self.export_button, "download"
+        self.header_buttons = [self.print_button]
+        self.print_button.setIcon(icon("printer"))
         self.scope.currentIndexChanged.connect(self._scope_changed)
 
         # -- letters made: delivered, receipt ----------------------------------------------------------
@@ -231,24 +238,31 @@ class LettersPage(QWidget):
         llay.addWidget(edit_box, 3)
         llay.addWidget(self.extras_box)
         llay.addWidget(target_box)
-        left_scroll = QScrollArea()     # the editor scrolls rather than pushing the window past 1024×768
+        left_scroll = QScrollArea()     # the editor scrolls down, never sideways, at 1024×768
         left_scroll.setWidget(left)
         left_scroll.setWidgetResizable(True)
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        left_scroll.setMinimumWidth(300)
         split = QSplitter()
+        split.setChildrenCollapsible(False)
         split.addWidget(self.template_list)
         split.addWidget(left_scroll)
         split.addWidget(prev_box)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 2)
-        split.setSizes([170, 480, 420])
-        outer = QSplitter(Qt.Orientation.Vertical)
-        outer.addWidget(split)
-        outer.addWidget(made_box)
-        outer.setStretchFactor(0, 3)
-        outer.setStretchFactor(1, 1)
+        split.setSizes([self.template_list.fontMetrics().horizontalAdvance("学生心理健康关爱约谈告知书") + 24, 480, 360])
+        self.split = split
+        # 制作 and 已打印 on two tabs: each gets the page's whole height
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("letterTabs")
+        self.tabs.addTab(split, "制作告知书")
+        self.tabs.addTab(made_box, "已打印的告知书")
+        made_box.setTitle("")
+        made_box.setFlat(True)
         lay = QVBoxLayout(self)
-        lay.addWidget(outer)
+        lay.addWidget(self.tabs)
 
         self.templates: list[Template] = []
         ctx.unlocked.connect(self.refresh)
@@ -266,6 +280,7 @@ class LettersPage(QWidget):
         self.template_list.clear()
         for t in self.templates:
             item = QListWidgetItem(t.title + ("（已修改）" if t.edited else ""))
+            item.setToolTip(item.text())
             item.setData(Qt.ItemDataRole.UserRole, t.id)
             self.template_list.addItem(item)
         self.template_list.blockSignals(False)
@@ -398,8 +413,17 @@ class LettersPage(QWidget):
         if self.preview_letter is None:
             return
         page = min(self.preview_page.value(), len(self.preview_letter.pages)) - 1
-        width = min(700, max(300, self.preview_scroll.viewport().width() - 12))   # the page fits the pane
+        width = min(700, max(160, self.preview_scroll.viewport().width() - 12))   # the page fits the pane
         self.preview_label.setPixmap(QPixmap.fromImage(page_image(self.preview_letter, page, width)))
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        """The preview pane changed width (the splitter, the window): draw the page again to fit it."""
+        if obj is self.preview_scroll.viewport() and event.type() == QEvent.Type.Resize:
+            width = self.preview_scroll.viewport().width()
+            if abs(width - self._preview_width) > 8:
+                self._preview_width = width
+                QTimer.singleShot(0, self._show_preview_page)
+        return super().eventFilter(obj, event)
 
     def preview_text(self) -> str:
         return self.preview_letter.text() if self.preview_letter else ""
@@ -613,6 +637,9 @@ class LettersPage(QWidget):
                                         delivered, r.receipt_on or "")):
                 t.setItem(i, col, QTableWidgetItem(text))
         t.resizeColumnsToContents()
+        undelivered = sum(1 for r in self.rows if not r.delivered_on)
+        self.tabs.setTabText(1, f"已打印的告知书（{len(self.rows)}）" if not undelivered
+                             else f"已打印的告知书（{len(self.rows)}，未送达 {undelivered}）")
 
     def selected_letters(self) -> list[LetterRow]:
         rows = sorted({i.row() for i in self.letters_table.selectionModel().selectedRows()})

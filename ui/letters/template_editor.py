@@ -7,11 +7,12 @@ unsaved changes asks "放弃未保存的内容？" (the page does that through `
 school's text: the draft lives in the ordinary tier."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from app.letters.templates import Template
 from app.session import Session
 from ui.shell.forms import DraftForm
+from ui.shell.theme import set_tone
 
 
 def template_key(template_id: str) -> str:
@@ -23,10 +24,15 @@ class TemplateEditor(QGroupBox, DraftForm):
     draft_confidential = False
 
     def __init__(self, session: Session, editable: bool, parent: QWidget | None = None) -> None:
-        super().__init__("模板（可用合并字段，如 {学生姓名}、{班级}、{家长称呼}、{日期}）", parent)
+        super().__init__("模板", parent)
         self.session = session
         self.editable = editable
         self.form = QFormLayout(self)
+        # the merge fields in a line that wraps: the group's title stays short, so the pane narrows at 1024×768
+        hint = QLabel("可用合并字段，如 {学生姓名}、{班级}、{家长称呼}、{日期}")
+        hint.setWordWrap(True)
+        set_tone(hint, "muted")
+        self.form.addRow(hint)
         self.title_edit = QLineEdit()
         self.title_edit.setObjectName("letterTitle")
         self.body_edit = QPlainTextEdit()

@@ -75,6 +75,13 @@ class LoopPage(QWidget):
         self.tabs = tabs
         lay = QVBoxLayout(self)
         lay.addWidget(tabs)
+        # The page header (ui/shell/header.py): the month's next step as the primary button, the month's other
+        # actions in 更多; the selected item's actions stay under the list.
+        self.step_btn = QPushButton("下一项未完成")
+        self.step_btn.setObjectName("next_step")
+        self.step_btn.clicked.connect(self.next_step)
+        self.primary_button, self.primary_icon = self.step_btn, "arrow-right"
+        self.more_buttons = [self.buttons[k] for k in ("close", "sign_counselor", "sign_leader", "meeting", "pdf")]
         today = clock.today()
         self.month_edit.setText(f"{today.year:04d}-{today.month:02d}")
         self.load_month()
@@ -107,6 +114,7 @@ class LoopPage(QWidget):
         lay.addWidget(self.tree, 1)
         self.buttons: dict[str, QPushButton] = {}
         # two rows: the selected item's actions, then the month's (the page fits a 1024-pixel screen)
+        # the selected item's actions in a row under the list; the month's go to the header (更多, the primary)
         for actions in ((("tick", "勾选完成", self.tick), ("note", "备注…", self.note), ("attach", "附件…", self.attach),
                          ("carry", "结转…", self.carry), ("uncarry", "取消结转", self.uncarry),
                          ("amend", "修正…", self.amend)),
@@ -253,7 +261,51 @@ class LoopPage(QWidget):
             self.buttons[key].setEnabled(not sheet.closed)
         for key in ("amend", "sign_counselor", "sign_leader"):
             self.buttons[key].setEnabled(sheet.closed)
+        key = self.next_step_key()
+        left = len(sheet.open_items())
+        self.step_btn.setText(f"下一项未完成（{left}）" if key == "next_open" else self.buttons[key].text())
+        self.step_btn.setToolTip("选中下一项未完成的项目：完成后勾选，或结转到下月并写明原因" if key == "next_open"
+                                 else "本月的下一步")
         self._fill_group()
+
+    def next_step_key(self) -> str:
+        """The month's next step: walk the open items (``next_open``) while some are left, then close, the
+        counselor's and the group leader's signatures, then the summary PDF."""
+        sheet = self.sheet
+        if sheet is None or not sheet.closed:
+            return "next_open" if sheet is None or sheet.open_items() else "close"
+        if not sheet.counselor_signed_by:
+            return "sign_counselor"
+        if not sheet.leader_name:
+            return "sign_leader"
+        return "pdf"
+
+    def next_step(self) -> None:
+        """The header's primary button: the month's next step (``next_step_key``)."""
+        key = self.next_step_key()
+        if key == "next_open":
+            self.select_next_open()
+        else:
+            self.buttons[key].click()
+
+    def select_next_open(self) -> LoopItem | None:
+        """Select the first open item after the selected one (from the top again at the end); the row's buttons
+        then act on it."""
+        if self.sheet is None:
+            return None
+        open_ids = {i.id for i in self.sheet.open_items()}
+        rows = [self.tree.topLevelItem(t).child(c) for t in range(self.tree.topLevelItemCount())
+                for c in range(self.tree.topLevelItem(t).childCount())]
+        current = self.tree.currentItem()
+        start = rows.index(current) + 1 if current in rows else 0
+        for row in rows[start:] + rows[:start]:
+            if row.data(0, Qt.ItemDataRole.UserRole) in open_ids:
+                self.tabs.setCurrentIndex(0)
+                self.tree.setCurrentItem(row)
+                self.tree.scrollToItem(row)
+                self.tree.setFocus()
+                return next(i for i in self.sheet.items if i.id == row.data(0, Qt.ItemDataRole.UserRole))
+        return None
 
     def selected_item(self) -> LoopItem | None:
         cur = self.tree.currentItem()

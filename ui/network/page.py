@@ -346,16 +346,18 @@ class NetworkPage(QWidget):
         """The school's settings: grades with committee members, red after N school days, the escalation rule."""
         from app.network.model import DECISIONS, load_settings
         from app.network.people import set_network_settings
+        from app.school.classes import list_classes
         from app.school.classnames import parse_grade
 
         title = "预警网络设置"
         cur = load_settings(self.session.db)
+        grades = sorted({c.grade for c in list_classes(self.session.db)} | set(cur.eligible_grades))
 
         def write(values: list[str]) -> object:
             grades_text, days, periods = values
-            grades = [parse_grade(p) for p in grades_text.replace(",", "、").replace("，", "、").split("、")
+            chosen = [parse_grade(p) for p in grades_text.replace(",", "、").replace("，", "、").split("、")
                       if p.strip()]
-            if any(g is None for g in grades):
+            if any(g is None for g in chosen):
                 raise XinqiaoError(f"“{grades_text}”中有无法识别的年级，请写成 四年级、七年级、高一 的形式。")
             if not (days.isdigit() and periods.isdigit()):
                 raise XinqiaoError("标红的上课日数和连续期数都应为整数。")
@@ -365,13 +367,13 @@ class NetworkPage(QWidget):
                 return False                    # the choice was cancelled: the typed values stay
             key = next(k for k, v in DECISIONS.items() if v == action)
             self._write_or_refuse(lambda: set_network_settings(
-                self.session, eligible_grades=[g for g in grades if g is not None], triage_school_days=int(days),
+                self.session, eligible_grades=[g for g in chosen if g is not None], triage_school_days=int(days),
                 escalation_periods=int(periods), escalation_action=key))
             return True
 
         return self._ask("network:settings", title, [
-            Field("设有心理委员的年级（用顿号分隔，如 四年级、五年级、七年级）：",
-                  "、".join(grade_name(g) for g in cur.eligible_grades), required=False),
+            Field("设有心理委员的年级：", "、".join(grade_name(g) for g in cur.eligible_grades), required=False,
+                  choices=tuple(grade_name(g) for g in grades)),
             Field("未分诊的关注学生几个上课日后标红：", str(cur.triage_school_days)),
             Field("连续几期被报告时建议处理：", str(cur.escalation_periods))], write)
 

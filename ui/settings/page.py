@@ -39,6 +39,12 @@ class SettingsPage(QWidget):
             self.tabs.addTab(self.backup, "备份")
             self.tabs.addTab(self.security, "安全")
             self.tabs.addTab(self.audit, "审计日志")
+        # The page header's primary action (ui/shell/header.py): a backup now for whoever keeps the school's data
+        # safe; otherwise the one thing every account does here, its own password.
+        if self.backup is not None:
+            self.primary_button, self.primary_icon = self.backup.now_button, "device-floppy"
+        else:
+            self.primary_button, self.primary_icon = self.accounts.password_button, "key"
 
     def open_draft(self, form_key: str, _student_id: int | None = None) -> QWidget | None:
         """未完成的记录 on the 工作台: the settings form the draft belongs to, refilled from it."""

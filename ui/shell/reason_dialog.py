@@ -10,64 +10,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from app.errors import XinqiaoError
 from app.session import Session
-from ui.shell.forms import DraftDialog
-from ui.shell.theme import set_tone
+from ui.shell.write_dialog import WriteDialog
 
 
-class ReasonDialog(DraftDialog):
+class ReasonDialog(WriteDialog):
     draft_label = "原因"
-
-    written = Signal(object)     # what ``write`` returned
 
     def __init__(self, session: Session, key: str, title: str, prompt: str, write: Callable[[str], Any], *,
                  label: str = "", confidential: bool = True, ok: str = "确定", placeholder: str = "",
                  required: bool = True, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        if label:
-            self.draft_label = label                 # the 工作台 lists the draft by it
-        self.draft_confidential = confidential
-        self._write = write
+        super().__init__(title, write, prompt=prompt, label=label, confidential=confidential, min_width=460,
+                         parent=parent)
         self.required = required
-        self.result_value: Any = None
-        self.setWindowTitle(title)
-        self.setMinimumWidth(460)
-        lay = QVBoxLayout(self)
-        hint = QLabel(prompt)
-        hint.setWordWrap(True)
-        lay.addWidget(hint)
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("reason")
         self.reason.setTabChangesFocus(True)
         self.reason.setMaximumHeight(110)
         self.reason.setPlaceholderText(placeholder)
-        lay.addWidget(self.reason)
-        self.error = QLabel("")
-        set_tone(self.error, "error")
-        self.error.setWordWrap(True)
-        lay.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-        self.use_drafts(session, key)
+        self.body.addWidget(self.reason)
+        self.finish(session, key, ok)
 
-    def save(self) -> bool:
+    def collect(self) -> tuple[str, str]:
         text = self.reason.toPlainText().strip()
-        if not text and self.required:
-            self.error.setText("请写明原因。")
-            return False
-        try:
-            self.result_value = self._write(text)
-        except XinqiaoError as e:
-            self.error.setText(e.message)
-            return False
-        self.accept()
-        self.written.emit(self.result_value)
-        return True
+        return text, "请写明原因。" if not text and self.required else ""

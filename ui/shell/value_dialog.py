@@ -11,13 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
-from app.errors import XinqiaoError
 from app.session import Session
-from ui.shell.forms import DraftDialog
-from ui.shell.theme import set_tone
+from ui.shell.chips import ChipField
+from ui.shell.write_dialog import WriteDialog
 
 
 class Field(NamedTuple):
@@ -25,52 +23,36 @@ class Field(NamedTuple):
     text: str = ""             # filled in at first (a stored value being changed)
     required: bool = True
     placeholder: str = ""
+    choices: tuple[str, ...] = ()   # a category field: checkable tags (ui.shell.chips), its text joined with "、"
 
 
-class ValueDialog(DraftDialog):
+class ValueDialog(WriteDialog):
     draft_label = "填写"
-    draft_confidential = False
-
-    written = Signal(object)     # what ``write`` returned
+    false_keeps_open = True
 
     def __init__(self, session: Session, key: str, title: str, fields: Sequence[Field | str],
                  write: Callable[[list[str]], Any], *, prompt: str = "", label: str = "", ok: str = "确定",
                  confidential: bool = False, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.draft_label = label or title            # the 工作台 lists the draft by it
-        self.draft_confidential = confidential
-        self._write = write
-        self.result_value: Any = None
-        self.setWindowTitle(title)
-        self.setMinimumWidth(420)
-        lay = QVBoxLayout(self)
-        if prompt:
-            hint = QLabel(prompt)
-            hint.setWordWrap(True)
-            lay.addWidget(hint)
+        super().__init__(title, write, prompt=prompt, label=label or title, confidential=confidential,
+                         parent=parent)
         form = QFormLayout()
         self.fields = [f if isinstance(f, Field) else Field(f) for f in fields]
-        self.edits: list[QLineEdit] = []
+        self.edits: list[QLineEdit | ChipField] = []
         for i, f in enumerate(self.fields):
-            edit = QLineEdit(f.text)
+            edit: QLineEdit | ChipField
+            if f.choices:
+                edit = ChipField(f.choices)
+                edit.setText(f.text)
+            else:
+                edit = QLineEdit(f.text)
+                edit.setPlaceholderText(f.placeholder)
             edit.setObjectName(f"value{i}")
-            edit.setPlaceholderText(f.placeholder)
             name = QLabel(f.label)
             name.setWordWrap(True)
             form.addRow(name, edit)
             self.edits.append(edit)
-        lay.addLayout(form)
-        self.error = QLabel("")
-        set_tone(self.error, "error")
-        self.error.setWordWrap(True)
-        lay.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-        self.use_drafts(session, key)
+        self.body.addLayout(form)
+        self.finish(session, key, ok)
 
     def values(self) -> list[str]:
         return [e.text().strip() for e in self.edits]
@@ -80,21 +62,7 @@ class ValueDialog(DraftDialog):
         for edit, text in zip(self.edits, texts, strict=False):
             edit.setText(text)
 
-    def save(self) -> bool:
+    def collect(self) -> tuple[list[str], str]:
         values = self.values()
         missing = next((f for f, v in zip(self.fields, values, strict=True) if f.required and not v), None)
-        if missing is not None:
-            self.error.setText(f"请填写“{missing.label.rstrip('：:')}”。")
-            return False
-        try:
-            result = self._write(values)
-        except XinqiaoError as e:
-            self.error.setText(e.message)
-            return False
-        if result is False:
-            return False
-        self.result_value = result
-        self.error.clear()
-        self.accept()
-        self.written.emit(self.result_value)
-        return True
+        return values, f"请填写“{missing.label.rstrip('：:')}”。" if missing is not None else ""

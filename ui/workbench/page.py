@@ -140,6 +140,14 @@ class WorkbenchPage(QWidget):
         self.summary.setMinimumWidth(160)
         self.refresh_btn = QPushButton("刷新")
         self.refresh_btn.clicked.connect(self.reload)
+        # The page's primary action: open what completes the selected item, or the top one when none is selected
+        # (the band's first: a crisis step due today comes before everything else).
+        self.do_btn = QPushButton("开始办理")
+        self.do_btn.setToolTip("打开完成所选事项的窗口；未选择时办理最上面的一项（“今天必须完成”排在最前）。")
+        self.do_btn.clicked.connect(self.do_next)
+        self.do_btn.setEnabled(False)
+        self.primary_button, self.primary_icon = self.do_btn, "player-play"   # the page header
+        self.header_buttons = [self.refresh_btn]
         # A same-day item: open a crisis case from it (the student filled in, the case linked back), or record the
         # day's review. Shown for counselors; enabled when such an item is selected.
         self.case_btn = QPushButton("开危机个案…")
@@ -158,7 +166,6 @@ class WorkbenchPage(QWidget):
         head.addWidget(self.case_btn)
         head.addWidget(self.review_btn)
         head.addWidget(self.held_btn)
-        head.addWidget(self.refresh_btn)
         lay.addLayout(head)
 
         # Counts and the week's chart.
@@ -485,6 +492,30 @@ class WorkbenchPage(QWidget):
         counselor = can_read_confidential(self.ctx.session.account)
         for b in (self.case_btn, self.review_btn, self.held_btn):
             b.setVisible(counselor and b.isEnabled())
+        self.do_btn.setEnabled(self.next_row() is not None)
+
+    def next_row(self) -> QTreeWidgetItem | None:
+        """The row 开始办理 works on: the selected one, else the band's first, else the list's first item."""
+        row = self.current_row()
+        if row is not None and row.data(0, SOURCE_ROLE) is not None:
+            return row
+        if self.band.topLevelItemCount():
+            return self.band.topLevelItem(0)
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            stack = [group.child(c) for c in range(group.childCount())]
+            while stack:
+                node = stack.pop(0)
+                if node.data(0, SOURCE_ROLE) is not None:
+                    return node
+                stack[:0] = [node.child(c) for c in range(node.childCount())]
+        return None
+
+    def do_next(self) -> None:
+        """开始办理: the dialog that completes the selected (or top) item, as a double-click would open it."""
+        row = self.next_row()
+        if row is not None:
+            self._activated(row)
 
     def open_held(self) -> None:
         """Results held for want of consent: the 测评 page decides them."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app import clock
@@ -56,7 +57,8 @@ def test_tag_and_plan_through_ui_show_on_timeline(qtbot, school, head_teacher):
     archive.show_tab("重点关注")
     dlg = archive.tags.open_add_dialog()
     ok = dlg.buttons.button(QDialogButtonBox.StandardButton.Ok)
-    dlg.tag.setCurrentText("其他")
+    assert not ok.isEnabled()  # no category chosen yet
+    qtbot.mouseClick(dlg.tag.chips["其他"], Qt.MouseButton.LeftButton)
     assert not ok.isEnabled()  # 其他 needs a note
     dlg.note.setPlainText("父亲长期住院，家中经济紧张")
     assert ok.isEnabled()

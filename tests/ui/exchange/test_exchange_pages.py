@@ -35,6 +35,9 @@ def test_school_imports_the_key_and_exports_a_period(qtbot, session, centre, tmp
     key, fp = write_public_key(centre, tmp_path / "centre.pub")
     page = _page(qtbot, session, "exchange")
     assert "还没有导入" in page.key_label.text()
+    # no export yet: the routine in words, not a blank table
+    assert page.history.isHidden() and not page.history_empty.isHidden()
+    assert "导出上报包" in page.history_empty.text()
     dialogs.preanswer(str(key), None)
     page.import_key()
     assert fp in page.key_label.text()
@@ -45,6 +48,7 @@ def test_school_imports_the_key_and_exports_a_period(qtbot, session, centre, tmp
     wait_tasks(qtbot)
     assert "安全拔出" in page.status.text()
     assert page.history.rowCount() == 1 and page.history.item(0, 1).text() == "2026-11"
+    assert not page.history.isHidden() and page.history_empty.isHidden()
     assert len(list((tmp_path / "usb").glob("*.age"))) == 1
 
 

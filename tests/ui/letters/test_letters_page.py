@@ -263,3 +263,22 @@ def test_the_template_editor_keeps_a_draft_asks_before_switching_and_drops_it_on
     dialogs.preanswer(True)
     again.select_template(other)
     assert again.template_id() == other and load_draft(letters_school, key) is None
+
+
+def test_at_1024_the_letter_fits_its_pane_and_nothing_scrolls_sideways(qtbot, letters_school):
+    """A 1024×768 screen leaves the page about 820 pixels: the editor scrolls down, never sideways, and the preview
+    draws the whole page width into its pane (drawn again when the pane narrows)."""
+    page, _ctx = make_page(qtbot, letters_school)
+    page.resize(820, 620)
+    qtbot.wait(50)
+    page.refresh_preview()
+    qtbot.waitUntil(lambda: not page.preview_label.pixmap().isNull(), timeout=3000)
+    viewport = page.preview_scroll.viewport()
+    qtbot.waitUntil(lambda: page.preview_label.pixmap().width() <= viewport.width(), timeout=3000)
+    assert page.preview_label.pixmap().width() >= viewport.width() - 40      # fills the pane, not a thumbnail
+    editor_scroll = page.split.widget(1)
+    assert not editor_scroll.horizontalScrollBar().isVisible()
+    assert editor_scroll.widget().width() <= editor_scroll.viewport().width()
+    assert not page.preview_scroll.horizontalScrollBar().isVisible()
+    # the letters made are on their own tab, counted in its title
+    assert page.tabs.tabText(0) == "制作告知书" and page.tabs.tabText(1) == "已打印的告知书（0）"

@@ -39,9 +39,19 @@ def test_month_view_tick_carry_close_and_amend(qtbot, page, session):
         "台账 A  测评与档案", "台账 B  危机干预与转介", "台账 C  课程与活动", "台账 D  家校协同"]
     page.select("心理档案本月整理归档")
     assert tree.currentItem().text(1) == "未完成"
+    # the month's next step in the header: walk the open items, one click each
+    left = len(month_sheet(session, "2026-11").open_items())
+    assert page.step_btn.text() == f"下一项未完成（{left}）"
+    page.tree.setCurrentItem(None)
+    qtbot.mouseClick(page.step_btn, Qt.MouseButton.LeftButton)
+    first = page.tree.currentItem()
+    assert first is not None and first.text(1) == "未完成"
+    qtbot.mouseClick(page.step_btn, Qt.MouseButton.LeftButton)
+    assert page.tree.currentItem() is not first and page.tree.currentItem().text(1) == "未完成"
     qtbot.mouseClick(page.buttons["tick"], Qt.MouseButton.LeftButton)
     page.select("心理档案本月整理归档")
     assert tree.currentItem().text(1) == "已完成"
+    assert page.step_btn.text() == f"下一项未完成（{left - 1}）"
     page.select("预警网络月报全部交齐")
     assert "缺：2026-11 七年级（1）班 未报告" in tree.currentItem().text(3)
     # close refused while items are open: the message names them
@@ -60,10 +70,14 @@ def test_month_view_tick_carry_close_and_amend(qtbot, page, session):
             dlg.reason.setPlainText("本月数据未齐，下月补")
             assert dlg.save() and not dlg.isVisible()
     assert not month_sheet(session, "2026-11").open_items()
+    assert page.step_btn.text() == "关闭本月"       # nothing left open: the primary button closes the month
     dialogs.preanswer(True)
-    qtbot.mouseClick(page.buttons["close"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.step_btn, Qt.MouseButton.LeftButton)
     assert month_sheet(session, "2026-11").closed
     assert "2026-11 已关闭" in page.status_label.text()
+    assert page.step_btn.text() == "心理教师签字"
+    qtbot.mouseClick(page.step_btn, Qt.MouseButton.LeftButton)
+    assert month_sheet(session, "2026-11").counselor_signed_by and page.step_btn.text() == "组长签字"
     assert not page.buttons["tick"].isEnabled() and page.buttons["amend"].isEnabled()
     page.select("预警网络月报全部交齐")
     assert page.tree.currentItem().text(1) == "已结转"

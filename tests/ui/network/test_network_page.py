@@ -267,6 +267,28 @@ def test_settings_from_the_page(qtbot, session, pupils):
     assert load_settings(session.db).eligible_grades == (7, 8)
 
 
+def test_the_committee_grades_are_checkable_tags_of_the_schools_grades(qtbot, session, pupils):
+    from app.network.model import load_settings
+    from app.school.classes import list_classes
+    from app.school.classnames import grade_name
+    from ui.shell.chips import ChipField
+
+    page, _ctx = make_page(qtbot, session)
+    dlg = page.edit_settings()
+    chips = dlg.edits[0]
+    assert isinstance(chips, ChipField)             # not text typed with "、"
+    school_grades = sorted({c.grade for c in list_classes(session.db)} | set(load_settings(session.db).eligible_grades))
+    assert list(chips.chips) == [grade_name(g) for g in school_grades]
+    assert chips.selected() == [grade_name(g) for g in load_settings(session.db).eligible_grades]
+    for chip in chips.chips.values():
+        if chip.isChecked():
+            qtbot.mouseClick(chip, Qt.MouseButton.LeftButton)       # untick every grade
+    qtbot.mouseClick(chips.chips[grade_name(school_grades[-1])], Qt.MouseButton.LeftButton)
+    dialogs.preanswer("家校沟通")
+    assert dlg.save(), dlg.error.text()
+    assert load_settings(session.db).eligible_grades == (school_grades[-1],)
+
+
 def test_a_search_hit_opens_the_report(qtbot, session, pupils):
     from app.search import search
 

@@ -5,6 +5,7 @@ from app.archive.students import StudentFilter
 from app.archive.tags import add_tag, tag_tiers
 from app.casework.coverage import feedback_scope
 from tests.ui.settings.test_settings_page import make_window
+from ui.shell import dialogs
 
 
 def test_counselor_sets_a_tier_and_the_feedback_scope(qtbot, school, head_teacher):
@@ -39,8 +40,11 @@ def test_the_add_tag_dialog_says_the_tier(qtbot, school):
     sid = school.db.scalar("SELECT id FROM students ORDER BY id LIMIT 1")
     tab.load(sid, "某学生")
     dlg = tab.open_add_dialog()
-    dlg.tag.setCurrentText("确诊心理障碍")
+    dlg.tag.set_selected(["确诊心理障碍"])
     assert dlg.tier.text().startswith("保密级")
-    dlg.tag.setCurrentText("留守")
+    dlg.tag.set_selected(["留守"])
     assert dlg.tier.text().startswith("普通级")
+    dlg.tag.set_selected(["留守", "确诊心理障碍"])     # both at once: the line names the confidential one
+    assert dlg.tier.text().startswith("保密级：确诊心理障碍 只有心理教师能看到")
+    dialogs.preanswer(True)          # 放弃未保存的内容？ — the chosen tags count as typed
     dlg.reject()

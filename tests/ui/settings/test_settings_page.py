@@ -130,6 +130,9 @@ def test_head_teacher_sees_no_account_list_or_backups(qtbot, head_teacher):
     page = win.pages["settings"]
     assert page.backup is None and page.audit is None and page.security is None
     assert page.accounts.table.isHidden() and page.accounts.password_button.text() == "修改我的密码…"
+    # the page's primary action for an account that keeps no backups: its own password, in the page header
+    assert page.page_header.primary is page.accounts.password_button
+    assert page.accounts.password_button.property("role") == "primary"
 
 
 def test_idle_minutes_semesters_and_audit(qtbot, school):

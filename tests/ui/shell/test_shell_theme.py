@@ -238,7 +238,10 @@ def _fits_at_1024_by_768(qtbot, school, only: tuple[str, ...] | None = None) -> 
                                                win.about_action))
     primaries = {p: win.pages[p].findChild(PageHeader).primary for p in win.page_ids()}
     assert primaries["crisis"].text() == "新建个案…" and primaries["casework"].text().startswith("新建记录")
-    assert all(b.property("role") == "primary" for b in primaries.values() if b is not None)
+    assert all(b is not None and b.property("role") == "primary" for b in primaries.values()), \
+        [p for p, b in primaries.items() if b is None or b.property("role") != "primary"]
+    assert (primaries["workbench"].text(), primaries["loop"].text()[:6], primaries["settings"].text()) == (
+        "开始办理", "下一项未完成", "立即备份")
     problems = _walk(qtbot, win, (1024, 768), only)
     assert not problems, "\n".join(problems)
     win.close()

@@ -167,3 +167,31 @@ def bench_source_role():
     from ui.workbench.page import SOURCE_ROLE
 
     return SOURCE_ROLE
+
+
+def test_the_primary_button_opens_the_top_item_a_crisis_step_due_today(qtbot, school, crowded):
+    """开始办理 with nothing selected works on the band's first row: the crisis case at its step, with the dialog."""
+    from ui.crisis.dialogs import StepDialog
+    from ui.pages import PAGES
+    from ui.shell.header import PageHeader
+    from ui.shell.main_window import MainWindow
+
+    win = MainWindow(school, auto_backup=False, pages=PAGES)
+    qtbot.addWidget(win)
+    bench = win.pages["workbench"]
+    assert bench.wait_loaded()
+    header = bench.findChild(PageHeader)
+    assert header.primary is bench.do_btn and bench.do_btn.text() == "开始办理" and bench.do_btn.isEnabled()
+    assert bench.current_row() is None and bench.next_row() is bench.band.topLevelItem(0)
+    from ui.workbench.page import TARGET_ROLE
+
+    target = bench.band.topLevelItem(0).data(0, TARGET_ROLE)
+    assert isinstance(target, str) and target.startswith("crisis_steps:")
+    bench.do_btn.click()
+    assert win.current_page_id() == "crisis"
+    crisis = win.pages["crisis"]
+    assert crisis.view.case is not None and crisis.view.case.row.id == crowded
+    assert f"crisis_steps:{crisis.view.selected_step().id}" == target
+    assert isinstance(crisis.view.dialog, StepDialog) and crisis.view.dialog.isVisible()
+    crisis.view.dialog.reject()
+    _close(qtbot, win)
