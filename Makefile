@@ -21,11 +21,15 @@ $(BUILD_STAMP): $(STAMP)
 run: $(STAMP)
 	$(BIN)/python main.py --demo
 
+# Two pytest-xdist workers: what a CI machine has (2 cores), and the suite waits a lot (child processes, Qt
+# timers), so two keep both cores busy. `make test TEST_JOBS=4` on a bigger machine; TEST_JOBS=0 runs in one process.
+TEST_JOBS ?= 2
+
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n $(TEST_JOBS) --dist worksteal
 
 test-all: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m ''
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n $(TEST_JOBS) --dist worksteal -m ''
 
 lint: $(STAMP)
 	$(BIN)/ruff check app ui tests bench main.py

@@ -120,6 +120,12 @@ def _kill_loop(tmp_path: Path, kills: int, seed: int) -> int:
     return len(total_acked)
 
 
+def test_sigkill_4_times_loses_nothing_acknowledged(tmp_path):
+    """The default suite's rounds (a kill costs a child's start-up, about a second); 20 and 200 under -m slow."""
+    _kill_loop(tmp_path, 4, seed=4)
+
+
+@pytest.mark.slow
 def test_sigkill_20_times_loses_nothing_acknowledged(tmp_path):
     _kill_loop(tmp_path, 20, seed=20)
 
