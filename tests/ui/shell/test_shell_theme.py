@@ -327,7 +327,6 @@ def _fits_at_1024_by_768(qtbot, school, only: tuple[str, ...] | None = None) -> 
     win.close()
 
 
-<<<<<<< HEAD
 def test_a_crisis_case_beside_its_list_fits_at_1024_by_768(qtbot, school):
     """The crisis page as a counselor works it: a case with overdue steps shown beside the list, each of its tabs —
     the list, the steps, the timeline and the history neither scroll sideways nor cut a short column."""
@@ -356,10 +355,6 @@ def test_a_crisis_case_beside_its_list_fits_at_1024_by_768(qtbot, school):
     win.close()
 
 
-def test_every_page_fits_at_150_percent_scaling(tmp_path):
-    """The same walk with Qt scaling everything by 1.5 (a 1536×1152 screen at 150 %): fonts and icons rounded at
-    that scale must still fit the 1024×768 layout."""
-=======
 def test_every_page_fits_at_1024_by_768(qtbot, school):
     _fits_at_1024_by_768(qtbot, school)
 
@@ -373,10 +368,9 @@ def test_the_widest_pages_fit_at_1024_by_768(qtbot, school):
     _fits_at_1024_by_768(qtbot, school, SCALED_PAGES)
 
 
-def _scaled(tmp_path, test: str) -> None:
-    """``test`` of this file in a child with Qt scaling everything by 1.5 (a 1536×1152 screen at 150 %): fonts
+def _scaled(tmp_path, *tests: str) -> None:
+    """``tests`` of this file in a child with Qt scaling everything by 1.5 (a 1536×1152 screen at 150 %): fonts
     and icons rounded at that scale must still fit the 1024×768 layout."""
->>>>>>> speed
     import os
     import subprocess
     import sys
@@ -384,17 +378,11 @@ def _scaled(tmp_path, test: str) -> None:
     env = {**os.environ, "QT_SCALE_FACTOR": "1.5", "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
     if os.environ.get("QT_SCALE_FACTOR") == "1.5":
         pytest.skip("already running scaled")
-<<<<<<< HEAD
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "--basetemp", str(tmp_path / "t"),
-                           f"{Path(__file__)}::test_every_page_fits_at_1024_by_768",
-                           f"{Path(__file__)}::test_a_crisis_case_beside_its_list_fits_at_1024_by_768"],
-=======
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "--basetemp", str(tmp_path / "t"),
-                           f"{Path(__file__)}::{test}"],
->>>>>>> speed
+                           *(f"{Path(__file__)}::{test}" for test in tests)],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    assert "1 passed" in proc.stdout, proc.stdout[-4000:]
+    assert f"{len(tests)} passed" in proc.stdout, proc.stdout[-4000:]
 
 
 def test_the_widest_pages_fit_at_150_percent_scaling(tmp_path):
@@ -403,7 +391,7 @@ def test_the_widest_pages_fit_at_150_percent_scaling(tmp_path):
 
 @pytest.mark.slow
 def test_every_page_fits_at_150_percent_scaling(tmp_path):
-    _scaled(tmp_path, "test_every_page_fits_at_1024_by_768")
+    _scaled(tmp_path, "test_every_page_fits_at_1024_by_768", "test_a_crisis_case_beside_its_list_fits_at_1024_by_768")
 
 
 def test_forms_have_right_aligned_labels_and_no_1000_px_fields(qtbot):
