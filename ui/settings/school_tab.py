@@ -368,8 +368,11 @@ class SchoolTab(QWidget):
             self.classes.setItem(r, 0, cell(c.name))
             combo = QComboBox()
             combo.addItem("（未设置）", None)
+            names = [m.name for m in active]
             for m in active:
-                combo.addItem(f"{m.name}（{m.role_label}）", m.id)
+                # the name alone fits the column at 1024; the post only where two staff share a name, and on hover
+                combo.addItem(m.name if names.count(m.name) == 1 else f"{m.name}（{m.role_label}）", m.id)
+                combo.setItemData(combo.count() - 1, m.role_label, Qt.ItemDataRole.ToolTipRole)
             if c.head_teacher_id is not None and combo.findData(c.head_teacher_id) < 0:
                 combo.addItem(f"{c.head_teacher}（已离校）", c.head_teacher_id)
             idx = combo.findData(c.head_teacher_id) if c.head_teacher_id is not None else 0

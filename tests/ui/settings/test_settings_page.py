@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.accounts.model import Role
 from app.accounts.store import get_account
@@ -195,7 +196,9 @@ def test_staff_are_added_edited_and_marked_left_and_classes_get_head_teachers(qt
     cls = find_class(school.db, "7.1")
     r = next(r for r in range(tab.classes.rowCount()) if tab.classes.item(r, 0).text() == cls.name)
     combo = tab.classes.cellWidget(r, 1)
-    combo.setCurrentIndex(combo.findText("钱老师（班主任）"))
+    i = combo.findText("钱老师")             # the name alone; the post on hover
+    assert i > 0 and combo.itemData(i, Qt.ItemDataRole.ToolTipRole) == "班主任"
+    combo.setCurrentIndex(i)
     assert find_class(school.db, "初一1班").head_teacher == "钱老师"
 
     tab.select_staff("孙丽")
