@@ -127,8 +127,10 @@ class ReportsPage(QWidget):
             line.returnPressed.connect(self.load)
         self.report_btn.clicked.connect(self.semester_report)
         self.primary_button, self.primary_icon = self.report_btn, "report-analytics"   # the page header
-        for w in (QLabel("期间"), self.period_box, self.refresh_btn, self.report_btn, self.status):
+        for w in (QLabel("期间"), self.period_box, self.refresh_btn, self.report_btn):
             bar.addWidget(w)
+        self.status.setWordWrap(True)          # the period's dates wrap in the room left, never cut at the edge
+        bar.addWidget(self.status, 1)
         lay.addLayout(bar)
         grid_host = QWidget()
         self.grid = QGridLayout(grid_host)

@@ -162,11 +162,13 @@ class AuditTab(QWidget):
         self.lines = lines
         self.table.setRowCount(len(lines))
         for r, x in enumerate(lines):
-            values = (x.at.replace("T", " ")[:16], x.who, x.kind, x.student, x.sentence)
+            # the 人员 column names who: the row's 事情 starts at the verb (the whole sentence on hover)
+            what = x.sentence[len(x.who):] if x.who and x.sentence.startswith(x.who) else x.sentence
+            values = (x.at.replace("T", " ")[:16], x.who, x.kind, x.student, what)
             for c, v in enumerate(values):
                 item = cell(v)
                 if c == 4:
-                    item.setToolTip(v)
+                    item.setToolTip(x.sentence)
                 self.table.setItem(r, c, item)
 
     def verify(self) -> tasks.Task:

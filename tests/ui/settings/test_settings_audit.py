@@ -39,6 +39,10 @@ def test_the_audit_log_reads_as_sentences_and_filters(qtbot, session):
     opened = [r for r in shown if r[4].endswith("的危机个案") and name_a in r[4]]
     assert opened and opened[0][3] == f"{cls_a} {name_a}" and opened[0][2] == "修改"
     assert opened[0][0] == "2026-10-12 09:00" and "counselor" in opened[0][1]
+    # the row's 事情 starts at the verb (人员 names who); hovering gives the whole sentence with the person
+    row = next(i for i in range(tab.table.rowCount()) if tab.table.item(i, 4).text() == opened[0][4])
+    assert not opened[0][4].startswith(opened[0][1])
+    assert tab.table.item(row, 4).toolTip() == opened[0][1] + opened[0][4]
     text = " ".join(" ".join(r) for r in shown)
     assert "student_id:" not in text and "{" not in text and "crisis_case:" not in text
     # by student
