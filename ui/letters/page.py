@@ -10,8 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from app.archive.students import StudentFilter, get_student
 from app.errors import InputRejected, XinqiaoError
@@ -140,7 +141,6 @@ class LettersPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(200)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # the page is drawn to fit
-        scroll.viewport().installEventFilter(self)
         self.preview_scroll = scroll
         self._preview_width = 0
         self.preview_page = QSpinBox()
@@ -256,6 +256,7 @@ class LettersPage(QWidget):
         split.setStretchFactor(2, 2)
         split.setSizes([self.template_list.fontMetrics().horizontalAdvance("学生心理健康关爱约谈告知书") + 24, 480, 360])
         self.split = split
+        split.splitterMoved.connect(self._fit_preview)
         # 制作 and 已打印 on two tabs: each gets the page's whole height
         self.tabs = QTabWidget()
         self.tabs.setObjectName("letterTabs")
@@ -418,14 +419,20 @@ class LettersPage(QWidget):
         width = min(700, max(160, self.preview_scroll.viewport().width() - 12))   # the page fits the pane
         self.preview_label.setPixmap(QPixmap.fromImage(page_image(self.preview_letter, page, width)))
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        """The preview pane changed width (the splitter, the window): draw the page again to fit it."""
-        if obj is self.preview_scroll.viewport() and event.type() == QEvent.Type.Resize:
-            width = self.preview_scroll.viewport().width()
-            if abs(width - self._preview_width) > 8:
-                self._preview_width = width
-                QTimer.singleShot(0, self._show_preview_page)
-        return super().eventFilter(obj, event)
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._fit_preview)
+
+    def _fit_preview(self, *_args: object) -> None:
+        """The preview pane changed width (the window, the splitter): draw the page again to fit it. Driven by the
+        page's own resize and the splitter's signal, not an event filter on a child a teardown may already have
+        destroyed."""
+        if not isValid(self) or not isValid(self.preview_scroll):
+            return
+        width = self.preview_scroll.viewport().width()
+        if abs(width - self._preview_width) > 8:
+            self._preview_width = width
+            self._show_preview_page()
 
     def preview_text(self) -> str:
         return self.preview_letter.text() if self.preview_letter else ""
