@@ -236,12 +236,11 @@ class TagsTab(QWidget):
         dlg.open()
         return dlg
 
-    def add(self, tags: str | list[str], note: str) -> bool:
+    def add(self, tags: list[str], note: str) -> bool:
         """Set one category or several (one transaction)."""
         sid = self.student_id
         assert sid is not None
-        chosen = [tags] if isinstance(tags, str) else tags
-        return self._run(lambda: add_tags(self.session, sid, chosen, note))
+        return self._run(lambda: add_tags(self.session, sid, tags, note))
 
     def clear(self, tag_id: int, reason: str) -> bool:
         return self._run(lambda: clear_tag(self.session, tag_id, reason))

@@ -10,6 +10,7 @@ import pytest
 
 from app import clock
 from app.workbench import MUST_TODAY
+from tests.ui.workbench.crowd import crowd
 from ui.shell.context import AppContext
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -20,21 +21,8 @@ NOW = dt.datetime(2026, 10, 12, 9, 30)   # a Monday
 def busy_day(school):
     """A severe crisis case opened this morning (its safety step due today), a same-day alert (PHQ-9 item 9) for
     another student, and 40 一级预警 screening items."""
-    from app.crisis.cases import open_case
-    from app.screening.campaigns import create_campaign
-    from app.screening.grading import DEFAULT_RULES, save_rules
-    from app.screening.results import save_answers
-
     clock.set_fixed(NOW)
-    save_rules(school, {**DEFAULT_RULES, "thresholds": [{"scale": "phq9", "min": 20, "level": 1}]})
-    school.db.execute("UPDATE screening_levels SET status = 'released' WHERE level = 1")   # the demo's own
-    busy = {r[0] for r in school.db.query("SELECT student_id FROM crisis_cases WHERE status = 'open'")}
-    sids = [r[0] for r in school.db.query("SELECT id FROM students ORDER BY id") if r[0] not in busy]
-    camp = create_campaign(school, "秋季测评", {7: "phq9", 8: "phq9", 9: "phq9"})
-    for sid in sids[:40]:
-        save_answers(school, camp.id, sid, "phq9", [3] * 8 + [0])
-    save_answers(school, camp.id, sids[41], "phq9", [0] * 8 + [1])       # item 9: a same-day alert
-    open_case(school, sids[42], "severe", "teacher", summary="课间在走廊哭泣")
+    crowd(school, 40, same_day=True)
     return school
 
 

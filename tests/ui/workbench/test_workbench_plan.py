@@ -10,6 +10,7 @@ from app import clock
 from app.capability import Capability, Registry
 from app.workbench import PRIORITY_CRISIS, PRIORITY_SAME_DAY, WorkItem, split_today, week_counts
 from tests.ui.conftest import wait_tasks
+from tests.ui.workbench.crowd import crowd
 from ui.shell.context import AppContext
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -31,22 +32,8 @@ def _page(qtbot, session):
 @pytest.fixture
 def crowded(school):
     """60 一级预警 screening items and one severe crisis case opened this morning (its steps due today)."""
-    from app.crisis.cases import open_case
-    from app.screening.campaigns import create_campaign
-    from app.screening.grading import DEFAULT_RULES, save_rules
-    from app.screening.results import save_answers
-
     clock.set_fixed(T0)
-    # a school rule making a very high PHQ-9 total 一级 (no item-9 answer: no same-day alert, plain 一级预警 rows)
-    save_rules(school, {**DEFAULT_RULES, "thresholds": [{"scale": "phq9", "min": 20, "level": 1}]})
-    school.db.execute("UPDATE screening_levels SET status = 'released' WHERE level = 1")   # the demo's own
-    busy = {r[0] for r in school.db.query("SELECT student_id FROM crisis_cases WHERE status = 'open'")}
-    sids = [r[0] for r in school.db.query("SELECT id FROM students ORDER BY id") if r[0] not in busy]
-    camp = create_campaign(school, "秋季测评", {7: "phq9", 8: "phq9", 9: "phq9"})
-    for sid in sids[:60]:
-        save_answers(school, camp.id, sid, "phq9", [3] * 8 + [0])
-    case_id = open_case(school, sids[60], "severe", "teacher", summary="课间在走廊哭泣，说不想活了")
-    return case_id
+    return crowd(school, 60, summary="课间在走廊哭泣，说不想活了")
 
 
 def test_a_crisis_step_due_today_sits_above_sixty_screening_alerts(qtbot, school, crowded):
